@@ -1,0 +1,16 @@
+/** A tokenizer turns text into ids and back; `tokenStrings` gives each id's display text. */
+export interface Tokenizer {
+  readonly kind: 'char' | 'bpe';
+  readonly vocabSize: number;
+  /** Id that ends a sequence, when the vocabulary has one. */
+  readonly eosId?: number;
+  /** Throws a TokenizerError naming the offending character and its position when text can't be encoded. */
+  encode(text: string): number[];
+  decode(ids: number[]): string;
+  /** Display text of one token (for token strips; rendered as text, never as HTML). */
+  tokenString(id: number): string;
+}
+
+export class TokenizerError extends Error {
+  override name = 'TokenizerError';
+}

@@ -1,0 +1,136 @@
+/**
+ * The typed message protocol between the page and the engine worker.
+ *
+ * Every request carries an id; the worker answers with zero or more events for that id
+ * (progress, streamed tokens) and then exactly one `result` or `error`. A `cancel` message
+ * aborts the request with that id (the worker holds one AbortController per request).
+ *
+ * To add an operation (analysis, training, export ...): add an entry to `Operations`
+ * (its params, its result and the stream events it may send), then a handler in worker.ts.
+ * The client's `call()` is typed from this one table.
+ */
+import type { BackendName, BackendReport } from '../core/backend/index';
+
+/** Where a model folder comes from. Bytes are transferred, not copied. */
+export type ModelSource =
+  | { kind: 'url'; url: string; name?: string }
+  | { kind: 'files'; name: string; files: Record<string, ArrayBuffer> };
+
+/** What the page needs to know about the loaded model (no tensors cross the boundary). */
+export interface ModelInfo {
+  name: string;
+  numParams: number;
+  files: string[];
+  tokenizerKind: 'char' | 'bpe';
+  vocabSize: number;
+  eosId?: number;
+  nLayer: number;
+  nHead: number;
+  nEmbd: number;
+  nPositions: number;
+}
+
+export interface GenerateParams {
+  prompt: string;
+  maxTokens: number;
+  /** 0 = greedy. */
+  temperature: number;
+  topK?: number;
+  topP?: number;
+  seed?: number;
+  stopStrings?: string[];
+}
+
+export interface GenerateOutcome {
+  promptIds: number[];
+  ids: number[];
+  text: string;
+  stopReason: 'max_tokens' | 'stop_token' | 'stop_string' | 'aborted' | 'context_full';
+  /** Wall time of generation, and tokens per second (for the status line). */
+  ms: number;
+  tokensPerSecond: number;
+}
+
+export interface LogitsOutcome {
+  /** [N, V] row-major; its buffer is transferred. */
+  logits: Float32Array;
+  seqLen: number;
+  vocabSize: number;
+}
+
+/** One streamed token of a generation. */
+export interface TokenEvent {
+  index: number;
+  tokenId: number;
+  /** Display text of the token (rendered as text, never HTML). */
+  text: string;
+}
+
+/** The operation table: params, result, and the stream events each operation may emit. */
+export interface Operations {
+  init: { params: { backend: BackendName | 'auto' }; result: BackendReport; stream: never };
+  loadModel: { params: { source: ModelSource }; result: ModelInfo; stream: never };
+  generate: { params: GenerateParams; result: GenerateOutcome; stream: TokenEvent };
+  forwardLogits: { params: { ids: number[] }; result: LogitsOutcome; stream: never };
+  tokenize: { params: { text: string }; result: { ids: number[]; tokens: string[] }; stream: never };
+}
+
+export type OperationName = keyof Operations;
+export type ParamsOf<K extends OperationName> = Operations[K]['params'];
+export type ResultOf<K extends OperationName> = Operations[K]['result'];
+export type StreamOf<K extends OperationName> = Operations[K]['stream'];
+
+/** Page -> worker. */
+export type WorkerRequest =
+  | { [K in OperationName]: { kind: 'call'; id: number; op: K; params: ParamsOf<K> } }[OperationName]
+  | { kind: 'cancel'; id: number };
+
+/** A serializable error: InputErrors keep their name so the page can tell user errors from bugs. */
+export interface WireError {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+/** Worker -> page. */
+export type WorkerResponse =
+  | { kind: 'progress'; id: number; fraction: number; message: string }
+  | { kind: 'stream'; id: number; event: unknown }
+  | { kind: 'result'; id: number; result: unknown }
+  | { kind: 'error'; id: number; error: WireError }
+  /** Sent once when the worker's module has evaluated (lets the page detect a worker that fails to start). */
+  | { kind: 'ready' };
+
+export function toWireError(e: unknown): WireError {
+  if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack };
+  return { name: 'Error', message: String(e) };
+}
+
+/** Errors re-created on the page side, same name and message as in the worker. */
+export class WorkerError extends Error {
+  constructor(wire: WireError) {
+    super(wire.message);
+    this.name = wire.name;
+  }
+}
+
+export function isAbortError(e: unknown): boolean {
+  return e instanceof Error && e.name === 'AbortError';
+}
+
+/** Collects the ArrayBuffers inside a value so postMessage can transfer rather than copy them. */
+export function transferablesOf(value: unknown): Transferable[] {
+  const out = new Set<ArrayBuffer>();
+  const visit = (v: unknown, depth: number) => {
+    if (depth > 4 || v === null || typeof v !== 'object') return;
+    if (v instanceof ArrayBuffer) out.add(v);
+    else if (ArrayBuffer.isView(v)) {
+      if (v.buffer instanceof ArrayBuffer) out.add(v.buffer);
+    } else if (Array.isArray(v)) {
+      // Arrays of numbers are common (ids); only look into arrays of objects.
+      if (v.length && typeof v[0] === 'object') for (const x of v) visit(x, depth + 1);
+    } else for (const x of Object.values(v)) visit(x, depth + 1);
+  };
+  visit(value, 0);
+  return [...out];
+}

@@ -1,0 +1,23 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+/**
+ * The app is a static site: index.html + a module Web Worker that owns tfjs and the model.
+ * The tfjs wasm binaries are imported with `?url` inside the worker, so the app serves them itself.
+ */
+export const PREVIEW_PORT = 4173;
+
+export default defineConfig({
+  plugins: [react()],
+  worker: {
+    // Module workers: the worker imports tfjs and our core as ES modules.
+    format: 'es',
+  },
+  build: {
+    target: 'es2022',
+    // tfjs bundles are large; the worker chunk is expected to exceed the default warning size.
+    chunkSizeWarningLimit: 4096,
+  },
+  server: { port: 5173, strictPort: false },
+  preview: { port: PREVIEW_PORT, strictPort: true },
+});

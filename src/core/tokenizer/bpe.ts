@@ -1,0 +1,171 @@
+/**
+ * Hugging Face tokenizer.json (byte-level BPE such as GPT-2, and whatever else @huggingface/tokenizers
+ * supports), wrapped in our Tokenizer interface. Pure JS: works in Node and in the browser.
+ */
+import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
+import { InputError } from '../errors';
+import { TokenizerError, type Tokenizer } from './types';
+
+export const TOKENIZER_FILE = 'tokenizer.json';
+export const TOKENIZER_CONFIG_FILE = 'tokenizer_config.json';
+
+/** Special tokens that end a sequence in common model families, tried when the config names none. */
+const EOS_CANDIDATES = ['<|endoftext|>', '</s>', '<|im_end|>', '<eos>', '<|end_of_text|>'];
+
+export interface BpeOptions {
+  /** Add the post-processor's special tokens (e.g. a BOS) in encode(). Default false: ids map 1:1 to text. */
+  addSpecialTokens?: boolean;
+  /** Names used in error messages. */
+  fileName?: string;
+  configFileName?: string;
+}
+
+function parseJsonObject(text: string, file: string): Record<string, unknown> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`not valid JSON (${(e as Error).message})`, { file });
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError('expected a JSON object', { file });
+  return raw as Record<string, unknown>;
+}
+
+/** tokenizer_config.json writes special tokens either as a string or as {"content": "..."}. */
+function tokenName(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (v && typeof v === 'object' && typeof (v as { content?: unknown }).content === 'string') {
+    return (v as { content: string }).content;
+  }
+  return undefined;
+}
+
+/** GPT-2's byte-to-unicode table inverted: 'Ġ' -> 0x20 etc. (printable bytes map to themselves). */
+function byteLevelDecoder(): Map<string, number> {
+  const map = new Map<string, number>();
+  let next = 256;
+  for (let b = 0; b < 256; b++) {
+    const printable = (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
+    map.set(String.fromCodePoint(printable ? b : next++), b);
+  }
+  return map;
+}
+
+export class BpeTokenizer implements Tokenizer {
+  readonly kind = 'bpe' as const;
+  readonly vocabSize: number;
+  readonly eosId?: number;
+  private readonly hf: HfTokenizer;
+  private readonly addSpecialTokens: boolean;
+  private readonly specialIds: Set<number>;
+  private readonly byteLevel: Map<string, number> | undefined;
+
+  constructor(tokenizerJson: string, configJson?: string, opts: BpeOptions = {}) {
+    const file = opts.fileName ?? TOKENIZER_FILE;
+    const json = parseJsonObject(tokenizerJson, file);
+    const model = json.model as Record<string, unknown> | undefined;
+    if (!model || typeof model !== 'object' || typeof model.vocab !== 'object' || model.vocab === null) {
+      throw new InputError('expected an object with a "vocab"', { file, field: 'model' });
+    }
+    const config = configJson === undefined ? {} : parseJsonObject(configJson, opts.configFileName ?? TOKENIZER_CONFIG_FILE);
+    try {
+      this.hf = new HfTokenizer(json, config);
+    } catch (e) {
+      throw new InputError(`could not build the tokenizer: ${(e as Error).message}`, { file });
+    }
+    this.addSpecialTokens = opts.addSpecialTokens ?? false;
+
+    let maxId = -1;
+    for (const id of this.hf.get_vocab(true).values()) maxId = Math.max(maxId, id);
+    this.vocabSize = maxId + 1;
+    this.specialIds = new Set(
+      [...this.hf.get_added_tokens_decoder().entries()].filter(([, t]) => t.special).map(([id]) => id),
+    );
+
+    const configured = tokenName(config.eos_token);
+    const eosName = configured ?? EOS_CANDIDATES.find((t) => this.hf.token_to_id(t) !== undefined);
+    this.eosId = eosName === undefined ? undefined : this.hf.token_to_id(eosName);
+
+    const decoder = json.decoder as { type?: string; decoders?: { type?: string }[] } | null | undefined;
+    const isByteLevel =
+      decoder?.type === 'ByteLevel' || (decoder?.type === 'Sequence' && !!decoder.decoders?.some((d) => d.type === 'ByteLevel'));
+    this.byteLevel = isByteLevel ? byteLevelDecoder() : undefined;
+  }
+
+  encode(text: string): number[] {
+    if (text.length === 0) return [];
+    return this.hf.encode(text, { add_special_tokens: this.addSpecialTokens }).ids;
+  }
+
+  decode(ids: number[]): string {
+    if (ids.length === 0) return ''; // the library rejects an empty list
+    ids.forEach((id, i) => this.check(id, i));
+    // No clean-up: it would turn "a ." into "a." and break decode(encode(x)) === x.
+    return this.hf.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false });
+  }
+
+  /**
+   * Display text of one token. Byte-level tokens that hold only part of a UTF-8 character (common for
+   * CJK and emoji) are shown as their bytes, e.g. "<0xE4><0xB8>", instead of a replacement character.
+   */
+  tokenString(id: number): string {
+    this.check(id);
+    const piece = this.hf.id_to_token(id) ?? '';
+    if (this.byteLevel && !this.specialIds.has(id)) {
+      const bytes: number[] = [];
+      for (const ch of piece) {
+        const b = this.byteLevel.get(ch);
+        if (b === undefined) return this.decode([id]);
+        bytes.push(b);
+      }
+      return decodeBytesForDisplay(new Uint8Array(bytes));
+    }
+    return this.decode([id]);
+  }
+
+  /** Token ids as the model's vocabulary names them (e.g. "Ġworld"), for debugging. */
+  rawToken(id: number): string | undefined {
+    return this.hf.id_to_token(id);
+  }
+
+  private check(id: number, position?: number): void {
+    if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize || this.hf.id_to_token(id) === undefined) {
+      const where = position === undefined ? '' : ` at position ${position}`;
+      throw new TokenizerError(`token id ${id}${where} is outside the vocabulary (0..${this.vocabSize - 1})`);
+    }
+  }
+}
+
+/** UTF-8 bytes to text; invalid or incomplete sequences become "<0xNN>" so nothing is silently lost. */
+export function decodeBytesForDisplay(bytes: Uint8Array): string {
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  try {
+    return strict.decode(bytes);
+  } catch {
+    let out = '';
+    let i = 0;
+    while (i < bytes.length) {
+      const len = utf8Length(bytes[i]);
+      if (len > 0 && i + len <= bytes.length) {
+        try {
+          out += strict.decode(bytes.subarray(i, i + len));
+          i += len;
+          continue;
+        } catch {
+          // fall through: show this byte raw
+        }
+      }
+      out += `<0x${bytes[i].toString(16).toUpperCase().padStart(2, '0')}>`;
+      i += 1;
+    }
+    return out;
+  }
+}
+
+function utf8Length(lead: number): number {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead <= 0xdf) return 2;
+  if (lead >= 0xe0 && lead <= 0xef) return 3;
+  if (lead >= 0xf0 && lead <= 0xf4) return 4;
+  return 0;
+}

@@ -1,0 +1,218 @@
+/**
+ * safetensors reader/writer (https://github.com/huggingface/safetensors, format in docs/formats.md):
+ * u64 little-endian header length, UTF-8 JSON header, then the data section.
+ * The reader validates the whole header up front, so a TensorSource never fails later on a bad offset;
+ * it decodes F32, F16 and BF16 to Float32Array on demand. The writer writes F32 only.
+ */
+import { InputError } from '../errors';
+import { f16BitsToFloat32Array, bf16BitsToFloat32Array } from './half';
+
+export { float32ToF16Bits, float32ToBF16Bits, f16BitsToFloat32, bf16BitsToFloat32 } from './half';
+
+export type SafeDtype = 'F32' | 'F16' | 'BF16';
+
+export interface TensorInfo {
+  name: string;
+  dtype: SafeDtype;
+  shape: number[];
+}
+
+export interface TensorSource {
+  readonly fileName: string;
+  readonly metadata: Record<string, string>;
+  readonly names: string[];
+  info(name: string): TensorInfo | undefined;
+  /** A fresh float32 copy of the tensor's data (row-major). Throws for an unknown name. */
+  getFloat32(name: string): Float32Array;
+}
+
+export const DTYPE_BYTES: Record<SafeDtype, number> = { F32: 4, F16: 2, BF16: 2 };
+
+/** The spec caps headers at 100 MB; a bigger claimed length means a corrupt or foreign file. */
+const MAX_HEADER_BYTES = 100 * 1024 * 1024;
+
+interface Entry extends TensorInfo {
+  begin: number; // absolute byte offsets into the file
+  end: number;
+}
+
+function product(shape: number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+function isNonNegInt(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+function readHeader(bytes: Uint8Array, fileName: string): { header: Record<string, unknown>; dataStart: number } {
+  if (bytes.length < 8) {
+    throw new InputError(`file is ${bytes.length} bytes, shorter than the 8-byte safetensors header length`, {
+      file: fileName,
+      field: 'header length',
+    });
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const lo = view.getUint32(0, true);
+  const hi = view.getUint32(4, true);
+  const headerLen = hi * 2 ** 32 + lo;
+  if (hi !== 0 || headerLen > MAX_HEADER_BYTES || 8 + headerLen > bytes.length) {
+    throw new InputError(
+      `header length ${headerLen} runs past the end of the file (${bytes.length} bytes); not a safetensors file?`,
+      { file: fileName, field: 'header length' },
+    );
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLen));
+  } catch {
+    throw new InputError('header is not valid UTF-8', { file: fileName, field: 'header' });
+  }
+  let header: unknown;
+  try {
+    header = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`header is not valid JSON (${(e as Error).message})`, { file: fileName, field: 'header' });
+  }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) {
+    throw new InputError('header is not a JSON object', { file: fileName, field: 'header' });
+  }
+  return { header: header as Record<string, unknown>, dataStart: 8 + headerLen };
+}
+
+function readMetadata(raw: unknown, fileName: string): Record<string, string> {
+  if (raw === undefined) return {};
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new InputError('__metadata__ must be an object of strings', { file: fileName, field: '__metadata__' });
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v !== 'string') {
+      throw new InputError(`value must be a string, got ${v === null ? 'null' : typeof v}`, {
+        file: fileName,
+        field: `__metadata__.${k}`,
+      });
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+function readEntry(name: string, raw: unknown, dataStart: number, dataLen: number, fileName: string): Entry {
+  const where = { file: fileName, field: name };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new InputError('tensor entry must be an object with dtype, shape and data_offsets', where);
+  }
+  const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
+  if (dtype === undefined) throw new InputError('tensor entry has no "dtype"', where);
+  if (shape === undefined) throw new InputError('tensor entry has no "shape"', where);
+  if (offsets === undefined) throw new InputError('tensor entry has no "data_offsets"', where);
+  if (typeof dtype !== 'string') throw new InputError('"dtype" must be a string', where);
+  if (!(dtype in DTYPE_BYTES)) {
+    throw new InputError(`unsupported dtype "${dtype}" (supported: F32, F16, BF16)`, where);
+  }
+  if (!Array.isArray(shape) || !shape.every(isNonNegInt)) {
+    throw new InputError('"shape" must be an array of non-negative integers', where);
+  }
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegInt)) {
+    throw new InputError('"data_offsets" must be [begin, end] non-negative integers', where);
+  }
+  const [begin, end] = offsets as number[];
+  if (begin > end) throw new InputError(`data_offsets begin ${begin} > end ${end}`, where);
+  if (end > dataLen) {
+    throw new InputError(`data_offsets [${begin}, ${end}] run past the data section (${dataLen} bytes)`, where);
+  }
+  const d = dtype as SafeDtype;
+  const expected = product(shape as number[]) * DTYPE_BYTES[d];
+  if (end - begin !== expected) {
+    throw new InputError(
+      `byte length ${end - begin} != ${expected} (shape [${(shape as number[]).join(', ')}] x ${DTYPE_BYTES[d]} bytes of ${d})`,
+      where,
+    );
+  }
+  return { name, dtype: d, shape: [...(shape as number[])], begin: dataStart + begin, end: dataStart + end };
+}
+
+/** Parses and validates a safetensors file. Data stays in `bytes` and is decoded per tensor on demand. */
+export function parseSafetensors(bytes: Uint8Array, fileName: string): TensorSource {
+  const { header, dataStart } = readHeader(bytes, fileName);
+  const dataLen = bytes.length - dataStart;
+  const metadata = readMetadata(header['__metadata__'], fileName);
+  const entries = new Map<string, Entry>();
+  for (const [name, raw] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
+    entries.set(name, readEntry(name, raw, dataStart, dataLen, fileName));
+  }
+  // Overlap check: sort by begin; each non-empty tensor must start at or after the previous one's end.
+  const sorted = [...entries.values()].filter((e) => e.end > e.begin).sort((a, b) => a.begin - b.begin);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i].begin < sorted[i - 1].end) {
+      throw new InputError(`data overlaps tensor "${sorted[i - 1].name}"`, { file: fileName, field: sorted[i].name });
+    }
+  }
+  const names = [...entries.keys()];
+  return {
+    fileName,
+    metadata,
+    names,
+    info(name) {
+      const e = entries.get(name);
+      return e ? { name: e.name, dtype: e.dtype, shape: [...e.shape] } : undefined;
+    },
+    getFloat32(name) {
+      const e = entries.get(name);
+      if (!e) throw new InputError('no such tensor', { file: fileName, field: name });
+      return decode(bytes, e);
+    },
+  };
+}
+
+function decode(bytes: Uint8Array, e: Entry): Float32Array {
+  const count = (e.end - e.begin) / DTYPE_BYTES[e.dtype];
+  const absolute = bytes.byteOffset + e.begin;
+  if (e.dtype === 'F32') {
+    // Aligned: one memcpy through slice(); unaligned: copy the bytes into a fresh buffer first.
+    if (absolute % 4 === 0) return new Float32Array(bytes.buffer, absolute, count).slice();
+    return new Float32Array(bytes.slice(e.begin, e.end).buffer);
+  }
+  const halves =
+    absolute % 2 === 0
+      ? new Uint16Array(bytes.buffer, absolute, count)
+      : new Uint16Array(bytes.slice(e.begin, e.end).buffer);
+  return e.dtype === 'F16' ? f16BitsToFloat32Array(halves) : bf16BitsToFloat32Array(halves);
+}
+
+/** Writes F32 tensors in the given order; the header is padded with spaces to a multiple of 8 bytes. */
+export function writeSafetensors(
+  tensors: { name: string; shape: number[]; data: Float32Array }[],
+  metadata?: Record<string, string>,
+): Uint8Array {
+  const header: Record<string, unknown> = {};
+  if (metadata && Object.keys(metadata).length > 0) header['__metadata__'] = metadata;
+  let offset = 0;
+  for (const t of tensors) {
+    if (t.name === '__metadata__' || t.name in header) throw new Error(`writeSafetensors: duplicate or reserved name "${t.name}"`);
+    if (!t.shape.every(isNonNegInt) || product(t.shape) !== t.data.length) {
+      throw new Error(`writeSafetensors: "${t.name}" has ${t.data.length} values for shape [${t.shape.join(', ')}]`);
+    }
+    header[t.name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
+    offset += t.data.byteLength;
+  }
+  let json = new TextEncoder().encode(JSON.stringify(header));
+  const padded = Math.ceil(json.length / 8) * 8;
+  if (padded !== json.length) {
+    const p = new Uint8Array(padded).fill(0x20); // spaces are valid JSON whitespace
+    p.set(json);
+    json = p;
+  }
+  const out = new Uint8Array(8 + json.length + offset);
+  new DataView(out.buffer).setUint32(0, json.length, true); // high 32 bits stay 0
+  out.set(json, 8);
+  let pos = 8 + json.length;
+  for (const t of tensors) {
+    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), pos);
+    pos += t.data.byteLength;
+  }
+  return out;
+}

@@ -1,0 +1,44 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { initBackend } from './index';
+
+// The browser entry, run in Node with a faked environment: no GPU, no canvas, WebAssembly present.
+describe('initBackend (browser entry, in Node)', () => {
+  it('auto picks wasm when no GPU backend exists, and reports why the others were not tried', async () => {
+    const r = await initBackend({ env: { WebAssembly } });
+    expect(r.name).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(r.fallbackAdapter).toBeUndefined();
+    expect(r.unavailable?.map((u) => u.name)).toEqual(['webgpu', 'webgl']);
+    expect(r.unavailable?.[0].note).toBe('navigator.gpu is missing');
+    expect(tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT')).toBe(false);
+  });
+
+  it("a forced backend that can't start falls through to the ranking, and the report says so", async () => {
+    const warn = console.warn;
+    console.warn = () => {};
+    try {
+      // A fallback adapter is "available", but tfjs-backend-webgpu registers nothing without navigator.gpu.
+      const env = { WebAssembly, navigator: { gpu: { requestAdapter: async () => ({ info: { isFallbackAdapter: true } }) } } };
+      const r = await initBackend({ requested: 'webgpu', env });
+      expect(r.attempts[0]).toMatchObject({ name: 'webgpu', ok: false });
+      expect(r.attempts[0].note).toBe('its package registered no backend here');
+      expect(r.name).toBe('wasm');
+      expect(r.name).toBe(tf.getBackend());
+      expect(r.fallbackAdapter).toBe(true);
+      expect(r.reason).toMatch(/^webgpu was requested but could not be used, so wasm was chosen/);
+    } finally {
+      console.warn = warn;
+    }
+  });
+
+  it('cpu on request', async () => {
+    const r = await initBackend({ requested: 'cpu', env: {} });
+    expect(r.name).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+  });
+
+  it('rejects an unknown backend name', async () => {
+    await expect(initBackend({ requested: 'cuda' as never })).rejects.toThrow('unknown backend "cuda"');
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * Choose and initialize the tfjs backend, and report honestly which one runs and why.
+ * Browser-safe (page or Web Worker: no `window`); each backend package is imported lazily, so a bundle only
+ * loads the backends it tries and Node never loads webgl/webgpu. In Node, prefer ./node.ts (initNodeBackend).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { probeCapabilities, type ProbeEnv } from './probe';
+import { BACKEND_NAMES, describeRank, isBackendName, rankBackends, type BackendName } from './rank';
+import { selectBackend, type BackendReport } from './select';
+
+export { BACKEND_NAMES, describeRank, isBackendName, rankBackends, type BackendName, type Capabilities } from './rank';
+export { selectBackend, type BackendAttempt, type BackendReport } from './select';
+export { probeCapabilities, type ProbeEnv, type ProbeResult } from './probe';
+
+export interface InitBackendOptions {
+  /** 'auto' (default) ranks what the platform offers; a name forces that backend first (even a fallback WebGPU). */
+  requested?: BackendName | 'auto';
+  /**
+   * Where the app serves the tfjs wasm binaries: a folder URL, or a map from the file names
+   * ('tfjs-backend-wasm.wasm', '…-simd.wasm', '…-threaded-simd.wasm') to URLs. Never a CDN.
+   */
+  wasmPaths?: Record<string, string> | string;
+  /** The globals to probe (tests); globalThis by default. */
+  env?: ProbeEnv;
+}
+
+let wasmPathsSet = false;
+
+/** Imports one backend package (which registers it with tfjs-core) and applies its settings. */
+async function loadBackend(name: BackendName, wasmPaths: InitBackendOptions['wasmPaths']): Promise<void> {
+  switch (name) {
+    case 'webgpu':
+      // Registers 'webgpu' only when navigator.gpu exists.
+      await import('@tensorflow/tfjs-backend-webgpu');
+      return;
+    case 'webgl':
+      await import('@tensorflow/tfjs-backend-webgl');
+      return;
+    case 'cpu':
+      await import('@tensorflow/tfjs-backend-cpu');
+      return;
+    case 'wasm': {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      // Threads need SharedArrayBuffer, which only a cross-origin-isolated page (COOP/COEP) has.
+      if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true) {
+        tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      }
+      // setWasmPaths throws once wasm has started initializing, so set the paths once.
+      if (wasmPaths !== undefined && !wasmPathsSet) {
+        wasm.setWasmPaths(wasmPaths);
+        wasmPathsSet = true;
+      }
+      return;
+    }
+  }
+}
+
+export async function initBackend(opts: InitBackendOptions = {}): Promise<BackendReport> {
+  const requested = opts.requested ?? 'auto';
+  if (requested !== 'auto' && !isBackendName(requested)) {
+    throw new Error(`unknown backend "${String(requested)}" (expected auto, ${BACKEND_NAMES.join(', ')})`);
+  }
+  const caps = await probeCapabilities(opts.env);
+  const order = rankBackends(caps);
+  const unavailable = BACKEND_NAMES.filter((n) => !order.includes(n)).map((n) => ({
+    name: n,
+    note: caps.notes[n] ?? 'not available here',
+  }));
+  return selectBackend({
+    requested,
+    order,
+    load: (name) => loadBackend(name, opts.wasmPaths),
+    why: (name) => describeRank(name, caps),
+    fallbackAdapter: caps.hasWebGPU ? caps.fallbackAdapter : undefined,
+    unavailable,
+  });
+}

@@ -1,0 +1,111 @@
+/**
+ * Tries tfjs backends in order and reports the truth: a backend counts only when tf.setBackend succeeded,
+ * tf.getBackend() names it afterwards (setBackend can fail and still leave the name set, or leave another
+ * backend active), and a small matMul on it gives the right numbers. Shared by the browser and Node entries.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendName } from './rank';
+
+export interface BackendAttempt {
+  name: BackendName;
+  ok: boolean;
+  note: string;
+}
+
+export interface BackendReport {
+  /** The active backend: always tf.getBackend() after init. */
+  name: BackendName;
+  /** A human sentence: why this one. */
+  reason: string;
+  requested: BackendName | 'auto';
+  /** Every backend tried, in order. */
+  attempts: BackendAttempt[];
+  /** WebGPU offered only a software fallback adapter (SwiftShader). */
+  fallbackAdapter?: boolean;
+  /** Backends not tried because this platform lacks them, with why. */
+  unavailable?: { name: BackendName; note: string }[];
+}
+
+export interface SelectOptions {
+  requested: BackendName | 'auto';
+  /** Available backends, best first (rankBackends). A requested backend is tried first even if absent here. */
+  order: BackendName[];
+  /** Imports and configures a backend's package; throws when the backend can't exist here. */
+  load(name: BackendName): Promise<void>;
+  /** Why a backend ranks where it does (describeRank). */
+  why(name: BackendName): string;
+  fallbackAdapter?: boolean;
+  unavailable?: { name: BackendName; note: string }[];
+}
+
+/** [[1,2],[3,4]]·[[5,6],[7,8]] = [[19,22],[43,50]]: proves the backend compiles and runs a kernel. */
+async function checkBackendComputes(): Promise<void> {
+  const product = tf.tidy(() => tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([5, 6, 7, 8], [2, 2])));
+  try {
+    const got = Array.from(await product.data());
+    if (got.join(',') !== '19,22,43,50') throw new Error(`a test matMul gave [${got.join(', ')}] instead of [19, 22, 43, 50]`);
+  } finally {
+    product.dispose();
+  }
+}
+
+/**
+ * tfjs-backend-cpu prints a multi-line "install tfjs-node" banner to stderr on its first tensor in Node;
+ * the CLI's stderr is for one-line errors, so mark the banner as already shown (a no-op in browsers).
+ */
+function silenceCpuNodeBanner(): void {
+  const backend = tf.backend() as unknown as { firstUse?: boolean };
+  if (typeof backend.firstUse === 'boolean') backend.firstUse = false;
+}
+
+async function attempt(name: BackendName, opts: SelectOptions): Promise<string | null> {
+  try {
+    await opts.load(name);
+    if (!tf.findBackendFactory(name)) return 'its package registered no backend here';
+    const ok = await tf.setBackend(name);
+    const active = tf.getBackend();
+    if (!ok) return 'tf.setBackend reported failure (initialization failed)';
+    if (active !== name) return `tf.setBackend succeeded but "${active}" is active`;
+    if (name === 'cpu') silenceCpuNodeBanner();
+    await checkBackendComputes();
+    if (tf.getBackend() !== name) return `"${tf.getBackend()}" became active while testing it`;
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+export async function selectBackend(opts: SelectOptions): Promise<BackendReport> {
+  const { requested, order } = opts;
+  const candidates = requested === 'auto' ? [...order] : [requested, ...order.filter((n) => n !== requested)];
+  const attempts: BackendAttempt[] = [];
+  for (const name of candidates) {
+    const failure = await attempt(name, opts);
+    attempts.push({ name, ok: failure === null, note: failure ?? 'initialized and computed a test matMul' });
+    if (failure !== null) continue;
+    const report: BackendReport = {
+      name: tf.getBackend() as BackendName,
+      reason: explain(name, requested, attempts, opts.why),
+      requested,
+      attempts,
+    };
+    if (opts.fallbackAdapter !== undefined) report.fallbackAdapter = opts.fallbackAdapter;
+    if (opts.unavailable?.length) report.unavailable = opts.unavailable;
+    return report;
+  }
+  const tried = attempts.map((a) => `${a.name}: ${a.note}`).join('; ');
+  throw new Error(`no tfjs backend could be initialized (${tried || 'none available'})`);
+}
+
+function explain(
+  chosen: BackendName,
+  requested: BackendName | 'auto',
+  attempts: BackendAttempt[],
+  why: (name: BackendName) => string,
+): string {
+  const failed = attempts.filter((a) => !a.ok).map((a) => `${a.name} failed (${a.note})`);
+  const failures = failed.length ? `; ${failed.join('; ')}` : '';
+  if (requested === chosen) return `${chosen} was requested; ${why(chosen)}`;
+  if (requested !== 'auto') return `${requested} was requested but could not be used, so ${chosen} was chosen: ${why(chosen)}${failures}`;
+  return `${chosen} was chosen automatically: ${why(chosen)}${failures}`;
+}

@@ -14,6 +14,8 @@ export interface GPT2Config {
   vocab_size: number;
   layer_norm_epsilon: number;
   activation_function: 'gelu_new' | 'gelu' | 'gelu_pytorch_tanh' | 'relu';
+  /** MLP hidden width; absent means 4 * n_embd (HF default). */
+  n_inner?: number;
   bos_token_id?: number;
   eos_token_id?: number;
   /** The whole parsed config.json, for fields we don't interpret. */
@@ -36,6 +38,32 @@ export type AttentionCallback = (layer: number, probs: tf.Tensor3D) => void;
 
 export interface ForwardOptions {
   onAttention?: AttentionCallback;
+  /**
+   * 'all' (default): logits for every position, [N, V]. 'last': only the last position's, [1, V]
+   * (generation without a cache needs no more, and the LM head is the biggest matmul of a small model).
+   */
+  logits?: 'all' | 'last';
+}
+
+/**
+ * Incremental decoding state of one sequence (the KV cache): feed tokens, get the next-token logits.
+ * Created by CausalLM.createCache; owns device memory until dispose().
+ */
+export interface DecodeState {
+  /** Tokens fed so far. */
+  readonly length: number;
+  /** Most tokens it can hold (<= n_positions). */
+  readonly capacity: number;
+  /** Appends `ids` (prompt or new tokens) and returns the logits of the last one, [1, V]; caller disposes. */
+  step(ids: number[]): tf.Tensor2D;
+  dispose(): void;
+}
+
+export interface CacheOptions {
+  /** Tokens to make room for (default n_positions). */
+  maxTokens?: number;
+  /** Refuse to build a cache larger than this many bytes (default 1 GiB). */
+  maxBytes?: number;
 }
 
 /** What a loaded causal language model offers to the rest of the app. */
@@ -46,5 +74,7 @@ export interface CausalLM {
   readonly numParams: number;
   /** Logits for every position, [N, V]. The caller owns (and disposes) the result. */
   forward(ids: number[], options?: ForwardOptions): tf.Tensor2D;
+  /** A KV cache for incremental generation, when the architecture has one. */
+  createCache?(options?: CacheOptions): DecodeState;
   dispose(): void;
 }

@@ -1,0 +1,77 @@
+/**
+ * Loads a model folder: config.json -> tokenizer -> weights -> GPT2. All-or-nothing: on any error (or
+ * abort) every tensor uploaded so far is disposed, so the caller can keep its previous model.
+ */
+import { InputError } from '../errors';
+import { decodeUtf8, type ModelFiles } from '../io/files';
+import { readWeights } from '../io/weights';
+import { loadTokenizer } from '../tokenizer/load';
+import type { Tokenizer } from '../tokenizer/types';
+import { parseGPT2Config } from './config';
+import { GPT2 } from './gpt2';
+import type { CausalLM } from './types';
+
+export const CONFIG_FILE = 'config.json';
+
+export interface LoadedModel {
+  model: CausalLM;
+  tokenizer: Tokenizer;
+  /** The files that were read, e.g. ["config.json", "char_vocab.json", "model.safetensors"]. */
+  files: string[];
+}
+
+export interface LoadOptions {
+  onProgress?: (fraction: number, message: string) => void;
+  signal?: AbortSignal;
+}
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) {
+    const reason = signal.reason;
+    throw reason instanceof Error ? reason : new DOMException('model loading was aborted', 'AbortError');
+  }
+}
+
+export async function loadModel(files: ModelFiles, opts: LoadOptions = {}): Promise<LoadedModel> {
+  const { onProgress, signal } = opts;
+  const at = (file: string) => `${files.name}/${file}`;
+  throwIfAborted(signal);
+
+  onProgress?.(0, `reading ${CONFIG_FILE}`);
+  const configBytes = await files.get(CONFIG_FILE);
+  if (!configBytes) throw new InputError(`no ${CONFIG_FILE} in the model folder`, { file: at(CONFIG_FILE) });
+  const config = parseGPT2Config(decodeUtf8(configBytes), at(CONFIG_FILE));
+  throwIfAborted(signal);
+
+  onProgress?.(0.02, 'reading the tokenizer');
+  const tokenizer = await loadTokenizer(files);
+  if (tokenizer.vocabSize > config.vocab_size) {
+    throw new InputError(
+      `the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocab_size is ${config.vocab_size}`,
+      { file: at(CONFIG_FILE), field: 'vocab_size' },
+    );
+  }
+  throwIfAborted(signal);
+
+  // Reading/parsing takes the first 60% of the bar, uploading the rest.
+  const source = await readWeights(files, (f, message) => onProgress?.(0.05 + 0.55 * f, message));
+  throwIfAborted(signal);
+
+  const model = GPT2.fromSource(config, source, {
+    name: files.name,
+    onProgress: (f) => onProgress?.(0.6 + 0.4 * f, 'uploading weights'),
+  });
+  try {
+    throwIfAborted(signal);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  const read = [CONFIG_FILE, tokenizerFileName(tokenizer), source.fileName.slice(files.name.length + 1) || source.fileName];
+  onProgress?.(1, `loaded ${files.name}: ${(model.numParams / 1e6).toFixed(2)}M parameters`);
+  return { model, tokenizer, files: read };
+}
+
+function tokenizerFileName(tokenizer: Tokenizer): string {
+  return tokenizer.kind === 'bpe' ? 'tokenizer.json' : 'char_vocab.json';
+}

@@ -1,0 +1,101 @@
+/**
+ * Next-token choice from a logits vector, in plain JS (V is at most ~50k, one vector per step).
+ * Randomness comes from a seeded mulberry32 generator so a seed reproduces a sample exactly.
+ */
+import { InputError } from '../errors';
+
+/**
+ * mulberry32 (Tommy Ettinger, public domain): 32-bit state, add 0x6D2B79F5 per call, then two
+ * xorshift-multiply rounds; returns uniform floats in [0, 1) with 2^32 period. Small, fast, reproducible.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface SamplingOptions {
+  /** 0 or absent: greedy (argmax). */
+  temperature?: number;
+  /** Keep only the k most likely tokens. */
+  topK?: number;
+  /** Keep the smallest set of most likely tokens whose probability reaches p (nucleus). */
+  topP?: number;
+}
+
+/** Throws InputError naming the option when a value is out of range. */
+export function validateSampling(opts: SamplingOptions): void {
+  const { temperature, topK, topP } = opts;
+  if (temperature !== undefined && !(Number.isFinite(temperature) && temperature >= 0)) {
+    throw new InputError(`must be a number >= 0, got ${temperature}`, { field: 'temperature' });
+  }
+  if (topK !== undefined && !(Number.isInteger(topK) && topK >= 1)) {
+    throw new InputError(`must be an integer >= 1, got ${topK}`, { field: 'topK' });
+  }
+  if (topP !== undefined && !(topP > 0 && topP <= 1)) {
+    throw new InputError(`must be in (0, 1], got ${topP}`, { field: 'topP' });
+  }
+}
+
+/** Index of the largest logit; ties go to the lowest id. */
+export function argmax(logits: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
+  return best;
+}
+
+/**
+ * Sampling probabilities after temperature, top-k and top-p, as (id, prob) pairs sorted by decreasing
+ * probability (ties by lower id); probs sum to 1. Exposed for tests and for displays of the distribution.
+ */
+export function samplingDistribution(logits: Float32Array, opts: SamplingOptions): { ids: number[]; probs: number[] } {
+  const temperature = opts.temperature ?? 1;
+  const order = Array.from(logits.keys()).sort((a, b) => logits[b] - logits[a] || a - b);
+  const kept = opts.topK !== undefined ? order.slice(0, Math.min(opts.topK, order.length)) : order;
+  // softmax(logits / T) over the kept ids, stabilised by the max (the first one).
+  const top = logits[kept[0]];
+  let probs = kept.map((id) => Math.exp((logits[id] - top) / temperature));
+  const sum = probs.reduce((s, p) => s + p, 0);
+  probs = probs.map((p) => p / sum);
+  let n = probs.length;
+  if (opts.topP !== undefined && opts.topP < 1) {
+    // Smallest prefix whose mass reaches p; always at least the top token.
+    let mass = 0;
+    n = 0;
+    while (n < probs.length && mass < opts.topP) mass += probs[n++];
+  }
+  const ids = kept.slice(0, n);
+  const kmass = probs.slice(0, n).reduce((s, p) => s + p, 0);
+  return { ids, probs: probs.slice(0, n).map((p) => p / kmass) };
+}
+
+/** Picks the next token: greedy when temperature is 0/absent, else a draw from samplingDistribution. */
+export function sampleToken(logits: Float32Array, opts: SamplingOptions, rng: () => number): number {
+  if (!opts.temperature) return argmax(logits);
+  const u = rng();
+  if (opts.topK === undefined && (opts.topP === undefined || opts.topP >= 1)) {
+    // Plain temperature sampling needs no sort: walk the softmax in id order.
+    const top = logits[argmax(logits)];
+    const weights = new Float64Array(logits.length);
+    let sum = 0;
+    for (let i = 0; i < logits.length; i++) sum += weights[i] = Math.exp((logits[i] - top) / opts.temperature);
+    let acc = 0;
+    for (let i = 0; i < logits.length; i++) {
+      acc += weights[i] / sum;
+      if (u < acc) return i;
+    }
+    return logits.length - 1;
+  }
+  const { ids, probs } = samplingDistribution(logits, opts);
+  let acc = 0;
+  for (let i = 0; i < ids.length; i++) {
+    acc += probs[i];
+    if (u < acc) return ids[i];
+  }
+  return ids[ids.length - 1]; // u within rounding of 1
+}

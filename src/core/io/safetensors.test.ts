@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isInputError } from '../errors';
 import {
   bf16BitsToFloat32,
+  encodeSafetensorsChunks,
   f16BitsToFloat32,
   float32ToBF16Bits,
   float32ToF16Bits,
@@ -63,11 +64,32 @@ describe('writeSafetensors / parseSafetensors', () => {
     expect(src.getFloat32('a')[0]).toBe(1);
   });
 
+  it('readFloat32 is a zero-copy view for aligned F32; chunks concatenate to the written file', () => {
+    const tensors = [
+      { name: 'x', shape: [3], data: new Float32Array([1, 2, 3]) },
+      { name: 'y', shape: [1], data: new Float32Array([5]) },
+    ];
+    const bytes = writeSafetensors(tensors, { m: '1' });
+    const chunks = encodeSafetensorsChunks(tensors, { m: '1' });
+    expect(chunks.length).toBe(3);
+    const joined = new Uint8Array(bytes.length);
+    let pos = 0;
+    for (const c of chunks) (joined.set(c, pos), (pos += c.length));
+    expect(pos).toBe(bytes.length);
+    expect(joined).toEqual(bytes);
+    const src = parseSafetensors(bytes, 'v');
+    const view = src.readFloat32('x');
+    expect(Array.from(view)).toEqual([1, 2, 3]);
+    expect(view.buffer).toBe(bytes.buffer);
+  });
+
   it('reads from a subarray at an unaligned offset', () => {
     const bytes = writeSafetensors([{ name: 'w', shape: [3], data: new Float32Array([1, 2, 3]) }]);
     const big = new Uint8Array(bytes.length + 3);
     big.set(bytes, 3);
-    expect(Array.from(parseSafetensors(big.subarray(3), 'u').getFloat32('w'))).toEqual([1, 2, 3]);
+    const src = parseSafetensors(big.subarray(3), 'u');
+    expect(Array.from(src.getFloat32('w'))).toEqual([1, 2, 3]);
+    expect(Array.from(src.readFloat32('w'))).toEqual([1, 2, 3]); // unaligned: decoded copy
   });
 
   it('rejects an unknown tensor name in getFloat32', () => {

@@ -24,6 +24,16 @@ export interface TensorSource {
   info(name: string): TensorInfo | undefined;
   /** A fresh float32 copy of the tensor's data (row-major). Throws for an unknown name. */
   getFloat32(name: string): Float32Array;
+  /**
+   * Read-only access without a copy where possible: an aligned F32 tensor comes back as a view of the file's
+   * bytes (never modify it or transfer its buffer); other dtypes are decoded as in getFloat32.
+   */
+  readFloat32?(name: string): Float32Array;
+}
+
+/** What parseSafetensors returns: a TensorSource whose zero-copy reader always exists. */
+export interface SafetensorsFile extends TensorSource {
+  readFloat32(name: string): Float32Array;
 }
 
 export const DTYPE_BYTES: Record<SafeDtype, number> = { F32: 4, F16: 2, BF16: 2 };
@@ -135,7 +145,7 @@ function readEntry(name: string, raw: unknown, dataStart: number, dataLen: numbe
 }
 
 /** Parses and validates a safetensors file. Data stays in `bytes` and is decoded per tensor on demand. */
-export function parseSafetensors(bytes: Uint8Array, fileName: string): TensorSource {
+export function parseSafetensors(bytes: Uint8Array, fileName: string): SafetensorsFile {
   const { header, dataStart } = readHeader(bytes, fileName);
   const dataLen = bytes.length - dataStart;
   const metadata = readMetadata(header['__metadata__'], fileName);
@@ -165,6 +175,13 @@ export function parseSafetensors(bytes: Uint8Array, fileName: string): TensorSou
       if (!e) throw new InputError('no such tensor', { file: fileName, field: name });
       return decode(bytes, e);
     },
+    readFloat32(name) {
+      const e = entries.get(name);
+      if (!e) throw new InputError('no such tensor', { file: fileName, field: name });
+      const absolute = bytes.byteOffset + e.begin;
+      if (e.dtype === 'F32' && absolute % 4 === 0) return new Float32Array(bytes.buffer, absolute, (e.end - e.begin) / 4);
+      return decode(bytes, e);
+    },
   };
 }
 
@@ -183,11 +200,14 @@ function decode(bytes: Uint8Array, e: Entry): Float32Array {
   return e.dtype === 'F16' ? f16BitsToFloat32Array(halves) : bf16BitsToFloat32Array(halves);
 }
 
-/** Writes F32 tensors in the given order; the header is padded with spaces to a multiple of 8 bytes. */
-export function writeSafetensors(
+/**
+ * The file as chunks (header, then each tensor's bytes as a view of its data, no copy), so a large file
+ * can be streamed to disk without building it in memory. Tensors are F32, written in the given order.
+ */
+export function encodeSafetensorsChunks(
   tensors: { name: string; shape: number[]; data: Float32Array }[],
   metadata?: Record<string, string>,
-): Uint8Array {
+): Uint8Array[] {
   const header: Record<string, unknown> = {};
   if (metadata && Object.keys(metadata).length > 0) header['__metadata__'] = metadata;
   let offset = 0;
@@ -199,20 +219,25 @@ export function writeSafetensors(
     header[t.name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
     offset += t.data.byteLength;
   }
-  let json = new TextEncoder().encode(JSON.stringify(header));
-  const padded = Math.ceil(json.length / 8) * 8;
-  if (padded !== json.length) {
-    const p = new Uint8Array(padded).fill(0x20); // spaces are valid JSON whitespace
-    p.set(json);
-    json = p;
-  }
-  const out = new Uint8Array(8 + json.length + offset);
-  new DataView(out.buffer).setUint32(0, json.length, true); // high 32 bits stay 0
-  out.set(json, 8);
-  let pos = 8 + json.length;
-  for (const t of tensors) {
-    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), pos);
-    pos += t.data.byteLength;
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const padded = Math.ceil(json.length / 8) * 8; // keeps F32 data 4-byte aligned for zero-copy views
+  const head = new Uint8Array(8 + padded).fill(0x20, 8); // spaces are valid JSON whitespace
+  new DataView(head.buffer).setUint32(0, padded, true); // high 32 bits stay 0
+  head.set(json, 8);
+  return [head, ...tensors.map((t) => new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength))];
+}
+
+/** Writes F32 tensors in the given order; the header is padded with spaces to a multiple of 8 bytes. */
+export function writeSafetensors(
+  tensors: { name: string; shape: number[]; data: Float32Array }[],
+  metadata?: Record<string, string>,
+): Uint8Array {
+  const chunks = encodeSafetensorsChunks(tensors, metadata);
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let pos = 0;
+  for (const c of chunks) {
+    out.set(c, pos);
+    pos += c.length;
   }
   return out;
 }

@@ -25,6 +25,7 @@ describe('readWeights', () => {
     expect(src.names).toEqual(['a', 'b', 'c']);
     expect(Array.from(src.getFloat32('b'))).toEqual([2, 3]);
     expect(Array.from(src.getFloat32('c'))).toEqual([4]);
+    expect(Array.from(src.readFloat32!('b'))).toEqual([2, 3]);
     expect(src.info('c')).toEqual({ name: 'c', dtype: 'F32', shape: [1] });
     expect(src.info('zzz')).toBeUndefined();
     expect(src.metadata).toEqual({ k: 'v' });

@@ -91,5 +91,10 @@ function mergeShards(fileName: string, weightMap: Map<string, string>, shards: M
       if (!src) throw new InputError('no such tensor', { file: fileName, field: name });
       return src.getFloat32(name);
     },
+    readFloat32(name) {
+      const src = owner(name);
+      if (!src) throw new InputError('no such tensor', { file: fileName, field: name });
+      return src.readFloat32 ? src.readFloat32(name) : src.getFloat32(name);
+    },
   };
 }

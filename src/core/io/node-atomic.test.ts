@@ -1,0 +1,50 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileAtomic } from './node-atomic';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rs-atomic-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('writeFileAtomic', () => {
+  it('writes bytes, text and chunk sequences, replacing an existing file, leaving no temp file', async () => {
+    const p = join(dir, 'out.bin');
+    await writeFileAtomic(p, new Uint8Array([1, 2, 3]));
+    expect([...(await readFile(p))]).toEqual([1, 2, 3]);
+    await writeFileAtomic(p, 'héllo\n');
+    expect(await readFile(p, 'utf8')).toBe('héllo\n');
+    await writeFileAtomic(p, ['a', new Uint8Array([0x62]), 'c']);
+    expect(await readFile(p, 'utf8')).toBe('abc');
+    async function* gen() {
+      yield 'x';
+      yield 'y';
+    }
+    await writeFileAtomic(p, gen());
+    expect(await readFile(p, 'utf8')).toBe('xy');
+    expect(await readdir(dir)).toEqual(['out.bin']);
+  });
+
+  it('on failure mid-way leaves neither a partial target nor a temp file, and keeps an old target intact', async () => {
+    const p = join(dir, 'out.txt');
+    async function* failing() {
+      yield 'partial';
+      throw new Error('producer failed');
+    }
+    await expect(writeFileAtomic(p, failing())).rejects.toThrow('producer failed');
+    expect(await readdir(dir)).toEqual([]);
+    await writeFile(p, 'old');
+    await expect(writeFileAtomic(p, failing())).rejects.toThrow('producer failed');
+    expect(await readFile(p, 'utf8')).toBe('old');
+    expect(await readdir(dir)).toEqual(['out.txt']);
+  });
+
+  it('fails cleanly when the directory does not exist', async () => {
+    await expect(writeFileAtomic(join(dir, 'nope', 'x'), 'a')).rejects.toThrow(/ENOENT/);
+  });
+});

@@ -36,6 +36,9 @@ function fakeHandlers(log: string[]): Handlers {
     async tokenize() {
       throw new Error('not in the fake');
     },
+    async debug(settings) {
+      return settings;
+    },
   };
 }
 
@@ -115,7 +118,7 @@ describe('EngineClient + host', () => {
 
   it('an unknown operation is an error, not a hang', async () => {
     const client = connect(fakeHandlers([]));
-    const err = await (client.call as (op: string, p: unknown) => Promise<unknown>)('nope', {}).catch((e) => e);
+    const err: Error = await (client.call as (op: string, p: unknown) => Promise<unknown>)('nope', {}).catch((e: Error) => e) as Error;
     expect(err.message).toMatch(/Unknown operation "nope"/);
   });
 });

@@ -79,13 +79,14 @@ export class EngineClient {
     });
   }
 
-  /** Stops the worker; pending calls fail. */
+  /** Stops the worker; pending calls reject with an AbortError (a deliberate stop, not a failure). */
   terminate(): void {
     this.port.terminate?.();
-    this.failAll(new Error('Engine worker stopped'));
+    this.failAll(new DOMException('Engine worker stopped', 'AbortError'));
   }
 
   private failAll(error: Error) {
+    if (this.closed) return;
     this.closed = error;
     for (const p of this.pending.values()) p.reject(error);
     this.pending.clear();

@@ -73,6 +73,13 @@ export interface Operations {
   generate: { params: GenerateParams; result: GenerateOutcome; stream: TokenEvent };
   forwardLogits: { params: { ids: number[] }; result: LogitsOutcome; stream: never };
   tokenize: { params: { text: string }; result: { ids: number[]; tokens: string[] }; stream: never };
+  /** Test-only knobs (the page exposes them only with ?test=1). */
+  debug: { params: DebugSettings; result: DebugSettings; stream: never };
+}
+
+export interface DebugSettings {
+  /** Delay each generated token by this many ms (lets e2e tests press Stop mid-stream). */
+  tokenDelayMs?: number;
 }
 
 export type OperationName = keyof Operations;

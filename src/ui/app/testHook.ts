@@ -1,0 +1,37 @@
+/**
+ * window.__rhythmscope, installed only with ?test=1: lets the e2e tests compare the browser's
+ * numbers with the Node reference, through the same worker the app uses.
+ */
+import { useModelStore } from '../model/modelStore';
+import { engine } from './engine';
+
+export interface TestHook {
+  /** Logits for the given ids, [N, V] flattened row-major, from the active backend. */
+  forwardLogits(ids: number[]): Promise<{ seqLen: number; vocabSize: number; logits: number[] }>;
+  /** Delays each generated token (ms) so a test can press Stop mid-stream; 0 turns it off. */
+  setTokenDelay(ms: number): Promise<void>;
+  /** The active backend name and the loaded model's name (null until ready). */
+  state(): { backend: string | null; model: string | null };
+}
+
+declare global {
+  interface Window {
+    __rhythmscope?: TestHook;
+  }
+}
+
+export function installTestHook(): void {
+  window.__rhythmscope = {
+    async forwardLogits(ids) {
+      const out = await engine().call('forwardLogits', { ids });
+      return { seqLen: out.seqLen, vocabSize: out.vocabSize, logits: Array.from(out.logits) };
+    },
+    async setTokenDelay(ms) {
+      await engine().call('debug', { tokenDelayMs: ms });
+    },
+    state() {
+      const s = useModelStore.getState();
+      return { backend: s.backend?.name ?? null, model: s.info?.name ?? null };
+    },
+  };
+}

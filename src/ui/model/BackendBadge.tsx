@@ -1,0 +1,46 @@
+import { useModelStore } from './modelStore';
+import './backend.css';
+
+/** The active tfjs backend, exactly as tf.getBackend() names it; the reason it was chosen is the tooltip. */
+export function BackendBadge() {
+  const backend = useModelStore((s) => s.backend);
+  const status = useModelStore((s) => s.engineStatus);
+  if (!backend) {
+    const text = status === 'failed' ? 'no backend' : 'starting…';
+    return (
+      <span className={`badge badge-${status}`} data-testid="backend-badge" title="The compute backend is starting">
+        <span className="badge-dot" aria-hidden="true" />
+        {text}
+      </span>
+    );
+  }
+  const fellBack = backend.requested !== 'auto' && backend.requested !== backend.name;
+  const title = [`Backend: ${backend.name}`, backend.reason, ...backend.attempts.filter((a) => !a.ok).map((a) => `${a.name}: ${a.note}`)]
+    .filter(Boolean)
+    .join('\n');
+  return (
+    <span
+      className={`badge badge-${fellBack ? 'fallback' : 'ready'}`}
+      data-testid="backend-badge"
+      data-backend={backend.name}
+      title={title}
+      aria-label={`Compute backend ${backend.name}. ${backend.reason}`}
+    >
+      <span className="badge-dot" aria-hidden="true" />
+      {backend.name}
+      {backend.fallbackAdapter ? <span className="badge-note">fallback adapter</span> : null}
+    </span>
+  );
+}
+
+/** Shown when the requested backend could not be used: which one runs instead, and why. */
+export function BackendFallbackNote() {
+  const backend = useModelStore((s) => s.backend);
+  if (!backend || backend.requested === 'auto' || backend.requested === backend.name) return null;
+  const failed = backend.attempts.find((a) => a.name === backend.requested && !a.ok);
+  return (
+    <p className="fallback-note" data-testid="backend-fallback-note" role="status">
+      {backend.requested} is not available here{failed?.note ? ` (${failed.note})` : ''}; using {backend.name}.
+    </p>
+  );
+}

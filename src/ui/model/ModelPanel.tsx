@@ -1,0 +1,163 @@
+import { useId, useState, type FormEvent } from 'react';
+import { cancelModelLoad, loadModelChoice } from './actions';
+import { CATALOG, type ModelChoice } from './catalog';
+import { formatParams } from './format';
+import { useModelStore } from './modelStore';
+import './model.css';
+
+/** Model picker (built-in models, a URL, a local folder), load progress and the loaded model's facts. */
+export function ModelPanel() {
+  return (
+    <section className="card model-panel" aria-labelledby="model-panel-title">
+      <h2 className="card-title" id="model-panel-title">Model</h2>
+      <ModelPicker />
+      <LoadProgress />
+      <ModelFacts />
+    </section>
+  );
+}
+
+function ModelPicker() {
+  const pickerId = useId();
+  const urlId = useId();
+  const choice = useModelStore((s) => s.choice);
+  const ready = useModelStore((s) => s.engineStatus === 'ready');
+  const loading = useModelStore((s) => s.loading !== null);
+  const [url, setUrl] = useState('');
+  const selected = choice?.kind === 'catalog' ? choice.id : '';
+
+  const onPick = (id: string) => {
+    const entry = CATALOG.find((c) => c.id === id);
+    if (entry) void loadModelChoice({ kind: 'catalog', id: entry.id, url: entry.url });
+  };
+  const onUrl = (e: FormEvent) => {
+    e.preventDefault();
+    if (url.trim()) void loadModelChoice({ kind: 'url', url: url.trim() });
+  };
+  const onFolder = (files: FileList | null) => {
+    if (!files || files.length === 0) return;
+    const list = Array.from(files);
+    const name = list[0].webkitRelativePath.split('/')[0] || 'local model';
+    const folder: ModelChoice = { kind: 'folder', name, files: list };
+    void loadModelChoice(folder);
+  };
+
+  return (
+    <div className="model-picker">
+      <div className="field">
+        <label className="field-label" htmlFor={pickerId}>Built-in model</label>
+        <select
+          id={pickerId}
+          className="select"
+          data-testid="model-picker"
+          value={selected}
+          disabled={!ready || loading}
+          onChange={(e) => onPick(e.target.value)}
+        >
+          {selected === '' && <option value="">{choice ? 'Custom model (see below)' : 'Choose a model…'}</option>}
+          {CATALOG.map((c) => (
+            <option key={c.id} value={c.id}>{c.label}</option>
+          ))}
+        </select>
+        {CATALOG.find((c) => c.id === selected)?.note && (
+          <p className="field-hint">{CATALOG.find((c) => c.id === selected)?.note}</p>
+        )}
+      </div>
+
+      <form className="field" onSubmit={onUrl}>
+        <label className="field-label" htmlFor={urlId}>Or a model folder URL</label>
+        <div className="input-row">
+          <input
+            id={urlId}
+            className="input"
+            data-testid="model-url-input"
+            placeholder="/models/my-gpt2/"
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+            spellCheck={false}
+          />
+          <button type="submit" className="btn" data-testid="model-url-load" disabled={!ready || loading || !url.trim()}>
+            Load
+          </button>
+        </div>
+      </form>
+
+      <div className="field">
+        <span className="field-label">Or a folder on this computer</span>
+        <label className={`btn btn-file${!ready || loading ? ' is-disabled' : ''}`}>
+          Open folder…
+          <input
+            type="file"
+            className="visually-hidden"
+            data-testid="model-folder-input"
+            disabled={!ready || loading}
+            // Non-standard but supported by Chromium, Firefox and Safari: pick a whole folder.
+            {...{ webkitdirectory: '', directory: '' }}
+            multiple
+            onChange={(e) => {
+              onFolder(e.target.files);
+              e.target.value = '';
+            }}
+          />
+        </label>
+        <p className="field-hint">config.json, model.safetensors and a tokenizer file (Hugging Face layout).</p>
+      </div>
+    </div>
+  );
+}
+
+function LoadProgress() {
+  const loading = useModelStore((s) => s.loading);
+  const starting = useModelStore((s) => s.engineStatus === 'starting');
+  if (!loading && !starting) return null;
+  const fraction = loading ? Math.max(0, Math.min(1, loading.fraction)) : 0;
+  const message = loading ? `${loading.label}: ${loading.message}` : 'Starting the compute backend…';
+  return (
+    <div className="load-progress" data-testid="load-progress">
+      <div className="load-progress-head">
+        <span className="load-progress-message">{message}</span>
+        {loading && (
+          <button type="button" className="btn btn-small" onClick={cancelModelLoad} data-testid="load-cancel">
+            Cancel
+          </button>
+        )}
+      </div>
+      <div
+        className={`progress${loading ? '' : ' progress-indeterminate'}`}
+        role="progressbar"
+        aria-label="Model load progress"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={loading ? Math.round(fraction * 100) : undefined}
+      >
+        <div className="progress-fill" style={{ width: loading ? `${fraction * 100}%` : undefined }} />
+      </div>
+    </div>
+  );
+}
+
+function ModelFacts() {
+  const info = useModelStore((s) => s.info);
+  if (!info) return <p className="model-empty">No model loaded yet.</p>;
+  const facts: [string, string][] = [
+    ['Parameters', `${formatParams(info.numParams)} (${info.numParams.toLocaleString('en-US')})`],
+    ['Layers × heads', `${info.nLayer} × ${info.nHead}`],
+    ['Width', String(info.nEmbd)],
+    ['Context', `${info.nPositions} tokens`],
+    ['Vocabulary', `${info.vocabSize.toLocaleString('en-US')} (${info.tokenizerKind === 'char' ? 'characters' : 'BPE'})`],
+  ];
+  return (
+    <div className="model-facts" data-testid="model-facts">
+      <h3 className="model-facts-name">{info.name}</h3>
+      <dl>
+        {facts.map(([k, v]) => (
+          <div className="fact" key={k}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
+      {info.files.length > 0 && <p className="model-files">{info.files.join(' · ')}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * Document store: the prompt, generation settings, and the tokens of the current generation.
+ * Only the actions in ./actions.ts write to it (apart from the inputs' own setters).
+ */
+import { create } from 'zustand';
+import type { GenerateOutcome, TokenEvent } from '../../worker/protocol';
+
+export interface GenerationSettings {
+  maxTokens: number;
+  /** 0 = greedy. */
+  temperature: number;
+  seed: number;
+}
+
+export interface DocumentState {
+  prompt: string;
+  settings: GenerationSettings;
+  /** The prompt text as it was when the current generation started. */
+  generatedFrom: string;
+  tokens: TokenEvent[];
+  generating: boolean;
+  last: Pick<GenerateOutcome, 'stopReason' | 'ms' | 'tokensPerSecond'> & { count: number } | null;
+  setPrompt(prompt: string): void;
+  setSettings(patch: Partial<GenerationSettings>): void;
+}
+
+export const DEFAULT_SETTINGS: GenerationSettings = { maxTokens: 64, temperature: 0.8, seed: 1 };
+
+export const useDocumentStore = create<DocumentState>()((set) => ({
+  prompt: '12+34=',
+  settings: { ...DEFAULT_SETTINGS },
+  generatedFrom: '',
+  tokens: [],
+  generating: false,
+  last: null,
+  setPrompt: (prompt) => set({ prompt }),
+  setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),
+}));

@@ -1,0 +1,159 @@
+/**
+ * The operations the worker offers, over the shared core: backend choice, model loading,
+ * generation and a logits probe. It owns the one loaded model and swaps it only after a new one
+ * loaded completely, so a failed load leaves the previous model working.
+ * Runs in Node too (tests), given a backend initializer.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendName, BackendReport } from '../core/backend/index';
+import { InputError } from '../core/errors';
+import { filesFromMap, filesFromUrl, type ModelFiles } from '../core/io/files';
+import { generate } from '../core/model/generate';
+import { loadModel, type LoadedModel } from '../core/model/load';
+import type { Handlers } from './host';
+import type { DebugSettings, ModelInfo, ModelSource } from './protocol';
+import { withTokenDelay } from './slowdown';
+
+export interface EngineDeps {
+  /** Chooses and initializes the tfjs backend (browser: initBackend with wasm paths; Node: initNodeBackend). */
+  initBackend(requested: BackendName | 'auto'): Promise<BackendReport>;
+  /** Opens a model source (the browser uses fetch for URLs). */
+  openSource?(source: ModelSource): ModelFiles;
+}
+
+export function openModelSource(source: ModelSource): ModelFiles {
+  if (source.kind === 'url') {
+    if (!source.url.trim()) throw new InputError('the model URL is empty', { field: 'model URL' });
+    return filesFromUrl(source.url);
+  }
+  const entries: Record<string, Uint8Array> = {};
+  for (const [path, buf] of Object.entries(source.files)) entries[path] = new Uint8Array(buf);
+  return filesFromMap(source.name, entries);
+}
+
+export function describeModel(loaded: LoadedModel): ModelInfo {
+  const { model, tokenizer } = loaded;
+  const c = model.config;
+  return {
+    name: model.name,
+    numParams: model.numParams,
+    files: loaded.files,
+    tokenizerKind: tokenizer.kind,
+    vocabSize: tokenizer.vocabSize,
+    eosId: tokenizer.eosId,
+    nLayer: c.n_layer,
+    nHead: c.n_head,
+    nEmbd: c.n_embd,
+    nPositions: c.n_positions,
+  };
+}
+
+export interface Engine {
+  handlers: Handlers;
+  /** The loaded model, if any (tests). */
+  current(): LoadedModel | null;
+}
+
+export function createEngine(deps: EngineDeps): Engine {
+  let backend: BackendReport | null = null;
+  let loaded: LoadedModel | null = null;
+  const debug: Required<DebugSettings> = { tokenDelayMs: 0 };
+
+  const requireModel = (): LoadedModel => {
+    if (!loaded) throw new InputError('no model is loaded yet', { field: 'model' });
+    return loaded;
+  };
+
+  const handlers: Handlers = {
+    async init({ backend: requested }) {
+      if (loaded) {
+        // Tensors live on the backend that made them; a backend change needs a fresh worker.
+        if (backend && requested !== backend.requested) throw new Error('init: backend change after a model load; restart the worker');
+      }
+      backend = await deps.initBackend(requested);
+      return backend;
+    },
+
+    async loadModel({ source }, ctx) {
+      if (!backend) throw new Error('loadModel: call init first');
+      ctx.progress(0, 'Opening model folder');
+      const files = (deps.openSource ?? openModelSource)(source);
+      const next = await loadModel(files, { onProgress: ctx.progress, signal: ctx.signal });
+      // Swap only now that the new model is complete.
+      const previous = loaded;
+      loaded = next;
+      previous?.model.dispose();
+      ctx.progress(1, 'Model ready');
+      return describeModel(next);
+    },
+
+    async generate(params, ctx) {
+      const { model, tokenizer } = requireModel();
+      if (!Number.isInteger(params.maxTokens) || params.maxTokens < 1)
+        throw new InputError('must be a whole number of at least 1', { field: 'max tokens' });
+      if (!(params.temperature >= 0)) throw new InputError('must be 0 (greedy) or more', { field: 'temperature' });
+      const promptIds = tokenizer.encode(params.prompt);
+      if (promptIds.length === 0) throw new InputError('the prompt is empty', { field: 'prompt' });
+      const started = performance.now();
+      const out = await generate(withTokenDelay(model, debug.tokenDelayMs), promptIds, {
+        maxTokens: params.maxTokens,
+        temperature: params.temperature,
+        topK: params.topK,
+        topP: params.topP,
+        seed: params.seed,
+        stopTokens: tokenizer.eosId !== undefined ? [tokenizer.eosId] : undefined,
+        stopStrings: params.stopStrings,
+        decode: (ids) => tokenizer.decode(ids),
+        signal: ctx.signal,
+        onToken: (tokenId, index) => ctx.emit({ index, tokenId, text: tokenizer.tokenString(tokenId) }),
+      });
+      const ms = performance.now() - started;
+      return {
+        promptIds,
+        ids: out.ids,
+        text: tokenizer.decode(out.ids),
+        stopReason: out.stopReason,
+        ms,
+        tokensPerSecond: out.ids.length / Math.max(ms / 1000, 1e-9),
+      };
+    },
+
+    async forwardLogits({ ids }) {
+      const { model } = requireModel();
+      const V = model.config.vocab_size;
+      ids.forEach((id, i) => {
+        if (!Number.isInteger(id) || id < 0 || id >= V)
+          throw new InputError(`token id ${id} is outside 0..${V - 1}`, { field: `ids[${i}]` });
+      });
+      const logits = model.forward(ids); // [N, V]
+      try {
+        const data = (await logits.data()) as Float32Array;
+        return { logits: data, seqLen: ids.length, vocabSize: logits.shape[1] };
+      } finally {
+        logits.dispose();
+      }
+    },
+
+    async tokenize({ text }) {
+      const { tokenizer } = requireModel();
+      const ids = tokenizer.encode(text);
+      return { ids, tokens: ids.map((id) => tokenizer.tokenString(id)) };
+    },
+
+    async debug(settings) {
+      if (settings.tokenDelayMs !== undefined) {
+        if (!(settings.tokenDelayMs >= 0 && settings.tokenDelayMs <= 10_000))
+          throw new InputError('must be between 0 and 10000', { field: 'tokenDelayMs' });
+        debug.tokenDelayMs = settings.tokenDelayMs;
+      }
+      return { ...debug };
+    },
+  };
+
+  return { handlers, current: () => loaded };
+}
+
+/** Number of live tensors (tests check that repeated calls do not leak). */
+export function liveTensors(): number {
+  return tf.memory().numTensors;
+}

@@ -11,6 +11,10 @@ describe('initBackend (browser entry, in Node)', () => {
     expect(r.fallbackAdapter).toBeUndefined();
     expect(r.unavailable?.map((u) => u.name)).toEqual(['webgpu', 'webgl']);
     expect(r.unavailable?.[0].note).toBe('navigator.gpu is missing');
+    expect(r.reason).toBe(
+      'wasm was chosen automatically: wasm (XNNPACK) is the fastest CPU backend ' +
+        '(not used: webgpu: navigator.gpu is missing; webgl: no OffscreenCanvas or document to make a WebGL canvas)',
+    );
     expect(tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT')).toBe(false);
   });
 
@@ -22,7 +26,7 @@ describe('initBackend (browser entry, in Node)', () => {
       const env = { WebAssembly, navigator: { gpu: { requestAdapter: async () => ({ info: { isFallbackAdapter: true } }) } } };
       const r = await initBackend({ requested: 'webgpu', env });
       expect(r.attempts[0]).toMatchObject({ name: 'webgpu', ok: false });
-      expect(r.attempts[0].note).toBe('its package registered no backend here');
+      expect(r.attempts[0].note).toBe('its package registered no backend here; the WebGPU adapter is a software fallback (slower than wasm)');
       expect(r.name).toBe('wasm');
       expect(r.name).toBe(tf.getBackend());
       expect(r.fallbackAdapter).toBe(true);

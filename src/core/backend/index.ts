@@ -73,5 +73,6 @@ export async function initBackend(opts: InitBackendOptions = {}): Promise<Backen
     why: (name) => describeRank(name, caps),
     fallbackAdapter: caps.hasWebGPU ? caps.fallbackAdapter : undefined,
     unavailable,
+    notes: caps.notes,
   });
 }

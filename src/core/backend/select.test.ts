@@ -62,10 +62,28 @@ describe('selectBackend', () => {
     expect(ok.reason).toBe('cpu was requested; cpu reason');
   });
 
+  it('quotes the probe: why nominally better backends were passed over, and why a failure happened', async () => {
+    const notes = { webgpu: 'software fallback adapter', webgl: 'no WebGL context' };
+    const auto = await selectBackend({ requested: 'auto', order: ['cpu'], load, why, notes });
+    expect(auto.reason).toBe('cpu was chosen automatically: cpu reason (not used: webgpu: software fallback adapter; webgl: no WebGL context)');
+    const forced = await quietly(() => selectBackend({ requested: 'webgpu', order: ['cpu'], load, why, notes }));
+    expect(forced.attempts[0].note).toBe('tf.setBackend reported failure (initialization failed); software fallback adapter');
+  });
+
   it('throws, naming every attempt, when nothing works', async () => {
     await expect(selectBackend({ requested: 'auto', order: ['wasm'], load, why })).rejects.toThrow(
       'no tfjs backend could be initialized (wasm: wasm binaries not found)',
     );
+  });
+
+  it('runs concurrent selections one after the other', async () => {
+    const both = await Promise.all([
+      selectBackend({ requested: 'cpu', order: ['cpu'], load, why }),
+      quietly(() => selectBackend({ requested: 'auto', order: ['webgpu', 'cpu'], load, why })),
+    ]);
+    expect(both.map((r) => r.name)).toEqual(['cpu', 'cpu']);
+    expect(both[1].attempts.map((a) => a.ok)).toEqual([false, true]);
+    expect(tf.getBackend()).toBe('cpu');
   });
 
   it('leaves no tensors behind', async () => {

@@ -36,7 +36,12 @@ export interface SelectOptions {
   why(name: BackendName): string;
   fallbackAdapter?: boolean;
   unavailable?: { name: BackendName; note: string }[];
+  /** What the probe found out per backend (e.g. "software fallback adapter"), quoted in notes and reasons. */
+  notes?: Partial<Record<BackendName, string>>;
 }
+
+/** Preference without regard to speed, used to name the backends an automatic choice passed over. */
+const NOMINAL_ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
 /** [[1,2],[3,4]]·[[5,6],[7,8]] = [[19,22],[43,50]]: proves the backend compiles and runs a kernel. */
 async function checkBackendComputes(): Promise<void> {
@@ -75,17 +80,28 @@ async function attempt(name: BackendName, opts: SelectOptions): Promise<string |
   }
 }
 
-export async function selectBackend(opts: SelectOptions): Promise<BackendReport> {
+/** tfjs has one global active backend: selections run one at a time so two callers can't interleave. */
+let queue: Promise<unknown> = Promise.resolve();
+
+export function selectBackend(opts: SelectOptions): Promise<BackendReport> {
+  const run = queue.then(() => selectNow(opts));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function selectNow(opts: SelectOptions): Promise<BackendReport> {
   const { requested, order } = opts;
   const candidates = requested === 'auto' ? [...order] : [requested, ...order.filter((n) => n !== requested)];
   const attempts: BackendAttempt[] = [];
   for (const name of candidates) {
-    const failure = await attempt(name, opts);
+    let failure = await attempt(name, opts);
+    const probeNote = opts.notes?.[name];
+    if (failure !== null && probeNote) failure = `${failure}; ${probeNote}`;
     attempts.push({ name, ok: failure === null, note: failure ?? 'initialized and computed a test matMul' });
     if (failure !== null) continue;
     const report: BackendReport = {
       name: tf.getBackend() as BackendName,
-      reason: explain(name, requested, attempts, opts.why),
+      reason: explain(name, requested, attempts, opts),
       requested,
       attempts,
     };
@@ -97,15 +113,17 @@ export async function selectBackend(opts: SelectOptions): Promise<BackendReport>
   throw new Error(`no tfjs backend could be initialized (${tried || 'none available'})`);
 }
 
-function explain(
-  chosen: BackendName,
-  requested: BackendName | 'auto',
-  attempts: BackendAttempt[],
-  why: (name: BackendName) => string,
-): string {
+function explain(chosen: BackendName, requested: BackendName | 'auto', attempts: BackendAttempt[], opts: SelectOptions): string {
+  const why = opts.why(chosen);
   const failed = attempts.filter((a) => !a.ok).map((a) => `${a.name} failed (${a.note})`);
   const failures = failed.length ? `; ${failed.join('; ')}` : '';
-  if (requested === chosen) return `${chosen} was requested; ${why(chosen)}`;
-  if (requested !== 'auto') return `${requested} was requested but could not be used, so ${chosen} was chosen: ${why(chosen)}${failures}`;
-  return `${chosen} was chosen automatically: ${why(chosen)}${failures}`;
+  if (requested === chosen) return `${chosen} was requested; ${why}`;
+  if (requested !== 'auto') return `${requested} was requested but could not be used, so ${chosen} was chosen: ${why}${failures}`;
+  // Name the nominally better backends that were not even tried (unavailable, or ranked lower as software).
+  const tried = new Set(attempts.map((a) => a.name));
+  const skipped = NOMINAL_ORDER.slice(0, NOMINAL_ORDER.indexOf(chosen))
+    .filter((n) => !tried.has(n) && opts.notes?.[n])
+    .map((n) => `${n}: ${opts.notes![n]}`);
+  const passedOver = skipped.length ? ` (not used: ${skipped.join('; ')})` : '';
+  return `${chosen} was chosen automatically: ${why}${passedOver}${failures}`;
 }

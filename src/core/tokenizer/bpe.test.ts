@@ -86,6 +86,39 @@ describe('BpeTokenizer input errors', () => {
   });
 });
 
+describe('BpeTokenizer without byte-level coverage', () => {
+  // A hand-made BPE vocabulary: "a", "b", "ab" (merge "a b"), whitespace pre-tokenizer.
+  const tiny = (unk: boolean) =>
+    JSON.stringify({
+      version: '1.0',
+      added_tokens: [],
+      normalizer: null,
+      pre_tokenizer: { type: 'WhitespaceSplit' },
+      post_processor: null,
+      decoder: null,
+      model: { type: 'BPE', vocab: unk ? { a: 0, b: 1, ab: 2, '<unk>': 3 } : { a: 0, b: 1, ab: 2 }, merges: ['a b'], unk_token: unk ? '<unk>' : null },
+    });
+
+  it('merges by the rules', () => {
+    const tok = new BpeTokenizer(tiny(false));
+    expect(tok.encode('abab')).toEqual([2, 2]);
+    expect(tok.encode('ba a')).toEqual([1, 0, 0]);
+    expect(tok.vocabSize).toBe(3);
+  });
+
+  it('refuses a character the vocabulary lacks instead of dropping it', () => {
+    const tok = new BpeTokenizer(tiny(false));
+    expect(() => tok.encode('ab c')).toThrow(TokenizerError);
+    expect(() => tok.encode('ab c')).toThrow('unknown character "c" (U+0063) at index 3');
+  });
+
+  it('refuses a character that would become <unk>', () => {
+    const tok = new BpeTokenizer(tiny(true));
+    expect(() => tok.encode('abé')).toThrow('unknown character "é" (U+00E9) at index 2');
+    expect(tok.encode('ab a')).toEqual([2, 0]);
+  });
+});
+
 describe('decodeBytesForDisplay', () => {
   it('decodes valid UTF-8 and escapes broken bytes', () => {
     expect(decodeBytesForDisplay(new Uint8Array([0x68, 0xc3, 0xa9]))).toBe('hé');

@@ -4,6 +4,7 @@
  */
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { InputError } from '../errors';
+import { describeChar } from './char';
 import { TokenizerError, type Tokenizer } from './types';
 
 export const TOKENIZER_FILE = 'tokenizer.json';
@@ -59,6 +60,10 @@ export class BpeTokenizer implements Tokenizer {
   private readonly addSpecialTokens: boolean;
   private readonly specialIds: Set<number>;
   private readonly byteLevel: Map<string, number> | undefined;
+  /** Byte-level or byte-fallback models can encode any text; others may drop or <unk> a character. */
+  private readonly coversAllText: boolean;
+  private readonly unkId: number | undefined;
+  private readonly charIsKnown = new Map<string, boolean>();
 
   constructor(tokenizerJson: string, configJson?: string, opts: BpeOptions = {}) {
     const file = opts.fileName ?? TOKENIZER_FILE;
@@ -90,11 +95,44 @@ export class BpeTokenizer implements Tokenizer {
     const isByteLevel =
       decoder?.type === 'ByteLevel' || (decoder?.type === 'Sequence' && !!decoder.decoders?.some((d) => d.type === 'ByteLevel'));
     this.byteLevel = isByteLevel ? byteLevelDecoder() : undefined;
+    const preTokenizer = json.pre_tokenizer as { type?: string; pretokenizers?: { type?: string }[] } | null | undefined;
+    const byteLevelPre =
+      preTokenizer?.type === 'ByteLevel' || !!preTokenizer?.pretokenizers?.some((p) => p.type === 'ByteLevel');
+    this.coversAllText = byteLevelPre || model.byte_fallback === true;
+    this.unkId = typeof model.unk_token === 'string' ? this.hf.token_to_id(model.unk_token) : undefined;
   }
 
   encode(text: string): number[] {
     if (text.length === 0) return [];
-    return this.hf.encode(text, { add_special_tokens: this.addSpecialTokens }).ids;
+    const ids = this.hf.encode(text, { add_special_tokens: this.addSpecialTokens }).ids;
+    if (!this.coversAllText) this.checkEncodable(text, ids);
+    return ids;
+  }
+
+  /**
+   * The library silently drops characters a vocabulary lacks (or maps them to <unk>); the Tokenizer contract
+   * is to refuse instead, naming the character. A character is unknown when encoding it alone gives nothing
+   * or <unk>; results are cached per character.
+   */
+  private checkEncodable(text: string, ids: number[]): void {
+    let index = 0;
+    for (const ch of text) {
+      let known = this.charIsKnown.get(ch);
+      if (known === undefined) {
+        const alone = this.hf.encode(ch, { add_special_tokens: false }).ids;
+        const isUnk = this.unkId !== undefined && alone.includes(this.unkId);
+        // Whitespace may legitimately vanish (a Whitespace pre-tokenizer splits on it); other characters may not.
+        known = !isUnk && (alone.length > 0 || /\s/u.test(ch));
+        this.charIsKnown.set(ch, known);
+      }
+      if (!known) throw new TokenizerError(`unknown character ${describeChar(ch)} at index ${index}`);
+      index += ch.length;
+    }
+    const unkAt = this.unkId === undefined ? -1 : ids.indexOf(this.unkId);
+    if (unkAt >= 0) {
+      const unk = JSON.stringify(this.hf.id_to_token(this.unkId!));
+      throw new TokenizerError(`the text encodes to the unknown token ${unk} at token ${unkAt}`);
+    }
   }
 
   decode(ids: number[]): string {

@@ -70,6 +70,13 @@ describe('selectBackend', () => {
     expect(forced.attempts[0].note).toBe('tf.setBackend reported failure (initialization failed); software fallback adapter');
   });
 
+  it('gives up on a backend that hangs', async () => {
+    const hangingLoad = (name: BackendName) => (name === 'webgl' ? new Promise<void>(() => {}) : load(name));
+    const r = await selectBackend({ requested: 'webgl', order: ['cpu'], load: hangingLoad, why, attemptTimeoutMs: 30 });
+    expect(r.name).toBe('cpu');
+    expect(r.attempts[0]).toEqual({ name: 'webgl', ok: false, note: 'gave no answer within 30 ms' });
+  });
+
   it('throws, naming every attempt, when nothing works', async () => {
     await expect(selectBackend({ requested: 'auto', order: ['wasm'], load, why })).rejects.toThrow(
       'no tfjs backend could be initialized (wasm: wasm binaries not found)',

@@ -38,7 +38,11 @@ export interface SelectOptions {
   unavailable?: { name: BackendName; note: string }[];
   /** What the probe found out per backend (e.g. "software fallback adapter"), quoted in notes and reasons. */
   notes?: Partial<Record<BackendName, string>>;
+  /** Give up on a backend that neither works nor fails within this time (default 30 s). */
+  attemptTimeoutMs?: number;
 }
+
+const ATTEMPT_TIMEOUT_MS = 30_000;
 
 /** Preference without regard to speed, used to name the backends an automatic choice passed over. */
 const NOMINAL_ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -61,6 +65,20 @@ async function checkBackendComputes(): Promise<void> {
 function silenceCpuNodeBanner(): void {
   const backend = tf.backend() as unknown as { firstUse?: boolean };
   if (typeof backend.firstUse === 'boolean') backend.firstUse = false;
+}
+
+/** A lost GPU device or a wasm fetch can leave a promise pending forever: bound each attempt in time. */
+async function attemptWithTimeout(name: BackendName, opts: SelectOptions): Promise<string | null> {
+  const ms = opts.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`gave no answer within ${ms} ms`), ms);
+  });
+  try {
+    return await Promise.race([attempt(name, opts), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function attempt(name: BackendName, opts: SelectOptions): Promise<string | null> {
@@ -94,7 +112,7 @@ async function selectNow(opts: SelectOptions): Promise<BackendReport> {
   const candidates = requested === 'auto' ? [...order] : [requested, ...order.filter((n) => n !== requested)];
   const attempts: BackendAttempt[] = [];
   for (const name of candidates) {
-    let failure = await attempt(name, opts);
+    let failure = await attemptWithTimeout(name, opts);
     const probeNote = opts.notes?.[name];
     if (failure !== null && probeNote) failure = `${failure}; ${probeNote}`;
     attempts.push({ name, ok: failure === null, note: failure ?? 'initialized and computed a test matMul' });

@@ -49,13 +49,13 @@ export function ppoClipLoss(inp: PpoInputs, opts: PpoOptions): PpoTerms {
     const ratio = tf.exp(tf.sub(inp.logpNew, inp.logpOld)); // [B, T]
     const unclipped = tf.mul(ratio, inp.advantages);
     const clipped = tf.mul(tf.clipByValue(ratio, 1 - clipEps, 1 + clipEps), inp.advantages);
-    const surrogate = tf.minimum(unclipped, clipped); // [B, T]
+    const surrogate = tf.minimum(unclipped, clipped) as tf.Tensor2D; // [B, T]
     let loss = tf.neg(responseTokenMean(surrogate, inp.mask));
     let kl: tf.Scalar = tf.scalar(0);
     if (klCoef > 0) {
       if (!inp.logpRef) throw new Error('ppoClipLoss: klCoef > 0 needs logpRef');
       const d = tf.sub(inp.logpRef, inp.logpNew); // [B, T]
-      const k3 = tf.sub(tf.sub(tf.exp(d), d), 1);
+      const k3 = tf.sub(tf.sub(tf.exp(d), d), 1) as tf.Tensor2D;
       kl = responseTokenMean(k3, inp.mask);
       loss = tf.add(loss, tf.mul(klCoef, kl));
     }

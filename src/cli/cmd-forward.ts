@@ -1,11 +1,12 @@
 /**
  * `rhythmscope forward`: one forward pass, writing every layer's attention and the logits as an attention
- * dump (docs/formats.md). Attention is copied out layer by layer inside the model's onAttention callback,
- * so at most one layer's maps live as tensors at a time; the file is written atomically.
+ * dump (docs/formats.md). Each layer's attention is read inside the model's onAttention callback and appended
+ * to a temporary file right away (one layer in memory at a time); the file is renamed into place when complete.
  */
 import { InputError } from '../core/errors';
-import { encodeAttentionDumpChunks } from '../core/io/dump';
-import { writeFileAtomic } from '../core/io/node-atomic';
+import { encodeAttentionDumpHeader } from '../core/io/dump';
+import { AtomicFileWriter } from '../core/io/node-atomic';
+import { float32Bytes } from '../core/io/safetensors';
 import { formatFlags, parseArgs, type FlagSpecs } from './args';
 import { checkIds, checkOutputPath, formatBytes, loadModelDir, note } from './common';
 
@@ -55,41 +56,51 @@ export async function run(argv: string[]): Promise<number> {
 
     const N = ids.length;
     const H = model.config.n_head;
-    const layers = new Map<number, Float32Array>();
-    const t0 = performance.now();
-    const logitsT = model.forward(ids, {
-      onAttention: (layer, probs) => {
-        // dataSync may return the backend's own storage (cpu); copy so the array outlives the tensor.
-        layers.set(layer, (probs.dataSync() as Float32Array).slice());
-      },
-    });
-    let logits: Float32Array;
+    const L = model.config.n_layer;
+    const V = model.config.vocab_size;
+    // Every size is known before the pass, so the header goes first and each layer is appended to the
+    // temporary file as the model produces it: memory stays at one layer's maps, not L of them.
+    const writer = new AtomicFileWriter(out);
     try {
-      logits = (logitsT.dataSync() as Float32Array).slice();
+      writer.write(
+        encodeAttentionDumpHeader({
+          numHeads: H,
+          seqLen: N,
+          layerIndices: Array.from({ length: L }, (_, l) => l),
+          numLayers: L,
+          tokens: ids.map((id) => tokenizer.tokenString(id)),
+          tokenIds: ids,
+          promptLength,
+          model: model.name,
+          vocabSize: V,
+        }),
+      );
+      let nextLayer = 0;
+      const t0 = performance.now();
+      const logitsT = model.forward(ids, {
+        onAttention: (layer, probs) => {
+          // The header promised layers 0..L-1 in order; anything else would make a corrupt file.
+          if (layer !== nextLayer || probs.size !== H * N * N) throw new Error(`forward: got attention for layer ${layer} (${probs.shape}), expected layer ${nextLayer}`);
+          writer.write(float32Bytes(probs.dataSync() as Float32Array)); // written before the tensor is freed
+          nextLayer++;
+        },
+      });
+      let logits: Float32Array;
+      try {
+        logits = logitsT.dataSync() as Float32Array;
+      } finally {
+        logitsT.dispose();
+      }
+      const ms = performance.now() - t0;
+      if (nextLayer !== L) throw new Error(`forward: the model reported attention for ${nextLayer} of ${L} layers`);
+      if (logits.length !== N * V) throw new Error(`forward: logits have ${logits.length} values, expected ${N} x ${V}`);
+      writer.write(float32Bytes(logits));
+      writer.commit();
+      note(`forward: N=${N}, ${L} layers x ${H} heads in ${ms.toFixed(0)} ms; wrote ${out} (${formatBytes(writer.bytesWritten)})`);
+      return 0;
     } finally {
-      logitsT.dispose();
+      writer.abort(); // no-op after commit; removes the partial temp file otherwise
     }
-    const ms = performance.now() - t0;
-    if (layers.size !== model.config.n_layer) {
-      throw new Error(`the model reported attention for ${layers.size} of ${model.config.n_layer} layers`);
-    }
-
-    const chunks = encodeAttentionDumpChunks({
-      numHeads: H,
-      seqLen: N,
-      layerIndices: [...layers.keys()],
-      numLayers: model.config.n_layer,
-      tokens: ids.map((id) => tokenizer.tokenString(id)),
-      tokenIds: ids,
-      promptLength,
-      model: model.name,
-      layers,
-      logits: { data: logits, vocabSize: logits.length / N },
-    });
-    await writeFileAtomic(out, chunks);
-    const bytes = chunks.reduce((n, c) => n + c.length, 0);
-    note(`forward: N=${N}, ${layers.size} layers x ${H} heads in ${ms.toFixed(0)} ms; wrote ${out} (${formatBytes(bytes)})`);
-    return 0;
   } finally {
     model.dispose();
   }

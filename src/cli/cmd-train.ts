@@ -3,7 +3,6 @@
  * Checkpoints are HF model folders (+ optimizer state) that `--resume` continues exactly.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { isInputError } from '../core/errors';
 import { filesFromDir, isDirectory } from '../core/io/node-files';
 import type { GPT2Config } from '../core/model/types';
 import { TASK_TOKENS, EOS_TOKEN, EOS_ID } from '../core/tasks/index';
@@ -11,118 +10,87 @@ import { CharTokenizer } from '../core/tokenizer/char';
 import { DEFAULT_ADAM, type AdamConfig } from '../core/train/adam';
 import { loadCheckpoint } from '../core/train/checkpoint';
 import { writeCheckpointDir } from '../core/train/checkpoint-node';
-import { formatMix, parseMix } from '../core/train/data';
+import { parseMix } from '../core/train/data';
 import { registerGradientsNode } from '../core/train/gradients-node';
 import { runTraining } from '../core/train/loop';
+import { ArgumentError, formatFlags, parseArgs, type FlagSpecs } from './args';
 
 /** The built-in model's task mix: easy levels well covered, hard levels kept thin for RL headroom. */
 export const BUILTIN_MIX =
   'addition:1:3,addition:2:2.5,addition:3:2,addition:4:0.5,countdown:1:2,countdown:2:1,countdown:3:0.5,multistep:1:1.5,multistep:2:1,multistep:3:0.5';
 
-export const help = `rhythmscope train --out DIR [options]
-  Trains a character-level GPT-2 on the verifiable tasks (addition, countdown, multistep).
-  --out DIR              checkpoint folder (HF layout + optimizer.safetensors + trainer_state.json)
-  --resume               continue from the checkpoint in --out (same data order, same schedule)
-  --steps N              total optimizer steps (default 2000)
-  --batch-size B         sequences per step (default 32)
-  --seed S               seed for init and data (default 1)
-  --lr X --warmup N --min-lr-fraction F --weight-decay W --clip C   Adam schedule (defaults ${DEFAULT_ADAM.lr}, ${DEFAULT_ADAM.warmupSteps}, ${DEFAULT_ADAM.minLrFraction}, ${DEFAULT_ADAM.weightDecay}, ${DEFAULT_ADAM.clipNorm})
-  --mix LIST             task:level:weight,... (default the built-in mix)
-  --n-layer 4 --n-head 4 --n-embd 128 --n-positions 256 --activation relu   new-model shape
-  --eval-every N --eval-problems N --checkpoint-every N   (defaults 200, 32, 100)
-  --max-minutes M        stop with a checkpoint after M minutes of this process (default none)
-  --backend wasm|cpu     (default wasm)`;
+const FLAGS = {
+  out: { type: 'string', value: 'DIR', required: true, help: 'checkpoint folder (HF model files + optimizer.safetensors + trainer_state.json)' },
+  resume: { type: 'boolean', help: 'continue from the checkpoint in --out (same data order; schedule from --steps)' },
+  steps: { type: 'int', min: 1, default: 2000, help: 'total optimizer steps' },
+  'batch-size': { type: 'int', min: 1, default: 32, help: 'sequences per step' },
+  seed: { type: 'int', min: 0, default: 1, help: 'seed for the initial weights and the data' },
+  lr: { type: 'number', min: 0, minExclusive: true, default: DEFAULT_ADAM.lr, help: 'peak learning rate' },
+  warmup: { type: 'int', min: 0, default: DEFAULT_ADAM.warmupSteps, help: 'linear warm-up steps' },
+  'min-lr-fraction': { type: 'number', min: 0, max: 1, default: DEFAULT_ADAM.minLrFraction, help: 'cosine ends at lr times this' },
+  'weight-decay': { type: 'number', min: 0, default: DEFAULT_ADAM.weightDecay, help: 'decoupled weight decay (matrices only)' },
+  clip: { type: 'number', min: 0, default: DEFAULT_ADAM.clipNorm, help: 'global gradient-norm clip (0 = off)' },
+  mix: { type: 'string', value: 'LIST', default: BUILTIN_MIX, help: 'task:level:weight,... training mix' },
+  'n-layer': { type: 'int', min: 1, default: 4, help: 'new model: layers' },
+  'n-head': { type: 'int', min: 1, default: 4, help: 'new model: heads' },
+  'n-embd': { type: 'int', min: 1, default: 128, help: 'new model: width (divisible by n-head)' },
+  'n-positions': { type: 'int', min: 8, default: 256, help: 'new model: context length' },
+  activation: { type: 'string', choices: ['relu', 'gelu_new'], default: 'relu', help: 'new model: MLP activation' },
+  'eval-every': { type: 'int', min: 0, default: 200, help: 'held-out evaluation every N steps (0 = only at the end)' },
+  'eval-problems': { type: 'int', min: 1, default: 32, help: 'held-out problems per mix entry' },
+  'checkpoint-every': { type: 'int', min: 0, default: 100, help: 'checkpoint every N steps (and always at the end)' },
+  'max-minutes': { type: 'number', min: 0, default: 0, help: 'stop with a checkpoint after this many minutes (0 = no limit)' },
+} as const satisfies FlagSpecs;
 
-type Flags = Map<string, string | true>;
+export const help = `Train a character-level GPT-2 on the verifiable tasks (supervised, loss on the completion)
+Usage: rhythmscope train --out DIR [--steps N --batch-size B --seed S --lr X --mix LIST] [--resume]
 
-function parseFlags(argv: string[]): Flags {
-  const flags: Flags = new Map();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) throw new Error(`unexpected argument "${a}"`);
-    const key = a.slice(2);
-    const next = argv[i + 1];
-    if (next === undefined || next.startsWith('--')) flags.set(key, true);
-    else {
-      flags.set(key, next);
-      i++;
-    }
-  }
-  return flags;
-}
+Progress lines (step, examples/s, loss, learning rate, gradient norm, ETA; held-out accuracy) go to stdout.
+The checkpoint folder is a Hugging Face model folder: \`rhythmscope eval --model DIR\` and the app load it.
 
-function num(flags: Flags, key: string, fallback: number, integer = false): number {
-  const v = flags.get(key);
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (v === true || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < 0) {
-    throw new Error(`--${key}: expected a ${integer ? 'non-negative integer' : 'non-negative number'}, got ${JSON.stringify(v)}`);
-  }
-  return n;
-}
+Options:
+${formatFlags(FLAGS)}`;
 
-export async function initNodeTraining(backend: string): Promise<string> {
+/** Gradients for plain Node (main has already chosen the backend). */
+export async function initNodeTraining(): Promise<void> {
   await registerGradientsNode();
-  if (backend === 'wasm') {
-    await import('@tensorflow/tfjs-backend-wasm');
-    if (await tf.setBackend('wasm')) return 'wasm';
-  }
-  await import('@tensorflow/tfjs-backend-cpu');
-  await tf.setBackend('cpu');
-  return 'cpu';
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let flags: Flags;
+  const a = parseArgs(argv, FLAGS, 'train');
+  const out = a.out!;
+  const steps = a.steps!;
+  const adam: AdamConfig = {
+    ...DEFAULT_ADAM, lr: a.lr!, warmupSteps: a.warmup!, minLrFraction: a['min-lr-fraction']!,
+    weightDecay: a['weight-decay']!, clipNorm: a.clip!, totalSteps: steps,
+  };
+  let mix;
   try {
-    flags = parseFlags(argv);
-    if (flags.has('help')) {
-      console.log(help);
-      return 0;
-    }
-    const out = flags.get('out');
-    if (typeof out !== 'string') throw new Error('--out DIR is required');
-    const steps = num(flags, 'steps', 2000, true);
-    const adam: AdamConfig = {
-      ...DEFAULT_ADAM,
-      lr: num(flags, 'lr', DEFAULT_ADAM.lr),
-      warmupSteps: num(flags, 'warmup', DEFAULT_ADAM.warmupSteps, true),
-      minLrFraction: num(flags, 'min-lr-fraction', DEFAULT_ADAM.minLrFraction),
-      weightDecay: num(flags, 'weight-decay', DEFAULT_ADAM.weightDecay),
-      clipNorm: num(flags, 'clip', DEFAULT_ADAM.clipNorm),
-      totalSteps: steps,
-    };
-    const mixText = flags.get('mix');
-    const mix = parseMix(typeof mixText === 'string' ? mixText : BUILTIN_MIX);
-    const resume = flags.has('resume') && (await isDirectory(out));
-    const resumeFrom = resume ? await loadCheckpoint(filesFromDir(out)) : undefined;
-    const tokenizer = resumeFrom?.tokenizer ?? new CharTokenizer([...TASK_TOKENS], { eosToken: EOS_TOKEN });
-    const activation = String(flags.get('activation') ?? 'relu') as GPT2Config['activation_function'];
-    const config: GPT2Config = resumeFrom?.config ?? {
-      model_type: 'gpt2', n_layer: num(flags, 'n-layer', 4, true), n_head: num(flags, 'n-head', 4, true),
-      n_embd: num(flags, 'n-embd', 128, true), n_positions: num(flags, 'n-positions', 256, true),
-      vocab_size: tokenizer.vocabSize, layer_norm_epsilon: 1e-5, activation_function: activation,
-      bos_token_id: EOS_ID, eos_token_id: EOS_ID, raw: {},
-    };
-    const backend = await initNodeTraining(String(flags.get('backend') ?? 'wasm'));
-    const seed = resumeFrom?.state?.seed ?? num(flags, 'seed', 1, true);
-    const summary = await runTraining({
-      config, tokenizer, mix: resumeFrom?.state?.mix ?? mix, steps, adam,
-      batchSize: resumeFrom?.state?.batch_size ?? num(flags, 'batch-size', 32, true), seed,
-      evalEvery: num(flags, 'eval-every', 200, true), evalProblems: num(flags, 'eval-problems', 32, true),
-      checkpointEvery: num(flags, 'checkpoint-every', 100, true), maxSeconds: num(flags, 'max-minutes', 0) * 60,
-      extraState: { command: `rhythmscope train ${argv.join(' ')}`, backend, node: process.version },
-      resumeFrom,
-      save: (files) => writeCheckpointDir(out, files),
-      log: (line) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
-    });
-    console.log(`done: ${summary.steps} steps in ${Math.round(summary.seconds)} s, last loss ${summary.lastLoss.toFixed(4)}${summary.stoppedEarly ? ' (stopped early)' : ''}; mix ${formatMix(mix)}`);
-    return 0;
+    mix = parseMix(a.mix!);
   } catch (e) {
-    if (isInputError(e) || (e instanceof Error && /^--|unexpected argument|bad mix/.test(e.message))) {
-      console.error(`rhythmscope train: ${(e as Error).message}`);
-      return 2;
-    }
-    throw e;
+    throw new ArgumentError(`--mix: ${(e as Error).message}`);
   }
+  const resumeFrom = a.resume && (await isDirectory(out)) ? await loadCheckpoint(filesFromDir(out)) : undefined;
+  if (a.resume && !resumeFrom) console.log(`no checkpoint in ${out} yet; starting a new model`);
+  const tokenizer = resumeFrom?.tokenizer ?? new CharTokenizer([...TASK_TOKENS], { eosToken: EOS_TOKEN });
+  if (!resumeFrom && a['n-embd']! % a['n-head']! !== 0) throw new ArgumentError('--n-embd must be divisible by --n-head');
+  const config: GPT2Config = resumeFrom?.config ?? {
+    model_type: 'gpt2', n_layer: a['n-layer']!, n_head: a['n-head']!, n_embd: a['n-embd']!, n_positions: a['n-positions']!,
+    vocab_size: tokenizer.vocabSize, layer_norm_epsilon: 1e-5,
+    activation_function: a.activation as GPT2Config['activation_function'],
+    bos_token_id: EOS_ID, eos_token_id: EOS_ID, raw: {},
+  };
+  await initNodeTraining();
+  const summary = await runTraining({
+    config, tokenizer, mix: resumeFrom?.state?.mix ?? mix, steps, adam,
+    batchSize: resumeFrom?.state?.batch_size ?? a['batch-size']!, seed: resumeFrom?.state?.seed ?? a.seed!,
+    evalEvery: a['eval-every']!, evalProblems: a['eval-problems']!, checkpointEvery: a['checkpoint-every']!,
+    maxSeconds: a['max-minutes']! * 60,
+    extraState: { command: `rhythmscope train ${argv.join(' ')}`, backend: tf.getBackend(), node: process.version },
+    resumeFrom,
+    save: (files) => writeCheckpointDir(out, files),
+    log: (line) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
+  });
+  console.log(`done: ${summary.steps} steps in ${Math.round(summary.seconds)} s, last loss ${summary.lastLoss.toFixed(4)}${summary.stoppedEarly ? ' (stopped early)' : ''}`);
+  return 0;
 }

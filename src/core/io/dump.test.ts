@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isInputError } from '../errors';
-import { parseAttentionDump, writeAttentionDump, type AttentionDump } from './dump';
+import { encodeAttentionDumpHeader, parseAttentionDump, writeAttentionDump, type AttentionDump } from './dump';
 import { float32ToBF16Bits, float32ToF16Bits, parseSafetensors, writeSafetensors } from './safetensors';
 
 /** Random causal row-stochastic maps [H, N, N] (deterministic LCG). */
@@ -171,5 +171,21 @@ describe('parseAttentionDump rejects bad dumps, naming file, field, layer and ro
     expectDumpError(rewrite(off(5e-3)), 'attn.L0 row 4 sums to');
     expect(() => parseAttentionDump(rewrite(off(5e-3), { dtype: 'F16' }), 'ok')).not.toThrow();
     expectDumpError(rewrite(off(5e-2), { dtype: 'BF16' }), 'attn.L0 row 4 sums to');
+  });
+});
+
+describe('encodeAttentionDumpHeader', () => {
+  it('header + layer bytes + logits bytes streamed in order equal writeAttentionDump', () => {
+    const d = baseDump(2, 4, [0, 2]);
+    const whole = writeAttentionDump(d);
+    const head = encodeAttentionDumpHeader({ ...d, layerIndices: [2, 0], vocabSize: d.logits!.vocabSize });
+    const parts = [head, ...[0, 2].map((l) => d.layers.get(l)!), d.logits!.data].map((x) =>
+      x instanceof Float32Array ? new Uint8Array(x.buffer, x.byteOffset, x.byteLength) : x,
+    );
+    const joined = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let pos = 0;
+    for (const p of parts) (joined.set(p, pos), (pos += p.length));
+    expect(joined).toEqual(whole);
+    expect(parseAttentionDump(joined, 'streamed').layerIndices).toEqual([0, 2]);
   });
 });

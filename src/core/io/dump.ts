@@ -10,7 +10,7 @@
  *   NaN or ±Inf anywhere (attention or logits) is an error.
  */
 import { InputError } from '../errors';
-import { encodeSafetensorsChunks, parseSafetensors, writeSafetensors, type SafeDtype, type TensorSource } from './safetensors';
+import { encodeSafetensorsChunks, encodeSafetensorsHeader, parseSafetensors, writeSafetensors, type SafeDtype, type TensorSource } from './safetensors';
 
 export interface AttentionDump {
   fileName: string;
@@ -189,6 +189,9 @@ function readLogits(src: TensorSource, seqLen: number, fileName: string): Attent
 
 type DumpToWrite = Omit<AttentionDump, 'fileName' | 'layer'> & { layers: Map<number, Float32Array> };
 
+/** What a dump's header needs: everything but the data. `layerIndices` lists the layers that will follow. */
+export type DumpLayout = Omit<AttentionDump, 'fileName' | 'layer' | 'logits'> & { vocabSize?: number };
+
 /** Serializes a dump (F32). Layers are written in ascending index order; `layerIndices` is taken from `layers`. */
 export function writeAttentionDump(d: DumpToWrite): Uint8Array {
   const { tensors, metadata } = dumpTensors(d);
@@ -201,17 +204,34 @@ export function encodeAttentionDumpChunks(d: DumpToWrite): Uint8Array[] {
   return encodeSafetensorsChunks(tensors, metadata);
 }
 
+/**
+ * The header of a dump whose data will be streamed after it: attn.L{l} for l in ascending `layerIndices`
+ * ([H, N, N] F32 each), then `logits` [N, vocabSize] when vocabSize is given. Lets `forward` write each
+ * layer as the model produces it, holding one layer in memory instead of all of them.
+ */
+export function encodeAttentionDumpHeader(layout: DumpLayout): Uint8Array {
+  const { tensors, metadata } = dumpLayout(layout);
+  return encodeSafetensorsHeader(tensors, metadata);
+}
+
 function dumpTensors(d: DumpToWrite) {
+  const layerIndices = [...d.layers.keys()];
+  const { tensors, metadata } = dumpLayout({ ...d, layerIndices, vocabSize: d.logits?.vocabSize });
+  const withData = tensors.map((t) => ({ ...t, data: t.name === 'logits' ? d.logits!.data : d.layers.get(Number(t.name.slice(6)))! }));
+  return { tensors: withData, metadata };
+}
+
+function dumpLayout(d: DumpLayout) {
   const { numHeads: H, seqLen: N } = d;
   if (d.tokens.length !== N) throw new Error(`writeAttentionDump: ${d.tokens.length} tokens for N = ${N}`);
   if (d.tokenIds && d.tokenIds.length !== N) throw new Error(`writeAttentionDump: ${d.tokenIds.length} token ids for N = ${N}`);
   if (!(Number.isInteger(d.promptLength) && d.promptLength >= 0 && d.promptLength < N)) {
     throw new Error(`writeAttentionDump: prompt_length ${d.promptLength} not in [0, ${N})`);
   }
-  const indices = [...d.layers.keys()].sort((a, b) => a - b);
+  const indices = [...new Set(d.layerIndices)].sort((a, b) => a - b);
   if (indices.length === 0) throw new Error('writeAttentionDump: no layers');
-  const tensors = indices.map((l) => ({ name: attnName(l), shape: [H, N, N], data: d.layers.get(l)! }));
-  if (d.logits) tensors.push({ name: 'logits', shape: [N, d.logits.vocabSize], data: d.logits.data });
+  const tensors = indices.map((l) => ({ name: attnName(l), shape: [H, N, N] }));
+  if (d.vocabSize !== undefined) tensors.push({ name: 'logits', shape: [N, d.vocabSize] });
   const metadata: Record<string, string> = {
     tokens: JSON.stringify(d.tokens),
     prompt_length: String(d.promptLength),

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './node-atomic';
+import { AtomicFileWriter, writeFileAtomic } from './node-atomic';
 
 let dir: string;
 beforeEach(async () => {
@@ -46,5 +46,32 @@ describe('writeFileAtomic', () => {
 
   it('fails cleanly when the directory does not exist', async () => {
     await expect(writeFileAtomic(join(dir, 'nope', 'x'), 'a')).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('AtomicFileWriter', () => {
+  it('streams chunks and renames on commit; the target does not exist before', async () => {
+    const p = join(dir, 'stream.bin');
+    const w = new AtomicFileWriter(p);
+    w.write(new Uint8Array([1, 2]));
+    w.write('ab');
+    expect(w.bytesWritten).toBe(4);
+    expect((await readdir(dir)).includes('stream.bin')).toBe(false);
+    w.commit();
+    w.abort(); // no-op after commit
+    expect([...(await readFile(p))]).toEqual([1, 2, 0x61, 0x62]);
+    expect(await readdir(dir)).toEqual(['stream.bin']);
+    expect(() => w.write('x')).toThrow(/already finished/);
+  });
+
+  it('abort removes the temporary file and leaves an existing target alone', async () => {
+    const p = join(dir, 'keep.txt');
+    await writeFile(p, 'old');
+    const w = new AtomicFileWriter(p);
+    w.write('new data');
+    w.abort();
+    w.abort();
+    expect(await readFile(p, 'utf8')).toBe('old');
+    expect(await readdir(dir)).toEqual(['keep.txt']);
   });
 });

@@ -3,6 +3,7 @@
  * file in the same directory (rename is only atomic within one filesystem), is flushed, then renamed over
  * the target. On any failure the temporary file is removed. Never import this from browser code.
  */
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -41,5 +42,63 @@ async function writeAll(handle: Awaited<ReturnType<typeof open>>, bytes: Uint8Ar
   while (done < bytes.length) {
     const { bytesWritten } = await handle.write(bytes, done, bytes.length - done);
     done += bytesWritten;
+  }
+}
+
+/**
+ * Incremental, synchronous variant for producers that run inside synchronous callbacks (e.g. a model's
+ * onAttention): write() chunks as they come, then commit() (rename into place) or abort() (remove).
+ * Until commit() the target path is untouched.
+ */
+export class AtomicFileWriter {
+  private fd: number | null;
+  private readonly tmp: string;
+  private done = false;
+  bytesWritten = 0;
+
+  constructor(readonly path: string) {
+    this.tmp = tempPathFor(path);
+    this.fd = openSync(this.tmp, 'wx');
+  }
+
+  write(chunk: Uint8Array | string): void {
+    if (this.fd === null) throw new Error(`AtomicFileWriter(${this.path}): already finished`);
+    const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
+    let written = 0;
+    while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
+    this.bytesWritten += bytes.length;
+  }
+
+  commit(): void {
+    if (this.fd === null) throw new Error(`AtomicFileWriter(${this.path}): already finished`);
+    try {
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      this.fd = null;
+      renameSync(this.tmp, this.path);
+      this.done = true;
+    } catch (e) {
+      this.abort();
+      throw e;
+    }
+  }
+
+  /** Removes the temporary file; safe to call more than once, and a no-op after a successful commit(). */
+  abort(): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.fd !== null) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // already closed: nothing to release
+      }
+      this.fd = null;
+    }
+    try {
+      unlinkSync(this.tmp);
+    } catch {
+      // never created or already gone
+    }
   }
 }

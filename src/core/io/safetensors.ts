@@ -201,6 +201,34 @@ function decode(bytes: Uint8Array, e: Entry): Float32Array {
 }
 
 /**
+ * The header (length prefix + JSON padded with spaces to a multiple of 8) for F32 tensors of the given shapes,
+ * laid out contiguously in the given order. Lets a writer stream the data afterwards, tensor by tensor.
+ */
+export function encodeSafetensorsHeader(tensors: { name: string; shape: number[] }[], metadata?: Record<string, string>): Uint8Array {
+  const header: Record<string, unknown> = {};
+  if (metadata && Object.keys(metadata).length > 0) header['__metadata__'] = metadata;
+  let offset = 0;
+  for (const t of tensors) {
+    if (t.name === '__metadata__' || t.name in header) throw new Error(`writeSafetensors: duplicate or reserved name "${t.name}"`);
+    if (!t.shape.every((d) => isNonNegInt(d))) throw new Error(`writeSafetensors: "${t.name}" has a bad shape [${t.shape.join(', ')}]`);
+    const bytes = product(t.shape) * 4;
+    header[t.name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const padded = Math.ceil(json.length / 8) * 8; // keeps F32 data 4-byte aligned for zero-copy views
+  const head = new Uint8Array(8 + padded).fill(0x20, 8); // spaces are valid JSON whitespace
+  new DataView(head.buffer).setUint32(0, padded, true); // high 32 bits stay 0
+  head.set(json, 8);
+  return head;
+}
+
+/** A Float32Array's bytes (a view, no copy). */
+export function float32Bytes(data: Float32Array): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/**
  * The file as chunks (header, then each tensor's bytes as a view of its data, no copy), so a large file
  * can be streamed to disk without building it in memory. Tensors are F32, written in the given order.
  */
@@ -208,23 +236,12 @@ export function encodeSafetensorsChunks(
   tensors: { name: string; shape: number[]; data: Float32Array }[],
   metadata?: Record<string, string>,
 ): Uint8Array[] {
-  const header: Record<string, unknown> = {};
-  if (metadata && Object.keys(metadata).length > 0) header['__metadata__'] = metadata;
-  let offset = 0;
   for (const t of tensors) {
-    if (t.name === '__metadata__' || t.name in header) throw new Error(`writeSafetensors: duplicate or reserved name "${t.name}"`);
-    if (!t.shape.every(isNonNegInt) || product(t.shape) !== t.data.length) {
+    if (product(t.shape) !== t.data.length) {
       throw new Error(`writeSafetensors: "${t.name}" has ${t.data.length} values for shape [${t.shape.join(', ')}]`);
     }
-    header[t.name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
-    offset += t.data.byteLength;
   }
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const padded = Math.ceil(json.length / 8) * 8; // keeps F32 data 4-byte aligned for zero-copy views
-  const head = new Uint8Array(8 + padded).fill(0x20, 8); // spaces are valid JSON whitespace
-  new DataView(head.buffer).setUint32(0, padded, true); // high 32 bits stay 0
-  head.set(json, 8);
-  return [head, ...tensors.map((t) => new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength))];
+  return [encodeSafetensorsHeader(tensors, metadata), ...tensors.map((t) => float32Bytes(t.data))];
 }
 
 /** Writes F32 tensors in the given order; the header is padded with spaces to a multiple of 8 bytes. */

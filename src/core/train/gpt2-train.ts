@@ -1,0 +1,181 @@
+/**
+ * Differentiable, batched GPT-2 forward for training (Hugging Face layout and names, tied LM head).
+ * Weights are tf.Variables named like HF's GPT2LMHeadModel without the "transformer." prefix, so a
+ * checkpoint is a plain HF model.safetensors that the inference runtime loads like any other.
+ * Written for tfjs-wasm's fast paths: every linear is a 2-D matMul on [B*T, D] with a custom gradient
+ * (./linear.ts); embeddings are one-hot × table because gather has no gradient on wasm.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { GPT2Config } from '../model/types';
+import { Rng } from '../tasks/prng';
+import { linear, linearBuiltin, matMulFast } from './linear';
+
+export interface NamedArray {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+/** HF parameter names and shapes of a GPT-2 with a tied head (no lm_head.weight). */
+export function gpt2ParamShapes(c: GPT2Config): { name: string; shape: number[] }[] {
+  const D = c.n_embd;
+  const out = [
+    { name: 'wte.weight', shape: [c.vocab_size, D] },
+    { name: 'wpe.weight', shape: [c.n_positions, D] },
+  ];
+  for (let i = 0; i < c.n_layer; i++) {
+    const p = `h.${i}.`;
+    out.push(
+      { name: `${p}ln_1.weight`, shape: [D] }, { name: `${p}ln_1.bias`, shape: [D] },
+      { name: `${p}attn.c_attn.weight`, shape: [D, 3 * D] }, { name: `${p}attn.c_attn.bias`, shape: [3 * D] },
+      { name: `${p}attn.c_proj.weight`, shape: [D, D] }, { name: `${p}attn.c_proj.bias`, shape: [D] },
+      { name: `${p}ln_2.weight`, shape: [D] }, { name: `${p}ln_2.bias`, shape: [D] },
+      { name: `${p}mlp.c_fc.weight`, shape: [D, 4 * D] }, { name: `${p}mlp.c_fc.bias`, shape: [4 * D] },
+      { name: `${p}mlp.c_proj.weight`, shape: [4 * D, D] }, { name: `${p}mlp.c_proj.bias`, shape: [D] },
+    );
+  }
+  out.push({ name: 'ln_f.weight', shape: [D] }, { name: 'ln_f.bias', shape: [D] });
+  return out;
+}
+
+/**
+ * GPT-2 initialisation (as HF's _init_weights): N(0, 0.02) for matrices and embeddings, the residual
+ * projections (c_proj) scaled by 1/sqrt(2·n_layer), biases 0, LayerNorm weights 1. Seeded, JS-side
+ * Box–Muller on our own PRNG, so the same seed gives the same weights on every backend.
+ */
+export function initGpt2Params(c: GPT2Config, seed: number): NamedArray[] {
+  const rng = new Rng(seed);
+  const normal = (): number => {
+    const u = 1 - rng.next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
+  };
+  return gpt2ParamShapes(c).map(({ name, shape }) => {
+    const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    if (/ln_\w+\.weight$/.test(name)) data.fill(1);
+    else if (!name.endsWith('.bias')) {
+      const std = name.endsWith('c_proj.weight') ? 0.02 / Math.sqrt(2 * c.n_layer) : 0.02;
+      for (let i = 0; i < data.length; i++) data[i] = normal() * std;
+    }
+    return { name, shape, data };
+  });
+}
+
+export class GPT2Train {
+  readonly config: GPT2Config;
+  readonly vars = new Map<string, tf.Variable>();
+  /** Use tfjs's own matMul gradient instead of the fast custom one (for measurements only). */
+  builtinLinearGrad = false;
+
+  private static instances = 0;
+
+  constructor(config: GPT2Config, params: NamedArray[]) {
+    this.config = config;
+    GPT2Train.instances++; // variable names must be unique per engine
+    const byName = new Map(params.map((p) => [p.name.replace(/^transformer\./, ''), p]));
+    for (const { name, shape } of gpt2ParamShapes(config)) {
+      const p = byName.get(name);
+      if (!p) throw new Error(`missing parameter ${name}`);
+      if (p.shape.join(',') !== shape.join(',')) throw new Error(`${name}: shape [${p.shape}] != expected [${shape}]`);
+      this.vars.set(name, tf.variable(tf.tensor(p.data, shape), true, `gpt2train${GPT2Train.instances}/${name}`));
+    }
+  }
+
+  static init(config: GPT2Config, seed: number): GPT2Train {
+    return new GPT2Train(config, initGpt2Params(config, seed));
+  }
+
+  /** HF name of a variable, from its tf.Variable name. */
+  hfName(variableName: string): string {
+    return variableName.slice(variableName.indexOf('/') + 1);
+  }
+
+  get numParams(): number {
+    let n = 0;
+    for (const v of this.vars.values()) n += v.size;
+    return n;
+  }
+
+  private v<R extends tf.Rank>(name: string): tf.Tensor<R> {
+    return this.vars.get(name)! as unknown as tf.Tensor<R>;
+  }
+
+  private lin(x: tf.Tensor2D, prefix: string): tf.Tensor2D {
+    const f = this.builtinLinearGrad ? linearBuiltin : linear;
+    return f(x, this.v<tf.Rank.R2>(`${prefix}.weight`), this.v<tf.Rank.R1>(`${prefix}.bias`));
+  }
+
+  private layerNorm(x: tf.Tensor2D, prefix: string): tf.Tensor2D {
+    const mean = tf.mean(x, 1, true); // [M, 1]
+    const xc = tf.sub(x, mean);
+    const variance = tf.mean(tf.mul(xc, xc), 1, true);
+    const y = tf.mul(xc, tf.rsqrt(tf.add(variance, this.config.layer_norm_epsilon)));
+    return tf.add(tf.mul(y, this.v(`${prefix}.weight`)), this.v(`${prefix}.bias`));
+  }
+
+  /** The MLP activation named by config.activation_function (relu: 1 op; gelu_new: ~9 elementwise ops). */
+  private activation(x: tf.Tensor2D): tf.Tensor2D {
+    if (this.config.activation_function === 'relu') return tf.relu(x);
+    // gelu_new / gelu_pytorch_tanh: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))); x*x*x, not pow (wasm speed).
+    const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
+    return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+  }
+
+  /** Causal self-attention on h2d [B*T, D] -> [B*T, D]. */
+  private attention(h: tf.Tensor2D, B: number, T: number, layer: number, mask: tf.Tensor): tf.Tensor2D {
+    const { n_head: H, n_embd: D } = this.config;
+    const hd = D / H;
+    const qkv = this.lin(h, `h.${layer}.attn.c_attn`); // [B*T, 3D]
+    const heads = tf.transpose(tf.reshape(qkv, [B, T, 3 * H, hd]), [0, 2, 1, 3]); // [B, 3H, T, hd]
+    const part = (i: number): tf.Tensor3D =>
+      tf.reshape(tf.slice(heads, [0, i * H, 0, 0], [B, H, T, hd]), [B * H, T, hd]); // [B*H, T, hd]
+    const q = part(0);
+    const kT = tf.transpose(part(1), [0, 2, 1]); // [B*H, hd, T]
+    const v = part(2);
+    const scores = tf.add(tf.mul(tf.matMul(q, kT), 1 / Math.sqrt(hd)), mask); // [B*H, T, T]
+    const probs = tf.softmax(scores);
+    const ctx = tf.matMul(probs, v); // [B*H, T, hd]
+    const merged = tf.reshape(tf.transpose(tf.reshape(ctx, [B, H, T, hd]), [0, 2, 1, 3]), [B * T, D]) as tf.Tensor2D; // [B*T, D]
+    return this.lin(merged, `h.${layer}.attn.c_proj`);
+  }
+
+  /**
+   * Logits [B*T, V] for ids [B, T] (row-major, b*T + t). Differentiable in the variables; call inside
+   * tf.tidy / optimizer code. T must not exceed n_positions.
+   */
+  forward(ids: tf.Tensor2D): tf.Tensor2D {
+    const [B, T] = ids.shape;
+    const { n_embd: D, vocab_size: V, n_positions } = this.config;
+    if (T > n_positions) throw new Error(`sequence length ${T} exceeds n_positions ${n_positions}`);
+    const oneHot = tf.cast(tf.oneHot(tf.reshape(ids, [B * T]) as tf.Tensor1D, V), 'float32') as tf.Tensor2D; // [B*T, V]
+    const wte = this.v<tf.Rank.R2>('wte.weight');
+    const mm = this.builtinLinearGrad ? tf.matMul : matMulFast;
+    const tok = mm(oneHot, wte); // [B*T, D]
+    const pos = tf.slice(this.v<tf.Rank.R2>('wpe.weight'), [0, 0], [T, D]); // [T, D]
+    let x = tf.reshape(tf.add(tf.reshape(tok, [B, T, D]), pos), [B * T, D]) as tf.Tensor2D; // [B*T, D]
+    // Additive causal mask, broadcast over batch·heads: 0 on and below the diagonal, -1e9 above.
+    const mask = tf.tensor2d(causalMask(T), [T, T]);
+    for (let l = 0; l < this.config.n_layer; l++) {
+      x = tf.add(x, this.attention(this.layerNorm(x, `h.${l}.ln_1`), B, T, l, mask));
+      const m = this.activation(this.lin(this.layerNorm(x, `h.${l}.ln_2`), `h.${l}.mlp.c_fc`));
+      x = tf.add(x, this.lin(m, `h.${l}.mlp.c_proj`));
+    }
+    x = this.layerNorm(x, 'ln_f');
+    return mm(x, tf.transpose(wte)); // [B*T, V], tied head
+  }
+
+  /** Current weights in HF names (tied head: no lm_head.weight). */
+  toArrays(): NamedArray[] {
+    return [...this.vars.entries()].map(([name, v]) => ({ name, shape: v.shape.slice(), data: v.dataSync() as Float32Array }));
+  }
+
+  dispose(): void {
+    for (const v of this.vars.values()) v.dispose();
+    this.vars.clear();
+  }
+}
+
+function causalMask(T: number): Float32Array {
+  const m = new Float32Array(T * T);
+  for (let t = 0; t < T; t++) for (let s = t + 1; s < T; s++) m[t * T + s] = -1e9;
+  return m;
+}

@@ -26,10 +26,9 @@ export const COMMANDS: Record<string, CommandLoader> = {
 /** Shown first in `rhythmscope --help`, in this order; other commands follow alphabetically. */
 const ORDER = ['forward', 'generate', 'analyze', 'eval', 'train', 'rl'];
 
-/** COMMANDS plus every cmd-<name>.ts next to this file. */
-export function discoverCommands(): Map<string, CommandLoader> {
+/** COMMANDS plus every cmd-<name>.ts in `here` (default: this folder). */
+export function discoverCommands(here = dirname(fileURLToPath(import.meta.url))): Map<string, CommandLoader> {
   const found = new Map<string, CommandLoader>(Object.entries(COMMANDS));
-  const here = dirname(fileURLToPath(import.meta.url));
   for (const file of readdirSync(here)) {
     const m = /^cmd-([a-z][a-z0-9-]*)\.ts$/.exec(file);
     if (m && !found.has(m[1])) {

@@ -1,0 +1,78 @@
+/**
+ * The training batch of one RL step and the policy's log-probs on it.
+ * Rows are prompt ⊕ response, right-padded (GPT2Train's positions start at 0 in every row); input t predicts
+ * target t+1; the mask is 1 exactly where the target is a response token (the end token included).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { GPT2Train } from '../train/gpt2-train';
+
+export interface PolicyBatch {
+  B: number;
+  /** Columns: longest row length − 1. */
+  T: number;
+  ids: Int32Array; // [B, T]
+  targets: Int32Array; // [B, T]
+  mask: Float32Array; // [B, T]
+  /** Shaped advantage Ã of each target position, 0 at padding and prompt. */
+  advantages: Float32Array; // [B, T]
+}
+
+/** rows[i] = prompt ⊕ response ids; advantages[i] = Ã per response token (length N_i − promptLengths[i]). */
+export function makePolicyBatch(rows: number[][], promptLengths: number[], advantages: number[][], padId: number): PolicyBatch {
+  const B = rows.length;
+  const T = Math.max(...rows.map((r) => r.length)) - 1;
+  const ids = new Int32Array(B * T).fill(padId);
+  const targets = new Int32Array(B * T).fill(padId);
+  const mask = new Float32Array(B * T);
+  const adv = new Float32Array(B * T);
+  rows.forEach((row, b) => {
+    const p = promptLengths[b];
+    if (advantages[b].length !== row.length - p) throw new Error(`row ${b}: ${advantages[b].length} advantages for ${row.length - p} response tokens`);
+    if (p < 1) throw new Error(`row ${b}: the prompt must have at least one token`);
+    for (let t = 0; t < row.length - 1; t++) {
+      ids[b * T + t] = row[t];
+      targets[b * T + t] = row[t + 1];
+      if (t + 1 >= p) {
+        mask[b * T + t] = 1;
+        adv[b * T + t] = advantages[b][t + 1 - p];
+      }
+    }
+  });
+  return { B, T, ids, targets, mask, advantages: adv };
+}
+
+/** Rows [from, to) of a batch. */
+export function sliceBatch(b: PolicyBatch, from: number, to: number): PolicyBatch {
+  const T = b.T;
+  return {
+    B: to - from,
+    T,
+    ids: b.ids.subarray(from * T, to * T),
+    targets: b.targets.subarray(from * T, to * T),
+    mask: b.mask.subarray(from * T, to * T),
+    advantages: b.advantages.subarray(from * T, to * T),
+  };
+}
+
+export interface PolicyOutputs {
+  /** log π(target) at temperature τ, [B, T]. */
+  logp: tf.Tensor2D;
+  /** Entropy (nats) of the tempered next-token distribution, [B, T]. */
+  entropy: tf.Tensor2D;
+}
+
+/**
+ * Log-probs of the targets under softmax(logits/τ) — the distribution rollouts sampled from — and its entropy.
+ * Differentiable (call inside variableGrads for the new policy, inside tidy for old/reference).
+ */
+export function policyOutputs(model: GPT2Train, b: PolicyBatch, temperature: number): PolicyOutputs {
+  const V = model.config.vocab_size;
+  const ids = tf.tensor2d(b.ids, [b.B, b.T], 'int32');
+  const logits = model.forward(ids); // [B*T, V]
+  const lp = tf.logSoftmax(temperature === 1 ? logits : tf.div(logits, temperature)); // [B*T, V]
+  // One-hot product rather than gather: gather has no gradient on wasm.
+  const onehot = tf.oneHot(tf.tensor1d(b.targets, 'int32'), V, 1, 0, 'float32'); // [B*T, V]
+  const logp = tf.reshape(tf.sum(tf.mul(lp, onehot), 1), [b.B, b.T]) as tf.Tensor2D; // [B, T]
+  const entropy = tf.reshape(tf.neg(tf.sum(tf.mul(tf.exp(lp), lp), 1)), [b.B, b.T]) as tf.Tensor2D; // [B, T]
+  return { logp, entropy };
+}

@@ -1,0 +1,227 @@
+/**
+ * Batched GPT-2 inference over R rows at once, reading the trainer's weight tensors directly (HF names, tied
+ * head), so rollouts need no weight copy after an update. Two uses:
+ *   - decoding with a KV cache: prompts left-padded to one length, per-row positions and a key mask, so every
+ *     row sees exactly its own tokens (masked keys get probability exactly 0);
+ *   - a full forward of right-padded rows with each layer's attention [R, H, T, T] handed to a callback
+ *     (positions start at 0 in every row, so a row's first N_r × N_r block is its own exact attention).
+ * No gradients: rollouts and the attention pass are no-grad. Tiny models are per-op-overhead bound, so one
+ * op over R rows beats R ops over one row; the rank-3 matMuls here are slow-path on wasm but tiny.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { GPT2Config } from '../model/types';
+
+/** Additive mask for keys a query must not see: exp() of it underflows to exactly 0. */
+const MASKED = -1e9;
+
+export type WeightMap = ReadonlyMap<string, tf.Tensor>;
+
+export type BatchedAttentionCallback = (layer: number, probs: tf.Tensor4D) => void;
+
+interface LayerKV {
+  k: tf.Tensor4D; // [R, H, T, hd]
+  v: tf.Tensor4D; // [R, H, T, hd]
+}
+
+export class BatchedGpt2 {
+  readonly config: GPT2Config;
+  private readonly w: WeightMap;
+
+  constructor(config: GPT2Config, weights: WeightMap) {
+    this.config = config;
+    this.w = weights;
+    for (const name of ['wte.weight', 'wpe.weight', 'ln_f.weight']) {
+      if (!weights.has(name)) throw new Error(`BatchedGpt2: missing weight ${name}`);
+    }
+  }
+
+  private get(name: string): tf.Tensor {
+    const t = this.w.get(name);
+    if (!t) throw new Error(`BatchedGpt2: missing weight ${name}`);
+    return t;
+  }
+
+  private layerNorm(x: tf.Tensor2D, prefix: string): tf.Tensor2D {
+    const mean = tf.mean(x, 1, true); // [M, 1]
+    const xc = tf.sub(x, mean);
+    const variance = tf.mean(tf.mul(xc, xc), 1, true); // [M, 1]
+    const y = tf.mul(xc, tf.rsqrt(tf.add(variance, this.config.layer_norm_epsilon)));
+    return tf.add(tf.mul(y, this.get(`${prefix}.weight`)), this.get(`${prefix}.bias`));
+  }
+
+  private linear(x: tf.Tensor2D, prefix: string): tf.Tensor2D {
+    return tf.add(tf.matMul(x, this.get(`${prefix}.weight`) as tf.Tensor2D), this.get(`${prefix}.bias`));
+  }
+
+  private activation(x: tf.Tensor2D): tf.Tensor2D {
+    switch (this.config.activation_function) {
+      case 'relu':
+        return tf.relu(x);
+      case 'gelu':
+        return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
+      default: {
+        // gelu_new: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))); x*x*x, not pow (wasm speed)
+        const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
+        return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+      }
+    }
+  }
+
+  /**
+   * One pass over new rows: ids/positions [R, M] (row-major), additive mask [R, 1, M, T] where T = past + M.
+   * Returns the final hidden states [R*M, D] and the layers' full K/V (past + new).
+   */
+  private run(ids: Int32Array, positions: Int32Array, R: number, M: number, mask: tf.Tensor4D, past: LayerKV[] | null,
+    onAttention?: BatchedAttentionCallback): { x: tf.Tensor2D; kv: LayerKV[] } {
+    const { n_head: H, n_embd: D, n_layer: L } = this.config;
+    const hd = D / H;
+    const tok = tf.gather(this.get('wte.weight'), tf.tensor1d(ids, 'int32')); // [R*M, D]
+    const pos = tf.gather(this.get('wpe.weight'), tf.tensor1d(positions, 'int32')); // [R*M, D]
+    let x = tf.add(tok, pos) as tf.Tensor2D;
+    const kv: LayerKV[] = [];
+    for (let l = 0; l < L; l++) {
+      const qkv = this.linear(this.layerNorm(x, `h.${l}.ln_1`), `h.${l}.attn.c_attn`); // [R*M, 3D]
+      const heads = tf.transpose(tf.reshape(qkv, [R, M, 3 * H, hd]), [0, 2, 1, 3]); // [R, 3H, M, hd]
+      const part = (i: number) => tf.slice(heads, [0, i * H, 0, 0], [R, H, M, hd]) as tf.Tensor4D; // [R, H, M, hd]
+      const kNew = part(1);
+      const vNew = part(2);
+      const k = past ? (tf.concat([past[l].k, kNew], 2) as tf.Tensor4D) : kNew; // [R, H, T, hd]
+      const v = past ? (tf.concat([past[l].v, vNew], 2) as tf.Tensor4D) : vNew; // [R, H, T, hd]
+      const T = k.shape[2];
+      const q3 = tf.reshape(part(0), [R * H, M, hd]) as tf.Tensor3D; // [R*H, M, hd]
+      const k3 = tf.reshape(k, [R * H, T, hd]) as tf.Tensor3D; // [R*H, T, hd]
+      const scores = tf.reshape(tf.mul(tf.matMul(q3, k3, false, true), 1 / Math.sqrt(hd)), [R, H, M, T]); // [R, H, M, T]
+      const probs = tf.softmax(tf.add(scores, mask)) as tf.Tensor4D; // [R, H, M, T]
+      if (onAttention) onAttention(l, probs);
+      const ctx = tf.matMul(tf.reshape(probs, [R * H, M, T]) as tf.Tensor3D, tf.reshape(v, [R * H, T, hd]) as tf.Tensor3D); // [R*H, M, hd]
+      const merged = tf.reshape(tf.transpose(tf.reshape(ctx, [R, H, M, hd]), [0, 2, 1, 3]), [R * M, D]) as tf.Tensor2D; // [R*M, D]
+      x = tf.add(x, this.linear(merged, `h.${l}.attn.c_proj`));
+      const m = this.activation(this.linear(this.layerNorm(x, `h.${l}.ln_2`), `h.${l}.mlp.c_fc`));
+      x = tf.add(x, this.linear(m, `h.${l}.mlp.c_proj`));
+      kv.push({ k, v });
+    }
+    return { x, kv };
+  }
+
+  /** Logits [rows, V] of hidden states [rows, D] (tied head: x·wteᵀ). */
+  private head(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.matMul(this.layerNorm(x, 'ln_f'), tf.transpose(this.get('wte.weight') as tf.Tensor2D)); // [rows, V]
+  }
+
+  /**
+   * Logits of every position [R*T, V] for right-padded rows ids [R, T] (row-major), with each layer's attention
+   * [R, H, T, T] given to onAttention inside that call's tidy (tf.keep what you need, never the probs).
+   */
+  forwardAll(ids: Int32Array, R: number, T: number, onAttention?: BatchedAttentionCallback): tf.Tensor2D {
+    if (ids.length !== R * T) throw new Error(`forwardAll: ${ids.length} ids for [${R}, ${T}]`);
+    return tf.tidy(() => {
+      const positions = new Int32Array(R * T);
+      for (let r = 0; r < R; r++) for (let t = 0; t < T; t++) positions[r * T + t] = t;
+      const m = new Float32Array(T * T);
+      for (let t = 0; t < T; t++) for (let s = t + 1; s < T; s++) m[t * T + s] = MASKED;
+      const mask = tf.tensor4d(m, [1, 1, T, T]); // broadcast over rows and heads
+      const { x } = this.run(ids, positions, R, T, mask, null, onAttention);
+      return this.head(x);
+    });
+  }
+
+  /** A batched KV-cache decoder for left-padded prompts; see BatchDecoder. */
+  decoder(prompts: number[][], padId: number): BatchDecoder {
+    return new BatchDecoder(this, prompts, padId);
+  }
+
+  /** @internal used by BatchDecoder */
+  _step(ids: Int32Array, positions: Int32Array, R: number, M: number, mask: tf.Tensor4D, past: LayerKV[] | null): { logits: tf.Tensor2D; kv: LayerKV[] } {
+    const out = tf.tidy(() => {
+      const { x, kv } = this.run(ids, positions, R, M, mask, past);
+      const D = this.config.n_embd;
+      const last = M === 1 ? x : (tf.reshape(tf.slice(tf.reshape(x, [R, M, D]), [0, M - 1, 0], [R, 1, D]), [R, D]) as tf.Tensor2D); // [R, D]
+      return { logits: this.head(last), kv } as unknown as tf.TensorContainer;
+    });
+    return out as unknown as { logits: tf.Tensor2D; kv: LayerKV[] };
+  }
+}
+
+/**
+ * Decoding state of R rows: prompts left-padded to a common length P, row r starting at column off_r.
+ * step(tokens) appends one token per row and returns next-token logits [R, V].
+ */
+export class BatchDecoder {
+  readonly rows: number;
+  /** Columns fed so far (same for every row, pads included). */
+  length = 0;
+  private readonly offsets: number[];
+  private kv: LayerKV[] | null = null;
+
+  constructor(private readonly model: BatchedGpt2, private readonly prompts: number[][], private readonly padId: number) {
+    if (prompts.length === 0 || prompts.some((p) => p.length === 0)) throw new Error('BatchDecoder: every row needs a prompt');
+    this.rows = prompts.length;
+    const P = Math.max(...prompts.map((p) => p.length));
+    this.offsets = prompts.map((p) => P - p.length);
+  }
+
+  /** The longest prompt plus `newTokens` must fit the context. */
+  get promptColumns(): number {
+    return Math.max(...this.prompts.map((p) => p.length));
+  }
+
+  private maskFor(M: number, T: number): tf.Tensor4D {
+    const R = this.rows;
+    const m = new Float32Array(R * M * T);
+    for (let r = 0; r < R; r++) {
+      for (let i = 0; i < M; i++) {
+        const q = T - M + i; // absolute column of query i
+        for (let c = 0; c < T; c++) if (c < this.offsets[r] || c > q) m[(r * M + i) * T + c] = MASKED;
+      }
+    }
+    return tf.tensor4d(m, [R, 1, M, T]);
+  }
+
+  /** Feeds the prompts (first call) and returns logits [R, V] for each row's first new token. */
+  prefill(): tf.Tensor2D {
+    if (this.kv) throw new Error('BatchDecoder: prefill called twice');
+    const R = this.rows;
+    const P = this.promptColumns;
+    const ids = new Int32Array(R * P).fill(this.padId);
+    const positions = new Int32Array(R * P);
+    for (let r = 0; r < R; r++) {
+      const off = this.offsets[r];
+      this.prompts[r].forEach((id, i) => (ids[r * P + off + i] = id));
+      for (let c = 0; c < P; c++) positions[r * P + c] = Math.max(0, c - off);
+    }
+    return this.feed(ids, positions, P);
+  }
+
+  /** Appends one token per row (finished rows may pass anything, e.g. the pad id) and returns logits [R, V]. */
+  step(tokens: number[]): tf.Tensor2D {
+    if (!this.kv) throw new Error('BatchDecoder: step before prefill');
+    const R = this.rows;
+    if (tokens.length !== R) throw new Error(`BatchDecoder: ${tokens.length} tokens for ${R} rows`);
+    const positions = new Int32Array(R);
+    for (let r = 0; r < R; r++) positions[r] = this.length - this.offsets[r];
+    return this.feed(Int32Array.from(tokens), positions, 1);
+  }
+
+  private feed(ids: Int32Array, positions: Int32Array, M: number): tf.Tensor2D {
+    const T = this.length + M;
+    const mask = this.maskFor(M, T);
+    try {
+      const { logits, kv } = this.model._step(ids, positions, this.rows, M, mask, this.kv);
+      this.disposeKV();
+      this.kv = kv;
+      this.length = T;
+      return logits;
+    } finally {
+      mask.dispose();
+    }
+  }
+
+  private disposeKV(): void {
+    if (this.kv) for (const { k, v } of this.kv) tf.dispose([k, v]);
+    this.kv = null;
+  }
+
+  dispose(): void {
+    this.disposeKV();
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * An RL run: N steps with held-out evaluation, progress, pause/resume and abort. Environment-free: lines go
+ * to `onLine` (the CLI writes run.jsonl, the worker posts them to the page).
+ */
+import { yieldToEventLoop } from '../model/generate';
+import type { RunLogLine } from './runlog';
+import { RlTrainer, type PolicyInit } from './trainer';
+import type { RlOptions } from './options';
+import type { TestHooks } from './update';
+
+export interface RunHooks {
+  onLine?: (line: RunLogLine) => void;
+  onProgress?: (fraction: number, message: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface RunSummary {
+  steps: number;
+  aborted: boolean;
+  nanAborts: number;
+  /** Held-out accuracy before training (step 0) and at the end. */
+  initialAccuracy: number | null;
+  finalAccuracy: number | null;
+  lines: RunLogLine[];
+}
+
+/** Pause/resume between steps; the app calls pause() and resume(), the run loop awaits gate(). */
+export class PauseGate {
+  private paused = false;
+  private waiters: (() => void)[] = [];
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  /** Resolves at once unless paused; an abort also releases it. */
+  gate(signal?: AbortSignal): Promise<void> {
+    if (!this.paused || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      signal?.addEventListener('abort', () => resolve(), { once: true });
+    });
+  }
+}
+
+export class RlRun {
+  readonly trainer: RlTrainer;
+  readonly gate = new PauseGate();
+
+  constructor(init: PolicyInit, options: RlOptions, testHooks?: TestHooks) {
+    this.trainer = new RlTrainer(init, options, testHooks);
+  }
+
+  pause(): void {
+    this.gate.pause();
+  }
+
+  resume(): void {
+    this.gate.resume();
+  }
+
+  async run(hooks: RunHooks = {}): Promise<RunSummary> {
+    const t = this.trainer;
+    const o = t.options;
+    const { signal } = hooks;
+    const lines: RunLogLine[] = [];
+    let nanAborts = 0;
+    hooks.onProgress?.(0, 'evaluating the starting model');
+    const initialAccuracy = await t.evaluate(signal);
+    let finalAccuracy = initialAccuracy;
+    while (t.step < o.steps) {
+      await this.gate.gate(signal);
+      if (signal?.aborted) break;
+      const line = await t.trainStep(signal);
+      if (!line) break;
+      if (line.nan_abort) nanAborts++;
+      if (o.evalProblems > 0 && (line.step % o.evalEvery === 0 || line.step === o.steps)) {
+        const e0 = performance.now();
+        const acc = await t.evaluate(signal);
+        if (acc !== null) {
+          line.heldout_accuracy = acc;
+          line.time_ms.eval = Math.round((performance.now() - e0) * 10) / 10;
+          finalAccuracy = acc;
+        }
+      }
+      lines.push(line);
+      hooks.onLine?.(line);
+      hooks.onProgress?.(line.step / o.steps, `step ${line.step}/${o.steps}: reward ${line.mean_reward.toFixed(3)}`);
+      await yieldToEventLoop();
+    }
+    return { steps: t.step, aborted: t.step < o.steps, nanAborts, initialAccuracy, finalAccuracy, lines };
+  }
+
+  dispose(): void {
+    this.trainer.dispose();
+  }
+}

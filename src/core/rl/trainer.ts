@@ -1,0 +1,201 @@
+/**
+ * GRPO with attention-weighted credit (method.md §4), one step at a time:
+ *   rollout   prompts × G samples, batched KV-cache decoding on the live weights; rewards from the verifier;
+ *   attention one no-grad forward with capture → rhythm records → γ (strategies other than uniform);
+ *   update    Ã = γ·Â per token, PPO-clip (token mean per response), micro-batches, Adam, norm clipping.
+ * Pure src/core code: runs in Node and in a Web Worker; async so it yields; seeded, so a seed repeats a run.
+ * A NaN/Inf loss or gradient aborts the step's update and restores the weights and optimizer from its start.
+ */
+import type { GPT2Config } from '../model/types';
+import { grpoAdvantages } from '../rhythm/credit';
+import { resolveOptions, type RhythmOptions } from '../rhythm/options';
+import { generateProblem, mixSeed, type Problem, type VerifyResult } from '../tasks/index';
+import { verifyCompletion } from '../tasks/index';
+import type { Tokenizer } from '../tokenizer/types';
+import { Adam, DEFAULT_ADAM, type AdamConfig } from '../train/adam';
+import { heldOutProblems } from '../train/data';
+import { GPT2Train, type NamedArray } from '../train/gpt2-train';
+import { makePolicyBatch } from './batch';
+import { BatchedGpt2 } from './batched';
+import { amplifiedCount, attentionCredit, tokenAdvantages, type CreditRow } from './credit';
+import { needsAttention, type RlOptions } from './options';
+import { sampleRows } from './rollout';
+import type { RunLogLine } from './runlog';
+import { ppoUpdate, type TestHooks } from './update';
+
+export interface PolicyInit {
+  config: GPT2Config;
+  /** HF names (with or without "transformer."), tied head. */
+  weights: NamedArray[];
+  tokenizer: Tokenizer;
+}
+
+/** Seed of the held-out problems: fixed, so every run of an experiment is scored on the same problems. */
+export const EVAL_SEED = 20260;
+
+export interface Rollout {
+  problems: Problem[];
+  /** prompt ids per prompt. */
+  promptIds: number[][];
+  /** Row r = sample r % G of prompt ⌊r / G⌋. */
+  responses: number[][];
+  rewards: number[];
+  verdicts: VerifyResult[];
+}
+
+export class RlTrainer {
+  readonly options: RlOptions;
+  readonly tokenizer: Tokenizer;
+  readonly policy: GPT2Train;
+  readonly adam: Adam;
+  /** Frozen starting weights, only when a KL term is asked for. */
+  readonly reference?: GPT2Train;
+  private readonly sampler: BatchedGpt2;
+  private readonly eosId: number;
+  private stepIndex = 0;
+  private testHooks: TestHooks;
+  /** The rhythm options resolved once (validation up front; std and HICRA coefficient read from here). */
+  readonly rhythm: RhythmOptions;
+
+  constructor(init: PolicyInit, options: RlOptions, testHooks: TestHooks = {}) {
+    if (init.tokenizer.eosId === undefined) throw new Error('RL needs a tokenizer with an end token');
+    this.options = options;
+    this.tokenizer = init.tokenizer;
+    this.eosId = init.tokenizer.eosId;
+    this.testHooks = testHooks;
+    this.rhythm = resolveOptions(options.rhythm);
+    this.policy = new GPT2Train(init.config, init.weights);
+    if (options.klCoef > 0) this.reference = new GPT2Train(init.config, init.weights);
+    // Constant learning rate, no weight decay: RL fine-tuning of a trained model.
+    const adam: AdamConfig = { ...DEFAULT_ADAM, lr: options.lr, warmupSteps: 0, minLrFraction: 1, weightDecay: 0, clipNorm: options.clipNorm, totalSteps: options.steps };
+    this.adam = new Adam(adam);
+    this.sampler = new BatchedGpt2(init.config, this.policy.vars);
+  }
+
+  /** Steps done. */
+  get step(): number {
+    return this.stepIndex;
+  }
+
+  /** The problems of step `step` (depend only on seed, task, level and step). */
+  problemsAt(step: number): Problem[] {
+    const { task, level, prompts, seed } = this.options;
+    const base = mixSeed(seed, step);
+    return Array.from({ length: prompts }, (_, i) => generateProblem(task, level, base, i));
+  }
+
+  private completion(ids: number[]): string {
+    const body = ids[ids.length - 1] === this.eosId ? ids.slice(0, -1) : ids;
+    return this.tokenizer.decode(body);
+  }
+
+  /** G samples per prompt, verified. */
+  async rollout(problems: Problem[], signal?: AbortSignal): Promise<Rollout | null> {
+    const { group: G, temperature, maxTokens, seed, task, formatCredit } = this.options;
+    const promptIds = problems.map((p) => this.tokenizer.encode(p.prompt));
+    const rows = promptIds.flatMap((p) => Array.from({ length: G }, () => p));
+    const base = mixSeed(seed ^ 0x2545f491, this.stepIndex);
+    const seeds = rows.map((_, r) => mixSeed(base, r));
+    const res = await sampleRows(this.sampler, rows, { maxTokens, temperature, seeds, eosId: this.eosId, signal });
+    if (res.aborted) return null;
+    const verdicts = res.responses.map((ids, r) => verifyCompletion(task, problems[Math.floor(r / G)].prompt, this.completion(ids), { formatCredit }));
+    return { problems, promptIds, responses: res.responses, rewards: verdicts.map((v) => v.reward), verdicts };
+  }
+
+  /** One RL step. Returns null when aborted (nothing changed). */
+  async trainStep(signal?: AbortSignal): Promise<RunLogLine | null> {
+    const o = this.options;
+    const G = o.group;
+    const t0 = performance.now();
+    const ro = await this.rollout(this.problemsAt(this.stepIndex), signal);
+    if (!ro) return null;
+    const t1 = performance.now();
+
+    // GRPO advantages per group; all-equal rewards give exactly 0.
+    const adv: number[] = [];
+    for (let i = 0; i < ro.problems.length; i++) adv.push(...grpoAdvantages(ro.rewards.slice(i * G, (i + 1) * G), this.rhythm.advantageStd));
+    const rows = ro.responses.map((resp, r) => [...ro.promptIds[Math.floor(r / G)], ...resp]);
+    const promptLengths = ro.responses.map((_, r) => ro.promptIds[Math.floor(r / G)].length);
+
+    // Attention pass for the rows whose credit depends on it.
+    const want = ro.responses.map((_, r) => needsAttention(o.strategy) && (o.attentionPass === 'always' || adv[r] !== 0));
+    const idx = want.flatMap((w, r) => (w ? [r] : []));
+    const creditRows: CreditRow[] = idx.map((r) => ({
+      ids: rows[r], promptLength: promptLengths[r], tokens: rows[r].map((id) => this.tokenizer.tokenString(id)),
+      seed: mixSeed(o.seed ^ 0x68e31da4, this.stepIndex * 65536 + r),
+    }));
+    const pass = attentionCredit(this.sampler, creditRows, o.rhythm);
+    const records = new Map(idx.map((r, i) => [r, pass.records[i]]));
+    const hicraCoef = this.rhythm.hicraCoef;
+    const t2 = performance.now();
+    const tokenAdv = ro.responses.map((resp, r) => tokenAdvantages(o.strategy, adv[r], resp.length, records.get(r), hicraCoef));
+    let amplified = 0;
+    let responseTokens = 0;
+    ro.responses.forEach((resp, r) => {
+      responseTokens += resp.length;
+      amplified += amplifiedCount(o.strategy, records.get(r));
+    });
+    const t3 = performance.now();
+
+    const batch = makePolicyBatch(rows, promptLengths, tokenAdv, this.eosId);
+    const upd = ppoUpdate(this, batch, this.stepIndex, this.testHooks);
+    const t4 = performance.now();
+    this.stepIndex++;
+
+    const meanReward = ro.rewards.reduce((a, b) => a + b, 0) / ro.rewards.length;
+    return {
+      step: this.stepIndex,
+      strategy: o.strategy,
+      seed: o.seed,
+      mean_reward: meanReward,
+      accuracy: ro.verdicts.filter((v) => v.correct).length / ro.verdicts.length,
+      mean_length: responseTokens / ro.responses.length,
+      entropy: upd.entropy,
+      amplified_share: responseTokens ? amplified / responseTokens : 0,
+      clip_fraction: upd.clipFraction,
+      loss: upd.loss,
+      kl: upd.kl,
+      grad_norm: upd.gradNorm,
+      first_ratio_dev: upd.firstRatioDev,
+      zero_adv_groups: countZeroGroups(adv, G),
+      analyzed_rows: idx.length,
+      nan_abort: upd.aborted,
+      ...(upd.aborted ? { error: upd.error } : {}),
+      time_ms: {
+        rollout: round(t1 - t0), attention: round(pass.attentionMs), metrics: round(pass.metricsMs + (t3 - t2)),
+        update: round(t4 - t3), total: round(t4 - t0),
+      },
+    };
+  }
+
+  /** Greedy accuracy on the fixed held-out problems of the run's task and level. */
+  async evaluate(signal?: AbortSignal): Promise<number | null> {
+    const o = this.options;
+    if (o.evalProblems === 0) return null;
+    const problems = heldOutProblems({ task: o.task, level: o.level, weight: 1 }, o.evalProblems, EVAL_SEED);
+    const prompts = problems.map((p) => this.tokenizer.encode(p.prompt));
+    const res = await sampleRows(this.sampler, prompts, { maxTokens: o.maxTokens, temperature: 0, seeds: prompts.map(() => 0), eosId: this.eosId, signal });
+    if (res.aborted) return null;
+    const correct = res.responses.filter((ids, i) => verifyCompletion(o.task, problems[i].prompt, this.completion(ids)).correct).length;
+    return correct / problems.length;
+  }
+
+  /** Current weights (HF names, tied head), e.g. for checkpointFiles(). */
+  weights(): NamedArray[] {
+    return this.policy.toArrays();
+  }
+
+  dispose(): void {
+    this.adam.dispose();
+    this.policy.dispose();
+    this.reference?.dispose();
+  }
+}
+
+function countZeroGroups(adv: number[], G: number): number {
+  let n = 0;
+  for (let i = 0; i < adv.length; i += G) if (adv.slice(i, i + G).every((a) => a === 0)) n++;
+  return n;
+}
+
+const round = (ms: number): number => Math.round(ms * 10) / 10;

@@ -1,0 +1,152 @@
+/**
+ * The policy update of one RL step: the batch split into micro-batches, log π_old computed for all of them
+ * before any update (same shapes as the update's forward, so the first micro-step's ratio is exactly 1),
+ * then per micro-batch one PPO-clip gradient step with Adam and global-norm clipping.
+ * NaN guard: a non-finite loss or gradient norm restores the weights and Adam state of the step's start.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Adam } from '../train/adam';
+import type { GPT2Train, NamedArray } from '../train/gpt2-train';
+import { policyOutputs, sliceBatch, type PolicyBatch } from './batch';
+import type { RlOptions } from './options';
+import { ppoClipLoss, responseTokenMean } from './ppo';
+
+export interface TestHooks {
+  /** Tests only: return true to make the loss of (step, microStep) NaN. */
+  corruptLoss?: (step: number, microStep: number) => boolean;
+}
+
+export interface UpdateResult {
+  loss: number;
+  clipFraction: number;
+  kl: number;
+  /** Mean per-token entropy of the old policy on response tokens (token mean per response, then mean). */
+  entropy: number;
+  /** Pre-clip global gradient norm, mean over micro-steps. */
+  gradNorm: number;
+  /** max |ratio − 1| over response tokens on the first micro-step (0 by construction). */
+  firstRatioDev: number;
+  aborted: boolean;
+  error?: string;
+}
+
+interface UpdateHost {
+  readonly options: RlOptions;
+  readonly policy: GPT2Train;
+  readonly adam: Adam;
+  readonly reference?: GPT2Train;
+}
+
+interface Chunk {
+  batch: PolicyBatch;
+  old: tf.Tensor2D;
+  ref?: tf.Tensor2D;
+  adv: tf.Tensor2D;
+  mask: tf.Tensor2D;
+}
+
+export function ppoUpdate(host: UpdateHost, batch: PolicyBatch, step: number, hooks: TestHooks = {}): UpdateResult {
+  const o = host.options;
+  const n = Math.min(o.microBatches, batch.B);
+  const bounds = Array.from({ length: n + 1 }, (_, i) => Math.round((i * batch.B) / n));
+  const chunks: Chunk[] = [];
+  let entropySum = 0;
+  for (let i = 0; i < n; i++) {
+    const b = sliceBatch(batch, bounds[i], bounds[i + 1]);
+    const mask = tf.tensor2d(b.mask, [b.B, b.T]);
+    const { old, ent } = tf.tidy(() => {
+      const out = policyOutputs(host.policy, b, o.temperature);
+      return { old: out.logp, ent: responseTokenMean(out.entropy, mask) };
+    });
+    entropySum += ent.dataSync()[0] * b.B;
+    ent.dispose();
+    const ref = host.reference ? tf.tidy(() => policyOutputs(host.reference!, b, o.temperature).logp) : undefined;
+    chunks.push({ batch: b, old, ref, mask, adv: tf.tensor2d(b.advantages, [b.B, b.T]) });
+  }
+
+  const snapshot = snapshotState(host);
+  const vars = [...host.policy.vars.values()];
+  let lossSum = 0;
+  let clipSum = 0;
+  let klSum = 0;
+  let normSum = 0;
+  let micro = 0;
+  let firstRatioDev = 0;
+  try {
+    for (let epoch = 0; epoch < o.epochs; epoch++) {
+      for (const c of chunks) {
+        let clipT: tf.Scalar | undefined;
+        let klT: tf.Scalar | undefined;
+        let devT: tf.Scalar | undefined;
+        const { value, grads } = tf.variableGrads(() => {
+          const out = policyOutputs(host.policy, c.batch, o.temperature);
+          const terms = ppoClipLoss({ logpNew: out.logp, logpOld: c.old, advantages: c.adv, mask: c.mask, logpRef: c.ref }, { clipEps: o.clipEps, klCoef: o.klCoef });
+          clipT = tf.keep(terms.clipFraction);
+          klT = tf.keep(terms.kl);
+          if (micro === 0) devT = tf.keep(tf.max(tf.mul(tf.abs(tf.sub(tf.exp(tf.sub(out.logp, c.old)), 1)), c.mask)) as tf.Scalar);
+          let loss = terms.loss;
+          if (o.entropyCoef > 0) loss = tf.sub(loss, tf.mul(o.entropyCoef, responseTokenMean(out.entropy, c.mask)));
+          if (hooks.corruptLoss?.(step, micro)) loss = tf.mul(loss, NaN);
+          return loss as tf.Scalar;
+        }, vars);
+        const byName = new Map<string, tf.Tensor>();
+        for (const [varName, g] of Object.entries(grads)) byName.set(host.policy.hfName(varName), g);
+        const lossValue = value.dataSync()[0];
+        const norm = globalNorm([...byName.values()]);
+        const clip = clipT!.dataSync()[0];
+        const kl = klT!.dataSync()[0];
+        if (devT) firstRatioDev = devT.dataSync()[0];
+        tf.dispose([value, clipT!, klT!, ...(devT ? [devT] : [])]);
+        if (!Number.isFinite(lossValue) || !Number.isFinite(norm)) {
+          tf.dispose(Object.values(grads));
+          restoreState(host, snapshot);
+          return {
+            loss: lossValue, clipFraction: clip, kl, entropy: entropySum / batch.B, gradNorm: norm, firstRatioDev, aborted: true,
+            error: `non-finite ${Number.isFinite(lossValue) ? 'gradient norm' : 'loss'} at micro-step ${micro}; update skipped, weights of the step's start kept`,
+          };
+        }
+        host.adam.apply(host.policy.vars, byName);
+        tf.dispose(Object.values(grads));
+        lossSum += lossValue;
+        clipSum += clip;
+        klSum += kl;
+        normSum += norm;
+        micro++;
+      }
+    }
+    return { loss: lossSum / micro, clipFraction: clipSum / micro, kl: klSum / micro, entropy: entropySum / batch.B, gradNorm: normSum / micro, firstRatioDev, aborted: false };
+  } finally {
+    for (const c of chunks) tf.dispose([c.old, c.mask, c.adv, ...(c.ref ? [c.ref] : [])]);
+    tf.dispose(snapshot.weights);
+  }
+}
+
+function globalNorm(grads: tf.Tensor[]): number {
+  const t = tf.tidy(() => tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.mul(g, g))))));
+  const v = t.dataSync()[0];
+  t.dispose();
+  return v;
+}
+
+interface Snapshot {
+  weights: tf.Tensor[];
+  names: string[];
+  adam: NamedArray[];
+  adamStep: number;
+}
+
+/** Device copies of the weights (cheap) and the optimizer moments (read back: only tiny models train here). */
+function snapshotState(host: UpdateHost): Snapshot {
+  const names = [...host.policy.vars.keys()];
+  return {
+    names,
+    weights: names.map((k) => tf.clone(host.policy.vars.get(k)!)),
+    adam: host.adam.stateArrays().map((a) => ({ ...a, data: a.data.slice() })),
+    adamStep: host.adam.step,
+  };
+}
+
+function restoreState(host: UpdateHost, s: Snapshot): void {
+  s.names.forEach((k, i) => host.policy.vars.get(k)!.assign(s.weights[i]));
+  host.adam.loadState(s.adam, s.adamStep);
+}

@@ -184,6 +184,18 @@ describe('rhythmscope in-process', () => {
     expect(rec.fai).toHaveLength(5);
     expect(rec.layers).toEqual([0, 1, 2]);
     expect(rec.options).toMatchObject({ W: 3, H_lo: 1, H_hi: 'Infinity', q: 0.5, sink: true, layers: 'all' });
+    // The same sequence through a model (--input) gives the same record as through its dump (--attention).
+    const input = join(dir, 'same.jsonl');
+    writeFileSync(input, '{"prompt_ids": [3, 4, 5], "response_ids": [6, 7, 8, 9, 10]}\n');
+    const viaModel = join(dir, 'same-out.jsonl');
+    const flags = ['--window', '3', '--h-lo', '1', '--h-hi', 'inf', '--layers', 'all', '--q', '0.5', '--sink'];
+    expect((await runCli(['analyze', '--model', model, '--input', input, '--out', viaModel, ...flags])).code).toBe(0);
+    const rec2 = JSON.parse(readFileSync(viaModel, 'utf8'));
+    for (const key of ['waad', 'fai', 'entropy'] as const) {
+      rec2[key].forEach((v: number, i: number) => expect(Math.abs(v - rec[key][i]), `${key}[${i}]`).toBeLessThan(1e-5));
+    }
+    expect(rec2.anchor).toEqual(rec.anchor);
+    expect(rec2.heads.local).toEqual(rec.heads.local);
     expectUsageError(await runCli(['analyze', '--attention', dumpPath, '--out', out, '--q', '2']), '--q');
     expectUsageError(await runCli(['analyze', '--attention', dumpPath, '--out', out, '--layers', 'odd']), '--layers');
     expectUsageError(await runCli(['analyze', '--attention', join(dir, 'missing.st'), '--out', out]), 'missing.st', 'no such file');

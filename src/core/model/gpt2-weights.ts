@@ -31,11 +31,17 @@ export interface GPT2Weights {
   layers: GPT2Layer[];
   lnfWeight: tf.Tensor1D;
   lnfBias: tf.Tensor1D;
-  /** LM head as a [D, V] matrix: wte transposed once (tied) or lm_head.weight transposed once. */
-  headT: tf.Tensor2D;
+  /**
+   * LM head as [D, V] (wte or lm_head.weight transposed once), split into column blocks of at most
+   * HEAD_BLOCK ids: logits = concat_b(x . headT[b]).
+   */
+  headT: tf.Tensor2D[];
   tiedHead: boolean;
   numParams: number;
 }
+
+/** LM head column block width (ids per block); measured faster than one [768, 50257] matMul on tfjs-wasm. */
+export const HEAD_BLOCK = 8192;
 
 const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
 
@@ -53,6 +59,7 @@ export function uploadGPT2Weights(
   config: GPT2Config,
   source: TensorSource,
   onProgress?: (fraction: number) => void,
+  headBlock = HEAD_BLOCK,
 ): GPT2Weights {
   const { n_layer: L, n_embd: D, n_positions: P, vocab_size: V } = config;
   const F = mlpWidth(config);
@@ -127,11 +134,11 @@ export function uploadGPT2Weights(
     // The LM head is x [N, D] . W^T; keep W^T [D, V] so the product is a plain 2-D matMul.
     const tiedHead = !headInfo;
     const headT = tiedHead ? transposeHost(wteData, V, D) : transposeHost(source.getFloat32('lm_head.weight'), V, D);
-    const headTensor = tf.tensor2d(headT, [D, V]);
-    created.push(headTensor);
+    const headBlocks = columnBlocks(headT, D, V, headBlock).map((b) => tf.tensor2d(b.data, [D, b.cols]));
+    created.push(...headBlocks);
     if (!tiedHead) numParams += V * D;
     onProgress?.(1);
-    return { wte, wpe, layers, lnfWeight, lnfBias, headT: headTensor, tiedHead, numParams };
+    return { wte, wpe, layers, lnfWeight, lnfBias, headT: headBlocks, tiedHead, numParams };
   } catch (e) {
     for (const t of created) t.dispose();
     throw e;
@@ -164,8 +171,21 @@ function transposeHost(data: Float32Array, rows: number, cols: number): Float32A
   return out;
 }
 
+/** Column blocks of a [rows, cols] row-major matrix, each [rows, <= width]. */
+function columnBlocks(data: Float32Array, rows: number, cols: number, width: number): { data: Float32Array; cols: number }[] {
+  if (cols <= width) return [{ data, cols }];
+  const blocks: { data: Float32Array; cols: number }[] = [];
+  for (let c0 = 0; c0 < cols; c0 += width) {
+    const w = Math.min(width, cols - c0);
+    const out = new Float32Array(rows * w);
+    for (let r = 0; r < rows; r++) out.set(data.subarray(r * cols + c0, r * cols + c0 + w), r * w);
+    blocks.push({ data: out, cols: w });
+  }
+  return blocks;
+}
+
 export function disposeGPT2Weights(w: GPT2Weights): void {
-  const all: tf.Tensor[] = [w.wte, w.wpe, w.lnfWeight, w.lnfBias, w.headT];
+  const all: tf.Tensor[] = [w.wte, w.wpe, w.lnfWeight, w.lnfBias, ...w.headT];
   for (const l of w.layers) all.push(...Object.values(l));
   for (const t of all) t.dispose();
 }

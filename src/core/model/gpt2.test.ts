@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { isInputError } from '../errors';
 import { parseSafetensors, writeSafetensors } from '../io/safetensors';
-import { parseGPT2Config } from './config';
+import { countParams, parseGPT2Config } from './config';
 import { GPT2 } from './gpt2';
 import { referenceGpt2Forward, type ReferenceTensor } from './testing/referenceGpt2';
 import { makeTinyGpt2, type TinyGpt2Options } from './testing/tinyGpt2';
@@ -36,7 +36,8 @@ describe.each(['cpu', 'wasm'])('GPT2 on %s', (backend) => {
   it('logits and every attention map match the plain-JS reference to 1e-4', () => {
     const { config, source, map } = build(OPTS);
     const ref = referenceGpt2Forward(config, map, IDS);
-    const model = GPT2.fromSource(config, source);
+    // headBlock 40 splits the 97-id LM head into 3 column blocks (40, 40, 17), as GPT-2's 50257 would be.
+    const model = GPT2.fromSource(config, source, { headBlock: 40 });
     const maps: Float32Array[] = [];
     const logits = model.forward(IDS, { onAttention: (l, p) => (maps[l] = p.dataSync() as Float32Array) });
     expect(logits.shape).toEqual([IDS.length, config.vocab_size]);
@@ -45,6 +46,19 @@ describe.each(['cpu', 'wasm'])('GPT2 on %s', (backend) => {
     for (let l = 0; l < config.n_layer; l++) expect(maxAbsDiff(maps[l], ref.attention[l])).toBeLessThan(1e-4);
     // Not a trivial pass: the maps are far from uniform, and logits vary.
     expect(Math.max(...maps[0])).toBeGreaterThan(0.5);
+    logits.dispose();
+    model.dispose();
+  });
+
+  it.each(['relu', 'gelu'])('the %s activation matches the reference too', (activation) => {
+    const { config: base, source, map } = build(OPTS);
+    const config = parseGPT2Config(JSON.stringify({ ...base.raw, activation_function: activation }));
+    const ref = referenceGpt2Forward(config, map, IDS);
+    // The test can tell the activations apart: their logits differ well above the tolerance.
+    expect(maxAbsDiff(ref.logits, referenceGpt2Forward(base, map, IDS).logits)).toBeGreaterThan(1e-3);
+    const model = GPT2.fromSource(config, source);
+    const logits = model.forward(IDS);
+    expect(maxAbsDiff(logits.dataSync(), ref.logits)).toBeLessThan(1e-4);
     logits.dispose();
     model.dispose();
   });
@@ -81,6 +95,7 @@ describe.each(['cpu', 'wasm'])('GPT2 on %s', (backend) => {
     const base = build(OPTS);
     const variants = [{ prefix: true }, { tiedHead: false }, { prefix: true, tiedHead: false, buffers: true }];
     const m0 = GPT2.fromSource(base.config, base.source);
+    expect(m0.numParams).toBe(countParams(base.config));
     const want = m0.forward(IDS);
     for (const v of variants) {
       const { config, source } = build({ ...OPTS, ...v });

@@ -13,6 +13,8 @@ export interface ReferenceConfig {
   n_embd: number;
   vocab_size: number;
   layer_norm_epsilon: number;
+  /** gelu_new / gelu_pytorch_tanh (default), gelu (erf), relu */
+  activation_function?: string;
 }
 
 export interface ReferenceOutput {
@@ -63,6 +65,9 @@ export function referenceGpt2Forward(
       return out;
     });
   const geluTanh = (v: number) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)));
+  const geluErf = (v: number) => 0.5 * v * (1 + erf(v / Math.SQRT2));
+  const act = config.activation_function === 'relu' ? (v: number) => Math.max(0, v)
+    : config.activation_function === 'gelu' ? geluErf : geluTanh;
 
   const attention: Float32Array[] = [];
   for (let l = 0; l < L; l++) {
@@ -95,7 +100,7 @@ export function referenceGpt2Forward(
     x = x.map((r, t) => r.map((v, i) => v + attnOut[t][i]));
     const m = layerNorm(x, get(`${p}ln_2.weight`), get(`${p}ln_2.bias`));
     const F = get(`${p}mlp.c_fc.bias`).length;
-    const hidden = linear(m, get(`${p}mlp.c_fc.weight`), get(`${p}mlp.c_fc.bias`), F).map((r) => r.map(geluTanh));
+    const hidden = linear(m, get(`${p}mlp.c_fc.weight`), get(`${p}mlp.c_fc.bias`), F).map((r) => r.map(act));
     const mlpOut = linear(hidden, get(`${p}mlp.c_proj.weight`), get(`${p}mlp.c_proj.bias`), D);
     x = x.map((r, t) => r.map((v, i) => v + mlpOut[t][i]));
   }
@@ -112,4 +117,13 @@ export function referenceGpt2Forward(
     }
   }
   return { logits, attention };
+}
+
+/** erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), enough for a 1e-4 comparison. */
+function erf(x: number): number {
+  const sign = x < 0 ? -1 : 1;
+  const a = Math.abs(x);
+  const t = 1 / (1 + 0.3275911 * a);
+  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  return sign * (1 - poly * Math.exp(-a * a));
 }

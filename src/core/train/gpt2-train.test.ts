@@ -1,0 +1,92 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import './gradients';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { filesFromMap } from '../io/files';
+import { loadModel } from '../model/load';
+import { referenceGpt2Forward, type ReferenceTensor } from '../model/testing/referenceGpt2';
+import type { GPT2Config } from '../model/types';
+import { EOS_TOKEN, TASK_TOKENS } from '../tasks/index';
+import { CharTokenizer } from '../tokenizer/char';
+import { checkpointFiles } from './checkpoint';
+import { GPT2Train, initGpt2Params } from './gpt2-train';
+
+const base: GPT2Config = {
+  model_type: 'gpt2', n_layer: 2, n_head: 2, n_embd: 16, n_positions: 32, vocab_size: TASK_TOKENS.length,
+  layer_norm_epsilon: 1e-5, activation_function: 'gelu_new', raw: {},
+};
+const ROWS = [
+  [3, 4, 13, 5, 19, 20, 1, 23, 22, 12, 0],
+  [7, 7, 15, 8, 14, 2, 19, 20, 1, 23, 22],
+];
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+/** Larger-than-init weights so attention is far from uniform and errors would show. */
+function randomParams(config: GPT2Config, seed: number) {
+  return initGpt2Params(config, seed).map((p) => ({
+    ...p, data: p.data.map((v, i) => (p.name.endsWith('.bias') ? 0.1 * Math.sin(i + seed) : v * 20 + (p.name.includes('ln_') ? 0.1 * Math.cos(i) : 0))),
+  }));
+}
+
+describe.each(['cpu', 'wasm'])('GPT2Train on %s', (backend) => {
+  beforeAll(async () => {
+    expect(await tf.setBackend(backend)).toBe(true);
+  });
+
+  it('batched logits equal the plain-JS reference forward of each row (gelu_new) to 1e-4', () => {
+    const params = randomParams(base, 3);
+    const model = new GPT2Train(base, params);
+    const T = ROWS[0].length;
+    const logits = tf.tidy(() => model.forward(tf.tensor2d(ROWS.flat(), [2, T], 'int32')));
+    const got = logits.dataSync();
+    const map = new Map<string, ReferenceTensor>(params.map((p) => [p.name, p]));
+    ROWS.forEach((row, b) => {
+      const ref = referenceGpt2Forward(base, map, row).logits;
+      const V = base.vocab_size;
+      expect(maxAbsDiff(got.slice(b * T * V, (b + 1) * T * V), ref)).toBeLessThan(1e-4);
+    });
+    logits.dispose();
+    model.dispose();
+  });
+
+  it("equals the inference runtime's logits for the same weights (relu, saved as a checkpoint)", async () => {
+    const config: GPT2Config = { ...base, activation_function: 'relu', n_layer: 3 };
+    const params = randomParams(config, 5);
+    const model = new GPT2Train(config, params);
+    const tok = new CharTokenizer([...TASK_TOKENS], { eosToken: EOS_TOKEN });
+    const loaded = await loadModel(filesFromMap('ckpt', checkpointFiles(config, model.toArrays(), tok)));
+    const T = ROWS[1].length;
+    const batched = tf.tidy(() => model.forward(tf.tensor2d(ROWS.flat(), [2, T], 'int32')));
+    const V = config.vocab_size;
+    ROWS.forEach((row, b) => {
+      const single = loaded.model.forward(row);
+      expect(maxAbsDiff(batched.dataSync().slice(b * T * V, (b + 1) * T * V), single.dataSync())).toBeLessThan(1e-4);
+      single.dispose();
+    });
+    batched.dispose();
+    loaded.model.dispose();
+    model.dispose();
+  });
+
+  it('forward and gradients leave no tensors behind', () => {
+    const model = GPT2Train.init(base, 1);
+    const ids = tf.tensor2d(ROWS.flat(), [2, ROWS[0].length], 'int32');
+    const run = () => {
+      const { value, grads } = tf.variableGrads(() => tf.mean(model.forward(ids)) as tf.Scalar);
+      tf.dispose([value, ...Object.values(grads)]);
+    };
+    run();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) run();
+    expect(tf.memory().numTensors).toBe(before);
+    ids.dispose();
+    model.dispose();
+  });
+});

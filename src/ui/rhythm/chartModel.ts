@@ -1,0 +1,66 @@
+/**
+ * Pure geometry of the rhythm chart: which values go in which panel, role markers, and the conversions between
+ * pixels and token positions used by hover and the brush. x is the absolute position t (prompt_length..N−1)
+ * so the chart links with the other views.
+ */
+import type { AnalysisRecord } from '../../core/rhythm/record';
+import type { RoleId } from '../tokens/roles';
+
+export type Panel = 'waad' | 'fai';
+
+export interface RolePoint {
+  role: RoleId;
+  panel: Panel;
+  t: number;
+  value: number;
+}
+
+/**
+ * Role markers, each on the curve that defines it: preplan and intro tokens come from Δ of WAAD (WAAD panel),
+ * anchors and dominated anchors from FAI (FAI panel).
+ */
+export function rolePoints(record: AnalysisRecord): RolePoint[] {
+  const p = record.prompt_length;
+  const out: RolePoint[] = [];
+  const add = (role: RoleId, panel: Panel) => {
+    record[role].forEach((on, i) => {
+      if (on) out.push({ role, panel, t: p + i, value: record[panel][i] });
+    });
+  };
+  add('preplan', 'waad');
+  add('intro', 'waad');
+  add('anchor', 'fai');
+  add('dominated', 'fai');
+  return out;
+}
+
+/** [lo, hi] of a panel's y axis: from 0 (both metrics are ≥ 0) to the max, with 8% headroom for markers. */
+export function yDomain(values: ArrayLike<number>): [number, number] {
+  let hi = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]) && values[i] > hi) hi = values[i];
+  return [0, hi > 0 ? hi * 1.08 : 1];
+}
+
+/** x domain of the response: positions p..N−1, widened by half a step so end points are not on the frame. */
+export function xDomain(record: Pick<AnalysisRecord, 'prompt_length' | 'tokens'>): [number, number] {
+  return [record.prompt_length - 0.5, record.tokens.length - 0.5];
+}
+
+/** A position from a pixel x through an inverse scale, rounded and clamped to the response. */
+export function nearestPosition(x: number, invert: (x: number) => number, first: number, last: number): number {
+  return Math.max(first, Math.min(last, Math.round(invert(x))));
+}
+
+/**
+ * Brushed pixel range → inclusive span of positions whose centre lies inside it, or null when none does.
+ */
+export function brushSpan(x0: number, x1: number, invert: (x: number) => number, first: number, last: number): [number, number] | null {
+  const a = Math.max(first, Math.ceil(invert(Math.min(x0, x1)) - 1e-9));
+  const b = Math.min(last, Math.floor(invert(Math.max(x0, x1)) + 1e-9));
+  return a <= b ? [a, b] : null;
+}
+
+/** Token labels on the x axis only when they can be read: at most `max` response tokens. */
+export function showTokenLabels(responseLength: number, width: number, minPx = 11): boolean {
+  return responseLength > 0 && width / responseLength >= minPx;
+}

@@ -7,6 +7,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isInputError } from '../core/errors';
+import { removePendingTempFiles } from '../core/io/node-atomic';
 import { ArgumentError, isArgumentError } from './args';
 import { discoverCommands, type CommandModule } from './commands';
 
@@ -108,6 +109,16 @@ if (isEntryPoint()) {
     if (e.code === 'EPIPE') process.exit(0);
     throw e;
   });
+  // An interrupted or failing run must not leave temporary output files behind. Commands that handle
+  // SIGINT themselves (generate stops gracefully) keep it; otherwise clean up and exit 130 / 143.
+  process.on('exit', removePendingTempFiles);
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.on(signal, () => {
+      if (process.listenerCount(signal) > 1) return;
+      removePendingTempFiles();
+      process.exit(code);
+    });
+  }
   // Writes to pipes and files are synchronous on Linux, so exiting right away loses no output; it also
   // ends the process even if a backend left a handle open.
   main(process.argv.slice(2)).then((code) => process.exit(code));

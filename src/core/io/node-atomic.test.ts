@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AtomicFileWriter, writeFileAtomic } from './node-atomic';
+import { AtomicFileWriter, removePendingTempFiles, writeFileAtomic } from './node-atomic';
 
 let dir: string;
 beforeEach(async () => {
@@ -73,5 +73,19 @@ describe('AtomicFileWriter', () => {
     w.abort();
     expect(await readFile(p, 'utf8')).toBe('old');
     expect(await readdir(dir)).toEqual(['keep.txt']);
+  });
+});
+
+describe('removePendingTempFiles', () => {
+  it('removes the temp files of unfinished writers only', async () => {
+    const done = new AtomicFileWriter(join(dir, 'done.txt'));
+    done.write('ok');
+    done.commit();
+    const open1 = new AtomicFileWriter(join(dir, 'a.txt'));
+    open1.write('partial');
+    expect((await readdir(dir)).length).toBe(2); // done.txt + a temp file
+    removePendingTempFiles();
+    expect(await readdir(dir)).toEqual(['done.txt']);
+    open1.abort(); // still safe afterwards
   });
 });

@@ -11,6 +11,24 @@ const encoder = new TextEncoder();
 
 export type AtomicData = Uint8Array | string | Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string>;
 
+/** Temporary files not yet renamed or removed, so a process that is interrupted can clean them up. */
+const pending = new Set<string>();
+
+/**
+ * Removes every temporary file of unfinished atomic writes (synchronously: safe in an 'exit' or signal
+ * handler). The CLI calls it on exit and on SIGINT/SIGTERM so an interrupted run leaves nothing behind.
+ */
+export function removePendingTempFiles(): void {
+  for (const tmp of pending) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
+  }
+  pending.clear();
+}
+
 export function tempPathFor(path: string): string {
   const rand = Math.random().toString(36).slice(2, 10);
   return join(dirname(path), `.${basename(path)}.${process.pid}.${rand}.tmp`);
@@ -20,6 +38,7 @@ export function tempPathFor(path: string): string {
 export async function writeFileAtomic(path: string, data: AtomicData): Promise<void> {
   const tmp = tempPathFor(path);
   const handle = await open(tmp, 'wx');
+  pending.add(tmp);
   let closed = false;
   try {
     const chunks = typeof data === 'string' || data instanceof Uint8Array ? [data] : data;
@@ -30,9 +49,11 @@ export async function writeFileAtomic(path: string, data: AtomicData): Promise<v
     await handle.close();
     closed = true;
     await rename(tmp, path);
+    pending.delete(tmp);
   } catch (e) {
     if (!closed) await handle.close().catch(() => {});
     await unlink(tmp).catch(() => {});
+    pending.delete(tmp);
     throw e;
   }
 }
@@ -59,6 +80,7 @@ export class AtomicFileWriter {
   constructor(readonly path: string) {
     this.tmp = tempPathFor(path);
     this.fd = openSync(this.tmp, 'wx');
+    pending.add(this.tmp);
   }
 
   write(chunk: Uint8Array | string): void {
@@ -76,6 +98,7 @@ export class AtomicFileWriter {
       closeSync(this.fd);
       this.fd = null;
       renameSync(this.tmp, this.path);
+      pending.delete(this.tmp);
       this.done = true;
     } catch (e) {
       this.abort();
@@ -100,5 +123,6 @@ export class AtomicFileWriter {
     } catch {
       // never created or already gone
     }
+    pending.delete(this.tmp);
   }
 }

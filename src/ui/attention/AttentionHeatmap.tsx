@@ -1,0 +1,225 @@
+/**
+ * Attention map of one head (or a mean of heads): canvas raster (LUT-coloured, only the visible window at
+ * device resolution), token axes, d3-zoom zoom/pan, hover tooltip, prompt/response boundary and the
+ * selected token's row/column crosshair. Keyboard: arrows move the cursor, +/− zoom, 0 resets, Enter selects.
+ */
+import { select, zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { autoDomain, ColorLegend, makeLut, OVERLAY, ScaleControls, type ScaleMode, type SchemeName } from '../theme';
+import { displayToken } from '../figures/text';
+import { HeatmapExportButtons } from './HeatmapExportButtons';
+import { tokenTicks } from './axes';
+import { packRgba, quantizeMap, renderView, visibleRange } from './raster';
+import './attention.css';
+
+export interface AttentionHeatmapProps {
+  /** Row-major [N, N]: row = query t, column = key s. */
+  map: Float32Array;
+  tokens: string[];
+  promptLength: number;
+  /** E.g. "Layer 1 · head 2" or "Mean of 3 local heads". */
+  title: string;
+  subtitle?: string;
+  scheme?: SchemeName;
+  mode?: ScaleMode;
+  onScaleChange?: (next: { scheme: SchemeName; mode: ScaleMode }) => void;
+  /** Fixed colour domain; default: autoDomain of the map for the mode. */
+  domain?: [number, number];
+  /** Token highlighted as a row + column crosshair (from any linked view). */
+  selectedToken?: number | null;
+  /** Query token under the pointer (or keyboard cursor); null when it leaves. */
+  onHoverToken?: (position: number | null) => void;
+  onSelectToken?: (position: number) => void;
+  /** Side of the square plot in CSS px. */
+  size?: number;
+}
+
+const MARGIN = { top: 10, right: 12, bottom: 58, left: 66 };
+const MAX_CELL_PX = 48;
+const BACKGROUND = packRgba(255, 255, 255);
+const SEQUENTIAL: SchemeName[] = ['viridis', 'cividis', 'magma', 'inferno'];
+
+export function AttentionHeatmap(props: AttentionHeatmapProps) {
+  const { map, tokens, promptLength, title, subtitle, selectedToken = null, onHoverToken, onSelectToken, size = 560 } = props;
+  const n = tokens.length;
+  const [ownScale, setOwnScale] = useState<{ scheme: SchemeName; mode: ScaleMode }>({ scheme: 'viridis', mode: 'log' });
+  const scheme = props.scheme ?? ownScale.scheme;
+  const mode = props.mode ?? ownScale.mode;
+  const changeScale = (next: { scheme: SchemeName; mode: ScaleMode }) => (props.onScaleChange ? props.onScaleChange(next) : setOwnScale(next));
+
+  const domain = useMemo(() => props.domain ?? autoDomain(map, mode), [props.domain, map, mode]);
+  const indices = useMemo(() => quantizeMap(map, n, mode, domain), [map, n, mode, domain]);
+  const lut = useMemo(() => makeLut(scheme), [scheme]);
+
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const zoomTarget = useRef<SVGRectElement>(null);
+  const zoomRef = useRef<ZoomBehavior<SVGRectElement, unknown>>(null);
+  const [transform, setTransform] = useState<ZoomTransform>(zoomIdentity);
+  const [hover, setHover] = useState<{ query: number; key: number } | null>(null);
+  const [drawMs, setDrawMs] = useState(0);
+
+  const base = size / n; // CSS px per cell at zoom 1
+  const cellPx = base * transform.k;
+
+  // d3-zoom owns pointer/wheel gestures on the plot; React gets the transform.
+  useEffect(() => {
+    const el = zoomTarget.current;
+    if (!el) return;
+    const z = d3zoom<SVGRectElement, unknown>()
+      .scaleExtent([1, Math.max(1, MAX_CELL_PX / base)])
+      .extent([[0, 0], [size, size]])
+      .translateExtent([[0, 0], [size, size]])
+      .on('zoom', (e: { transform: ZoomTransform }) => setTransform(e.transform));
+    zoomRef.current = z;
+    select(el).call(z).on('dblclick.zoom', null);
+    return () => void select(el).on('.zoom', null);
+  }, [base, size]);
+  // A new map (another head, another sequence) starts unzoomed.
+  useEffect(() => {
+    if (zoomTarget.current && zoomRef.current) select(zoomTarget.current).call(zoomRef.current.transform, zoomIdentity);
+  }, [n]);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return;
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.round(size * dpr);
+    if (canvas.width !== w) { canvas.width = w; canvas.height = w; }
+    const t0 = performance.now();
+    const img = ctx.createImageData(w, w);
+    renderView(indices, n, lut, { x: transform.x * dpr, y: transform.y * dpr, k: base * transform.k * dpr }, w, w, img.data, BACKGROUND);
+    ctx.putImageData(img, 0, 0);
+    setDrawMs(performance.now() - t0);
+  }, [indices, lut, transform, base, n, size]);
+
+  const pick = useCallback((clientX: number, clientY: number) => {
+    const r = zoomTarget.current!.getBoundingClientRect();
+    const key = Math.floor((clientX - r.left - transform.x) / cellPx);
+    const query = Math.floor((clientY - r.top - transform.y) / cellPx);
+    return key >= 0 && key < n && query >= 0 && query < n ? { query, key } : null;
+  }, [transform, cellPx, n]);
+  const setHoverCell = (c: { query: number; key: number } | null) => {
+    setHover(c);
+    onHoverToken?.(c ? c.query : null);
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    const cur = hover ?? { query: selectedToken ?? promptLength, key: selectedToken ?? 0 };
+    const moves: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    const z = zoomRef.current;
+    const sel = zoomTarget.current ? select(zoomTarget.current) : null;
+    if (moves[e.key]) {
+      const [dq, dk] = moves[e.key];
+      const query = Math.min(n - 1, Math.max(0, cur.query + dq));
+      setHoverCell({ query, key: Math.min(query, Math.max(0, cur.key + dk)) });
+    } else if ((e.key === '+' || e.key === '=') && z && sel) sel.call(z.scaleBy, 1.5);
+    else if (e.key === '-' && z && sel) sel.call(z.scaleBy, 1 / 1.5);
+    else if (e.key === '0' && z && sel) sel.call(z.transform, zoomIdentity);
+    else if (e.key === 'Enter' && hover) onSelectToken?.(hover.query);
+    else return;
+    e.preventDefault();
+  };
+
+  const rows = visibleRange(transform.y, cellPx, size, n);
+  const cols = visibleRange(transform.x, cellPx, size, n);
+  const yTicks = tokenTicks(tokens, rows[0], rows[1], transform.y, cellPx, size);
+  const xTicks = tokenTicks(tokens, cols[0], cols[1], transform.x, cellPx, size);
+  const boundary = transform.x + promptLength * cellPx; // same offset on both axes (square zoom)
+  const boundaryY = transform.y + promptLength * cellPx;
+  const weight = hover ? map[hover.query * n + hover.key] : 0;
+  const legendSpec = { scheme, mode, domain };
+  const w = MARGIN.left + size + MARGIN.right;
+  const h = MARGIN.top + size + MARGIN.bottom;
+  const inPlot = (v: number) => v >= 0 && v <= size;
+
+  return (
+    <section className="chart-panel attention-heatmap" data-testid="attention-heatmap" data-draw-ms={drawMs.toFixed(2)} aria-label={`Attention map: ${title}`}>
+      <div className="chart-toolbar">
+        <h3 className="chart-title">{title}</h3>
+        {subtitle && <span className="chart-subtitle">{subtitle}</span>}
+        <span className="chart-spacer" />
+        <ScaleControls idPrefix="attention-scale" scheme={scheme} mode={mode} schemes={SEQUENTIAL} onChange={changeScale} />
+        <button type="button" className="chart-button" onClick={() => zoomTarget.current && zoomRef.current && select(zoomTarget.current).call(zoomRef.current.transform, zoomIdentity)} disabled={transform.k === 1}>Reset zoom</button>
+        <HeatmapExportButtons map={map} indices={indices} lut={lut} tokens={tokens} promptLength={promptLength} title={title} spec={legendSpec} rows={rows} cols={cols} />
+      </div>
+      <div className="attention-body">
+        <div className="attention-plot" style={{ width: w, height: h }}>
+          <canvas ref={canvasRef} className="attention-canvas" style={{ left: MARGIN.left, top: MARGIN.top, width: size, height: size }} aria-hidden="true" />
+          <svg width={w} height={h} className="attention-overlay">
+            <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
+              <clipPath id="attention-clip"><rect width={size} height={size} /></clipPath>
+              <g clipPath="url(#attention-clip)" pointerEvents="none">
+                {promptLength > 0 && promptLength < n && (
+                  <g className="attention-boundary">
+                    <line x1={boundary} x2={boundary} y1={0} y2={size} stroke={OVERLAY.boundaryHalo} strokeWidth={3} />
+                    <line x1={0} x2={size} y1={boundaryY} y2={boundaryY} stroke={OVERLAY.boundaryHalo} strokeWidth={3} />
+                    <line x1={boundary} x2={boundary} y1={0} y2={size} stroke={OVERLAY.boundary} strokeWidth={1} strokeDasharray="4 3" />
+                    <line x1={0} x2={size} y1={boundaryY} y2={boundaryY} stroke={OVERLAY.boundary} strokeWidth={1} strokeDasharray="4 3" />
+                  </g>
+                )}
+                {selectedToken !== null && selectedToken >= 0 && selectedToken < n && (
+                  <g className="attention-crosshair" fill="none" stroke={OVERLAY.crosshair} strokeWidth={1.5}>
+                    <rect x={0} y={transform.y + selectedToken * cellPx} width={size} height={Math.max(cellPx, 1.5)} />
+                    <rect x={transform.x + selectedToken * cellPx} y={0} width={Math.max(cellPx, 1.5)} height={size} />
+                  </g>
+                )}
+                {hover && (
+                  <rect x={transform.x + hover.key * cellPx - 1} y={transform.y + hover.query * cellPx - 1} width={Math.max(cellPx, 2) + 2} height={Math.max(cellPx, 2) + 2}
+                    fill="none" stroke={OVERLAY.hover} strokeWidth={1.5} />
+                )}
+              </g>
+              <rect ref={zoomTarget} width={size} height={size} fill="transparent" className="attention-zoom" tabIndex={0}
+                role="img" aria-label={`${title}. ${n} tokens, prompt ${promptLength}. Arrow keys move, plus and minus zoom, 0 resets, Enter selects the query token.`}
+                onMouseMove={(e) => setHoverCell(pick(e.clientX, e.clientY))} onMouseLeave={() => setHoverCell(null)}
+                onClick={(e) => { const c = pick(e.clientX, e.clientY); if (c) onSelectToken?.(c.query); }} onKeyDown={onKeyDown} />
+              <g className="axis axis-y" pointerEvents="none">
+                {yTicks.filter((t) => inPlot(t.px)).map((t) => (
+                  <g key={t.index} transform={`translate(0,${t.px})`}>
+                    <line x2={-4} stroke="currentColor" />
+                    <text x={-7} dy="0.32em" textAnchor="end" className={t.index >= promptLength ? 'tick-response' : 'tick-prompt'}>{t.label}</text>
+                  </g>
+                ))}
+              </g>
+              <g className="axis axis-x" transform={`translate(0,${size})`} pointerEvents="none">
+                {xTicks.filter((t) => inPlot(t.px)).map((t) => (
+                  <g key={t.index} transform={`translate(${t.px},0)`}>
+                    <line y2={4} stroke="currentColor" />
+                    {cellPx >= 11
+                      ? <text transform="translate(0,7) rotate(-60)" dy="0.32em" textAnchor="end" className={t.index >= promptLength ? 'tick-response' : 'tick-prompt'}>{t.label}</text>
+                      : <text y={16} textAnchor="middle">{t.label}</text>}
+                  </g>
+                ))}
+              </g>
+              <text className="axis-title" x={size / 2} y={size + MARGIN.bottom - 6} textAnchor="middle">key position s (attended to)</text>
+              <text className="axis-title" transform={`translate(${-MARGIN.left + 12},${size / 2}) rotate(-90)`} textAnchor="middle">query position t</text>
+            </g>
+          </svg>
+          {hover && (
+            <div className="chart-tooltip" role="status" style={tooltipPos(hover, transform, cellPx, size)}>
+              <div><span className="muted">query</span> {hover.query} <span className="tok">{displayToken(tokens[hover.query] ?? '', 24)}</span> {hover.query < promptLength ? <span className="muted">prompt</span> : null}</div>
+              <div><span className="muted">key</span> {hover.key} <span className="tok">{displayToken(tokens[hover.key] ?? '', 24)}</span> {hover.key < promptLength ? <span className="muted">prompt</span> : null}</div>
+              <div><span className="muted">weight</span> <span className="num">{hover.key > hover.query ? 'masked (future)' : weight.toPrecision(4)}</span> <span className="muted">distance {hover.query - hover.key}</span></div>
+            </div>
+          )}
+        </div>
+        <div className="attention-side">
+          <ColorLegend spec={legendSpec} title="attention weight" orientation="vertical" length={Math.min(240, size - 40)} />
+          <dl className="attention-facts">
+            <dt>tokens</dt><dd>{n}</dd>
+            <dt>prompt</dt><dd>0–{promptLength - 1}</dd>
+            <dt>zoom</dt><dd>{transform.k.toFixed(1)}×</dd>
+            <dt>view</dt><dd>{rows[0]}–{rows[1]}</dd>
+          </dl>
+          <p className="attention-hint">Scroll to zoom, drag to pan. Dashed lines: prompt | response.</p>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function tooltipPos(c: { query: number; key: number }, t: ZoomTransform, cellPx: number, size: number) {
+  const x = MARGIN.left + t.x + (c.key + 1) * cellPx + 12;
+  const y = MARGIN.top + t.y + c.query * cellPx + 12;
+  return { left: x > size - 150 ? x - 260 - cellPx : x, top: y > size - 60 ? y - 90 : y };
+}

@@ -1,0 +1,47 @@
+/** SVG / PNG export of the heatmap's visible window as a paper figure (axes, legend, token labels). */
+import { useState } from 'react';
+import type { ColorScaleSpec } from '../theme';
+import { exportPng, exportSvg, heatmapToSvg, rgbaToDataUrl, slug, usesRects } from '../figures';
+import { renderView } from './raster';
+
+export interface HeatmapExportProps {
+  map: Float32Array;
+  indices: Uint8Array;
+  lut: Uint8ClampedArray;
+  tokens: string[];
+  promptLength: number;
+  title: string;
+  spec: ColorScaleSpec;
+  rows: [number, number];
+  cols: [number, number];
+}
+
+/** Builds the figure SVG for the window rows × cols (raster embedded when the window is large). */
+export function buildHeatmapFigure(p: HeatmapExportProps): string {
+  const n = p.tokens.length;
+  let imageHref: string | undefined;
+  if (!usesRects(p.rows, p.cols)) {
+    const nr = p.rows[1] - p.rows[0] + 1, nc = p.cols[1] - p.cols[0] + 1;
+    // Integer upscale so each cell is a crisp k×k block even where viewers smooth images.
+    const k = Math.max(1, Math.min(4, Math.floor(960 / Math.max(nr, nc))));
+    const data = new Uint8ClampedArray(nc * k * nr * k * 4);
+    renderView(p.indices, n, p.lut, { x: -p.cols[0] * k, y: -p.rows[0] * k, k }, nc * k, nr * k, data);
+    imageHref = rgbaToDataUrl(data, nc * k, nr * k);
+  }
+  return heatmapToSvg({ map: p.map, n, tokens: p.tokens, promptLength: p.promptLength, spec: p.spec, title: p.title, rows: p.rows, cols: p.cols, imageHref });
+}
+
+export function HeatmapExportButtons(p: HeatmapExportProps) {
+  const [busy, setBusy] = useState(false);
+  const name = `rhythmscope-${slug(p.title)}`;
+  const run = async (fn: () => Promise<void> | void) => {
+    setBusy(true);
+    try { await fn(); } finally { setBusy(false); }
+  };
+  return (
+    <span className="export-buttons" role="group" aria-label="Export figure">
+      <button type="button" className="chart-button" disabled={busy} onClick={() => run(() => exportSvg(buildHeatmapFigure(p), `${name}.svg`))} title="Download the visible window as SVG">SVG</button>
+      <button type="button" className="chart-button" disabled={busy} onClick={() => run(() => exportPng(buildHeatmapFigure(p), `${name}.png`, 2))} title="Download the visible window as PNG (2×)">PNG</button>
+    </span>
+  );
+}

@@ -1,0 +1,105 @@
+/**
+ * Pure raster kernels for the attention heatmap (no DOM; tested in Node).
+ * A map is quantised once into LUT indices (one byte per cell, the causal upper triangle = MASKED_INDEX),
+ * then every redraw only copies LUT colours for the visible window at screen resolution: no log, no d3 per pixel.
+ */
+import { lutIndex, makeNormalizer, MASKED_INDEX, type ScaleMode } from '../theme/scales';
+
+/** Quantises a row-major [n, n] map (row = query t, column = key s) to LUT indices; s > t is masked. */
+export function quantizeMap(map: ArrayLike<number>, n: number, mode: ScaleMode, domain: [number, number], out = new Uint8Array(n * n)): Uint8Array {
+  if (map.length !== n * n) throw new Error(`map has ${map.length} values, expected ${n}×${n}`);
+  const norm = makeNormalizer(mode, domain);
+  for (let t = 0; t < n; t++) {
+    const base = t * n;
+    for (let s = 0; s <= t; s++) out[base + s] = lutIndex(norm(map[base + s]));
+    out.fill(MASKED_INDEX, base + t + 1, base + n);
+  }
+  return out;
+}
+
+/** Viewport of the map on screen: cell (row, col) covers x ∈ [x + col·k, x + (col+1)·k), same for y. */
+export interface View {
+  x: number;
+  y: number;
+  /** Device pixels per cell. */
+  k: number;
+}
+
+/**
+ * Fills a width × height RGBA buffer with the visible part of the map (nearest cell per device pixel);
+ * pixels outside the map get `background`. Cost O(width·height), independent of n.
+ */
+export function renderView(indices: Uint8Array, n: number, lut: Uint8ClampedArray, view: View, width: number, height: number, out: Uint8ClampedArray, background = 0): void {
+  if (out.length !== width * height * 4) throw new Error('output buffer size does not match width × height');
+  const lut32 = new Uint32Array(lut.buffer, lut.byteOffset, lut.byteLength >> 2);
+  const out32 = new Uint32Array(out.buffer, out.byteOffset, width * height);
+  const colOf = new Int32Array(width);
+  for (let px = 0; px < width; px++) {
+    const c = Math.floor((px + 0.5 - view.x) / view.k);
+    colOf[px] = c >= 0 && c < n ? c : -1;
+  }
+  let prevRow = -2;
+  for (let py = 0; py < height; py++) {
+    const r = Math.floor((py + 0.5 - view.y) / view.k);
+    const rowOut = py * width;
+    if (r < 0 || r >= n) {
+      out32.fill(background, rowOut, rowOut + width);
+      prevRow = -2;
+      continue;
+    }
+    if (r === prevRow) {
+      // Zoomed in: this pixel row shows the same cells as the one above, copy it.
+      out32.copyWithin(rowOut, rowOut - width, rowOut);
+      continue;
+    }
+    prevRow = r;
+    const rowIn = r * n;
+    for (let px = 0; px < width; px++) {
+      const c = colOf[px];
+      out32[rowOut + px] = c < 0 ? background : lut32[indices[rowIn + c]];
+    }
+  }
+}
+
+/** Packs an RGBA colour into the platform-endian uint32 that renderView writes (for `background`). */
+export function packRgba(r: number, g: number, b: number, a = 255): number {
+  const px = new Uint8ClampedArray([r, g, b, a]);
+  return new Uint32Array(px.buffer)[0];
+}
+
+/** One pixel per cell times `scale` (integer ≥ 1): the raster a figure export embeds. */
+export function rasterImage(indices: Uint8Array, n: number, lut: Uint8ClampedArray, scale = 1): { width: number; data: Uint8ClampedArray } {
+  const k = Math.max(1, Math.floor(scale));
+  const w = n * k;
+  const data = new Uint8ClampedArray(w * w * 4);
+  renderView(indices, n, lut, { x: 0, y: 0, k }, w, w, data);
+  return { width: w, data };
+}
+
+/** Element-wise mean of several [n, n] maps (the "mean of the local / global heads" map). */
+export function meanMaps(maps: ArrayLike<number>[], n: number): Float32Array {
+  if (maps.length === 0) throw new Error('meanMaps needs at least one map');
+  const out = new Float32Array(n * n);
+  for (const m of maps) {
+    if (m.length !== n * n) throw new Error(`map has ${m.length} values, expected ${n}×${n}`);
+    for (let i = 0; i < out.length; i++) out[i] += m[i];
+  }
+  const inv = 1 / maps.length;
+  for (let i = 0; i < out.length; i++) out[i] *= inv;
+  return out;
+}
+
+/** The cell under a device-pixel position, or null outside the map. */
+export function cellAt(view: View, n: number, px: number, py: number): { query: number; key: number } | null {
+  const key = Math.floor((px - view.x) / view.k);
+  const query = Math.floor((py - view.y) / view.k);
+  if (key < 0 || key >= n || query < 0 || query >= n) return null;
+  return { query, key };
+}
+
+/** Range of cells [first, last] visible along one axis of `length` px. */
+export function visibleRange(offset: number, k: number, length: number, n: number): [number, number] {
+  const first = Math.max(0, Math.floor(-offset / k));
+  const last = Math.min(n - 1, Math.ceil((length - offset) / k) - 1);
+  return [first, last];
+}

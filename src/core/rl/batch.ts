@@ -71,7 +71,8 @@ export function policyOutputs(model: GPT2Train, b: PolicyBatch, temperature: num
   const logits = model.forward(ids); // [B*T, V]
   const lp = tf.logSoftmax(temperature === 1 ? logits : tf.div(logits, temperature)); // [B*T, V]
   // One-hot product rather than gather: gather has no gradient on wasm.
-  const onehot = tf.oneHot(tf.tensor1d(b.targets, 'int32'), V, 1, 0, 'float32'); // [B*T, V]
+  // (cast, not oneHot's dtype argument: on wasm that fills a float32 tensor with int32 bits)
+  const onehot = tf.cast(tf.oneHot(tf.tensor1d(b.targets, 'int32'), V), 'float32'); // [B*T, V]
   const logp = tf.reshape(tf.sum(tf.mul(lp, onehot), 1), [b.B, b.T]) as tf.Tensor2D; // [B, T]
   const entropy = tf.reshape(tf.neg(tf.sum(tf.mul(tf.exp(lp), lp), 1)), [b.B, b.T]) as tf.Tensor2D; // [B, T]
   return { logp, entropy };

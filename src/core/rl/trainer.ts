@@ -99,7 +99,12 @@ export class RlTrainer {
     const res = await sampleRows(this.sampler, rows, { maxTokens, temperature, seeds, eosId: this.eosId, signal });
     if (res.aborted) return null;
     const verdicts = res.responses.map((ids, r) => verifyCompletion(task, problems[Math.floor(r / G)].prompt, this.completion(ids), { formatCredit }));
-    return { problems, promptIds, responses: res.responses, rewards: verdicts.map((v) => v.reward), verdicts };
+    const custom = this.testHooks.reward;
+    const rewards = custom ? res.responses.map((ids, r) => custom(problems[Math.floor(r / G)].prompt, this.completion(ids))) : verdicts.map((v) => v.reward);
+    rewards.forEach((x, r) => {
+      if (!Number.isFinite(x)) throw new Error(`reward of row ${r} is not a finite number (${x})`);
+    });
+    return { problems, promptIds, responses: res.responses, rewards, verdicts };
   }
 
   /** One RL step. Returns null when aborted (nothing changed). */

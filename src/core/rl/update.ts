@@ -14,6 +14,8 @@ import { ppoClipLoss, responseTokenMean } from './ppo';
 export interface TestHooks {
   /** Tests only: return true to make the loss of (step, microStep) NaN. */
   corruptLoss?: (step: number, microStep: number) => boolean;
+  /** Replaces the task verifier's reward (tests and custom rewards); must return a finite number. */
+  reward?: (prompt: string, completion: string) => number;
 }
 
 export interface UpdateResult {

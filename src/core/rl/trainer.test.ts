@@ -1,0 +1,120 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { resolveRlOptions, type RlOptions } from './options';
+import { RlRun } from './run';
+import { RlTrainer } from './trainer';
+import { tinyPolicy } from './testing/tinyPolicy';
+
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+});
+
+const opts = (over: Partial<RlOptions> = {}): RlOptions =>
+  resolveRlOptions({ task: 'addition', level: 1, prompts: 2, group: 4, maxTokens: 24, steps: 5, evalProblems: 4, evalEvery: 5, lr: 1e-3, formatCredit: 0.5, ...over });
+
+/** A reward with spread on a random model: the share of '1' characters (so groups have non-zero advantages). */
+const ones = { reward: (_p: string, c: string) => (c.length ? [...c].filter((ch) => ch === '1').length / c.length : 0) };
+
+const weightsOf = (t: RlTrainer) => t.weights().map((w) => Array.from(w.data));
+
+describe('RlTrainer', () => {
+  it('two 5-step runs with one seed are identical (log lines except timings, and weights)', async () => {
+    const results = [];
+    for (let k = 0; k < 2; k++) {
+      const run = new RlRun(tinyPolicy(7), opts({ strategy: 'coupled', seed: 11 }), ones);
+      const summary = await run.run();
+      results.push({ lines: summary.lines.map(({ time_ms: _t, ...rest }) => rest), w: weightsOf(run.trainer), acc: summary.finalAccuracy });
+      run.dispose();
+    }
+    expect(results[0].lines).toHaveLength(5);
+    expect(results[1]).toEqual(results[0]);
+    expect(results[0].lines[4].heldout_accuracy).toBeTypeOf('number');
+  }, 60_000);
+
+  it('a different seed gives a different run', async () => {
+    const a = new RlTrainer(tinyPolicy(7), opts({ seed: 1 }), ones);
+    const b = new RlTrainer(tinyPolicy(7), opts({ seed: 2 }), ones);
+    const la = await a.trainStep();
+    const lb = await b.trainStep();
+    expect(weightsOf(a)).not.toEqual(weightsOf(b));
+    expect(la!.mean_reward).not.toBe(lb!.mean_reward);
+    expect(la!.step).toBe(1);
+    expect(lb!.step).toBe(1);
+    a.dispose();
+    b.dispose();
+  }, 30_000);
+
+  it('the PPO ratio is exactly 1 on the first micro-step, while the weights do move', async () => {
+    const t = new RlTrainer(tinyPolicy(7), opts({ microBatches: 2, epochs: 2, strategy: 'global_anchor' }), ones);
+    for (let i = 0; i < 3; i++) {
+      const w0 = weightsOf(t);
+      const line = (await t.trainStep())!;
+      expect(line.first_ratio_dev).toBe(0);
+      expect(line.nan_abort).toBe(false);
+      expect(line.grad_norm).toBeGreaterThan(0);
+      expect(line.entropy).toBeGreaterThan(0.1);
+      expect(weightsOf(t)).not.toEqual(w0);
+    }
+    t.dispose();
+  }, 30_000);
+
+  it('NaN guard: a NaN loss aborts that step, keeps the step-start weights and optimizer, and the run goes on', async () => {
+    const t = new RlTrainer(tinyPolicy(7), opts({ microBatches: 2 }), { ...ones, corruptLoss: (step, micro) => step === 1 && micro === 1 });
+    await t.trainStep();
+    const before = weightsOf(t);
+    const adamStep = t.adam.step;
+    const bad = (await t.trainStep())!;
+    expect(bad.nan_abort).toBe(true);
+    expect(bad.error).toMatch(/non-finite loss at micro-step 1/);
+    expect(weightsOf(t)).toEqual(before);
+    expect(t.adam.step).toBe(adamStep);
+    const next = (await t.trainStep())!;
+    expect(next.nan_abort).toBe(false);
+    expect(weightsOf(t).every((w) => w.every(Number.isFinite))).toBe(true);
+    t.dispose();
+  }, 30_000);
+
+  it('uniform skips the attention pass; attentionPass "always" analyzes every row; no tensors leak', async () => {
+    const t = new RlTrainer(tinyPolicy(7), opts({ strategy: 'uniform' }), ones);
+    const l1 = (await t.trainStep())!; // the first step creates Adam's moments
+    expect(l1.analyzed_rows).toBe(0);
+    expect(l1.amplified_share).toBe(0);
+    expect(l1.zero_adv_groups).toBeLessThan(2);
+    const before = tf.memory().numTensors;
+    await t.trainStep();
+    await t.trainStep();
+    expect(tf.memory().numTensors).toBe(before);
+    t.dispose();
+    const u = new RlTrainer(tinyPolicy(7), opts({ strategy: 'local_chunk', attentionPass: 'always' }), ones);
+    const l2 = (await u.trainStep())!;
+    expect(l2.analyzed_rows).toBe(8);
+    expect(l2.amplified_share).toBeGreaterThan(0.3); // ⌈0.4·|R|⌉ preplan tokens per row
+    const n = tf.memory().numTensors;
+    await u.trainStep();
+    await u.trainStep();
+    expect(tf.memory().numTensors).toBe(n);
+    u.dispose();
+  }, 30_000);
+
+  it('abort and pause: an aborted signal stops before any step; pause holds the loop until resume', async () => {
+    const run = new RlRun(tinyPolicy(7), opts({ evalProblems: 0 }));
+    const ac = new AbortController();
+    ac.abort();
+    const s = await run.run({ signal: ac.signal });
+    expect(s.steps).toBe(0);
+    expect(s.aborted).toBe(true);
+    run.pause();
+    let done = false;
+    const p = run.run({ onLine: () => undefined }).then((r) => ((done = true), r));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(done).toBe(false);
+    expect(run.trainer.step).toBe(0);
+    run.resume();
+    const r = await p;
+    expect(r.steps).toBe(5);
+    run.dispose();
+  }, 30_000);
+});

@@ -9,6 +9,9 @@ export const PREVIEW_PORT = 4173;
 
 export default defineConfig({
   plugins: [react()],
+  // No SPA fallback: a missing model file must be a 404 (the loader probes optional files such as
+  // tokenizer.json), not index.html with status 200.
+  appType: 'mpa',
   worker: {
     // Module workers: the worker imports tfjs and our core as ES modules.
     format: 'es',

@@ -33,7 +33,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const V = init.config.vocab_size;
       for (const tau of [1, 0.5]) {
         const before = tf.memory().numTensors;
-        const out = tf.tidy(() => policyOutputs(m, b, tau));
+        const out = tf.tidy(() => policyOutputs(m, b, tau) as unknown as tf.TensorContainer) as unknown as ReturnType<typeof policyOutputs>;
         const logp = out.logp.dataSync();
         const ent = out.entropy.dataSync();
         tf.dispose([out.logp, out.entropy]);

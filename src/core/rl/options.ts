@@ -100,7 +100,7 @@ function check(o: Record<string, unknown>, name: string, ok: (v: number) => bool
 }
 
 /** Defaults + validation; unknown option names are errors (a typo never falls back to a default). */
-export function resolveRlOptions(partial: Partial<RlOptions> & { task: string; level: number }): RlOptions {
+export function resolveRlOptions(partial: Omit<Partial<RlOptions>, 'task'> & { task: string; level: number }): RlOptions {
   const known = new Set([...Object.keys(DEFAULT_RL_OPTIONS), 'task', 'level']);
   for (const k of Object.keys(partial)) if (!known.has(k)) throw new InputError(`unknown RL option "${k}"`, { field: k });
   const o: Record<string, unknown> = { ...DEFAULT_RL_OPTIONS };

@@ -1,0 +1,143 @@
+/**
+ * Every head of every layer as a thumbnail (L rows × H columns), labelled with span d and class badge;
+ * selected layers highlighted. One small canvas per head, all drawn in one effect from the shared LUT.
+ * Keyboard: one tab stop (roving tabindex), arrows move, Enter / Space opens the head.
+ */
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { Thumbnail } from '../../core/rhythm';
+import { HEAD_CLASS_COLORS, HEAD_CLASS_LABELS, makeLut, type HeadClass, type ScaleMode, type SchemeName } from '../theme';
+import { classCounts, formatSpan, galleryHeads, thumbnailRgba, type GalleryHead, type HeadSelection } from './heads';
+import './gallery.css';
+
+export interface HeadGalleryProps {
+  numLayers: number;
+  numHeads: number;
+  /** layer → [H, size, size] thumbnails (HeadCache.thumbnails). Missing layers draw as empty tiles. */
+  thumbnails: Map<number, Thumbnail>;
+  /** The record's layers + heads (local / global / span). */
+  selection: HeadSelection;
+  /** layer → [H] span d of every head (HeadCache.layers' span), for layers outside the selection. */
+  spans?: Map<number, ArrayLike<number>>;
+  /** Head shown in the attention map. */
+  selected?: { layer: number; head: number } | null;
+  onSelectHead?: (layer: number, head: number) => void;
+  scheme?: SchemeName;
+  mode?: ScaleMode;
+  /** Thumbnail side in CSS px (default: 56, or smaller for big models). */
+  cellSize?: number;
+}
+
+const BADGE: Record<HeadClass, string> = { local: 'L', global: 'G', neither: '·' };
+
+export function HeadGallery(props: HeadGalleryProps) {
+  const { numLayers, numHeads, thumbnails, selection, spans, selected = null, onSelectHead, scheme = 'viridis', mode = 'sqrt' } = props;
+  const cellSize = props.cellSize ?? (numHeads > 16 ? 36 : numHeads > 8 ? 48 : 64);
+  const grid = useMemo(() => galleryHeads(selection, numLayers, numHeads, spans), [selection, numLayers, numHeads, spans]);
+  const counts = useMemo(() => classCounts(grid), [grid]);
+  const lut = useMemo(() => makeLut(scheme), [scheme]);
+  const canvases = useRef(new Map<number, HTMLCanvasElement>());
+  const cellRefs = useRef(new Map<number, HTMLButtonElement>());
+  const [focus, setFocus] = useState(() => (selected ? selected.layer * numHeads + selected.head : 0));
+  const [drawMs, setDrawMs] = useState(0);
+
+  useEffect(() => {
+    const t0 = performance.now();
+    for (let l = 0; l < numLayers; l++) {
+      const thumb = thumbnails.get(l);
+      for (let h = 0; h < numHeads; h++) {
+        const canvas = canvases.current.get(l * numHeads + h);
+        const ctx = canvas?.getContext('2d');
+        if (!canvas || !ctx) continue;
+        if (!thumb) { ctx.clearRect(0, 0, canvas.width, canvas.height); continue; }
+        if (canvas.width !== thumb.size) { canvas.width = thumb.size; canvas.height = thumb.size; }
+        const img = ctx.createImageData(thumb.size, thumb.size);
+        thumbnailRgba(thumb, h, lut, mode, img.data);
+        ctx.putImageData(img, 0, 0);
+      }
+    }
+    setDrawMs(performance.now() - t0);
+  }, [thumbnails, lut, mode, numLayers, numHeads]);
+
+  const move = (e: KeyboardEvent) => {
+    const l = Math.floor(focus / numHeads), h = focus % numHeads;
+    const steps: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1], Home: [0, -h], End: [0, numHeads - 1 - h] };
+    const st = steps[e.key];
+    if (!st) return;
+    e.preventDefault();
+    const nl = Math.min(numLayers - 1, Math.max(0, l + st[0]));
+    const nh = Math.min(numHeads - 1, Math.max(0, h + st[1]));
+    const next = nl * numHeads + nh;
+    setFocus(next);
+    cellRefs.current.get(next)?.focus();
+  };
+
+  return (
+    <section className="chart-panel head-gallery" data-testid="head-gallery" data-draw-ms={drawMs.toFixed(2)} aria-label="Head gallery">
+      <div className="chart-toolbar">
+        <h3 className="chart-title">Heads</h3>
+        <span className="chart-subtitle">{numLayers} layers × {numHeads} heads · span d = mean attention distance</span>
+        <span className="chart-spacer" />
+        <span className="gallery-legend" aria-label="Head classes">
+          {(['local', 'global', 'neither'] as HeadClass[]).map((c) => (
+            <span key={c} className="gallery-legend-item">
+              <span className={`head-badge head-badge-${c}`} style={{ background: c === 'neither' ? undefined : HEAD_CLASS_COLORS[c] }}>{BADGE[c]}</span>
+              {HEAD_CLASS_LABELS[c]} <span className="gallery-count">{counts[c]}</span>
+            </span>
+          ))}
+          <span className="gallery-legend-item"><span className="gallery-layer-swatch" /> selected layers</span>
+        </span>
+      </div>
+      <div className="gallery-scroll">
+        <div className="gallery-grid" role="grid" aria-rowcount={numLayers} aria-colcount={numHeads} onKeyDown={move}
+          style={{ gridTemplateColumns: `auto repeat(${numHeads}, ${cellSize + 6}px)` }}>
+          <div role="row" className="gallery-row gallery-head-row">
+            <span role="columnheader" className="gallery-corner">layer</span>
+            {Array.from({ length: numHeads }, (_, h) => <span role="columnheader" key={h} className="gallery-colhead">h{h}</span>)}
+          </div>
+          {grid.map((row, l) => (
+            <div role="row" key={l} className={`gallery-row${row[0]?.selectedLayer ? ' gallery-row-selected' : ''}`}>
+              <span role="rowheader" className="gallery-rowhead" title={row[0]?.selectedLayer ? 'candidate layer for local/global heads' : undefined}>L{l}</span>
+              {row.map((g) => (
+                <HeadCell key={g.head} g={g} size={cellSize} tabIndex={focus === l * numHeads + g.head ? 0 : -1}
+                  active={selected?.layer === l && selected?.head === g.head}
+                  canvasRef={(c) => { if (c) canvases.current.set(l * numHeads + g.head, c); else canvases.current.delete(l * numHeads + g.head); }}
+                  buttonRef={(b) => { if (b) cellRefs.current.set(l * numHeads + g.head, b); else cellRefs.current.delete(l * numHeads + g.head); }}
+                  onFocus={() => setFocus(l * numHeads + g.head)}
+                  onSelect={() => onSelectHead?.(l, g.head)} />
+              ))}
+            </div>
+          ))}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+interface HeadCellProps {
+  g: GalleryHead;
+  size: number;
+  tabIndex: number;
+  active: boolean;
+  canvasRef: (c: HTMLCanvasElement | null) => void;
+  buttonRef: (b: HTMLButtonElement | null) => void;
+  onFocus: () => void;
+  onSelect: () => void;
+}
+
+function HeadCell({ g, size, tabIndex, active, canvasRef, buttonRef, onFocus, onSelect }: HeadCellProps) {
+  const label = `Layer ${g.layer}, head ${g.head}: ${g.cls}${g.alsoGlobal ? ' and global' : ''} head, span d ${formatSpan(g.d)}`;
+  return (
+    <span role="gridcell" className="gallery-cell">
+      <button ref={buttonRef} type="button" tabIndex={tabIndex} className={`gallery-button gallery-${g.cls}${active ? ' gallery-active' : ''}`}
+        aria-label={label} aria-pressed={active} title={label} onFocus={onFocus} onClick={onSelect}
+        style={{ ['--cls-color' as string]: HEAD_CLASS_COLORS[g.cls] }}>
+        <canvas ref={canvasRef} className="gallery-thumb" style={{ width: size, height: size }} aria-hidden="true" />
+        <span className="gallery-caption" aria-hidden="true">
+          <span className={`head-badge head-badge-${g.cls}`} style={{ background: g.cls === 'neither' ? undefined : HEAD_CLASS_COLORS[g.cls] }}>{BADGE[g.cls]}</span>
+          {g.alsoGlobal && <span className="head-badge head-badge-global" style={{ background: HEAD_CLASS_COLORS.global }}>G</span>}
+          <span className="gallery-d">{formatSpan(g.d)}</span>
+        </span>
+      </button>
+    </span>
+  );
+}

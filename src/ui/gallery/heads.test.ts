@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { LUT_SIZE, makeLut, MASKED_INDEX } from '../theme/scales';
+import { classCounts, formatSpan, galleryHeads, thumbnailRgba } from './heads';
+
+const sel = {
+  layers: [1, 2],
+  heads: {
+    local: [[1, 0], [2, 1]] as [number, number][],
+    global: [[2, 0], [2, 1]] as [number, number][],
+    span: [[1, 0, 1.5], [1, 1, 9], [2, 0, 30], [2, 1, 12]] as [number, number, number][],
+  },
+};
+
+describe('galleryHeads', () => {
+  it('classes, spans and selected layers per (l, h)', () => {
+    const g = galleryHeads(sel, 3, 2, new Map([[0, [4, 5]], [1, [99, 99]]]));
+    expect(g.length).toBe(3);
+    expect(g[0].map((x) => [x.cls, x.d, x.selectedLayer])).toEqual([['neither', 4, false], ['neither', 5, false]]);
+    // the record's spans win over the cache's for the selected layers
+    expect(g[1][0]).toEqual({ layer: 1, head: 0, d: 1.5, cls: 'local', alsoGlobal: false, selectedLayer: true });
+    expect(g[2][0].cls).toBe('global');
+    expect(g[2][1]).toMatchObject({ cls: 'local', alsoGlobal: true });
+    expect(classCounts(g)).toEqual({ local: 2, global: 2, neither: 3 });
+  });
+  it('unknown spans are null and print as a dash', () => {
+    const g = galleryHeads(sel, 3, 2);
+    expect(g[0][0].d).toBeNull();
+    expect(formatSpan(null)).toBe('–');
+    expect(formatSpan(123.4)).toBe('123');
+    expect(formatSpan(12.34)).toBe('12.3');
+    expect(formatSpan(1.234)).toBe('1.23');
+  });
+});
+
+describe('thumbnailRgba', () => {
+  it('scales each head to its own max and masks the upper triangle', () => {
+    const lut = makeLut('viridis');
+    // two heads of a 2×2 thumbnail; head 1 = head 0 × 10 → identical pixels
+    const data = Float32Array.from([0.5, 0, 0.25, 0.5, 5, 0, 2.5, 5]);
+    const a = thumbnailRgba({ size: 2, data }, 0, lut, 'linear');
+    const b = thumbnailRgba({ size: 2, data }, 1, lut, 'linear');
+    expect(Array.from(a)).toEqual(Array.from(b));
+    const px = (i: number) => Array.from(a.slice(i * 4, i * 4 + 4));
+    expect(px(1)).toEqual(Array.from(lut.slice(MASKED_INDEX * 4, MASKED_INDEX * 4 + 4)));
+    expect(px(0)).toEqual(Array.from(lut.slice((LUT_SIZE - 1) * 4, LUT_SIZE * 4))); // the head's max → top colour
+    expect(px(2)).toEqual(Array.from(lut.slice(127 * 4, 128 * 4))); // 0.25 of [0, 0.5] → the middle colour
+    const log = thumbnailRgba({ size: 2, data }, 0, lut, 'log'); // log domain [0.25, 0.5]: 0.25 → bottom colour
+    expect(Array.from(log.slice(8, 12))).toEqual(Array.from(lut.slice(0, 4)));
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * Pure data for the head gallery: each head's class (local / global / neither, from the record's head
+ * selection), its span d, and its thumbnail coloured through the shared LUT.
+ */
+import type { AnalysisRecord, Thumbnail } from '../../core/rhythm';
+import type { HeadClass } from '../theme/palette';
+import { autoDomain, type ScaleMode } from '../theme/scales';
+import { quantizeMap, renderView } from '../attention/raster';
+
+export interface GalleryHead {
+  layer: number;
+  head: number;
+  /** Span d(l,h) (mean attention distance over response rows); null when unknown. */
+  d: number | null;
+  cls: HeadClass;
+  /** For tiny head counts a head can be both local and global (method.md §1.3). */
+  alsoGlobal: boolean;
+  /** Its layer is one of the record's selected (candidate) layers. */
+  selectedLayer: boolean;
+}
+
+export type HeadSelection = Pick<AnalysisRecord, 'heads' | 'layers'>;
+
+/** [L][H] grid of heads. `spans` (layer → [H]) fills d for heads outside the selected layers. */
+export function galleryHeads(sel: HeadSelection, numLayers: number, numHeads: number, spans?: Map<number, ArrayLike<number>>): GalleryHead[][] {
+  const key = (l: number, h: number) => l * numHeads + h;
+  const local = new Set(sel.heads.local.map(([l, h]) => key(l, h)));
+  const global = new Set(sel.heads.global.map(([l, h]) => key(l, h)));
+  const d = new Map<number, number>();
+  for (const [l, row] of spans ?? []) for (let h = 0; h < row.length; h++) d.set(key(l, h), row[h]);
+  for (const [l, h, span] of sel.heads.span) d.set(key(l, h), span);
+  const layers = new Set(sel.layers);
+  return Array.from({ length: numLayers }, (_, l) => Array.from({ length: numHeads }, (_, h) => {
+    const k = key(l, h);
+    const isLocal = local.has(k), isGlobal = global.has(k);
+    return {
+      layer: l,
+      head: h,
+      d: d.get(k) ?? null,
+      cls: isLocal ? 'local' : isGlobal ? 'global' : 'neither',
+      alsoGlobal: isLocal && isGlobal,
+      selectedLayer: layers.has(l),
+    } satisfies GalleryHead;
+  }));
+}
+
+/** Counts per class (a head in both sets counts in both). */
+export function classCounts(grid: GalleryHead[][]): Record<HeadClass, number> {
+  const c: Record<HeadClass, number> = { local: 0, global: 0, neither: 0 };
+  for (const row of grid) for (const g of row) {
+    c[g.cls]++;
+    if (g.alsoGlobal) c.global++;
+  }
+  return c;
+}
+
+/**
+ * RGBA pixels (size × size) of head h's thumbnail. Each head is scaled to its own range (a gallery compares
+ * shapes, not magnitudes); blocks entirely above the diagonal (future keys) get the masked colour.
+ */
+export function thumbnailRgba(thumb: Thumbnail, head: number, lut: Uint8ClampedArray, mode: ScaleMode, out?: Uint8ClampedArray): Uint8ClampedArray {
+  const s = thumb.size;
+  const cells = thumb.data.subarray(head * s * s, (head + 1) * s * s);
+  // Linear/sqrt start at 0 (no attention); log spans the head's own positive range.
+  const [lo, hi] = autoDomain(cells, mode);
+  const indices = quantizeMap(cells, s, mode, mode === 'log' ? [lo, hi] : [0, Math.max(hi, 1e-12)]);
+  const data = out ?? new Uint8ClampedArray(s * s * 4);
+  renderView(indices, s, lut, { x: 0, y: 0, k: 1 }, s, s, data);
+  return data;
+}
+
+export function formatSpan(d: number | null): string {
+  if (d === null || !Number.isFinite(d)) return '–';
+  return d >= 100 ? d.toFixed(0) : d >= 10 ? d.toFixed(1) : d.toFixed(2);
+}

@@ -34,7 +34,7 @@ test.describe('app shell', () => {
     await expect(page.getByTestId('backend-badge')).toContainText(active!);
     await expect(page.getByTestId('backend-badge')).toHaveAttribute('title', /webgpu/i);
     await expect(page.getByTestId('backend-fallback-note')).toContainText(`webgpu is not available here`);
-    await expect(page.getByTestId('backend-fallback-note')).toContainText(`using ${active}`);
+    await expect(page.getByTestId('backend-fallback-note')).toContainText(`Running on ${active} instead`);
     await snap(page, info, 'webgpu-fallback');
   });
 

@@ -1,15 +1,7 @@
-/** Browser download of a generated file (Blob + temporary object URL). DOM-only: not for src/core. */
+/** Browser download of a generated export file, through the shared figure download helper. DOM-only. */
+import { downloadBlob } from '../figures/export';
 import type { ExportFile } from './exports';
 
 export function downloadFile(file: ExportFile): void {
-  const url = URL.createObjectURL(new Blob([file.text], { type: `${file.mime};charset=utf-8` }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = file.filename;
-  a.rel = 'noopener';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  // Revoke after the click has been handled; some browsers read the URL asynchronously.
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  downloadBlob(new Blob([file.text], { type: `${file.mime};charset=utf-8` }), file.filename);
 }

@@ -40,7 +40,8 @@ export function BackendFallbackNote() {
   const failed = backend.attempts.find((a) => a.name === backend.requested && !a.ok);
   return (
     <p className="fallback-note" data-testid="backend-fallback-note" role="status">
-      {backend.requested} is not available here{failed?.note ? ` (${failed.note})` : ''}; using {backend.name}.
+      <strong>{backend.requested} is not available here</strong>
+      {failed?.note ? `: ${failed.note.replace(/\.$/, '')}` : ''}. Running on <strong>{backend.name}</strong> instead.
     </p>
   );
 }

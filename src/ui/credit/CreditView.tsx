@@ -1,0 +1,119 @@
+/**
+ * Credit view: γ per response token for every strategy as a heat strip (rows = strategies, columns = tokens,
+ * scrolling horizontally and following the linked selection), role glyphs above the columns, role counts,
+ * thresholds and the linkage summary, and the credit export menu.
+ */
+import { useEffect, useMemo, useRef, type MouseEvent } from 'react';
+import type { AnalysisRecord } from '../../core/rhythm/record';
+import { ColorLegend } from '../theme/ColorLegend';
+import { SCHEMES, type SchemeName } from '../theme/scales';
+import { tokenLabel } from '../tokens/display';
+import { inSpan, type TokenLinkProps } from '../tokens/link';
+import { ROLES, rolesAt } from '../tokens/roles';
+import { formatValue, normalize, signalColor, signalDomainFor } from '../tokens/signals';
+import { creditRows, roleSummary, thresholdSummary } from './creditModel';
+import { ExportMenu, type ExportMenuProps } from './ExportMenu';
+import './credit.css';
+
+export interface CreditViewProps extends TokenLinkProps {
+  record: AnalysisRecord;
+  /** Every record of the document for the exports (default: just `record`). */
+  records?: AnalysisRecord[];
+  scheme?: SchemeName;
+  exportName?: string;
+  onExport?: ExportMenuProps['onExport'];
+}
+
+const CELL = 18;
+
+export function CreditView(props: CreditViewProps) {
+  const { record, scheme = 'viridis', hovered = null, selected = null, span = null } = props;
+  const rows = useMemo(() => creditRows(record), [record]);
+  const domain = useMemo(() => signalDomainFor(record, 'gamma.uniform'), [record]);
+  const interp = SCHEMES[scheme].interpolate;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const p = record.prompt_length;
+  const r = record.waad.length;
+
+  // Keep the selected column in view (scroll only this box, never the page).
+  useEffect(() => {
+    const box = scrollRef.current;
+    if (!box || selected === null || selected < p) return;
+    const x = (selected - p) * CELL;
+    const labelW = 150;
+    if (x < box.scrollLeft || x + CELL > box.scrollLeft + box.clientWidth - labelW) {
+      box.scrollLeft = Math.max(0, x - (box.clientWidth - labelW) / 2);
+    }
+  }, [selected, p]);
+
+  const posOf = (e: MouseEvent) => {
+    const el = (e.target as HTMLElement).closest('[data-pos]');
+    return el ? Number(el.getAttribute('data-pos')) : null;
+  };
+  const colClass = (t: number) =>
+    `${t === selected ? ' is-selected' : ''}${t === hovered ? ' is-hovered' : ''}${inSpan(t, span) ? '' : ' is-outside'}`;
+  const cols = Array.from({ length: r }, (_, i) => p + i);
+
+  return (
+    <section className="chart-panel credit-view" data-testid="credit-view" aria-label="Credit view">
+      <div className="chart-toolbar">
+        <h3 className="chart-title">Credit</h3>
+        <span className="chart-subtitle">γ per token for each strategy (γ_amp {formatValue(record.options.gamma_amp)}, α {formatValue(record.options.alpha)}, q {formatValue(record.options.q)})</span>
+        <span className="chart-spacer" />
+        <ExportMenu records={props.records ?? [record]} baseName={props.exportName} onExport={props.onExport} />
+      </div>
+
+      <div className="cv-summary">
+        <dl className="cv-stats" aria-label="Role counts">
+          {roleSummary(record).map((s, k) => (
+            <div key={s.label} title={s.help}>
+              <dt><span style={{ color: ROLES[k].color }} aria-hidden="true">{ROLES[k].glyph}</span> {s.label}</dt>
+              <dd>{s.value}</dd>
+            </div>
+          ))}
+        </dl>
+        <dl className="cv-stats" aria-label="Thresholds and linkage">
+          {thresholdSummary(record).map((s) => (
+            <div key={s.label} title={s.help}><dt>{s.label}</dt><dd>{s.value}</dd></div>
+          ))}
+        </dl>
+        <ColorLegend spec={{ scheme, mode: 'linear', domain }} title="γ" length={140} thickness={10} />
+      </div>
+
+      <div ref={scrollRef} className="cv-scroll" role="grid" aria-label="γ per token and strategy"
+        onMouseOver={(e) => { const t = posOf(e); if (t !== null && t !== hovered) props.onHover?.(t); }}
+        onMouseLeave={() => props.onHover?.(null)}
+        onClick={(e) => { const t = posOf(e); if (t !== null) props.onSelect?.(t === selected ? null : t); }}>
+        <div className="cv-grid" style={{ gridTemplateColumns: `150px repeat(${r}, ${CELL}px)` }}>
+          <div className="cv-corner cv-head">token</div>
+          {cols.map((t) => (
+            <div key={t} data-pos={t} className={`cv-tok cv-head${colClass(t)}`} title={`t = ${t}: ${tokenLabel(record.tokens[t], 40)}`}>
+              {tokenLabel(record.tokens[t], 6)}
+            </div>
+          ))}
+          <div className="cv-rowlabel cv-roles-label">roles</div>
+          {cols.map((t) => (
+            <div key={t} data-pos={t} className={`cv-roles${colClass(t)}`} aria-hidden="true">
+              {rolesAt(record, t - p).map((id) => {
+                const s = ROLES.find((x) => x.id === id)!;
+                return <span key={id} style={{ color: s.color }}>{s.glyph}</span>;
+              })}
+            </div>
+          ))}
+          {rows.map((row) => [
+            <div key={row.strategy} className="cv-rowlabel" title={`mean γ ${formatValue(row.mean)}`}>
+              <span>{row.label}</span> <span className="cv-count">{row.changed}</span>
+            </div>,
+            ...row.gamma.map((g, i) => {
+              const bg = signalColor(normalize(g, domain), interp);
+              return (
+                <div key={`${row.strategy}${i}`} data-pos={p + i} role="gridcell" className={`cv-cell${colClass(p + i)}`}
+                  style={{ background: bg }} title={`${row.label}, t = ${p + i}: γ = ${formatValue(g)}`} />
+              );
+            }),
+          ])}
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,199 @@
+/**
+ * Rhythm chart: WAAD (local heads) and FAI (global heads) over response positions in two stacked panels that
+ * share x; role markers on the curve that defines them; τ_waad as a dashed rule; the hovered / selected token
+ * as a vertical rule; a d3 brush selecting a span (onBrush). Scales, axes, lines and brush are d3; React owns
+ * the SVG so the chart is self-contained and exportable.
+ */
+import { axisBottom, axisLeft, brushX, line, scaleLinear, select, symbol, symbolCircle, symbolCross, symbolDiamond, symbolTriangle, type D3BrushEvent } from 'd3';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { AnalysisRecord } from '../../core/rhythm/record';
+import { HEAD_CLASS_COLORS } from '../theme/palette';
+import { describeRoles, tokenDetails } from '../tokens/details';
+import { tokenLabel } from '../tokens/display';
+import { inSpan, type TokenLinkProps } from '../tokens/link';
+import { ROLES } from '../tokens/roles';
+import { formatValue } from '../tokens/signals';
+import { brushSpan, nearestPosition, rolePoints, showTokenLabels, xDomain, yDomain, type Panel } from './chartModel';
+import { ChartExport } from './ChartExport';
+import './rhythm.css';
+
+export interface RhythmChartProps extends TokenLinkProps {
+  record: AnalysisRecord;
+  /** A span was brushed ([start, end] positions, inclusive) or cleared (null). */
+  onBrush?: (span: [number, number] | null) => void;
+  /** Fixed width in px; default: the container's width. */
+  width?: number;
+  /** Height of each panel in px (default 150). */
+  panelHeight?: number;
+}
+
+const SYMBOLS = { triangle: symbolTriangle, diamond: symbolDiamond, cross: symbolCross, circle: symbolCircle };
+const M = { top: 30, right: 16, left: 56, gap: 18 };
+const LINE_COLORS: Record<Panel, string> = { waad: HEAD_CLASS_COLORS.local, fai: HEAD_CLASS_COLORS.global };
+const PANEL_TITLES: Record<Panel, string> = { waad: 'WAAD (local heads)', fai: 'FAI (global heads)' };
+
+export function RhythmChart(props: RhythmChartProps) {
+  const { record, panelHeight = 150, hovered = null, selected = null, span = null } = props;
+  const boxRef = useRef<HTMLDivElement>(null);
+  const svgRef = useRef<SVGSVGElement>(null);
+  const brushRef = useRef<SVGGElement>(null);
+  const axisRefs = { waad: useRef<SVGGElement>(null), fai: useRef<SVGGElement>(null), x: useRef<SVGGElement>(null) };
+  const [measured, setMeasured] = useState(720);
+  const [ownHover, setOwnHover] = useState<number | null>(null);
+  const width = props.width ?? measured;
+
+  useEffect(() => {
+    if (props.width !== undefined || !boxRef.current) return;
+    const ro = new ResizeObserver(([e]) => setMeasured(Math.max(320, Math.floor(e.contentRect.width))));
+    ro.observe(boxRef.current);
+    return () => ro.disconnect();
+  }, [props.width]);
+
+  const p = record.prompt_length;
+  const n = record.tokens.length;
+  const r = n - p;
+  const innerW = width - M.left - M.right;
+  const labels = showTokenLabels(r, innerW);
+  const bottom = labels ? 64 : 36;
+  const height = M.top + 2 * panelHeight + M.gap + bottom;
+  const x = useMemo(() => scaleLinear().domain(xDomain(record)).range([0, innerW]), [record, innerW]);
+  const y = useMemo(() => ({
+    waad: scaleLinear().domain(yDomain(record.waad)).range([panelHeight, 0]),
+    fai: scaleLinear().domain(yDomain(record.fai)).range([panelHeight, 0]),
+  }), [record, panelHeight]);
+  const top: Record<Panel, number> = { waad: M.top, fai: M.top + panelHeight + M.gap };
+  const points = useMemo(() => rolePoints(record), [record]);
+
+  // Axes: d3 draws into groups React placed.
+  useEffect(() => {
+    for (const k of ['waad', 'fai'] as Panel[]) {
+      const g = axisRefs[k].current;
+      if (g) select(g).call(axisLeft(y[k]).ticks(4).tickSizeOuter(0));
+    }
+    const gx = axisRefs.x.current;
+    if (!gx) return;
+    const ax = axisBottom(x).tickSizeOuter(0);
+    if (labels) ax.tickValues(Array.from({ length: r }, (_, i) => p + i)).tickFormat((t) => tokenLabel(record.tokens[Number(t)], 8));
+    else ax.ticks(Math.max(2, Math.floor(innerW / 70))).tickFormat((t) => String(t));
+    const sel = select(gx).call(ax);
+    sel.selectAll<SVGTextElement, unknown>('text')
+      .attr('transform', labels ? 'rotate(-55)' : null)
+      .style('text-anchor', labels ? 'end' : 'middle')
+      .attr('dx', labels ? '-0.4em' : null)
+      .attr('dy', labels ? '0.6em' : '0.71em');
+  });
+
+  // Brush across both panels; reports only user gestures (programmatic moves have no sourceEvent).
+  const onBrush = props.onBrush;
+  useEffect(() => {
+    const g = brushRef.current;
+    if (!g) return;
+    const b = brushX<unknown>()
+      .extent([[0, 0], [innerW, 2 * panelHeight + M.gap]])
+      .on('end', (e: D3BrushEvent<unknown>) => {
+        if (!e.sourceEvent) return;
+        const s = e.selection as [number, number] | null;
+        onBrush?.(s ? brushSpan(s[0], s[1], x.invert, p, n - 1) : null);
+      });
+    const sel = select(g).call(b);
+    if (span) sel.call(b.move, [x(span[0] - 0.5), x(span[1] + 0.5)]);
+    return () => {
+      sel.on('.brush', null);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [x, innerW, panelHeight, span?.[0], span?.[1], onBrush]);
+
+  const hoverAt = (clientX: number) => {
+    const rect = svgRef.current!.getBoundingClientRect();
+    const t = nearestPosition(clientX - rect.left - M.left, x.invert, p, n - 1);
+    if (t !== ownHover) {
+      setOwnHover(t);
+      props.onHover?.(t);
+    }
+  };
+  const rule = (t: number | null, cls: string) =>
+    t !== null && t >= p && t < n ? <line className={cls} x1={x(t)} x2={x(t)} y1={0} y2={2 * panelHeight + M.gap} /> : null;
+
+  const panel = (k: Panel) => {
+    const values = record[k];
+    const d = line<number>().x((_, i) => x(p + i)).y((v) => y[k](v))(values) ?? '';
+    return (
+      <g key={k} transform={`translate(0, ${top[k] - M.top})`}>
+        {span && <rect className="rc-span" x={x(span[0] - 0.5)} width={x(span[1] + 0.5) - x(span[0] - 0.5)} y={0} height={panelHeight} />}
+        <g ref={axisRefs[k]} className="rc-axis" />
+        <text className="rc-panel-title" x={6} y={12}>{PANEL_TITLES[k]}</text>
+        {k === 'waad' && Number.isFinite(record.tau_waad) && (
+          <g>
+            <line className="rc-tau" x1={0} x2={innerW} y1={y.waad(record.tau_waad)} y2={y.waad(record.tau_waad)} />
+            <text className="rc-tau-label" x={innerW - 4} y={y.waad(record.tau_waad) - 4} textAnchor="end">τ_waad {formatValue(record.tau_waad)}</text>
+          </g>
+        )}
+        <path d={d} fill="none" stroke={LINE_COLORS[k]} strokeWidth={1.6} strokeLinejoin="round" />
+        {points.filter((pt) => pt.panel === k).map((pt) => {
+          const style = ROLES.find((s) => s.id === pt.role)!;
+          return (
+            <path key={`${pt.role}${pt.t}`} className={inSpan(pt.t, span) ? 'rc-mark' : 'rc-mark is-outside'}
+              d={symbol(SYMBOLS[style.symbol], pt.role === 'dominated' || pt.role === 'intro' ? 40 : 52)() ?? ''}
+              transform={`translate(${x(pt.t)}, ${y[k](pt.value) - (pt.role === 'dominated' || pt.role === 'intro' ? 9 : 0)})${pt.role === 'dominated' ? ' rotate(45)' : ''}`}
+              fill={style.color} stroke="#fff" strokeWidth={0.8} />
+          );
+        })}
+      </g>
+    );
+  };
+
+  const hoverShown = ownHover;
+  const details = hoverShown !== null ? tokenDetails(record, hoverShown) : null;
+  return (
+    <section className="chart-panel rhythm-chart" data-testid="rhythm-chart" aria-label="Rhythm chart">
+      <div className="chart-toolbar">
+        <h3 className="chart-title">Rhythm</h3>
+        <span className="chart-subtitle">WAAD and FAI over the response · drag to select a span{span ? ` · t ${span[0]}–${span[1]}` : ''}</span>
+        <span className="chart-spacer" />
+        {span && <button type="button" className="chart-button" onClick={() => props.onBrush?.(null)}>Clear span</button>}
+        <ChartExport svgRef={svgRef} name="rhythm-chart" />
+      </div>
+      <div ref={boxRef} className="rc-box">
+        <svg ref={svgRef} width={width} height={height} className="rc-svg" role="img" fontFamily="system-ui, sans-serif"
+          aria-label={`WAAD and FAI over ${r} response tokens`}
+          onMouseMove={(e) => hoverAt(e.clientX)}
+          onMouseLeave={() => { setOwnHover(null); props.onHover?.(null); }}
+          onClick={() => { if (ownHover !== null) props.onSelect?.(ownHover === selected ? null : ownHover); }}>
+          <rect x={0} y={0} width={width} height={height} fill="#fff" />
+          <g className="rc-legend" transform={`translate(${M.left}, 12)`}>
+            {(['waad', 'fai'] as Panel[]).map((k, i) => (
+              <g key={k} transform={`translate(${i * 62}, 0)`}>
+                <line x1={0} x2={16} y1={0} y2={0} stroke={LINE_COLORS[k]} strokeWidth={2} />
+                <text x={20} y={4}>{k === 'waad' ? 'WAAD' : 'FAI'}</text>
+              </g>
+            ))}
+            {ROLES.map((s, i) => (
+              <g key={s.id} transform={`translate(${132 + i * 96}, 0)`}>
+                <path d={symbol(SYMBOLS[s.symbol], 44)() ?? ''} fill={s.color} transform={s.id === 'dominated' ? 'rotate(45)' : undefined} />
+                <text x={9} y={4}>{s.label}</text>
+              </g>
+            ))}
+          </g>
+          <g transform={`translate(${M.left}, ${M.top})`}>
+            {panel('waad')}
+            {panel('fai')}
+            {rule(selected, 'rc-rule-selected')}
+            {rule(hovered ?? ownHover, 'rc-rule-hover')}
+            <g ref={axisRefs.x} className="rc-axis" transform={`translate(0, ${2 * panelHeight + M.gap})`} />
+            <text className="rc-axis-title" x={innerW / 2} y={2 * panelHeight + M.gap + bottom - 4} textAnchor="middle">{labels ? 'response token' : 'position t'}</text>
+            <g ref={brushRef} className="rc-brush" />
+          </g>
+        </svg>
+        {details && details.responseIndex !== null && (
+          <div className="chart-tooltip rc-tooltip" role="tooltip"
+            style={{ left: Math.min(M.left + x(details.position) + 12, width - 200), top: M.top + 8 }}>
+            <span className="tok">{tokenLabel(details.token, 24)}</span> <span className="muted">t = {details.position}</span>
+            <div>WAAD <span className="num">{details.values[0][1]}</span> · FAI <span className="num">{details.values[1][1]}</span> · Δ <span className="num">{details.values[2][1]}</span></div>
+            {details.roles.length > 0 && <div className="muted">{describeRoles(details.roles)}</div>}
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
+

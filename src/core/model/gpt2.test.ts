@@ -50,6 +50,18 @@ describe.each(['cpu', 'wasm'])('GPT2 on %s', (backend) => {
     model.dispose();
   });
 
+  it('a single token (the batched step path) matches the reference, attention included', () => {
+    const { config, source, map } = build(OPTS);
+    const ref = referenceGpt2Forward(config, map, [IDS[0]]);
+    const model = GPT2.fromSource(config, source);
+    const maps: number[][] = [];
+    const logits = model.forward([IDS[0]], { onAttention: (l, p) => (maps[l] = Array.from(p.dataSync())) });
+    expect(maxAbsDiff(logits.dataSync(), ref.logits)).toBeLessThan(1e-4);
+    expect(maps).toEqual(ref.attention.map((a) => Array.from(a))); // [H, 1, 1] of ones
+    logits.dispose();
+    model.dispose();
+  });
+
   it.each(['relu', 'gelu'])('the %s activation matches the reference too', (activation) => {
     const { config: base, source, map } = build(OPTS);
     const config = parseGPT2Config(JSON.stringify({ ...base.raw, activation_function: activation }));

@@ -16,10 +16,14 @@ import type { AttentionCallback, CacheOptions, CausalLM, DecodeState, ForwardOpt
 /** Additive mask value for keys in the future: exp() of it underflows to exactly 0. */
 const MASKED = -1e9;
 
-/** Keys and values a layer attends to: past ones (from a cache) plus the new ones. */
+/**
+ * Keys and values a layer attends to: past ones (from a cache) plus the new ones, laid out per head so
+ * that both the per-head 2-D path (prefill) and the batched decode path read them without copies.
+ * With B sequences decoded together (generateBatch), the leading axis is B*H, sequence-major.
+ */
 export interface LayerKV {
-  kT: tf.Tensor2D; // [D, T]: K transposed, so head h's K^T is the contiguous row block h*hd..(h+1)*hd
-  v: tf.Tensor2D; // [T, D]
+  kT: tf.Tensor3D; // [B*H, hd, T]: K transposed per head
+  v: tf.Tensor3D; // [B*H, T, hd]
 }
 
 export class GPT2 implements CausalLM {
@@ -93,55 +97,94 @@ export class GPT2 implements CausalLM {
     }
   }
 
-  /** Token + position embeddings of `ids` placed at positions past..past+M-1: [M, D]. */
-  embed(ids: number[], past: number): tf.Tensor2D {
+  /**
+   * Token + position embeddings, [M, D]. By default the rows are one sequence at positions past..past+M-1;
+   * with `sameStep` they are M sequences all at position `past` (batched decoding).
+   */
+  embed(ids: number[], past: number, sameStep = false): tf.Tensor2D {
     const w = this.live();
     const M = ids.length;
     const tok = tf.gather(w.wte, tf.tensor1d(ids, 'int32')); // [M, D]
-    const pos = tf.slice(w.wpe, [past, 0], [M, this.config.n_embd]); // [M, D]
+    const pos = tf.slice(w.wpe, [past, 0], [sameStep ? 1 : M, this.config.n_embd]); // [M or 1, D]
     return tf.add(tok, pos);
   }
 
   /**
    * One transformer block on the new rows x [M, D], attending to `past` keys/values (if any) plus its own.
-   * Returns the new residual stream and the layer's full K^T/V (past + new) for a cache.
+   * Rows are one sequence (prefill, full forward) unless `sameStep`: then each row is its own sequence at
+   * the same position (batched decoding), as is a single row. Returns the residual stream and the
+   * layer's keys/values (past + new) for a cache.
    */
-  block(l: number, x: tf.Tensor2D, past: LayerKV | null, onAttention?: AttentionCallback): { x: tf.Tensor2D; kv: LayerKV } {
+  block(
+    l: number,
+    x: tf.Tensor2D,
+    past: LayerKV | null,
+    onAttention?: AttentionCallback,
+    sameStep = false,
+  ): { x: tf.Tensor2D; kv: LayerKV } {
     const w = this.live().layers[l];
+    const eps = this.config.layer_norm_epsilon;
+    const h1 = layerNorm(x, w.ln1Weight, w.ln1Bias, eps);
+    const qkv = linear(h1, w.attnWeight, w.attnBias); // [M, 3D]; q already scaled by 1/sqrt(hd)
+    const { y, kv } =
+      sameStep || x.shape[0] === 1
+        ? this.attendStep(l, qkv, past, onAttention)
+        : this.attendSequence(l, qkv, past, onAttention);
+    const x1 = tf.add(x, linear(y, w.attnProjWeight, w.attnProjBias)) as tf.Tensor2D; // [M, D]
+
+    const h2 = layerNorm(x1, w.ln2Weight, w.ln2Bias, eps);
+    const fc = this.activation(h2, w.fcWeight, w.fcBias); // [M, F]
+    const x2 = tf.add(x1, linear(fc, w.fcProjWeight, w.fcProjBias)) as tf.Tensor2D; // [M, D]
+    return { x: x2, kv };
+  }
+
+  /** Causal self-attention of M rows of one sequence: per head, 2-D matMuls only (wasm fast path). */
+  private attendSequence(l: number, qkv: tf.Tensor2D, past: LayerKV | null, onAttention?: AttentionCallback) {
     const { n_head: H, n_embd: D } = this.config;
     const hd = D / H;
-    const M = x.shape[0];
-
-    const h1 = layerNorm(x, w.ln1Weight, w.ln1Bias, this.config.layer_norm_epsilon);
-    const qkv = linear(h1, w.attnWeight, w.attnBias); // [M, 3D]; q already scaled by 1/sqrt(hd)
+    const M = qkv.shape[0];
     const q = tf.slice(qkv, [0, 0], [M, D]); // [M, D]
-    const kNewT = tf.transpose(tf.slice(qkv, [0, D], [M, D])); // [D, M]
-    const vNew = tf.slice(qkv, [0, 2 * D], [M, D]); // [M, D]
-    const kT = (past ? tf.concat([past.kT, kNewT], 1) : kNewT) as tf.Tensor2D; // [D, T]
-    const v = (past ? tf.concat([past.v, vNew], 0) : vNew) as tf.Tensor2D; // [T, D]
-    const T = v.shape[0];
-    // A single new token sees every key; M new tokens at positions T-M..T-1 need the causal mask rows.
-    const mask = M > 1 ? tf.slice(this.causalMask(T), [T - M, 0], [M, T]) : null; // [M, T]
+    const kNewT = tf.reshape(tf.transpose(tf.slice(qkv, [0, D], [M, D])), [H, hd, M]); // [D, M] -> [H, hd, M]
+    const vNew = tf.transpose(tf.reshape(tf.slice(qkv, [0, 2 * D], [M, D]), [M, H, hd]), [1, 0, 2]); // [H, M, hd]
+    const kT = (past ? tf.concat([past.kT, kNewT], 2) : kNewT) as tf.Tensor3D; // [H, hd, T]
+    const v = (past ? tf.concat([past.v, vNew], 1) : vNew) as tf.Tensor3D; // [H, T, hd]
+    const T = v.shape[1];
+    // New rows sit at positions T-M..T-1: take those rows of the causal mask.
+    const mask = tf.slice(this.causalMask(T), [T - M, 0], [M, T]); // [M, T]
 
     const headOut: tf.Tensor2D[] = [];
     const headProbs: tf.Tensor2D[] = [];
     for (let h = 0; h < H; h++) {
       const qh = tf.slice(q, [0, h * hd], [M, hd]); // [M, hd]
-      const kTh = tf.slice(kT, [h * hd, 0], [hd, T]); // [hd, T]
-      const vh = tf.slice(v, [0, h * hd], [T, hd]); // [T, hd]
-      const scores = tf.matMul(qh, kTh); // [M, T]
-      const probs = tf.softmax(mask ? tf.add(scores, mask) : scores) as tf.Tensor2D; // [M, T]
+      const kTh = tf.reshape(tf.slice(kT, [h, 0, 0], [1, hd, T]), [hd, T]); // [hd, T], contiguous
+      const vh = tf.reshape(tf.slice(v, [h, 0, 0], [1, T, hd]), [T, hd]); // [T, hd], contiguous
+      const probs = tf.softmax(tf.add(tf.matMul(qh, kTh), mask)) as tf.Tensor2D; // [M, T]
       if (onAttention) headProbs.push(probs);
       headOut.push(tf.matMul(probs, vh)); // [M, hd]
     }
     if (onAttention) onAttention(l, tf.stack(headProbs) as tf.Tensor3D); // [H, M, T]
-    const y = headOut.length === 1 ? headOut[0] : tf.concat(headOut, 1); // [M, D], heads side by side
-    const x1 = tf.add(x, linear(y, w.attnProjWeight, w.attnProjBias)) as tf.Tensor2D; // [M, D]
+    const y = (headOut.length === 1 ? headOut[0] : tf.concat(headOut, 1)) as tf.Tensor2D; // [M, D], heads side by side
+    return { y, kv: { kT, v } };
+  }
 
-    const h2 = layerNorm(x1, w.ln2Weight, w.ln2Bias, this.config.layer_norm_epsilon);
-    const fc = this.activation(h2, w.fcWeight, w.fcBias); // [M, F]
-    const x2 = tf.add(x1, linear(fc, w.fcProjWeight, w.fcProjBias)) as tf.Tensor2D; // [M, D]
-    return { x: x2, kv: { kT, v } };
+  /**
+   * Attention of B rows that are B sequences at the same step (B = 1 for ordinary decoding): every key
+   * so far is visible, so no mask. One batched matMul over B*H heads replaces B*H*6 small ops; its
+   * slower kernel does not matter at this size (O(T*D) work per row).
+   */
+  private attendStep(l: number, qkv: tf.Tensor2D, past: LayerKV | null, onAttention?: AttentionCallback) {
+    const { n_head: H, n_embd: D } = this.config;
+    const hd = D / H;
+    const B = qkv.shape[0];
+    const q = tf.reshape(tf.slice(qkv, [0, 0], [B, D]), [B * H, 1, hd]); // [B*H, 1, hd]
+    const kNewT = tf.reshape(tf.slice(qkv, [0, D], [B, D]), [B * H, hd, 1]); // [B*H, hd, 1]
+    const vNew = tf.reshape(tf.slice(qkv, [0, 2 * D], [B, D]), [B * H, 1, hd]); // [B*H, 1, hd]
+    const kT = (past ? tf.concat([past.kT, kNewT], 2) : kNewT) as tf.Tensor3D; // [B*H, hd, T]
+    const v = (past ? tf.concat([past.v, vNew], 1) : vNew) as tf.Tensor3D; // [B*H, T, hd]
+    const probs = tf.softmax(tf.matMul(q, kT)) as tf.Tensor3D; // [B*H, 1, T]
+    if (onAttention) onAttention(l, probs); // B = 1: [H, 1, T]
+    const y = tf.reshape(tf.matMul(probs, v), [B, D]) as tf.Tensor2D; // [B*H, 1, hd] -> [B, D]
+    return { y, kv: { kT, v } };
   }
 
   /** Final LayerNorm and LM head: logits [M, V], or [1, V] for the last row only. */

@@ -1,0 +1,43 @@
+/**
+ * Benchmark registry: `npm run bench` runs every benchmark, `npm run bench -- model --quick` one of them
+ * (flags after the names go to each benchmark). Each benchmark prints markdown tables to stdout.
+ * Add an entry here; keep imports lazy so one benchmark's setup does not slow the others.
+ */
+interface Bench {
+  name: string;
+  description: string;
+  run(args: string[]): Promise<void>;
+}
+
+const BENCHES: Bench[] = [
+  {
+    name: 'model',
+    description: 'GPT-2 forward per Node backend, KV-cache vs recompute generation, share of the matmul rate',
+    run: async (args) => (await import('./model')).main(args),
+  },
+];
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const names = argv.filter((a) => !a.startsWith('-'));
+  const flags = argv.filter((a) => a.startsWith('-'));
+  if (flags.includes('--help')) {
+    console.log('usage: npm run bench -- [name ...] [--quick]\n');
+    for (const b of BENCHES) console.log(`  ${b.name.padEnd(10)} ${b.description}`);
+    return;
+  }
+  const unknown = names.filter((n) => !BENCHES.some((b) => b.name === n));
+  if (unknown.length) {
+    console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${BENCHES.map((b) => b.name).join(', ')}`);
+    process.exit(2);
+  }
+  for (const b of BENCHES.filter((x) => names.length === 0 || names.includes(x.name))) {
+    console.log(`\n# bench: ${b.name}\n`);
+    await b.run(flags);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

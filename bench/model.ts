@@ -1,0 +1,180 @@
+/**
+ * Model runtime benchmark (docs/performance.md targets):
+ *  - forward time (logits for all N positions) at N = 64, 256, 1024 on a GPT-2-small-shaped random model
+ *    (built in memory) and on the tiny fixture, per Node backend (wasm; cpu only where it is affordable);
+ *  - the wasm 2-D matMul rate (256x768 . 768x3072) in the same run, and the forward's share of it at
+ *    N = 256 with the forward's FLOPs counted analytically;
+ *  - generation tokens/s with the KV cache vs full recompute.
+ * Medians of several runs, printed as markdown. `--quick` shrinks everything for a smoke test.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { filesFromDir } from '../src/core/io/node-files';
+import { mlpWidth, parseGPT2Config } from '../src/core/model/config';
+import { generate } from '../src/core/model/generate';
+import { GPT2 } from '../src/core/model/gpt2';
+import { loadModel } from '../src/core/model/load';
+import { makeTinyGpt2, sourceFromTensors } from '../src/core/model/testing/tinyGpt2';
+import type { CausalLM, GPT2Config } from '../src/core/model/types';
+
+const FIXTURE = 'public/models/tiny-random';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Median wall time (ms) of `runs` calls after one warm-up. */
+async function timeMs(runs: number, fn: () => Promise<void>): Promise<number> {
+  await fn();
+  const ts: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    ts.push(performance.now() - t0);
+  }
+  return median(ts);
+}
+
+/** FLOPs of one forward over N tokens (multiply-add = 2): the matMuls, attention as computed (full N x N). */
+export function forwardFlops(c: GPT2Config, N: number): number {
+  const D = c.n_embd;
+  const F = mlpWidth(c);
+  const perLayer = 2 * N * (3 * D * D + D * D + 2 * D * F) + 2 * 2 * N * N * D;
+  return c.n_layer * perLayer + 2 * N * D * c.vocab_size;
+}
+
+async function useBackend(name: 'wasm' | 'cpu'): Promise<void> {
+  if (!(await tf.setBackend(name))) throw new Error(`backend ${name} failed to initialise`);
+  await tf.ready();
+}
+
+function ids(N: number, V: number): number[] {
+  return Array.from({ length: N }, (_, i) => (i * 7919 + 13) % V);
+}
+
+async function forwardOnce(model: CausalLM, tokens: number[], withAttention = false): Promise<void> {
+  const logits = model.forward(tokens, withAttention ? { onAttention: () => {} } : {});
+  await logits.data();
+  logits.dispose();
+}
+
+async function matmulRate(runs: number): Promise<number> {
+  const a = tf.randomNormal([256, 768]) as tf.Tensor2D;
+  const b = tf.randomNormal([768, 3072]) as tf.Tensor2D;
+  const ms = await timeMs(runs, async () => {
+    const c = tf.matMul(a, b);
+    await c.data();
+    c.dispose();
+  });
+  a.dispose();
+  b.dispose();
+  return (2 * 256 * 768 * 3072) / (ms * 1e6); // GFLOP/s
+}
+
+interface ForwardRow {
+  model: string;
+  backend: string;
+  N: number;
+  ms: number;
+  gflops: number;
+}
+
+async function benchForwards(name: string, model: CausalLM, backend: string, plan: [number, number][]): Promise<ForwardRow[]> {
+  const rows: ForwardRow[] = [];
+  for (const [N, runs] of plan) {
+    if (N > model.config.n_positions) continue;
+    const tokens = ids(N, model.config.vocab_size);
+    const ms = await timeMs(runs, () => forwardOnce(model, tokens));
+    rows.push({ model: name, backend, N, ms, gflops: forwardFlops(model.config, N) / (ms * 1e6) });
+    console.error(`  ${name} ${backend} N=${N}: ${ms.toFixed(1)} ms`);
+  }
+  return rows;
+}
+
+/** Greedy generation of `newTokens` after an 8-token prompt; returns tokens/s (median of `runs`). */
+async function genRate(model: CausalLM, newTokens: number, useCache: boolean, runs: number): Promise<number> {
+  const prompt = ids(8, model.config.vocab_size);
+  const ms = await timeMs(runs, async () => {
+    const r = await generate(model, prompt, { maxTokens: newTokens, useCache });
+    if (r.ids.length !== newTokens) throw new Error(`generated ${r.ids.length} of ${newTokens} tokens (${r.stopReason})`);
+  });
+  return newTokens / (ms / 1000);
+}
+
+function smallShape(quick: boolean): { configJson: string; tensors: ReturnType<typeof makeTinyGpt2>['tensors'] } {
+  return makeTinyGpt2(
+    quick
+      ? { nLayer: 2, nHead: 12, nEmbd: 768, nPositions: 1024, vocabSize: 50257, seed: 1, fastInit: true }
+      : { nLayer: 12, nHead: 12, nEmbd: 768, nPositions: 1024, vocabSize: 50257, seed: 1, fastInit: true },
+  );
+}
+
+export async function main(args: string[]): Promise<void> {
+  const quick = args.includes('--quick');
+  const R = (n: number) => (quick ? 1 : n);
+  const t0 = performance.now();
+  const out: string[] = [];
+
+  await useBackend('wasm');
+  const rate = await matmulRate(R(9));
+  console.error(`  wasm matMul 256x768.768x3072: ${rate.toFixed(1)} GFLOP/s`);
+
+  // GPT-2-small-shaped model, built in memory.
+  const small = smallShape(quick);
+  const smallConfig = parseGPT2Config(small.configJson);
+  const smallName = quick ? 'gpt2-shape (2 layers, --quick)' : 'gpt2-small shape (124M, random)';
+  const rows: ForwardRow[] = [];
+  let smallModel = GPT2.fromSource(smallConfig, sourceFromTensors(small.tensors), { name: smallName });
+  rows.push(...(await benchForwards(smallName, smallModel, 'wasm', [[64, R(5)], [256, R(5)], [1024, R(3)]])));
+  const n256 = ids(256, smallConfig.vocab_size);
+  const attnMs = await timeMs(R(3), () => forwardOnce(smallModel!, n256, true));
+  const plain256 = rows.find((r) => r.N === 256)!.ms;
+
+  // Generation on the small shape: KV cache over 256 new tokens; full recompute only over 32 (it would
+  // take minutes at 256), which overstates its rate, so the ratio below is a lower bound.
+  const smallCache = await genRate(smallModel, quick ? 16 : 256, true, R(1));
+  const smallFull = await genRate(smallModel, quick ? 8 : 32, false, R(1));
+  smallModel.dispose();
+
+  // Tiny fixture on wasm and cpu.
+  const gen: string[] = [];
+  for (const backend of ['wasm', 'cpu'] as const) {
+    await useBackend(backend);
+    const { model } = await loadModel(filesFromDir(FIXTURE));
+    rows.push(...(await benchForwards(`tiny-random (${model.numParams} params)`, model, backend, [[64, R(7)], [256, R(7)], [1024, R(5)]])));
+    if (backend === 'wasm') {
+      const cached = await genRate(model, 256, true, R(3));
+      const full = await genRate(model, 256, false, R(3));
+      gen.push(`| tiny-random | wasm | 256 | ${cached.toFixed(1)} | ${full.toFixed(1)} (256 tokens) | **${(cached / full).toFixed(1)}×** |`);
+    }
+    model.dispose();
+  }
+  gen.unshift(
+    `| ${smallName} | wasm | ${quick ? 16 : 256} | ${smallCache.toFixed(2)} | ${smallFull.toFixed(2)} (first ${quick ? 8 : 32} tokens) | ≥ **${(smallCache / smallFull).toFixed(1)}×** |`,
+  );
+
+  // cpu on the small shape: N = 64 only (pure JS is ~20x slower).
+  await useBackend('cpu');
+  smallModel = GPT2.fromSource(smallConfig, sourceFromTensors(small.tensors), { name: smallName });
+  rows.push(...(await benchForwards(smallName, smallModel, 'cpu', [[64, R(3)]])));
+  smallModel.dispose();
+
+  out.push('## Forward (logits for all N positions, batch 1), median ms', '');
+  out.push('| model | backend | N | ms | GFLOP/s |', '|---|---|---|---|---|');
+  for (const r of rows) out.push(`| ${r.model} | ${r.backend} | ${r.N} | ${r.ms.toFixed(1)} | ${r.gflops.toFixed(2)} |`);
+  const fwd256 = rows.find((r) => r.model === smallName && r.backend === 'wasm' && r.N === 256)!;
+  out.push('', '## Share of the wasm matMul rate (same run)', '');
+  out.push('| measure | value |', '|---|---|');
+  out.push(`| wasm 2-D matMul 256x768 . 768x3072 | ${rate.toFixed(1)} GFLOP/s |`);
+  out.push(`| forward FLOPs at N=256 (analytic) | ${(forwardFlops(smallConfig, 256) / 1e9).toFixed(1)} GFLOP |`);
+  out.push(`| forward rate at N=256 | ${fwd256.gflops.toFixed(1)} GFLOP/s |`);
+  out.push(`| **forward share of matMul rate** (target ≥ 40%, aim 70%) | **${((100 * fwd256.gflops) / rate).toFixed(0)}%** |`);
+  out.push(`| forward + onAttention at N=256 (per-layer [H,N,N] stack handed out) | ${attnMs.toFixed(1)} ms (${(attnMs / plain256).toFixed(2)}× plain) |`);
+  out.push('', '## Generation, greedy, 8-token prompt, tokens/s (target: KV cache ≥ 5× recompute at 256)', '');
+  out.push('| model | backend | new tokens | KV cache | full recompute | ratio |', '|---|---|---|---|---|---|', ...gen);
+  out.push('', `(total bench time ${((performance.now() - t0) / 1000).toFixed(0)} s; node ${process.version}; tfjs ${tf.version_core})`);
+  console.log(out.join('\n'));
+}

@@ -1,46 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { InputError } from '../core/errors';
 import { EngineClient, type ClientPort } from './client';
 import { startHost, type Handlers, type HostPort } from './host';
+import { fakeHandlers } from './testing/fakeEngine';
 import { isAbortError, transferablesOf } from './protocol';
-
-/** Fake handlers: enough behaviour to exercise the protocol without tfjs. */
-function fakeHandlers(log: string[]): Handlers {
-  const report = { name: 'cpu' as const, reason: 'test', requested: 'auto' as const, attempts: [] };
-  return {
-    async init() {
-      log.push('init');
-      return report;
-    },
-    async loadModel({ source }, ctx) {
-      ctx.progress(0.5, 'half');
-      if (source.kind === 'url' && source.url.includes('broken')) throw new InputError('bad header', { file: 'config.json' });
-      return { name: 'fake', numParams: 3, files: [], tokenizerKind: 'char', vocabSize: 2, nLayer: 1, nHead: 1, nEmbd: 2, nPositions: 8 };
-    },
-    async generate(params, ctx) {
-      const ids: number[] = [];
-      for (let i = 0; i < params.maxTokens; i++) {
-        if (ctx.signal.aborted) break;
-        ids.push(i);
-        ctx.emit({ index: i, tokenId: i, text: `t${i}` });
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      const stopReason = ctx.signal.aborted ? 'aborted' : 'max_tokens';
-      return { promptIds: [0], ids, text: '', stopReason, ms: 1, tokensPerSecond: 1 };
-    },
-    async forwardLogits({ ids }) {
-      log.push(`forward:${ids.join(',')}`);
-      return { logits: new Float32Array([1, 2, 3, 4]), seqLen: 2, vocabSize: 2 };
-    },
-    async tokenize() {
-      throw new Error('not in the fake');
-    },
-    async debug(settings) {
-      return settings;
-    },
-  };
-}
 
 let ports: MessagePort[] = [];
 function connect(handlers: Handlers): EngineClient {
@@ -62,7 +25,7 @@ describe('EngineClient + host', () => {
     const info = await client.call('loadModel', { source: { kind: 'url', url: 'models/x/' } }, {
       onProgress: (f, m) => progress.push(`${f}:${m}`),
     });
-    expect(info.name).toBe('fake');
+    expect(info.name).toBe('models/x/');
     expect(progress).toEqual(['0.5:half']);
   });
 

@@ -1,0 +1,99 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectFake, fakeHandlers } from '../../worker/testing/fakeEngine';
+import { setEngineFactory } from '../app/engine';
+import { useNoticeStore } from '../app/noticeStore';
+import { generateFromPrompt, stopGeneration } from '../prompt/actions';
+import { useDocumentStore } from '../prompt/documentStore';
+import { loadModelChoice, startEngine, switchBackend } from './actions';
+import { initialModelState, useModelStore } from './modelStore';
+
+let closers: (() => void)[] = [];
+let log: string[] = [];
+
+beforeEach(() => {
+  log = [];
+  useModelStore.setState({ ...initialModelState });
+  useNoticeStore.getState().clear();
+  setEngineFactory(() => {
+    const { client, close } = connectFake(fakeHandlers(log));
+    closers.push(close);
+    return client;
+  });
+});
+
+afterEach(() => {
+  for (const c of closers) c();
+  closers = [];
+});
+
+const good = { kind: 'url', url: 'models/good/' } as const;
+const other = { kind: 'url', url: 'models/other/' } as const;
+const broken = { kind: 'url', url: 'models/broken/' } as const;
+
+describe('model actions', () => {
+  it('start, load: the store holds the backend report and the model', async () => {
+    expect(await startEngine('wasm')).toBe(true);
+    expect(useModelStore.getState()).toMatchObject({ engineStatus: 'ready', backendChoice: 'wasm', backend: { name: 'wasm' } });
+    expect(await loadModelChoice(good)).toBe(true);
+    expect(useModelStore.getState()).toMatchObject({ info: { name: 'models/good/' }, choice: good, loading: null });
+  });
+
+  it('a failed load keeps the previous model and shows an error naming the file', async () => {
+    await startEngine('auto');
+    await loadModelChoice(good);
+    expect(await loadModelChoice(broken)).toBe(false);
+    const s = useModelStore.getState();
+    expect(s.info?.name).toBe('models/good/');
+    expect(s.choice).toEqual(good);
+    expect(s.loading).toBeNull();
+    const [notice] = useNoticeStore.getState().notices;
+    expect(notice).toMatchObject({ kind: 'error', context: 'Loading model models/broken/', message: 'config.json: bad header' });
+  });
+
+  it('a successful load clears earlier load errors', async () => {
+    await startEngine('auto');
+    await loadModelChoice(broken);
+    expect(useNoticeStore.getState().notices).toHaveLength(1);
+    await loadModelChoice(other);
+    expect(useNoticeStore.getState().notices).toHaveLength(0);
+  });
+
+  it('switching backend starts a fresh engine and reloads the current model there', async () => {
+    await startEngine('auto');
+    await loadModelChoice(other);
+    await switchBackend('cpu');
+    expect(closers.length).toBe(2); // a second engine was made
+    expect(useModelStore.getState()).toMatchObject({ backendChoice: 'cpu', backend: { name: 'cpu' }, info: { name: 'models/other/' } });
+  });
+});
+
+describe('generation actions', () => {
+  it('streams tokens into the document store and records the outcome', async () => {
+    await startEngine('auto');
+    await loadModelChoice(good);
+    useDocumentStore.setState({ prompt: 'hi', settings: { maxTokens: 3, temperature: 0, seed: 1 } });
+    await generateFromPrompt();
+    const d = useDocumentStore.getState();
+    expect(d.tokens.map((t) => t.text)).toEqual(['t0', 't1', 't2']);
+    expect(d.generatedFrom).toBe('hi');
+    expect(d.generating).toBe(false);
+    expect(d.last).toMatchObject({ stopReason: 'max_tokens', count: 3 });
+  });
+
+  it('Stop ends a running generation with "aborted" and keeps the tokens so far', async () => {
+    await startEngine('auto');
+    await loadModelChoice(good);
+    useDocumentStore.setState({ prompt: 'hi', settings: { maxTokens: 10_000, temperature: 0, seed: 1 } });
+    const running = generateFromPrompt();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(useDocumentStore.getState().generating).toBe(true);
+    stopGeneration();
+    await running;
+    const d = useDocumentStore.getState();
+    expect(d.last?.stopReason).toBe('aborted');
+    expect(d.last!.count).toBeGreaterThan(0);
+    expect(d.last!.count).toBeLessThan(10_000);
+    expect(d.tokens.length).toBe(d.last!.count);
+    expect(useNoticeStore.getState().notices).toHaveLength(0);
+  });
+});

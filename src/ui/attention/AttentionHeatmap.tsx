@@ -8,8 +8,8 @@ import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent }
 import { autoDomain, ColorLegend, makeLut, OVERLAY, ScaleControls, type ScaleMode, type SchemeName } from '../theme';
 import { displayToken } from '../figures/text';
 import { HeatmapExportButtons } from './HeatmapExportButtons';
-import { tokenTicks } from './axes';
-import { packRgba, quantizeMap, renderView, visibleRange } from './raster';
+import { TOKEN_LABEL_MIN_PX, tokenTicks } from './axes';
+import { indexPyramid, packRgba, pyramidLevel, quantizeMap, renderView, visibleRange } from './raster';
 import './attention.css';
 
 export interface AttentionHeatmapProps {
@@ -50,6 +50,8 @@ export function AttentionHeatmap(props: AttentionHeatmapProps) {
   const domain = useMemo(() => props.domain ?? autoDomain(map, mode), [props.domain, map, mode]);
   const indices = useMemo(() => quantizeMap(map, n, mode, domain), [map, n, mode, domain]);
   const lut = useMemo(() => makeLut(scheme), [scheme]);
+  // Max-pooled levels for zoomed-out views (thin anchor columns stay visible); built once per map/scale.
+  const pyramid = useMemo(() => indexPyramid(indices, n, 64), [indices, n]);
 
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const zoomTarget = useRef<SVGRectElement>(null);
@@ -88,10 +90,13 @@ export function AttentionHeatmap(props: AttentionHeatmapProps) {
     if (canvas.width !== w) { canvas.width = w; canvas.height = w; }
     const t0 = performance.now();
     const img = ctx.createImageData(w, w);
-    renderView(indices, n, lut, { x: transform.x * dpr, y: transform.y * dpr, k: base * transform.k * dpr }, w, w, img.data, BACKGROUND);
+    const k = base * transform.k * dpr;
+    const level = pyramidLevel(k, pyramid.length);
+    const { indices: levelIndices, n: levelN } = pyramid[level];
+    renderView(levelIndices, levelN, lut, { x: transform.x * dpr, y: transform.y * dpr, k: k * 2 ** level }, w, w, img.data, BACKGROUND);
     ctx.putImageData(img, 0, 0);
     setDrawMs(performance.now() - t0);
-  }, [indices, lut, transform, base, n, size]);
+  }, [pyramid, lut, transform, base, size]);
 
   const pick = useCallback((clientX: number, clientY: number) => {
     const r = zoomTarget.current!.getBoundingClientRect();
@@ -177,7 +182,7 @@ export function AttentionHeatmap(props: AttentionHeatmapProps) {
                 {yTicks.filter((t) => inPlot(t.px)).map((t) => (
                   <g key={t.index} transform={`translate(0,${t.px})`}>
                     <line x2={-4} stroke="currentColor" />
-                    <text x={-7} dy="0.32em" textAnchor="end" className={t.index >= promptLength ? 'tick-response' : 'tick-prompt'}>{t.label}</text>
+                    <text x={-7} dy="0.32em" textAnchor="end" className={tickClass(t.index, promptLength, cellPx)}>{t.label}</text>
                   </g>
                 ))}
               </g>
@@ -185,8 +190,8 @@ export function AttentionHeatmap(props: AttentionHeatmapProps) {
                 {xTicks.filter((t) => inPlot(t.px)).map((t) => (
                   <g key={t.index} transform={`translate(${t.px},0)`}>
                     <line y2={4} stroke="currentColor" />
-                    {cellPx >= 11
-                      ? <text transform="translate(0,7) rotate(-60)" dy="0.32em" textAnchor="end" className={t.index >= promptLength ? 'tick-response' : 'tick-prompt'}>{t.label}</text>
+                    {cellPx >= TOKEN_LABEL_MIN_PX
+                      ? <text transform="translate(0,7) rotate(-60)" dy="0.32em" textAnchor="end" className={tickClass(t.index, promptLength, cellPx)}>{t.label}</text>
                       : <text y={16} textAnchor="middle">{t.label}</text>}
                   </g>
                 ))}
@@ -216,6 +221,12 @@ export function AttentionHeatmap(props: AttentionHeatmapProps) {
       </div>
     </section>
   );
+}
+
+/** Token labels: prompt tokens greyed, response tokens dark; numeric ticks keep the plain axis style. */
+function tickClass(index: number, promptLength: number, cellPx: number): string | undefined {
+  if (cellPx < TOKEN_LABEL_MIN_PX) return undefined;
+  return index >= promptLength ? 'tick-token tick-response' : 'tick-token tick-prompt';
 }
 
 function tooltipPos(c: { query: number; key: number }, t: ZoomTransform, cellPx: number, size: number) {

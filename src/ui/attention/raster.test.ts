@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LUT_SIZE, makeLut, MASKED_INDEX, makeNormalizer, lutIndex } from '../theme/scales';
-import { cellAt, meanMaps, packRgba, quantizeMap, rasterImage, renderView, visibleRange } from './raster';
+import { cellAt, indexPyramid, meanMaps, packRgba, poolIndices, pyramidLevel, quantizeMap, rasterImage, renderView, visibleRange } from './raster';
 
 function randomCausal(n: number, seed = 1): Float32Array {
   let x = seed;
@@ -24,11 +24,12 @@ describe('quantizeMap', () => {
     const q = quantizeMap([1, 0, 0.1, 0.9], 2, 'log', [1e-2, 1]);
     expect(q[2]).toBe(lutIndex(0.5));
   });
-  it('matches a plain per-cell loop on a random map', () => {
+  it.each([['log', [1e-4, 1]], ['log', [0, 0.5]], ['linear', [0.01, 0.2]], ['sqrt', [0, 0.3]]] as const)('matches a plain per-cell loop on a random map (%s %j)', (mode, domain) => {
     const n = 37;
     const m = randomCausal(n);
-    const q = quantizeMap(m, n, 'log', [1e-4, 1]);
-    const norm = makeNormalizer('log', [1e-4, 1]);
+    m[5 * n + 2] = NaN;
+    const q = quantizeMap(m, n, mode, [domain[0], domain[1]]);
+    const norm = makeNormalizer(mode, [domain[0], domain[1]]);
     for (let t = 0; t < n; t++) for (let s = 0; s < n; s++) {
       expect(q[t * n + s]).toBe(s > t ? MASKED_INDEX : Math.round(norm(m[t * n + s]) * (LUT_SIZE - 1)));
     }
@@ -71,6 +72,34 @@ describe('renderView', () => {
     expect(px(5, 0)).toEqual(Array.from(lut.slice(MASKED_INDEX * 4, MASKED_INDEX * 4 + 4)));
     expect(px(2, 2)).toEqual(px(0, 0));
     expect(px(0, 3)).toEqual(Array.from(lut.slice(q[2] * 4, q[2] * 4 + 4)));
+  });
+});
+
+describe('index pyramid', () => {
+  it('2×2 max-pool ignores masked cells, odd sides round up', () => {
+    const M = MASKED_INDEX;
+    // 3×3: rows [5 M M] [7 2 M] [1 9 4]
+    const p = poolIndices(Uint8Array.from([5, M, M, 7, 2, M, 1, 9, 4]), 3);
+    expect(p.n).toBe(2);
+    expect(Array.from(p.indices)).toEqual([7, M, 9, 4]);
+  });
+  it('pooled equals a plain max over each block of the original (random 100 map, level 3)', () => {
+    const n = 100;
+    const q = quantizeMap(randomCausal(n, 5), n, 'log', [1e-4, 1]);
+    const levels = indexPyramid(q, n, 10);
+    expect(levels.map((l) => l.n)).toEqual([100, 50, 25, 13, 7]);
+    const L3 = levels[3];
+    for (let i = 0; i < L3.n; i++) for (let j = 0; j < L3.n; j++) {
+      let best = -1;
+      for (let r = 8 * i; r < Math.min(n, 8 * i + 8); r++) for (let c = 8 * j; c < Math.min(n, 8 * j + 8); c++) if (q[r * n + c] !== MASKED_INDEX) best = Math.max(best, q[r * n + c]);
+      expect(L3.indices[i * L3.n + j]).toBe(best < 0 ? MASKED_INDEX : best);
+    }
+  });
+  it('pyramidLevel pools until a cell covers a device pixel', () => {
+    expect(pyramidLevel(1.5, 5)).toBe(0);
+    expect(pyramidLevel(0.5, 5)).toBe(1);
+    expect(pyramidLevel(0.3, 5)).toBe(2);
+    expect(pyramidLevel(0.01, 3)).toBe(2);
   });
 });
 

@@ -1,12 +1,12 @@
 /**
  * Every head of every layer as a thumbnail (L rows × H columns), labelled with span d and class badge;
- * selected layers highlighted. One small canvas per head, all drawn in one effect from the shared LUT.
+ * selected layers highlighted. One canvas over the grid holds every thumbnail, drawn in one pass from the shared LUT.
  * Keyboard: one tab stop (roving tabindex), arrows move, Enter / Space opens the head.
  */
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Thumbnail } from '../../core/rhythm';
 import { HEAD_CLASS_COLORS, HEAD_CLASS_LABELS, makeLut, type HeadClass, type ScaleMode, type SchemeName } from '../theme';
-import { classCounts, formatSpan, galleryHeads, thumbnailRgba, type GalleryHead, type HeadSelection } from './heads';
+import { classCounts, formatSpan, galleryHeads, thumbnailTile, type GalleryHead, type HeadSelection } from './heads';
 import './gallery.css';
 
 export interface HeadGalleryProps {
@@ -28,6 +28,12 @@ export interface HeadGalleryProps {
 }
 
 const BADGE: Record<HeadClass, string> = { local: 'L', global: 'G', neither: '·' };
+// Fixed geometry (CSS px) so the single thumbnail canvas lines up with the grid cells.
+const ROWHEAD_W = 40;
+const HEADER_H = 18;
+const CELL_PAD_X = 6;
+const CELL_PAD_TOP = 5;
+const CAPTION_H = 18;
 
 export function HeadGallery(props: HeadGalleryProps) {
   const { numLayers, numHeads, thumbnails, selection, spans, selected = null, onSelectHead, scheme = 'viridis', mode = 'sqrt' } = props;
@@ -35,28 +41,40 @@ export function HeadGallery(props: HeadGalleryProps) {
   const grid = useMemo(() => galleryHeads(selection, numLayers, numHeads, spans), [selection, numLayers, numHeads, spans]);
   const counts = useMemo(() => classCounts(grid), [grid]);
   const lut = useMemo(() => makeLut(scheme), [scheme]);
-  const canvases = useRef(new Map<number, HTMLCanvasElement>());
+  const canvasRef = useRef<HTMLCanvasElement>(null);
   const cellRefs = useRef(new Map<number, HTMLButtonElement>());
   const [focus, setFocus] = useState(() => (selected ? selected.layer * numHeads + selected.head : 0));
   const [drawMs, setDrawMs] = useState(0);
+  const pitchX = cellSize + 2 * CELL_PAD_X;
+  const pitchY = cellSize + CELL_PAD_TOP + CAPTION_H;
+  const gridW = ROWHEAD_W + numHeads * pitchX;
+  const gridH = HEADER_H + numLayers * pitchY;
 
+  // One canvas over the whole grid (pointer-events: none): a thousand small canvases cost seconds to create.
   useEffect(() => {
+    const canvas = canvasRef.current;
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return;
     const t0 = performance.now();
+    const dpr = window.devicePixelRatio || 1;
+    const W = Math.round(gridW * dpr), Hpx = Math.round(gridH * dpr);
+    if (canvas.width !== W || canvas.height !== Hpx) { canvas.width = W; canvas.height = Hpx; }
+    const img = ctx.createImageData(W, Hpx);
+    const side = Math.round(cellSize * dpr);
+    const tile = new Uint8ClampedArray(side * side * 4);
     for (let l = 0; l < numLayers; l++) {
       const thumb = thumbnails.get(l);
+      if (!thumb) continue;
       for (let h = 0; h < numHeads; h++) {
-        const canvas = canvases.current.get(l * numHeads + h);
-        const ctx = canvas?.getContext('2d');
-        if (!canvas || !ctx) continue;
-        if (!thumb) { ctx.clearRect(0, 0, canvas.width, canvas.height); continue; }
-        if (canvas.width !== thumb.size) { canvas.width = thumb.size; canvas.height = thumb.size; }
-        const img = ctx.createImageData(thumb.size, thumb.size);
-        thumbnailRgba(thumb, h, lut, mode, img.data);
-        ctx.putImageData(img, 0, 0);
+        thumbnailTile(thumb, h, lut, mode, side, tile);
+        const x0 = Math.round((ROWHEAD_W + h * pitchX + CELL_PAD_X) * dpr);
+        const y0 = Math.round((HEADER_H + l * pitchY + CELL_PAD_TOP) * dpr);
+        for (let y = 0; y < side; y++) img.data.set(tile.subarray(y * side * 4, (y + 1) * side * 4), ((y0 + y) * W + x0) * 4);
       }
     }
+    ctx.putImageData(img, 0, 0);
     setDrawMs(performance.now() - t0);
-  }, [thumbnails, lut, mode, numLayers, numHeads]);
+  }, [thumbnails, lut, mode, numLayers, numHeads, cellSize, gridW, gridH, pitchX, pitchY]);
 
   const move = (e: KeyboardEvent) => {
     const l = Math.floor(focus / numHeads), h = focus % numHeads;
@@ -89,7 +107,8 @@ export function HeadGallery(props: HeadGalleryProps) {
       </div>
       <div className="gallery-scroll">
         <div className="gallery-grid" role="grid" aria-rowcount={numLayers} aria-colcount={numHeads} onKeyDown={move}
-          style={{ gridTemplateColumns: `auto repeat(${numHeads}, ${cellSize + 6}px)` }}>
+          style={{ width: gridW, gridTemplateColumns: `${ROWHEAD_W}px repeat(${numHeads}, ${pitchX}px)`, gridTemplateRows: `${HEADER_H}px repeat(${numLayers}, ${pitchY}px)` }}>
+          <canvas ref={canvasRef} className="gallery-canvas" style={{ width: gridW, height: gridH }} aria-hidden="true" />
           <div role="row" className="gallery-row gallery-head-row">
             <span role="columnheader" className="gallery-corner">layer</span>
             {Array.from({ length: numHeads }, (_, h) => <span role="columnheader" key={h} className="gallery-colhead">h{h}</span>)}
@@ -100,7 +119,6 @@ export function HeadGallery(props: HeadGalleryProps) {
               {row.map((g) => (
                 <HeadCell key={g.head} g={g} size={cellSize} tabIndex={focus === l * numHeads + g.head ? 0 : -1}
                   active={selected?.layer === l && selected?.head === g.head}
-                  canvasRef={(c) => { if (c) canvases.current.set(l * numHeads + g.head, c); else canvases.current.delete(l * numHeads + g.head); }}
                   buttonRef={(b) => { if (b) cellRefs.current.set(l * numHeads + g.head, b); else cellRefs.current.delete(l * numHeads + g.head); }}
                   onFocus={() => setFocus(l * numHeads + g.head)}
                   onSelect={() => onSelectHead?.(l, g.head)} />
@@ -118,21 +136,20 @@ interface HeadCellProps {
   size: number;
   tabIndex: number;
   active: boolean;
-  canvasRef: (c: HTMLCanvasElement | null) => void;
   buttonRef: (b: HTMLButtonElement | null) => void;
   onFocus: () => void;
   onSelect: () => void;
 }
 
-function HeadCell({ g, size, tabIndex, active, canvasRef, buttonRef, onFocus, onSelect }: HeadCellProps) {
+function HeadCell({ g, size, tabIndex, active, buttonRef, onFocus, onSelect }: HeadCellProps) {
   const label = `Layer ${g.layer}, head ${g.head}: ${g.cls}${g.alsoGlobal ? ' and global' : ''} head, span d ${formatSpan(g.d)}`;
   return (
     <span role="gridcell" className="gallery-cell">
       <button ref={buttonRef} type="button" tabIndex={tabIndex} className={`gallery-button gallery-${g.cls}${active ? ' gallery-active' : ''}`}
         aria-label={label} aria-pressed={active} title={label} onFocus={onFocus} onClick={onSelect}
         style={{ ['--cls-color' as string]: HEAD_CLASS_COLORS[g.cls] }}>
-        <canvas ref={canvasRef} className="gallery-thumb" style={{ width: size, height: size }} aria-hidden="true" />
-        <span className="gallery-caption" aria-hidden="true">
+        <span className="gallery-thumb" style={{ left: CELL_PAD_X, top: CELL_PAD_TOP, width: size, height: size }} aria-hidden="true" />
+        <span className="gallery-caption" style={{ left: CELL_PAD_X, top: CELL_PAD_TOP + size + 1, width: size }} aria-hidden="true">
           <span className={`head-badge head-badge-${g.cls}`} style={{ background: g.cls === 'neither' ? undefined : HEAD_CLASS_COLORS[g.cls] }}>{BADGE[g.cls]}</span>
           {g.alsoGlobal && <span className="head-badge head-badge-global" style={{ background: HEAD_CLASS_COLORS.global }}>G</span>}
           <span className="gallery-d">{formatSpan(g.d)}</span>

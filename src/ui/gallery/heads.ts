@@ -59,17 +59,21 @@ export function classCounts(grid: GalleryHead[][]): Record<HeadClass, number> {
  * shapes, not magnitudes); blocks entirely above the diagonal (future keys) get the masked colour.
  */
 export function thumbnailRgba(thumb: Thumbnail, head: number, lut: Uint8ClampedArray, mode: ScaleMode, out?: Uint8ClampedArray): Uint8ClampedArray {
-  const s = thumb.size;
-  const cells = thumb.data.subarray(head * s * s, (head + 1) * s * s);
   // Linear/sqrt start at 0 (no attention); log spans the head's own positive range.
-  const [lo, hi] = autoDomain(cells, mode);
-  const indices = quantizeMap(cells, s, mode, mode === 'log' ? [lo, hi] : [0, Math.max(hi, 1e-12)]);
-  const data = out ?? new Uint8ClampedArray(s * s * 4);
-  renderView(indices, s, lut, { x: 0, y: 0, k: 1 }, s, s, data);
-  return data;
+  return thumbnailTile(thumb, head, lut, mode, thumb.size, out);
 }
 
 export function formatSpan(d: number | null): string {
   if (d === null || !Number.isFinite(d)) return '–';
   return d >= 100 ? d.toFixed(0) : d >= 10 ? d.toFixed(1) : d.toFixed(2);
+}
+
+/** Head h's thumbnail resampled (nearest) to side × side pixels, for drawing at display resolution. */
+export function thumbnailTile(thumb: Thumbnail, head: number, lut: Uint8ClampedArray, mode: ScaleMode, side: number, out = new Uint8ClampedArray(side * side * 4)): Uint8ClampedArray {
+  const s = thumb.size;
+  const cells = thumb.data.subarray(head * s * s, (head + 1) * s * s);
+  const [lo, hi] = autoDomain(cells, mode);
+  const indices = quantizeMap(cells, s, mode, mode === 'log' ? [lo, hi] : [0, Math.max(hi, 1e-12)]);
+  renderView(indices, s, lut, { x: 0, y: 0, k: side / s }, side, side, out);
+  return out;
 }

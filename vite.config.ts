@@ -16,6 +16,18 @@ export default defineConfig({
     // Module workers: the worker imports tfjs and our core as ES modules.
     format: 'es',
   },
+  // The backends are imported lazily (only the ones tried); pre-bundle them up front so the dev
+  // server doesn't discover them mid-session and reload the page.
+  optimizeDeps: {
+    include: [
+      '@tensorflow/tfjs-core',
+      '@tensorflow/tfjs-backend-cpu',
+      '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow/tfjs-backend-webgl',
+      '@tensorflow/tfjs-backend-webgpu',
+      '@huggingface/tokenizers',
+    ],
+  },
   build: {
     target: 'es2022',
     // tfjs bundles are large; the worker chunk is expected to exceed the default warning size.

@@ -25,8 +25,9 @@ function run(maps: number[][][], opts: AccumulatorOptions, layer = 0): HeadCache
 function randomMaps(H: number, N: number, rand: () => number): number[][][] {
   return Array.from({ length: H }, () =>
     Array.from({ length: N }, (_, t) => {
-      const row = Array.from({ length: N }, (_, s) => (s <= t ? (rand() < 0.2 ? 0 : rand() ** 3) : 0));
-      if (row.every((x) => x === 0)) row[t] = 1;
+      const row: number[] = [];
+      for (let s = 0; s < N; s++) row.push(s <= t && rand() >= 0.2 ? rand() ** 3 : 0);
+      if (!row.some((x) => x > 0)) row[t] = 1;
       const sum = row.reduce((a, b) => a + b, 0);
       return row.map((x) => x / sum);
     }),

@@ -51,30 +51,44 @@ export interface HeadCache {
   maps: Map<string, Float32Array>;
 }
 
-/** Weight matrices over response rows t = p..N−1 and all key columns s (row i ↔ t = p + i). */
+/**
+ * Weight matrices [N, N] (row t = query, column s = key); rows of prompt positions are zero, so the products
+ * run on the whole map: slicing the response rows out of [H, N, N] is a strided copy that costs more than all
+ * the metrics on tfjs-wasm. `basis` [N, 3] = (1, s, [s = 0]) gives row sum, Σ_s s·A[t][s] and A[t][0] in one
+ * 2-D matMul; the span uses Σ_s A[t][s]·(t−s) = t·rowsum − Σ_s s·A[t][s].
+ */
 export function rhythmWeights(seqLen: number, promptLength: number, o: MapOptions) {
   const N = seqLen;
   const p = promptLength;
-  const r = N - p;
-  const dist = new Float32Array(r * N);
-  const win = new Float32Array(r * N);
-  const fai = new Float32Array(r * N);
+  const win = new Float32Array(N * N);
+  const fai = new Float32Array(N * N);
+  const basis = new Float32Array(N * 3);
+  const tIndex = new Float32Array(N);
+  const response = new Float32Array(N);
   const firstKey = o.sink ? 1 : 0; // sink: key 0 is excluded, so every weight of column 0 is zero
-  for (let i = 0; i < r; i++) {
-    const t = p + i;
-    for (let s = firstKey; s <= t; s++) {
-      dist[i * N + s] = t - s;
-      win[i * N + s] = Math.min(t - s, o.W);
-    }
+  for (let s = 0; s < N; s++) basis.set([1, s, s === 0 ? 1 : 0], 3 * s);
+  for (let t = p; t < N; t++) {
+    tIndex[t] = t;
+    response[t] = 1;
+    for (let s = firstKey; s <= t; s++) win[t * N + s] = Math.min(t - s, o.W);
   }
   for (let s = Math.max(p, firstKey); s < N; s++) {
     // T(s) = { t : s + H_lo ≤ t ≤ min(N−1, s + H_hi) }; t ≥ s ≥ p so t is a response position.
     const from = s + o.H_lo;
     const to = Math.min(N - 1, s + o.H_hi);
     const count = to - from + 1;
-    for (let t = from; t <= to; t++) fai[(t - p) * N + s] = 1 / count;
+    for (let t = from; t <= to; t++) fai[t * N + s] = 1 / count;
   }
-  return { dist, win, fai };
+  return { win, fai, basis, tIndex, response };
+}
+
+interface WeightTensors {
+  win: tf.Tensor2D; // [N, N]
+  fai: tf.Tensor2D; // [N, N]
+  basis: tf.Tensor2D; // [N, 3]
+  tIndex: tf.Tensor2D; // [1, N]: t on response rows, 0 on prompt rows
+  response: tf.Tensor2D; // [1, N]: 1 on response rows
+  pick: tf.Tensor2D[]; // three [3, 1] one-hot columns
 }
 
 export class RhythmAccumulator {
@@ -85,8 +99,8 @@ export class RhythmAccumulator {
   private readonly thumbnailSize: number;
   private readonly keepMaps: HeadRef[];
   private numHeads = -1;
-  private weights: { dist: tf.Tensor2D; win: tf.Tensor2D; fai: tf.Tensor2D } | null;
-  private readonly pending = new Map<number, tf.Tensor2D>(); // [H, 1 + 2|R|] per layer
+  private weights: WeightTensors | null;
+  private readonly pending = new Map<number, tf.Tensor2D>(); // [H, 1 + 2N] per layer
   private readonly pendingThumbs = new Map<number, tf.Tensor>();
   private readonly pendingMaps = new Map<string, tf.Tensor>();
 
@@ -109,12 +123,15 @@ export class RhythmAccumulator {
     this.thumbnailSize = thumbnailSize ?? 0;
     this.keepMaps = keepMaps ?? [];
     const w = rhythmWeights(seqLen, promptLength, this.mapOptions);
-    const shape: [number, number] = [this.responseLength, seqLen];
+    const N = seqLen;
     // Kept: the constructor may run inside someone's tf.tidy.
     this.weights = {
-      dist: tf.keep(tf.tensor2d(w.dist, shape)),
-      win: tf.keep(tf.tensor2d(w.win, shape)),
-      fai: tf.keep(tf.tensor2d(w.fai, shape)),
+      win: tf.keep(tf.tensor2d(w.win, [N, N])),
+      fai: tf.keep(tf.tensor2d(w.fai, [N, N])),
+      basis: tf.keep(tf.tensor2d(w.basis, [N, 3])),
+      tIndex: tf.keep(tf.tensor2d(w.tIndex, [1, N])),
+      response: tf.keep(tf.tensor2d(w.response, [1, N])),
+      pick: [0, 1, 2].map((i) => tf.keep(tf.tensor2d([0, 1, 2].map((j) => (i === j ? 1 : 0)), [3, 1]))),
     };
   }
 
@@ -140,21 +157,33 @@ export class RhythmAccumulator {
       throw new InputError(`layer index ${layer} is invalid or given twice`, { field: `attn.L${layer}` });
     }
     this.numHeads = H;
-    const p = this.promptLength;
     const r = this.responseLength;
+    // No tf.slice anywhere: on tfjs-wasm a slice is an element-by-element copy that costs more than all the
+    // metrics (54 ms for one [256, 256] block). Columns are picked with tiny matMuls, response positions in JS.
     const vectors = tf.tidy(() => {
-      let A: tf.Tensor3D = r === N ? probs : tf.slice(probs, [0, p, 0], [H, r, N]); // [H, r, N] response rows
+      const rows = tf.reshape(probs, [H * N, N]); // [H·N, N]
+      const moments = tf.matMul(rows, weights.basis); // [H·N, 3]: row sum, Σ s·A, A[t][0]
+      const part = (i: number) => tf.reshape(tf.matMul(moments, weights.pick[i]), [H, N]); // [H·N, 1] -> [H, N]
+      let rowSum = part(0);
+      const keyMoment = part(1);
+      // Sink: row t is divided by 1 − A[t][0] (column 0 is already zero in win/fai; s = 0 adds nothing to Σ s·A);
+      // a row with all its mass on key 0 gets scale 0, i.e. becomes zeros.
+      let scale: tf.Tensor2D; // [H, N]
       if (this.mapOptions.sink) {
-        // Row t divided by 1 − A[t][0]; a row with all its mass on key 0 becomes zeros (weights zero column 0).
-        const denom = tf.sub(1, tf.slice(A, [0, 0, 0], [H, r, 1])); // [H, r, 1]
-        const inv = tf.where(tf.greater(denom, 0), tf.div(1, tf.maximum(denom, 1e-30)), tf.zerosLike(denom));
-        A = tf.mul(A, inv);
-      }
-      const span = tf.mean(tf.sum(tf.mul(A, weights.dist), 2), 1, true); // [H, 1]
-      const waad = tf.sum(tf.mul(A, weights.win), 2); // [H, r]
-      const faiAll = tf.sum(tf.mul(A, weights.fai), 1); // [H, N] (columns < p are zero)
-      const fai = r === N ? faiAll : tf.slice(faiAll, [0, p], [H, r]); // [H, r]
-      return tf.concat([span, waad, fai], 1) as tf.Tensor2D; // [H, 1 + 2r]
+        const a0 = part(2);
+        const denom = tf.sub(1, a0);
+        scale = tf.where(tf.greater(denom, 0), tf.div(1, tf.maximum(denom, 1e-30)), tf.zerosLike(denom)) as tf.Tensor2D;
+        rowSum = tf.sub(rowSum, a0);
+      } else scale = tf.ones([H, N]);
+      // Σ_s A[t][s]·(t−s) = t·rowsum − Σ_s s·A[t][s] on response rows, 0 on prompt rows
+      const distRows = tf.mul(tf.sub(tf.mul(weights.tIndex, rowSum), tf.mul(weights.response, keyMoment)), scale); // [H, N]
+      const span = tf.div(tf.sum(distRows, 1, true), r); // [H, 1]
+      const waadRows = tf.mul(tf.sum(tf.mul(probs, weights.win), 2), scale); // [H, N]
+      // FAI: column sums of scale·(A⊙F) per head: a batched [1, N]·[N, N] matMul, only H·N² flops
+      // (tf.sum over axis 1 transposes the map first).
+      const masked = tf.mul(probs, weights.fai); // [H, N, N]
+      const faiAll = tf.reshape(tf.matMul(tf.reshape(scale, [H, 1, N]), masked), [H, N]); // [H, 1, N] -> [H, N]
+      return tf.concat([span, waadRows, faiAll], 1) as tf.Tensor2D; // [H, 1 + 2N]
     });
     this.pending.set(layer, tf.keep(vectors));
     if (this.thumbnailSize > 0) this.pendingThumbs.set(layer, tf.keep(this.thumbnail(probs)));
@@ -203,16 +232,18 @@ export class RhythmAccumulator {
     const H = Math.max(this.numHeads, 0);
     const r = this.responseLength;
     const layers = new Map<number, LayerVectors>();
+    const N = this.seqLen;
+    const p = this.promptLength;
     for (const l of this.layerIndices) {
-      const v = read(this.pending.get(l)!); // [H, 1 + 2r]
+      const v = read(this.pending.get(l)!); // [H, 1 + 2N]: span, WAAD rows, FAI columns
       const span = new Float32Array(H);
       const waad = new Float32Array(H * r);
       const fai = new Float32Array(H * r);
       for (let h = 0; h < H; h++) {
-        const row = h * (1 + 2 * r);
+        const row = h * (1 + 2 * N);
         span[h] = v[row];
-        waad.set(v.subarray(row + 1, row + 1 + r), h * r);
-        fai.set(v.subarray(row + 1 + r, row + 1 + 2 * r), h * r);
+        waad.set(v.subarray(row + 1 + p, row + 1 + N), h * r);
+        fai.set(v.subarray(row + 1 + N + p, row + 1 + 2 * N), h * r);
       }
       layers.set(l, { span, waad, fai });
     }
@@ -236,7 +267,8 @@ export class RhythmAccumulator {
   /** Frees every tensor the accumulator holds (idempotent). */
   dispose(): void {
     if (this.weights) {
-      tf.dispose([this.weights.dist, this.weights.win, this.weights.fai]);
+      const { pick, ...rest } = this.weights;
+      tf.dispose([...pick, ...Object.values(rest)]);
       this.weights = null;
     }
     for (const m of [this.pending, this.pendingThumbs, this.pendingMaps] as Map<unknown, tf.Tensor>[]) {

@@ -68,7 +68,7 @@ export class GPT2 implements CausalLM {
     }
   }
 
-  createCache(options: CacheOptions = {}): DecodeState {
+  createCache(options: CacheOptions = {}): KVCache {
     return new KVCache(this, options);
   }
 

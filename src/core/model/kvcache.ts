@@ -19,30 +19,41 @@ export function kvCacheBytes(config: GPT2Config, tokens: number): number {
 export interface IncrementalModel {
   readonly config: GPT2Config;
   checkIds(ids: number[], past: number): void;
-  embed(ids: number[], past: number): tf.Tensor2D;
-  block(l: number, x: tf.Tensor2D, past: LayerKV | null): { x: tf.Tensor2D; kv: LayerKV };
+  embed(ids: number[], past: number, sameStep?: boolean): tf.Tensor2D;
+  block(l: number, x: tf.Tensor2D, past: LayerKV | null, onAttention?: undefined, sameStep?: boolean): { x: tf.Tensor2D; kv: LayerKV };
   head(x: tf.Tensor2D, lastOnly: boolean): tf.Tensor2D;
 }
 
+/**
+ * One sequence's cache (step), which can be expanded after the prompt into B copies that then advance
+ * together, one token per sequence per stepBatch (generation of G samples of one prompt).
+ */
 export class KVCache implements DecodeState {
   readonly capacity: number;
+  private readonly maxBatch: number;
   private kv: (LayerKV | null)[];
   private fed = 0;
+  private batch = 1;
   private disposed = false;
 
   constructor(private readonly model: IncrementalModel, options: CacheOptions = {}) {
     const config = model.config;
     const maxTokens = options.maxTokens ?? config.n_positions;
     const limit = options.maxBytes ?? DEFAULT_CACHE_LIMIT_BYTES;
+    this.maxBatch = options.batch ?? 1;
+    if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1) {
+      throw new InputError(`must be a positive integer, got ${options.batch}`, { field: 'batch' });
+    }
     if (!Number.isInteger(maxTokens) || maxTokens < 1) {
       throw new InputError(`must be a positive integer, got ${maxTokens}`, { field: 'maxTokens' });
     }
     this.capacity = Math.min(maxTokens, config.n_positions);
-    const bytes = kvCacheBytes(config, this.capacity);
+    const bytes = this.maxBatch * kvCacheBytes(config, this.capacity);
     if (bytes > limit) {
       const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+      const times = this.maxBatch > 1 ? `${this.maxBatch} sequences × ` : '';
       throw new InputError(
-        `a KV cache for ${this.capacity} tokens needs ${mb(bytes)} (${config.n_layer} layers × 2 × ${this.capacity} tokens × ${config.n_embd} × 4 bytes), over the limit of ${mb(limit)}`,
+        `a KV cache for ${times}${this.capacity} tokens needs ${mb(bytes)} (${times}${config.n_layer} layers × 2 × ${this.capacity} tokens × ${config.n_embd} × 4 bytes), over the limit of ${mb(limit)}`,
         { field: 'maxTokens' },
       );
     }
@@ -53,22 +64,55 @@ export class KVCache implements DecodeState {
     return this.fed;
   }
 
+  get sequences(): number {
+    return this.batch;
+  }
+
+  /** Appends tokens of the (single) sequence; returns the last one's logits [1, V]. */
   step(ids: number[]): tf.Tensor2D {
+    if (this.batch !== 1) throw new Error('step() is for one sequence; this cache was expanded, use stepBatch()');
+    return this.run(ids, false);
+  }
+
+  /** Appends one token to each of the B sequences (ids[b] for sequence b); returns logits [B, V]. */
+  stepBatch(ids: number[]): tf.Tensor2D {
+    if (ids.length !== this.batch) throw new Error(`stepBatch needs ${this.batch} ids, got ${ids.length}`);
+    return this.run(ids, true);
+  }
+
+  /** Turns a one-sequence cache into `batch` identical copies (after a shared prompt). */
+  expand(batch: number): void {
+    if (this.batch !== 1) throw new Error('expand() works on a one-sequence cache');
+    if (batch > this.maxBatch) throw new Error(`cache budgeted for ${this.maxBatch} sequences, asked for ${batch}`);
+    if (batch === 1) return;
+    this.kv = this.kv.map((kv) => {
+      if (!kv) return kv;
+      // [H, ., .] -> [B*H, ., .], sequence-major (matches reshaping [B, D] rows into B*H heads).
+      const out = { kT: tf.tile(kv.kT, [batch, 1, 1]), v: tf.tile(kv.v, [batch, 1, 1]) };
+      kv.kT.dispose();
+      kv.v.dispose();
+      return out;
+    });
+    this.batch = batch;
+  }
+
+  private run(ids: number[], sameStep: boolean): tf.Tensor2D {
     if (this.disposed) throw new Error('KV cache was disposed');
-    if (this.fed + ids.length > this.capacity) {
-      throw new InputError(`KV cache holds ${this.capacity} tokens; ${this.fed} fed, ${ids.length} more do not fit`, { field: 'ids' });
+    const added = sameStep ? 1 : ids.length;
+    if (this.fed + added > this.capacity) {
+      throw new InputError(`KV cache holds ${this.capacity} tokens; ${this.fed} fed, ${added} more do not fit`, { field: 'ids' });
     }
-    this.model.checkIds(ids, this.fed);
-    let x = tf.tidy(() => this.model.embed(ids, this.fed));
+    if (sameStep) for (const id of ids) this.model.checkIds([id], this.fed);
+    else this.model.checkIds(ids, this.fed);
+    let x = tf.tidy(() => this.model.embed(ids, this.fed, sameStep));
     try {
       for (let l = 0; l < this.kv.length; l++) {
         const prevX = x;
         const past = this.kv[l];
         // tidy keeps the tensors of the returned object; its type only knows TensorContainer.
-        const out = tf.tidy(() => this.model.block(l, prevX, past) as unknown as tf.TensorContainer) as unknown as {
-          x: tf.Tensor2D;
-          kv: LayerKV;
-        };
+        const out = tf.tidy(
+          () => this.model.block(l, prevX, past, undefined, sameStep) as unknown as tf.TensorContainer,
+        ) as unknown as { x: tf.Tensor2D; kv: LayerKV };
         prevX.dispose();
         x = out.x;
         // The new K^T/V include the past ones (concat), so the old tensors can go.
@@ -77,8 +121,8 @@ export class KVCache implements DecodeState {
         this.kv[l] = out.kv;
       }
       const h = x;
-      const logits = tf.tidy(() => this.model.head(h, true)); // [1, V]
-      this.fed += ids.length;
+      const logits = tf.tidy(() => this.model.head(h, !sameStep)); // [1, V] or [B, V]
+      this.fed += added;
       return logits;
     } finally {
       x.dispose();

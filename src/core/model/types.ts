@@ -64,6 +64,8 @@ export interface CacheOptions {
   maxTokens?: number;
   /** Refuse to build a cache larger than this many bytes (default 1 GiB). */
   maxBytes?: number;
+  /** Sequences the cache may be expanded to (batched generation of G samples); counts in the budget. */
+  batch?: number;
 }
 
 /** What a loaded causal language model offers to the rest of the app. */

@@ -1,0 +1,111 @@
+/**
+ * `rhythmscope experiment`: the strategy comparison. Runs strategies × seeds one after another in this process
+ * (one process at a time: the machine is shared), each from the same starting model, and writes to --out-dir:
+ *   runs/<strategy>-seed<k>.jsonl   each run's log (a finished run found there is reused: the experiment resumes)
+ *   summary.md, summary.csv         final held-out accuracy and reward AUC, mean ± 95% CI over seeds
+ *   curves.csv, curves.svg          per-step curves (long CSV) and the plot
+ *   experiment.json                 the exact command and options
+ * The summary files are rewritten after every run, so an interrupted experiment still has a table.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../core/errors';
+import { writeFileAtomic } from '../core/io/node-atomic';
+import { curvesCsv, summarize, summaryCsv, summaryMarkdown, type RunResult } from '../core/rl/experiment';
+import { parseStrategy, RL_STRATEGIES } from '../core/rl/options';
+import { comparisonSvg } from '../core/rl/plot';
+import { RlRun } from '../core/rl/run';
+import { parseRunLog } from '../core/rl/runlog';
+import { registerGradientsNode } from '../core/train/gradients-node';
+import { formatFlags, parseArgs, type FlagSpecs } from './args';
+import { loadPolicy, optionsFromFlags, RUN_FLAGS } from './cmd-rl';
+import { note } from './common';
+
+const FLAGS = {
+  model: { type: 'string', value: 'DIR', required: true, help: 'starting model folder' },
+  strategies: { type: 'string', value: 'LIST', default: 'uniform,local_chunk,global_anchor,coupled,random', help: `comma-separated (${RL_STRATEGIES.join(', ')})` },
+  seeds: { type: 'ints', value: 'N,N,…', default: '0,1,2', help: 'seeds' },
+  'out-dir': { type: 'string', value: 'DIR', required: true, help: 'output folder (created; finished runs in it are reused)' },
+  ...RUN_FLAGS,
+} as const satisfies FlagSpecs;
+
+export const help = `Strategy comparison: strategies × seeds RL runs, table (mean ± 95% CI) and plot
+Usage: rhythmscope experiment --model DIR --task T --level L --steps N --strategies a,b --seeds 0,1,2 --out-dir DIR
+
+Options:
+${formatFlags(FLAGS)}`;
+
+export async function run(argv: string[]): Promise<number> {
+  const a = parseArgs(argv, FLAGS, 'experiment');
+  const strategies = a.strategies!.split(',').map((s) => {
+    try {
+      return parseStrategy(s);
+    } catch (e) {
+      throw new InputError((e as Error).message.replace(/^field "[^"]*": /, ''), { field: '--strategies' });
+    }
+  });
+  const seeds: number[] = Array.isArray(a.seeds) ? a.seeds : String(a.seeds).split(',').map(Number);
+  if (new Set(strategies).size !== strategies.length) throw new InputError('a strategy is listed twice', { field: '--strategies' });
+  if (seeds.length === 0 || new Set(seeds).size !== seeds.length) throw new InputError('give distinct seeds', { field: '--seeds' });
+  const plans = strategies.flatMap((s) => seeds.map((seed) => ({ strategy: s, seed, options: optionsFromFlags(a, s, seed) })));
+  const dir = a['out-dir']!;
+  mkdirSync(join(dir, 'runs'), { recursive: true });
+  const init = await loadPolicy(a.model!);
+  await registerGradientsNode();
+  await writeFileAtomic(join(dir, 'experiment.json'), JSON.stringify({ command: `rhythmscope experiment ${argv.join(' ')}`, model: a.model, strategies, seeds, options: plans[0].options, node: process.version }, null, 2) + '\n');
+
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const results: RunResult[] = [];
+  const title = `${plans[0].options.task}:${plans[0].options.level}, ${plans[0].options.prompts} prompts × G ${plans[0].options.group}, ${plans[0].options.steps} steps`;
+  try {
+    for (const [i, p] of plans.entries()) {
+      const file = join(dir, 'runs', `${p.strategy}-seed${p.seed}.jsonl`);
+      const meta = `${file}.meta.json`;
+      if (existsSync(file) && existsSync(meta)) {
+        const lines = parseRunLog(readFileSync(file, 'utf8'), file);
+        if (lines.length === p.options.steps) {
+          results.push({ strategy: p.strategy, seed: p.seed, lines, initialAccuracy: JSON.parse(readFileSync(meta, 'utf8')).initialAccuracy });
+          note(`[experiment] ${i + 1}/${plans.length} ${p.strategy} seed ${p.seed}: reused ${file}`);
+          continue;
+        }
+      }
+      note(`[experiment] ${i + 1}/${plans.length} ${p.strategy} seed ${p.seed}: ${p.options.steps} steps`);
+      const rlRun = new RlRun(init, p.options);
+      try {
+        const s = await rlRun.run({
+          signal: controller.signal,
+          onLine: (l) => {
+            if (l.step % 5 === 0 || l.heldout_accuracy !== undefined) {
+              note(`[experiment]   step ${l.step} reward ${l.mean_reward.toFixed(3)}${l.heldout_accuracy !== undefined ? ` held-out ${(100 * l.heldout_accuracy).toFixed(1)}%` : ''} ${(l.time_ms.total / 1000).toFixed(1)} s`);
+            }
+          },
+        });
+        if (s.aborted) {
+          note('[experiment] interrupted; finished runs are kept and reused next time');
+          return 130;
+        }
+        await writeFileAtomic(file, s.lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+        await writeFileAtomic(meta, JSON.stringify({ initialAccuracy: s.initialAccuracy, finalAccuracy: s.finalAccuracy, nanAborts: s.nanAborts, options: p.options }) + '\n');
+        results.push({ strategy: p.strategy, seed: p.seed, lines: s.lines, initialAccuracy: s.initialAccuracy });
+      } finally {
+        rlRun.dispose();
+      }
+      await writeOutputs(dir, results, title);
+    }
+    await writeOutputs(dir, results, title);
+    process.stdout.write(summaryMarkdown(summarize(results), results[0]?.initialAccuracy ?? null));
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+async function writeOutputs(dir: string, results: RunResult[], title: string): Promise<void> {
+  const rows = summarize(results);
+  await writeFileAtomic(join(dir, 'summary.md'), summaryMarkdown(rows, results[0]?.initialAccuracy ?? null));
+  await writeFileAtomic(join(dir, 'summary.csv'), summaryCsv(rows));
+  await writeFileAtomic(join(dir, 'curves.csv'), curvesCsv(results));
+  await writeFileAtomic(join(dir, 'curves.svg'), comparisonSvg(results, title));
+}

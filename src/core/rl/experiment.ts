@@ -1,0 +1,115 @@
+/**
+ * The strategy comparison: strategies × seeds, each an RL run to N steps from the same starting model; a table
+ * of final held-out accuracy and area under the reward curve (mean ± 95% CI over seeds), CSV and an SVG plot.
+ * Environment-free: runs come from a callback (the CLI runs them in turn and stores their logs).
+ */
+import type { RlStrategy } from './options';
+import type { RunLogLine } from './runlog';
+
+export interface RunResult {
+  strategy: RlStrategy;
+  seed: number;
+  lines: RunLogLine[];
+  /** Held-out accuracy before any step (same for every run of one experiment). */
+  initialAccuracy: number | null;
+}
+
+export interface Interval {
+  mean: number;
+  /** Half-width of the 95% CI (Student t over seeds); NaN with one seed. */
+  ci: number;
+  n: number;
+}
+
+export interface StrategyRow {
+  strategy: RlStrategy;
+  seeds: number[];
+  finalAccuracy: Interval;
+  /** Area under the mean-reward curve divided by the steps (= mean reward over the run). */
+  rewardAuc: Interval;
+  /** Mean reward over the last 10% of steps. */
+  finalReward: Interval;
+  amplifiedShare: number;
+  stepSeconds: number;
+  /** Share of step time in attention pass + credit (attention + metrics). */
+  creditShare: number;
+}
+
+/** Two-sided 95% Student t quantiles, df = 1..30 (beyond: 1.96). */
+const T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+
+export function meanCi(xs: number[]): Interval {
+  const n = xs.length;
+  if (n === 0) return { mean: NaN, ci: NaN, n };
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  if (n < 2) return { mean, ci: NaN, n };
+  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) * (b - mean), 0) / (n - 1));
+  return { mean, ci: (T95[n - 2] ?? 1.96) * (sd / Math.sqrt(n)), n };
+}
+
+/** Trapezoid area under the mean-reward curve over steps 1..N, divided by N − 1 (one step: that reward). */
+export function rewardAuc(lines: RunLogLine[]): number {
+  const r = lines.map((l) => l.mean_reward);
+  if (r.length === 1) return r[0];
+  let area = 0;
+  for (let i = 1; i < r.length; i++) area += (r[i - 1] + r[i]) / 2;
+  return area / (r.length - 1);
+}
+
+const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+
+export function summarize(results: RunResult[]): StrategyRow[] {
+  const byStrategy = new Map<RlStrategy, RunResult[]>();
+  for (const r of results) byStrategy.set(r.strategy, [...(byStrategy.get(r.strategy) ?? []), r]);
+  return [...byStrategy].map(([strategy, runs]) => {
+    const finals = runs.map((r) => [...r.lines].reverse().find((l) => l.heldout_accuracy !== undefined)?.heldout_accuracy).filter((x): x is number => x !== undefined);
+    const all = runs.flatMap((r) => r.lines);
+    const tail = runs.map((r) => avg(r.lines.slice(-Math.max(1, Math.round(r.lines.length / 10))).map((l) => l.mean_reward)));
+    const total = all.reduce((a, l) => a + l.time_ms.total, 0);
+    return {
+      strategy,
+      seeds: runs.map((r) => r.seed),
+      finalAccuracy: meanCi(finals),
+      rewardAuc: meanCi(runs.map((r) => rewardAuc(r.lines))),
+      finalReward: meanCi(tail),
+      amplifiedShare: avg(all.map((l) => l.amplified_share)),
+      stepSeconds: total / Math.max(all.length, 1) / 1000,
+      creditShare: total ? all.reduce((a, l) => a + l.time_ms.attention + l.time_ms.metrics, 0) / total : 0,
+    };
+  });
+}
+
+const pct = (x: number) => (Number.isNaN(x) ? 'n/a' : (100 * x).toFixed(1));
+const pm = (i: Interval, scale = 100, digits = 1) =>
+  `${Number.isNaN(i.mean) ? 'n/a' : (i.mean * scale).toFixed(digits)} ± ${Number.isNaN(i.ci) ? 'n/a' : (i.ci * scale).toFixed(digits)}`;
+
+/** Markdown table (accuracies and rewards in %). */
+export function summaryMarkdown(rows: StrategyRow[], initialAccuracy: number | null): string {
+  const head = '| strategy | seeds | final held-out acc. % (95% CI) | reward AUC % (95% CI) | final reward % | amplified tokens % | s/step | attention+credit % of step |\n|---|---|---|---|---|---|---|---|';
+  const body = rows.map((r) => `| ${r.strategy} | ${r.seeds.length} | ${pm(r.finalAccuracy)} | ${pm(r.rewardAuc)} | ${pm(r.finalReward)} | ${pct(r.amplifiedShare)} | ${r.stepSeconds.toFixed(2)} | ${pct(r.creditShare)} |`);
+  const start = initialAccuracy === null ? '' : `\nStarting model: held-out accuracy ${pct(initialAccuracy)}%.`;
+  return [head, ...body].join('\n') + start + '\n';
+}
+
+export function summaryCsv(rows: StrategyRow[]): string {
+  const head = 'strategy,seeds,final_acc_mean,final_acc_ci95,reward_auc_mean,reward_auc_ci95,final_reward_mean,final_reward_ci95,amplified_share,step_seconds,credit_share';
+  const f = (x: number) => (Number.isNaN(x) ? '' : String(+x.toFixed(6)));
+  return [head, ...rows.map((r) => [r.strategy, r.seeds.length, f(r.finalAccuracy.mean), f(r.finalAccuracy.ci), f(r.rewardAuc.mean), f(r.rewardAuc.ci),
+    f(r.finalReward.mean), f(r.finalReward.ci), f(r.amplifiedShare), f(r.stepSeconds), f(r.creditShare)].join(','))].join('\n') + '\n';
+}
+
+/** Long-format curves: one row per (strategy, seed, step). */
+export function curvesCsv(results: RunResult[]): string {
+  const rows = results.flatMap((r) => r.lines.map((l) => [r.strategy, r.seed, l.step, l.mean_reward, l.heldout_accuracy ?? '', l.mean_length, l.entropy, l.amplified_share, l.clip_fraction].join(',')));
+  return ['strategy,seed,step,mean_reward,heldout_accuracy,mean_length,entropy,amplified_share,clip_fraction', ...rows].join('\n') + '\n';
+}
+
+/** Per strategy and step: mean over seeds of a per-step value (steps where every seed has it). */
+export function meanCurve(runs: RunResult[], pick: (l: RunLogLine) => number | undefined): { step: number; mean: number; ci: number }[] {
+  const steps = new Map<number, number[]>();
+  for (const r of runs) for (const l of r.lines) {
+    const v = pick(l);
+    if (v !== undefined) steps.set(l.step, [...(steps.get(l.step) ?? []), v]);
+  }
+  return [...steps].filter(([, v]) => v.length === runs.length).sort((a, b) => a[0] - b[0]).map(([step, v]) => ({ step, ...meanCi(v) }));
+}

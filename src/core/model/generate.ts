@@ -46,7 +46,7 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-export function validateGenerateOptions(opts: GenerateOptions): void {
+export function validateGenerateOptions(opts: Omit<GenerateOptions, 'onToken'>): void {
   if (!Number.isInteger(opts.maxTokens) || opts.maxTokens < 0) {
     throw new InputError(`must be an integer >= 0, got ${opts.maxTokens}`, { field: 'maxTokens' });
   }

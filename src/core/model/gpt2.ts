@@ -11,7 +11,7 @@ import { InputError } from '../errors';
 import type { TensorSource } from '../io/safetensors';
 import { disposeGPT2Weights, uploadGPT2Weights, type GPT2Layer, type GPT2Weights } from './gpt2-weights';
 import { KVCache } from './kvcache';
-import type { AttentionCallback, CacheOptions, CausalLM, DecodeState, ForwardOptions, GPT2Config } from './types';
+import type { AttentionCallback, CacheOptions, CausalLM, ForwardOptions, GPT2Config } from './types';
 
 /** Additive mask value for keys in the future: exp() of it underflows to exactly 0. */
 const MASKED = -1e9;

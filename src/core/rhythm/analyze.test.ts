@@ -8,7 +8,8 @@ import { tinyGpt2Files } from '../model/testing/tinyGpt2';
 import { analyzeDump, analyzeModel, type DumpLike } from './analyze';
 import { mulberry32 } from './credit';
 import { resolveOptions } from './options';
-import { analyzeCache, applyGroup } from './record';
+import { analyzeCache, applyGroup, applyGroups } from './record';
+import { RhythmAccumulator } from './accumulator';
 
 function randomMaps(H: number, N: number, rand: () => number): number[][][] {
   return Array.from({ length: H }, () =>
@@ -146,6 +147,23 @@ describe.each(['cpu', 'wasm'])('analysis on %s', (backend) => {
   });
 });
 
+describe('finishAsync', () => {
+  it('gives the same cache as finish', async () => {
+    await tf.setBackend('cpu');
+    const { dump } = makeDump(2, 2, 6, 2, 31);
+    const a = new RhythmAccumulator({ seqLen: 6, promptLength: 2, H_lo: 1 });
+    const b = new RhythmAccumulator({ seqLen: 6, promptLength: 2, H_lo: 1 });
+    for (const l of [0, 1]) {
+      a.addLayerData(l, dump.layer(l), 2);
+      b.addLayerData(l, dump.layer(l), 2);
+    }
+    const ca = a.finish();
+    const cb = await b.finishAsync();
+    expect(cb.layers.get(1)!.fai).toEqual(ca.layers.get(1)!.fai);
+    expect(cb.layers.get(0)!.span).toEqual(ca.layers.get(0)!.span);
+  });
+});
+
 describe('groups', () => {
   it('advantage and shaped_advantage for each response', async () => {
     await tf.setBackend('cpu');
@@ -161,6 +179,15 @@ describe('groups', () => {
     });
     expect(applyGroup(recs, [1, 1, 1]).map((r) => r.advantage)).toEqual([0, 0, 0]);
     expect(() => applyGroup(recs, [1, 0])).toThrow(/2 rewards for 3 responses/);
+  });
+
+  it('applyGroups forms groups by key and leaves ungrouped records alone', () => {
+    const recs = [1, 2, 3, 4].map((s) => analyzeDump(makeDump(2, 1, 5, 1, s).dump).record);
+    const out = applyGroups(recs, [{ group: 'a', reward: 1 }, { group: 'b', reward: 3 }, { group: 'a', reward: 0 }, {}]);
+    // group a: rewards 1, 0 -> ±1; group b: a single response -> 0
+    expect(out.map((r) => r.advantage)).toEqual([1, 0, -1, undefined]);
+    expect(out[0].group).toBe('a');
+    expect(out[3]).toBe(recs[3]);
   });
 });
 

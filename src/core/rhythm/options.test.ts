@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isInputError } from '../errors';
-import { ceilFraction, DEFAULT_OPTIONS, needsMaps, resolveOptions } from './options';
+import { ceilFraction, DEFAULT_OPTIONS, needsMaps, optionForFlag, optionsFromFlags, resolveOptions } from './options';
 
 function errorOf(fn: () => unknown): Error {
   try {
@@ -96,5 +96,22 @@ describe('needsMaps', () => {
     expect(needsMaps({ H_lo: 3 }, {})).toBe(true);
     expect(needsMaps({}, { H_hi: Infinity })).toBe(true);
     expect(needsMaps({}, { sink: true })).toBe(true);
+  });
+});
+
+describe('optionsFromFlags', () => {
+  it('parses kebab-case flags and option names', () => {
+    const o = optionsFromFlags({ window: '5', 'h-lo': '2', 'h-hi': 'inf', q: '0.25', sink: 'true', layers: '1,3', 'tau-waad': 'median', 'tau-delta': '0.5', 'advantage-std': 'sample', 'head-fraction': '0.5' });
+    expect(o).toMatchObject({ W: 5, H_lo: 2, H_hi: Infinity, q: 0.25, sink: true, layers: [1, 3], tau_waad: 'median', tau_delta: 0.5, advantageStd: 'sample', headFraction: 0.5 });
+    expect(optionsFromFlags({ gamma_amp: '2', heads: '{"local":[[0,1]],"global":[[2,0]]}' })).toMatchObject({ gamma_amp: 2, heads: { local: [[0, 1]], global: [[2, 0]] } });
+    expect(optionForFlag('--gamma-amp')).toBe('gamma_amp');
+  });
+  it('rejects unknown flags and bad values with the option named', () => {
+    expect(() => optionsFromFlags({ 'no-such': '1' })).toThrow(/no-such/);
+    expect(() => optionsFromFlags({ q: 'abc' })).toThrow(/option q must be in \(0, 1\]/);
+    expect(() => optionsFromFlags({ window: '' })).toThrow(/option W/);
+    expect(() => optionsFromFlags({ layers: '1,,2' })).toThrow(/layers/);
+    expect(() => optionsFromFlags({ sink: 'maybe' })).toThrow(/sink/);
+    expect(() => optionsFromFlags({ heads: '[oops' })).toThrow(/heads/);
   });
 });

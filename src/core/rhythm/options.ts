@@ -194,3 +194,43 @@ export function needsMaps(before: Partial<RhythmOptions>, after: Partial<RhythmO
   const b = resolveOptions(after);
   return MAP_OPTIONS.some((k) => a[k] !== b[k]);
 }
+
+const FLAG_TO_OPTION = new Map(Object.entries(OPTION_FLAGS).map(([opt, flag]) => [flag, opt as keyof RhythmOptions]));
+
+/** Option name for a kebab-case flag (`window` → `W`), or undefined when the flag is not a rhythm option. */
+export function optionForFlag(flag: string): keyof RhythmOptions | undefined {
+  return FLAG_TO_OPTION.get(flag.replace(/^--/, ''));
+}
+
+/**
+ * Parses command-line values (strings) into options: numbers, `true/false` for sink, `'median'`,
+ * `'min-preplan'`, `inf` for H_hi, layer lists `12,15,18`, heads as JSON `{"local":[[0,1]],"global":[[3,2]]}`.
+ * Keys are flag names (`window`, `h-lo`, …) or option names; unknown keys and bad values throw an InputError.
+ */
+export function optionsFromFlags(flags: Record<string, string | boolean>): RhythmOptions {
+  const out: Record<string, unknown> = {};
+  for (const [rawKey, value] of Object.entries(flags)) {
+    const key = optionForFlag(rawKey) ?? (rawKey in OPTION_FLAGS ? (rawKey as keyof RhythmOptions) : undefined);
+    if (!key) throw bad(rawKey, `unknown rhythm option --${rawKey.replace(/^--/, '')}`);
+    const text = typeof value === 'boolean' ? String(value) : value.trim();
+    if (key === 'sink') {
+      if (text !== 'true' && text !== 'false') throw bad('sink', `option sink must be true or false (got ${JSON.stringify(text)})`);
+      out.sink = text === 'true';
+    } else if (key === 'layers') {
+      out.layers = text === 'middle-third' || text === 'all' ? text : text.split(',').map((x) => (x.trim() === '' ? NaN : Number(x)));
+    } else if (key === 'heads') {
+      try {
+        out.heads = JSON.parse(text);
+      } catch {
+        throw bad('heads', 'option heads must be JSON like {"local":[[0,1]],"global":[[3,2]]}');
+      }
+    } else if (key === 'advantageStd' || (key === 'tau_waad' && text === 'median') || (key === 'tau_delta' && text === 'min-preplan')) {
+      out[key] = text;
+    } else if (key === 'H_hi' && /^(inf|infinity|∞)$/i.test(text)) {
+      out.H_hi = Infinity;
+    } else {
+      out[key] = text === '' ? NaN : Number(text);
+    }
+  }
+  return resolveOptions(out);
+}

@@ -117,3 +117,26 @@ export function applyGroup(records: AnalysisRecord[], rewards: number[], options
     shaped_advantage: shapeAdvantage(adv[i], rec.gamma, rec.anchor, options.hicraCoef ?? rec.options.hicraCoef),
   }));
 }
+
+/**
+ * Applies GRPO per group: responses with the same `group` key (and a reward) form one group; records without a
+ * reward or group are returned unchanged. Order is preserved.
+ */
+export function applyGroups(
+  records: AnalysisRecord[],
+  meta: { group?: string | number; reward?: number }[],
+  options: Partial<Pick<RhythmOptions, 'advantageStd' | 'hicraCoef'>> = {},
+): AnalysisRecord[] {
+  const out = [...records];
+  const groups = new Map<string, number[]>();
+  meta.forEach((m, i) => {
+    if (m.group === undefined || m.reward === undefined) return;
+    const key = JSON.stringify(m.group);
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  for (const idx of groups.values()) {
+    const shaped = applyGroup(idx.map((i) => records[i]), idx.map((i) => meta[i].reward!), options);
+    idx.forEach((i, j) => (out[i] = { ...shaped[j], group: meta[i].group }));
+  }
+  return out;
+}

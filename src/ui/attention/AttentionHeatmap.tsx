@@ -5,7 +5,7 @@
  */
 import { select, zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { autoDomain, ColorLegend, makeLut, OVERLAY, ScaleControls, type ScaleMode, type SchemeName } from '../theme';
+import { autoDomain, ColorLegend, makeLut, OVERLAY, ScaleControls, useElementWidth, type ScaleMode, type SchemeName } from '../theme';
 import { displayToken } from '../figures/text';
 import { HeatmapExportButtons } from './HeatmapExportButtons';
 import { TOKEN_LABEL_MIN_PX, tokenTicks } from './axes';
@@ -30,17 +30,22 @@ export interface AttentionHeatmapProps {
   /** Query token under the pointer (or keyboard cursor); null when it leaves. */
   onHoverToken?: (position: number | null) => void;
   onSelectToken?: (position: number) => void;
-  /** Side of the square plot in CSS px. */
+  /** Side of the square plot in CSS px; default: fit the container width (280–900). */
   size?: number;
 }
 
 const MARGIN = { top: 10, right: 12, bottom: 58, left: 66 };
 const MAX_CELL_PX = 48;
+/** Width of the legend / facts column next to the plot. */
+const SIDE_W = 150;
 const BACKGROUND = packRgba(255, 255, 255);
 const SEQUENTIAL: SchemeName[] = ['viridis', 'cividis', 'magma', 'inferno'];
 
 export function AttentionHeatmap(props: AttentionHeatmapProps) {
-  const { map, tokens, promptLength, title, subtitle, selectedToken = null, onHoverToken, onSelectToken, size = 560 } = props;
+  const { map, tokens, promptLength, title, subtitle, selectedToken = null, onHoverToken, onSelectToken } = props;
+  const panelRef = useRef<HTMLElement>(null);
+  const panelWidth = useElementWidth(panelRef, 800);
+  const size = props.size ?? Math.max(280, Math.min(900, panelWidth - MARGIN.left - MARGIN.right - SIDE_W - 40));
   const n = tokens.length;
   const [ownScale, setOwnScale] = useState<{ scheme: SchemeName; mode: ScaleMode }>({ scheme: 'viridis', mode: 'log' });
   const scheme = props.scheme ?? ownScale.scheme;
@@ -139,7 +144,7 @@ export function AttentionHeatmap(props: AttentionHeatmapProps) {
   const inPlot = (v: number) => v >= 0 && v <= size;
 
   return (
-    <section className="chart-panel attention-heatmap" data-testid="attention-heatmap" data-draw-ms={drawMs.toFixed(2)} aria-label={`Attention map: ${title}`}>
+    <section ref={panelRef} className="chart-panel attention-heatmap" data-testid="attention-heatmap" data-draw-ms={drawMs.toFixed(2)} aria-label={`Attention map: ${title}`}>
       <div className="chart-toolbar">
         <h3 className="chart-title">{title}</h3>
         {subtitle && <span className="chart-subtitle">{subtitle}</span>}

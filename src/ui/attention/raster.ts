@@ -7,10 +7,10 @@ import { DEFAULT_LOG_FLOOR, LUT_SIZE, MASKED_INDEX, type ScaleMode } from '../th
 
 /**
  * Quantises a row-major [n, n] map (row = query t, column = key s) to LUT indices; s > t is masked.
- * Same result as lutIndex(makeNormalizer(mode, domain)(v)) per cell, with the transform inlined per mode
+ * causal = false quantises every cell (for maps that are not attention-shaped). Same result as lutIndex(makeNormalizer(mode, domain)(v)) per cell, with the transform inlined per mode
  * (a closure call per cell is 5–10× slower at a million cells).
  */
-export function quantizeMap(map: ArrayLike<number>, n: number, mode: ScaleMode, domain: [number, number], out = new Uint8Array(n * n)): Uint8Array {
+export function quantizeMap(map: ArrayLike<number>, n: number, mode: ScaleMode, domain: [number, number], out = new Uint8Array(n * n), causal = true): Uint8Array {
   if (map.length !== n * n) throw new Error(`map has ${map.length} values, expected ${n}×${n}`);
   let lo = domain[0], hi = domain[1];
   if (mode === 'log') { lo = Math.max(lo, DEFAULT_LOG_FLOOR); hi = Math.max(hi, lo); }
@@ -22,7 +22,8 @@ export function quantizeMap(map: ArrayLike<number>, n: number, mode: ScaleMode, 
   const scale = span > 0 ? top / span : 0;
   for (let t = 0; t < n; t++) {
     const base = t * n;
-    for (let s = 0; s <= t; s++) {
+    const last = causal ? t : n - 1;
+    for (let s = 0; s <= last; s++) {
       const v = map[base + s];
       let x: number;
       if (span > 0) {
@@ -32,7 +33,7 @@ export function quantizeMap(map: ArrayLike<number>, n: number, mode: ScaleMode, 
       } else x = v > lo ? top : 0;
       out[base + s] = (x + 0.5) | 0;
     }
-    out.fill(MASKED_INDEX, base + t + 1, base + n);
+    if (causal) out.fill(MASKED_INDEX, base + t + 1, base + n);
   }
   return out;
 }

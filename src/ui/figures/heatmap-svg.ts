@@ -45,7 +45,14 @@ export function heatmapToSvg(f: HeatmapFigure): string {
   const cell = plot / Math.max(nr, nc);
   const pw = cell * nc, ph = cell * nr;
   const labelled = cell >= 9;
-  const m = { top: f.title ? 30 : 12, left: labelled ? 78 : 50, bottom: labelled ? 70 : 44, right: 80 };
+  // Margins sized to the longest tick label (≈ 5.6 px per 9 px monospace character; rotated 60° below).
+  const yTicks = tokenTicks(f.tokens, rows[0], rows[1], -rows[0] * cell, cell, ph);
+  const xTicks = tokenTicks(f.tokens, cols[0], cols[1], -cols[0] * cell, cell, pw);
+  const longest = (ticks: { label: string }[]) => Math.max(1, ...ticks.map((t) => [...t.label].length));
+  const charW = labelled ? 5.6 : 6;
+  const left = 30 + longest(yTicks) * charW;
+  const bottom = labelled ? 34 + longest(xTicks) * charW * 0.87 : 44;
+  const m = { top: f.title ? 30 : 12, left, bottom, right: 80 };
   const W = m.left + pw + m.right, H = m.top + ph + m.bottom;
   const parts: string[] = [];
   if (f.title) parts.push(textEl(m.left, 18, f.title, 'font-size="13" font-weight="bold" fill="#111"'));
@@ -74,11 +81,11 @@ export function heatmapToSvg(f: HeatmapFigure): string {
   if (p > rows[0] && p <= rows[1]) parts.push(line(0, (p - rows[0]) * cell, pw, (p - rows[0]) * cell));
   // Axes: token text when cells are wide enough, else positions.
   const tickAttrs = (i: number) => `font-size="${labelled ? 9 : 10}" fill="${i < p ? '#777' : '#222'}"${labelled ? ` font-family="${MONO}"` : ''}`;
-  for (const t of tokenTicks(f.tokens, rows[0], rows[1], -rows[0] * cell, cell, ph)) {
+  for (const t of yTicks) {
     parts.push(`<line x1="0" x2="-3" y1="${r3(t.px)}" y2="${r3(t.px)}" stroke="#444"/>`);
     parts.push(textEl(-5, t.px + 3, t.label, `text-anchor="end" ${tickAttrs(t.index)}`));
   }
-  for (const t of tokenTicks(f.tokens, cols[0], cols[1], -cols[0] * cell, cell, pw)) {
+  for (const t of xTicks) {
     parts.push(`<line x1="${r3(t.px)}" x2="${r3(t.px)}" y1="${r3(ph)}" y2="${r3(ph + 3)}" stroke="#444"/>`);
     parts.push(labelled
       ? textEl(t.px + 3, ph + 6, t.label, `text-anchor="end" transform="rotate(-60 ${r3(t.px + 3)} ${r3(ph + 6)})" ${tickAttrs(t.index)}`)

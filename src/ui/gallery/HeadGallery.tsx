@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Thumbnail } from '../../core/rhythm';
-import { HEAD_CLASS_COLORS, HEAD_CLASS_LABELS, makeLut, type HeadClass, type ScaleMode, type SchemeName } from '../theme';
+import { HEAD_CLASS_COLORS, HEAD_CLASS_LABELS, makeLut, useElementWidth, type HeadClass, type ScaleMode, type SchemeName } from '../theme';
 import { classCounts, formatSpan, galleryHeads, thumbnailTile, type GalleryHead, type HeadSelection } from './heads';
 import './gallery.css';
 
@@ -37,7 +37,10 @@ const CAPTION_H = 18;
 
 export function HeadGallery(props: HeadGalleryProps) {
   const { numLayers, numHeads, thumbnails, selection, spans, selected = null, onSelectHead, scheme = 'viridis', mode = 'sqrt' } = props;
-  const cellSize = props.cellSize ?? (numHeads > 16 ? 36 : numHeads > 8 ? 48 : 64);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const width = useElementWidth(scrollRef, 1000);
+  // Fit the container when possible (24–64 px thumbnails); wider grids scroll horizontally.
+  const cellSize = props.cellSize ?? Math.max(24, Math.min(64, Math.floor((width - ROWHEAD_W) / numHeads) - 2 * CELL_PAD_X));
   const grid = useMemo(() => galleryHeads(selection, numLayers, numHeads, spans), [selection, numLayers, numHeads, spans]);
   const counts = useMemo(() => classCounts(grid), [grid]);
   const lut = useMemo(() => makeLut(scheme), [scheme]);
@@ -105,7 +108,7 @@ export function HeadGallery(props: HeadGalleryProps) {
           <span className="gallery-legend-item"><span className="gallery-layer-swatch" /> selected layers</span>
         </span>
       </div>
-      <div className="gallery-scroll">
+      <div className="gallery-scroll" ref={scrollRef}>
         <div className="gallery-grid" role="grid" aria-rowcount={numLayers} aria-colcount={numHeads} onKeyDown={move}
           style={{ width: gridW, gridTemplateColumns: `${ROWHEAD_W}px repeat(${numHeads}, ${pitchX}px)`, gridTemplateRows: `${HEADER_H}px repeat(${numLayers}, ${pitchY}px)` }}>
           <canvas ref={canvasRef} className="gallery-canvas" style={{ width: gridW, height: gridH }} aria-hidden="true" />
@@ -142,6 +145,7 @@ interface HeadCellProps {
 }
 
 function HeadCell({ g, size, tabIndex, active, buttonRef, onFocus, onSelect }: HeadCellProps) {
+  const compact = size < 40;
   const label = `Layer ${g.layer}, head ${g.head}: ${g.cls}${g.alsoGlobal ? ' and global' : ''} head, span d ${formatSpan(g.d)}`;
   return (
     <span role="gridcell" className="gallery-cell">
@@ -149,10 +153,10 @@ function HeadCell({ g, size, tabIndex, active, buttonRef, onFocus, onSelect }: H
         aria-label={label} aria-pressed={active} title={label} onFocus={onFocus} onClick={onSelect}
         style={{ ['--cls-color' as string]: HEAD_CLASS_COLORS[g.cls] }}>
         <span className="gallery-thumb" style={{ left: CELL_PAD_X, top: CELL_PAD_TOP, width: size, height: size }} aria-hidden="true" />
-        <span className="gallery-caption" style={{ left: CELL_PAD_X, top: CELL_PAD_TOP + size + 1, width: size }} aria-hidden="true">
-          <span className={`head-badge head-badge-${g.cls}`} style={{ background: g.cls === 'neither' ? undefined : HEAD_CLASS_COLORS[g.cls] }}>{BADGE[g.cls]}</span>
+        <span className={`gallery-caption${compact ? ' gallery-caption-compact' : ''}`} style={{ left: CELL_PAD_X, top: CELL_PAD_TOP + size + 1, width: size + CELL_PAD_X - 1 }} aria-hidden="true">
+          {!(compact && g.cls === 'neither') && <span className={`head-badge head-badge-${g.cls}`} style={{ background: g.cls === 'neither' ? undefined : HEAD_CLASS_COLORS[g.cls] }}>{BADGE[g.cls]}</span>}
           {g.alsoGlobal && <span className="head-badge head-badge-global" style={{ background: HEAD_CLASS_COLORS.global }}>G</span>}
-          <span className="gallery-d">{formatSpan(g.d)}</span>
+          <span className="gallery-d">{formatSpan(g.d, compact)}</span>
         </span>
       </button>
     </span>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LUT_SIZE, makeLut, MASKED_INDEX } from '../theme/scales';
-import { classCounts, formatSpan, galleryHeads, thumbnailRgba } from './heads';
+import { classCounts, formatSpan, galleryHeads, thumbnailRgba, thumbnailTile } from './heads';
 
 const sel = {
   layers: [1, 2],
@@ -29,6 +29,25 @@ describe('galleryHeads', () => {
     expect(formatSpan(123.4)).toBe('123');
     expect(formatSpan(12.34)).toBe('12.3');
     expect(formatSpan(1.234)).toBe('1.23');
+    expect(formatSpan(12.34, true)).toBe('12');
+    expect(formatSpan(9.96, true)).toBe('10');
+    expect(formatSpan(1.234, true)).toBe('1.2');
+  });
+});
+
+describe('thumbnailTile', () => {
+  it('nearest resampling keeps the diagonal cells and masks only future cells (plain loop reference)', () => {
+    const lut = makeLut('cividis');
+    const s = 4, side = 3;
+    const data = new Float32Array(s * s);
+    for (let r = 0; r < s; r++) for (let c = 0; c <= r; c++) data[r * s + c] = 1 + r * s + c;
+    const tile = thumbnailTile({ size: s, data }, 0, lut, 'linear', side);
+    const src = [0, 2, 3]; // floor((i + 0.5) · 4 / 3)
+    for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) {
+      const r = src[y], c = src[x];
+      const idx = c > r ? MASKED_INDEX : Math.round((data[r * s + c] / 16) * (LUT_SIZE - 1));
+      expect(Array.from(tile.slice((y * side + x) * 4, (y * side + x) * 4 + 4))).toEqual(Array.from(lut.slice(idx * 4, idx * 4 + 4)));
+    }
   });
 });
 

@@ -4,3 +4,4 @@ export * from './palette';
 export { ColorLegend, type ColorLegendProps } from './ColorLegend';
 export { ScaleControls, type ScaleControlsProps } from './ScaleControls';
 import './theme.css';
+export { useElementWidth } from './useWidth';

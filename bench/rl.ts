@@ -1,0 +1,60 @@
+/**
+ * RL step time by phase (rollout, attention pass, metrics, update) on a model folder, wasm in Node.
+ *   npx tsx bench/rl.ts [--model DIR] [--task addition --level 1] [--prompts 16 --group 8] [--steps 3]
+ * Default model: public/models/rhythm-mini if present. The attention pass runs for every row ('always', the
+ * paper's cost setting) so its share is measured even when rewards are flat. Reports wall and process CPU time
+ * (the machine is shared: CPU time is the steadier number), medians over the measured steps after one warm-up.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import { existsSync } from 'node:fs';
+import { loadPolicy } from '../src/cli/cmd-rl';
+import { resolveRlOptions, type RlStrategy } from '../src/core/rl/options';
+import { RlTrainer } from '../src/core/rl/trainer';
+import { registerGradientsNode } from '../src/core/train/gradients-node';
+
+function flag(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+export async function benchRl(): Promise<void> {
+  const model = flag('model', existsSync('public/models/rhythm-mini/config.json') ? 'public/models/rhythm-mini' : '');
+  if (!model) throw new Error('no model: pass --model DIR (public/models/rhythm-mini is not there yet)');
+  await registerGradientsNode();
+  await tf.setBackend('wasm');
+  const init = await loadPolicy(model);
+  const steps = Number(flag('steps', '3'));
+  const options = resolveRlOptions({
+    task: flag('task', 'addition'), level: Number(flag('level', '1')), strategy: flag('strategy', 'coupled') as RlStrategy,
+    prompts: Number(flag('prompts', '16')), group: Number(flag('group', '8')), steps: steps + 1, attentionPass: 'always', evalProblems: 0,
+  });
+  const trainer = new RlTrainer(init, options);
+  const c = init.config;
+  console.log(`model ${model}: ${c.n_layer} layers × ${c.n_head} heads × ${c.n_embd}, ${trainer.policy.numParams} params; backend ${tf.getBackend()}`);
+  console.log(`step = ${options.prompts} prompts × G ${options.group} on ${options.task}:${options.level}, strategy ${options.strategy}, ${options.microBatches} micro-batches`);
+  const rows: { total: number; cpu: number; rollout: number; attention: number; metrics: number; update: number; len: number }[] = [];
+  for (let s = 0; s <= steps; s++) {
+    const c0 = cpuMs();
+    const line = (await trainer.trainStep())!;
+    const cpu = cpuMs() - c0;
+    const t = line.time_ms;
+    console.log(`step ${s}${s === 0 ? ' (warm-up)' : ''}: total ${t.total.toFixed(0)} ms (cpu ${cpu.toFixed(0)}) | rollout ${t.rollout.toFixed(0)} | attention ${t.attention.toFixed(0)} | metrics ${t.metrics.toFixed(0)} | update ${t.update.toFixed(0)} | mean length ${line.mean_length.toFixed(1)}`);
+    if (s > 0) rows.push({ total: t.total, cpu, rollout: t.rollout, attention: t.attention, metrics: t.metrics, update: t.update, len: line.mean_length });
+  }
+  const m = (k: keyof (typeof rows)[number]) => median(rows.map((r) => r[k]));
+  const total = m('total');
+  console.log('\n| phase | median ms | share of step |\n|---|---|---|');
+  for (const k of ['rollout', 'attention', 'metrics', 'update'] as const) console.log(`| ${k} | ${m(k).toFixed(0)} | ${((100 * m(k)) / total).toFixed(1)}% |`);
+  console.log(`| step (wall) | ${total.toFixed(0)} | |\n| step (process CPU) | ${m('cpu').toFixed(0)} | |`);
+  console.log(`attention pass + credit: ${((100 * (m('attention') + m('metrics'))) / total).toFixed(1)}% of the step (target ≤ 10%); step ${(total / 1000).toFixed(2)} s wall, ${(m('cpu') / 1000).toFixed(2)} s CPU (target < 3 s)`);
+  trainer.dispose();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchRl();

@@ -10,8 +10,8 @@ import { SCHEMES, type SchemeName } from '../theme/scales';
 import { tokenLabel } from '../tokens/display';
 import { inSpan, type TokenLinkProps } from '../tokens/link';
 import { ROLES, rolesAt } from '../tokens/roles';
-import { formatValue, normalize, signalColor, signalDomainFor } from '../tokens/signals';
-import { creditRows, roleSummary, thresholdSummary } from './creditModel';
+import { formatValue, signalDomainFor } from '../tokens/signals';
+import { creditRows, distinctGammas, gammaColor, roleSummary, thresholdSummary } from './creditModel';
 import { ExportMenu, type ExportMenuProps } from './ExportMenu';
 import './credit.css';
 
@@ -31,6 +31,7 @@ export function CreditView(props: CreditViewProps) {
   const rows = useMemo(() => creditRows(record), [record]);
   const domain = useMemo(() => signalDomainFor(record, 'gamma.uniform'), [record]);
   const interp = SCHEMES[scheme].interpolate;
+  const levels = useMemo(() => distinctGammas(record), [record]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const p = record.prompt_length;
   const r = record.waad.length;
@@ -77,15 +78,23 @@ export function CreditView(props: CreditViewProps) {
             <div key={s.label} title={s.help}><dt>{s.label}</dt><dd>{s.value}</dd></div>
           ))}
         </dl>
-        <ColorLegend spec={{ scheme, mode: 'linear', domain }} title="γ" length={140} thickness={10} />
+        {levels
+          ? (
+            <ul className="cv-levels" aria-label="γ colours">
+              {levels.map((g) => (
+                <li key={g}><span className="cv-swatch" style={{ background: gammaColor(g, domain, interp) }} />γ = {formatValue(g)}{g === 1 ? ' (no boost)' : ''}</li>
+              ))}
+            </ul>
+          )
+          : <ColorLegend spec={{ scheme, mode: 'linear', domain }} title="γ" length={140} thickness={10} />}
       </div>
 
       <div ref={scrollRef} className="cv-scroll" role="grid" aria-label="γ per token and strategy"
         onMouseOver={(e) => { const t = posOf(e); if (t !== null && t !== hovered) props.onHover?.(t); }}
         onMouseLeave={() => props.onHover?.(null)}
         onClick={(e) => { const t = posOf(e); if (t !== null) props.onSelect?.(t === selected ? null : t); }}>
-        <div className="cv-grid" style={{ gridTemplateColumns: `150px repeat(${r}, ${CELL}px)` }}>
-          <div className="cv-corner cv-head">token</div>
+        <div className="cv-grid" style={{ gridTemplateColumns: `150px repeat(${r}, ${CELL}px)`, gridTemplateRows: '52px 20px' }}>
+          <div className="cv-corner cv-head"><span>strategy</span><span className="cv-count">boosted</span></div>
           {cols.map((t) => (
             <div key={t} data-pos={t} className={`cv-tok cv-head${colClass(t)}`} title={`t = ${t}: ${tokenLabel(record.tokens[t], 40)}`}>
               {tokenLabel(record.tokens[t], 6)}
@@ -101,11 +110,11 @@ export function CreditView(props: CreditViewProps) {
             </div>
           ))}
           {rows.map((row) => [
-            <div key={row.strategy} className="cv-rowlabel" title={`mean γ ${formatValue(row.mean)}`}>
+            <div key={row.strategy} className="cv-rowlabel" title={`${row.label}: ${row.changed} of ${r} tokens boosted, mean γ ${formatValue(row.mean)}`}>
               <span>{row.label}</span> <span className="cv-count">{row.changed}</span>
             </div>,
             ...row.gamma.map((g, i) => {
-              const bg = signalColor(normalize(g, domain), interp);
+              const bg = gammaColor(g, domain, interp);
               return (
                 <div key={`${row.strategy}${i}`} data-pos={p + i} role="gridcell" className={`cv-cell${colClass(p + i)}`}
                   style={{ background: bg }} title={`${row.label}, t = ${p + i}: γ = ${formatValue(g)}`} />

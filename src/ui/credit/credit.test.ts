@@ -2,7 +2,7 @@ import { csvParse } from 'd3';
 import { describe, expect, it } from 'vitest';
 import { toCsv, toJsonl, toVerl } from '../../core/rhythm/writers';
 import { smallRecord } from '../tokens/testRecord';
-import { creditRows, roleSummary, thresholdSummary } from './creditModel';
+import { creditRows, distinctGammas, gammaColor, GAMMA_NEUTRAL, roleSummary, thresholdSummary } from './creditModel';
 import { creditExport, safeBaseName } from './exports';
 
 describe('credit model', () => {
@@ -29,6 +29,22 @@ describe('credit model', () => {
       ['entropy: preplan / other', '1.5 / 3.5'], ['GRPO Â', '-0.5'],
     ]);
     expect(thresholdSummary(smallRecord()).map((s) => s.label)).toHaveLength(3);
+  });
+});
+
+describe('γ colours', () => {
+  const ramp = (t: number) => `t=${t.toFixed(6)}`;
+  it('neutral at γ ≤ 1, light-to-dark above: 1.25 of [1, 1.5] → 0.85 − 0.8·0.5', () => {
+    expect(gammaColor(1, [1, 1.5], ramp)).toBe(GAMMA_NEUTRAL);
+    expect(gammaColor(0.9, [1, 1.5], ramp)).toBe(GAMMA_NEUTRAL);
+    expect(gammaColor(1.25, [1, 1.5], ramp)).toBe('t=0.450000');
+    expect(gammaColor(1.5, [1, 1.5], ramp)).toBe('t=0.050000');
+    expect(gammaColor(9, [1, 1.5], ramp)).toBe('t=0.050000');
+    expect(gammaColor(NaN, [1, 1.5], ramp)).toBe('transparent');
+  });
+  it('lists few distinct γ values, else asks for a gradient', () => {
+    expect(distinctGammas(smallRecord())).toEqual([1, 1.25, 1.5]);
+    expect(distinctGammas(smallRecord(), 2)).toBeNull();
   });
 });
 

@@ -1,4 +1,109 @@
-/** Harness views of the second views engineer (token strip, rhythm chart, credit, settings). Stub until then. */
+/**
+ * Harness views of the token strip, rhythm chart, credit view and settings panel (/harness.html?view=NAME),
+ * each with local linking state so hover / selection / brush can be tried without the app shell.
+ */
+import { useState, type ReactNode } from 'react';
+import type { AnalysisRecord } from '../../core/rhythm/record';
+import type { RhythmOptions } from '../../core/rhythm/options';
+import { CreditView } from '../credit/CreditView';
+import { RhythmChart } from '../rhythm/RhythmChart';
+import { SettingsPanel } from '../settings/SettingsPanel';
+import { TokenStrip } from '../tokens/TokenStrip';
 import type { ViewRegistry } from './registry';
 
-export const viewsB: ViewRegistry = {};
+interface Link {
+  hovered: number | null;
+  selected: number | null;
+  span: [number, number] | null;
+  onHover: (t: number | null) => void;
+  onSelect: (t: number | null) => void;
+  onBrush: (span: [number, number] | null) => void;
+}
+
+/** Shared hover / selection / span state, as the app's ui store will hold it. */
+function Linked({ initialSelected = null, initialSpan = null, children }: {
+  initialSelected?: number | null;
+  initialSpan?: [number, number] | null;
+  children: (link: Link) => ReactNode;
+}) {
+  const [hovered, onHover] = useState<number | null>(null);
+  const [selected, onSelect] = useState<number | null>(initialSelected);
+  const [span, onBrush] = useState<[number, number] | null>(initialSpan);
+  return <>{children({ hovered, selected, span, onHover, onSelect, onBrush })}</>;
+}
+
+function SettingsDemo({ record }: { record: AnalysisRecord }) {
+  const [options, setOptions] = useState<Partial<RhythmOptions> | Record<string, unknown>>(record.options);
+  return (
+    <div style={{ display: 'grid', gap: 12 }}>
+      <SettingsPanel value={options} analyzed={record.options} onChange={setOptions} />
+      <pre style={{ fontSize: 11, margin: 0, color: 'var(--muted)', whiteSpace: 'pre-wrap' }} data-testid="settings-output">{JSON.stringify(options)}</pre>
+    </div>
+  );
+}
+
+const stack = { display: 'grid', gap: 12, maxWidth: 1180 } as const;
+
+export const viewsB: ViewRegistry = {
+  tokens: {
+    title: 'Token strip (coloured by WAAD; hover for values, click and arrow keys to select)',
+    render: (f) => <Linked initialSelected={f.promptLength + 5}>{(l) => <div style={stack}><TokenStrip record={f.record} {...l} /></div>}</Linked>,
+  },
+  'tokens-gamma': {
+    title: 'Token strip coloured by γ of the coupled strategy, with a span',
+    render: (f) => (
+      <Linked initialSpan={[f.promptLength + 20, f.promptLength + 60]}>
+        {(l) => <div style={stack}><TokenStrip record={f.record} signal="gamma.coupled" scheme="cividis" {...l} /></div>}
+      </Linked>
+    ),
+  },
+  rhythm: {
+    title: 'Rhythm chart (WAAD and FAI; drag to brush a span)',
+    render: (f) => <Linked initialSelected={f.promptLength + 40}>{(l) => <div style={stack}><RhythmChart record={f.record} {...l} /></div>}</Linked>,
+  },
+  'rhythm-short': {
+    title: 'Rhythm chart of the first 40 response tokens (token labels on the axis)',
+    render: (f) => {
+      const r = truncate(f.record, 40);
+      return <Linked initialSpan={[r.prompt_length + 10, r.prompt_length + 18]}>{(l) => <div style={stack}><RhythmChart record={r} {...l} /></div>}</Linked>;
+    },
+  },
+  credit: {
+    title: 'Credit view (γ per strategy, role counts, thresholds, linkage, exports)',
+    render: (f) => <Linked initialSelected={f.promptLength + 12}>{(l) => <div style={stack}><CreditView record={f.record} exportName={f.model} {...l} /></div>}</Linked>,
+  },
+  settings: {
+    title: 'Settings panel (engine options, defaults, validation)',
+    render: (f) => <div style={stack}><SettingsDemo record={f.record} /></div>,
+  },
+  'views-b': {
+    title: 'Token strip, rhythm chart and credit view, linked',
+    render: (f) => (
+      <Linked>
+        {(l) => (
+          <div style={stack}>
+            <TokenStrip record={f.record} {...l} />
+            <RhythmChart record={f.record} {...l} />
+            <CreditView record={f.record} exportName={f.model} {...l} />
+          </div>
+        )}
+      </Linked>
+    ),
+  },
+};
+
+/** The record cut to its first `count` response tokens (for views of short responses). */
+function truncate(rec: AnalysisRecord, count: number): AnalysisRecord {
+  const p = rec.prompt_length;
+  const cut = <T,>(a: T[]) => a.slice(0, count);
+  const gamma = Object.fromEntries(Object.entries(rec.gamma).map(([k, v]) => [k, cut(v as number[])])) as AnalysisRecord['gamma'];
+  return {
+    ...rec,
+    tokens: rec.tokens.slice(0, p + count),
+    ...(rec.token_ids ? { token_ids: rec.token_ids.slice(0, p + count) } : {}),
+    waad: cut(rec.waad), fai: cut(rec.fai), delta: cut(rec.delta),
+    preplan: cut(rec.preplan), anchor: cut(rec.anchor), dominated: cut(rec.dominated), intro: cut(rec.intro),
+    ...(rec.entropy ? { entropy: cut(rec.entropy) } : {}),
+    gamma,
+  };
+}

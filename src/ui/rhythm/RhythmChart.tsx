@@ -11,9 +11,9 @@ import { HEAD_CLASS_COLORS } from '../theme/palette';
 import { describeRoles, tokenDetails } from '../tokens/details';
 import { tokenLabel } from '../tokens/display';
 import { inSpan, type TokenLinkProps } from '../tokens/link';
-import { ROLES } from '../tokens/roles';
+import { ROLES, type RoleStyle } from '../tokens/roles';
 import { formatValue } from '../tokens/signals';
-import { brushSpan, nearestPosition, rolePoints, showTokenLabels, xDomain, yDomain, type Panel } from './chartModel';
+import { brushSpan, legendOffsets, nearestPosition, rolePoints, showTokenLabels, xDomain, yDomain, type Panel } from './chartModel';
 import { ChartExport } from './ChartExport';
 import './rhythm.css';
 
@@ -28,9 +28,15 @@ export interface RhythmChartProps extends TokenLinkProps {
 }
 
 const SYMBOLS = { triangle: symbolTriangle, diamond: symbolDiamond, cross: symbolCross, circle: symbolCircle };
-const M = { top: 30, right: 16, left: 56, gap: 18 };
+const M = { top: 30, right: 16, left: 64, gap: 18 };
 const LINE_COLORS: Record<Panel, string> = { waad: HEAD_CLASS_COLORS.local, fai: HEAD_CLASS_COLORS.global };
 const PANEL_TITLES: Record<Panel, string> = { waad: 'WAAD (local heads)', fai: 'FAI (global heads)' };
+const LEGEND: { label: string; line?: string; role?: RoleStyle }[] = [
+  { label: 'WAAD', line: LINE_COLORS.waad },
+  { label: 'FAI', line: LINE_COLORS.fai },
+  ...ROLES.map((role) => ({ label: `${role.label} ${role.set}`, role })),
+];
+const LEGEND_X = legendOffsets(LEGEND.map((e) => e.label));
 
 export function RhythmChart(props: RhythmChartProps) {
   const { record, panelHeight = 150, hovered = null, selected = null, span = null } = props;
@@ -121,7 +127,7 @@ export function RhythmChart(props: RhythmChartProps) {
       <g key={k} transform={`translate(0, ${top[k] - M.top})`}>
         {span && <rect className="rc-span" x={x(span[0] - 0.5)} width={x(span[1] + 0.5) - x(span[0] - 0.5)} y={0} height={panelHeight} />}
         <g ref={axisRefs[k]} className="rc-axis" />
-        <text className="rc-panel-title" x={6} y={12}>{PANEL_TITLES[k]}</text>
+        <text className="rc-panel-title" transform={`translate(${-M.left + 12}, ${panelHeight / 2}) rotate(-90)`} textAnchor="middle">{PANEL_TITLES[k]}</text>
         {k === 'waad' && Number.isFinite(record.tau_waad) && (
           <g>
             <line className="rc-tau" x1={0} x2={innerW} y1={y.waad(record.tau_waad)} y2={y.waad(record.tau_waad)} />
@@ -161,16 +167,12 @@ export function RhythmChart(props: RhythmChartProps) {
           onClick={() => { if (ownHover !== null) props.onSelect?.(ownHover === selected ? null : ownHover); }}>
           <rect x={0} y={0} width={width} height={height} fill="#fff" />
           <g className="rc-legend" transform={`translate(${M.left}, 12)`}>
-            {(['waad', 'fai'] as Panel[]).map((k, i) => (
-              <g key={k} transform={`translate(${i * 62}, 0)`}>
-                <line x1={0} x2={16} y1={0} y2={0} stroke={LINE_COLORS[k]} strokeWidth={2} />
-                <text x={20} y={4}>{k === 'waad' ? 'WAAD' : 'FAI'}</text>
-              </g>
-            ))}
-            {ROLES.map((s, i) => (
-              <g key={s.id} transform={`translate(${132 + i * 96}, 0)`}>
-                <path d={symbol(SYMBOLS[s.symbol], 44)() ?? ''} fill={s.color} transform={s.id === 'dominated' ? 'rotate(45)' : undefined} />
-                <text x={9} y={4}>{s.label}</text>
+            {LEGEND.map((e, i) => (
+              <g key={e.label} transform={`translate(${LEGEND_X[i]}, 0)`}>
+                {e.line
+                  ? <line x1={0} x2={16} y1={0} y2={0} stroke={e.line} strokeWidth={2} />
+                  : <path d={symbol(SYMBOLS[e.role!.symbol], 44)() ?? ''} fill={e.role!.color} transform={`translate(8, 0)${e.role!.id === 'dominated' ? ' rotate(45)' : ''}`} />}
+                <text x={22} y={4}>{e.label}</text>
               </g>
             ))}
           </g>

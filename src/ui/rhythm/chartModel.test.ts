@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scaleLinear } from 'd3';
-import { brushSpan, nearestPosition, rolePoints, showTokenLabels, xDomain, yDomain } from './chartModel';
+import { brushSpan, legendOffsets, nearestPosition, rolePoints, showTokenLabels, xDomain, yDomain } from './chartModel';
 import { smallRecord } from '../tokens/testRecord';
 
 describe('rhythm chart model', () => {
@@ -17,9 +17,11 @@ describe('rhythm chart model', () => {
   });
 
   it('domains: y from 0 with headroom, x over the response with half-step margins', () => {
-    expect(yDomain([0, 2, 0.5, 1])).toEqual([0, 2.16]);
-    expect(yDomain([0, 0])).toEqual([0, 1]);
-    expect(yDomain([NaN, 1])).toEqual([0, 1.08]);
+    expect(yDomain([0, 2, 0.5, 1])).toEqual([0, 2.2]); // range 2: lo 0 − 0.16 → 0, hi 2 + 0.2
+    expect(yDomain([8, 10])).toEqual([7.84, 10.2]); // a narrow band is not flattened against 0
+    expect(yDomain([0, 0])).toEqual([0, 0.1]);
+    expect(yDomain([NaN])).toEqual([0, 1]);
+    expect(yDomain([5, 5])).toEqual([4.6, 5.5]);
     expect(xDomain(smallRecord())).toEqual([1.5, 5.5]);
   });
 
@@ -33,6 +35,10 @@ describe('rhythm chart model', () => {
     expect(brushSpan(260, 40, x.invert, 2, 5)).toEqual([2, 4]);
     expect(brushSpan(60, 140, x.invert, 2, 5)).toBeNull(); // between two centres
     expect(brushSpan(150, 150, x.invert, 2, 5)).toEqual([3, 3]);
+  });
+
+  it('lays legend entries out by label length', () => {
+    expect(legendOffsets(['ab', 'abcd'], 20, 5, 10)).toEqual([0, 40]);
   });
 
   it('shows token labels only when each token gets enough room', () => {

@@ -34,11 +34,33 @@ export function rolePoints(record: AnalysisRecord): RolePoint[] {
   return out;
 }
 
-/** [lo, hi] of a panel's y axis: from 0 (both metrics are ≥ 0) to the max, with 8% headroom for markers. */
+/**
+ * [lo, hi] of a panel's y axis: the data range with 8% padding (10% headroom on top for markers), never below 0
+ * (both metrics are ≥ 0). Not forced to 0: WAAD often lives in a narrow band near W, where its sawtooth is.
+ */
 export function yDomain(values: ArrayLike<number>): [number, number] {
-  let hi = 0;
-  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]) && values[i] > hi) hi = values[i];
-  return [0, hi > 0 ? hi * 1.08 : 1];
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (lo === Infinity) return [0, 1];
+  const range = hi - lo || Math.abs(hi) || 1;
+  return [Math.max(0, lo - 0.08 * range), hi + 0.1 * range];
+}
+
+/** x offsets of legend entries laid out in a row: each entry's width is its symbol plus its label (≈ px per char). */
+export function legendOffsets(labels: string[], symbolWidth = 22, charWidth = 6.6, gap = 14): number[] {
+  const out: number[] = [];
+  let x = 0;
+  for (const label of labels) {
+    out.push(x);
+    x += symbolWidth + label.length * charWidth + gap;
+  }
+  return out;
 }
 
 /** x domain of the response: positions p..N−1, widened by half a step so end points are not on the frame. */

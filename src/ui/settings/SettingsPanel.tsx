@@ -75,7 +75,7 @@ export function SettingsPanel({ value, analyzed, onChange }: SettingsPanelProps)
     const listId = f.choices ? `${inputId}-list` : undefined;
     return (
       <>
-        <input type="text" className={`input st-input${f.kind === 'heads' ? ' st-wide' : ''}`} {...common} list={listId}
+        <input type="text" className={`input st-input${f.kind === 'heads' ? ' st-wide' : f.kind === 'number' ? '' : ' st-word'}`} {...common} list={listId}
           inputMode={f.kind === 'number' ? 'decimal' : undefined} spellCheck={false} autoComplete="off"
           placeholder={f.kind === 'heads' ? 'split per sequence' : undefined}
           value={String(drafts[f.key] ?? '')}
@@ -121,9 +121,11 @@ export function SettingsPanel({ value, analyzed, onChange }: SettingsPanelProps)
                   </label>
                   <div className="st-control">
                     {input(f)}
-                    <span className={`st-default${isDefault ? ' is-default' : ''}`} title={`engine default (${f.flag} on the command line)`}>
-                      default {f.kind === 'boolean' ? (DEFAULT_OPTIONS[f.key as 'sink'] ? 'on' : 'off') : String(defaults[f.key]) || 'none'}
-                    </span>
+                    {f.kind !== 'heads' && (
+                      <span className={`st-default${isDefault ? ' is-default' : ''}`} title={`engine default (${f.flag} on the command line)`}>
+                        default {f.kind === 'boolean' ? (DEFAULT_OPTIONS[f.key as 'sink'] ? 'on' : 'off') : String(defaults[f.key])}
+                      </span>
+                    )}
                   </div>
                   <p id={`${id}-${f.key}-help`} className="st-help">{f.help} <code>{f.flag}</code></p>
                   {error && <p id={`${id}-${f.key}-err`} className="st-error" role="alert">{error}</p>}

@@ -10,9 +10,10 @@ export interface TokenTooltipProps {
 }
 
 export function TokenTooltip({ details, anchor, container }: TokenTooltipProps) {
-  // Position relative to the strip's offset parent (the panel): below the token, kept inside the panel.
-  const left = Math.max(0, Math.min(anchor.offsetLeft - container.scrollLeft + container.offsetLeft, container.offsetLeft + container.clientWidth - 260));
-  const top = anchor.offsetTop - container.scrollTop + container.offsetTop + anchor.offsetHeight + 6;
+  // Token and strip share one offset parent (the panel), so offsets are in panel coordinates; the strip's
+  // own scroll moves the token. Placed below the token, kept inside the strip's width.
+  const left = Math.max(container.offsetLeft, Math.min(anchor.offsetLeft - container.scrollLeft, container.offsetLeft + container.clientWidth - 240));
+  const top = anchor.offsetTop - container.scrollTop + anchor.offsetHeight + 4;
   return (
     <div className="chart-tooltip ts-tooltip" role="tooltip" style={{ left, top }}>
       <div>

@@ -89,7 +89,9 @@ export function sampleToken(logits: Float32Array, opts: SamplingOptions, rng: ()
       acc += weights[i] / sum;
       if (u < acc) return i;
     }
-    return logits.length - 1;
+    // u within rounding of 1: the last token that has any probability.
+    for (let i = logits.length - 1; i > 0; i--) if (weights[i] > 0) return i;
+    return 0;
   }
   const { ids, probs } = samplingDistribution(logits, opts);
   let acc = 0;

@@ -32,14 +32,21 @@ async function playwrightChromium() {
   }
 }
 
-/** The first usable Chromium, or undefined. */
-export async function findChromium(env = process.env) {
+/**
+ * The first usable Chromium, or undefined.
+ * @param {Record<string, string | undefined>} [env]
+ * @param {{ systemPaths?: string[], playwright?: () => Promise<string | undefined> }} [where] (tests)
+ * @returns {Promise<string | undefined>}
+ */
+export async function findChromium(env = process.env, where = {}) {
+  const systemPaths = where.systemPaths ?? SYSTEM_PATHS;
+  const playwright = where.playwright ?? playwrightChromium;
   if (env.CHROMIUM_PATH) {
     if (isExecutable(env.CHROMIUM_PATH)) return env.CHROMIUM_PATH;
     console.error(`find-chromium: CHROMIUM_PATH=${env.CHROMIUM_PATH} is not an executable file; looking elsewhere`);
   }
-  for (const path of SYSTEM_PATHS) if (isExecutable(path)) return path;
-  const bundled = await playwrightChromium();
+  for (const path of systemPaths) if (isExecutable(path)) return path;
+  const bundled = await playwright();
   if (bundled && isExecutable(bundled)) return bundled;
   return undefined;
 }

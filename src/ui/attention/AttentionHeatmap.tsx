@@ -34,7 +34,9 @@ export interface AttentionHeatmapProps {
   size?: number;
 }
 
-const MARGIN = { top: 10, right: 12, bottom: 58, left: 66 };
+const BASE_MARGIN = { top: 10, right: 12, bottom: 58, left: 66 };
+/** Largest cell shown at zoom 1 (a 12-token map should not fill the screen). */
+const MAX_BASE_CELL_PX = 40;
 const MAX_CELL_PX = 48;
 /** Width of the legend / facts column next to the plot. */
 const SIDE_W = 150;
@@ -45,7 +47,12 @@ export function AttentionHeatmap(props: AttentionHeatmapProps) {
   const { map, tokens, promptLength, title, subtitle, selectedToken = null, onHoverToken, onSelectToken } = props;
   const panelRef = useRef<HTMLElement>(null);
   const panelWidth = useElementWidth(panelRef, 800);
-  const size = props.size ?? Math.max(280, Math.min(900, panelWidth - MARGIN.left - MARGIN.right - SIDE_W - 40));
+  // Margins fit the longest token label (stable across zoom so the plot never jumps).
+  const MARGIN = useMemo(() => {
+    const chars = Math.max(4, ...tokens.map((t) => [...displayToken(t, 10)].length));
+    return { ...BASE_MARGIN, left: Math.max(BASE_MARGIN.left, 34 + chars * 6.3), bottom: Math.max(BASE_MARGIN.bottom, 36 + chars * 5.5) };
+  }, [tokens]);
+  const size = props.size ?? Math.max(280, Math.min(900, tokens.length * MAX_BASE_CELL_PX, panelWidth - MARGIN.left - MARGIN.right - SIDE_W - 40));
   const n = tokens.length;
   const [ownScale, setOwnScale] = useState<{ scheme: SchemeName; mode: ScaleMode }>({ scheme: 'viridis', mode: 'log' });
   const scheme = props.scheme ?? ownScale.scheme;
@@ -63,7 +70,7 @@ export function AttentionHeatmap(props: AttentionHeatmapProps) {
   const zoomRef = useRef<ZoomBehavior<SVGRectElement, unknown>>(null);
   const [transform, setTransform] = useState<ZoomTransform>(zoomIdentity);
   const [hover, setHover] = useState<{ query: number; key: number } | null>(null);
-  const [drawMs, setDrawMs] = useState(0);
+  const imageRef = useRef<ImageData>(null);
 
   const base = size / n; // CSS px per cell at zoom 1
   const cellPx = base * transform.k;
@@ -94,13 +101,16 @@ export function AttentionHeatmap(props: AttentionHeatmapProps) {
     const w = Math.round(size * dpr);
     if (canvas.width !== w) { canvas.width = w; canvas.height = w; }
     const t0 = performance.now();
-    const img = ctx.createImageData(w, w);
+    // Reuse one ImageData: allocating 3 MB per wheel event costs more than filling it.
+    if (imageRef.current?.width !== w) imageRef.current = ctx.createImageData(w, w);
+    const img = imageRef.current;
     const k = base * transform.k * dpr;
     const level = pyramidLevel(k, pyramid.length);
     const { indices: levelIndices, n: levelN } = pyramid[level];
     renderView(levelIndices, levelN, lut, { x: transform.x * dpr, y: transform.y * dpr, k: k * 2 ** level }, w, w, img.data, BACKGROUND);
     ctx.putImageData(img, 0, 0);
-    setDrawMs(performance.now() - t0);
+    // Exposed for the bench / e2e (data-draw-ms) without a React re-render per frame.
+    panelRef.current?.setAttribute('data-draw-ms', (performance.now() - t0).toFixed(2));
   }, [pyramid, lut, transform, base, size]);
 
   const pick = useCallback((clientX: number, clientY: number) => {
@@ -144,7 +154,7 @@ export function AttentionHeatmap(props: AttentionHeatmapProps) {
   const inPlot = (v: number) => v >= 0 && v <= size;
 
   return (
-    <section ref={panelRef} className="chart-panel attention-heatmap" data-testid="attention-heatmap" data-draw-ms={drawMs.toFixed(2)} aria-label={`Attention map: ${title}`}>
+    <section ref={panelRef} className="chart-panel attention-heatmap" data-testid="attention-heatmap" aria-label={`Attention map: ${title}`}>
       <div className="chart-toolbar">
         <h3 className="chart-title">{title}</h3>
         {subtitle && <span className="chart-subtitle">{subtitle}</span>}
@@ -206,7 +216,7 @@ export function AttentionHeatmap(props: AttentionHeatmapProps) {
             </g>
           </svg>
           {hover && (
-            <div className="chart-tooltip" role="status" style={tooltipPos(hover, transform, cellPx, size)}>
+            <div className="chart-tooltip" role="status" style={tooltipPos(hover, transform, cellPx, size, MARGIN)}>
               <div><span className="muted">query</span> {hover.query} <span className="tok">{displayToken(tokens[hover.query] ?? '', 24)}</span> {hover.query < promptLength ? <span className="muted">prompt</span> : null}</div>
               <div><span className="muted">key</span> {hover.key} <span className="tok">{displayToken(tokens[hover.key] ?? '', 24)}</span> {hover.key < promptLength ? <span className="muted">prompt</span> : null}</div>
               <div><span className="muted">weight</span> <span className="num">{hover.key > hover.query ? 'masked (future)' : weight.toPrecision(4)}</span> <span className="muted">distance {hover.query - hover.key}</span></div>
@@ -234,7 +244,7 @@ function tickClass(index: number, promptLength: number, cellPx: number): string 
   return index >= promptLength ? 'tick-token tick-response' : 'tick-token tick-prompt';
 }
 
-function tooltipPos(c: { query: number; key: number }, t: ZoomTransform, cellPx: number, size: number) {
+function tooltipPos(c: { query: number; key: number }, t: ZoomTransform, cellPx: number, size: number, MARGIN: typeof BASE_MARGIN) {
   const x = MARGIN.left + t.x + (c.key + 1) * cellPx + 12;
   const y = MARGIN.top + t.y + c.query * cellPx + 12;
   return { left: x > size - 150 ? x - 260 - cellPx : x, top: y > size - 60 ? y - 90 : y };

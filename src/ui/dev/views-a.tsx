@@ -65,7 +65,15 @@ function FigurePreview({ svg }: { svg: string }) {
   return <div className="chart-panel" style={{ display: 'inline-block' }}>{url && <img src={url} alt="exported SVG figure" data-testid="figure-preview" />}</div>;
 }
 
+const XSS_TOKENS = ['<|user|>', ' Solve', ' 3', '+', '4', '\n', '<img src=x onerror=alert(1)>', ' =', ' 7', '&amp;', ' done', '<eos>'];
+
+function SmallHeatmap() {
+  const map = useMemo(() => syntheticMap(XSS_TOKENS.length, 0.5, 5), []);
+  return <LinkedHeatmap map={map} tokens={XSS_TOKENS} promptLength={6} title="12 tokens with markup-like text" subtitle="token labels are text, never HTML" />;
+}
+
 export const viewsA: ViewRegistry = {
+  'attention-small': { title: 'AttentionHeatmap with token labels, including <img src=x onerror=alert(1)> as a token', render: () => <SmallHeatmap /> },
   'attention-head': {
     title: 'AttentionHeatmap: one head of the fixture (first local head), click a row to select its token',
     render: (f) => {

@@ -47,7 +47,6 @@ export function HeadGallery(props: HeadGalleryProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const cellRefs = useRef(new Map<number, HTMLButtonElement>());
   const [focus, setFocus] = useState(() => (selected ? selected.layer * numHeads + selected.head : 0));
-  const [drawMs, setDrawMs] = useState(0);
   const pitchX = cellSize + 2 * CELL_PAD_X;
   const pitchY = cellSize + CELL_PAD_TOP + CAPTION_H;
   const gridW = ROWHEAD_W + numHeads * pitchX;
@@ -76,7 +75,7 @@ export function HeadGallery(props: HeadGalleryProps) {
       }
     }
     ctx.putImageData(img, 0, 0);
-    setDrawMs(performance.now() - t0);
+    scrollRef.current?.parentElement?.setAttribute('data-draw-ms', (performance.now() - t0).toFixed(2));
   }, [thumbnails, lut, mode, numLayers, numHeads, cellSize, gridW, gridH, pitchX, pitchY]);
 
   const move = (e: KeyboardEvent) => {
@@ -93,7 +92,7 @@ export function HeadGallery(props: HeadGalleryProps) {
   };
 
   return (
-    <section className="chart-panel head-gallery" data-testid="head-gallery" data-draw-ms={drawMs.toFixed(2)} aria-label="Head gallery">
+    <section className="chart-panel head-gallery" data-testid="head-gallery" aria-label="Head gallery">
       <div className="chart-toolbar">
         <h3 className="chart-title">Heads</h3>
         <span className="chart-subtitle">{numLayers} layers × {numHeads} heads · span d = mean attention distance</span>

@@ -87,6 +87,11 @@ describe('autoDomain', () => {
 describe('ticks and labels', () => {
   it('log ticks are decades inside the domain', () => {
     expect(scaleTicks('log', [3e-4, 0.5])).toEqual([1e-3, 1e-2, 1e-1]);
+    expect(scaleTicks('log', [1e-4, 1])).toEqual([1e-4, 1e-3, 1e-2, 1e-1, 1]);
+  });
+  it('log ticks use 1-2-5 steps inside a single decade and thin out many decades', () => {
+    expect(scaleTicks('log', [0.0201, 0.9999])).toEqual([0.05, 0.1, 0.2, 0.5]);
+    expect(scaleTicks('log', [1e-9, 1])).toEqual([1e-9, 1e-7, 1e-5, 1e-3, 1e-1]);
   });
   it('linear ticks are nice steps', () => {
     expect(scaleTicks('linear', [0, 1], 5)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);

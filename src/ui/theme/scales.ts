@@ -132,10 +132,15 @@ export function autoDomain(values: ArrayLike<number>, mode: ScaleMode, kind: 'se
 export function scaleTicks(mode: ScaleMode, domain: [number, number], count = 5): number[] {
   const [lo, hi] = domain;
   if (mode === 'log' && lo > 0 && hi > lo) {
+    const e0 = Math.floor(Math.log10(lo) - 1e-9), e1 = Math.ceil(Math.log10(hi) + 1e-9);
+    const inside = (v: number) => v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9);
+    const decades: number[] = [];
+    for (let e = e0; e <= e1; e++) if (inside(10 ** e)) decades.push(Number((10 ** e).toPrecision(12)));
+    if (decades.length >= 2) return decades.length > 7 ? decades.filter((_, i) => i % 2 === 0) : decades; // many decades: every other one
+    // Less than two decades in range: 1-2-5 steps.
     const out: number[] = [];
-    for (let e = Math.ceil(Math.log10(lo) - 1e-9); e <= Math.floor(Math.log10(hi) + 1e-9); e++) out.push(10 ** e);
-    if (out.length >= 2) return out;
-    return [lo, hi];
+    for (let e = e0; e <= e1; e++) for (const m of [1, 2, 5]) { const v = Number((m * 10 ** e).toPrecision(12)); if (inside(v)) out.push(v); }
+    return out.length >= 2 ? out : [lo, hi];
   }
   if (!(hi > lo)) return [lo];
   const step = niceStep((hi - lo) / Math.max(1, count));

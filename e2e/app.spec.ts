@@ -93,6 +93,7 @@ test.describe('app shell', () => {
     await page.route('**/models/broken/**', async (route) => {
       const file = new URL(route.request().url()).pathname.split('/').pop()!;
       if (file === 'model.safetensors') {
+        await new Promise((r) => setTimeout(r, 1500)); // long enough to see the progress bar
         await route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from([0xff, 0xff, 0xff, 0x7f, 1, 2, 3, 4, 5, 6, 7, 8]) });
       } else {
         const real = await route.fetch({ url: route.request().url().replace('/models/broken/', `/models/${FIXTURE_MODEL}/`) });
@@ -103,6 +104,10 @@ test.describe('app shell', () => {
     await waitForModel(page);
     await page.getByTestId('model-url-input').fill('/models/broken/');
     await page.getByTestId('model-url-load').click();
+    await expect(page.getByTestId('load-progress')).toBeVisible();
+    await expect(page.getByTestId('load-progress')).toContainText('/models/broken/');
+    await expect(page.getByTestId('generate-button')).toBeDisabled(); // no generating while a load runs
+    await snap(page, info, 'loading');
     const banner = page.getByTestId('error-banner');
     await expect(banner).toBeVisible();
     await expect(banner).toContainText('model.safetensors');

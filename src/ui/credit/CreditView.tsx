@@ -10,8 +10,8 @@ import { SCHEMES, type SchemeName } from '../theme/scales';
 import { tokenLabel } from '../tokens/display';
 import { inSpan, type TokenLinkProps } from '../tokens/link';
 import { ROLES, rolesAt } from '../tokens/roles';
-import { formatValue, signalDomainFor } from '../tokens/signals';
-import { creditRows, distinctGammas, gammaColor, roleSummary, thresholdSummary } from './creditModel';
+import { formatValue } from '../tokens/signals';
+import { creditRows, distinctGammas, gammaDomain, gammaColor, roleSummary, thresholdSummary } from './creditModel';
 import { ExportMenu, type ExportMenuProps } from './ExportMenu';
 import './credit.css';
 
@@ -29,7 +29,7 @@ const CELL = 18;
 export function CreditView(props: CreditViewProps) {
   const { record, scheme = 'viridis', hovered = null, selected = null, span = null } = props;
   const rows = useMemo(() => creditRows(record), [record]);
-  const domain = useMemo(() => signalDomainFor(record, 'gamma.uniform'), [record]);
+  const domain = useMemo(() => gammaDomain(record), [record]);
   const interp = SCHEMES[scheme].interpolate;
   const levels = useMemo(() => distinctGammas(record), [record]);
   const scrollRef = useRef<HTMLDivElement>(null);

@@ -2,7 +2,7 @@ import { csvParse } from 'd3';
 import { describe, expect, it } from 'vitest';
 import { toCsv, toJsonl, toVerl } from '../../core/rhythm/writers';
 import { smallRecord } from '../tokens/testRecord';
-import { creditRows, distinctGammas, gammaColor, GAMMA_NEUTRAL, roleSummary, thresholdSummary } from './creditModel';
+import { creditRows, distinctGammas, gammaDomain, gammaColor, GAMMA_NEUTRAL, roleSummary, thresholdSummary } from './creditModel';
 import { creditExport, safeBaseName } from './exports';
 
 describe('credit model', () => {
@@ -42,6 +42,13 @@ describe('γ colours', () => {
     expect(gammaColor(9, [1, 1.5], ramp)).toBe('t=0.050000');
     expect(gammaColor(NaN, [1, 1.5], ramp)).toBe('transparent');
   });
+  it('γ domain spans every strategy: [1, max(γ_amp, largest γ)]', () => {
+    const r = smallRecord();
+    expect(gammaDomain(r)).toEqual([1, 1.5]);
+    expect(gammaDomain({ ...r, gamma: { ...r.gamma, coupled: [1.75, 1, 1, 1] } })).toEqual([1, 1.75]);
+    expect(gammaDomain({ ...r, options: { ...r.options, gamma_amp: 1 }, gamma: { ...r.gamma, local_chunk: [1, 1, 1, 1], global_anchor: [1, 1, 1, 1], coupled: [1, 1, 1, 1], random: [1, 1, 1, 1], high_entropy: [1, 1, 1, 1] } })).toEqual([1, 1.5]);
+  });
+
   it('lists few distinct γ values, else asks for a gradient', () => {
     expect(distinctGammas(smallRecord())).toEqual([1, 1.25, 1.5]);
     expect(distinctGammas(smallRecord(), 2)).toBeNull();

@@ -91,3 +91,10 @@ export function distinctGammas(record: AnalysisRecord, max = 6): number[] | null
   }
   return [...seen].sort((a, b) => a - b);
 }
+
+/** Colour domain of γ over every strategy of a record: [1, max(γ_amp, largest γ)] (coupled can exceed γ_amp). */
+export function gammaDomain(record: AnalysisRecord): [number, number] {
+  let hi = Math.max(1, record.options.gamma_amp);
+  for (const s of STRATEGIES) for (const g of record.gamma[s] ?? []) if (Number.isFinite(g) && g > hi) hi = g;
+  return [1, hi > 1 ? hi : 1.5];
+}

@@ -131,6 +131,8 @@ export function RhythmChart(props: RhythmChartProps) {
         {k === 'waad' && Number.isFinite(record.tau_waad) && (
           <g>
             <line className="rc-tau" x1={0} x2={innerW} y1={y.waad(record.tau_waad)} y2={y.waad(record.tau_waad)} />
+            {/* Halo as a separate white-stroked copy: survives export, unlike CSS paint-order. */}
+            <text x={innerW - 4} y={y.waad(record.tau_waad) - 4} textAnchor="end" fontSize={10.5} fill="#fff" stroke="#fff" strokeWidth={3} strokeLinejoin="round" aria-hidden="true">τ_waad {formatValue(record.tau_waad)}</text>
             <text className="rc-tau-label" x={innerW - 4} y={y.waad(record.tau_waad) - 4} textAnchor="end">τ_waad {formatValue(record.tau_waad)}</text>
           </g>
         )}

@@ -188,7 +188,7 @@ export class RhythmAccumulator {
     this.pending.set(layer, tf.keep(vectors));
     if (this.thumbnailSize > 0) this.pendingThumbs.set(layer, tf.keep(this.thumbnail(probs)));
     for (const [l, h] of this.keepMaps) {
-      if (l === layer && h < H) this.pendingMaps.set(`${l}:${h}`, tf.keep(tf.slice(probs, [h, 0, 0], [1, N, N])));
+      if (l === layer && h < H) this.pendingMaps.set(`${l}:${h}`, tf.keep(tf.gather(probs, [h], 0))); // [1, N, N]
     }
   }
 

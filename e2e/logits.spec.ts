@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { isWebgpuProject, waitForModel } from './helpers';
@@ -10,6 +11,7 @@ import { isWebgpuProject, waitForModel } from './helpers';
  * WebGPU was expected to need 1e-3 (different summation order, fused multiply-adds); it does not.
  */
 interface LogitsFixture {
+  weightsSha256: string;
   ids: number[];
   seqLen: number;
   vocabSize: number;
@@ -17,6 +19,12 @@ interface LogitsFixture {
 }
 
 const fixture: LogitsFixture = JSON.parse(readFileSync(new URL('./fixtures/tiny-random-logits.json', import.meta.url), 'utf8'));
+
+test('the logits fixture was made from the committed weights', () => {
+  const weights = readFileSync(new URL('../public/models/tiny-random/model.safetensors', import.meta.url));
+  const sha = createHash('sha256').update(weights).digest('hex');
+  expect(sha, 'stale e2e/fixtures/tiny-random-logits.json: run `npx tsx e2e/fixtures/make-logits-fixture.ts`').toBe(fixture.weightsSha256);
+});
 
 async function browserLogitsDiff(page: Page): Promise<{ backend: string; maxDiff: number }> {
   const out = await page.evaluate((ids) => window.__rhythmscope!.forwardLogits(ids), fixture.ids);

@@ -4,7 +4,7 @@
  * selected token's row/column crosshair. Keyboard: arrows move the cursor, +/− zoom, 0 resets, Enter selects.
  */
 import { select, zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3';
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { autoDomain, ColorLegend, makeLut, OVERLAY, ScaleControls, useElementWidth, type ScaleMode, type SchemeName } from '../theme';
 import { displayToken } from '../figures/text';
 import { HeatmapExportButtons } from './HeatmapExportButtons';
@@ -30,8 +30,10 @@ export interface AttentionHeatmapProps {
   /** Query token under the pointer (or keyboard cursor); null when it leaves. */
   onHoverToken?: (position: number | null) => void;
   onSelectToken?: (position: number) => void;
-  /** Side of the square plot in CSS px; default: fit the container width (280–900). */
+  /** Side of the square plot in CSS px; default: fit the container width and the window height (280–900). */
   size?: number;
+  /** Extra controls at the start of the toolbar (e.g. the map picker of AttentionView). */
+  toolbarExtra?: ReactNode;
 }
 
 const BASE_MARGIN = { top: 10, right: 12, bottom: 58, left: 66 };
@@ -52,7 +54,8 @@ export function AttentionHeatmap(props: AttentionHeatmapProps) {
     const chars = Math.max(4, ...tokens.map((t) => [...displayToken(t, 10)].length));
     return { ...BASE_MARGIN, left: Math.max(BASE_MARGIN.left, 34 + chars * 6.3), bottom: Math.max(BASE_MARGIN.bottom, 36 + chars * 5.5) };
   }, [tokens]);
-  const size = props.size ?? Math.max(280, Math.min(900, tokens.length * MAX_BASE_CELL_PX, panelWidth - MARGIN.left - MARGIN.right - SIDE_W - 40));
+  const fitHeight = typeof window === 'undefined' ? 900 : window.innerHeight - MARGIN.top - MARGIN.bottom - 120;
+  const size = props.size ?? Math.max(280, Math.min(900, tokens.length * MAX_BASE_CELL_PX, fitHeight, panelWidth - MARGIN.left - MARGIN.right - SIDE_W - 40));
   const n = tokens.length;
   const [ownScale, setOwnScale] = useState<{ scheme: SchemeName; mode: ScaleMode }>({ scheme: 'viridis', mode: 'log' });
   const scheme = props.scheme ?? ownScale.scheme;
@@ -158,6 +161,7 @@ export function AttentionHeatmap(props: AttentionHeatmapProps) {
       <div className="chart-toolbar">
         <h3 className="chart-title">{title}</h3>
         {subtitle && <span className="chart-subtitle">{subtitle}</span>}
+        {props.toolbarExtra}
         <span className="chart-spacer" />
         <ScaleControls idPrefix="attention-scale" scheme={scheme} mode={mode} schemes={SEQUENTIAL} onChange={changeScale} />
         <button type="button" className="chart-button" onClick={() => zoomTarget.current && zoomRef.current && select(zoomTarget.current).call(zoomRef.current.transform, zoomIdentity)} disabled={transform.k === 1}>Reset zoom</button>

@@ -1,6 +1,7 @@
 /** Harness views of the attention heatmap, head gallery and figure export (fixture + synthetic big models). */
 import { useEffect, useMemo, useState } from 'react';
 import { AttentionHeatmap } from '../attention/AttentionHeatmap';
+import { AttentionView } from '../attention/AttentionView';
 import { meanMaps } from '../attention/raster';
 import { heatmapToSvg } from '../figures/heatmap-svg';
 import { HeadGallery } from '../gallery/HeadGallery';
@@ -72,7 +73,14 @@ function SmallHeatmap() {
   return <LinkedHeatmap map={map} tokens={XSS_TOKENS} promptLength={6} title="12 tokens with markup-like text" subtitle="token labels are text, never HTML" />;
 }
 
+function PickerView({ f }: { f: UiFixture }) {
+  const [selected, setSelected] = useState<number | null>(null);
+  return <AttentionView heads={f.record.heads} maps={f.maps} tokens={f.record.tokens} promptLength={f.promptLength}
+    subtitle={f.model} selectedToken={selected} onSelectToken={setSelected} />;
+}
+
 export const viewsA: ViewRegistry = {
+  'attention-view': { title: 'AttentionView: map picker (mean of local / global heads, each kept head) around the heatmap', render: (f) => <PickerView f={f} /> },
   'attention-small': { title: 'AttentionHeatmap with token labels, including <img src=x onerror=alert(1)> as a token', render: () => <SmallHeatmap /> },
   'attention-head': {
     title: 'AttentionHeatmap: one head of the fixture (first local head), click a row to select its token',

@@ -76,6 +76,23 @@ export const viewsB: ViewRegistry = {
     title: 'Settings panel (engine options, defaults, validation)',
     render: (f) => <div style={stack}><SettingsDemo record={f.record} /></div>,
   },
+  'views-b-1024': {
+    title: 'Linked views at N ≈ 1024 (the fixture response tiled; not model output)',
+    render: (f) => {
+      const r = tile(f.record, 1024);
+      return (
+        <Linked initialSelected={r.prompt_length + 600}>
+          {(l) => (
+            <div style={stack}>
+              <TokenStrip record={r} {...l} />
+              <RhythmChart record={r} {...l} />
+              <CreditView record={r} {...l} />
+            </div>
+          )}
+        </Linked>
+      );
+    },
+  },
   'views-b': {
     title: 'Token strip, rhythm chart and credit view, linked',
     render: (f) => (
@@ -104,6 +121,24 @@ function truncate(rec: AnalysisRecord, count: number): AnalysisRecord {
     waad: cut(rec.waad), fai: cut(rec.fai), delta: cut(rec.delta),
     preplan: cut(rec.preplan), anchor: cut(rec.anchor), dominated: cut(rec.dominated), intro: cut(rec.intro),
     ...(rec.entropy ? { entropy: cut(rec.entropy) } : {}),
+    gamma,
+  };
+}
+
+/** The record with its response repeated until the sequence has `n` tokens (for size checks only). */
+function tile(rec: AnalysisRecord, n: number): AnalysisRecord {
+  const p = rec.prompt_length;
+  const count = n - p;
+  const rep = <T,>(a: T[]) => Array.from({ length: count }, (_, i) => a[i % a.length]);
+  const resp = rec.tokens.slice(p);
+  const gamma = Object.fromEntries(Object.entries(rec.gamma).map(([k, v]) => [k, rep(v as number[])])) as AnalysisRecord['gamma'];
+  return {
+    ...rec,
+    tokens: [...rec.tokens.slice(0, p), ...rep(resp)],
+    ...(rec.token_ids ? { token_ids: [...rec.token_ids.slice(0, p), ...rep(rec.token_ids.slice(p))] } : {}),
+    waad: rep(rec.waad), fai: rep(rec.fai), delta: rep(rec.delta),
+    preplan: rep(rec.preplan), anchor: rep(rec.anchor), dominated: rep(rec.dominated), intro: rep(rec.intro),
+    ...(rec.entropy ? { entropy: rep(rec.entropy) } : {}),
     gamma,
   };
 }

@@ -59,7 +59,6 @@ export function classCounts(grid: GalleryHead[][]): Record<HeadClass, number> {
  * shapes, not magnitudes); blocks entirely above the diagonal (future keys) get the masked colour.
  */
 export function thumbnailRgba(thumb: Thumbnail, head: number, lut: Uint8ClampedArray, mode: ScaleMode, out?: Uint8ClampedArray): Uint8ClampedArray {
-  // Linear/sqrt start at 0 (no attention); log spans the head's own positive range.
   return thumbnailTile(thumb, head, lut, mode, thumb.size, out);
 }
 
@@ -74,9 +73,10 @@ export function formatSpan(d: number | null, compact = false): string {
  * Head h's thumbnail resampled (nearest) to side × side pixels, for drawing at display resolution.
  * Only the sampled cells are quantised (a 36×32-head gallery samples ~1.3k of each head's 4k cells).
  */
-export function thumbnailTile(thumb: Thumbnail, head: number, lut: Uint8ClampedArray, mode: ScaleMode, side: number, out = new Uint8ClampedArray(side * side * 4)): Uint8ClampedArray {
+export function thumbnailTile(thumb: Thumbnail, head: number, lut: Uint8ClampedArray, mode: ScaleMode, side: number, out: Uint8ClampedArray = new Uint8ClampedArray(side * side * 4)): Uint8ClampedArray {
   const s = thumb.size;
   const cells = thumb.data.subarray(head * s * s, (head + 1) * s * s);
+  // Linear/sqrt start at 0 (no attention); log spans the head's own positive range.
   const [lo, hi] = autoDomain(cells, mode);
   const domain: [number, number] = mode === 'log' ? [lo, hi] : [0, Math.max(hi, 1e-12)];
   const src = new Int32Array(side);

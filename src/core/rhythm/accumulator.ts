@@ -4,8 +4,9 @@
  *   span d(l,h)  = (1/|R|) Σ_{t∈R} Σ_s A[t][s]·(t−s)
  *   waad[h][t]   = Σ_s A[t][s]·min(t−s, W)                       t ∈ R
  *   fai[h][s]    = (1/|T(s)|) Σ_{t∈T(s)} A[t][s]                  s ∈ R, 0 when T(s) is empty
- * computed with tfjs elementwise products against precomputed [|R|, N] weight matrices on the active backend.
- * Every layer is accumulated (cheap), so changing the `layers`/head options needs no rerun.
+ * computed on the active backend with one 2-D matMul, elementwise products against precomputed [N, N] weight
+ * matrices and a batched [1, N]·[N, N] matMul per layer (see addLayer). Every layer is accumulated (cheap), so
+ * changing the `layers`/head options needs no rerun.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../errors';

@@ -25,8 +25,12 @@ export interface AttentionHeatmapProps {
   onScaleChange?: (next: { scheme: SchemeName; mode: ScaleMode }) => void;
   /** Fixed colour domain; default: autoDomain of the map for the mode. */
   domain?: [number, number];
+  /** Visible heading; default `title` (which also names exported figures). */
+  heading?: string;
   /** Token highlighted as a row + column crosshair (from any linked view). */
   selectedToken?: number | null;
+  /** Token hovered in another linked view: a lighter crosshair. */
+  hoveredToken?: number | null;
   /** Query token under the pointer (or keyboard cursor); null when it leaves. */
   onHoverToken?: (position: number | null) => void;
   onSelectToken?: (position: number) => void;
@@ -46,7 +50,7 @@ const BACKGROUND = packRgba(255, 255, 255);
 const SEQUENTIAL: SchemeName[] = ['viridis', 'cividis', 'magma', 'inferno'];
 
 export function AttentionHeatmap(props: AttentionHeatmapProps) {
-  const { map, tokens, promptLength, title, subtitle, selectedToken = null, onHoverToken, onSelectToken } = props;
+  const { map, tokens, promptLength, title, subtitle, selectedToken = null, hoveredToken = null, onHoverToken, onSelectToken } = props;
   const panelRef = useRef<HTMLElement>(null);
   const panelWidth = useElementWidth(panelRef, 800);
   // Margins fit the longest token label (stable across zoom so the plot never jumps).
@@ -159,7 +163,7 @@ export function AttentionHeatmap(props: AttentionHeatmapProps) {
   return (
     <section ref={panelRef} className="chart-panel attention-heatmap" data-testid="attention-heatmap" aria-label={`Attention map: ${title}`}>
       <div className="chart-toolbar">
-        <h3 className="chart-title">{title}</h3>
+        <h3 className="chart-title">{props.heading ?? title}</h3>
         {subtitle && <span className="chart-subtitle">{subtitle}</span>}
         {props.toolbarExtra}
         <span className="chart-spacer" />
@@ -180,6 +184,12 @@ export function AttentionHeatmap(props: AttentionHeatmapProps) {
                     <line x1={0} x2={size} y1={boundaryY} y2={boundaryY} stroke={OVERLAY.boundaryHalo} strokeWidth={3} />
                     <line x1={boundary} x2={boundary} y1={0} y2={size} stroke={OVERLAY.boundary} strokeWidth={1} strokeDasharray="4 3" />
                     <line x1={0} x2={size} y1={boundaryY} y2={boundaryY} stroke={OVERLAY.boundary} strokeWidth={1} strokeDasharray="4 3" />
+                  </g>
+                )}
+                {hoveredToken !== null && hoveredToken !== selectedToken && hoveredToken >= 0 && hoveredToken < n && !hover && (
+                  <g className="attention-crosshair-hover" fill="none" stroke={OVERLAY.hover} strokeWidth={1} strokeDasharray="3 2">
+                    <rect x={0} y={transform.y + hoveredToken * cellPx} width={size} height={Math.max(cellPx, 1.5)} />
+                    <rect x={transform.x + hoveredToken * cellPx} y={0} width={Math.max(cellPx, 1.5)} height={size} />
                   </g>
                 )}
                 {selectedToken !== null && selectedToken >= 0 && selectedToken < n && (

@@ -45,5 +45,5 @@ export function AttentionView({ heads, maps, choice, onChoiceChange, ...rest }: 
     </label>
   );
   const title = option?.label ?? choiceValue(current);
-  return <AttentionHeatmap {...rest} map={map} title={title} toolbarExtra={picker} />;
+  return <AttentionHeatmap {...rest} map={map} title={title} heading={rest.heading ?? 'Attention'} toolbarExtra={picker} />;
 }

@@ -4,7 +4,9 @@
  *   solution: "7+5=2 c1\n4+8+1=3 c1\n3+0+1=4 c0\nA:432"
  * One line per column, least significant first: the two digits (the shorter operand padded with 0),
  * "+1" when a carry comes in, "=" the result digit, " c" the carry out. Then the sum.
- * Level L: the longer operand has exactly L+2 digits (1..4 = 3..6 digits), the other 1..L+2.
+ * Level L: both operands have exactly L+2 digits (1..4 = 3..6 digits), leading digit non-zero. Equal
+ * lengths keep each column's digits at fixed prompt positions per level, which a small model learns far
+ * faster; the verifier accepts any lengths (and the scratchpad pads the shorter operand with 0).
  */
 import { makeResult, splitCompletion } from './completion';
 import type { Rng } from './prng';
@@ -46,9 +48,7 @@ export function makeAdditionProblem(a: string, b: string, level: number): Proble
 
 function generate(rng: Rng, level: number): Problem {
   const n = digitsForLevel(level);
-  const a = randomDigits(rng, n);
-  const b = randomDigits(rng, rng.int(1, n));
-  return rng.next() < 0.5 ? makeAdditionProblem(a, b, level) : makeAdditionProblem(b, a, level);
+  return makeAdditionProblem(randomDigits(rng, n), randomDigits(rng, n), level);
 }
 
 const PROMPT_RE = /^(\d{1,40})\+(\d{1,40})=\?\n?$/;

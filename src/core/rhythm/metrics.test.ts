@@ -79,3 +79,38 @@ describe('linkage', () => {
     expect(l.entropy_other).toBeCloseTo((2 + 3 + 0) / 3, 12);
   });
 });
+
+describe('role invariants on random vectors', () => {
+  it('set sizes, dominated ⊆ anchor, intro within k before a dominated anchor, Δ ≥ 0', () => {
+    let seed = 1;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let trial = 0; trial < 50; trial++) {
+      const r = 1 + Math.floor(rand() * 30);
+      const waad = Array.from({ length: r }, () => rand() * 10);
+      const fai = Array.from({ length: r }, () => rand());
+      const q = 0.1 + rand() * 0.9;
+      const k = 1 + Math.floor(rand() * 4);
+      const roles = rhythmRoles(waad, fai, { ...base, q, k });
+      const n = Math.ceil(q * r - 1e-9);
+      expect(roles.preplan.filter(Boolean).length).toBe(n);
+      expect(roles.anchor.filter(Boolean).length).toBe(n);
+      roles.delta.forEach((d) => expect(d).toBeGreaterThanOrEqual(0));
+      expect(roles.delta[r - 1]).toBe(0);
+      roles.dominated.forEach((d, i) => {
+        if (!d) return;
+        expect(roles.anchor[i]).toBe(true);
+        const u = roles.introOf[i];
+        expect(u >= i - k && u <= i - 1 && u >= 0).toBe(true);
+        expect(roles.intro[u]).toBe(true);
+      });
+    }
+  });
+
+  it('float32-level differences count as ties (earlier position wins)', () => {
+    // 1 and 1 + 1e-9 are equal within TIE_REL_TOL: top 1 of [1, 1 + 1e-9] is the earlier one
+    const roles = rhythmRoles([0, 0], [1, 1 + 1e-9], { ...base, q: 0.5 });
+    expect(roles.anchor).toEqual([true, false]);
+    // a real difference (1e-3) is not a tie
+    expect(rhythmRoles([0, 0], [1, 1.001], { ...base, q: 0.5 }).anchor).toEqual([false, true]);
+  });
+});

@@ -10,6 +10,7 @@ import { InputError } from '../core/errors';
 import { filesFromMap, filesFromUrl, type ModelFiles } from '../core/io/files';
 import { generate } from '../core/model/generate';
 import { loadModel, type LoadedModel } from '../core/model/load';
+import { createAnalysisHandlers } from './analysis';
 import type { Handlers } from './host';
 import type { DebugSettings, ModelInfo, ModelSource } from './protocol';
 import { withTokenDelay } from './slowdown';
@@ -65,6 +66,7 @@ export function createEngine(deps: EngineDeps): Engine {
   };
 
   const handlers: Handlers = {
+    ...createAnalysisHandlers(requireModel),
     async init({ backend: requested }) {
       if (loaded) {
         // Tensors live on the backend that made them; a backend change needs a fresh worker.

@@ -10,6 +10,8 @@
  * The client's `call()` is typed from this one table.
  */
 import type { BackendName, BackendReport } from '../core/backend/index';
+import type { AnalysisRecord } from '../core/rhythm/record';
+import type { HeadRef } from '../core/rhythm/options';
 
 /** Where a model folder comes from. Bytes are transferred, not copied. */
 export type ModelSource =
@@ -73,8 +75,66 @@ export interface Operations {
   generate: { params: GenerateParams; result: GenerateOutcome; stream: TokenEvent };
   forwardLogits: { params: { ids: number[] }; result: LogitsOutcome; stream: never };
   tokenize: { params: { text: string }; result: { ids: number[]; tokens: string[] }; stream: never };
+  /** Teacher-forced analysis of prompt + response: one forward with the rhythm accumulator. */
+  analyze: { params: AnalyzeParams; result: AnalysisOutcome; stream: never };
+  /** New options for the current sequence: from the cache, the cached maps, or a rerun (see `how`). */
+  reanalyze: { params: { options: Record<string, unknown> }; result: AnalysisOutcome; stream: never };
+  /** The full [N, N] map of one head, or the mean of the local / global heads, of the current sequence. */
+  headMap: { params: { choice: MapRequest }; result: HeadMapOutcome; stream: never };
+  /** An attention dump's bytes (formats.md) -> analysis, without any model. */
+  importDump: { params: { name: string; bytes: ArrayBuffer; options: Record<string, unknown> }; result: AnalysisOutcome; stream: never };
+  /** The current sequence's attention dump (F32 safetensors), written layer by layer into one buffer. */
+  exportDump: { params: Record<string, never>; result: { bytes: Uint8Array; fileName: string }; stream: never };
   /** Test-only knobs (the page exposes them only with ?test=1). */
   debug: { params: DebugSettings; result: DebugSettings; stream: never };
+}
+
+/** What to analyze: token ids (after a generation) or texts (a pasted response), tokenized in the worker. */
+export type AnalyzeInput =
+  | { kind: 'ids'; ids: number[]; promptLength: number }
+  | { kind: 'text'; prompt: string; response: string };
+
+export interface AnalyzeParams {
+  input: AnalyzeInput;
+  /** Rhythm options (validated by the engine's resolveOptions). */
+  options: Record<string, unknown>;
+}
+
+/** Per-head data of the whole model, small (O(L·H·s²)); flat typed arrays so they transfer in one piece. */
+export interface HeadSummary {
+  name: string;
+  source: 'model' | 'dump';
+  numLayers: number;
+  numHeads: number;
+  seqLen: number;
+  promptLength: number;
+  /** [L, H] span d (NaN for layers missing from a dump). */
+  spans: Float32Array;
+  thumbnailSize: number;
+  /** [L, H, s, s] max-pooled raw maps (zeros for missing layers). */
+  thumbnails: Float32Array;
+  layerIndices: number[];
+  /** Whether the worker holds every raw map (head maps and option changes need no rerun). */
+  mapsCached: boolean;
+}
+
+export interface AnalysisOutcome {
+  record: AnalysisRecord;
+  summary: HeadSummary;
+  /** How the numbers were obtained: a model forward, the per-head cache, the cached raw maps, or a dump. */
+  how: 'forward' | 'cache' | 'maps' | 'dump';
+  ms: number;
+}
+
+export type MapRequest = { kind: 'head'; layer: number; head: number } | { kind: 'local' | 'global' };
+
+export interface HeadMapOutcome {
+  choice: MapRequest;
+  /** [N, N] row-major raw attention (row = query). */
+  map: Float32Array;
+  seqLen: number;
+  /** Heads averaged (one for a single head). */
+  heads: HeadRef[];
 }
 
 export interface DebugSettings {

@@ -40,6 +40,22 @@ export function fakeHandlers(log: string[]): Handlers {
     async debug(settings) {
       return settings;
     },
+    // Analysis needs the real engine (src/worker/analysis.test.ts); the fake refuses clearly.
+    async analyze() {
+      throw new Error('analyze: not in the fake');
+    },
+    async reanalyze() {
+      throw new Error('reanalyze: not in the fake');
+    },
+    async headMap() {
+      throw new Error('headMap: not in the fake');
+    },
+    async importDump() {
+      throw new Error('importDump: not in the fake');
+    },
+    async exportDump() {
+      throw new Error('exportDump: not in the fake');
+    },
   };
 }
 

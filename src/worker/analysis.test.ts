@@ -1,0 +1,107 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { initNodeBackend } from '../core/backend/node';
+import { parseAttentionDump } from '../core/io/dump';
+import { tinyGpt2Files } from '../core/model/testing/tinyGpt2';
+import { analyzeModel } from '../core/rhythm';
+import { createEngine } from './engine';
+import type { CallContext } from './host';
+import type { OperationName } from './protocol';
+
+const TINY = { nLayer: 3, nHead: 2, nEmbd: 16, nPositions: 64, seed: 3 };
+
+function ctx<K extends OperationName>(): CallContext<K> {
+  return { signal: new AbortController().signal, progress: () => {}, emit: () => {} };
+}
+
+describe('worker analysis operations', () => {
+  const engine = createEngine({
+    initBackend: (requested) => initNodeBackend(requested),
+    openSource: () => tinyGpt2Files(TINY, 'tiny'),
+  });
+  const h = engine.handlers;
+  const ids = [1, 5, 2, 7, 3, 9, 4, 4, 8, 1, 6, 2, 5, 3, 7, 2, 8, 9, 1, 3];
+  const input = { kind: 'ids' as const, ids, promptLength: 6 };
+
+  beforeAll(async () => {
+    await h.init({ backend: 'wasm' }, ctx());
+    await h.loadModel({ source: { kind: 'url', url: 'tiny' } }, ctx());
+  });
+
+  it('refuses head maps and exports before any analysis, naming the field', async () => {
+    await expect(h.headMap({ choice: { kind: 'local' } }, ctx())).rejects.toMatchObject({ name: 'InputError', message: expect.stringMatching(/analysis/) });
+  });
+
+  it('analyze equals the engine run directly and returns thumbnails and spans of every head', async () => {
+    const out = await h.analyze({ input, options: { W: 4, H_lo: 2, H_hi: 8 } }, ctx());
+    const ref = analyzeModel(engine.current()!.model, { ids, promptLength: 6, tokens: out.record.tokens }, { W: 4, H_lo: 2, H_hi: 8 });
+    expect(out.how).toBe('forward');
+    expect(out.record.waad).toEqual(ref.record.waad);
+    expect(out.record.fai).toEqual(ref.record.fai);
+    expect(out.record.gamma).toEqual(ref.record.gamma);
+    expect(out.summary).toMatchObject({ numLayers: 3, numHeads: 2, seqLen: 20, promptLength: 6, mapsCached: true, source: 'model' });
+    expect(out.summary.thumbnails.length).toBe(3 * 2 * 64 * 64);
+    expect(Array.from(out.summary.spans.subarray(2, 4))).toEqual(Array.from(ref.cache.layers.get(1)!.span));
+  });
+
+  it('reanalyze says how: q from the cache, W from the cached maps (same numbers as a fresh forward)', async () => {
+    const q = await h.reanalyze({ options: { W: 4, H_lo: 2, H_hi: 8, q: 0.2 } }, ctx());
+    expect(q.how).toBe('cache');
+    expect(q.record.options.q).toBe(0.2);
+    const w = await h.reanalyze({ options: { W: 2, H_lo: 2, H_hi: 8 } }, ctx());
+    expect(w.how).toBe('maps');
+    const fresh = analyzeModel(engine.current()!.model, { ids, promptLength: 6, tokens: w.record.tokens }, { W: 2, H_lo: 2, H_hi: 8 });
+    w.record.waad.forEach((v, i) => expect(v).toBeCloseTo(fresh.record.waad[i], 5));
+    expect(w.record.waad).not.toEqual(q.record.waad);
+  });
+
+  it('headMap returns one head or the hand-averaged local heads; rows sum to 1', async () => {
+    const out = await h.analyze({ input, options: {} }, ctx());
+    const N = 20;
+    const loc = out.record.heads.local;
+    const mean = await h.headMap({ choice: { kind: 'local' } }, ctx());
+    const singles = await Promise.all(loc.map(([layer, head]) => h.headMap({ choice: { kind: 'head', layer, head } }, ctx())));
+    for (const i of [0, N + 1, 5 * N + 3, N * N - 1]) {
+      const avg = singles.reduce((a, s) => a + s.map[i], 0) / singles.length;
+      expect(mean.map[i]).toBeCloseTo(avg, 6);
+    }
+    let row = 0;
+    for (let s = 0; s < N; s++) row += singles[0].map[7 * N + s];
+    expect(row).toBeCloseTo(1, 5);
+    await expect(h.headMap({ choice: { kind: 'head', layer: 9, head: 0 } }, ctx())).rejects.toThrow(/layer 9/);
+  });
+
+  it('exportDump round-trips through importDump to the same record, without the model', async () => {
+    const out = await h.analyze({ input, options: {} }, ctx());
+    const dump = await h.exportDump({}, ctx());
+    const parsed = parseAttentionDump(dump.bytes, dump.fileName);
+    expect(parsed).toMatchObject({ numHeads: 2, seqLen: 20, promptLength: 6, layerIndices: [0, 1, 2] });
+    const back = await h.importDump({ name: dump.fileName, bytes: dump.bytes.slice().buffer, options: {} }, ctx());
+    expect(back.how).toBe('dump');
+    expect(back.record.waad).toEqual(out.record.waad);
+    // Entropy on the backend (float32) vs from the dump's logits in JS (float64).
+    back.record.entropy!.forEach((v, i) => expect(v).toBeCloseTo(out.record.entropy![i], 5));
+    expect(back.record.preplan).toEqual(out.record.preplan);
+  });
+
+  it('rejects a text file as a dump with an InputError naming the file', async () => {
+    const bytes = new TextEncoder().encode('hello, not a dump').buffer as ArrayBuffer;
+    await expect(h.importDump({ name: 'notes.txt', bytes, options: {} }, ctx())).rejects.toMatchObject({ name: 'InputError', message: expect.stringMatching(/notes\.txt/) });
+  });
+
+  it('rejects an empty response and bad options before running', async () => {
+    await expect(h.analyze({ input: { kind: 'text', prompt: 'ab', response: '' }, options: {} }, ctx())).rejects.toThrow(/response/);
+    await expect(h.analyze({ input, options: { W: 0 } }, ctx())).rejects.toThrow(/W/);
+  });
+
+  it('leaks no tensors over repeated analyses', async () => {
+    await h.analyze({ input, options: {} }, ctx());
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      await h.analyze({ input, options: {} }, ctx());
+      await h.reanalyze({ options: { W: 3 + i } }, ctx());
+      await h.exportDump({}, ctx());
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

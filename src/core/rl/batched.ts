@@ -80,9 +80,15 @@ export class BatchedGpt2 {
     let x = tf.add(tok, pos) as tf.Tensor2D;
     const kv: LayerKV[] = [];
     for (let l = 0; l < L; l++) {
-      const qkv = this.linear(this.layerNorm(x, `h.${l}.ln_1`), `h.${l}.attn.c_attn`); // [R*M, 3D]
-      const heads = tf.transpose(tf.reshape(qkv, [R, M, 3 * H, hd]), [0, 2, 1, 3]); // [R, 3H, M, hd]
-      const part = (i: number) => tf.slice(heads, [0, i * H, 0, 0], [R, H, M, hd]) as tf.Tensor4D; // [R, H, M, hd]
+      const h = this.layerNorm(x, `h.${l}.ln_1`); // [R*M, D]
+      // q, k, v from column blocks of c_attn (small weight slices) rather than slices of the [R*M, 3D] product:
+      // on tfjs-wasm every slice reads back its whole input, so slicing big activations is what costs.
+      const W = this.get(`h.${l}.attn.c_attn.weight`) as tf.Tensor2D; // [D, 3D]
+      const bias = this.get(`h.${l}.attn.c_attn.bias`) as tf.Tensor1D; // [3D]
+      const part = (i: number) => {
+        const y = tf.add(tf.matMul(h, tf.slice(W, [0, i * D], [D, D])), tf.slice(bias, [i * D], [D])); // [R*M, D]
+        return tf.transpose(tf.reshape(y, [R, M, H, hd]), [0, 2, 1, 3]) as tf.Tensor4D; // [R, H, M, hd]
+      };
       const kNew = part(1);
       const vNew = part(2);
       const k = past ? (tf.concat([past[l].k, kNew], 2) as tf.Tensor4D) : kNew; // [R, H, T, hd]

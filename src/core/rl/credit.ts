@@ -31,40 +31,47 @@ export interface CreditPass {
   metricsMs: number;
 }
 
-/** Runs the attention pass for `rows` (any lengths) and returns one analysis record per row. */
+/**
+ * Runs the attention pass for `rows` (any lengths) and returns one analysis record per row.
+ * Rows are grouped by length and each group runs as one batched forward of exactly that length, so a row's
+ * maps are a contiguous [1, H, N, N] block (a strided crop is a per-element JS loop on tfjs-wasm).
+ */
 export function attentionCredit(model: BatchedGpt2, rows: CreditRow[], rhythm: Partial<RhythmOptions>): CreditPass {
   if (rows.length === 0) return { records: [], attentionMs: 0, metricsMs: 0 };
   const t0 = performance.now();
   const opts = resolveOptions(rhythm);
-  const R = rows.length;
-  const T = Math.max(...rows.map((r) => r.ids.length));
-  const ids = new Int32Array(R * T); // right-padded with id 0; padding sits after every real token, so causal attention never sees it
-  rows.forEach((row, r) => ids.set(row.ids, r * T));
+  const H = model.config.n_head;
   const accs = rows.map((row) => new RhythmAccumulator({ seqLen: row.ids.length, promptLength: row.promptLength, W: opts.W, H_lo: opts.H_lo, H_hi: opts.H_hi, sink: opts.sink }));
-  let entropyAll: Float32Array;
+  const entropy: number[][] = rows.map(() => []);
+  const byLength = new Map<number, number[]>();
+  rows.forEach((row, i) => byLength.set(row.ids.length, [...(byLength.get(row.ids.length) ?? []), i]));
   try {
-    const H = model.config.n_head;
-    const logits = model.forwardAll(ids, R, T, (layer, probs) => {
-      rows.forEach((row, r) => {
-        const N = row.ids.length;
-        accs[r].addLayer(layer, tf.reshape(tf.slice(probs, [r, 0, 0, 0], [1, H, N, N]), [H, N, N]) as tf.Tensor3D); // [H, N, N]
+    for (const [N, members] of byLength) {
+      const R = members.length;
+      const ids = new Int32Array(R * N);
+      members.forEach((i, r) => ids.set(rows[i].ids, r * N));
+      const logits = model.forwardAll(ids, R, N, (layer, probs) => {
+        // One read of the layer's maps, then each row's contiguous [H, N, N] block (a tf.slice per row would
+        // read the whole tensor back each time on tfjs-wasm).
+        const all = probs.dataSync() as Float32Array; // [R, H, N, N]
+        members.forEach((i, r) => accs[i].addLayerData(layer, all.subarray(r * H * N * N, (r + 1) * H * N * N), H));
+      }); // [R*N, V]
+      const ent = tf.tidy(() => {
+        const lp = tf.logSoftmax(logits); // [R*N, V]
+        return tf.neg(tf.sum(tf.mul(tf.exp(lp), lp), 1)); // [R*N]
       });
-    }); // [R*T, V]
-    const ent = tf.tidy(() => {
-      const lp = tf.logSoftmax(logits); // [R*T, V]
-      return tf.neg(tf.sum(tf.mul(tf.exp(lp), lp), 1)); // [R*T]
-    });
-    logits.dispose();
-    entropyAll = ent.dataSync() as Float32Array;
-    ent.dispose();
+      logits.dispose();
+      const h = ent.dataSync();
+      ent.dispose();
+      // Response token t was drawn from the distribution at position t − 1.
+      members.forEach((i, r) => {
+        for (let t = rows[i].promptLength; t < N; t++) entropy[i].push(t === 0 ? 0 : h[r * N + t - 1]);
+      });
+    }
     const caches = accs.map((a) => a.finish());
     const t1 = performance.now();
-    const records = rows.map((row, r) => {
-      // Response token t was drawn from the distribution at row position t − 1.
-      const entropy: number[] = [];
-      for (let t = row.promptLength; t < row.ids.length; t++) entropy.push(t === 0 ? 0 : entropyAll[r * T + t - 1]);
-      return analyzeCache(caches[r], { tokens: row.tokens, tokenIds: row.ids, numLayers: model.config.n_layer, entropy }, { ...rhythm, seed: row.seed });
-    });
+    const records = rows.map((row, i) =>
+      analyzeCache(caches[i], { tokens: row.tokens, tokenIds: row.ids, numLayers: model.config.n_layer, entropy: entropy[i] }, { ...rhythm, seed: row.seed }));
     return { records, attentionMs: t1 - t0, metricsMs: performance.now() - t1 };
   } finally {
     for (const a of accs) a.dispose();

@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import type { Thumbnail } from '../../core/rhythm';
 import { HEAD_CLASS_COLORS, HEAD_CLASS_LABELS, makeLut, useElementWidth, type HeadClass, type ScaleMode, type SchemeName } from '../theme';
 import { classCounts, formatSpan, galleryHeads, thumbnailTile, type GalleryHead, type HeadSelection } from './heads';
+import { GalleryExportButtons } from './GalleryExportButtons';
 import './gallery.css';
 
 export interface HeadGalleryProps {
@@ -106,6 +107,7 @@ export function HeadGallery(props: HeadGalleryProps) {
           ))}
           <span className="gallery-legend-item"><span className="gallery-layer-swatch" /> selected layers</span>
         </span>
+        <GalleryExportButtons grid={grid} thumbnails={thumbnails} lut={lut} mode={mode} />
       </div>
       <div className="gallery-scroll" ref={scrollRef}>
         <div className="gallery-grid" role="grid" aria-rowcount={numLayers} aria-colcount={numHeads} onKeyDown={move}

@@ -139,7 +139,12 @@ export function AttentionHeatmap(props: AttentionHeatmapProps) {
     if (moves[e.key]) {
       const [dq, dk] = moves[e.key];
       const query = Math.min(n - 1, Math.max(0, cur.query + dq));
-      setHoverCell({ query, key: Math.min(query, Math.max(0, cur.key + dk)) });
+      const key = Math.min(query, Math.max(0, cur.key + dk));
+      setHoverCell({ query, key });
+      // Keep the keyboard cursor on screen: centre it when it leaves the visible window.
+      const [r0, r1] = visibleRange(transform.y, cellPx, size, n);
+      const [c0, c1] = visibleRange(transform.x, cellPx, size, n);
+      if (z && sel && (query < r0 || query > r1 || key < c0 || key > c1)) sel.call(z.translateTo, (key + 0.5) * base, (query + 0.5) * base);
     } else if ((e.key === '+' || e.key === '=') && z && sel) sel.call(z.scaleBy, 1.5);
     else if (e.key === '-' && z && sel) sel.call(z.scaleBy, 1 / 1.5);
     else if (e.key === '0' && z && sel) sel.call(z.transform, zoomIdentity);

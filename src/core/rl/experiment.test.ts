@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { curvesCsv, meanCi, meanCurve, rewardAuc, summarize, summaryCsv, summaryMarkdown, type RunResult } from './experiment';
+import { comparisonSvg, smooth } from './plot';
+import type { RunLogLine } from './runlog';
+
+const line = (step: number, r: number, acc?: number): RunLogLine => ({
+  step, strategy: 'uniform', seed: 0, mean_reward: r, accuracy: r, mean_length: 10, entropy: 1, amplified_share: 0.25, clip_fraction: 0,
+  loss: 0, kl: 0, grad_norm: 0, first_ratio_dev: 0, zero_adv_groups: 0, analyzed_rows: 0, nan_abort: false,
+  ...(acc !== undefined ? { heldout_accuracy: acc } : {}), time_ms: { rollout: 60, attention: 10, metrics: 10, update: 20, total: 100 },
+});
+
+describe('experiment statistics', () => {
+  it('meanCi: mean ± t(0.975, n−1)·s/√n by hand', () => {
+    // xs = 1, 2, 3: mean 2, s = 1, t(2) = 4.303 → 4.303/√3 = 2.4843
+    const i = meanCi([1, 2, 3]);
+    expect(i.mean).toBe(2);
+    expect(i.ci).toBeCloseTo(2.48434, 4);
+    expect(meanCi([0.5]).ci).toBeNaN();
+    expect(meanCi([0.2, 0.2]).ci).toBe(0);
+  });
+  it('rewardAuc: trapezoid over steps divided by N − 1', () => {
+    // (0+1)/2 + (1+1)/2 = 1.5 over 2 intervals = 0.75
+    expect(rewardAuc([line(1, 0), line(2, 1), line(3, 1)])).toBeCloseTo(0.75, 12);
+    expect(rewardAuc([line(1, 0.4)])).toBe(0.4);
+  });
+  it('summarize, CSV, markdown and SVG from two seeds', () => {
+    const runs: RunResult[] = [0, 1].map((seed) => ({
+      strategy: 'uniform', seed, initialAccuracy: 0.1,
+      lines: [line(1, 0.1 + seed * 0.1), line(2, 0.3, 0.2 + seed * 0.2)],
+    }));
+    const [row] = summarize(runs);
+    expect(row.finalAccuracy.mean).toBeCloseTo(0.3, 12);
+    expect(row.finalAccuracy.ci).toBeCloseTo(12.706 * (Math.SQRT2 * 0.1 / Math.SQRT2), 6); // s = 0.1414, /√2 = 0.1
+    expect(row.rewardAuc.mean).toBeCloseTo(((0.1 + 0.3) / 2 + (0.2 + 0.3) / 2) / 2, 12);
+    expect(row.creditShare).toBeCloseTo(0.2, 12);
+    expect(summaryMarkdown([row], 0.1)).toMatch(/\| uniform \| 2 \| 30\.0 ± 127\.1 \|/);
+    expect(summaryCsv([row]).split('\n')[1]).toMatch(/^uniform,2,0\.3,/);
+    expect(curvesCsv(runs).split('\n')).toHaveLength(6);
+    expect(meanCurve(runs, (l) => l.heldout_accuracy)).toEqual([{ step: 2, mean: expect.closeTo(0.3, 12), ci: expect.any(Number), n: 2 }]);
+    expect(comparisonSvg(runs, 'a <test>')).toMatch(/a &lt;test&gt;[\s\S]*<polyline/);
+  });
+  it('smooth: centered moving average', () => {
+    expect(smooth([0, 3, 6, 9], 3)).toEqual([1.5, 3, 6, 7.5]);
+  });
+});

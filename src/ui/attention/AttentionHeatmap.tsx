@@ -126,9 +126,14 @@ export function AttentionHeatmap(props: AttentionHeatmapProps) {
     const query = Math.floor((clientY - r.top - transform.y) / cellPx);
     return key >= 0 && key < n && query >= 0 && query < n ? { query, key } : null;
   }, [transform, cellPx, n]);
+  const lastHover = useRef<{ query: number; key: number } | null>(null);
+  // Only changes reach React and the linked views (a mousemove inside one cell is not news).
   const setHoverCell = (c: { query: number; key: number } | null) => {
+    const prev = lastHover.current;
+    if (prev?.query === c?.query && prev?.key === c?.key) return;
+    lastHover.current = c;
     setHover(c);
-    onHoverToken?.(c ? c.query : null);
+    if (prev?.query !== c?.query) onHoverToken?.(c ? c.query : null);
   };
 
   const onKeyDown = (e: KeyboardEvent) => {

@@ -27,7 +27,7 @@ test.describe('app shell', () => {
 
   test('requesting webgpu without WebGPU falls back and says why', async ({ page }, info) => {
     test.skip(isWebgpuProject(info), 'only meaningful without WebGPU');
-    await page.goto('/?backend=webgpu&test=1');
+    await page.goto('/?backend=webgpu&test=1&builtin=tiny-random');
     await waitForModel(page);
     const active = await page.evaluate(() => window.__rhythmscope!.state().backend);
     expect(['webgl', 'wasm', 'cpu']).toContain(active);
@@ -122,7 +122,7 @@ test.describe('app shell', () => {
 
   test('the backend select switches backend, reloads the model and updates the URL', async ({ page }, info) => {
     test.skip(isWebgpuProject(info), 'one project is enough');
-    await page.goto('/?test=1');
+    await page.goto('/?test=1&builtin=tiny-random');
     await waitForModel(page);
     await page.getByTestId('backend-select').selectOption('cpu');
     await expect(page.getByTestId('backend-badge')).toContainText('cpu');

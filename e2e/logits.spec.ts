@@ -38,7 +38,7 @@ async function browserLogitsDiff(page: Page): Promise<{ backend: string; maxDiff
 
 test('webgpu logits match the Node reference', async ({ page }, info) => {
   test.skip(!isWebgpuProject(info), 'webgpu project only');
-  await page.goto('/?backend=webgpu&test=1');
+  await page.goto('/?backend=webgpu&test=1&builtin=tiny-random');
   await waitForModel(page);
   const { backend, maxDiff } = await browserLogitsDiff(page);
   expect(backend).toBe('webgpu');

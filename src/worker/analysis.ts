@@ -99,7 +99,7 @@ export function createAnalysisHandlers(requireModel: () => LoadedModel): Analysi
    * One forward of `ids` on the loaded model, feeding the accumulator (when given) and `onLayer` with each
    * layer's raw map read back to JS. Returns the logits' data when asked.
    */
-  const forward = async (ids: number[], promptLength: number, acc: RhythmAccumulator | null, onLayer: ((l: number, data: Float32Array) => void) | null, progress: (f: number, m: string) => void) => {
+  const forward = async (ids: number[], acc: RhythmAccumulator | null, onLayer: ((l: number, data: Float32Array) => void) | null, progress: (f: number, m: string) => void) => {
     const { model } = requireModel();
     const L = model.config.n_layer;
     const logits = model.forward(ids, {
@@ -123,7 +123,7 @@ export function createAnalysisHandlers(requireModel: () => LoadedModel): Analysi
     let logitsT: Awaited<ReturnType<typeof forward>> | undefined;
     try {
       checkAborted(signal);
-      logitsT = await forward(ids, promptLength, acc, keep ? (l, d) => layers.set(l, d.slice()) : null, progress);
+      logitsT = await forward(ids, acc, keep ? (l, d) => layers.set(l, d.slice()) : null, progress);
       const entropy = responseEntropyFromTensor(logitsT, promptLength);
       const logits = N * V * 4 <= LOGITS_BUDGET_BYTES ? { data: (await logitsT.data()) as Float32Array, vocabSize: V } : undefined;
       const cache = await acc.finishAsync();
@@ -160,7 +160,7 @@ export function createAnalysisHandlers(requireModel: () => LoadedModel): Analysi
     const N = s.tokens.length, NN = N * N;
     if (s.layer) return heads.map(([l, h]) => s.layer!(l).subarray(h * NN, (h + 1) * NN));
     const out = new Map<string, Float32Array>();
-    const logits = await forward(s.ids!, s.promptLength, null, (l, d) => {
+    const logits = await forward(s.ids!, null, (l, d) => {
       for (const [hl, h] of heads) if (hl === l) out.set(`${l}:${h}`, d.slice(h * NN, (h + 1) * NN));
     }, () => {});
     logits.dispose();
@@ -241,7 +241,7 @@ export function createAnalysisHandlers(requireModel: () => LoadedModel): Analysi
       const offsetOf = (l: number) => header.length + s.layerIndices.indexOf(l) * layerBytes;
       const write = (l: number, d: Float32Array) => out.set(new Uint8Array(d.buffer, d.byteOffset, layerBytes), offsetOf(l));
       if (s.layer) s.layerIndices.forEach((l, i) => { write(l, s.layer!(l)); ctx.progress((i + 1) / s.layerIndices.length, `layer ${l}`); });
-      else (await forward(s.ids!, s.promptLength, null, write, ctx.progress)).dispose();
+      else (await forward(s.ids!, null, write, ctx.progress)).dispose();
       if (s.logits) out.set(new Uint8Array(s.logits.data.buffer, s.logits.data.byteOffset, s.logits.data.byteLength), total - s.logits.data.byteLength);
       return { bytes: out, fileName: `${s.name.replace(/[^A-Za-z0-9._-]+/g, '-') || 'sequence'}-attention.safetensors` };
     },

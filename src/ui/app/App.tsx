@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { Settings, Workbench } from '../analysis/Workbench';
 import { BackendFallbackNote } from '../model/BackendBadge';
 import { ModelPanel } from '../model/ModelPanel';
 import { PromptPanel } from '../prompt/PromptPanel';
@@ -7,6 +8,7 @@ import { Header } from './Header';
 import { NoticeBanner } from './NoticeBanner';
 import './app.css';
 
+/** Header; left column: model, prompt/response, settings; main area: the linked analysis views. */
 export function App() {
   useEffect(() => {
     void bootApp();
@@ -19,9 +21,11 @@ export function App() {
       <main className="layout">
         <aside className="layout-side">
           <ModelPanel />
+          <PromptPanel />
+          <Settings />
         </aside>
         <div className="layout-main">
-          <PromptPanel />
+          <Workbench />
         </div>
       </main>
     </div>

@@ -1,3 +1,4 @@
+import { AppExportMenu } from '../analysis/ExportMenu';
 import { BackendBadge } from '../model/BackendBadge';
 import { BackendSelect } from '../model/BackendSelect';
 import { formatParams } from '../model/format';
@@ -27,6 +28,7 @@ export function Header() {
             <span className="header-model-none">No model loaded</span>
           )}
         </div>
+        <AppExportMenu />
         <BackendBadge />
         <BackendSelect />
       </div>

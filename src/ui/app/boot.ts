@@ -1,9 +1,14 @@
 /**
- * App start-up: read the URL, start the engine on the requested backend, load the default model
- * (or ?model=URL). Runs once per page even under React's StrictMode double effects.
+ * App start-up: read the URL (backend, model, settings), restore the last document, find the built-in models,
+ * start the engine, load the best built-in model (or ?model= / ?builtin=), then either re-analyse the restored
+ * document or put a task problem in the prompt, ready to Generate. Runs once per page even under StrictMode.
  */
-import { DEFAULT_MODEL, type ModelChoice } from '../model/catalog';
+import { analyzePasted, restoreSession } from '../analysis/actions';
+import { FALLBACK_MODEL, probeCatalog, type ModelChoice } from '../model/catalog';
 import { loadModelChoice, startEngine } from '../model/actions';
+import { useModelStore } from '../model/modelStore';
+import { sampleProblem } from '../prompt/actions';
+import { useDocumentStore } from '../prompt/documentStore';
 import { useNoticeStore } from './noticeStore';
 import { installTestHook } from './testHook';
 import { parseAppParams } from './urlParams';
@@ -15,11 +20,24 @@ export function bootApp(search: string = window.location.search): Promise<void> 
     const params = parseAppParams(search);
     for (const w of params.warnings) useNoticeStore.getState().push('warning', 'Page address', w);
     if (params.test) installTestHook();
-    if (!(await startEngine(params.backend))) return;
-    const first: ModelChoice = params.model
-      ? { kind: 'url', url: params.model }
-      : { kind: 'catalog', id: DEFAULT_MODEL.id, url: DEFAULT_MODEL.url };
-    await loadModelChoice(first);
+    const { restoredResponse, restoredDocument } = restoreSession(search);
+    const [catalog, started] = await Promise.all([probeCatalog(), startEngine(params.backend)]);
+    useModelStore.setState({ catalog });
+    if (!started) return;
+    let first: ModelChoice;
+    if (params.model) first = { kind: 'url', url: params.model };
+    else {
+      const pick = catalog.find((c) => c.id === params.builtin) ?? catalog[0] ?? FALLBACK_MODEL;
+      if (params.builtin && pick.id !== params.builtin) useNoticeStore.getState().push('warning', 'Page address', `URL parameter "builtin": no built-in model "${params.builtin}"; using ${pick.id}`);
+      first = { kind: 'catalog', id: pick.id, url: pick.url };
+    }
+    if (!(await loadModelChoice(first))) return;
+    if (restoredResponse) await analyzePasted();
+    else if (!restoredDocument) {
+      const { task, level } = useDocumentStore.getState();
+      sampleProblem(task, level);
+    }
   })();
   return booted;
 }
+

@@ -2,6 +2,8 @@
  * window.__rhythmscope, installed only with ?test=1: lets the e2e tests compare the browser's
  * numbers with the Node reference, through the same worker the app uses.
  */
+import type { AnalysisRecord } from '../../core/rhythm/record';
+import { useAnalysisStore } from '../analysis/stores';
 import { useModelStore } from '../model/modelStore';
 import { engine } from './engine';
 
@@ -12,6 +14,8 @@ export interface TestHook {
   setTokenDelay(ms: number): Promise<void>;
   /** The active backend name and the loaded model's name (null until ready). */
   state(): { backend: string | null; model: string | null };
+  /** The analysis record shown now (null before any analysis). */
+  record(): AnalysisRecord | null;
 }
 
 declare global {
@@ -32,6 +36,9 @@ export function installTestHook(): void {
     state() {
       const s = useModelStore.getState();
       return { backend: s.backend?.name ?? null, model: s.info?.name ?? null };
+    },
+    record() {
+      return useAnalysisStore.getState().record;
     },
   };
 }

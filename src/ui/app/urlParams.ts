@@ -1,6 +1,7 @@
 /**
  * Settings that can be given in the page URL: `?backend=wasm`, `?model=<url of a model folder>`,
- * `?test=1` (exposes window.__rhythmscope for the e2e tests).
+ * `?builtin=<id>` (a built-in model instead of the best one found), `?test=1` (exposes window.__rhythmscope
+ * for the e2e tests). The rhythm options travel as `rhythm.<option>=` (src/ui/analysis/persist.ts).
  */
 import type { BackendName } from '../../core/backend/index';
 
@@ -10,6 +11,7 @@ export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export interface AppParams {
   backend: BackendChoice;
   model?: string;
+  builtin?: string;
   test: boolean;
   /** Problems with the given parameters, shown to the user rather than silently ignored. */
   warnings: string[];
@@ -30,8 +32,9 @@ export function parseAppParams(search: string): AppParams {
     else warnings.push(`URL parameter "backend": unknown value "${b}" (use ${BACKEND_CHOICES.join(', ')}); using auto`);
   }
   const model = q.get('model')?.trim() || undefined;
+  const builtin = q.get('builtin')?.trim() || undefined;
   const test = q.get('test') === '1';
-  return { backend, model, test, warnings };
+  return { backend, model, builtin, test, warnings };
 }
 
 /** The same URL with one query parameter set (or removed when value is undefined). */

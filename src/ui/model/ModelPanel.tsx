@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { cancelModelLoad, loadModelChoice } from './actions';
-import { CATALOG, type ModelChoice } from './catalog';
+import { type ModelChoice } from './catalog';
+import { DropZone } from './DropZone';
 import { formatParams } from './format';
 import { useModelStore } from './modelStore';
 import './model.css';
@@ -24,10 +25,11 @@ function ModelPicker() {
   const ready = useModelStore((s) => s.engineStatus === 'ready');
   const loading = useModelStore((s) => s.loading !== null);
   const [url, setUrl] = useState('');
+  const catalog = useModelStore((s) => s.catalog);
   const selected = choice?.kind === 'catalog' ? choice.id : '';
 
   const onPick = (id: string) => {
-    const entry = CATALOG.find((c) => c.id === id);
+    const entry = catalog.find((c) => c.id === id);
     if (entry) void loadModelChoice({ kind: 'catalog', id: entry.id, url: entry.url });
   };
   const onUrl = (e: FormEvent) => {
@@ -55,12 +57,12 @@ function ModelPicker() {
           onChange={(e) => onPick(e.target.value)}
         >
           {selected === '' && <option value="">{choice ? 'Custom model (see below)' : 'Choose a model…'}</option>}
-          {CATALOG.map((c) => (
+          {catalog.map((c) => (
             <option key={c.id} value={c.id}>{c.label}</option>
           ))}
         </select>
-        {CATALOG.find((c) => c.id === selected)?.note && (
-          <p className="field-hint">{CATALOG.find((c) => c.id === selected)?.note}</p>
+        {catalog.find((c) => c.id === selected)?.note && (
+          <p className="field-hint">{catalog.find((c) => c.id === selected)?.note}</p>
         )}
       </div>
 
@@ -100,7 +102,7 @@ function ModelPicker() {
             }}
           />
         </label>
-        <p className="field-hint">config.json, model.safetensors and a tokenizer file (Hugging Face layout).</p>
+        <DropZone disabled={!ready || loading} />
       </div>
     </div>
   );

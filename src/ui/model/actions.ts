@@ -31,7 +31,7 @@ export async function startEngine(choice: BackendChoice): Promise<boolean> {
 async function sourceOf(choice: ModelChoice): Promise<ModelSource> {
   if (choice.kind !== 'folder') return { kind: 'url', url: choice.url };
   const files: Record<string, ArrayBuffer> = {};
-  for (const f of choice.files) files[folderRelativePath(f.webkitRelativePath, f.name)] = await f.arrayBuffer();
+  for (const [i, f] of choice.files.entries()) files[choice.paths?.[i] ?? folderRelativePath(f.webkitRelativePath, f.name)] = await f.arrayBuffer();
   return { kind: 'files', name: choice.name, files };
 }
 

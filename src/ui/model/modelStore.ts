@@ -6,7 +6,7 @@ import { create } from 'zustand';
 import type { BackendReport } from '../../core/backend/index';
 import type { ModelInfo } from '../../worker/protocol';
 import type { BackendChoice } from '../app/urlParams';
-import type { ModelChoice } from './catalog';
+import { FALLBACK_MODEL, type CatalogEntry, type ModelChoice } from './catalog';
 
 export type EngineStatus = 'starting' | 'ready' | 'failed';
 
@@ -23,6 +23,8 @@ export interface ModelState {
   /** The model the worker holds now (unchanged by a failed load). */
   info: ModelInfo | null;
   choice: ModelChoice | null;
+  /** Built-in models found at start-up (best first). */
+  catalog: CatalogEntry[];
   /** Set while a model loads. */
   loading: LoadingState | null;
 }
@@ -33,6 +35,7 @@ export const initialModelState: ModelState = {
   backend: null,
   info: null,
   choice: null,
+  catalog: [FALLBACK_MODEL],
   loading: null,
 };
 

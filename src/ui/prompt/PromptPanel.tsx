@@ -2,6 +2,8 @@ import { useId, useState, type KeyboardEvent } from 'react';
 import { useModelStore } from '../model/modelStore';
 import { generateFromPrompt, stopGeneration } from './actions';
 import { useDocumentStore, type GenerationSettings } from './documentStore';
+import { ResponseBox } from './ResponseBox';
+import { TaskPicker, Verdict } from './TaskPicker';
 import { TokenStream } from './TokenStream';
 import './prompt.css';
 
@@ -25,13 +27,16 @@ export function PromptPanel() {
 
   return (
     <section className="card prompt-panel" aria-labelledby="prompt-panel-title">
-      <h2 className="card-title" id="prompt-panel-title">Prompt</h2>
+      <div className="card-title-row">
+        <h2 className="card-title" id="prompt-panel-title">Prompt</h2>
+        <TaskPicker />
+      </div>
       <label className="visually-hidden" htmlFor={promptId}>Prompt text</label>
       <textarea
         id={promptId}
         className="textarea prompt-input"
         data-testid="prompt-input"
-        rows={4}
+        rows={3}
         value={prompt}
         spellCheck={false}
         placeholder="Type a prompt…"
@@ -59,6 +64,8 @@ export function PromptPanel() {
         <kbd>Ctrl</kbd>+<kbd>Enter</kbd> generates, <kbd>Esc</kbd> stops. Temperature 0 is greedy.
       </p>
       <TokenStream />
+      <Verdict />
+      <ResponseBox />
     </section>
   );
 }

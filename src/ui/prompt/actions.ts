@@ -1,7 +1,9 @@
 /**
  * Generation actions: stream tokens from the engine into the document store; stop on request.
  */
+import { detectTask, generateProblem, verifyCompletion, type TaskName } from '../../core/tasks/index';
 import type { TokenEvent } from '../../worker/protocol';
+import { analyzeGeneration, persistDocument } from '../analysis/actions';
 import { engine } from '../app/engine';
 import { reportError } from '../app/noticeStore';
 import { useDocumentStore } from './documentStore';
@@ -40,7 +42,7 @@ export async function generateFromPrompt(): Promise<void> {
   const set = useDocumentStore.setState;
   const mine = new AbortController();
   controller = mine;
-  set({ generating: true, tokens: [], generatedFrom: prompt, last: null });
+  set({ generating: true, tokens: [], generatedFrom: prompt, last: null, verdict: null });
   const batcher = frameBatcher((batch) => {
     if (controller === mine) set((s) => ({ tokens: [...s.tokens, ...batch] }));
   });
@@ -51,7 +53,13 @@ export async function generateFromPrompt(): Promise<void> {
       { signal: mine.signal, onStream: (ev) => batcher.push(ev) },
     );
     batcher.flush();
-    set({ last: { stopReason: out.stopReason, ms: out.ms, tokensPerSecond: out.tokensPerSecond, count: out.ids.length } });
+    const task = detectTask(prompt);
+    set({
+      last: { stopReason: out.stopReason, ms: out.ms, tokensPerSecond: out.tokensPerSecond, count: out.ids.length },
+      verdict: task ? { task, ...verifyCompletion(task, prompt, out.text) } : null,
+    });
+    // Generation then analysis: the same ids the model produced, teacher-forced in one pass.
+    void analyzeGeneration(out.promptIds, out.ids, out.text);
   } catch (e) {
     batcher.flush();
     reportError('Generating', e);
@@ -63,4 +71,14 @@ export async function generateFromPrompt(): Promise<void> {
 
 export function stopGeneration(): void {
   controller?.abort();
+}
+
+let sampleCounter = 0;
+
+/** Puts a fresh problem of the chosen task and level in the prompt box (seeded by a counter and the clock). */
+export function sampleProblem(task: TaskName, level: number): void {
+  const seed = (Date.now() >>> 0) ^ (sampleCounter++ * 0x9e3779b1);
+  const problem = generateProblem(task, level, seed >>> 0, 0);
+  useDocumentStore.setState({ prompt: problem.prompt, task, level, verdict: null });
+  persistDocument();
 }

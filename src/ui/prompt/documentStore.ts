@@ -3,6 +3,7 @@
  * Only the actions in ./actions.ts write to it (apart from the inputs' own setters).
  */
 import { create } from 'zustand';
+import type { TaskName, VerifyResult } from '../../core/tasks/types';
 import type { GenerateOutcome, TokenEvent } from '../../worker/protocol';
 
 export interface GenerationSettings {
@@ -20,6 +21,10 @@ export interface DocumentState {
   tokens: TokenEvent[];
   generating: boolean;
   last: Pick<GenerateOutcome, 'stopReason' | 'ms' | 'tokensPerSecond'> & { count: number } | null;
+  /** Task picker state, and the verifier's verdict on the last generation when its prompt is a task problem. */
+  task: TaskName;
+  level: number;
+  verdict: (VerifyResult & { task: TaskName }) | null;
   setPrompt(prompt: string): void;
   setSettings(patch: Partial<GenerationSettings>): void;
 }
@@ -33,6 +38,9 @@ export const useDocumentStore = create<DocumentState>()((set) => ({
   tokens: [],
   generating: false,
   last: null,
+  task: 'addition',
+  level: 1,
+  verdict: null,
   setPrompt: (prompt) => set({ prompt }),
   setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),
 }));

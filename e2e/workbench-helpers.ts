@@ -1,0 +1,49 @@
+/** Helpers of the workbench e2e tests: model folders as dropped files, long-task measurement, view screenshots. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page, TestInfo } from '@playwright/test';
+import { FIXTURE_MODEL } from './helpers';
+
+/** The fixture model folder's files (name → bytes). */
+export function fixtureFiles(): Record<string, Buffer> {
+  const dir = join('public', 'models', FIXTURE_MODEL);
+  const out: Record<string, Buffer> = {};
+  for (const f of readdirSync(dir)) if (f !== 'README.md') out[f] = readFileSync(join(dir, f));
+  return out;
+}
+
+/** Drops files on the model drop zone through a real DataTransfer (as a file manager drag would). */
+export async function dropFiles(page: Page, files: Record<string, Buffer>): Promise<void> {
+  const payload = Object.entries(files).map(([name, b]) => ({ name, data: b.toString('base64') }));
+  const handle = await page.evaluateHandle((list) => {
+    const dt = new DataTransfer();
+    for (const { name, data } of list) {
+      const bin = atob(data);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      dt.items.add(new File([bytes], name));
+    }
+    return dt;
+  }, payload);
+  await page.getByTestId('model-drop-zone').dispatchEvent('drop', { dataTransfer: handle });
+}
+
+/** Records every main-thread long task (> 50 ms) from the first script on. */
+export async function installLongTaskObserver(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __longTasks: number[] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+}
+
+export async function maxLongTask(page: Page): Promise<number> {
+  return page.evaluate(() => Math.max(0, ...(window as unknown as { __longTasks: number[] }).__longTasks));
+}
+
+/** A screenshot of one view, e2e-output/screenshots/<project>-view-<testid>.png. */
+export async function viewShot(page: Page, info: TestInfo, testId: string): Promise<void> {
+  await page.getByTestId(testId).screenshot({ path: `e2e-output/screenshots/${info.project.name}-view-${testId}.png` });
+}

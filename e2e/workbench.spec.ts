@@ -1,0 +1,233 @@
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { appUrl, FIXTURE_MODEL, isWebgpuProject, snap, trackConsoleErrors, waitForModel } from './helpers';
+import { dropFiles, fixtureFiles, installLongTaskObserver, maxLongTask, viewShot } from './workbench-helpers';
+
+const VIEWS = ['token-strip', 'rhythm-chart', 'attention-heatmap', 'head-gallery', 'credit-view', 'settings-panel'] as const;
+
+async function waitForAnalysis(page: Page) {
+  await expect(page.getByTestId('analysis-status')).toBeVisible();
+  await expect(page.getByTestId('analysis-progress')).toHaveCount(0);
+  await expect(page.locator('[data-testid="attention-heatmap"] canvas')).toBeVisible();
+}
+
+/** Sample a problem, generate greedily, wait for the automatic analysis. */
+async function generateAndAnalyze(page: Page, maxTokens: number) {
+  await page.getByTestId('sample-problem').click();
+  await expect(page.getByTestId('prompt-input')).toHaveValue(/=\?\n$/);
+  await page.getByTestId('max-tokens-input').fill(String(maxTokens));
+  await page.getByTestId('temperature-input').fill('0');
+  await page.getByTestId('generate-button').click();
+  await expect(page.getByTestId('generation-status')).toContainText('token');
+  await waitForAnalysis(page);
+}
+
+test.describe('workbench', () => {
+  test('load → sample problem → generate → analysis; hover links the views', async ({ page }, info) => {
+    const errors = trackConsoleErrors(page);
+    await installLongTaskObserver(page);
+    await page.goto(appUrl(info));
+    await waitForModel(page);
+    if (isWebgpuProject(info)) {
+      // ~60x slower compute here: the backend and one short analysis only.
+      await expect(page.getByTestId('backend-badge')).toContainText('webgpu');
+      await generateAndAnalyze(page, 8);
+      await expect(page.getByTestId('analysis-status')).toContainText('one forward pass');
+      await snap(page, info, 'workbench');
+      expect(errors).toEqual([]);
+      return;
+    }
+    await generateAndAnalyze(page, 60);
+    await expect(page.getByTestId('verdict')).toContainText('verifier');
+    for (const v of VIEWS) await expect(page.getByTestId(v)).toBeVisible();
+    await expect(page.getByTestId('analysis-status')).toContainText('one forward pass');
+    const response = await page.getByTestId('response-input').inputValue();
+    expect(response.length).toBeGreaterThan(0);
+
+    // Hover a response token in the strip: the credit column and the chart follow.
+    const pos = await page.evaluate(() => Number(document.querySelector('[data-testid="credit-view"] [data-pos]')!.getAttribute('data-pos')) + 5);
+    await page.locator(`[data-testid="token-strip"] [data-pos="${pos}"]`).hover();
+    await expect(page.locator(`[data-testid="credit-view"] .cv-tok[data-pos="${pos}"]`)).toHaveClass(/is-hovered/);
+    // Click selects it everywhere (strip state is reflected in the credit view too).
+    await page.locator(`[data-testid="token-strip"] [data-pos="${pos}"]`).click();
+    await expect(page.locator(`[data-testid="credit-view"] .cv-tok[data-pos="${pos}"]`)).toHaveClass(/is-selected/);
+
+    // Gallery click opens that head in the heatmap.
+    await page.locator('[data-testid="head-gallery"] .gallery-button').nth(1).click();
+    await expect(page.getByTestId('map-choice')).toHaveValue(/^head:/);
+    await expect(page.locator('[data-testid="attention-heatmap"] canvas')).toBeVisible();
+
+    await snap(page, info, 'workbench');
+    for (const v of VIEWS) await viewShot(page, info, v);
+    const longest = await maxLongTask(page);
+    console.log(`[${info.project.name}] longest main-thread task during load/generate/analyze: ${longest.toFixed(0)} ms`);
+    expect(longest).toBeLessThanOrEqual(100);
+    expect(errors).toEqual([]);
+  });
+
+  test('changing W recomputes the metrics from the cached maps and says so; reload keeps settings', async ({ page }, info) => {
+    test.skip(isWebgpuProject(info), 'compute-heavy; the no-webgpu project covers it');
+    await page.goto(appUrl(info));
+    await waitForModel(page);
+    await generateAndAnalyze(page, 40);
+    const before = await page.evaluate(() => window.__rhythmscope!.record()!.waad);
+    const w = page.locator('[data-testid="settings-panel"] [data-option="W"]');
+    await w.fill('3');
+    await w.press('Enter');
+    await expect(page.getByTestId('analysis-status')).toContainText('cached attention maps');
+    const after = await page.evaluate(() => window.__rhythmscope!.record()!);
+    expect(after.options.W).toBe(3);
+    expect(after.waad).not.toEqual(before);
+    expect(page.url()).toContain('rhythm.W=3');
+    // q needs no maps at all.
+    const q = page.locator('[data-testid="settings-panel"] [data-option="q"]');
+    await q.fill('0.2');
+    await q.press('Enter');
+    await expect(page.getByTestId('analysis-status')).toContainText('per-head cache');
+    await snap(page, info, 'settings-changed');
+
+    await page.reload();
+    await waitForModel(page);
+    await expect(page.locator('[data-testid="settings-panel"] [data-option="W"]')).toHaveValue('3');
+    await expect(page.locator('[data-testid="settings-panel"] [data-option="q"]')).toHaveValue('0.2');
+    // The last document came back too, and was analysed again with the kept settings.
+    await waitForAnalysis(page);
+    expect((await page.evaluate(() => window.__rhythmscope!.record()!)).options.W).toBe(3);
+  });
+
+  test('every export downloads and is valid', async ({ page }, info) => {
+    test.skip(isWebgpuProject(info), 'one project is enough');
+    await page.goto(appUrl(info));
+    await waitForModel(page);
+    await generateAndAnalyze(page, 30);
+    const download = async (testId: string) => {
+      await page.getByTestId('export-menu-toggle').click();
+      const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+      const path = await d.path();
+      const fs = await import('node:fs');
+      return { name: d.suggestedFilename(), bytes: fs.readFileSync(path!) };
+    };
+    const json = await download('export-credits-json');
+    const rec = JSON.parse(json.bytes.toString('utf8').trim().split('\n')[0]);
+    expect(rec.waad.length).toBeGreaterThan(0);
+    const csv = (await download('export-credits-csv')).bytes.toString('utf8').trim().split('\n');
+    expect(csv[0]).toMatch(/^sequence,position,response_index,token/);
+    expect(csv.length).toBe(rec.waad.length + 1);
+    const verl = JSON.parse((await download('export-credits-verl')).bytes.toString('utf8').trim());
+    expect(verl.gamma.coupled.length).toBe(rec.waad.length);
+    const dump = await download('export-dump');
+    expect(dump.name).toMatch(/\.safetensors$/);
+    const headerLen = Number(dump.bytes.readBigUInt64LE(0));
+    expect(JSON.parse(dump.bytes.subarray(8, 8 + headerLen).toString('utf8'))['attn.L0'].dtype).toBe('F32');
+
+    for (const view of ['tokens', 'rhythm', 'heatmap', 'gallery', 'credit']) {
+      const png = await download(`export-figure-${view}-png`);
+      expect(png.bytes.subarray(0, 8).toString('hex'), view).toBe('89504e470d0a1a0a');
+      expect(png.bytes.length, view).toBeGreaterThan(2000);
+      const width = png.bytes.readUInt32BE(16), height = png.bytes.readUInt32BE(20);
+      expect(width, view).toBeGreaterThan(200);
+      expect(height, view).toBeGreaterThan(50);
+      const svg = (await download(`export-figure-${view}-svg`)).bytes.toString('utf8');
+      const parsed = await page.evaluate((text) => {
+        const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+        return { error: doc.querySelector('parsererror')?.textContent ?? null, root: doc.documentElement.nodeName, texts: doc.querySelectorAll('text').length };
+      }, svg);
+      expect(parsed.error, view).toBeNull();
+      expect(parsed.root, view).toBe('svg');
+    }
+  });
+
+  test('import an attention dump: analysed and shown without any model', async ({ page }, info) => {
+    test.skip(isWebgpuProject(info), 'one project is enough');
+    // A dump made by the app itself.
+    await page.goto(appUrl(info));
+    await waitForModel(page);
+    await generateAndAnalyze(page, 30);
+    const waad = await page.evaluate(() => window.__rhythmscope!.record()!.waad);
+    await page.getByTestId('export-menu-toggle').click();
+    const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-dump').click()]);
+    const dumpPath = await d.path();
+
+    // A page whose model failed to load: nothing but the dump.
+    const fresh = await page.context().browser()!.newPage();
+    await fresh.goto(appUrl(info, { model: '/models/missing/' }));
+    await expect(fresh.getByTestId('error-banner')).toBeVisible();
+    await expect(fresh.getByTestId('model-name')).toHaveCount(0);
+    await fresh.getByTestId('import-dump-input').setInputFiles(dumpPath!);
+    await expect(fresh.getByTestId('analysis-status')).toContainText('imported attention dump');
+    await expect(fresh.locator('[data-testid="attention-heatmap"] canvas')).toBeVisible();
+    const imported = await fresh.evaluate(() => window.__rhythmscope!.record()!.waad);
+    expect(imported).toEqual(waad);
+    await snap(fresh, info, 'imported-dump');
+    // A text file is refused with a clear error naming it.
+    await fresh.getByTestId('import-dump-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a dump') });
+    await expect(fresh.getByTestId('error-banner')).toContainText('notes.txt');
+    await fresh.close();
+  });
+
+  test('drop a local model folder and use it; broken drops keep the previous model', async ({ page }, info) => {
+    test.skip(isWebgpuProject(info), 'one project is enough');
+    await page.goto(appUrl(info));
+    await waitForModel(page);
+    const files = fixtureFiles();
+    await dropFiles(page, files);
+    await waitForModel(page, 'dropped files');
+    await generateAndAnalyze(page, 10);
+
+    const broken: [string, Record<string, Buffer>, RegExp][] = [
+      ['bad safetensors', { ...files, 'model.safetensors': Buffer.from([0xff, 0xff, 0xff, 0x7f, 1, 2, 3, 4, 5, 6, 7, 8]) }, /model\.safetensors/],
+      ['wrong config', { ...files, 'config.json': Buffer.from('{"model_type": "gpt2", "n_layer": "two"}') }, /config\.json/],
+      ['a text file', { 'notes.txt': Buffer.from('hello') }, /config\.json/],
+    ];
+    for (const [label, set, message] of broken) {
+      await dropFiles(page, set);
+      await expect(page.getByTestId('error-banner'), label).toContainText(message);
+      await expect(page.getByTestId('model-name'), label).toHaveText('dropped files');
+      await snap(page, info, `drop-${label.replace(/ /g, '-')}`);
+      await page.locator('[data-testid="error-banner"] button').first().click();
+    }
+    await page.getByTestId('max-tokens-input').fill('5');
+    await page.getByTestId('generate-button').click();
+    await expect(page.getByTestId('generation-status')).toContainText('5 tokens');
+  });
+
+  test('a vocabulary token with markup renders as text everywhere', async ({ page }, info) => {
+    test.skip(isWebgpuProject(info), 'one project is enough');
+    let dialog = false;
+    page.on('dialog', async (d) => { dialog = true; await d.dismiss(); });
+    await page.goto(appUrl(info));
+    await waitForModel(page);
+    const xss = '<img src=x onerror=alert(1)>';
+    const files = fixtureFiles();
+    const vocab = JSON.parse(files['char_vocab.json'].toString('utf8'));
+    vocab.tokens[vocab.tokens.indexOf('~')] = xss; // same size, one special token
+    await dropFiles(page, { ...files, 'char_vocab.json': Buffer.from(JSON.stringify(vocab)) });
+    await waitForModel(page, 'dropped files');
+    await page.getByTestId('prompt-input').fill('1+2=?\n');
+    await page.getByTestId('response-input').fill(`A:3${xss}${xss}ok`);
+    await page.getByTestId('analyze-button').click();
+    await waitForAnalysis(page);
+    await expect(page.getByTestId('token-strip')).toContainText(xss);
+    expect(await page.evaluate(() => window.__rhythmscope!.record()!.tokens)).toContain(xss);
+    await expect(page.locator('img[src="x"]')).toHaveCount(0);
+    await expect(page.locator('[data-testid="workbench"] img')).toHaveCount(0);
+    await snap(page, info, 'xss-vocabulary');
+    expect(dialog).toBe(false);
+  });
+
+  test('the best built-in model is picked at start-up (rhythm-mini when served)', async ({ page }, info) => {
+    test.skip(isWebgpuProject(info), 'one project is enough');
+    // Serve the fixture under rhythm-mini's folder so the probe finds it whether or not the real one exists.
+    await page.route('**/models/rhythm-mini/**', async (route) => {
+      const real = await route.fetch({ url: route.request().url().replace('/models/rhythm-mini/', `/models/${FIXTURE_MODEL}/`) });
+      await route.fulfill({ response: real });
+    });
+    await page.goto('/?test=1');
+    await waitForModel(page, 'rhythm-mini');
+    await expect(page.getByTestId('model-picker')).toHaveValue('rhythm-mini');
+    await expect(page.getByTestId('model-picker').locator('option').first()).toHaveText(/rhythm-mini/);
+    // A task problem is ready to run.
+    await expect(page.getByTestId('prompt-input')).toHaveValue(/=\?\n$/);
+  });
+});
+
+export type { TestInfo };

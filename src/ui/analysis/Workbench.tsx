@@ -1,0 +1,102 @@
+/**
+ * The main area: token strip, rhythm chart, attention heatmap + head gallery side by side, credit view. Thin
+ * wrappers feed the self-contained views from the stores and route their events into the ui store, so a token
+ * hovered or selected in one view lights up in all, and a brushed span dims the others.
+ */
+import { useCallback } from 'react';
+import { CreditView } from '../credit/CreditView';
+import { HeadGallery } from '../gallery/HeadGallery';
+import { RhythmChart } from '../rhythm/RhythmChart';
+import { SettingsPanel } from '../settings/SettingsPanel';
+import { TokenStrip } from '../tokens/TokenStrip';
+import { loadMap, setOptions } from './actions';
+import { AttentionPanel } from './AttentionPanel';
+import { useAnalysisStore, useSettingsStore, useUiStore } from './stores';
+import './workbench.css';
+
+const setHovered = (t: number | null) => useUiStore.setState({ hovered: t });
+const setSelected = (t: number | null) => useUiStore.setState({ selected: t });
+const setSpan = (span: [number, number] | null) => useUiStore.setState({ span });
+
+export function Workbench() {
+  const record = useAnalysisStore((s) => s.record);
+  const running = useAnalysisStore((s) => s.running);
+  if (!record) {
+    return (
+      <section className="card wb-empty" data-testid="workbench-empty">
+        <h2 className="card-title">Analysis</h2>
+        <p>{running ? `${running.label}…` : 'Sample a task problem and Generate, paste a response and Analyze, or import an attention dump (Export ▾ → Import). The analysis appears here: token strip, rhythm chart, attention maps, head gallery and credit.'}</p>
+      </section>
+    );
+  }
+  return (
+    <div className="wb" data-testid="workbench">
+      <AnalysisStatus />
+      <Strip />
+      <Chart />
+      <div className="wb-pair">
+        <AttentionPanel />
+        <Gallery />
+      </div>
+      <Credit />
+    </div>
+  );
+}
+
+function AnalysisStatus() {
+  const how = useAnalysisStore((s) => s.how);
+  const ms = useAnalysisStore((s) => s.ms);
+  const summary = useAnalysisStore((s) => s.summary);
+  const record = useAnalysisStore((s) => s.record)!;
+  const text: Record<string, string> = {
+    forward: 'one forward pass of the model',
+    cache: 'recomputed from the per-head cache (no model rerun)',
+    maps: 'W / H_lo / H_hi / sink changed: recomputed from the cached attention maps (no model rerun)',
+    dump: 'imported attention dump (no model)',
+  };
+  return (
+    <p className="wb-status" data-testid="analysis-status">
+      <strong>{summary?.name}</strong> · N = {record.tokens.length} ({record.prompt_length} prompt + {record.waad.length} response) ·
+      {' '}{record.num_layers} layers × {record.num_heads} heads · {how ? text[how] : ''}{ms !== null ? ` · ${ms.toFixed(0)} ms` : ''}
+    </p>
+  );
+}
+
+function Strip() {
+  const record = useAnalysisStore((s) => s.record)!;
+  const { hovered, selected, span, signal, scheme } = useUiStore();
+  return <TokenStrip record={record} hovered={hovered} selected={selected} span={span} signal={signal} scheme={scheme}
+    onSignalChange={(s) => useUiStore.setState({ signal: s })} onHover={setHovered} onSelect={setSelected} />;
+}
+
+function Chart() {
+  const record = useAnalysisStore((s) => s.record)!;
+  const { hovered, selected, span } = useUiStore();
+  return <RhythmChart record={record} hovered={hovered} selected={selected} span={span} onHover={setHovered} onSelect={setSelected} onBrush={setSpan} />;
+}
+
+function Gallery() {
+  const summary = useAnalysisStore((s) => s.summary)!;
+  const heads = useAnalysisStore((s) => s.heads)!;
+  const record = useAnalysisStore((s) => s.record)!;
+  const choice = useUiStore((s) => s.mapChoice);
+  const scheme = useUiStore((s) => s.scheme);
+  const onSelectHead = useCallback((layer: number, head: number) => void loadMap({ kind: 'head', layer, head }), []);
+  return <HeadGallery numLayers={summary.numLayers} numHeads={summary.numHeads} thumbnails={heads.thumbnails} spans={heads.spans}
+    selection={record} scheme={scheme} selected={choice.kind === 'head' ? { layer: choice.layer, head: choice.head } : null} onSelectHead={onSelectHead} />;
+}
+
+function Credit() {
+  const record = useAnalysisStore((s) => s.record)!;
+  const summary = useAnalysisStore((s) => s.summary);
+  const { hovered, selected, span, scheme } = useUiStore();
+  return <CreditView record={record} exportName={summary?.name} scheme={scheme} hovered={hovered} selected={selected} span={span}
+    onHover={setHovered} onSelect={setSelected} />;
+}
+
+/** The settings panel over the settings store; a change re-analyses (without a rerun when possible). */
+export function Settings() {
+  const options = useSettingsStore((s) => s.options);
+  const analyzed = useAnalysisStore((s) => s.analyzedOptions);
+  return <SettingsPanel value={options} analyzed={analyzed ?? options} onChange={(o) => void setOptions(o as unknown as Record<string, unknown>)} />;
+}

@@ -25,6 +25,7 @@ export interface CreditViewProps extends TokenLinkProps {
 }
 
 const CELL = 18;
+const LABEL_W = 150;
 
 export function CreditView(props: CreditViewProps) {
   const { record, scheme = 'viridis', hovered = null, selected = null, span = null } = props;
@@ -41,9 +42,8 @@ export function CreditView(props: CreditViewProps) {
     const box = scrollRef.current;
     if (!box || selected === null || selected < p) return;
     const x = (selected - p) * CELL;
-    const labelW = 150;
-    if (x < box.scrollLeft || x + CELL > box.scrollLeft + box.clientWidth - labelW) {
-      box.scrollLeft = Math.max(0, x - (box.clientWidth - labelW) / 2);
+    if (x < box.scrollLeft || x + CELL > box.scrollLeft + box.clientWidth - LABEL_W) {
+      box.scrollLeft = Math.max(0, x - (box.clientWidth - LABEL_W) / 2);
     }
   }, [selected, p]);
 
@@ -51,9 +51,40 @@ export function CreditView(props: CreditViewProps) {
     const el = (e.target as HTMLElement).closest('[data-pos]');
     return el ? Number(el.getAttribute('data-pos')) : null;
   };
-  const colClass = (t: number) =>
-    `${t === selected ? ' is-selected' : ''}${t === hovered ? ' is-hovered' : ''}${inSpan(t, span) ? '' : ' is-outside'}`;
-  const cols = Array.from({ length: r }, (_, i) => p + i);
+  // The grid depends on the record, scheme and span only; hover and selection are two overlay columns, so a
+  // pointer move does not re-render thousands of cells.
+  const grid = useMemo(() => {
+    const outside = (t: number) => (inSpan(t, span) ? '' : ' is-outside');
+    const cols = Array.from({ length: r }, (_, i) => p + i);
+    return [
+      <div key="corner" className="cv-corner cv-head"><span>strategy</span><span className="cv-count">boosted</span></div>,
+      ...cols.map((t) => (
+        <div key={`h${t}`} data-pos={t} className={`cv-tok cv-head${outside(t)}`} title={`t = ${t}: ${tokenLabel(record.tokens[t], 40)}`}>
+          {tokenLabel(record.tokens[t], 6)}
+        </div>
+      )),
+      <div key="roles" className="cv-rowlabel cv-roles-label">roles</div>,
+      ...cols.map((t) => (
+        <div key={`r${t}`} data-pos={t} className={`cv-roles${outside(t)}`} aria-hidden="true">
+          {rolesAt(record, t - p).map((id) => {
+            const s = ROLES.find((x) => x.id === id)!;
+            return <span key={id} style={{ color: s.color }}>{s.glyph}</span>;
+          })}
+        </div>
+      )),
+      ...rows.flatMap((row) => [
+        <div key={row.strategy} className="cv-rowlabel" title={`${row.label}: ${row.changed} of ${r} tokens boosted, mean γ ${formatValue(row.mean)}`}>
+          <span>{row.label}</span> <span className="cv-count">{row.changed}</span>
+        </div>,
+        ...row.gamma.map((g, i) => (
+          <div key={`${row.strategy}${i}`} data-pos={p + i} role="gridcell" className={`cv-cell${outside(p + i)}`}
+            style={{ background: gammaColor(g, domain, interp) }} title={`${row.label}, t = ${p + i}: γ = ${formatValue(g)}`} />
+        )),
+      ]),
+    ];
+  }, [record, rows, domain, interp, span, p, r]);
+  const column = (t: number | null, cls: string) =>
+    t !== null && t >= p && t < p + r ? <div className={cls} style={{ left: LABEL_W + (t - p) * CELL, width: CELL }} aria-hidden="true" /> : null;
 
   return (
     <section className="chart-panel credit-view" data-testid="credit-view" aria-label="Credit view">
@@ -93,34 +124,13 @@ export function CreditView(props: CreditViewProps) {
         onMouseOver={(e) => { const t = posOf(e); if (t !== null && t !== hovered) props.onHover?.(t); }}
         onMouseLeave={() => props.onHover?.(null)}
         onClick={(e) => { const t = posOf(e); if (t !== null) props.onSelect?.(t === selected ? null : t); }}>
-        <div className="cv-grid" style={{ gridTemplateColumns: `150px repeat(${r}, ${CELL}px)`, gridTemplateRows: '52px 20px' }}>
-          <div className="cv-corner cv-head"><span>strategy</span><span className="cv-count">boosted</span></div>
-          {cols.map((t) => (
-            <div key={t} data-pos={t} className={`cv-tok cv-head${colClass(t)}`} title={`t = ${t}: ${tokenLabel(record.tokens[t], 40)}`}>
-              {tokenLabel(record.tokens[t], 6)}
-            </div>
-          ))}
-          <div className="cv-rowlabel cv-roles-label">roles</div>
-          {cols.map((t) => (
-            <div key={t} data-pos={t} className={`cv-roles${colClass(t)}`} aria-hidden="true">
-              {rolesAt(record, t - p).map((id) => {
-                const s = ROLES.find((x) => x.id === id)!;
-                return <span key={id} style={{ color: s.color }}>{s.glyph}</span>;
-              })}
-            </div>
-          ))}
-          {rows.map((row) => [
-            <div key={row.strategy} className="cv-rowlabel" title={`${row.label}: ${row.changed} of ${r} tokens boosted, mean γ ${formatValue(row.mean)}`}>
-              <span>{row.label}</span> <span className="cv-count">{row.changed}</span>
-            </div>,
-            ...row.gamma.map((g, i) => {
-              const bg = gammaColor(g, domain, interp);
-              return (
-                <div key={`${row.strategy}${i}`} data-pos={p + i} role="gridcell" className={`cv-cell${colClass(p + i)}`}
-                  style={{ background: bg }} title={`${row.label}, t = ${p + i}: γ = ${formatValue(g)}`} />
-              );
-            }),
-          ])}
+        <div className="cv-layer">
+        {/* Overlays live outside the grid: moving them must not relayout thousands of grid items. */}
+        {column(hovered, 'cv-col-hover')}
+        {column(selected, 'cv-col-selected')}
+        <div className="cv-grid" style={{ gridTemplateColumns: `${LABEL_W}px repeat(${r}, ${CELL}px)`, gridTemplateRows: '52px 20px' }}>
+          {grid}
+        </div>
         </div>
       </div>
     </section>

@@ -93,6 +93,27 @@ export const viewsB: ViewRegistry = {
       );
     },
   },
+  'tokens-1024': {
+    title: 'Token strip at N ≈ 1024 (tiled fixture)',
+    render: (f) => {
+      const r = tile(f.record, 1024);
+      return <Linked>{(l) => <div style={stack}><TokenStrip record={r} {...l} /></div>}</Linked>;
+    },
+  },
+  'rhythm-1024': {
+    title: 'Rhythm chart at N ≈ 1024 (tiled fixture)',
+    render: (f) => {
+      const r = tile(f.record, 1024);
+      return <Linked>{(l) => <div style={stack}><RhythmChart record={r} {...l} /></div>}</Linked>;
+    },
+  },
+  'credit-1024': {
+    title: 'Credit view at N ≈ 1024 (tiled fixture)',
+    render: (f) => {
+      const r = tile(f.record, 1024);
+      return <Linked>{(l) => <div style={stack}><CreditView record={r} {...l} /></div>}</Linked>;
+    },
+  },
   'views-b': {
     title: 'Token strip, rhythm chart and credit view, linked',
     render: (f) => (

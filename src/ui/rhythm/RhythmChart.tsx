@@ -87,7 +87,8 @@ export function RhythmChart(props: RhythmChartProps) {
       .style('text-anchor', labels ? 'end' : 'middle')
       .attr('dx', labels ? '-0.4em' : null)
       .attr('dy', labels ? '0.6em' : '0.71em');
-  });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [x, y, labels, record, innerW]);
 
   // Brush across both panels; reports only user gestures (programmatic moves have no sourceEvent).
   const onBrush = props.onBrush;
@@ -150,6 +151,9 @@ export function RhythmChart(props: RhythmChartProps) {
     );
   };
 
+  // Lines and markers change with the data and span only; a hover re-renders just the rules and tooltip.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const panels = useMemo(() => [panel('waad'), panel('fai')], [record, x, y, points, span?.[0], span?.[1], innerW, panelHeight]);
   const hoverShown = ownHover;
   const details = hoverShown !== null ? tokenDetails(record, hoverShown) : null;
   return (
@@ -179,8 +183,7 @@ export function RhythmChart(props: RhythmChartProps) {
             ))}
           </g>
           <g transform={`translate(${M.left}, ${M.top})`}>
-            {panel('waad')}
-            {panel('fai')}
+            {panels}
             {rule(selected, 'rc-rule-selected')}
             {rule(hovered ?? ownHover, 'rc-rule-hover')}
             <g ref={axisRefs.x} className="rc-axis" transform={`translate(0, ${2 * panelHeight + M.gap})`} />

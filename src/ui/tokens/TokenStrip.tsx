@@ -3,14 +3,14 @@
  * with role glyphs under it, a legend, a tooltip with every value, and keyboard navigation.
  * Token text is rendered as React text nodes only (a token like `<img onerror=…>` shows as text).
  */
-import { useCallback, useId, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, useCallback, useId, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
 import type { AnalysisRecord } from '../../core/rhythm/record';
 import { ColorLegend } from '../theme/ColorLegend';
 import { SCHEMES, type SchemeName } from '../theme/scales';
 import { describeRoles, navigate, tokenDetails } from './details';
 import { displayToken } from './display';
 import { inSpan, type TokenLinkProps } from './link';
-import { ROLES, rolesAt } from './roles';
+import { ROLES, rolesAt, type RoleStyle } from './roles';
 import { availableSignals, normalize, signalColor, signalDomainFor, signalValues, textColorOn, type SignalId } from './signals';
 import { TokenTooltip } from './TokenTooltip';
 import './tokens.css';
@@ -76,37 +76,35 @@ export function TokenStrip(props: TokenStripProps) {
   const shown = ownHovered ?? (focused ? selected : null);
   const shownEl = shown !== null ? stripRef.current?.querySelector<HTMLElement>(`[data-pos="${shown}"]`) : null;
 
-  const tokens = [];
-  for (let t = start; t < n; t++) {
-    const i = t - p;
-    const shownText = displayToken(record.tokens[t]);
-    const isResponse = i >= 0;
-    const bg = isResponse ? signalColor(normalize(values[i], domain), interp) : 'transparent';
-    const roles = isResponse ? rolesAt(record, i) : [];
-    const cls = [
-      'ts-token',
-      isResponse ? 'is-response' : 'is-prompt',
-      t === selected ? 'is-selected' : '',
-      t === hovered ? 'is-hovered' : '',
-      inSpan(t, span) ? '' : 'is-outside',
-    ].join(' ');
-    tokens.push(
-      <span key={t} id={`${id}-t${t}`} data-pos={t} className={cls} role="option" aria-selected={t === selected}
-        aria-label={`${t}: ${shownText.text}${isResponse ? `, ${describeRoles(roles)}` : ', prompt'}`}>
-        <span className="ts-text" style={isResponse ? { background: bg, color: textColorOn(bg) } : undefined}>
-          {shownText.parts.map((part, k) => (part.escaped ? <span key={k} className="ts-ws">{part.text}</span> : part.text))}
-        </span>
-        <span className="ts-marks" aria-hidden="true">
-          {roles.map((r) => {
-            const style = ROLES.find((x) => x.id === r)!;
-            return <span key={r} style={{ color: style.color }}>{style.glyph}</span>;
-          })}
-        </span>
-      </span>,
-    );
-    if (shownText.newline) tokens.push(<span key={`br${t}`} className="ts-break" />);
-    if (t === p - 1 && showPrompt) tokens.push(<span key="boundary" className="ts-boundary" title="prompt | response" />);
-  }
+  // Per-token drawing data depends on the record, signal and scheme only; hover / selection changes re-render
+  // just the few TokenItems whose flags changed (memo), which keeps N = 1024 strips responsive.
+  const items = useMemo(() => {
+    const out: TokenItemData[] = [];
+    for (let t = start; t < n; t++) {
+      const i = t - p;
+      const shownText = displayToken(record.tokens[t]);
+      const isResponse = i >= 0;
+      const bg = isResponse ? signalColor(normalize(values[i], domain), interp) : 'transparent';
+      const roles = isResponse ? rolesAt(record, i) : [];
+      out.push({
+        t,
+        parts: shownText.parts,
+        newline: shownText.newline,
+        isResponse,
+        style: isResponse ? { background: bg, color: textColorOn(bg) } : undefined,
+        glyphs: roles.map((r) => ROLES.find((x) => x.id === r)!),
+        label: `${t}: ${shownText.text}${isResponse ? `, ${describeRoles(roles)}` : ', prompt'}`,
+        boundaryAfter: showPrompt && t === p - 1,
+      });
+    }
+    return out;
+  }, [record, values, domain, interp, start, n, p, showPrompt]);
+
+  const chunks = useMemo(() => {
+    const out: TokenItemData[][] = [];
+    for (let k = 0; k < items.length; k += CHUNK) out.push(items.slice(k, k + CHUNK));
+    return out;
+  }, [items]);
 
   const signalDef = signals.find((s) => s.id === signal);
   return (
@@ -139,7 +137,15 @@ export function TokenStrip(props: TokenStripProps) {
         onMouseOver={(e) => { const t = posOf(e); if (t !== ownHovered) hover(t); }}
         onMouseLeave={() => hover(null)}
         onClick={(e) => { const t = posOf(e); if (t !== null) select(t === selected ? null : t); }}>
-        {tokens}
+        {chunks.map((chunk) => {
+          const first = chunk[0].t;
+          const last = chunk[chunk.length - 1].t;
+          const within = (t: number | null) => (t !== null && t >= first && t <= last ? t : null);
+          return (
+            <TokenChunk key={first} items={chunk} idPrefix={id} selected={within(selected)} hovered={within(hovered)}
+              spanStart={span ? span[0] : null} spanEnd={span ? span[1] : null} />
+          );
+        })}
       </div>
       {shown !== null && shownEl && stripRef.current && (
         <TokenTooltip details={tokenDetails(record, shown)} anchor={shownEl} container={stripRef.current} />
@@ -147,3 +153,59 @@ export function TokenStrip(props: TokenStripProps) {
     </section>
   );
 }
+
+interface TokenItemData {
+  t: number;
+  parts: { text: string; escaped: boolean }[];
+  newline: boolean;
+  isResponse: boolean;
+  style?: CSSProperties;
+  glyphs: RoleStyle[];
+  label: string;
+  boundaryAfter: boolean;
+}
+
+/** Tokens per memoised chunk: a hover re-renders the one or two chunks holding the old and new token. */
+const CHUNK = 32;
+
+const TokenChunk = memo(function TokenChunk({ items, idPrefix, selected, hovered, spanStart, spanEnd }: {
+  items: TokenItemData[];
+  idPrefix: string;
+  selected: number | null;
+  hovered: number | null;
+  spanStart: number | null;
+  spanEnd: number | null;
+}) {
+  const span: [number, number] | null = spanStart !== null && spanEnd !== null ? [spanStart, spanEnd] : null;
+  return (
+    <span className="ts-chunk">
+      {items.map((item) => (
+        <TokenItem key={item.t} item={item} id={`${idPrefix}-t${item.t}`} selected={item.t === selected} hovered={item.t === hovered} outside={!inSpan(item.t, span)} />
+      ))}
+    </span>
+  );
+});
+
+const TokenItem = memo(function TokenItem({ item, id, selected, hovered, outside }: {
+  item: TokenItemData;
+  id: string;
+  selected: boolean;
+  hovered: boolean;
+  outside: boolean;
+}) {
+  const cls = `ts-token ${item.isResponse ? 'is-response' : 'is-prompt'}${selected ? ' is-selected' : ''}${hovered ? ' is-hovered' : ''}${outside ? ' is-outside' : ''}`;
+  return (
+    <>
+      <span id={id} data-pos={item.t} className={cls} role="option" aria-selected={selected} aria-label={item.label}>
+        <span className="ts-text" style={item.style}>
+          {item.parts.map((part, k) => (part.escaped ? <span key={k} className="ts-ws">{part.text}</span> : part.text))}
+        </span>
+        <span className="ts-marks" aria-hidden="true">
+          {item.glyphs.map((g) => <span key={g.id} style={{ color: g.color }}>{g.glyph}</span>)}
+        </span>
+      </span>
+      {item.newline && <span className="ts-break" />}
+      {item.boundaryAfter && <span className="ts-boundary" title="prompt | response" />}
+    </>
+  );
+});

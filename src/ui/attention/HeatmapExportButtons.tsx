@@ -28,7 +28,9 @@ export function buildHeatmapFigure(p: HeatmapExportProps): string {
     renderView(p.indices, n, p.lut, { x: -p.cols[0] * k, y: -p.rows[0] * k, k }, nc * k, nr * k, data);
     imageHref = rgbaToDataUrl(data, nc * k, nr * k);
   }
-  return heatmapToSvg({ map: p.map, n, tokens: p.tokens, promptLength: p.promptLength, spec: p.spec, title: p.title, rows: p.rows, cols: p.cols, imageHref });
+  const full = p.rows[0] === 0 && p.cols[0] === 0 && p.rows[1] === n - 1 && p.cols[1] === n - 1;
+  const title = full ? p.title : `${p.title} (queries ${p.rows[0]}–${p.rows[1]}, keys ${p.cols[0]}–${p.cols[1]})`;
+  return heatmapToSvg({ map: p.map, n, tokens: p.tokens, promptLength: p.promptLength, spec: p.spec, title, rows: p.rows, cols: p.cols, imageHref });
 }
 
 export function HeatmapExportButtons(p: HeatmapExportProps) {

@@ -4,7 +4,7 @@
  * selected token's row/column crosshair. Keyboard: arrows move the cursor, +/− zoom, 0 resets, Enter selects.
  */
 import { select, zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3';
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { autoDomain, ColorLegend, makeLut, OVERLAY, ScaleControls, useElementWidth, type ScaleMode, type SchemeName } from '../theme';
 import { displayToken } from '../figures/text';
 import { HeatmapExportButtons } from './HeatmapExportButtons';
@@ -52,6 +52,7 @@ const SEQUENTIAL: SchemeName[] = ['viridis', 'cividis', 'magma', 'inferno'];
 export function AttentionHeatmap(props: AttentionHeatmapProps) {
   const { map, tokens, promptLength, title, subtitle, selectedToken = null, hoveredToken = null, onHoverToken, onSelectToken } = props;
   const panelRef = useRef<HTMLElement>(null);
+  const clipId = `attention-clip-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`; // unique per heatmap on the page
   const panelWidth = useElementWidth(panelRef, 800);
   // Margins fit the longest token label (stable across zoom so the plot never jumps).
   const MARGIN = useMemo(() => {
@@ -177,7 +178,7 @@ export function AttentionHeatmap(props: AttentionHeatmapProps) {
         {subtitle && <span className="chart-subtitle">{subtitle}</span>}
         {props.toolbarExtra}
         <span className="chart-spacer" />
-        <ScaleControls idPrefix="attention-scale" scheme={scheme} mode={mode} schemes={SEQUENTIAL} onChange={changeScale} />
+        <ScaleControls idPrefix={`${clipId}-scale`} scheme={scheme} mode={mode} schemes={SEQUENTIAL} onChange={changeScale} />
         <button type="button" className="chart-button" onClick={() => zoomTarget.current && zoomRef.current && select(zoomTarget.current).call(zoomRef.current.transform, zoomIdentity)} disabled={transform.k === 1}>Reset zoom</button>
         <HeatmapExportButtons map={map} indices={indices} lut={lut} tokens={tokens} promptLength={promptLength} title={title} spec={legendSpec} rows={rows} cols={cols} />
       </div>
@@ -186,8 +187,8 @@ export function AttentionHeatmap(props: AttentionHeatmapProps) {
           <canvas ref={canvasRef} className="attention-canvas" style={{ left: MARGIN.left, top: MARGIN.top, width: size, height: size }} aria-hidden="true" />
           <svg width={w} height={h} className="attention-overlay">
             <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
-              <clipPath id="attention-clip"><rect width={size} height={size} /></clipPath>
-              <g clipPath="url(#attention-clip)" pointerEvents="none">
+              <clipPath id={clipId}><rect width={size} height={size} /></clipPath>
+              <g clipPath={`url(#${clipId})`} pointerEvents="none">
                 {promptLength > 0 && promptLength < n && (
                   <g className="attention-boundary">
                     <line x1={boundary} x2={boundary} y1={0} y2={size} stroke={OVERLAY.boundaryHalo} strokeWidth={3} />

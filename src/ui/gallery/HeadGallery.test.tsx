@@ -1,0 +1,28 @@
+/** Server-rendered markup of the head gallery (Node, no DOM; the canvas is drawn in an effect). */
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { HeadGallery } from './HeadGallery';
+
+const selection = {
+  layers: [1],
+  heads: { local: [[1, 0]] as [number, number][], global: [[1, 1]] as [number, number][], span: [[1, 0, 2.5], [1, 1, 40]] as [number, number, number][] },
+};
+
+describe('HeadGallery markup', () => {
+  const html = renderToStaticMarkup(
+    <HeadGallery numLayers={2} numHeads={2} thumbnails={new Map()} selection={selection} spans={new Map([[0, [7, 8]]])} selected={{ layer: 1, head: 1 }} />,
+  );
+  it('one labelled, focusable cell per head with exactly one tab stop', () => {
+    expect(html).toContain('data-testid="head-gallery"');
+    expect(html.match(/role="gridcell"/g)).toHaveLength(4);
+    expect(html.match(/tabindex="0"/g)).toHaveLength(1);
+    expect(html).toContain('aria-label="Layer 1, head 0: local head, span d 2.50"');
+    expect(html).toContain('aria-label="Layer 0, head 1: neither head, span d 8.00"');
+    expect(html).toMatch(/aria-label="Layer 1, head 1: global head, span d 40.0" aria-pressed="true"/);
+  });
+  it('highlights the selected layer and counts classes', () => {
+    expect(html.match(/gallery-row-selected/g)).toHaveLength(1);
+    expect(html).toMatch(/local <span class="gallery-count">1<\/span>/);
+    expect(html).toMatch(/neither <span class="gallery-count">2<\/span>/);
+  });
+});

@@ -13,7 +13,7 @@ import { tokenLabel } from '../tokens/display';
 import { inSpan, type TokenLinkProps } from '../tokens/link';
 import { ROLES, type RoleStyle } from '../tokens/roles';
 import { formatValue } from '../tokens/signals';
-import { brushSpan, legendOffsets, nearestPosition, rolePoints, showTokenLabels, xDomain, yDomain, type Panel } from './chartModel';
+import { brushSpan, legendOffsets, markerArea, nearestPosition, rolePoints, showTokenLabels, xDomain, yDomain, type Panel } from './chartModel';
 import { ChartExport } from './ChartExport';
 import './rhythm.css';
 
@@ -103,7 +103,8 @@ export function RhythmChart(props: RhythmChartProps) {
         onBrush?.(s ? brushSpan(s[0], s[1], x.invert, p, n - 1) : null);
       });
     const sel = select(g).call(b);
-    if (span) sel.call(b.move, [x(span[0] - 0.5), x(span[1] + 0.5)]);
+    // Mirror the span prop (snapped to token edges), and clear the brush when the span is cleared elsewhere.
+    sel.call(b.move, span ? [x(span[0] - 0.5), x(span[1] + 0.5)] : null);
     return () => {
       sel.on('.brush', null);
     };
@@ -121,6 +122,7 @@ export function RhythmChart(props: RhythmChartProps) {
   const rule = (t: number | null, cls: string) =>
     t !== null && t >= p && t < n ? <line className={cls} x1={x(t)} x2={x(t)} y1={0} y2={2 * panelHeight + M.gap} /> : null;
 
+  const area = markerArea(innerW / Math.max(1, r));
   const panel = (k: Panel) => {
     const values = record[k];
     const d = line<number>().x((_, i) => x(p + i)).y((v) => y[k](v))(values) ?? '';
@@ -142,7 +144,7 @@ export function RhythmChart(props: RhythmChartProps) {
           const style = ROLES.find((s) => s.id === pt.role)!;
           return (
             <path key={`${pt.role}${pt.t}`} className={inSpan(pt.t, span) ? 'rc-mark' : 'rc-mark is-outside'}
-              d={symbol(SYMBOLS[style.symbol], pt.role === 'dominated' || pt.role === 'intro' ? 40 : 52)() ?? ''}
+              d={symbol(SYMBOLS[style.symbol], pt.role === 'dominated' || pt.role === 'intro' ? 0.75 * area : area)() ?? ''}
               transform={`translate(${x(pt.t)}, ${y[k](pt.value) - (pt.role === 'dominated' || pt.role === 'intro' ? 9 : 0)})${pt.role === 'dominated' ? ' rotate(45)' : ''}`}
               fill={style.color} stroke="#fff" strokeWidth={0.8} />
           );
@@ -153,7 +155,7 @@ export function RhythmChart(props: RhythmChartProps) {
 
   // Lines and markers change with the data and span only; a hover re-renders just the rules and tooltip.
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const panels = useMemo(() => [panel('waad'), panel('fai')], [record, x, y, points, span?.[0], span?.[1], innerW, panelHeight]);
+  const panels = useMemo(() => [panel('waad'), panel('fai')], [record, x, y, points, span?.[0], span?.[1], innerW, panelHeight, area]);
   const hoverShown = ownHover;
   const details = hoverShown !== null ? tokenDetails(record, hoverShown) : null;
   return (

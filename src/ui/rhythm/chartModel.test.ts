@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scaleLinear } from 'd3';
-import { brushSpan, legendOffsets, nearestPosition, rolePoints, showTokenLabels, xDomain, yDomain } from './chartModel';
+import { brushSpan, legendOffsets, markerArea, nearestPosition, rolePoints, showTokenLabels, xDomain, yDomain } from './chartModel';
 import { smallRecord } from '../tokens/testRecord';
 
 describe('rhythm chart model', () => {
@@ -35,6 +35,12 @@ describe('rhythm chart model', () => {
     expect(brushSpan(260, 40, x.invert, 2, 5)).toEqual([2, 4]);
     expect(brushSpan(60, 140, x.invert, 2, 5)).toBeNull(); // between two centres
     expect(brushSpan(150, 150, x.invert, 2, 5)).toEqual([3, 3]);
+  });
+
+  it('shrinks markers when tokens are crowded', () => {
+    expect(markerArea(20)).toBe(52);
+    expect(markerArea(4)).toBe(26);
+    expect(markerArea(0.5)).toBe(10);
   });
 
   it('lays legend entries out by label length', () => {

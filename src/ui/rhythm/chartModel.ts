@@ -86,3 +86,8 @@ export function brushSpan(x0: number, x1: number, invert: (x: number) => number,
 export function showTokenLabels(responseLength: number, width: number, minPx = 11): boolean {
   return responseLength > 0 && width / responseLength >= minPx;
 }
+
+/** Marker area (px²) for the room each token gets: full size from 8 px per token, shrinking to 10 px² when crowded. */
+export function markerArea(pxPerToken: number): number {
+  return Math.max(10, Math.min(52, 6.5 * pxPerToken));
+}

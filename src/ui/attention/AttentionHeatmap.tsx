@@ -254,7 +254,8 @@ export function AttentionHeatmap(props: AttentionHeatmapProps) {
             <dt>tokens</dt><dd>{n}</dd>
             <dt>prompt</dt><dd>0–{promptLength - 1}</dd>
             <dt>zoom</dt><dd>{transform.k.toFixed(1)}×</dd>
-            <dt>view</dt><dd>{rows[0]}–{rows[1]}</dd>
+            <dt>queries</dt><dd>{rows[0]}–{rows[1]}</dd>
+            <dt>keys</dt><dd>{cols[0]}–{cols[1]}</dd>
           </dl>
           <p className="attention-hint">Scroll to zoom, drag to pan. Dashed lines: prompt | response.</p>
         </div>

@@ -15,16 +15,23 @@ export interface PolicyBatch {
   mask: Float32Array; // [B, T]
   /** Shaped advantage Ã of each target position, 0 at padding and prompt. */
   advantages: Float32Array; // [B, T]
+  /** Rollout log-probs of the targets (0 at padding and prompt), when the update takes π_old from the rollout. */
+  oldLogp?: Float32Array; // [B, T]
+  /** Rollout entropies at the same positions. */
+  oldEntropy?: Float32Array; // [B, T]
 }
 
 /** rows[i] = prompt ⊕ response ids; advantages[i] = Ã per response token (length N_i − promptLengths[i]). */
-export function makePolicyBatch(rows: number[][], promptLengths: number[], advantages: number[][], padId: number): PolicyBatch {
+export function makePolicyBatch(rows: number[][], promptLengths: number[], advantages: number[][], padId: number,
+  rollout?: { logprobs: number[][]; entropies: number[][] }): PolicyBatch {
   const B = rows.length;
   const T = Math.max(...rows.map((r) => r.length)) - 1;
   const ids = new Int32Array(B * T).fill(padId);
   const targets = new Int32Array(B * T).fill(padId);
   const mask = new Float32Array(B * T);
   const adv = new Float32Array(B * T);
+  const oldLogp = rollout ? new Float32Array(B * T) : undefined;
+  const oldEntropy = rollout ? new Float32Array(B * T) : undefined;
   rows.forEach((row, b) => {
     const p = promptLengths[b];
     if (advantages[b].length !== row.length - p) throw new Error(`row ${b}: ${advantages[b].length} advantages for ${row.length - p} response tokens`);
@@ -35,10 +42,14 @@ export function makePolicyBatch(rows: number[][], promptLengths: number[], advan
       if (t + 1 >= p) {
         mask[b * T + t] = 1;
         adv[b * T + t] = advantages[b][t + 1 - p];
+        if (rollout) {
+          oldLogp![b * T + t] = rollout.logprobs[b][t + 1 - p];
+          oldEntropy![b * T + t] = rollout.entropies[b][t + 1 - p];
+        }
       }
     }
   });
-  return { B, T, ids, targets, mask, advantages: adv };
+  return { B, T, ids, targets, mask, advantages: adv, ...(rollout ? { oldLogp, oldEntropy } : {}) };
 }
 
 /** Rows [from, to) of a batch. */
@@ -51,6 +62,7 @@ export function sliceBatch(b: PolicyBatch, from: number, to: number): PolicyBatc
     targets: b.targets.subarray(from * T, to * T),
     mask: b.mask.subarray(from * T, to * T),
     advantages: b.advantages.subarray(from * T, to * T),
+    ...(b.oldLogp ? { oldLogp: b.oldLogp.subarray(from * T, to * T), oldEntropy: b.oldEntropy!.subarray(from * T, to * T) } : {}),
   };
 }
 

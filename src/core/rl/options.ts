@@ -51,6 +51,12 @@ export interface RlOptions {
    * group advantage is non-zero (γ·0 = 0); 'always': for every row (as the paper's cost figure assumes).
    */
   attentionPass: 'needed' | 'always';
+  /**
+   * Where log π_old comes from: 'recompute' (default; one no-grad forward of the training model, so the first
+   * micro-step's ratio is exactly 1) or 'rollout' (the sampler's own log-probs: saves that forward, ratio 1 up to
+   * float error, ~1e-6).
+   */
+  oldLogProbs: 'recompute' | 'rollout';
 }
 
 export const DEFAULT_RL_OPTIONS: Readonly<Omit<RlOptions, 'task' | 'level'>> = Object.freeze({
@@ -73,6 +79,7 @@ export const DEFAULT_RL_OPTIONS: Readonly<Omit<RlOptions, 'task' | 'level'>> = O
   evalEvery: 10,
   rhythm: {},
   attentionPass: 'needed',
+  oldLogProbs: 'recompute',
 } as Omit<RlOptions, 'task' | 'level'>);
 
 /** `local-chunk`, `local_chunk`, `GRPO` (= uniform) and `hicra-style` are accepted. */
@@ -135,7 +142,11 @@ export function resolveRlOptions(partial: Omit<Partial<RlOptions>, 'task'> & { t
     evalEvery: check(o, 'evalEvery', (v) => v >= 1, '≥ 1', true),
     rhythm: (o.rhythm ?? {}) as Record<string, unknown>,
     attentionPass: o.attentionPass as RlOptions['attentionPass'],
+    oldLogProbs: o.oldLogProbs as RlOptions['oldLogProbs'],
   };
+  if (res.oldLogProbs !== 'recompute' && res.oldLogProbs !== 'rollout') {
+    throw new InputError(`oldLogProbs must be 'recompute' or 'rollout' (got ${JSON.stringify(res.oldLogProbs)})`, { field: 'oldLogProbs' });
+  }
   if (res.attentionPass !== 'needed' && res.attentionPass !== 'always') {
     throw new InputError(`attentionPass must be 'needed' or 'always' (got ${JSON.stringify(res.attentionPass)})`, { field: 'attentionPass' });
   }

@@ -23,6 +23,10 @@ export interface SampleResult {
   responses: number[][];
   /** True where the row ended with the end token. */
   finished: boolean[];
+  /** log π(token) under softmax(logits/τ) per response token (sampling only; empty lists when greedy). */
+  logprobs: number[][];
+  /** Entropy (nats) of that distribution per response token (sampling only). */
+  entropies: number[][];
   aborted: boolean;
 }
 
@@ -37,6 +41,8 @@ export async function sampleRows(model: BatchedGpt2, prompts: number[][], o: Sam
   const rngs = o.seeds.map((s) => mulberry32(s));
   const responses: number[][] = prompts.map(() => []);
   const finished = new Array<boolean>(R).fill(false);
+  const logprobs: number[][] = prompts.map(() => []);
+  const entropies: number[][] = prompts.map(() => []);
   const decoder = model.decoder(prompts, o.eosId);
   try {
     let logitsT = decoder.prefill(); // [R, V]
@@ -50,16 +56,37 @@ export async function sampleRows(model: BatchedGpt2, prompts: number[][], o: Sam
         const id = sampleToken(logits.subarray(r * V, (r + 1) * V), { temperature: o.temperature }, rngs[r]);
         responses[r].push(id);
         next[r] = id;
+        if (o.temperature > 0) {
+          const [lp, h] = temperedLogProb(logits, r * V, V, o.temperature, id);
+          logprobs[r].push(lp);
+          entropies[r].push(h);
+        }
         if (id === o.eosId) finished[r] = true;
       }
-      if (finished.every(Boolean) || n === maxTokens - 1) return { responses, finished, aborted: false };
-      if (o.signal?.aborted) return { responses, finished, aborted: true };
+      if (finished.every(Boolean) || n === maxTokens - 1) return { responses, finished, logprobs, entropies, aborted: false };
+      if (o.signal?.aborted) return { responses, finished, logprobs, entropies, aborted: true };
       await yieldToEventLoop();
       logitsT = decoder.step(next);
     }
     logitsT.dispose();
-    return { responses, finished, aborted: false };
+    return { responses, finished, logprobs, entropies, aborted: false };
   } finally {
     decoder.dispose();
   }
+}
+
+/** log softmax(x/τ)[id] and the entropy of softmax(x/τ) over x = logits[offset .. offset+V), in float64. */
+export function temperedLogProb(logits: Float32Array, offset: number, V: number, tau: number, id: number): [number, number] {
+  let m = -Infinity;
+  for (let i = 0; i < V; i++) m = Math.max(m, logits[offset + i] / tau);
+  let z = 0;
+  let zx = 0;
+  for (let i = 0; i < V; i++) {
+    const x = logits[offset + i] / tau - m;
+    const e = Math.exp(x);
+    z += e;
+    zx += e * x;
+  }
+  const logZ = Math.log(z);
+  return [logits[offset + id] / tau - m - logZ, logZ - zx / z];
 }

@@ -61,6 +61,19 @@ describe('RlTrainer', () => {
     t.dispose();
   }, 30_000);
 
+  it("oldLogProbs 'rollout': the sampler's log-probs and entropies agree with the recomputed ones (ratio 1 within 1e-4)", async () => {
+    const a = new RlTrainer(tinyPolicy(7), opts({ seed: 3 }), ones);
+    const b = new RlTrainer(tinyPolicy(7), opts({ seed: 3, oldLogProbs: 'rollout' }), ones);
+    const la = (await a.trainStep())!;
+    const lb = (await b.trainStep())!;
+    expect(lb.mean_reward).toBe(la.mean_reward); // same rollouts
+    expect(lb.first_ratio_dev).toBeLessThan(1e-4);
+    expect(lb.entropy).toBeCloseTo(la.entropy, 4);
+    expect(lb.loss).toBeCloseTo(la.loss, 4);
+    a.dispose();
+    b.dispose();
+  }, 30_000);
+
   it('NaN guard: a NaN loss aborts that step, keeps the step-start weights and optimizer, and the run goes on', async () => {
     const t = new RlTrainer(tinyPolicy(7), opts({ microBatches: 2 }), { ...ones, corruptLoss: (step, micro) => step === 1 && micro === 1 });
     await t.trainStep();

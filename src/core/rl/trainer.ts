@@ -41,6 +41,9 @@ export interface Rollout {
   responses: number[][];
   rewards: number[];
   verdicts: VerifyResult[];
+  /** Sampler log-probs and entropies per response token. */
+  logprobs: number[][];
+  entropies: number[][];
 }
 
 export class RlTrainer {
@@ -104,7 +107,7 @@ export class RlTrainer {
     rewards.forEach((x, r) => {
       if (!Number.isFinite(x)) throw new Error(`reward of row ${r} is not a finite number (${x})`);
     });
-    return { problems, promptIds, responses: res.responses, rewards, verdicts };
+    return { problems, promptIds, responses: res.responses, rewards, verdicts, logprobs: res.logprobs, entropies: res.entropies };
   }
 
   /** One RL step. Returns null when aborted (nothing changed). */
@@ -142,7 +145,7 @@ export class RlTrainer {
     });
     const t3 = performance.now();
 
-    const batch = makePolicyBatch(rows, promptLengths, tokenAdv, this.eosId);
+    const batch = makePolicyBatch(rows, promptLengths, tokenAdv, this.eosId, o.oldLogProbs === 'rollout' ? ro : undefined);
     const upd = ppoUpdate(this, batch, this.stepIndex, this.testHooks);
     const t4 = performance.now();
     this.stepIndex++;

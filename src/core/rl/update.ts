@@ -56,7 +56,9 @@ export function ppoUpdate(host: UpdateHost, batch: PolicyBatch, step: number, ho
   for (let i = 0; i < n; i++) {
     const b = sliceBatch(batch, bounds[i], bounds[i + 1]);
     const mask = tf.tensor2d(b.mask, [b.B, b.T]);
+    // π_old from the rollout (no extra forward; ratio 1 up to float error) or recomputed (exactly 1 on the first micro-step).
     const { old, ent } = tf.tidy(() => {
+      if (b.oldLogp) return { old: tf.tensor2d(b.oldLogp, [b.B, b.T]), ent: responseTokenMean(tf.tensor2d(b.oldEntropy!, [b.B, b.T]), mask) };
       const out = policyOutputs(host.policy, b, o.temperature);
       return { old: out.logp, ent: responseTokenMean(out.entropy, mask) };
     });

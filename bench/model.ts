@@ -6,6 +6,10 @@
  *    N = 256 with the forward's FLOPs counted analytically;
  *  - generation tokens/s with the KV cache vs full recompute.
  * Medians of several runs, printed as markdown. `--quick` shrinks everything for a smoke test.
+ *
+ * Every time is taken twice: wall clock and this process's CPU time (process.cpuUsage). tfjs-wasm in Node is
+ * single-threaded, so CPU time is the compute time even when other jobs share the cores; rates, shares and
+ * ratios use CPU time, wall times are printed beside them.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -27,16 +31,27 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Median wall time (ms) of `runs` calls after one warm-up. */
-async function timeMs(runs: number, fn: () => Promise<void>): Promise<number> {
-  await fn();
-  const ts: number[] = [];
+interface Timing {
+  /** median CPU ms of this process (user + system) */
+  cpu: number;
+  /** median wall-clock ms */
+  wall: number;
+}
+
+/** Median CPU and wall time (ms) of `runs` calls, after one warm-up unless `warmup` is false. */
+async function timeIt(runs: number, fn: () => Promise<void>, warmup = true): Promise<Timing> {
+  if (warmup) await fn();
+  const cpu: number[] = [];
+  const wall: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await fn();
-    ts.push(performance.now() - t0);
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  return median(ts);
+  return { cpu: median(cpu), wall: median(wall) };
 }
 
 /** FLOPs of one forward over N tokens (multiply-add = 2): the matMuls, attention as computed (full N x N). */
@@ -65,14 +80,14 @@ async function forwardOnce(model: CausalLM, tokens: number[], withAttention = fa
 async function matmulRate(runs: number): Promise<number> {
   const a = tf.randomNormal([256, 768]) as tf.Tensor2D;
   const b = tf.randomNormal([768, 3072]) as tf.Tensor2D;
-  const ms = await timeMs(runs, async () => {
+  const t = await timeIt(runs, async () => {
     const c = tf.matMul(a, b);
     await c.data();
     c.dispose();
   });
   a.dispose();
   b.dispose();
-  return (2 * 256 * 768 * 3072) / (ms * 1e6); // GFLOP/s
+  return (2 * 256 * 768 * 3072) / (t.cpu * 1e6); // GFLOP/s of CPU time
 }
 
 interface ForwardRow {
@@ -80,17 +95,24 @@ interface ForwardRow {
   backend: string;
   N: number;
   ms: number;
+  wallMs: number;
   gflops: number;
 }
 
-async function benchForwards(name: string, model: CausalLM, backend: string, plan: [number, number][]): Promise<ForwardRow[]> {
+async function benchForwards(
+  name: string,
+  model: CausalLM,
+  backend: string,
+  plan: [number, number][],
+  warmup = true,
+): Promise<ForwardRow[]> {
   const rows: ForwardRow[] = [];
   for (const [N, runs] of plan) {
     if (N > model.config.n_positions) continue;
     const tokens = ids(N, model.config.vocab_size);
-    const ms = await timeMs(runs, () => forwardOnce(model, tokens));
-    rows.push({ model: name, backend, N, ms, gflops: forwardFlops(model.config, N) / (ms * 1e6) });
-    console.error(`  ${name} ${backend} N=${N}: ${ms.toFixed(1)} ms`);
+    const t = await timeIt(runs, () => forwardOnce(model, tokens), warmup);
+    rows.push({ model: name, backend, N, ms: t.cpu, wallMs: t.wall, gflops: forwardFlops(model.config, N) / (t.cpu * 1e6) });
+    console.error(`  ${name} ${backend} N=${N}: ${t.cpu.toFixed(1)} ms CPU, ${t.wall.toFixed(1)} ms wall`);
   }
   return rows;
 }
@@ -98,20 +120,20 @@ async function benchForwards(name: string, model: CausalLM, backend: string, pla
 /** Greedy generation of `newTokens` after an 8-token prompt; returns tokens/s (median of `runs`). */
 async function genRate(model: CausalLM, newTokens: number, useCache: boolean, runs: number): Promise<number> {
   const prompt = ids(8, model.config.vocab_size);
-  const ms = await timeMs(runs, async () => {
+  const t = await timeIt(runs, async () => {
     const r = await generate(model, prompt, { maxTokens: newTokens, useCache });
     if (r.ids.length !== newTokens) throw new Error(`generated ${r.ids.length} of ${newTokens} tokens (${r.stopReason})`);
   });
-  return newTokens / (ms / 1000);
+  return newTokens / (t.cpu / 1000);
 }
 
 /** Total tokens/s of generateBatch: G samples × newTokens after an 8-token prompt. */
 async function batchRate(model: GPT2, G: number, newTokens: number, runs: number): Promise<number> {
   const prompt = ids(8, model.config.vocab_size);
-  const ms = await timeMs(runs, async () => {
+  const t = await timeIt(runs, async () => {
     await generateBatch(model, prompt, G, { maxTokens: newTokens, temperature: 1, seed: 1 });
   });
-  return (G * newTokens) / (ms / 1000);
+  return (G * newTokens) / (t.cpu / 1000);
 }
 
 /**
@@ -124,13 +146,12 @@ async function recomputeRateEstimate(model: CausalLM, newTokens: number): Promis
   const ts: number[] = [];
   for (const N of Ns) {
     const tokens = ids(N, model.config.vocab_size);
-    ts.push(
-      await timeMs(1, async () => {
-        const l = model.forward(tokens, { logits: 'last' });
-        await l.data();
-        l.dispose();
-      }),
-    );
+    const t = await timeIt(1, async () => {
+      const l = model.forward(tokens, { logits: 'last' });
+      await l.data();
+      l.dispose();
+    });
+    ts.push(t.cpu);
   }
   let total = 0;
   for (let N = 8; N < 8 + newTokens; N++) {
@@ -167,7 +188,7 @@ export async function main(args: string[]): Promise<void> {
   let smallModel = GPT2.fromSource(smallConfig, sourceFromTensors(small.tensors), { name: smallName });
   rows.push(...(await benchForwards(smallName, smallModel, 'wasm', [[64, R(5)], [256, R(5)], [1024, R(3)]])));
   const n256 = ids(256, smallConfig.vocab_size);
-  const attnMs = await timeMs(R(3), () => forwardOnce(smallModel!, n256, true));
+  const attnMs = (await timeIt(R(3), () => forwardOnce(smallModel!, n256, true))).cpu;
   const plain256 = rows.find((r) => r.N === 256)!.ms;
 
   // Generation on the small shape: KV cache measured over 256 new tokens; full recompute estimated.
@@ -198,12 +219,14 @@ export async function main(args: string[]): Promise<void> {
   // cpu on the small shape: N = 64 only (pure JS is ~20x slower).
   await useBackend('cpu');
   smallModel = GPT2.fromSource(smallConfig, sourceFromTensors(small.tensors), { name: smallName });
-  rows.push(...(await benchForwards(smallName, smallModel, 'cpu', [[64, R(3)]])));
+  rows.push(...(await benchForwards(smallName, smallModel, 'cpu', [[64, R(3)]], false)));
   smallModel.dispose();
 
   out.push('## Forward (logits for all N positions, batch 1), median ms', '');
-  out.push('| model | backend | N | ms | GFLOP/s |', '|---|---|---|---|---|');
-  for (const r of rows) out.push(`| ${r.model} | ${r.backend} | ${r.N} | ${r.ms.toFixed(1)} | ${r.gflops.toFixed(2)} |`);
+  out.push('| model | backend | N | ms (CPU) | ms (wall) | GFLOP/s (CPU) |', '|---|---|---|---|---|---|');
+  for (const r of rows) {
+    out.push(`| ${r.model} | ${r.backend} | ${r.N} | ${r.ms.toFixed(1)} | ${r.wallMs.toFixed(1)} | ${r.gflops.toFixed(2)} |`);
+  }
   const fwd256 = rows.find((r) => r.model === smallName && r.backend === 'wasm' && r.N === 256)!;
   out.push('', '## Share of the wasm matMul rate (same run)', '');
   out.push('| measure | value |', '|---|---|');
@@ -215,6 +238,8 @@ export async function main(args: string[]): Promise<void> {
   out.push('', '## Generation, greedy, 8-token prompt, tokens/s (target: KV cache ≥ 5× recompute at 256)', '');
   out.push('| model | backend | new tokens | KV cache | full recompute | ratio | generateBatch G=8, total tokens/s |', '|---|---|---|---|---|---|---|', ...gen);
   out.push('', 'Full recompute on the GPT-2-small shape is estimated from forward(N, last) timed at 5 lengths in this run.');
+  const la = (await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ');
+  out.push('', `Rates, shares and ratios use this process's CPU time; wall times show the machine's load (load average now: ${la}).`);
   out.push('', `(total bench time ${((performance.now() - t0) / 1000).toFixed(0)} s; node ${process.version}; tfjs ${tf.version_core})`);
   console.log(out.join('\n'));
 }

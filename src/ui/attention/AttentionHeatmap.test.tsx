@@ -36,6 +36,11 @@ describe('AttentionHeatmap markup', () => {
     expect(ids.length).toBeGreaterThanOrEqual(6);
     expect(new Set(ids).size).toBe(ids.length);
   });
+  it('a map of the wrong size is a clear message, not a crash', () => {
+    const html = renderToStaticMarkup(<AttentionHeatmap map={new Float32Array(5)} tokens={tokens} promptLength={2} title="L0H0" />);
+    expect(html).toContain('role="alert"');
+    expect(html).toContain('the map has 5 values, expected 6 × 6 for 6 tokens');
+  });
   it('shows a hovered token from a linked view and omits the boundary without a response', () => {
     const html = renderToStaticMarkup(<AttentionHeatmap map={uniform()} tokens={tokens} promptLength={n} title="t" hoveredToken={1} />);
     expect(html).toContain('attention-crosshair-hover');

@@ -50,7 +50,21 @@ const BACKGROUND = packRgba(255, 255, 255);
 const SEQUENTIAL: SchemeName[] = ['viridis', 'cividis', 'magma', 'inferno'];
 
 export function AttentionHeatmap(props: AttentionHeatmapProps) {
+  const n = props.tokens.length;
+  // A map of the wrong size is a bug upstream; say so instead of throwing inside the canvas code.
+  if (props.map.length !== n * n) {
+    return (
+      <section className="chart-panel attention-heatmap attention-empty" data-testid="attention-heatmap" role="alert">
+        <p>Cannot show “{props.title}”: the map has {props.map.length} values, expected {n} × {n} for {n} tokens.</p>
+      </section>
+    );
+  }
+  return <HeatmapBody {...props} />;
+}
+
+function HeatmapBody(props: AttentionHeatmapProps) {
   const { map, tokens, promptLength, title, subtitle, selectedToken = null, hoveredToken = null, onHoverToken, onSelectToken } = props;
+  const n = tokens.length;
   const panelRef = useRef<HTMLElement>(null);
   const clipId = `attention-clip-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`; // unique per heatmap on the page
   const panelWidth = useElementWidth(panelRef, 800);
@@ -61,7 +75,6 @@ export function AttentionHeatmap(props: AttentionHeatmapProps) {
   }, [tokens]);
   const fitHeight = typeof window === 'undefined' ? 900 : window.innerHeight - MARGIN.top - MARGIN.bottom - 120;
   const size = props.size ?? Math.max(280, Math.min(900, tokens.length * MAX_BASE_CELL_PX, fitHeight, panelWidth - MARGIN.left - MARGIN.right - SIDE_W - 40));
-  const n = tokens.length;
   const [ownScale, setOwnScale] = useState<{ scheme: SchemeName; mode: ScaleMode }>({ scheme: 'viridis', mode: 'log' });
   const scheme = props.scheme ?? ownScale.scheme;
   const mode = props.mode ?? ownScale.mode;

@@ -46,6 +46,7 @@ export function HeadGallery(props: HeadGalleryProps) {
   const counts = useMemo(() => classCounts(grid), [grid]);
   const lut = useMemo(() => makeLut(scheme), [scheme]);
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const [badLayers, setBadLayers] = useState<number[]>([]);
   const cellRefs = useRef(new Map<number, HTMLButtonElement>());
   const [focus, setFocus] = useState(() => (selected ? selected.layer * numHeads + selected.head : 0));
   const pitchX = cellSize + 2 * CELL_PAD_X;
@@ -65,9 +66,11 @@ export function HeadGallery(props: HeadGalleryProps) {
     const img = ctx.createImageData(W, Hpx);
     const side = Math.round(cellSize * dpr);
     const tile = new Uint8ClampedArray(side * side * 4);
+    const bad: number[] = [];
     for (let l = 0; l < numLayers; l++) {
       const thumb = thumbnails.get(l);
       if (!thumb) continue;
+      if (thumb.data.length !== numHeads * thumb.size * thumb.size) { bad.push(l); continue; } // drawn empty, reported below
       for (let h = 0; h < numHeads; h++) {
         thumbnailTile(thumb, h, lut, mode, side, tile);
         const x0 = Math.round((ROWHEAD_W + h * pitchX + CELL_PAD_X) * dpr);
@@ -76,6 +79,7 @@ export function HeadGallery(props: HeadGalleryProps) {
       }
     }
     ctx.putImageData(img, 0, 0);
+    setBadLayers((prev) => (prev.join() === bad.join() ? prev : bad));
     scrollRef.current?.parentElement?.setAttribute('data-draw-ms', (performance.now() - t0).toFixed(2));
   }, [thumbnails, lut, mode, numLayers, numHeads, cellSize, gridW, gridH, pitchX, pitchY]);
 
@@ -109,6 +113,7 @@ export function HeadGallery(props: HeadGalleryProps) {
         </span>
         <GalleryExportButtons grid={grid} thumbnails={thumbnails} lut={lut} mode={mode} />
       </div>
+      {badLayers.length > 0 && <p className="gallery-warning" role="alert">Thumbnails of layer{badLayers.length > 1 ? 's' : ''} {badLayers.join(', ')} do not have {numHeads} heads of square size; not drawn.</p>}
       <div className="gallery-scroll" ref={scrollRef}>
         <div className="gallery-grid" role="grid" aria-rowcount={numLayers} aria-colcount={numHeads} onKeyDown={move}
           style={{ width: gridW, gridTemplateColumns: `${ROWHEAD_W}px repeat(${numHeads}, ${pitchX}px)`, gridTemplateRows: `${HEADER_H}px repeat(${numLayers}, ${pitchY}px)` }}>

@@ -34,11 +34,12 @@ export async function benchRl(): Promise<void> {
   const options = resolveRlOptions({
     task: flag('task', 'addition'), level: Number(flag('level', '1')), strategy: flag('strategy', 'coupled') as RlStrategy,
     prompts: Number(flag('prompts', '16')), group: Number(flag('group', '8')), steps: steps + 1, attentionPass: 'always', evalProblems: 0,
+    oldLogProbs: flag('old-logprobs', 'recompute') as 'recompute' | 'rollout',
   });
   const trainer = new RlTrainer(init, options);
   const c = init.config;
   console.log(`model ${model}: ${c.n_layer} layers × ${c.n_head} heads × ${c.n_embd}, ${trainer.policy.numParams} params; backend ${tf.getBackend()}`);
-  console.log(`step = ${options.prompts} prompts × G ${options.group} on ${options.task}:${options.level}, strategy ${options.strategy}, ${options.microBatches} micro-batches`);
+  console.log(`step = ${options.prompts} prompts × G ${options.group} on ${options.task}:${options.level}, strategy ${options.strategy}, ${options.microBatches} micro-batches, π_old ${options.oldLogProbs}`);
   const rows: { total: number; cpu: number; rollout: number; attention: number; metrics: number; update: number; len: number }[] = [];
   for (let s = 0; s <= steps; s++) {
     const c0 = cpuMs();

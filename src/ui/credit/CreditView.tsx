@@ -5,13 +5,13 @@
  */
 import { useEffect, useMemo, useRef, type MouseEvent } from 'react';
 import type { AnalysisRecord } from '../../core/rhythm/record';
-import { ColorLegend } from '../theme/ColorLegend';
+import { SignalLegend } from '../tokens/SignalLegend';
 import { SCHEMES, type SchemeName } from '../theme/scales';
 import { tokenLabel } from '../tokens/display';
 import { inSpan, type TokenLinkProps } from '../tokens/link';
 import { ROLES, rolesAt } from '../tokens/roles';
 import { formatValue } from '../tokens/signals';
-import { creditRows, distinctGammas, gammaDomain, gammaColor, roleSummary, thresholdSummary } from './creditModel';
+import { creditRows, gammaDomain, gammaColor, roleSummary, thresholdSummary } from './creditModel';
 import { ExportMenu, type ExportMenuProps } from './ExportMenu';
 import './credit.css';
 
@@ -32,7 +32,6 @@ export function CreditView(props: CreditViewProps) {
   const rows = useMemo(() => creditRows(record), [record]);
   const domain = useMemo(() => gammaDomain(record), [record]);
   const interp = SCHEMES[scheme].interpolate;
-  const levels = useMemo(() => distinctGammas(record), [record]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const p = record.prompt_length;
   const r = record.waad.length;
@@ -109,15 +108,7 @@ export function CreditView(props: CreditViewProps) {
             <div key={s.label} title={s.help}><dt>{s.label}</dt><dd>{s.value}</dd></div>
           ))}
         </dl>
-        {levels
-          ? (
-            <ul className="cv-levels" aria-label="γ colours">
-              {levels.map((g) => (
-                <li key={g}><span className="cv-swatch" style={{ background: gammaColor(g, domain, interp) }} />γ = {formatValue(g)}{g === 1 ? ' (no boost)' : ''}</li>
-              ))}
-            </ul>
-          )
-          : <ColorLegend spec={{ scheme, mode: 'linear', domain }} title="γ" length={140} thickness={10} />}
+        <SignalLegend record={record} signal="gamma.uniform" domain={domain} scheme={scheme} title="γ colours" />
       </div>
 
       <div ref={scrollRef} className="cv-scroll" role="grid" aria-label="γ per token and strategy"

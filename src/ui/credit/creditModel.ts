@@ -68,33 +68,4 @@ export function thresholdSummary(record: AnalysisRecord): SummaryItem[] {
   return items;
 }
 
-/** Colour of "no boost" (γ = 1): a quiet neutral, so boosted tokens are the ink of the strip. */
-export const GAMMA_NEUTRAL = '#eceef2';
-
-/**
- * γ → cell colour. γ ≤ 1 is neutral; above 1 the scheme is read backwards, from 0.85 (light) towards 0.05 (dark)
- * at the top of the domain, so stronger credit is darker on a light page and 1.25 / 1.5 / 1.75 stay apart.
- */
-export function gammaColor(g: number, [, hi]: [number, number], interpolate: (t: number) => string): string {
-  if (!Number.isFinite(g)) return 'transparent';
-  if (g <= 1) return GAMMA_NEUTRAL;
-  const t = Math.min(1, (g - 1) / Math.max(hi - 1, 1e-12));
-  return interpolate(0.85 - 0.8 * t);
-}
-
-/** The distinct γ values of a record (sorted) when there are few (a discrete legend), else null (use a gradient). */
-export function distinctGammas(record: AnalysisRecord, max = 6): number[] | null {
-  const seen = new Set<number>();
-  for (const s of STRATEGIES) for (const g of record.gamma[s] ?? []) {
-    seen.add(g);
-    if (seen.size > max) return null;
-  }
-  return [...seen].sort((a, b) => a - b);
-}
-
-/** Colour domain of γ over every strategy of a record: [1, max(γ_amp, largest γ)] (coupled can exceed γ_amp). */
-export function gammaDomain(record: AnalysisRecord): [number, number] {
-  let hi = Math.max(1, record.options.gamma_amp);
-  for (const s of STRATEGIES) for (const g of record.gamma[s] ?? []) if (Number.isFinite(g) && g > hi) hi = g;
-  return [1, hi > 1 ? hi : 1.5];
-}
+export { distinctGammas, GAMMA_NEUTRAL, gammaColor, gammaDomain } from '../tokens/signals';

@@ -5,13 +5,13 @@
  */
 import { memo, useCallback, useId, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
 import type { AnalysisRecord } from '../../core/rhythm/record';
-import { ColorLegend } from '../theme/ColorLegend';
 import { SCHEMES, type SchemeName } from '../theme/scales';
 import { describeRoles, navigate, tokenDetails } from './details';
 import { displayToken } from './display';
 import { inSpan, type TokenLinkProps } from './link';
 import { ROLES, rolesAt, type RoleStyle } from './roles';
-import { availableSignals, normalize, signalColor, signalDomainFor, signalValues, textColorOn, type SignalId } from './signals';
+import { SignalLegend } from './SignalLegend';
+import { availableSignals, signalCellColor, signalDomainFor, signalValues, textColorOn, type SignalId } from './signals';
 import { TokenTooltip } from './TokenTooltip';
 import './tokens.css';
 
@@ -84,7 +84,7 @@ export function TokenStrip(props: TokenStripProps) {
       const i = t - p;
       const shownText = displayToken(record.tokens[t]);
       const isResponse = i >= 0;
-      const bg = isResponse ? signalColor(normalize(values[i], domain), interp) : 'transparent';
+      const bg = isResponse ? signalCellColor(signal, values[i], domain, interp) : 'transparent';
       const roles = isResponse ? rolesAt(record, i) : [];
       out.push({
         t,
@@ -98,7 +98,7 @@ export function TokenStrip(props: TokenStripProps) {
       });
     }
     return out;
-  }, [record, values, domain, interp, start, n, p, showPrompt]);
+  }, [record, signal, values, domain, interp, start, n, p, showPrompt]);
 
   const chunks = useMemo(() => {
     const out: TokenItemData[][] = [];
@@ -121,7 +121,7 @@ export function TokenStrip(props: TokenStripProps) {
         </label>
       </div>
       <div className="ts-legend">
-        <ColorLegend spec={{ scheme, mode: 'linear', domain }} title={signalDef ? `${signalDef.label}: ${signalDef.help}` : signal} length={180} thickness={10} />
+        <SignalLegend record={record} signal={signal} domain={domain} scheme={scheme} title={signalDef ? `${signalDef.label}: ${signalDef.help}` : signal} />
         <ul className="ts-roles" aria-label="Token roles">
           {ROLES.map((r) => (
             <li key={r.id} title={r.help}><span style={{ color: r.color }} aria-hidden="true">{r.glyph}</span> {r.label} <span className="ts-set">{r.set}</span></li>

@@ -64,16 +64,17 @@ export function signalDomain(values: ArrayLike<number>): [number, number] {
 }
 
 /**
- * Colour domain of a signal in a record: its own [min, max], except γ, which always spans [1, γ_amp] (or wider)
- * so the strategies' strips are comparable and a boosted token looks the same in each.
+ * Colour domain of a signal in a record: its own [min, max], except γ, which spans [1, max(γ_amp, largest γ)]
+ * over every strategy so the strategies compare and a boosted token looks the same in each view.
  */
 export function signalDomainFor(record: AnalysisRecord, id: SignalId): [number, number] {
-  const values = signalValues(record, id) ?? [];
-  const [lo, hi] = signalDomain(values);
-  if (!id.startsWith('gamma.')) return [lo, hi];
-  const amp = record.options.gamma_amp;
-  const top = Math.max(amp > 1 ? amp : 1.5, ...values.filter(Number.isFinite));
-  return [Math.min(1, lo), top];
+  if (id.startsWith('gamma.')) return gammaDomain(record);
+  return signalDomain(signalValues(record, id) ?? []);
+}
+
+/** Colour of one value of a signal: γ uses the credit view's colours (neutral at 1), others the plain scale. */
+export function signalCellColor(id: SignalId, value: number, domain: [number, number], interpolate: Interpolator): string {
+  return id.startsWith('gamma.') ? gammaColor(value, domain, interpolate) : signalColor(normalize(value, domain), interpolate);
 }
 
 /** (v − lo)/(hi − lo) clamped to [0, 1]; non-finite values give NaN (drawn as "no value"). */
@@ -116,4 +117,36 @@ export function formatValue(v: number | undefined | null): string {
   const a = Math.abs(v);
   if (a >= 1e5 || a < 1e-3) return v.toExponential(2);
   return String(Number(v.toPrecision(4)));
+}
+
+/** Colour of "no boost" (γ = 1): a quiet neutral, so boosted tokens are the ink of the strip. */
+export const GAMMA_NEUTRAL = '#eceef2';
+
+/**
+ * γ → cell colour. γ ≤ 1 is neutral; above 1 the scheme is read backwards, from 0.85 (light) towards 0.05 (dark)
+ * at the top of the domain, so stronger credit is darker on a light page and 1.25 / 1.5 / 1.75 stay apart.
+ */
+export function gammaColor(g: number, [, hi]: [number, number], interpolate: (t: number) => string): string {
+  if (!Number.isFinite(g)) return 'transparent';
+  if (g <= 1) return GAMMA_NEUTRAL;
+  const t = Math.min(1, (g - 1) / Math.max(hi - 1, 1e-12));
+  return interpolate(0.85 - 0.8 * t);
+}
+
+/** The distinct γ values of a record (sorted) when there are few (a discrete legend), else null (use a gradient). */
+export function distinctGammas(record: AnalysisRecord, max = 6): number[] | null {
+  const seen = new Set<number>();
+  for (const s of STRATEGIES) for (const g of record.gamma[s] ?? []) {
+    seen.add(g);
+    if (seen.size > max) return null;
+  }
+  return [...seen].sort((a, b) => a - b);
+}
+
+
+/** Colour domain of γ over every strategy of a record: [1, max(γ_amp, largest γ)] (coupled can exceed γ_amp). */
+export function gammaDomain(record: AnalysisRecord): [number, number] {
+  let hi = Math.max(1, record.options.gamma_amp);
+  for (const s of STRATEGIES) for (const g of record.gamma[s] ?? []) if (Number.isFinite(g) && g > hi) hi = g;
+  return [1, hi > 1 ? hi : 1.5];
 }

@@ -51,7 +51,7 @@ const json: FixtureJson = {
   promptLength: promptIds.length,
   record,
   spans: Array.from({ length: L }, (_, l) => Array.from(cache.layers.get(l)?.span ?? [], (d) => Number(d.toFixed(4)))),
-  thumbnailSize: THUMB,
+  thumbnailSize: cache.thumbnails.values().next().value?.size ?? THUMB,
   thumbnails: [...cache.thumbnails.entries()].sort((a, b) => a[0] - b[0]).map(([layer, t]) => ({ layer, data: encodeF32(t.data) })),
   maps: keep.map(([layer, head]) => ({ layer, head, data: encodeF32(cache.maps.get(`${layer}:${head}`)!) })),
 };

@@ -46,6 +46,7 @@ export function RhythmChart(props: RhythmChartProps) {
   const axisRefs = { waad: useRef<SVGGElement>(null), fai: useRef<SVGGElement>(null), x: useRef<SVGGElement>(null) };
   const [measured, setMeasured] = useState(720);
   const [ownHover, setOwnHover] = useState<number | null>(null);
+  const downX = useRef(0);
   const width = props.width ?? measured;
 
   useEffect(() => {
@@ -172,7 +173,12 @@ export function RhythmChart(props: RhythmChartProps) {
           aria-label={`WAAD and FAI over ${r} response tokens`}
           onMouseMove={(e) => hoverAt(e.clientX)}
           onMouseLeave={() => { setOwnHover(null); props.onHover?.(null); }}
-          onClick={() => { if (ownHover !== null) props.onSelect?.(ownHover === selected ? null : ownHover); }}>
+          onMouseDown={(e) => { downX.current = e.clientX; }}
+          onClick={(e) => {
+            // A brush drag ends in a click too; only a click that did not move selects a token.
+            if (Math.abs(e.clientX - downX.current) > 3 || ownHover === null) return;
+            props.onSelect?.(ownHover === selected ? null : ownHover);
+          }}>
           <rect x={0} y={0} width={width} height={height} fill="#fff" />
           <g className="rc-legend" transform={`translate(${M.left}, 12)`}>
             {LEGEND.map((e, i) => (

@@ -6,7 +6,7 @@
 import { memo, useCallback, useId, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
 import type { AnalysisRecord } from '../../core/rhythm/record';
 import { SCHEMES, type SchemeName } from '../theme/scales';
-import { describeRoles, navigate, tokenDetails } from './details';
+import { describeRoles, lineNeighbour, navigate, tokenDetails } from './details';
 import { displayToken } from './display';
 import { inSpan, type TokenLinkProps } from './link';
 import { ROLES, rolesAt, type RoleStyle } from './roles';
@@ -65,6 +65,17 @@ export function TokenStrip(props: TokenStripProps) {
     return el ? Number(el.getAttribute('data-pos')) : null;
   };
   const onKeyDown = (e: KeyboardEvent) => {
+    if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && selected !== null && stripRef.current) {
+      // Visual lines come from layout, so read the token boxes at the moment of the key press.
+      const boxes = Array.from(stripRef.current.querySelectorAll<HTMLElement>('[data-pos]'), (el) => {
+        const r = el.getBoundingClientRect();
+        return { t: Number(el.dataset.pos), x: r.left + r.width / 2, y: r.top };
+      });
+      const t = lineNeighbour(boxes, selected, e.key === 'ArrowUp' ? 'up' : 'down');
+      e.preventDefault();
+      if (t !== undefined) select(t);
+      return;
+    }
     const next = navigate(selected, e.key, n, p);
     if (next === undefined) return;
     e.preventDefault();
@@ -129,7 +140,7 @@ export function TokenStrip(props: TokenStripProps) {
           <li className="ts-ws-legend" title="whitespace shown as symbols"><span className="ts-ws">␣ ↵ ⇥</span> whitespace</li>
         </ul>
       </div>
-      <div ref={stripRef} className="ts-strip" role="listbox" tabIndex={0} aria-label="Tokens; arrow keys move the selection"
+      <div ref={stripRef} className="ts-strip" role="listbox" tabIndex={0} aria-label="Tokens; arrow keys move the selection, Home/End jump, Escape clears"
         aria-activedescendant={selected !== null ? `${id}-t${selected}` : undefined}
         onKeyDown={onKeyDown}
         onFocus={() => setFocused(true)}

@@ -63,3 +63,28 @@ export function navigate(current: number | null, key: string, n: number, promptL
   if (current === null) return first;
   return clamp(current + step);
 }
+
+export interface TokenBox {
+  t: number;
+  /** Centre x and top y of the token's box on screen. */
+  x: number;
+  y: number;
+}
+
+/**
+ * ↑/↓ in a wrapped strip: the token on the previous / next visual line whose centre is closest in x.
+ * Lines are told apart by their top y (with a few px tolerance). Returns undefined at the first / last line.
+ */
+export function lineNeighbour(boxes: TokenBox[], current: number, dir: 'up' | 'down', tolerance = 4): number | undefined {
+  const cur = boxes.find((b) => b.t === current);
+  if (!cur) return undefined;
+  const candidates = boxes.filter((b) => (dir === 'down' ? b.y > cur.y + tolerance : b.y < cur.y - tolerance));
+  if (candidates.length === 0) return undefined;
+  const lineY = dir === 'down' ? Math.min(...candidates.map((b) => b.y)) : Math.max(...candidates.map((b) => b.y));
+  let best: TokenBox | undefined;
+  for (const b of candidates) {
+    if (Math.abs(b.y - lineY) > tolerance) continue;
+    if (!best || Math.abs(b.x - cur.x) < Math.abs(best.x - cur.x)) best = b;
+  }
+  return best?.t;
+}

@@ -15,6 +15,11 @@ const BENCHES: Bench[] = [
     description: 'GPT-2 forward per Node backend, KV-cache vs recompute generation, share of the matmul rate',
     run: async (args) => (await import('./model')).main(args),
   },
+  {
+    name: 'browser',
+    description: 'Playwright on the production build: built-in model N=512 load-to-analysis (wasm), 1024x1024 heatmap redraw',
+    run: async (args) => (await import('./browser')).main(args),
+  },
 ];
 
 async function main(): Promise<void> {

@@ -31,10 +31,11 @@ export async function dropFiles(page: Page, files: Record<string, Buffer>): Prom
 /** Records every main-thread long task (> 50 ms) from the first script on. */
 export async function installLongTaskObserver(page: Page): Promise<void> {
   await page.addInitScript(() => {
-    const w = window as unknown as { __longTasks: number[] };
+    const w = window as unknown as { __longTasks: number[]; __longTaskLog: string[] };
     w.__longTasks = [];
+    w.__longTaskLog = [];
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+      for (const e of list.getEntries()) (w.__longTasks.push(e.duration), w.__longTaskLog.push(`${e.startTime.toFixed(0)}+${e.duration.toFixed(0)}`));
     }).observe({ type: 'longtask', buffered: true });
   });
 }
@@ -46,4 +47,12 @@ export async function maxLongTask(page: Page): Promise<number> {
 /** A screenshot of one view, e2e-output/screenshots/<project>-view-<testid>.png. */
 export async function viewShot(page: Page, info: TestInfo, testId: string): Promise<void> {
   await page.getByTestId(testId).screenshot({ path: `e2e-output/screenshots/${info.project.name}-view-${testId}.png` });
+}
+
+/** Long tasks as "start+duration" (ms since navigation), for reports. */
+export async function longTaskLog(page: Page): Promise<string[]> {
+  return page.evaluate(() => [
+    ...(window as unknown as { __longTaskLog: string[] }).__longTaskLog,
+    ...performance.getEntriesByType('mark').map((m) => `${m.name}@${m.startTime.toFixed(0)}`),
+  ]);
 }

@@ -3,7 +3,7 @@
  * wrappers feed the self-contained views from the stores and route their events into the ui store, so a token
  * hovered or selected in one view lights up in all, and a brushed span dims the others.
  */
-import { useCallback } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { CreditView } from '../credit/CreditView';
 import { HeadGallery } from '../gallery/HeadGallery';
 import { RhythmChart } from '../rhythm/RhythmChart';
@@ -21,6 +21,7 @@ const setSpan = (span: [number, number] | null) => useUiStore.setState({ span })
 export function Workbench() {
   const record = useAnalysisStore((s) => s.record);
   const running = useAnalysisStore((s) => s.running);
+  const sequence = useAnalysisStore((s) => s.sequence);
   if (!record) {
     return (
       <section className="card wb-empty" data-testid="workbench-empty">
@@ -29,16 +30,31 @@ export function Workbench() {
       </section>
     );
   }
+  return <StagedViews key={sequence} />;
+}
+
+/**
+ * Mounts the views one per task (a new sequence), so the main thread never runs all of their first renders,
+ * d3 axes and canvases in one long task. Placeholders keep the layout from jumping.
+ */
+function StagedViews() {
+  const [stage, setStage] = useState(1);
+  useEffect(() => {
+    if (stage >= 5) return;
+    const id = setTimeout(() => setStage((s) => s + 1), 0);
+    return () => clearTimeout(id);
+  }, [stage]);
+  const at = (k: number, view: ReactNode, height: number) => (stage >= k ? view : <div className="chart-panel wb-placeholder" style={{ height }} aria-hidden="true" />);
   return (
     <div className="wb" data-testid="workbench">
       <AnalysisStatus />
-      <Strip />
-      <Chart />
+      {at(1, <Strip />, 160)}
+      {at(2, <Chart />, 380)}
       <div className="wb-pair">
-        <AttentionPanel />
-        <Gallery />
+        {at(3, <AttentionPanel />, 480)}
+        {at(4, <Gallery />, 300)}
       </div>
-      <Credit />
+      {at(5, <Credit />, 260)}
     </div>
   );
 }

@@ -45,7 +45,10 @@ function applyOutcome(out: AnalysisOutcome, options: OptionValues, keepView: boo
   });
   const ui = useUiStore.getState();
   const sameSequence = keepView && previous?.seqLen === out.summary.seqLen;
-  if (!sameSequence) useUiStore.setState({ hovered: null, selected: null, span: null, mapChoice: { kind: 'local' } });
+  if (!sameSequence) {
+    useUiStore.setState({ hovered: null, selected: null, span: null, mapChoice: { kind: 'local' } });
+    useAnalysisStore.setState((s) => ({ sequence: s.sequence + 1 }));
+  }
   void loadMap(sameSequence ? ui.mapChoice : { kind: 'local' });
 }
 

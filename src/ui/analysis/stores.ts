@@ -44,6 +44,8 @@ export interface AnalysisState {
   analyzedOptions: OptionValues | null;
   map: HeadMapOutcome | null;
   running: Running | null;
+  /** Increments when a new sequence is shown (not on re-analysis): views remount, staged. */
+  sequence: number;
   setResponse(response: string): void;
 }
 export const useAnalysisStore = create<AnalysisState>()((set) => ({
@@ -56,6 +58,7 @@ export const useAnalysisStore = create<AnalysisState>()((set) => ({
   analyzedOptions: null,
   map: null,
   running: null,
+  sequence: 0,
   setResponse: (response) => set({ response }),
 }));
 

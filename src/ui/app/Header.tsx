@@ -1,6 +1,7 @@
 import { AppExportMenu } from '../analysis/ExportMenu';
 import { BackendBadge } from '../model/BackendBadge';
 import { BackendSelect } from '../model/BackendSelect';
+import { BuiltinModelSelect } from '../model/ModelPanel';
 import { formatParams } from '../model/format';
 import { useModelStore } from '../model/modelStore';
 
@@ -18,6 +19,7 @@ export function Header() {
         </div>
       </div>
       <div className="header-right">
+        <BuiltinModelSelect />
         <div className="header-model" data-testid="header-model">
           {info ? (
             <>

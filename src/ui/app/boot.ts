@@ -20,9 +20,12 @@ export function bootApp(search: string = window.location.search): Promise<void> 
     const params = parseAppParams(search);
     for (const w of params.warnings) useNoticeStore.getState().push('warning', 'Page address', w);
     if (params.test) installTestHook();
+    // Marks for the e2e long-task report and the browser bench (performance.getEntriesByType('mark')).
+    performance.mark('rs:boot');
     const { restoredResponse, restoredDocument } = restoreSession(search);
     const [catalog, started] = await Promise.all([probeCatalog(), startEngine(params.backend)]);
     useModelStore.setState({ catalog });
+    performance.mark('rs:engine-ready');
     if (!started) return;
     let first: ModelChoice;
     if (params.model) first = { kind: 'url', url: params.model };
@@ -32,6 +35,7 @@ export function bootApp(search: string = window.location.search): Promise<void> 
       first = { kind: 'catalog', id: pick.id, url: pick.url };
     }
     if (!(await loadModelChoice(first))) return;
+    performance.mark('rs:model-loaded');
     if (restoredResponse) await analyzePasted();
     else if (!restoredDocument) {
       const { task, level } = useDocumentStore.getState();

@@ -3,7 +3,8 @@
  * numbers with the Node reference, through the same worker the app uses.
  */
 import type { AnalysisRecord } from '../../core/rhythm/record';
-import { useAnalysisStore } from '../analysis/stores';
+import { analyze } from '../analysis/actions';
+import { useAnalysisStore, useUiStore, type UiState } from '../analysis/stores';
 import { useModelStore } from '../model/modelStore';
 import { engine } from './engine';
 
@@ -16,6 +17,10 @@ export interface TestHook {
   state(): { backend: string | null; model: string | null };
   /** The analysis record shown now (null before any analysis). */
   record(): AnalysisRecord | null;
+  /** The linking state (hovered / selected token, span, map choice). */
+  ui(): UiState;
+  /** Teacher-forced analysis of prompt + response through the app's own action; page-side ms until it is applied. */
+  analyzeText(prompt: string, response: string): Promise<{ ok: boolean; ms: number; workerMs: number | null }>;
 }
 
 declare global {
@@ -39,6 +44,14 @@ export function installTestHook(): void {
     },
     record() {
       return useAnalysisStore.getState().record;
+    },
+    ui() {
+      return useUiStore.getState();
+    },
+    async analyzeText(prompt, response) {
+      const t0 = performance.now();
+      const ok = await analyze({ kind: 'text', prompt, response });
+      return { ok, ms: performance.now() - t0, workerMs: useAnalysisStore.getState().ms };
     },
   };
 }

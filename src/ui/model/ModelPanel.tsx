@@ -6,32 +6,23 @@ import { formatParams } from './format';
 import { useModelStore } from './modelStore';
 import './model.css';
 
-/** Model picker (built-in models, a URL, a local folder), load progress and the loaded model's facts. */
+/** The loaded model's facts and the other sources (a URL, a local folder: picker or drop). */
 export function ModelPanel() {
   return (
     <section className="card model-panel" aria-labelledby="model-panel-title">
       <h2 className="card-title" id="model-panel-title">Model</h2>
-      <ModelPicker />
-      <LoadProgress />
       <ModelFacts />
+      <ModelPicker />
     </section>
   );
 }
 
 function ModelPicker() {
-  const pickerId = useId();
   const urlId = useId();
-  const choice = useModelStore((s) => s.choice);
   const ready = useModelStore((s) => s.engineStatus === 'ready');
   const loading = useModelStore((s) => s.loading !== null);
   const [url, setUrl] = useState('');
-  const catalog = useModelStore((s) => s.catalog);
-  const selected = choice?.kind === 'catalog' ? choice.id : '';
 
-  const onPick = (id: string) => {
-    const entry = catalog.find((c) => c.id === id);
-    if (entry) void loadModelChoice({ kind: 'catalog', id: entry.id, url: entry.url });
-  };
   const onUrl = (e: FormEvent) => {
     e.preventDefault();
     if (url.trim()) void loadModelChoice({ kind: 'url', url: url.trim() });
@@ -46,28 +37,8 @@ function ModelPicker() {
 
   return (
     <div className="model-picker">
-      <div className="field">
-        <label className="field-label" htmlFor={pickerId}>Built-in model</label>
-        <select
-          id={pickerId}
-          className="select"
-          data-testid="model-picker"
-          value={selected}
-          disabled={!ready || loading}
-          onChange={(e) => onPick(e.target.value)}
-        >
-          {selected === '' && <option value="">{choice ? 'Custom model (see below)' : 'Choose a model…'}</option>}
-          {catalog.map((c) => (
-            <option key={c.id} value={c.id}>{c.label}</option>
-          ))}
-        </select>
-        {catalog.find((c) => c.id === selected)?.note && (
-          <p className="field-hint">{catalog.find((c) => c.id === selected)?.note}</p>
-        )}
-      </div>
-
       <form className="field" onSubmit={onUrl}>
-        <label className="field-label" htmlFor={urlId}>Or a model folder URL</label>
+        <label className="field-label" htmlFor={urlId}>A model folder URL</label>
         <div className="input-row">
           <input
             id={urlId}
@@ -85,7 +56,7 @@ function ModelPicker() {
       </form>
 
       <div className="field">
-        <span className="field-label">Or a folder on this computer</span>
+        <span className="field-label">A folder on this computer</span>
         <label className={`btn btn-file${!ready || loading ? ' is-disabled' : ''}`}>
           Open folder…
           <input
@@ -108,7 +79,7 @@ function ModelPicker() {
   );
 }
 
-function LoadProgress() {
+export function LoadProgress() {
   const loading = useModelStore((s) => s.loading);
   const starting = useModelStore((s) => s.engineStatus === 'starting');
   if (!loading && !starting) return null;
@@ -161,5 +132,29 @@ function ModelFacts() {
       </dl>
       {info.files.length > 0 && <p className="model-files">{info.files.join(' · ')}</p>}
     </div>
+  );
+}
+
+/** The built-in models (header): the best one found is loaded at start-up. */
+export function BuiltinModelSelect() {
+  const id = useId();
+  const choice = useModelStore((s) => s.choice);
+  const ready = useModelStore((s) => s.engineStatus === 'ready');
+  const loading = useModelStore((s) => s.loading !== null);
+  const catalog = useModelStore((s) => s.catalog);
+  const selected = choice?.kind === 'catalog' ? choice.id : '';
+  const onPick = (value: string) => {
+    const entry = catalog.find((c) => c.id === value);
+    if (entry) void loadModelChoice({ kind: 'catalog', id: entry.id, url: entry.url });
+  };
+  return (
+    <span className="header-picker">
+      <label className="header-label" htmlFor={id}>Model</label>
+      <select id={id} className="select" data-testid="model-picker" value={selected} disabled={!ready || loading}
+        title={catalog.find((c) => c.id === selected)?.note ?? ''} onChange={(e) => onPick(e.target.value)}>
+        {selected === '' && <option value="">{choice ? 'Custom model' : 'Choose a model…'}</option>}
+        {catalog.map((c) => <option key={c.id} value={c.id}>{c.label}</option>)}
+      </select>
+    </span>
   );
 }

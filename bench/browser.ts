@@ -1,0 +1,133 @@
+/**
+ * Browser benchmark through Playwright on the production build (issue 5 targets, headless Chromium, wasm):
+ *  - built-in model, N = 512: model load (from navigation) and teacher-forced analysis until the record is in
+ *    the page (target: load-to-analysis < 2 s);
+ *  - redraw of the attention heatmap at N = 1024 (1024 × 1024 map) on zoom / pan (target < 50 ms): the canvas
+ *    draw time the view reports (data-draw-ms) and the whole frame (event → React → draw → next frame).
+ * Flags: --build (run `vite build` first; also done when dist/ is missing), --runs=N (default 5).
+ * Wall times on a shared machine: the load average is printed with the tables.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { chromium, type Page } from '@playwright/test';
+// @ts-expect-error -- plain .mjs script without type declarations.
+import { findChromium } from '../scripts/find-chromium.mjs';
+
+const PORT = 4180;
+const BASE = `http://127.0.0.1:${PORT}`;
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const fmt = (v: number) => v.toFixed(1);
+
+async function startPreview(): Promise<ChildProcess> {
+  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { stdio: 'ignore' });
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(BASE)).ok) return server;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  server.kill();
+  throw new Error(`vite preview did not start on ${BASE}`);
+}
+
+/** A response of exactly `n` tokens for a character vocabulary holding the task characters. */
+function taskText(n: number): string {
+  const unit = '12+34=46\n';
+  return unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
+}
+
+async function openApp(page: Page, builtin?: string) {
+  await page.goto(`${BASE}/?backend=wasm&test=1${builtin ? `&builtin=${builtin}` : ''}`);
+  await page.waitForFunction(() => performance.getEntriesByName('rs:model-loaded').length > 0, null, { timeout: 120_000 });
+  return page.evaluate(() => ({
+    loadMs: performance.getEntriesByName('rs:model-loaded')[0].startTime,
+    engineMs: performance.getEntriesByName('rs:engine-ready')[0]?.startTime ?? NaN,
+    model: window.__rhythmscope!.state().model,
+    backend: window.__rhythmscope!.state().backend,
+  }));
+}
+
+async function loadToAnalysis(runs: number) {
+  const browser = await chromium.launch({ executablePath: await findChromium(), args: ['--no-sandbox'] });
+  const rows: string[] = [];
+  const totals: number[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const page = await browser.newPage();
+      const app = await openApp(page);
+      const prompt = '12+34=?\n';
+      const r = await page.evaluate(([p, t]) => window.__rhythmscope!.analyzeText(p, t), [prompt, taskText(512 - prompt.length)] as const);
+      if (!r.ok) throw new Error('analysis failed');
+      const n = await page.evaluate(() => window.__rhythmscope!.record()!.tokens.length);
+      totals.push(app.loadMs + r.ms);
+      rows.push(`| ${i + 1} | ${app.model} | ${app.backend} | ${n} | ${fmt(app.loadMs)} | ${fmt(r.workerMs ?? NaN)} | ${fmt(r.ms)} | ${fmt(app.loadMs + r.ms)} |`);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  console.log('## Built-in model: load (from navigation) then analysis of N = 512, wasm\n');
+  console.log('| run | model | backend | N | page open → model loaded ms | analysis in worker ms | analysis in page ms | load-to-analysis ms |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(r);
+  console.log(`\nmedian load-to-analysis: **${fmt(median(totals))} ms** (target < 2000)\n`);
+}
+
+async function heatmapRedraw(steps: number) {
+  const browser = await chromium.launch({ executablePath: await findChromium(), args: ['--no-sandbox'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
+    await openApp(page, 'tiny-random'); // n_positions 1024
+    const prompt = '12+34=?\n';
+    const r = await page.evaluate(([p, t]) => window.__rhythmscope!.analyzeText(p, t), [prompt, taskText(1024 - prompt.length)] as const);
+    if (!r.ok) throw new Error('N = 1024 analysis failed');
+    const panel = page.locator('[data-testid="attention-heatmap"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="attention-heatmap"]')?.getAttribute('data-draw-ms') !== null, null, { timeout: 60_000 });
+    await panel.scrollIntoViewIfNeeded();
+    const box = (await page.locator('[data-testid="attention-heatmap"] canvas').boundingBox())!;
+    const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
+    await page.mouse.move(cx, cy);
+    const draw: number[] = [], frame: number[] = [];
+    for (let i = 0; i < steps; i++) {
+      // Alternate zoom in / out so the map stays on screen; each step is one redraw.
+      const dy = i % 2 === 0 ? -120 : 100;
+      const t0 = await page.evaluate(() => performance.now());
+      await page.mouse.wheel(0, dy);
+      const t1 = await page.evaluate(() => new Promise<number>((res) => requestAnimationFrame(() => requestAnimationFrame(() => res(performance.now())))));
+      draw.push(Number(await panel.getAttribute('data-draw-ms')));
+      frame.push(t1 - t0);
+    }
+    const n = await page.evaluate(() => window.__rhythmscope!.record()!.tokens.length);
+    console.log(`## Attention heatmap redraw, N = ${n} (${n} × ${n} map), zoom steps\n`);
+    console.log('| measure | median ms | max ms | runs |');
+    console.log('|---|---|---|---|');
+    console.log(`| canvas draw (data-draw-ms) | ${fmt(median(draw))} | ${fmt(Math.max(...draw))} | ${steps} |`);
+    console.log(`| wheel → next frame (incl. React, two rAFs ≈ +16 ms) | ${fmt(median(frame))} | ${fmt(Math.max(...frame))} | ${steps} |`);
+    console.log('\ntarget: redraw < 50 ms\n');
+  } finally {
+    await browser.close();
+  }
+}
+
+export async function main(args: string[]): Promise<void> {
+  const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 5);
+  if (args.includes('--build') || !existsSync('dist/index.html')) {
+    const b = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+    if (b.status !== 0) throw new Error('vite build failed');
+  }
+  console.log(`load average at start: ${loadavg().map((v) => v.toFixed(1)).join(', ')} (2 vCPUs shared)\n`);
+  const server = await startPreview();
+  try {
+    await loadToAnalysis(runs);
+    await heatmapRedraw(Math.max(10, runs * 4));
+  } finally {
+    server.kill();
+  }
+  console.log(`load average at end: ${loadavg().map((v) => v.toFixed(1)).join(', ')}`);
+}

@@ -15,7 +15,8 @@ const BACKENDS = ['auto', 'wasm', 'cpu'] as const;
 type NodeBackendChoice = (typeof BACKENDS)[number];
 
 export function mainHelp(commands: Map<string, CommandModule | null>): string {
-  const rows = [...commands].map(([name, mod]) => `  ${name.padEnd(10)}${mod ? mod.help.split('\n')[0] : '(could not be loaded)'}`);
+  const width = Math.max(...[...commands].map(([name]) => name.length)) + 2;
+  const rows = [...commands].map(([name, mod]) => `  ${name.padEnd(width)}${mod ? mod.help.split('\n')[0] : '(could not be loaded)'}`);
   return [
     'rhythmscope — attention rhythm (WAAD, FAI, preplan/anchor tokens) and per-token RL credit',
     '',

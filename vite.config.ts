@@ -1,5 +1,32 @@
-import { defineConfig } from 'vite';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+
+/**
+ * `models/catalog.json`: the model folders under public/models/ that have a config.json, listed at build time
+ * (and live on the dev server). The app reads it to offer the best built-in model without probing folders
+ * that may not exist (a 404 probe is a console error in the page).
+ */
+function modelCatalog(): Plugin {
+  const list = () => {
+    const dir = join('public', 'models');
+    const models = existsSync(dir) ? readdirSync(dir).filter((d) => existsSync(join(dir, d, 'config.json'))).sort() : [];
+    return JSON.stringify({ models });
+  };
+  return {
+    name: 'rhythmscope-model-catalog',
+    configureServer(server) {
+      server.middlewares.use('/models/catalog.json', (_req, res) => {
+        res.setHeader('Content-Type', 'application/json');
+        res.end(list());
+      });
+    },
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'models/catalog.json', source: list() });
+    },
+  };
+}
 
 /**
  * The app is a static site: index.html + a module Web Worker that owns tfjs and the model.
@@ -8,7 +35,7 @@ import react from '@vitejs/plugin-react';
 export const PREVIEW_PORT = 4173;
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), modelCatalog()],
   // No SPA fallback: a missing model file must be a 404 (the loader probes optional files such as
   // tokenizer.json), not index.html with status 200.
   appType: 'mpa',

@@ -232,7 +232,8 @@ test.describe('workbench', () => {
 
   test('the best built-in model is picked at start-up (rhythm-mini when served)', async ({ page }, info) => {
     test.skip(isWebgpuProject(info), 'one project is enough');
-    // Serve the fixture under rhythm-mini's folder so the probe finds it whether or not the real one exists.
+    // Serve the fixture under rhythm-mini's folder (and list it) whether or not the real one exists.
+    await page.route('**/models/catalog.json', (route) => route.fulfill({ json: { models: ['rhythm-mini', FIXTURE_MODEL] } }));
     await page.route('**/models/rhythm-mini/**', async (route) => {
       const real = await route.fetch({ url: route.request().url().replace('/models/rhythm-mini/', `/models/${FIXTURE_MODEL}/`) });
       await route.fulfill({ response: real });

@@ -29,18 +29,29 @@ export const KNOWN_MODELS: CatalogEntry[] = [
 /** Always present (a test fixture shipped with the app). */
 export const FALLBACK_MODEL = KNOWN_MODELS[KNOWN_MODELS.length - 1];
 
-/** The built-in models actually served: those whose config.json answers (the fallback is never probed). */
+/**
+ * The built-in models actually served, best first: `models/catalog.json` (written by the build, see
+ * vite.config.ts) lists the folders with a config.json; known models keep their order and labels, other
+ * folders follow by name. The fallback is always offered.
+ */
 export async function probeCatalog(fetchFn: typeof fetch = fetch): Promise<CatalogEntry[]> {
-  const found = await Promise.all(KNOWN_MODELS.map(async (m) => {
-    if (m === FALLBACK_MODEL) return true;
-    try {
-      const r = await fetchFn(`${m.url}config.json`, { method: 'HEAD', cache: 'no-store' });
-      return r.ok;
-    } catch {
-      return false;
-    }
-  }));
-  return KNOWN_MODELS.filter((_, i) => found[i]);
+  let ids: string[] = [];
+  try {
+    const r = await fetchFn(`${import.meta.env.BASE_URL}models/catalog.json`, { cache: 'no-store' });
+    if (r.ok) ids = ((await r.json()) as { models?: unknown }).models as string[];
+    if (!Array.isArray(ids)) ids = [];
+  } catch {
+    ids = [];
+  }
+  return catalogFrom(ids);
+}
+
+export function catalogFrom(ids: string[]): CatalogEntry[] {
+  const valid = ids.filter((id) => typeof id === 'string' && /^[A-Za-z0-9._-]+$/.test(id));
+  const known = KNOWN_MODELS.filter((m) => m === FALLBACK_MODEL || valid.includes(m.id));
+  const others = valid.filter((id) => !KNOWN_MODELS.some((m) => m.id === id))
+    .map((id) => ({ id, label: id, url: `${import.meta.env.BASE_URL}models/${id}/`, note: `public/models/${id}/` }));
+  return [...known.filter((m) => m !== FALLBACK_MODEL), ...others, FALLBACK_MODEL];
 }
 
 /** What the user picked, kept so the model can be reloaded (e.g. after a backend change). */

@@ -40,7 +40,10 @@ describe('worker analysis operations', () => {
     expect(out.record.fai).toEqual(ref.record.fai);
     expect(out.record.gamma).toEqual(ref.record.gamma);
     expect(out.summary).toMatchObject({ numLayers: 3, numHeads: 2, seqLen: 20, promptLength: 6, mapsCached: true, source: 'model' });
-    expect(out.summary.thumbnails.length).toBe(3 * 2 * 64 * 64);
+    // N = 20 ≤ 64: thumbnails are the whole maps; every layer's are copied (not left as zeros).
+    expect(out.summary.thumbnailSize).toBe(20);
+    expect(out.summary.thumbnails.length).toBe(3 * 2 * 20 * 20);
+    for (let l = 0; l < 3; l++) expect(Math.max(...out.summary.thumbnails.subarray(l * 800, (l + 1) * 800))).toBeGreaterThan(0.1);
     expect(Array.from(out.summary.spans.subarray(2, 4))).toEqual(Array.from(ref.cache.layers.get(1)!.span));
   });
 

@@ -76,11 +76,12 @@ function sequenceIds(loaded: LoadedModel, input: AnalyzeInput): { ids: number[];
 
 export function headSummary(seq: Sequence): HeadSummary {
   const { numLayers: L, numHeads: H } = seq;
-  const s = THUMBNAIL_SIZE;
+  // The accumulator pools by whole blocks (N = 70 gives 35 × 35) and keeps small maps whole: use its size.
+  const s = seq.cache.thumbnails.values().next().value?.size ?? 0;
   const spans = new Float32Array(L * H).fill(NaN);
   const thumbnails = new Float32Array(L * H * s * s);
   for (const [l, v] of seq.cache.layers) if (l < L) spans.set(v.span, l * H);
-  for (const [l, t] of seq.cache.thumbnails) if (l < L && t.size === s) thumbnails.set(t.data, l * H * s * s);
+  for (const [l, t] of seq.cache.thumbnails) if (l < L) thumbnails.set(t.data, l * H * s * s);
   return {
     name: seq.name, source: seq.source, numLayers: L, numHeads: H, seqLen: seq.tokens.length, promptLength: seq.promptLength,
     spans, thumbnailSize: s, thumbnails, layerIndices: seq.layerIndices, mapsCached: seq.layer !== null,

@@ -38,6 +38,7 @@ export const RUN_FLAGS = {
   'eval-every': { type: 'int', default: 10, help: 'evaluate every N steps and after the last' },
   'attention-pass': { type: 'string', choices: ['needed', 'always'], default: 'needed', help: 'attention pass only for rows with Â ≠ 0 (needed) or for all rows' },
   'old-logprobs': { type: 'string', choices: ['recompute', 'rollout'], default: 'recompute', help: 'π_old from a recomputed forward (exact ratio 1) or the sampler (saves a forward)' },
+  'zero-advantage-rows': { type: 'string', choices: ['drop', 'keep'], default: 'drop', help: 'leave rows with Â = 0 out of the update (no gradient without KL/entropy terms)' },
   q: { type: 'number', help: 'rhythm: top-q fraction (default 0.4)' },
   'gamma-amp': { type: 'number', help: 'rhythm: γ_amp (default 1.5)' },
   alpha: { type: 'number', help: 'rhythm: coupled α (default 0.5)' },
@@ -89,7 +90,8 @@ export function optionsFromFlags(a: RunFlags, strategy: string, seed: number): R
     temperature: a.temperature, maxTokens: a['max-tokens'], lr: a.lr, clipNorm: a['clip-norm'], clipEps: a['clip-eps'],
     microBatches: a['micro-batches'], epochs: a.epochs, klCoef: a['kl-coef'], entropyCoef: a['entropy-coef'],
     formatCredit: a['format-credit'], evalProblems: a['eval-problems'], evalEvery: a['eval-every'],
-    attentionPass: a['attention-pass'] as RlOptions['attentionPass'], oldLogProbs: a['old-logprobs'] as RlOptions['oldLogProbs'], rhythm,
+    attentionPass: a['attention-pass'] as RlOptions['attentionPass'], oldLogProbs: a['old-logprobs'] as RlOptions['oldLogProbs'],
+    zeroAdvantageRows: a['zero-advantage-rows'] as RlOptions['zeroAdvantageRows'], rhythm,
   }));
 }
 

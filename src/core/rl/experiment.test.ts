@@ -5,7 +5,7 @@ import type { RunLogLine } from './runlog';
 
 const line = (step: number, r: number, acc?: number): RunLogLine => ({
   step, strategy: 'uniform', seed: 0, mean_reward: r, accuracy: r, mean_length: 10, entropy: 1, amplified_share: 0.25, clip_fraction: 0,
-  loss: 0, kl: 0, grad_norm: 0, first_ratio_dev: 0, zero_adv_groups: 0, analyzed_rows: 0, nan_abort: false,
+  loss: 0, kl: 0, grad_norm: 0, first_ratio_dev: 0, zero_adv_groups: 0, analyzed_rows: 0, updated_rows: 0, nan_abort: false,
   ...(acc !== undefined ? { heldout_accuracy: acc } : {}), time_ms: { rollout: 60, attention: 10, metrics: 10, update: 20, total: 100 },
 });
 

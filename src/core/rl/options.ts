@@ -57,6 +57,12 @@ export interface RlOptions {
    * float error, ~1e-6).
    */
   oldLogProbs: 'recompute' | 'rollout';
+  /**
+   * 'drop' (default): rows with Â = 0 (groups with all-equal rewards) leave the update — without a KL or entropy term
+   * they carry no gradient; only the 1/B normalisation changes, which Adam largely absorbs; a step with no signal
+   * makes no update at all. 'keep': every row (forced when klCoef or entropyCoef > 0).
+   */
+  zeroAdvantageRows: 'drop' | 'keep';
 }
 
 export const DEFAULT_RL_OPTIONS: Readonly<Omit<RlOptions, 'task' | 'level'>> = Object.freeze({
@@ -80,6 +86,7 @@ export const DEFAULT_RL_OPTIONS: Readonly<Omit<RlOptions, 'task' | 'level'>> = O
   rhythm: {},
   attentionPass: 'needed',
   oldLogProbs: 'recompute',
+  zeroAdvantageRows: 'drop',
 } as Omit<RlOptions, 'task' | 'level'>);
 
 /** `local-chunk`, `local_chunk`, `GRPO` (= uniform) and `hicra-style` are accepted. */
@@ -143,7 +150,11 @@ export function resolveRlOptions(partial: Omit<Partial<RlOptions>, 'task'> & { t
     rhythm: (o.rhythm ?? {}) as Record<string, unknown>,
     attentionPass: o.attentionPass as RlOptions['attentionPass'],
     oldLogProbs: o.oldLogProbs as RlOptions['oldLogProbs'],
+    zeroAdvantageRows: o.zeroAdvantageRows as RlOptions['zeroAdvantageRows'],
   };
+  if (res.zeroAdvantageRows !== 'drop' && res.zeroAdvantageRows !== 'keep') {
+    throw new InputError(`zeroAdvantageRows must be 'drop' or 'keep' (got ${JSON.stringify(res.zeroAdvantageRows)})`, { field: 'zeroAdvantageRows' });
+  }
   if (res.oldLogProbs !== 'recompute' && res.oldLogProbs !== 'rollout') {
     throw new InputError(`oldLogProbs must be 'recompute' or 'rollout' (got ${JSON.stringify(res.oldLogProbs)})`, { field: 'oldLogProbs' });
   }

@@ -18,7 +18,7 @@ export interface RunLogLine {
   heldout_accuracy?: number;
   /** Mean response length in tokens (end token included). */
   mean_length: number;
-  /** Mean per-token predictive entropy (nats) of the policy on its responses, before the update. */
+  /** Mean per-token entropy (nats) of the sampling distribution on its responses (token mean per response, then mean). */
   entropy: number;
   /** Share of response tokens whose |Ã| the strategy raised above |Â| (γ > 1; anchors for hicra). */
   amplified_share: number;
@@ -33,6 +33,8 @@ export interface RunLogLine {
   zero_adv_groups: number;
   /** Rows that went through the attention pass. */
   analyzed_rows: number;
+  /** Rows in the policy update (rows with Â = 0 are dropped unless zeroAdvantageRows is 'keep'). */
+  updated_rows: number;
   /** True when a NaN/Inf aborted this step's update (weights of the step's start kept). */
   nan_abort: boolean;
   error?: string;

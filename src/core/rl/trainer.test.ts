@@ -68,10 +68,27 @@ describe('RlTrainer', () => {
     const lb = (await b.trainStep())!;
     expect(lb.mean_reward).toBe(la.mean_reward); // same rollouts
     expect(lb.first_ratio_dev).toBeLessThan(1e-4);
-    expect(lb.entropy).toBeCloseTo(la.entropy, 4);
+    expect(lb.entropy).toBe(la.entropy); // both from the sampler
     expect(lb.loss).toBeCloseTo(la.loss, 4);
     a.dispose();
     b.dispose();
+  }, 30_000);
+
+  it('rows with zero advantage leave the update; a step without signal makes no update', async () => {
+    const t = new RlTrainer(tinyPolicy(7), opts({ seed: 5 })); // the verifier's reward: a random model never scores
+    const w0 = weightsOf(t);
+    const l = (await t.trainStep())!;
+    expect(l.zero_adv_groups).toBe(2);
+    expect(l.updated_rows).toBe(0);
+    expect(t.adam.step).toBe(0);
+    expect(weightsOf(t)).toEqual(w0);
+    const k = new RlTrainer(tinyPolicy(7), opts({ seed: 5, zeroAdvantageRows: 'keep' }));
+    expect((await k.trainStep())!.updated_rows).toBe(8);
+    expect(k.adam.step).toBe(2); // two micro-batches
+    const m = new RlTrainer(tinyPolicy(7), opts({ seed: 5 }), ones);
+    const lm = (await m.trainStep())!;
+    expect(lm.updated_rows).toBe(8 - 4 * lm.zero_adv_groups);
+    [t, k, m].forEach((x) => x.dispose());
   }, 30_000);
 
   it('NaN guard: a NaN loss aborts that step, keeps the step-start weights and optimizer, and the run goes on', async () => {

@@ -21,7 +21,7 @@ import { amplifiedCount, attentionCredit, tokenAdvantages, type CreditRow } from
 import { needsAttention, type RlOptions } from './options';
 import { sampleRows } from './rollout';
 import type { RunLogLine } from './runlog';
-import { ppoUpdate, type TestHooks } from './update';
+import { ppoUpdate, type TestHooks, type UpdateResult } from './update';
 
 export interface PolicyInit {
   config: GPT2Config;
@@ -145,8 +145,16 @@ export class RlTrainer {
     });
     const t3 = performance.now();
 
-    const batch = makePolicyBatch(rows, promptLengths, tokenAdv, this.eosId, o.oldLogProbs === 'rollout' ? ro : undefined);
-    const upd = ppoUpdate(this, batch, this.stepIndex, this.testHooks);
+    // Rows with Â = 0 carry no gradient without a KL or entropy term: drop them (see zeroAdvantageRows).
+    const keepAll = o.zeroAdvantageRows === 'keep' || o.klCoef > 0 || o.entropyCoef > 0;
+    const keep = rows.flatMap((_, r) => (keepAll || adv[r] !== 0 ? [r] : []));
+    let upd: UpdateResult = { loss: 0, clipFraction: 0, kl: 0, entropy: NaN, gradNorm: 0, firstRatioDev: 0, aborted: false };
+    if (keep.length > 0) {
+      const pick = <T>(xs: T[]) => keep.map((r) => xs[r]);
+      const rollout = o.oldLogProbs === 'rollout' ? { logprobs: pick(ro.logprobs), entropies: pick(ro.entropies) } : undefined;
+      const batch = makePolicyBatch(pick(rows), pick(promptLengths), pick(tokenAdv), this.eosId, rollout);
+      upd = ppoUpdate(this, batch, this.stepIndex, this.testHooks);
+    }
     const t4 = performance.now();
     this.stepIndex++;
 
@@ -158,7 +166,7 @@ export class RlTrainer {
       mean_reward: meanReward,
       accuracy: ro.verdicts.filter((v) => v.correct).length / ro.verdicts.length,
       mean_length: responseTokens / ro.responses.length,
-      entropy: upd.entropy,
+      entropy: meanTokenMean(ro.entropies),
       amplified_share: responseTokens ? amplified / responseTokens : 0,
       clip_fraction: upd.clipFraction,
       loss: upd.loss,
@@ -167,6 +175,7 @@ export class RlTrainer {
       first_ratio_dev: upd.firstRatioDev,
       zero_adv_groups: countZeroGroups(adv, G),
       analyzed_rows: idx.length,
+      updated_rows: keep.length,
       nan_abort: upd.aborted,
       ...(upd.aborted ? { error: upd.error } : {}),
       time_ms: {
@@ -204,6 +213,12 @@ function countZeroGroups(adv: number[], G: number): number {
   let n = 0;
   for (let i = 0; i < adv.length; i += G) if (adv.slice(i, i + G).every((a) => a === 0)) n++;
   return n;
+}
+
+/** Token mean within each response, then mean over responses. */
+function meanTokenMean(perToken: number[][]): number {
+  const rows = perToken.filter((x) => x.length > 0);
+  return rows.reduce((a, x) => a + x.reduce((b, y) => b + y, 0) / x.length, 0) / Math.max(rows.length, 1);
 }
 
 const round = (ms: number): number => Math.round(ms * 10) / 10;

@@ -47,7 +47,8 @@ export async function run(argv: string[]): Promise<number> {
   const seeds: number[] = Array.isArray(a.seeds) ? a.seeds : String(a.seeds).split(',').map(Number);
   if (new Set(strategies).size !== strategies.length) throw new InputError('a strategy is listed twice', { field: '--strategies' });
   if (seeds.length === 0 || new Set(seeds).size !== seeds.length) throw new InputError('give distinct seeds', { field: '--seeds' });
-  const plans = strategies.flatMap((s) => seeds.map((seed) => ({ strategy: s, seed, options: optionsFromFlags(a, s, seed) })));
+  // Seed-major order: an experiment stopped early still has every strategy on the first seeds.
+  const plans = seeds.flatMap((seed) => strategies.map((s) => ({ strategy: s, seed, options: optionsFromFlags(a, s, seed) })));
   const dir = a['out-dir']!;
   mkdirSync(join(dir, 'runs'), { recursive: true });
   const init = await loadPolicy(a.model!);

@@ -16,6 +16,11 @@ const BENCHES: Bench[] = [
     run: async (args) => (await import('./model')).main(args),
   },
   {
+    name: 'rhythm',
+    description: 'analysis overhead vs a plain forward, peak tensor memory, streaming vs naive full-map path (GPT-2-small shape)',
+    run: async (args) => (await import('./rhythm')).main(args),
+  },
+  {
     name: 'browser',
     description: 'Playwright on the production build: built-in model N=512 load-to-analysis (wasm), 1024x1024 heatmap redraw',
     run: async (args) => (await import('./browser')).main(args),

@@ -111,12 +111,13 @@ export async function main(args: string[]): Promise<void> {
     const prof = await tf.profile(() => void analyzeModel(model, { ids, promptLength, tokens }));
     if (tf.memory().numTensors !== before) throw new Error('analysis leaked tensors');
     const oneLayerMaps = 12 * N * N * 4;
-    // The logits [N, V] (needed for entropy) are part of any forward; the budget counts them as the plain forward does.
+    // The plain forward's own peak (logits [N, V], LM-head blocks) is above the literal budget already; what the
+    // analysis adds on top of it is the engine's share.
     const logitsBytes = N * 50257 * 4;
     const budget = weightBytes + 2 * oneLayerMaps;
     const mib = (b: number) => (b / 2 ** 20).toFixed(0);
     memRows.push(
-      `| ${N} | ${mib(plainProf.peakBytes)} | ${mib(prof.peakBytes)} | ${mib(logitsBytes)} | ${mib(budget)} | ${((prof.peakBytes - plainProf.peakBytes) / oneLayerMaps).toFixed(2)} | ${prof.peakBytes - logitsBytes <= budget ? 'met' : 'MISSED'} (without logits) |`,
+      `| ${N} | ${mib(plainProf.peakBytes)} | ${mib(prof.peakBytes)} | ${mib(logitsBytes)} | ${mib(budget)} | ${((prof.peakBytes - plainProf.peakBytes) / oneLayerMaps).toFixed(2)} | analysis adds ≤ 2 layers' maps: ${prof.peakBytes - plainProf.peakBytes <= 2 * oneLayerMaps ? 'met' : 'MISSED'}; literal budget: ${prof.peakBytes <= budget ? 'met' : 'MISSED'} |`,
     );
     if (N <= 1024) {
       const naive = timeIt(1, () => void naiveAnalysis(model, ids, promptLength));

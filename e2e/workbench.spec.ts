@@ -61,6 +61,18 @@ test.describe('workbench', () => {
     await page.locator(`[data-testid="credit-view"] [data-pos="${pos + 2}"]`).first().hover();
     await expect(page.locator(`[data-testid="token-strip"] [data-pos="${pos + 2}"]`)).toHaveClass(/is-hovered/);
 
+    // Brushing a span in the rhythm chart dims the tokens outside it in the strip.
+    await page.getByTestId('rhythm-chart').scrollIntoViewIfNeeded();
+    const overlay = (await page.locator('[data-testid="rhythm-chart"] .overlay').first().boundingBox())!;
+    await page.mouse.move(overlay.x + overlay.width * 0.3, overlay.y + overlay.height * 0.75); // below the tooltip
+    await page.mouse.down();
+    await page.mouse.move(overlay.x + overlay.width * 0.5, overlay.y + overlay.height * 0.8, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(() => page.evaluate(() => window.__rhythmscope!.ui().span)).not.toBeNull();
+    const span = (await page.evaluate(() => window.__rhythmscope!.ui().span))!;
+    await expect(page.locator(`[data-testid="token-strip"] [data-pos="${span[1] + 1}"]`)).toHaveClass(/is-outside/);
+    await expect(page.locator(`[data-testid="token-strip"] [data-pos="${span[0]}"]`)).not.toHaveClass(/is-outside/);
+
     // Gallery click opens that head in the heatmap.
     await page.locator('[data-testid="head-gallery"] .gallery-button').nth(1).click();
     await expect(page.getByTestId('map-choice')).toHaveValue(/^head:/);

@@ -4,6 +4,7 @@ import { initNodeBackend } from '../core/backend/node';
 import { parseAttentionDump } from '../core/io/dump';
 import { tinyGpt2Files } from '../core/model/testing/tinyGpt2';
 import { analyzeModel } from '../core/rhythm';
+import { createAnalysisHandlers } from './analysis';
 import { createEngine } from './engine';
 import type { CallContext } from './host';
 import type { OperationName } from './protocol';
@@ -106,5 +107,23 @@ describe('worker analysis operations', () => {
       await h.exportDump({}, ctx());
     }
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('without cached maps (a model over the budget) reruns the forward for map options, head maps and the dump', async () => {
+    const a = createAnalysisHandlers(() => engine.current()!, 0);
+    const first = await a.analyze({ input, options: {} }, ctx());
+    expect(first.summary.mapsCached).toBe(false);
+    const cached = await h.analyze({ input, options: {} }, ctx());
+    expect((await a.reanalyze({ options: { q: 0.3 } }, ctx())).how).toBe('cache');
+    const w = await a.reanalyze({ options: { W: 2 } }, ctx());
+    expect(w.how).toBe('forward');
+    const fresh = await h.reanalyze({ options: { W: 2 } }, ctx());
+    w.record.waad.forEach((v, i) => expect(v).toBeCloseTo(fresh.record.waad[i], 5));
+    const [l, hd] = cached.record.heads.global[0];
+    const byRerun = await a.headMap({ choice: { kind: 'head', layer: l, head: hd } }, ctx());
+    const fromCache = await h.headMap({ choice: { kind: 'head', layer: l, head: hd } }, ctx());
+    byRerun.map.forEach((v, i) => expect(v).toBeCloseTo(fromCache.map[i], 6));
+    const dump = parseAttentionDump((await a.exportDump({}, ctx())).bytes, 'rerun.safetensors');
+    expect(dump.layer(1).length).toBe(2 * 20 * 20);
   });
 });

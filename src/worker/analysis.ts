@@ -36,6 +36,8 @@ interface Sequence {
   logits?: { data: Float32Array; vocabSize: number };
   cache: HeadCache;
   record: AnalysisOutcome['record'];
+  /** The model that produced it (a rerun must use the same one). */
+  loaded?: LoadedModel;
 }
 
 type AnalysisHandlers = Pick<Handlers, 'analyze' | 'reanalyze' | 'headMap' | 'importDump' | 'exportDump'>;
@@ -88,7 +90,7 @@ export function headSummary(seq: Sequence): HeadSummary {
   };
 }
 
-export function createAnalysisHandlers(requireModel: () => LoadedModel): AnalysisHandlers {
+export function createAnalysisHandlers(requireModel: () => LoadedModel, mapBudgetBytes = MAP_BUDGET_BYTES): AnalysisHandlers {
   let seq: Sequence | null = null;
 
   const requireSequence = (): Sequence => {
@@ -118,7 +120,7 @@ export function createAnalysisHandlers(requireModel: () => LoadedModel): Analysi
     const loaded = requireModel();
     const { model, tokenizer } = loaded;
     const N = ids.length, H = model.config.n_head, L = model.config.n_layer, V = model.config.vocab_size;
-    const keep = L * H * N * N * 4 <= MAP_BUDGET_BYTES;
+    const keep = L * H * N * N * 4 <= mapBudgetBytes;
     const layers = new Map<number, Float32Array>();
     const acc = new RhythmAccumulator({ seqLen: N, promptLength, ...mapOptionsOf(options), thumbnailSize: THUMBNAIL_SIZE });
     let logitsT: Awaited<ReturnType<typeof forward>> | undefined;
@@ -134,7 +136,7 @@ export function createAnalysisHandlers(requireModel: () => LoadedModel): Analysi
       return {
         name: model.name, source: 'model', tokens, ids, promptLength, numLayers: L, numHeads: H,
         layerIndices: Array.from({ length: L }, (_, l) => l), layer: keep ? (l) => layers.get(l)! : null,
-        entropy, logits, cache, record,
+        entropy, logits, cache, record, loaded,
       };
     } finally {
       logitsT?.dispose();
@@ -156,10 +158,16 @@ export function createAnalysisHandlers(requireModel: () => LoadedModel): Analysi
   const outcome = (s: Sequence, how: AnalysisOutcome['how'], started: number): AnalysisOutcome =>
     ({ record: s.record, summary: headSummary(s), how, ms: performance.now() - started });
 
+  /** A rerun needs the model that made the sequence; another model may have been loaded since. */
+  const requireSameModel = (s: Sequence) => {
+    if (s.loaded !== requireModel()) throw new InputError('another model was loaded since this analysis: analyze the response again', { field: 'model' });
+  };
+
   /** Raw maps of the requested heads of the current sequence (cached, or by one rerun of the forward). */
   const headMaps = async (s: Sequence, heads: HeadRef[]): Promise<Float32Array[]> => {
     const N = s.tokens.length, NN = N * N;
     if (s.layer) return heads.map(([l, h]) => s.layer!(l).subarray(h * NN, (h + 1) * NN));
+    requireSameModel(s);
     const out = new Map<string, Float32Array>();
     const logits = await forward(s.ids!, null, (l, d) => {
       for (const [hl, h] of heads) if (hl === l) out.set(`${l}:${h}`, d.slice(h * NN, (h + 1) * NN));
@@ -190,6 +198,7 @@ export function createAnalysisHandlers(requireModel: () => LoadedModel): Analysi
         s.cache = await fromMaps(s, options);
         how = 'maps';
       } else {
+        requireSameModel(s);
         ctx.progress(0, 'Rerunning the model (maps are not cached for a model this size)');
         seq = await runModel(s.ids!, s.promptLength, options, ctx.signal, ctx.progress);
         return outcome(seq, 'forward', started);
@@ -242,7 +251,10 @@ export function createAnalysisHandlers(requireModel: () => LoadedModel): Analysi
       const offsetOf = (l: number) => header.length + s.layerIndices.indexOf(l) * layerBytes;
       const write = (l: number, d: Float32Array) => out.set(new Uint8Array(d.buffer, d.byteOffset, layerBytes), offsetOf(l));
       if (s.layer) s.layerIndices.forEach((l, i) => { write(l, s.layer!(l)); ctx.progress((i + 1) / s.layerIndices.length, `layer ${l}`); });
-      else (await forward(s.ids!, null, write, ctx.progress)).dispose();
+      else {
+        requireSameModel(s);
+        (await forward(s.ids!, null, write, ctx.progress)).dispose();
+      }
       if (s.logits) out.set(new Uint8Array(s.logits.data.buffer, s.logits.data.byteOffset, s.logits.data.byteLength), total - s.logits.data.byteLength);
       return { bytes: out, fileName: `${s.name.replace(/[^A-Za-z0-9._-]+/g, '-') || 'sequence'}-attention.safetensors` };
     },

@@ -70,7 +70,7 @@ export function comparisonSvg(results: RunResult[], title: string, opts: { smoot
     out.push(`<rect x="${p.x0}" y="${top}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>`);
     for (let i = 0; i <= 4; i++) {
       const v = (yMax * i) / 4;
-      out.push(`<line x1="${p.x0 - 4}" x2="${p.x0}" y1="${y(v)}" y2="${y(v)}" stroke="#999"/><text x="${p.x0 - 6}" y="${y(v) + 4}" text-anchor="end">${(100 * v).toFixed(0)}%</text>`);
+      out.push(`<line x1="${p.x0 - 4}" x2="${p.x0}" y1="${y(v)}" y2="${y(v)}" stroke="#999"/><text x="${p.x0 - 6}" y="${y(v) + 4}" text-anchor="end">${(100 * v).toFixed(yMax < 0.1 ? 1 : 0)}%</text>`);
       const s = Math.round((maxStep * i) / 4);
       out.push(`<text x="${x(s)}" y="${top + ph + 16}" text-anchor="middle">${s}</text>`);
     }

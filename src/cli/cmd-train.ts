@@ -21,7 +21,7 @@ export const BUILTIN_MIX =
 
 const FLAGS = {
   out: { type: 'string', value: 'DIR', required: true, help: 'checkpoint folder (HF model files + optimizer.safetensors + trainer_state.json)' },
-  resume: { type: 'boolean', help: 'continue from the checkpoint in --out (same data order; schedule from --steps)' },
+  resume: { type: 'boolean', help: 'continue from the checkpoint in --out (same data order unless --mix is given; schedule from --steps)' },
   steps: { type: 'int', min: 1, default: 2000, help: 'total optimizer steps' },
   'batch-size': { type: 'int', min: 1, default: 32, help: 'sequences per step' },
   seed: { type: 'int', min: 0, default: 1, help: 'seed for the initial weights and the data' },
@@ -70,6 +70,8 @@ export async function run(argv: string[]): Promise<number> {
   } catch (e) {
     throw new ArgumentError(`--mix: ${(e as Error).message}`);
   }
+  // On --resume the run keeps its mix unless --mix is given (e.g. to shift the mix for a second phase).
+  const mixGiven = argv.some((x) => x === '--mix' || x.startsWith('--mix='));
   const resumeFrom = a.resume && (await isDirectory(out)) ? await loadCheckpoint(filesFromDir(out)) : undefined;
   if (a.resume && !resumeFrom) console.log(`no checkpoint in ${out} yet; starting a new model`);
   const tokenizer = resumeFrom?.tokenizer ?? new CharTokenizer([...TASK_TOKENS], { eosToken: EOS_TOKEN });
@@ -82,7 +84,7 @@ export async function run(argv: string[]): Promise<number> {
   };
   await initNodeTraining();
   const summary = await runTraining({
-    config, tokenizer, mix: resumeFrom?.state?.mix ?? mix, steps, adam,
+    config, tokenizer, mix: mixGiven || !resumeFrom?.state ? mix : resumeFrom.state.mix, steps, adam,
     batchSize: resumeFrom?.state?.batch_size ?? a['batch-size']!, seed: resumeFrom?.state?.seed ?? a.seed!,
     evalEvery: a['eval-every']!, evalProblems: a['eval-problems']!, checkpointEvery: a['checkpoint-every']!,
     maxSeconds: a['max-minutes']! * 60,

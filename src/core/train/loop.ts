@@ -54,7 +54,7 @@ export async function runTraining(o: RunOptions): Promise<RunSummary> {
     trainer.adam.loadState(o.resumeFrom.optimizer ?? [], o.resumeFrom.state.step);
     elapsedBefore = o.resumeFrom.state.elapsed_s;
     examples = o.resumeFrom.state.examples_seen;
-    o.log(`resumed at step ${trainer.step} (${fmtTime(elapsedBefore)} of earlier training)`);
+    o.log(`resumed at step ${trainer.step} (${fmtTime(elapsedBefore)} of earlier training), mix ${formatMix(o.mix)}`);
   } else {
     o.log(`new model: ${model.numParams} parameters, mix ${formatMix(o.mix)}`);
   }

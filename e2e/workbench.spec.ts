@@ -30,6 +30,7 @@ test.describe('workbench', () => {
     await waitForModel(page);
     if (isWebgpuProject(info)) {
       // ~60x slower compute here: the backend and one short analysis only.
+      page.on('console', (m) => { if (m.type() === 'error') console.log(`[page error] ${m.text()}`); });
       await expect(page.getByTestId('backend-badge')).toContainText('webgpu');
       await generateAndAnalyze(page, 8);
       await expect(page.getByTestId('analysis-status')).toContainText('one forward pass');

@@ -100,19 +100,21 @@ export function createAnalysisHandlers(requireModel: () => LoadedModel, mapBudge
 
   /**
    * One forward of `ids` on the loaded model, feeding the accumulator (when given) and `onLayer` with each
-   * layer's raw map read back to JS. Returns the logits' data when asked.
+   * layer's raw map read back to JS inside the forward (one layer in memory at a time).
+   * Reads are synchronous on every backend: in headless Chromium's WebGPU (SwiftShader adapter) the async reads
+   * of an analysis failed with "mapAsync: A valid external Instance reference no longer exists" and lost the
+   * device for later calls, while sync reads work. The worker owns its thread, so blocking it costs the page nothing.
    */
   const forward = async (ids: number[], acc: RhythmAccumulator | null, onLayer: ((l: number, data: Float32Array) => void) | null, progress: (f: number, m: string) => void) => {
     const { model } = requireModel();
     const L = model.config.n_layer;
-    const logits = model.forward(ids, {
+    return model.forward(ids, {
       onAttention: (l, probs) => {
         acc?.onAttention(l, probs);
         if (onLayer) onLayer(l, probs.dataSync() as Float32Array);
         progress((l + 1) / (L + 1), `layer ${l + 1} of ${L}`);
       },
-    });
-    return logits; // [N, V]; caller disposes
+    }); // [N, V]; caller disposes
   };
 
   /** Runs the model on a sequence: cache, entropy, and the raw maps when they fit. */
@@ -128,8 +130,8 @@ export function createAnalysisHandlers(requireModel: () => LoadedModel, mapBudge
       checkAborted(signal);
       logitsT = await forward(ids, acc, keep ? (l, d) => layers.set(l, d.slice()) : null, progress);
       const entropy = responseEntropyFromTensor(logitsT, promptLength);
-      const logits = N * V * 4 <= LOGITS_BUDGET_BYTES ? { data: (await logitsT.data()) as Float32Array, vocabSize: V } : undefined;
-      const cache = await acc.finishAsync();
+      const logits = N * V * 4 <= LOGITS_BUDGET_BYTES ? { data: logitsT.dataSync() as Float32Array, vocabSize: V } : undefined;
+      const cache = acc.finish();
       checkAborted(signal);
       const tokens = ids.map((id) => tokenizer.tokenString(id));
       const record = analyzeCache(cache, { tokens, tokenIds: ids, numLayers: L, entropy, model: model.name }, options);
@@ -149,7 +151,7 @@ export function createAnalysisHandlers(requireModel: () => LoadedModel, mapBudge
     const acc = new RhythmAccumulator({ seqLen: s.tokens.length, promptLength: s.promptLength, ...mapOptionsOf(options), thumbnailSize: THUMBNAIL_SIZE });
     try {
       for (const l of s.layerIndices) acc.addLayerData(l, s.layer!(l), s.numHeads);
-      return await acc.finishAsync();
+      return acc.finish(); // sync reads: see forward()
     } finally {
       acc.dispose();
     }

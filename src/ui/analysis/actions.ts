@@ -28,7 +28,9 @@ async function withProgress<T>(label: string, fn: (signal: AbortSignal, onProgre
       if (controller === mine) set({ running: { label, fraction, message } });
     });
   } catch (e) {
-    reportError(label, e);
+    // An AbortError we did not ask for is a failure (e.g. a lost GPU device rejects its reads that way).
+    if (!mine.signal.aborted && e instanceof Error && e.name === 'AbortError') reportError(label, new Error(`${e.message} (the engine aborted this)`));
+    else reportError(label, e);
     return null;
   } finally {
     if (controller === mine) {

@@ -49,7 +49,7 @@ test('webgpu logits match the Node reference', async ({ page }, info) => {
 for (const requested of ['auto', 'wasm', 'webgl', 'cpu'] as const) {
   test(`${requested === 'auto' ? 'auto-picked fallback' : requested} logits match the Node reference`, async ({ page }, info) => {
     test.skip(isWebgpuProject(info), 'no-webgpu project only');
-    await page.goto(`/?test=1${requested === 'auto' ? '' : `&backend=${requested}`}`);
+    await page.goto(`/?test=1&builtin=tiny-random${requested === 'auto' ? '' : `&backend=${requested}`}`);
     await waitForModel(page);
     const { backend, maxDiff } = await browserLogitsDiff(page);
     if (requested === 'auto') expect(['webgl', 'wasm']).toContain(backend);

@@ -14,7 +14,7 @@ export interface TestHook {
   /** Delays each generated token (ms) so a test can press Stop mid-stream; 0 turns it off. */
   setTokenDelay(ms: number): Promise<void>;
   /** The active backend name and the loaded model's name (null until ready). */
-  state(): { backend: string | null; model: string | null };
+  state(): { backend: string | null; model: string | null; context: number | null };
   /** The analysis record shown now (null before any analysis). */
   record(): AnalysisRecord | null;
   /** The linking state (hovered / selected token, span, map choice). */
@@ -40,7 +40,7 @@ export function installTestHook(): void {
     },
     state() {
       const s = useModelStore.getState();
-      return { backend: s.backend?.name ?? null, model: s.info?.name ?? null };
+      return { backend: s.backend?.name ?? null, model: s.info?.name ?? null, context: s.info?.nPositions ?? null };
     },
     record() {
       return useAnalysisStore.getState().record;

@@ -25,7 +25,8 @@ const median = (xs: number[]) => {
 const fmt = (v: number) => v.toFixed(1);
 
 async function startPreview(): Promise<ChildProcess> {
-  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { stdio: 'ignore' });
+  // vite's own entry under this node (not npx): kill() then stops the server itself, not a wrapper.
+  const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { stdio: 'ignore' });
   for (let i = 0; i < 120; i++) {
     try {
       if ((await fetch(BASE)).ok) return server;

@@ -83,7 +83,7 @@ export function comparisonSvg(results: RunResult[], title: string, opts: { smoot
     }
   }
   strategies.forEach((s, i) => {
-    const lx = 60 + i * 130;
+    const lx = 60 + i * Math.min(175, 880 / strategies.length);
     out.push(`<line x1="${lx}" x2="${lx + 20}" y1="${H - 14}" y2="${H - 14}" stroke="${COLORS[s]}" stroke-width="3"/><text x="${lx + 25}" y="${H - 10}">${esc(s)} (n=${runsOf(s).length})</text>`);
   });
   out.push('</svg>');

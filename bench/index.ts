@@ -25,6 +25,11 @@ const BENCHES: Bench[] = [
     description: 'Playwright on the production build: built-in model N=512 load-to-analysis (wasm), 1024x1024 heatmap redraw',
     run: async (args) => (await import('./browser')).main(args),
   },
+  {
+    name: 'browser-backends',
+    description: 'Playwright, tiny-random model: forward ms at N = 64/256/1024 per browser backend (wasm, webgl, webgpu)',
+    run: async (args) => (await import('./browser-backends')).main(args),
+  },
 ];
 
 async function main(): Promise<void> {

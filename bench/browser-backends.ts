@@ -1,0 +1,132 @@
+/**
+ * Browser half of the per-backend model benchmark (foundation issue): headless Chromium through Playwright on the
+ * production build, the tiny fixture model (public/models/tiny-random: 2 layers, 4 heads, d 24, 1024 positions),
+ * one page per backend (?backend=wasm|webgl|webgpu&builtin=tiny-random&test=1).
+ *  - forward time at N = 64, 256, 1024 through the test hook's forwardLogits (worker forward + [N, V] logits back to
+ *    the page), median of --runs (default 3) after one warm-up at each N;
+ *  - WebGPU here is usually SwiftShader's software fallback adapter (~60x slower): N = 64 and 256 only, 1 run.
+ * The backend in the table is the one the worker reports (BackendReport.name === tf.getBackend() there) and the
+ * badge shows; a page that ends up on another backend than the one asked for is reported, not timed.
+ * Not measured: generation tokens/s with the KV cache vs full recompute. The worker's `generate` op has no switch
+ * to turn the cache off (src/worker/protocol.ts GenerateParams), so the ratio needs a hook there first.
+ * Flags: --build (run `vite build` first; also done when dist/ is missing), --runs=N.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { chromium } from '@playwright/test';
+// @ts-expect-error -- plain .mjs script without type declarations.
+import { findChromium } from '../scripts/find-chromium.mjs';
+
+const PORT = 4181;
+const BASE = `http://127.0.0.1:${PORT}`;
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const fmt = (v: number) => v.toFixed(1);
+const load = () => loadavg().map((v) => v.toFixed(1)).join(', ');
+
+async function startPreview(): Promise<ChildProcess> {
+  // vite's own entry under this node (not npx): kill() then stops the server itself, not a wrapper.
+  const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { stdio: 'ignore' });
+  for (let i = 0; i < 120; i++) {
+    if (server.exitCode !== null) break;
+    try {
+      if ((await fetch(BASE)).ok) return server;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  server.kill();
+  throw new Error(`vite preview did not start on ${BASE}`);
+}
+
+interface Plan { backend: 'wasm' | 'webgl' | 'webgpu'; sizes: number[]; runs: number; extraArgs: string[] }
+
+/** Token ids 3..12 (the digits of the char vocabulary) repeated to length n: any valid ids do for timing. */
+const ids = (n: number) => Array.from({ length: n }, (_, i) => 3 + (i % 10));
+
+async function benchBackend(plan: Plan, rows: string[], notes: string[]): Promise<void> {
+  const browser = await chromium.launch({ executablePath: await findChromium(), args: [...CHROMIUM_ARGS, ...plan.extraArgs] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${BASE}/?backend=${plan.backend}&builtin=tiny-random&test=1`);
+    try {
+      await page.waitForFunction(() => performance.getEntriesByName('rs:model-loaded').length > 0, null, { timeout: 180_000 });
+    } catch {
+      const badge = await page.locator('[data-testid="backend-badge"]').textContent().catch(() => null);
+      notes.push(`${plan.backend}: model did not load within 180 s (badge: ${JSON.stringify(badge)}); not timed`);
+      return;
+    }
+    const st = await page.evaluate(() => window.__rhythmscope!.state());
+    const badge = (await page.locator('[data-testid="backend-badge"]').innerText()).replace(/\s+/g, ' ').trim();
+    if (st.backend !== plan.backend) {
+      notes.push(`${plan.backend}: asked for, but the worker runs ${st.backend} (badge "${badge}"); not timed`);
+      return;
+    }
+    if (st.model === null || st.context === null || st.context < Math.max(...plan.sizes)) throw new Error(`unexpected model ${JSON.stringify(st)}`);
+    // The page's own WebGL renderer (the worker's is the same GPU process): SwiftShader = software, not a GPU.
+    const gl = await page.evaluate(() => {
+      const c = document.createElement('canvas').getContext('webgl2');
+      const ext = c?.getExtension('WEBGL_debug_renderer_info');
+      return c ? String(ext ? c.getParameter(ext.UNMASKED_RENDERER_WEBGL) : c.getParameter(c.RENDERER)) : 'none';
+    });
+    notes.push(`${plan.backend}: worker backend ${st.backend} (tf.getBackend() in the worker), badge "${badge}", model ${st.model}, context ${st.context}; page WebGL renderer: ${gl}`);
+    for (const n of plan.sizes) {
+      const input = ids(n);
+      const time = () => page.evaluate(async (x) => {
+        const t0 = performance.now();
+        const r = await window.__rhythmscope!.forwardLogits(x);
+        const ms = performance.now() - t0;
+        if (r.seqLen !== x.length || !r.logits.every(Number.isFinite)) throw new Error(`bad logits: seqLen ${r.seqLen}`);
+        return ms;
+      }, input);
+      const warm = await time();
+      const ms: number[] = [];
+      for (let i = 0; i < plan.runs; i++) ms.push(await time());
+      rows.push(`| ${st.backend} | ${n} | ${fmt(median(ms))} | ${plan.runs} (+1 warm-up, ${fmt(warm)} ms) |`);
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
+export async function main(args: string[]): Promise<void> {
+  const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 3);
+  if (args.includes('--build') || !existsSync('dist/index.html')) {
+    const b = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+    if (b.status !== 0) throw new Error('vite build failed');
+  }
+  console.log(`load average at start: ${load()}\n`);
+  const plans: Plan[] = [
+    { backend: 'wasm', sizes: [64, 256, 1024], runs, extraArgs: [] },
+    { backend: 'webgl', sizes: [64, 256, 1024], runs, extraArgs: [] },
+    // SwiftShader software adapter here: ~60x slower, so smaller N and one run.
+    { backend: 'webgpu', sizes: [64, 256], runs: 1, extraArgs: ['--enable-unsafe-webgpu'] },
+  ];
+  const rows: string[] = [];
+  const notes: string[] = [];
+  const server = await startPreview();
+  try {
+    for (const plan of plans) {
+      try {
+        await benchBackend(plan, rows, notes);
+      } catch (e) {
+        notes.push(`${plan.backend}: failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+      }
+    }
+  } finally {
+    server.kill();
+  }
+  console.log('## tiny-random forward (forwardLogits: worker forward + logits to the page), headless Chromium\n');
+  console.log('| backend | N | forward ms (median) | runs |');
+  console.log('|---|---|---|---|');
+  for (const r of rows) console.log(r);
+  console.log('\n' + notes.map((n) => `- ${n}`).join('\n'));
+  console.log('- webgpu: N = 64 and 256 only, 1 run (software fallback adapter, ~60x slower than a GPU)');
+  console.log('- generation tokens/s with KV cache vs full recompute: not measured (the generate op has no cache switch)');
+  console.log(`\nload average at end: ${load()}`);
+}

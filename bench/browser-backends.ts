@@ -44,12 +44,12 @@ async function startPreview(): Promise<ChildProcess> {
   throw new Error(`vite preview did not start on ${BASE}`);
 }
 
-interface Plan { backend: 'wasm' | 'webgl' | 'webgpu'; sizes: number[]; runs: number; extraArgs: string[] }
+interface Plan { backend: 'wasm' | 'webgl' | 'webgpu'; sizes: number[]; runs: number; extraArgs: string[]; newTokens: number }
 
 /** Token ids 3..12 (the digits of the char vocabulary) repeated to length n: any valid ids do for timing. */
 const ids = (n: number) => Array.from({ length: n }, (_, i) => 3 + (i % 10));
 
-async function benchBackend(plan: Plan, rows: string[], notes: string[]): Promise<void> {
+async function benchBackend(plan: Plan, rows: string[], notes: string[], genRows: string[]): Promise<void> {
   const browser = await chromium.launch({ executablePath: await findChromium(), args: [...CHROMIUM_ARGS, ...plan.extraArgs] });
   try {
     const page = await browser.newPage();
@@ -89,6 +89,16 @@ async function benchBackend(plan: Plan, rows: string[], notes: string[]): Promis
       for (let i = 0; i < plan.runs; i++) ms.push(await time());
       rows.push(`| ${st.backend} | ${n} | ${fmt(median(ms))} | ${plan.runs} (+1 warm-up, ${fmt(warm)} ms) |`);
     }
+    // Generation: greedy, exactly `newTokens` tokens, KV cache vs full recompute (one run each after a short warm-up).
+    const gen = (maxTokens: number, useCache: boolean) =>
+      page.evaluate(([m, c]) => window.__rhythmscope!.generateTimed('12+34=?', m as number, c as boolean), [maxTokens, useCache] as const);
+    await gen(8, true);
+    await gen(8, false);
+    const cached = await gen(plan.newTokens, true);
+    const recompute = await gen(plan.newTokens, false);
+    genRows.push(
+      `| ${st.backend} | ${plan.newTokens} | ${fmt(cached.tokensPerSecond)} | ${fmt(recompute.tokensPerSecond)} | ${(cached.tokensPerSecond / recompute.tokensPerSecond).toFixed(1)}× |`,
+    );
   } finally {
     await browser.close();
   }
@@ -102,18 +112,19 @@ export async function main(args: string[]): Promise<void> {
   }
   console.log(`load average at start: ${load()}\n`);
   const plans: Plan[] = [
-    { backend: 'wasm', sizes: [64, 256, 1024], runs, extraArgs: [] },
-    { backend: 'webgl', sizes: [64, 256, 1024], runs, extraArgs: [] },
+    { backend: 'wasm', sizes: [64, 256, 1024], runs, extraArgs: [], newTokens: 256 },
+    { backend: 'webgl', sizes: [64, 256, 1024], runs, extraArgs: [], newTokens: 256 },
     // SwiftShader software adapter here: ~60x slower, so smaller N and one run.
-    { backend: 'webgpu', sizes: [64, 256], runs: 1, extraArgs: ['--enable-unsafe-webgpu'] },
+    { backend: 'webgpu', sizes: [64, 256], runs: 1, extraArgs: ['--enable-unsafe-webgpu'], newTokens: 32 },
   ];
   const rows: string[] = [];
   const notes: string[] = [];
+  const genRows: string[] = [];
   const server = await startPreview();
   try {
     for (const plan of plans) {
       try {
-        await benchBackend(plan, rows, notes);
+        await benchBackend(plan, rows, notes, genRows);
       } catch (e) {
         notes.push(`${plan.backend}: failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
       }
@@ -127,6 +138,10 @@ export async function main(args: string[]): Promise<void> {
   for (const r of rows) console.log(r);
   console.log('\n' + notes.map((n) => `- ${n}`).join('\n'));
   console.log('- webgpu: N = 64 and 256 only, 1 run (software fallback adapter, ~60x slower than a GPU)');
-  console.log('- generation tokens/s with KV cache vs full recompute: not measured (the generate op has no cache switch)');
+  console.log('\n## tiny-random generation, greedy, fixed length (end token ignored): KV cache vs full recompute\n');
+  console.log('| backend | new tokens | KV cache tok/s | full recompute tok/s | ratio |');
+  console.log('|---|---|---|---|---|');
+  for (const r of genRows) console.log(r);
+  console.log('- webgpu: 32 new tokens only (software fallback adapter)');
   console.log(`\nload average at end: ${load()}`);
 }

@@ -41,6 +41,10 @@ export interface GenerateParams {
   topP?: number;
   seed?: number;
   stopStrings?: string[];
+  /** false: recompute the whole sequence for every token (benchmarks compare it with the KV cache). Default true. */
+  useCache?: boolean;
+  /** Keep going past the end-of-sequence token (benchmarks need a fixed length). Default false. */
+  ignoreEos?: boolean;
 }
 
 export interface GenerateOutcome {

@@ -11,6 +11,8 @@ import { engine } from './engine';
 export interface TestHook {
   /** Logits for the given ids, [N, V] flattened row-major, from the active backend. */
   forwardLogits(ids: number[]): Promise<{ seqLen: number; vocabSize: number; logits: number[] }>;
+  /** Greedy generation of exactly `maxTokens` tokens (end token ignored), with or without the KV cache; tokens/s. */
+  generateTimed(prompt: string, maxTokens: number, useCache: boolean): Promise<{ tokens: number; ms: number; tokensPerSecond: number }>;
   /** Delays each generated token (ms) so a test can press Stop mid-stream; 0 turns it off. */
   setTokenDelay(ms: number): Promise<void>;
   /** The active backend name and the loaded model's name (null until ready). */
@@ -34,6 +36,10 @@ export function installTestHook(): void {
     async forwardLogits(ids) {
       const out = await engine().call('forwardLogits', { ids });
       return { seqLen: out.seqLen, vocabSize: out.vocabSize, logits: Array.from(out.logits) };
+    },
+    async generateTimed(prompt, maxTokens, useCache) {
+      const out = await engine().call('generate', { prompt, maxTokens, temperature: 0, useCache, ignoreEos: true });
+      return { tokens: out.ids.length, ms: out.ms, tokensPerSecond: out.tokensPerSecond };
     },
     async setTokenDelay(ms) {
       await engine().call('debug', { tokenDelayMs: ms });

@@ -21,6 +21,11 @@ const BENCHES: Bench[] = [
     run: async (args) => (await import('./rhythm')).main(args),
   },
   {
+    name: 'rl',
+    description: 'RL step time by phase (rollout, attention pass, metrics, update) on the built-in model, wasm in Node',
+    run: async () => (await import('./rl')).benchRl(),
+  },
+  {
     name: 'browser',
     description: 'Playwright on the production build: built-in model N=512 load-to-analysis (wasm), 1024x1024 heatmap redraw',
     run: async (args) => (await import('./browser')).main(args),

@@ -4,7 +4,7 @@
  *  - peak tensor bytes during analysis (tf.profile), against the budget weights + 2 × one layer's maps (H·N²·4);
  *  - the streaming engine vs the naive full-map path (every layer's maps copied to JS, then plain loops).
  * Times are this process's CPU time (tfjs-wasm in Node is single-threaded), medians of several runs; wall time beside.
- * `--quick`: 2 layers and N = 128 only (a smoke test).
+ * `--quick`: 2 layers and N = 128 only (a smoke test); `--sizes=256,1024` and `--runs=K` pick sizes and runs.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
@@ -79,7 +79,8 @@ export async function main(args: string[]): Promise<void> {
   await tf.setBackend('wasm');
   await tf.ready();
   const nLayer = quick ? 2 : 12;
-  const sizes = quick ? [128] : [256, 1024, 2048];
+  const sizesFlag = args.find((a) => a.startsWith('--sizes='));
+  const sizes = sizesFlag ? sizesFlag.slice(8).split(',').map(Number) : quick ? [128] : [256, 1024, 2048];
   const made = makeTinyGpt2({ nLayer, nHead: 12, nEmbd: 768, nPositions: 2048, vocabSize: 50257, seed: 1, fastInit: true });
   const config = parseGPT2Config(made.configJson);
   const model = GPT2.fromSource(config, sourceFromTensors(made.tensors), { name: 'gpt2-small-shape' });
@@ -93,7 +94,8 @@ export async function main(args: string[]): Promise<void> {
     const ids = Array.from({ length: N }, (_, i) => (i * 7919 + 13) % 50257);
     const promptLength = Math.floor(N / 8);
     const tokens = ids.map(String);
-    const runs = N >= 2048 ? 1 : N >= 1024 ? 2 : 3;
+    const runsFlag = args.find((a) => a.startsWith('--runs='));
+    const runs = runsFlag ? Number(runsFlag.slice(7)) : N >= 2048 ? 1 : N >= 1024 ? 2 : 3;
     const plain = timeIt(runs, () => {
       const l = model.forward(ids);
       l.dataSync();

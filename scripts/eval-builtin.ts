@@ -41,6 +41,8 @@ const t0 = Date.now();
 for (const [task, level] of pairs) {
   const row = await evaluateTask(gen, ck.tokenizer, { task, level, n, nSampled, seed, k, temperature: 1 });
   rows.push(row);
+  // Written after every level so an interrupted evaluation still leaves its rows.
+  await writeFile(out, JSON.stringify({ model: dir, seed, n, n_sampled: nSampled, k, temperature: 1, partial: true, rows }, null, 2) + '\n');
   console.error(`${task} ${level}: greedy ${(100 * row.greedy).toFixed(1)}% pass@1 ${(100 * row.pass1).toFixed(1)}% pass@${k} ${(100 * row.passK).toFixed(1)}% (${row.seconds.toFixed(0)} s)`);
 }
 model.dispose();

@@ -15,9 +15,9 @@ import { registerGradientsNode } from '../core/train/gradients-node';
 import { runTraining } from '../core/train/loop';
 import { ArgumentError, formatFlags, parseArgs, type FlagSpecs } from './args';
 
-/** The built-in model's task mix: easy levels well covered, hard levels kept thin for RL headroom. */
+/** The built-in model's first-phase mix (public/models/rhythm-mini/README.md lists every phase). */
 export const BUILTIN_MIX =
-  'addition:1:3,addition:2:2.5,addition:3:2,addition:4:0.5,countdown:1:2,countdown:2:1,countdown:3:0.5,multistep:1:1.5,multistep:2:1,multistep:3:0.5';
+  'addition:1:4,addition:2:3,addition:3:2,addition:4:0.5,countdown:1:1.5,countdown:2:0.75,multistep:1:1,multistep:2:0.75,multistep:3:0.25';
 
 const FLAGS = {
   out: { type: 'string', value: 'DIR', required: true, help: 'checkpoint folder (HF model files + optimizer.safetensors + trainer_state.json)' },
@@ -31,9 +31,9 @@ const FLAGS = {
   'weight-decay': { type: 'number', min: 0, default: DEFAULT_ADAM.weightDecay, help: 'decoupled weight decay (matrices only)' },
   clip: { type: 'number', min: 0, default: DEFAULT_ADAM.clipNorm, help: 'global gradient-norm clip (0 = off)' },
   mix: { type: 'string', value: 'LIST', default: BUILTIN_MIX, help: 'task:level:weight,... training mix' },
-  'n-layer': { type: 'int', min: 1, default: 4, help: 'new model: layers' },
+  'n-layer': { type: 'int', min: 1, default: 3, help: 'new model: layers' },
   'n-head': { type: 'int', min: 1, default: 4, help: 'new model: heads' },
-  'n-embd': { type: 'int', min: 1, default: 128, help: 'new model: width (divisible by n-head)' },
+  'n-embd': { type: 'int', min: 1, default: 96, help: 'new model: width (divisible by n-head)' },
   'n-positions': { type: 'int', min: 8, default: 256, help: 'new model: context length' },
   activation: { type: 'string', choices: ['relu', 'gelu_new'], default: 'relu', help: 'new model: MLP activation' },
   'eval-every': { type: 'int', min: 0, default: 200, help: 'held-out evaluation every N steps (0 = only at the end)' },

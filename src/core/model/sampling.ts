@@ -4,20 +4,7 @@
  */
 import { InputError } from '../errors';
 
-/**
- * mulberry32 (Tommy Ettinger, public domain): 32-bit state, add 0x6D2B79F5 per call, then two
- * xorshift-multiply rounds; returns uniform floats in [0, 1) with 2^32 period. Small, fast, reproducible.
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../random';
 
 export interface SamplingOptions {
   /** 0 or absent: greedy (argmax). */

@@ -2,28 +2,16 @@
  * Credit strategies (method.md §4): γ per response token for each strategy, GRPO advantages for a group,
  * and shaped advantages Ã = γ·Â (plus HICRA-style Â + c·|Â| on anchors).
  */
+import { mulberry32 } from '../random';
 import { ceilFraction, type RhythmOptions } from './options';
+
+export { mulberry32 };
 import type { Roles } from './metrics';
 import { topQMask } from './select';
 
 export const STRATEGIES = ['uniform', 'local_chunk', 'global_anchor', 'coupled', 'random', 'high_entropy'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 export type Gammas = Partial<Record<Strategy, number[]>> & Record<'uniform' | 'local_chunk' | 'global_anchor' | 'coupled' | 'random', number[]>;
-
-/**
- * mulberry32: a small documented 32-bit PRNG (Tommy Ettinger's constants), uniform in [0, 1).
- * Seed s is taken as an unsigned 32-bit integer.
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Exactly `count` distinct indices of 0..n−1, by a partial Fisher–Yates shuffle: for i = 0..count−1,

@@ -6,21 +6,19 @@
  * JS engine because it only uses Math.imul and 32-bit integer ops. Good enough for data generation;
  * not cryptographic.
  */
+import { mulberry32Uint } from '../random';
+
 export class Rng {
-  private state: number;
+  private readonly nextUint: () => number;
 
   constructor(seed: number) {
     // Any finite number is accepted; non-integers and negatives are folded into 32 bits.
-    this.state = Math.floor(Number.isFinite(seed) ? seed : 0) >>> 0;
+    this.nextUint = mulberry32Uint(Math.floor(Number.isFinite(seed) ? seed : 0));
   }
 
   /** Next uniform 32-bit unsigned integer. */
   nextUint32(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    return this.nextUint();
   }
 
   /** Uniform float in [0, 1). */

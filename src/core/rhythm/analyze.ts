@@ -2,6 +2,7 @@
  * One-call analysis: from an attention dump (formats.md) or from a model forward pass.
  * Both feed the same streaming accumulator, then analyzeCache.
  */
+import type { AttentionDump } from '../io/dump';
 import type * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../errors';
 import type { CausalLM } from '../model/types';
@@ -10,20 +11,8 @@ import { responseEntropy, responseEntropyFromTensor } from './entropy';
 import type { RhythmOptions } from './options';
 import { analyzeCache, type AnalysisRecord } from './record';
 
-/** The fields of io/dump.ts's AttentionDump this module reads (structurally compatible with it). */
-export interface DumpLike {
-  fileName: string;
-  numHeads: number;
-  seqLen: number;
-  layerIndices: number[];
-  numLayers: number;
-  tokens: string[];
-  tokenIds?: number[];
-  promptLength: number;
-  model?: string;
-  layer(l: number): Float32Array;
-  logits?: { data: Float32Array; vocabSize: number };
-}
+/** An attention dump as io/dump.ts reads it (tests may build one in memory). */
+export type DumpLike = AttentionDump;
 
 export type CaptureOptions = Pick<AccumulatorOptions, 'thumbnailSize' | 'keepMaps'>;
 

@@ -4,6 +4,7 @@
  * so the chart links with the other views.
  */
 import type { AnalysisRecord } from '../../core/rhythm/record';
+import { finiteExtent } from '../theme/scales';
 import type { RoleId } from '../tokens/roles';
 
 export type Panel = 'waad' | 'fai';
@@ -39,15 +40,9 @@ export function rolePoints(record: AnalysisRecord): RolePoint[] {
  * (both metrics are ≥ 0). Not forced to 0: WAAD often lives in a narrow band near W, where its sawtooth is.
  */
 export function yDomain(values: ArrayLike<number>): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!Number.isFinite(v)) continue;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  if (lo === Infinity) return [0, 1];
+  const extent = finiteExtent(values);
+  if (!extent) return [0, 1];
+  const [lo, hi] = extent;
   const range = hi - lo || Math.abs(hi) || 1;
   return [Math.max(0, lo - 0.08 * range), hi + 0.1 * range];
 }

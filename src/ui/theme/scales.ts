@@ -101,6 +101,19 @@ export function lutHex(lut: Uint8ClampedArray, i: number): string {
   return `#${h(lut[i * 4])}${h(lut[i * 4 + 1])}${h(lut[i * 4 + 2])}`;
 }
 
+/** [min, max] over the finite values, or null when there are none. */
+export function finiteExtent(values: ArrayLike<number>): [number, number] | null {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return lo === Infinity ? null : [lo, hi];
+}
+
 /**
  * A sensible domain for values (finite ones only). Log: [max(smallest positive, max·1e-4 , floor), max].
  * Diverging: symmetric around 0. Empty / constant input gives a non-degenerate range.

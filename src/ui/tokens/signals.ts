@@ -6,6 +6,7 @@
 import { interpolateViridis, rgb } from 'd3';
 import { STRATEGIES, type Strategy } from '../../core/rhythm/credit';
 import type { AnalysisRecord } from '../../core/rhythm/record';
+import { finiteExtent } from '../theme/scales';
 
 export type SignalId = 'waad' | 'fai' | 'delta' | 'entropy' | `gamma.${Strategy}`;
 
@@ -50,15 +51,9 @@ export function signalValues(record: AnalysisRecord, id: SignalId): number[] | u
 
 /** [min, max] over the finite values; a constant or empty signal gets a unit-wide domain so it maps to 0. */
 export function signalDomain(values: ArrayLike<number>): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!Number.isFinite(v)) continue;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  if (lo === Infinity) return [0, 1];
+  const extent = finiteExtent(values);
+  if (!extent) return [0, 1];
+  const [lo, hi] = extent;
   if (hi === lo) return [lo, lo + 1];
   return [lo, hi];
 }

@@ -7,13 +7,11 @@
  *  - WebGPU here is usually SwiftShader's software fallback adapter (~60x slower): N = 64 and 256 only, 1 run.
  * The backend in the table is the one the worker reports (BackendReport.name === tf.getBackend() there) and the
  * badge shows; a page that ends up on another backend than the one asked for is reported, not timed.
- * Not measured: generation tokens/s with the KV cache vs full recompute. The worker's `generate` op has no switch
- * to turn the cache off (src/worker/protocol.ts GenerateParams), so the ratio needs a hook there first.
+ *  - generation tokens/s, greedy and of fixed length, with the KV cache and with full recompute (the worker's
+ *    `generate` takes useCache / ignoreEos), one run each after a short warm-up.
  * Flags: --build (run `vite build` first; also done when dist/ is missing), --runs=N.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { ensureBuild, fmt, loadAverage, median, startPreview } from './preview';
 import { chromium } from '@playwright/test';
 // @ts-expect-error -- plain .mjs script without type declarations.
 import { findChromium } from '../scripts/find-chromium.mjs';
@@ -22,27 +20,6 @@ const PORT = 4181;
 const BASE = `http://127.0.0.1:${PORT}`;
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const fmt = (v: number) => v.toFixed(1);
-const load = () => loadavg().map((v) => v.toFixed(1)).join(', ');
-
-async function startPreview(): Promise<ChildProcess> {
-  // vite's own entry under this node (not npx): kill() then stops the server itself, not a wrapper.
-  const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { stdio: 'ignore' });
-  for (let i = 0; i < 120; i++) {
-    if (server.exitCode !== null) break;
-    try {
-      if ((await fetch(BASE)).ok) return server;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  server.kill();
-  throw new Error(`vite preview did not start on ${BASE}`);
-}
 
 interface Plan { backend: 'wasm' | 'webgl' | 'webgpu'; sizes: number[]; runs: number; extraArgs: string[]; newTokens: number }
 
@@ -106,11 +83,8 @@ async function benchBackend(plan: Plan, rows: string[], notes: string[], genRows
 
 export async function main(args: string[]): Promise<void> {
   const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 3);
-  if (args.includes('--build') || !existsSync('dist/index.html')) {
-    const b = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-    if (b.status !== 0) throw new Error('vite build failed');
-  }
-  console.log(`load average at start: ${load()}\n`);
+  ensureBuild(args);
+  console.log(`load average at start: ${loadAverage()}\n`);
   const plans: Plan[] = [
     { backend: 'wasm', sizes: [64, 256, 1024], runs, extraArgs: [], newTokens: 256 },
     { backend: 'webgl', sizes: [64, 256, 1024], runs, extraArgs: [], newTokens: 256 },
@@ -120,7 +94,7 @@ export async function main(args: string[]): Promise<void> {
   const rows: string[] = [];
   const notes: string[] = [];
   const genRows: string[] = [];
-  const server = await startPreview();
+  const server = await startPreview(PORT);
   try {
     for (const plan of plans) {
       try {
@@ -143,5 +117,5 @@ export async function main(args: string[]): Promise<void> {
   console.log('|---|---|---|---|---|');
   for (const r of genRows) console.log(r);
   console.log('- webgpu: 32 new tokens only (software fallback adapter)');
-  console.log(`\nload average at end: ${load()}`);
+  console.log(`\nload average at end: ${loadAverage()}`);
 }

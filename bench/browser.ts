@@ -7,9 +7,7 @@
  * Flags: --build (run `vite build` first; also done when dist/ is missing), --runs=N (default 5).
  * Wall times on a shared machine: the load average is printed with the tables.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { ensureBuild, fmt, loadAverage, median, startPreview } from './preview';
 import { chromium, type Page } from '@playwright/test';
 // @ts-expect-error -- plain .mjs script without type declarations.
 import { findChromium } from '../scripts/find-chromium.mjs';
@@ -17,25 +15,6 @@ import { findChromium } from '../scripts/find-chromium.mjs';
 const PORT = 4180;
 const BASE = `http://127.0.0.1:${PORT}`;
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const fmt = (v: number) => v.toFixed(1);
-
-async function startPreview(): Promise<ChildProcess> {
-  // vite's own entry under this node (not npx): kill() then stops the server itself, not a wrapper.
-  const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { stdio: 'ignore' });
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(BASE)).ok) return server;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  server.kill();
-  throw new Error(`vite preview did not start on ${BASE}`);
-}
 
 /** A response of exactly `n` tokens for a character vocabulary holding the task characters. */
 function taskText(n: number): string {
@@ -121,12 +100,9 @@ async function heatmapRedraw(steps: number) {
 
 export async function main(args: string[]): Promise<void> {
   const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 5);
-  if (args.includes('--build') || !existsSync('dist/index.html')) {
-    const b = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-    if (b.status !== 0) throw new Error('vite build failed');
-  }
-  console.log(`load average at start: ${loadavg().map((v) => v.toFixed(1)).join(', ')} (2 vCPUs shared)\n`);
-  const server = await startPreview();
+  ensureBuild(args);
+  console.log(`load average at start: ${loadAverage()} (2 vCPUs shared)\n`);
+  const server = await startPreview(PORT);
   try {
     await loadToAnalysis(runs);
     await loadToAnalysis(runs, 'tiny-random'); // context 1024: the N = 512 case even when the best model is shorter
@@ -134,5 +110,5 @@ export async function main(args: string[]): Promise<void> {
   } finally {
     server.kill();
   }
-  console.log(`load average at end: ${loadavg().map((v) => v.toFixed(1)).join(', ')}`);
+  console.log(`load average at end: ${loadAverage()}`);
 }

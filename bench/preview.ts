@@ -1,0 +1,36 @@
+/** Shared by the Playwright benchmarks: build the app if needed, serve it with `vite preview`, small stats. */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
+
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+export const fmt = (v: number): string => v.toFixed(1);
+export const loadAverage = (): string => loadavg().map((v) => v.toFixed(1)).join(', ');
+
+/** `vite build` when asked (--build) or when dist/ is missing. */
+export function ensureBuild(args: string[]): void {
+  if (args.includes('--build') || !existsSync('dist/index.html')) {
+    const b = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+    if (b.status !== 0) throw new Error('vite build failed');
+  }
+}
+
+/** Serves dist/ on 127.0.0.1:port and resolves once it answers; kill() the result to stop it. */
+export async function startPreview(port: number): Promise<ChildProcess> {
+  const base = `http://127.0.0.1:${port}`;
+  // vite's own entry under this node (not npx): kill() then stops the server itself, not a wrapper.
+  const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { stdio: 'ignore' });
+  for (let i = 0; i < 120; i++) {
+    if (server.exitCode !== null) break;
+    try {
+      if ((await fetch(base)).ok) return server;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  server.kill();
+  throw new Error(`vite preview did not start on ${base}`);
+}

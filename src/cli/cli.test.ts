@@ -13,6 +13,7 @@ import { initNodeBackend } from '../core/backend/node';
 import { parseAttentionDump } from '../core/io/dump';
 import { filesFromDir } from '../core/io/node-files';
 import { writeSafetensors } from '../core/io/safetensors';
+import { writeZip } from '../core/io/zip';
 import { generate } from '../core/model/generate';
 import { loadModel } from '../core/model/load';
 import { charVocabJson, makeTinyGpt2 } from '../core/model/testing/tinyGpt2';
@@ -168,6 +169,22 @@ describe('rhythmscope in-process', () => {
     expect(r.stderr).toContain('stop: max_tokens');
     expectUsageError(await runCli(['generate', '--model', model, '--prompt', 'x', '--top-p', '0']), '--top-p');
     expectUsageError(await runCli(['generate', '--model', model, '--prompt', 'x€']), '€');
+  });
+
+  it('--model takes a .zip of the model folder: the same output as the folder; other files are refused', async () => {
+    const zipPath = join(dir, 'tiny.zip');
+    writeFileSync(zipPath, writeZip(readdirSync(model).map((f) => ({ path: `tiny/${f}`, bytes: new Uint8Array(readFileSync(join(model, f))) }))));
+    const args = ['generate', '--prompt', '7*8=', '--max-tokens', '6', '--no-stop-eos'];
+    const fromDir = await runCli([...args, '--model', model]);
+    const fromZip = await runCli([...args, '--model', zipPath]);
+    expect(fromZip.code, fromZip.stderr).toBe(0);
+    expect(fromZip.stdout).toBe(fromDir.stdout);
+    const notZip = join(dir, 'notes.txt');
+    writeFileSync(notZip, 'hello');
+    expectUsageError(await runCli([...args, '--model', notZip]), 'notes.txt', '--model', 'not a model folder or .zip');
+    const broken = join(dir, 'broken.zip');
+    writeFileSync(broken, readFileSync(zipPath).subarray(0, 100));
+    expectUsageError(await runCli([...args, '--model', broken]), 'broken.zip', 'truncated zip archive');
   });
 
   it('analyze --attention: a record with the options given as flags', async () => {

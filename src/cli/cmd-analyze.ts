@@ -24,7 +24,7 @@ import { ArgumentError, formatFlags, parseArgs, type FlagSpecs } from './args';
 import { checkIds, checkOutputPath, loadModelDir, note } from './common';
 
 const FLAGS = {
-  model: { type: 'string', value: 'DIR', help: 'model folder (with --input)' },
+  model: { type: 'string', value: 'DIR', help: 'model folder, or a .zip of one (with --input)' },
   input: { type: 'string', value: 'IN.jsonl', help: 'lines {"prompt","response"} or {"prompt_ids","response_ids"}, optional reward, group' },
   attention: { type: 'string', value: 'DUMP.safetensors', help: 'analyze an attention dump instead (no model needed)' },
   out: { type: 'string', value: 'OUT', required: true, help: 'output file ("-" = stdout)' },

@@ -1,7 +1,7 @@
 /** `rhythmscope eval` — accuracy of a model on a built-in task (greedy, pass@1 at T, pass@k). */
 import { InputError } from '../core/errors';
 import { getTask, isTaskName, TASK_NAMES } from '../core/tasks/index';
-import { filesFromDir, isDirectory } from '../core/io/node-files';
+import { openModelFiles } from '../core/io/node-files';
 import type { Tokenizer } from '../core/tokenizer/types';
 import { loadCheckpoint } from '../core/train/checkpoint';
 import { batchedGenerator, evaluateTask, formatEvalTable, runtimeGenerator, type EvalRow, type Generator } from '../core/train/evaluate';
@@ -10,7 +10,7 @@ import { formatFlags, parseArgs, type FlagSpecs } from './args';
 import { loadModelDir, note } from './common';
 
 const FLAGS = {
-  model: { type: 'string', value: 'DIR', required: true, help: 'model folder' },
+  model: { type: 'string', value: 'DIR', required: true, help: 'model folder, or a .zip of one' },
   task: { type: 'string', choices: TASK_NAMES, required: true, help: 'task' },
   level: { type: 'ints', value: 'L[,L…]', help: 'difficulty level(s) (default 1)' },
   n: { type: 'int', min: 1, default: 500, help: 'problems per level' },
@@ -48,8 +48,7 @@ export async function run(argv: string[]): Promise<number> {
   let tokenizer: Tokenizer;
   let dispose: () => void;
   if (a.engine === 'batched') {
-    if (!(await isDirectory(a.model!))) throw new InputError('not a model folder (no such directory)', { file: a.model!, field: '--model' });
-    const ck = await loadCheckpoint(filesFromDir(a.model!));
+    const ck = await loadCheckpoint(await openModelFiles(a.model!));
     const model = new GPT2Train(ck.config, ck.weights);
     gen = batchedGenerator(model, ck.tokenizer.eosId, a['batch-size']!);
     tokenizer = ck.tokenizer;

@@ -22,7 +22,7 @@ import { loadPolicy, optionsFromFlags, RUN_FLAGS } from './cmd-rl';
 import { note } from './common';
 
 const FLAGS = {
-  model: { type: 'string', value: 'DIR', required: true, help: 'starting model folder' },
+  model: { type: 'string', value: 'DIR', required: true, help: 'starting model folder, or a .zip of one' },
   strategies: { type: 'string', value: 'LIST', default: 'uniform,local_chunk,global_anchor,coupled,random', help: `comma-separated (${RL_STRATEGIES.join(', ')})` },
   seeds: { type: 'ints', value: 'N,N,…', default: '0,1,2', help: 'seeds' },
   'out-dir': { type: 'string', value: 'DIR', required: true, help: 'output folder (created; finished runs in it are reused)' },

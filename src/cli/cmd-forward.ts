@@ -11,7 +11,7 @@ import { formatFlags, parseArgs, type FlagSpecs } from './args';
 import { checkIds, checkOutputPath, formatBytes, loadModelDir, note } from './common';
 
 const FLAGS = {
-  model: { type: 'string', value: 'DIR', required: true, help: 'model folder (config.json, model.safetensors, tokenizer)' },
+  model: { type: 'string', value: 'DIR', required: true, help: 'model folder (config.json, model.safetensors, tokenizer), or a .zip of one' },
   ids: { type: 'ints', value: '1,2,3', min: 0, help: 'token ids of the whole sequence' },
   prompt: { type: 'string', help: 'text to encode with the model tokenizer (instead of --ids)' },
   response: { type: 'string', help: 'with --prompt: response text appended; prompt_length = the prompt token count' },

@@ -8,7 +8,7 @@ import { formatFlags, parseArgs, type FlagSpecs } from './args';
 import { checkIds, loadModelDir, note } from './common';
 
 const FLAGS = {
-  model: { type: 'string', value: 'DIR', required: true, help: 'model folder' },
+  model: { type: 'string', value: 'DIR', required: true, help: 'model folder, or a .zip of one' },
   prompt: { type: 'string', required: true, help: 'text to continue' },
   'max-tokens': { type: 'int', min: 0, default: 64, help: 'new tokens at most' },
   temperature: { type: 'number', value: 'T', min: 0, help: 'sampling temperature; 0 or absent = greedy' },

@@ -5,7 +5,7 @@
 import { appendFileSync, unlinkSync } from 'node:fs';
 import { InputError } from '../core/errors';
 import { writeFileAtomic } from '../core/io/node-atomic';
-import { filesFromDir, isDirectory } from '../core/io/node-files';
+import { openModelFiles } from '../core/io/node-files';
 import { RL_STRATEGIES, resolveRlOptions, type RlOptions } from '../core/rl/options';
 import { RlRun } from '../core/rl/run';
 import type { PolicyInit } from '../core/rl/trainer';
@@ -49,7 +49,7 @@ export const RUN_FLAGS = {
 } as const satisfies FlagSpecs;
 
 const FLAGS = {
-  model: { type: 'string', value: 'DIR', required: true, help: 'model folder (config.json, model.safetensors, char_vocab.json)' },
+  model: { type: 'string', value: 'DIR', required: true, help: 'model folder (config.json, model.safetensors, char_vocab.json), or a .zip of one' },
   strategy: { type: 'string', default: 'uniform', help: `credit strategy: ${RL_STRATEGIES.join(', ')} (kebab case accepted)` },
   seed: { type: 'int', default: 0, help: 'seed of problems, sampling and the random strategy' },
   out: { type: 'string', value: 'FILE', required: true, help: 'run log, one JSON line per step (.jsonl)' },
@@ -97,8 +97,7 @@ export function optionsFromFlags(a: RunFlags, strategy: string, seed: number): R
 
 /** Loads a model folder as RL's starting policy (HF GPT-2 with a character vocabulary). */
 export async function loadPolicy(dir: string): Promise<PolicyInit & { tokenizer: CharTokenizer }> {
-  if (!(await isDirectory(dir))) throw new InputError('not a model folder (no such directory)', { file: dir, field: '--model' });
-  const ck = await loadCheckpoint(filesFromDir(dir));
+  const ck = await loadCheckpoint(await openModelFiles(dir));
   return { config: ck.config, weights: ck.weights, tokenizer: ck.tokenizer };
 }
 

@@ -2,7 +2,7 @@
 import { access, constants } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../core/errors';
-import { filesFromDir, isDirectory } from '../core/io/node-files';
+import { isDirectory, openModelFiles } from '../core/io/node-files';
 import { loadModel, type LoadedModel } from '../core/model/load';
 
 /** A progress line on stderr, so stdout stays clean for data. */
@@ -10,11 +10,10 @@ export function note(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
-/** Loads a model folder, reporting progress on stderr. */
+/** Loads a model folder (or a .zip of one), reporting progress on stderr. */
 export async function loadModelDir(dir: string, flag = '--model'): Promise<LoadedModel> {
-  if (!(await isDirectory(dir))) throw new InputError('not a model folder (no such directory)', { file: dir, field: flag });
   let last = '';
-  const loaded = await loadModel(filesFromDir(dir), {
+  const loaded = await loadModel(await openModelFiles(dir, flag), {
     onProgress: (_fraction, message) => {
       if (message !== last) note(`[model] ${message}`); // one line per stage, not per tensor
       last = message;

@@ -5,17 +5,18 @@
 import {
   WorkerError,
   transferablesOf,
-  type OperationName,
+  type Operations,
   type ParamsOf,
+  type RequestOf,
   type ResultOf,
   type StreamOf,
   type WorkerRequest,
   type WorkerResponse,
 } from './protocol';
 
-export interface CallOptions<K extends OperationName> {
+export interface CallOptions<K extends keyof Ops, Ops = Operations> {
   onProgress?: (fraction: number, message: string) => void;
-  onStream?: (event: StreamOf<K>) => void;
+  onStream?: (event: StreamOf<K, Ops>) => void;
   signal?: AbortSignal;
 }
 
@@ -34,7 +35,8 @@ interface Pending {
   onStream?: (event: never) => void;
 }
 
-export class EngineClient {
+/** `Ops`: the worker's operation table (the engine's by default; the training worker has its own). */
+export class EngineClient<Ops = Operations> {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private closed: Error | null = null;
@@ -48,24 +50,24 @@ export class EngineClient {
   }
 
   /** Starts the app's worker (Vite bundles it as an ES module worker). */
-  static spawn(): EngineClient {
+  static spawn(): EngineClient<Operations> {
     const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'rhythmscope-engine' });
     return new EngineClient(worker);
   }
 
-  call<K extends OperationName>(op: K, params: ParamsOf<K>, opts: CallOptions<K> = {}): Promise<ResultOf<K>> {
+  call<K extends keyof Ops & string>(op: K, params: ParamsOf<K, Ops>, opts: CallOptions<K, Ops> = {}): Promise<ResultOf<K, Ops>> {
     if (this.closed) return Promise.reject(this.closed);
     const id = this.nextId++;
     const { signal } = opts;
     if (signal?.aborted) return Promise.reject(new DOMException('Cancelled', 'AbortError'));
-    return new Promise<ResultOf<K>>((resolve, reject) => {
+    return new Promise<ResultOf<K, Ops>>((resolve, reject) => {
       const onAbort = () => this.port.postMessage({ kind: 'cancel', id });
       signal?.addEventListener('abort', onAbort, { once: true });
       const cleanup = () => signal?.removeEventListener('abort', onAbort);
       this.pending.set(id, {
         resolve: (v) => {
           cleanup();
-          resolve(v as ResultOf<K>);
+          resolve(v as ResultOf<K, Ops>);
         },
         reject: (e) => {
           cleanup();
@@ -74,8 +76,8 @@ export class EngineClient {
         onProgress: opts.onProgress,
         onStream: opts.onStream as ((event: never) => void) | undefined,
       });
-      const msg = { kind: 'call', id, op, params } as WorkerRequest;
-      this.port.postMessage(msg, transferablesOf(params));
+      const msg = { kind: 'call', id, op, params } as RequestOf<Ops>;
+      this.port.postMessage(msg as unknown as WorkerRequest, transferablesOf(params));
     });
   }
 

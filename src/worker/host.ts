@@ -6,22 +6,23 @@
 import {
   toWireError,
   transferablesOf,
-  type OperationName,
+  type Operations,
   type ParamsOf,
+  type RequestOf,
   type ResultOf,
   type StreamOf,
   type WorkerRequest,
   type WorkerResponse,
 } from './protocol';
 
-export interface CallContext<K extends OperationName> {
+export interface CallContext<K extends keyof Ops, Ops = Operations> {
   signal: AbortSignal;
   progress(fraction: number, message: string): void;
-  emit(event: StreamOf<K>): void;
+  emit(event: StreamOf<K, Ops>): void;
 }
 
-export type Handler<K extends OperationName> = (params: ParamsOf<K>, ctx: CallContext<K>) => Promise<ResultOf<K>>;
-export type Handlers = { [K in OperationName]: Handler<K> };
+export type Handler<K extends keyof Ops, Ops = Operations> = (params: ParamsOf<K, Ops>, ctx: CallContext<K, Ops>) => Promise<ResultOf<K, Ops>>;
+export type Handlers<Ops = Operations> = { [K in keyof Ops]: Handler<K, Ops> };
 
 /** The minimal surface of a worker's global scope (or one end of a MessageChannel). */
 export interface HostPort {
@@ -33,7 +34,12 @@ export interface HostPort {
  * Calls run one after another (the model and backend are shared state), except `cancel`, which is
  * handled at once: a queued call that is cancelled answers with an AbortError without running.
  */
-export function startHost(port: HostPort, handlers: Handlers): void {
+export interface HostOptions<Ops> {
+  /** Operations that run at once, beside the queue (e.g. pause/resume of a long training call). */
+  immediate?: (keyof Ops)[];
+}
+
+export function startHost<Ops = Operations>(port: HostPort, handlers: Handlers<Ops>, options: HostOptions<Ops> = {}): void {
   const controllers = new Map<number, AbortController>();
   let queue: Promise<void> = Promise.resolve();
 
@@ -42,11 +48,12 @@ export function startHost(port: HostPort, handlers: Handlers): void {
     port.postMessage(msg, transfer);
   };
 
-  const run = async (req: Extract<WorkerRequest, { kind: 'call' }>) => {
+  const immediate = new Set<keyof Ops>(options.immediate ?? []);
+  const run = async (req: Extract<RequestOf<Ops>, { kind: 'call' }>) => {
     const controller = controllers.get(req.id)!;
     try {
       controller.signal.throwIfAborted();
-      const handler = handlers[req.op] as Handler<OperationName>;
+      const handler = handlers[req.op as keyof Ops] as Handler<keyof Ops, Ops>;
       if (!handler) throw new Error(`Unknown operation "${String(req.op)}"`);
       const result = await handler(req.params as never, {
         signal: controller.signal,
@@ -62,13 +69,14 @@ export function startHost(port: HostPort, handlers: Handlers): void {
   };
 
   port.addEventListener('message', (ev) => {
-    const req = ev.data;
+    const req = ev.data as unknown as RequestOf<Ops>;
     if (req.kind === 'cancel') {
       controllers.get(req.id)?.abort(new DOMException('Cancelled', 'AbortError'));
       return;
     }
     controllers.set(req.id, new AbortController());
-    queue = queue.then(() => run(req));
+    if (immediate.has(req.op as keyof Ops)) void run(req);
+    else queue = queue.then(() => run(req));
   });
   port.postMessage({ kind: 'ready' });
 }

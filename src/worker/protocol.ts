@@ -147,14 +147,17 @@ export interface DebugSettings {
 }
 
 export type OperationName = keyof Operations;
-export type ParamsOf<K extends OperationName> = Operations[K]['params'];
-export type ResultOf<K extends OperationName> = Operations[K]['result'];
-export type StreamOf<K extends OperationName> = Operations[K]['stream'];
+/** Another worker's table in the same style (the training worker's, ./train-protocol.ts) reuses host and client. */
+type Entry<T, F extends 'params' | 'result' | 'stream'> = T extends Record<F, infer X> ? X : never;
+export type ParamsOf<K extends keyof Ops, Ops = Operations> = Entry<Ops[K], 'params'>;
+export type ResultOf<K extends keyof Ops, Ops = Operations> = Entry<Ops[K], 'result'>;
+export type StreamOf<K extends keyof Ops, Ops = Operations> = Entry<Ops[K], 'stream'>;
 
 /** Page -> worker. */
-export type WorkerRequest =
-  | { [K in OperationName]: { kind: 'call'; id: number; op: K; params: ParamsOf<K> } }[OperationName]
+export type RequestOf<Ops> =
+  | { [K in keyof Ops & string]: { kind: 'call'; id: number; op: K; params: ParamsOf<K, Ops> } }[keyof Ops & string]
   | { kind: 'cancel'; id: number };
+export type WorkerRequest = RequestOf<Operations>;
 
 /** A serializable error: InputErrors keep their name so the page can tell user errors from bugs. */
 export interface WireError {

@@ -1,0 +1,175 @@
+/**
+ * The training worker's operations over src/core/rl: a comparison of strategies × seeds, run one after another
+ * from the same starting model, with pause/resume/cancel, checkpoints and export. Runs in Node too (tests),
+ * given a backend initializer. Gradients must be registered by the entry (train-worker.ts imports
+ * '../core/train/gradients'; Node tests do the same).
+ */
+import type { BackendName, BackendReport } from '../core/backend/index';
+import { InputError } from '../core/errors';
+import { filesFromMap } from '../core/io/files';
+import { resolveRlOptions, type RlOptions, parseStrategy } from '../core/rl/options';
+import { RlRun } from '../core/rl/run';
+import type { CharTokenizer } from '../core/tokenizer/char';
+import { checkpointFiles, loadCheckpoint } from '../core/train/checkpoint';
+import type { GPT2Config } from '../core/model/types';
+import type { Handlers } from './host';
+import type { ModelFolderBytes, RunOutcome, RunRef, StartParams, TrainModel, TrainOperations } from './train-protocol';
+import { beforeAfterRhythm } from './train-rhythm';
+
+export interface TrainDeps {
+  initBackend(requested: BackendName | 'auto'): Promise<BackendReport>;
+}
+
+/** The starting model, kept for every run of a comparison and for the before/after view. */
+export interface BaseModel {
+  name: string;
+  config: GPT2Config;
+  tokenizer: CharTokenizer;
+  files: ModelFolderBytes;
+  weights: Awaited<ReturnType<typeof loadCheckpoint>>['weights'];
+}
+
+interface Finished {
+  ref: RunRef;
+  step: number;
+  files: ModelFolderBytes;
+  options: RlOptions;
+}
+
+export interface TrainEngine {
+  handlers: Handlers<TrainOperations>;
+  /** Whether a comparison is running (tests). */
+  busy(): boolean;
+}
+
+/** The comparison's runs (strategy-major) and their options; InputError naming the field on bad input. */
+export function planRuns(params: Pick<StartParams, 'options' | 'strategies' | 'seeds'>): { runs: RunRef[]; options: RlOptions[] } {
+  if (!Array.isArray(params.strategies) || params.strategies.length === 0) {
+    throw new InputError('choose at least one strategy', { field: 'strategy' });
+  }
+  if (!Array.isArray(params.seeds) || params.seeds.length === 0) throw new InputError('give at least one seed', { field: 'seed' });
+  const strategies = [...new Set(params.strategies.map(parseStrategy))];
+  const seeds = [...new Set(params.seeds)];
+  const runs: RunRef[] = [];
+  const options: RlOptions[] = [];
+  for (const strategy of strategies) {
+    for (const seed of seeds) {
+      options.push(resolveRlOptions({ ...params.options, strategy, seed }));
+      runs.push({ index: runs.length, key: `${strategy}-s${seed}`, strategy, seed });
+    }
+  }
+  return { runs, options };
+}
+
+export async function loadBaseModel(model: TrainModel): Promise<BaseModel> {
+  const files: ModelFolderBytes = {};
+  for (const [path, buf] of Object.entries(model.files)) files[path] = new Uint8Array(buf);
+  const ck = await loadCheckpoint(filesFromMap(model.name, files));
+  if (ck.tokenizer.eosId === undefined) {
+    throw new InputError('RL needs a vocabulary with an end token', { file: `${model.name}/char_vocab.json` });
+  }
+  return { name: model.name, config: ck.config, tokenizer: ck.tokenizer, files, weights: ck.weights };
+}
+
+export function createTrainEngine(deps: TrainDeps): TrainEngine {
+  let backend: BackendReport | null = null;
+  let base: BaseModel | null = null;
+  let active: { run: RlRun; ref: RunRef; options: RlOptions } | null = null;
+  let paused = false;
+  const finished = new Map<number, Finished>();
+
+  const folderOf = (run: RlRun): ModelFolderBytes => {
+    if (!base) throw new Error('no starting model');
+    return checkpointFiles(base.config, run.trainer.weights(), base.tokenizer);
+  };
+
+  /** The active run when it is the one asked for (or none is named), else a finished one. */
+  const pick = (index?: number): Finished => {
+    if (active && (index === undefined || index === active.ref.index)) {
+      return { ref: active.ref, step: active.run.trainer.step, files: folderOf(active.run), options: active.options };
+    }
+    const i = index ?? Math.max(-1, ...finished.keys());
+    const f = finished.get(i);
+    if (!f) throw new InputError(index === undefined ? 'no run to export yet: start training first' : `no run ${index}`, { field: 'run' });
+    return f;
+  };
+
+  const handlers: Handlers<TrainOperations> = {
+    async init({ backend: requested }) {
+      if (backend && requested !== backend.requested) throw new Error('init: backend change; restart the training worker');
+      backend = await deps.initBackend(requested);
+      return backend;
+    },
+
+    async start(params, ctx) {
+      if (!backend) throw new Error('start: call init first');
+      if (active) throw new InputError('a training run is already going', { field: 'start' });
+      const plan = planRuns(params);
+      const every = params.checkpointEvery ?? 0;
+      if (!Number.isInteger(every) || every < 0) throw new InputError('must be a whole number ≥ 0', { field: 'checkpointEvery' });
+      ctx.progress(0, 'loading the starting model');
+      base = await loadBaseModel(params.model);
+      finished.clear();
+      paused = false;
+      const steps = plan.options[0].steps;
+      ctx.emit({ kind: 'plan', runs: plan.runs, steps, options: plan.options });
+      const outcomes: RunOutcome[] = [];
+      for (const [i, ref] of plan.runs.entries()) {
+        if (ctx.signal.aborted) break;
+        const options = plan.options[i];
+        const run = new RlRun({ config: base.config, weights: base.weights, tokenizer: base.tokenizer }, options);
+        active = { run, ref, options };
+        if (paused) run.pause();
+        try {
+          ctx.emit({ kind: 'run-start', run: ref });
+          const summary = await run.run({
+            signal: ctx.signal,
+            onLine: (line) => {
+              ctx.emit({ kind: 'line', run: ref, line });
+              if (every > 0 && line.step % every === 0 && line.step < steps) {
+                ctx.emit({ kind: 'checkpoint', run: ref, step: line.step, files: folderOf(run), final: false });
+              }
+            },
+            onProgress: (f, message) => ctx.progress((i + f) / plan.runs.length, `run ${i + 1}/${plan.runs.length} (${ref.key}): ${message}`),
+          });
+          const files = folderOf(run);
+          finished.set(i, { ref, step: summary.steps, files, options });
+          if (summary.steps > 0) ctx.emit({ kind: 'checkpoint', run: ref, step: summary.steps, files, final: true });
+          const outcome: RunOutcome = { run: ref, steps: summary.steps, aborted: summary.aborted, initialAccuracy: summary.initialAccuracy, finalAccuracy: summary.finalAccuracy };
+          outcomes.push(outcome);
+          ctx.emit({ kind: 'run-end', outcome });
+        } finally {
+          active = null;
+          run.dispose();
+        }
+      }
+      paused = false;
+      return { runs: outcomes, cancelled: ctx.signal.aborted };
+    },
+
+    async pause() {
+      paused = true;
+      active?.run.pause();
+      return { paused };
+    },
+
+    async resume() {
+      paused = false;
+      active?.run.resume();
+      return { paused };
+    },
+
+    async exportRun({ run }) {
+      const f = pick(run);
+      return { run: f.ref, step: f.step, files: f.files };
+    },
+
+    async beforeAfter({ run, prompt }, ctx) {
+      if (!base) throw new InputError('train a model first', { field: 'run' });
+      const f = pick(run);
+      return beforeAfterRhythm(base, f, prompt, ctx.signal);
+    },
+  };
+
+  return { handlers, busy: () => active !== null };
+}

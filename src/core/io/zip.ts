@@ -46,7 +46,7 @@ export function looksLikeZip(bytes: Uint8Array): boolean {
 }
 
 /** A zip archive of the entries, every one stored (method 0) with its CRC-32 and a UTF-8 name. */
-export function writeZip(entries: ZipEntry[]): Uint8Array {
+export function writeZip(entries: ZipEntry[]): Uint8Array<ArrayBuffer> {
   if (entries.length > 0xffff) throw new Error(`writeZip: ${entries.length} entries need zip64 (not supported)`);
   const enc = new TextEncoder();
   const names = entries.map((e) => enc.encode(e.path));

@@ -1,6 +1,6 @@
 /**
- * Drop a model folder (or its files) here: config.json, model.safetensors and a tokenizer file. Folders are
- * walked with the File System entry API; loose files keep their own names.
+ * Drop a model folder (or its files, or a .zip of it) here: config.json, model.safetensors and a tokenizer file.
+ * Folders are walked with the File System entry API; loose files keep their own names; one .zip is unpacked.
  */
 import { useState, type DragEvent } from 'react';
 import { loadModelChoice } from './actions';
@@ -53,12 +53,13 @@ export function DropZone({ disabled }: { disabled: boolean }) {
     setOver(false);
     if (disabled) return;
     const d = await droppedModel(e.dataTransfer);
-    if (d.files.length) void loadModelChoice({ kind: 'folder', name: d.name, files: d.files, paths: d.paths });
+    if (d.files.length === 1 && /\.zip$/i.test(d.files[0].name)) void loadModelChoice({ kind: 'zip', file: d.files[0] });
+    else if (d.files.length) void loadModelChoice({ kind: 'folder', name: d.name, files: d.files, paths: d.paths });
   };
   return (
     <div className={`drop-zone${over ? ' is-over' : ''}${disabled ? ' is-disabled' : ''}`} data-testid="model-drop-zone"
       onDragOver={(e) => { e.preventDefault(); setOver(true); }} onDragLeave={() => setOver(false)} onDrop={(e) => void onDrop(e)}>
-      Drop a model folder here: config.json, model.safetensors and a tokenizer file (Hugging Face layout).
+      Drop a model folder (or a .zip of one) here: config.json, model.safetensors and a tokenizer file (Hugging Face layout).
     </div>
   );
 }

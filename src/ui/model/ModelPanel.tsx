@@ -6,7 +6,7 @@ import { formatParams } from './format';
 import { useModelStore } from './modelStore';
 import './model.css';
 
-/** The loaded model's facts and the other sources (a URL, a local folder: picker or drop). */
+/** The loaded model's facts and the other sources (a URL, a local folder or a .zip of one: picker or drop). */
 export function ModelPanel() {
   return (
     <section className="card model-panel" aria-labelledby="model-panel-title">
@@ -56,7 +56,8 @@ function ModelPicker() {
       </form>
 
       <div className="field">
-        <span className="field-label">A folder on this computer</span>
+        <span className="field-label">A folder on this computer, or a .zip of one</span>
+        <div className="file-buttons">
         <label className={`btn btn-file${!ready || loading ? ' is-disabled' : ''}`}>
           Open folder…
           <input
@@ -73,6 +74,22 @@ function ModelPicker() {
             }}
           />
         </label>
+        <label className={`btn btn-file${!ready || loading ? ' is-disabled' : ''}`}>
+          Open .zip…
+          <input
+            type="file"
+            className="visually-hidden"
+            data-testid="model-zip-input"
+            accept=".zip,application/zip"
+            disabled={!ready || loading}
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) void loadModelChoice({ kind: 'zip', file });
+            }}
+          />
+        </label>
+        </div>
         <DropZone disabled={!ready || loading} />
       </div>
     </div>

@@ -4,7 +4,8 @@ import { setEngineFactory } from '../app/engine';
 import { useNoticeStore } from '../app/noticeStore';
 import { generateFromPrompt, stopGeneration } from '../prompt/actions';
 import { useDocumentStore } from '../prompt/documentStore';
-import { loadModelChoice, startEngine, switchBackend } from './actions';
+import { writeZip } from '../../core/io/zip';
+import { loadModelChoice, modelSourceOf, startEngine, switchBackend } from './actions';
 import { initialModelState, useModelStore } from './modelStore';
 
 let closers: (() => void)[] = [];
@@ -64,6 +65,33 @@ describe('model actions', () => {
     await switchBackend('cpu');
     expect(closers.length).toBe(2); // a second engine was made
     expect(useModelStore.getState()).toMatchObject({ backendChoice: 'cpu', backend: { name: 'cpu' }, info: { name: 'models/other/' } });
+  });
+});
+
+describe('a model folder as a .zip', () => {
+  const enc = new TextEncoder();
+  const zipFile = (name: string, entries: [string, string][]) =>
+    new File([writeZip(entries.map(([path, text]) => ({ path, bytes: enc.encode(text) })))], name);
+
+  it('is unpacked on the page: paths inside the one enclosing folder, named after the archive', async () => {
+    const file = zipFile('my-gpt2.zip', [['gpt2/config.json', '{"n_layer": 1}'], ['gpt2/tok/char_vocab.json', '[]']]);
+    const source = await modelSourceOf({ kind: 'zip', file });
+    expect(source.kind).toBe('files');
+    if (source.kind !== 'files') return;
+    expect(source.name).toBe('my-gpt2');
+    expect(Object.keys(source.files)).toEqual(['config.json', 'tok/char_vocab.json']);
+    expect(new TextDecoder().decode(source.files['config.json'])).toBe('{"n_layer": 1}');
+  });
+
+  it('a broken zip is an error naming the file; the previous model stays', async () => {
+    await startEngine('auto');
+    await loadModelChoice(good);
+    const file = new File([new TextEncoder().encode('not a zip at all')], 'model.zip');
+    expect(await loadModelChoice({ kind: 'zip', file })).toBe(false);
+    expect(useModelStore.getState()).toMatchObject({ info: { name: 'models/good/' }, choice: good, loading: null });
+    const [notice] = useNoticeStore.getState().notices;
+    expect(notice).toMatchObject({ kind: 'error', context: 'Loading model model.zip (zip)' });
+    expect(notice.message).toMatch(/model\.zip: not a zip archive/);
   });
 });
 

@@ -2,6 +2,7 @@
  * Model actions: start the engine on a backend, load a model, switch backend.
  * Plain functions over the stores (components call them; tests call them with a fake engine).
  */
+import { modelEntriesFromZip, readZip } from '../../core/io/zip';
 import type { ModelSource } from '../../worker/protocol';
 import { engine, restartEngine } from '../app/engine';
 import { reportError, useNoticeStore } from '../app/noticeStore';
@@ -28,7 +29,18 @@ export async function startEngine(choice: BackendChoice): Promise<boolean> {
   }
 }
 
-async function sourceOf(choice: ModelChoice): Promise<ModelSource> {
+/** What the worker loads: a URL, or the folder's files read into memory (a zip unpacked here, on the page). */
+export async function modelSourceOf(choice: ModelChoice): Promise<ModelSource> {
+  if (choice.kind === 'zip') {
+    const name = choice.file.name;
+    const entries = modelEntriesFromZip(await readZip(new Uint8Array(await choice.file.arrayBuffer()), name), name);
+    const files: Record<string, ArrayBuffer> = {};
+    // readZip's entries own their buffers, so they can be transferred to the worker as they are.
+    for (const [path, bytes] of Object.entries(entries)) {
+      files[path] = (bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice()).buffer as ArrayBuffer;
+    }
+    return { kind: 'files', name: name.replace(/\.zip$/i, ''), files };
+  }
   if (choice.kind !== 'folder') return { kind: 'url', url: choice.url };
   const files: Record<string, ArrayBuffer> = {};
   for (const [i, f] of choice.files.entries()) files[choice.paths?.[i] ?? folderRelativePath(f.webkitRelativePath, f.name)] = await f.arrayBuffer();
@@ -48,7 +60,7 @@ export async function loadModelChoice(choice: ModelChoice): Promise<boolean> {
   const label = choiceLabel(choice);
   set({ loading: { label, fraction: 0, message: 'Starting' } });
   try {
-    const source = await sourceOf(choice);
+    const source = await modelSourceOf(choice);
     const info = await engine().call('loadModel', { source }, {
       signal: controller.signal,
       onProgress: (fraction, message) => {

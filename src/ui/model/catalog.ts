@@ -59,10 +59,13 @@ export type ModelChoice =
   | { kind: 'catalog'; id: string; url: string }
   | { kind: 'url'; url: string }
   /** `paths`: each file's path inside the folder (dropped folders); default from webkitRelativePath. */
-  | { kind: 'folder'; name: string; files: File[]; paths?: string[] };
+  | { kind: 'folder'; name: string; files: File[]; paths?: string[] }
+  /** A .zip of a model folder (files at its root or inside one folder). */
+  | { kind: 'zip'; file: File };
 
 export function choiceLabel(choice: ModelChoice): string {
   if (choice.kind === 'catalog') return KNOWN_MODELS.find((c) => c.id === choice.id)?.label ?? choice.id;
   if (choice.kind === 'url') return choice.url;
+  if (choice.kind === 'zip') return `${choice.file.name} (zip)`;
   return `${choice.name} (local folder)`;
 }

@@ -1,7 +1,8 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { BackendFallbackNote } from '../model/BackendBadge';
 import { LoadProgress, ModelPanel } from '../model/ModelPanel';
 import { PromptPanel } from '../prompt/PromptPanel';
+import { useTrainStore, setView } from '../train/trainStore';
 import { bootApp } from './boot';
 import { Header } from './Header';
 import { NoticeBanner } from './NoticeBanner';
@@ -10,12 +11,19 @@ import './app.css';
 // The analysis views (d3, canvas) load as their own chunk: the first paint stays light.
 const Workbench = lazy(() => import('../analysis/Workbench').then((m) => ({ default: m.Workbench })));
 const Settings = lazy(() => import('../analysis/Workbench').then((m) => ({ default: m.Settings })));
+// Training (its own worker, charts) loads only when the Train tab is first opened.
+const TrainPanel = lazy(() => import('../train/TrainPanel').then((m) => ({ default: m.TrainPanel })));
 
 /** Header; left column: model, prompt/response, settings; main area: the linked analysis views. */
 export function App() {
   useEffect(() => {
     void bootApp();
   }, []);
+  const view = useTrainStore((s) => s.view);
+  const [trainOpened, setTrainOpened] = useState(false);
+  useEffect(() => {
+    if (view === 'train') setTrainOpened(true);
+  }, [view]);
   return (
     <div className="app">
       <Header />
@@ -29,9 +37,35 @@ export function App() {
           <ModelPanel />
         </aside>
         <div className="layout-main">
-          <Suspense fallback={null}><Workbench /></Suspense>
+          <MainTabs />
+          <div hidden={view !== 'workbench'}>
+            <Suspense fallback={null}><Workbench /></Suspense>
+          </div>
+          {/* Kept mounted once opened: training goes on while the workbench is shown. */}
+          {trainOpened && (
+            <div hidden={view !== 'train'}>
+              <Suspense fallback={null}><TrainPanel /></Suspense>
+            </div>
+          )}
         </div>
       </main>
+    </div>
+  );
+}
+
+/** Workbench | Train: the analysis views (default) or the fine-tuning panel. */
+function MainTabs() {
+  const view = useTrainStore((s) => s.view);
+  const status = useTrainStore((s) => s.status);
+  const training = status === 'running' || status === 'starting' || status === 'paused';
+  return (
+    <div className="main-tabs" role="tablist" aria-label="Main view">
+      <button type="button" role="tab" className="main-tab" aria-selected={view === 'workbench'} data-testid="tab-workbench" onClick={() => setView('workbench')}>
+        Workbench
+      </button>
+      <button type="button" role="tab" className="main-tab" aria-selected={view === 'train'} data-testid="tab-train" onClick={() => setView('train')}>
+        Train{training && <span className="main-tab-dot" title={`training ${status}`} aria-label="training in progress" />}
+      </button>
     </div>
   );
 }

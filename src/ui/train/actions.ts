@@ -1,0 +1,241 @@
+/**
+ * Train actions: start a comparison in the training worker, pause/resume/cancel it, keep its checkpoints in
+ * IndexedDB, export or load a fine-tuned model, and ask for the before/after rhythm. Plain functions over the
+ * stores; the training worker is separate from the engine worker so the workbench stays usable meanwhile.
+ */
+import type { BackendName } from '../../core/backend/index';
+import { writeZip } from '../../core/io/zip';
+import type { RlOptions } from '../../core/rl/options';
+import type { TrainClient } from '../../worker/train-client';
+import type { ModelFolderBytes, TrainEvent } from '../../worker/train-protocol';
+import { reportError, useNoticeStore } from '../app/noticeStore';
+import { downloadBlob } from '../figures/export';
+import { useModelStore } from '../model/modelStore';
+import { getCheckpoint, saveCheckpoint, type StoredCheckpoint } from './checkpointStore';
+import { refreshCheckpoints } from './checkpoints';
+import { folderEntries, tunedName } from './exportName';
+import { loadFolderIntoEngine } from './loadFolder';
+import { FormError, formFieldOf, parseTrainForm } from './form';
+import { modelBytes } from './modelBytes';
+import { useTrainStore, type RunView } from './trainStore';
+
+const set = useTrainStore.setState;
+const get = useTrainStore.getState;
+
+let client: TrainClient | null = null;
+let clientBackend: string | null = null;
+let startController: AbortController | null = null;
+/** Wall ms of training before the current active stretch, and when that stretch began (null while paused). */
+let activeBefore = 0;
+let activeSince: number | null = null;
+let runOptions: RlOptions[] = [];
+let storeWarned = false;
+
+/** Steps to keep a checkpoint at (besides the end of each run). */
+const CHECKPOINT_EVERY = 5;
+
+/** The engine's backend; a software (SwiftShader) WebGPU adapter would make training crawl, so wasm then. */
+export function trainBackendFor(engineBackend: { name: BackendName; fallbackAdapter?: boolean } | null): BackendName | 'auto' {
+  if (!engineBackend) return 'auto';
+  if (engineBackend.name === 'webgpu' && engineBackend.fallbackAdapter) return 'wasm';
+  return engineBackend.name;
+}
+
+async function trainClient(): Promise<TrainClient> {
+  const requested = trainBackendFor(useModelStore.getState().backend);
+  if (!client || clientBackend !== requested) {
+    client?.terminate();
+    const { spawnTrainClient } = await import('../../worker/train-client');
+    client = spawnTrainClient();
+    clientBackend = requested;
+    const report = await client.call('init', { backend: requested });
+    set({ backend: report.name });
+  }
+  return client;
+}
+
+const activeMs = () => activeBefore + (activeSince === null ? 0 : performance.now() - activeSince);
+
+function updateRun(index: number, fn: (r: RunView) => RunView): void {
+  set((s) => ({ runs: s.runs.map((r) => (r.index === index ? fn(r) : r)) }));
+}
+
+async function keepCheckpoint(e: Extract<TrainEvent, { kind: 'checkpoint' }>): Promise<void> {
+  const s = get();
+  const run = s.runs.find((r) => r.index === e.run.index);
+  if (!run || !s.session || !s.model) return;
+  const c: StoredCheckpoint = {
+    id: `${s.session}-${run.key}`, session: s.session, name: tunedName(s.model, run.strategy, run.seed, e.step), model: s.model,
+    created: Date.now(), options: runOptions[run.index], step: e.step, final: e.final, lines: run.lines,
+    initialAccuracy: run.initialAccuracy, files: e.files,
+  };
+  try {
+    await saveCheckpoint(c);
+    updateRun(run.index, (r) => ({ ...r, checkpointId: c.id }));
+    await refreshCheckpoints();
+  } catch (err) {
+    // Saving is a convenience: say so once per comparison, keep training.
+    if (!storeWarned) useNoticeStore.getState().push('warning', 'Saving checkpoints', `${(err as Error).message}. Training goes on; use Export to keep the model.`);
+    storeWarned = true;
+  }
+}
+
+function onEvent(e: TrainEvent): void {
+  switch (e.kind) {
+    case 'plan':
+      runOptions = e.options;
+      set({
+        runs: e.runs.map((r) => ({ index: r.index, key: r.key, strategy: r.strategy, seed: r.seed, lines: [], done: false, step: 0 })),
+        progress: { runIndex: 0, runsTotal: e.runs.length, step: 0, steps: e.steps, activeMs: activeMs() },
+      });
+      return;
+    case 'run-start':
+      set((s) => ({ selected: e.run.index, progress: s.progress && { ...s.progress, runIndex: e.run.index, step: 0, activeMs: activeMs() } }));
+      return;
+    case 'line':
+      updateRun(e.run.index, (r) => ({ ...r, lines: [...r.lines, e.line], step: e.line.step }));
+      set((s) => ({ progress: s.progress && { ...s.progress, runIndex: e.run.index, step: e.line.step, activeMs: activeMs() } }));
+      return;
+    case 'checkpoint':
+      void keepCheckpoint(e);
+      return;
+    case 'run-end':
+      updateRun(e.outcome.run.index, (r) => ({ ...r, done: true, step: e.outcome.steps, initialAccuracy: e.outcome.initialAccuracy }));
+      return;
+  }
+}
+
+function fieldErrorFrom(e: unknown): void {
+  if (e instanceof FormError) set({ fieldError: { field: e.formField, message: e.message } });
+  else if (e instanceof Error && e.name === 'InputError') {
+    const field = formFieldOf(e.message);
+    if (field) set({ fieldError: { field, message: e.message } });
+  }
+}
+
+/** Validates the form (nothing starts on a bad value), then trains every strategy × seed. */
+export async function startTraining(): Promise<void> {
+  const s = get();
+  if (s.status === 'starting' || s.status === 'running' || s.status === 'paused') return;
+  let parsed;
+  try {
+    parsed = parseTrainForm(s.form);
+  } catch (e) {
+    fieldErrorFrom(e);
+    reportError('Starting training', e);
+    return;
+  }
+  const { info, choice } = useModelStore.getState();
+  if (!info || !choice) {
+    reportError('Starting training', new Error('load a model first'));
+    return;
+  }
+  const controller = new AbortController();
+  startController = controller;
+  storeWarned = false;
+  activeBefore = 0;
+  activeSince = performance.now();
+  set({ status: 'starting', statusText: `Preparing ${info.name}…`, fieldError: null, runs: [], live: true, model: info.name, session: new Date().toISOString().replace(/[:.]/g, '-'), progress: null, beforeAfter: null, selected: 0 });
+  try {
+    const model = await modelBytes(choice, info.name);
+    const c = await trainClient();
+    set({ status: 'running', statusText: 'Training…' });
+    const res = await c.call('start', { model, options: parsed.options, strategies: parsed.strategies, seeds: parsed.seeds, checkpointEvery: CHECKPOINT_EVERY }, {
+      signal: controller.signal,
+      onStream: onEvent,
+      onProgress: (_f, message) => {
+        if (get().status === 'running') set({ statusText: message });
+      },
+    });
+    const steps = res.runs.reduce((a, r) => a + r.steps, 0);
+    set({
+      status: res.cancelled ? 'cancelled' : 'done',
+      statusText: res.cancelled ? `Cancelled after ${steps} steps in all.` : `Done: ${res.runs.length} run${res.runs.length === 1 ? '' : 's'}, ${steps} steps in ${(activeMs() / 1000).toFixed(1)} s.`,
+    });
+  } catch (e) {
+    fieldErrorFrom(e);
+    set({ status: 'failed', statusText: e instanceof Error ? e.message : String(e) });
+    reportError('Training', e);
+  } finally {
+    if (startController === controller) startController = null;
+    activeBefore = activeMs();
+    activeSince = null;
+  }
+}
+
+export async function pauseTraining(): Promise<void> {
+  if (!client || get().status !== 'running') return;
+  await client.call('pause', {});
+  activeBefore = activeMs();
+  activeSince = null;
+  set({ status: 'paused', statusText: 'Paused (after the step in progress).' });
+}
+
+export async function resumeTraining(): Promise<void> {
+  if (!client || get().status !== 'paused') return;
+  await client.call('resume', {});
+  activeSince = performance.now();
+  set({ status: 'running', statusText: 'Training…' });
+}
+
+export function cancelTraining(): void {
+  if (!startController) return;
+  startController.abort();
+  // A paused run is released by the abort; the worker answers after the step in progress.
+  set({ statusText: 'Cancelling after the step in progress…' });
+}
+
+/** The selected run's model folder: from the worker while its runs are live, else from IndexedDB. */
+async function selectedFolder(): Promise<{ name: string; files: ModelFolderBytes }> {
+  const s = get();
+  const run = s.runs.find((r) => r.index === s.selected) ?? s.runs[s.runs.length - 1];
+  if (!run) throw new Error('no fine-tuned run yet: start training first');
+  if (s.live && client) {
+    const out = await client.call('exportRun', { run: run.index });
+    return { name: tunedName(s.model ?? 'model', run.strategy, run.seed, out.step), files: out.files };
+  }
+  const c = run.checkpointId ? await getCheckpoint(run.checkpointId) : null;
+  if (!c) throw new Error(`run ${run.key} has no saved checkpoint`);
+  return { name: c.name, files: c.files };
+}
+
+async function busy(kind: NonNullable<ReturnType<typeof get>['busy']>, context: string, fn: () => Promise<void>): Promise<void> {
+  if (get().busy) return;
+  set({ busy: kind });
+  try {
+    await fn();
+  } catch (e) {
+    reportError(context, e);
+  } finally {
+    set({ busy: null });
+  }
+}
+
+/** Downloads `<model>-<strategy>-s<seed>-step<N>.zip`: one folder with config.json, model.safetensors, char_vocab.json. */
+export function exportTuned(): Promise<void> {
+  return busy('export', 'Exporting the fine-tuned model', async () => {
+    const { name, files } = await selectedFolder();
+    downloadBlob(new Blob([writeZip(folderEntries(name, files))], { type: 'application/zip' }), `${name}.zip`);
+  });
+}
+
+export function loadTuned(): Promise<void> {
+  return busy('load', 'Loading the fine-tuned model', async () => {
+    const { name, files } = await selectedFolder();
+    await loadFolderIntoEngine(name, files);
+  });
+}
+
+/** WAAD and FAI of the starting and the selected fine-tuned model on the same prompt + response. */
+export function computeBeforeAfter(): Promise<void> {
+  return busy('before-after', 'Before/after analysis', async () => {
+    const s = get();
+    if (!s.live || !client) throw new Error('the before/after view needs the runs of this session (train first)');
+    const out = await client.call('beforeAfter', { run: s.selected });
+    set({ beforeAfter: out });
+  });
+}
+
+export function selectRun(index: number): void {
+  set({ selected: index });
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../core/errors';
+import { DEFAULT_FORM, FormError, formFieldOf, parseSeeds, parseTrainForm, type FormField, type TrainForm } from './form';
+
+const form = (over: Partial<TrainForm>): TrainForm => ({ ...DEFAULT_FORM, ...over });
+
+function fieldOf(f: TrainForm): FormField | null {
+  try {
+    parseTrainForm(f);
+    return null;
+  } catch (e) {
+    expect(e).toBeInstanceOf(FormError);
+    expect(e).toBeInstanceOf(InputError);
+    return (e as FormError).formField;
+  }
+}
+
+describe('parseTrainForm', () => {
+  it('parses the defaults into shared options, strategies and seeds', () => {
+    const p = parseTrainForm(form({ seeds: '0, 1,1', lr: '3e-4' }));
+    expect(p.seeds).toEqual([0, 1]);
+    expect(p.strategies).toEqual(['uniform', 'coupled']);
+    expect(p.options).toMatchObject({ task: 'addition', level: 1, steps: 10, group: 4, prompts: 4, lr: 3e-4, maxTokens: 48, evalEvery: 5, evalProblems: 16 });
+  });
+
+  it.each<[Partial<TrainForm>, FormField]>([
+    [{ steps: '0' }, 'steps'],
+    [{ steps: '-3' }, 'steps'],
+    [{ steps: '' }, 'steps'],
+    [{ group: '1' }, 'group'],
+    [{ lr: '0' }, 'lr'],
+    [{ lr: 'NaN' }, 'lr'],
+    [{ lr: 'abc' }, 'lr'],
+    [{ task: 'chess' }, 'task'],
+    [{ level: '9' }, 'level'],
+    [{ strategies: [] }, 'strategies'],
+    [{ strategies: ['magic' as never] }, 'strategies'],
+    [{ seeds: '' }, 'seeds'],
+    [{ seeds: '1.5' }, 'seeds'],
+    [{ maxTokens: '0' }, 'maxTokens'],
+    [{ evalEvery: '0' }, 'evalEvery'],
+  ])('%j is rejected on field %s', (over, field) => {
+    expect(fieldOf(form(over))).toBe(field);
+  });
+
+  it('names the field in words and keeps the core message (G = 1)', () => {
+    expect(() => parseTrainForm(form({ group: '1' }))).toThrow(/^field "G \(group size\)": group must be an integer ≥ 2/);
+  });
+
+  it('seeds: a list of whole numbers, duplicates removed', () => {
+    expect(parseSeeds('3')).toEqual([3]);
+    expect(parseSeeds('2,0,2')).toEqual([2, 0]);
+    expect(() => parseSeeds(' , ')).toThrow(/at least one seed/);
+    expect(() => parseSeeds('a')).toThrow(/"a" is not a whole number/);
+  });
+
+  it('maps a worker error message back to its form field', () => {
+    expect(formFieldOf('field "group": group must be …')).toBe('group');
+    expect(formFieldOf('field "strategy": unknown strategy "x"')).toBe('strategies');
+    expect(formFieldOf('something else')).toBeNull();
+  });
+});

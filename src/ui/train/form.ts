@@ -1,0 +1,111 @@
+/**
+ * The Train form: text fields as typed, their defaults, and parsing into the training worker's start options.
+ * Every range check is resolveRlOptions's (src/core/rl/options.ts), so the app and the CLI reject the same
+ * values with the same words; errors come back keyed by the form field that caused them.
+ */
+import { InputError } from '../../core/errors';
+import { parseStrategy, resolveRlOptions, RL_STRATEGIES, type RlStrategy } from '../../core/rl/options';
+import type { SharedRlOptions } from '../../worker/train-protocol';
+
+export interface TrainForm {
+  task: string;
+  level: string;
+  strategies: RlStrategy[];
+  /** Comma-separated integers, e.g. "0,1". */
+  seeds: string;
+  steps: string;
+  group: string;
+  prompts: string;
+  lr: string;
+  maxTokens: string;
+  evalEvery: string;
+  evalProblems: string;
+}
+
+export type FormField = keyof TrainForm;
+
+/** Small enough to finish in about a minute on a 2-core CPU with the built-in model. */
+export const DEFAULT_FORM: TrainForm = {
+  task: 'addition',
+  level: '1',
+  strategies: ['uniform', 'coupled'],
+  seeds: '0',
+  steps: '10',
+  group: '4',
+  prompts: '4',
+  lr: '1e-4',
+  maxTokens: '48',
+  evalEvery: '5',
+  evalProblems: '16',
+};
+
+export const STRATEGY_CHOICES: readonly RlStrategy[] = RL_STRATEGIES;
+
+/** Form field of an RL option name (resolveRlOptions names the option). */
+const FIELD_OF_OPTION: Record<string, FormField> = {
+  task: 'task', level: 'level', strategy: 'strategies', seed: 'seeds', steps: 'steps', group: 'group',
+  prompts: 'prompts', lr: 'lr', maxTokens: 'maxTokens', evalEvery: 'evalEvery', evalProblems: 'evalProblems',
+  microBatches: 'prompts',
+};
+
+/** Human labels, used in messages ("G (group size): …"). */
+export const FIELD_LABELS: Record<FormField, string> = {
+  task: 'Task', level: 'Level', strategies: 'Strategies', seeds: 'Seeds', steps: 'Steps', group: 'G (group size)',
+  prompts: 'Prompts per step', lr: 'Learning rate', maxTokens: 'Max tokens', evalEvery: 'Evaluate every',
+  evalProblems: 'Held-out problems',
+};
+
+export class FormError extends InputError {
+  constructor(readonly formField: FormField, message: string) {
+    super(message, { field: FIELD_LABELS[formField] });
+  }
+}
+
+/** A number as typed: '' and non-numbers stay NaN so resolveRlOptions reports them (never a silent default). */
+function num(text: string): number {
+  const t = text.trim();
+  return t === '' ? NaN : Number(t);
+}
+
+export function parseSeeds(text: string): number[] {
+  const parts = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (parts.length === 0) throw new FormError('seeds', 'give at least one seed, e.g. "0" or "0,1"');
+  const seeds = parts.map((p) => {
+    const v = Number(p);
+    if (!Number.isInteger(v) || v < 0) throw new FormError('seeds', `"${p}" is not a whole number ≥ 0`);
+    return v;
+  });
+  return [...new Set(seeds)];
+}
+
+export interface ParsedTrainForm {
+  options: SharedRlOptions;
+  strategies: RlStrategy[];
+  seeds: number[];
+}
+
+/** Validates the whole form as the worker will (one RlOptions per strategy × seed); throws a FormError. */
+export function parseTrainForm(form: TrainForm): ParsedTrainForm {
+  if (form.strategies.length === 0) throw new FormError('strategies', 'choose at least one strategy');
+  const seeds = parseSeeds(form.seeds);
+  const options: SharedRlOptions = {
+    task: form.task, level: num(form.level), steps: num(form.steps), group: num(form.group), prompts: num(form.prompts),
+    lr: num(form.lr), maxTokens: num(form.maxTokens), evalEvery: num(form.evalEvery), evalProblems: num(form.evalProblems),
+  };
+  try {
+    const strategies = [...new Set(form.strategies.map(parseStrategy))];
+    for (const strategy of strategies) for (const seed of seeds) resolveRlOptions({ ...options, strategy, seed });
+    return { options, strategies, seeds };
+  } catch (e) {
+    if (e instanceof InputError && !(e instanceof FormError)) {
+      throw new FormError(FIELD_OF_OPTION[e.where.field ?? ''] ?? 'steps', e.message.replace(/^field "[^"]*": /, ''));
+    }
+    throw e;
+  }
+}
+
+/** The form field a worker error names (its InputError field is an RL option name), if any. */
+export function formFieldOf(errorMessage: string): FormField | null {
+  const m = /^field "([^"]+)"/.exec(errorMessage);
+  return m ? (FIELD_OF_OPTION[m[1]] ?? null) : null;
+}

@@ -60,4 +60,18 @@ describe('Adam', () => {
     adam.dispose();
     for (const p of params.values()) p.dispose();
   });
+
+  it('holds exactly its two moments per parameter: the first update allocates nothing else', () => {
+    const params = new Map([['a.weight', tf.variable(tf.tensor2d([[1, 2], [3, 4]]))], ['a.bias', tf.variable(tf.tensor1d([0, 1]))]]);
+    const grads = new Map([['a.weight', tf.tensor2d([[1, 1], [1, 1]])], ['a.bias', tf.tensor1d([1, -1])]]);
+    const adam = new Adam(C);
+    const before = tf.memory().numTensors;
+    adam.apply(params, grads);
+    expect(tf.memory().numTensors).toBe(before + 4);
+    adam.apply(params, grads);
+    expect(tf.memory().numTensors).toBe(before + 4);
+    adam.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([...params.values(), ...grads.values()]);
+  });
 });

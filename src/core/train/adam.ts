@@ -71,8 +71,12 @@ export class Adam {
       const g0 = grads.get(name);
       if (!g0) continue;
       if (!this.m.has(name)) {
-        this.m.set(name, tf.variable(tf.zerosLike(p), false));
-        this.v.set(name, tf.variable(tf.zerosLike(p), false));
+        // A variable keeps its own reference to the initial data: free the temporary zeros.
+        for (const map of [this.m, this.v]) {
+          const zeros = tf.zerosLike(p);
+          map.set(name, tf.variable(zeros, false));
+          zeros.dispose();
+        }
       }
       const m = this.m.get(name)!;
       const v = this.v.get(name)!;

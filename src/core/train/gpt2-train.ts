@@ -3,11 +3,15 @@
  * Weights are tf.Variables named like HF's GPT2LMHeadModel without the "transformer." prefix, so a
  * checkpoint is a plain HF model.safetensors that the inference runtime loads like any other.
  * Written for tfjs-wasm's fast paths: every linear is a 2-D matMul on [B*T, D] with a custom gradient
- * (./linear.ts); embeddings are one-hot × table because gather has no gradient on wasm.
+ * (./linear.ts), LayerNorm and the attention core have hand-written gradients without transposed or row-sum
+ * kernels (./layer-norm.ts, ./causal-attention.ts); embeddings are one-hot × table because gather has no gradient
+ * on wasm. `builtinGrads` switches all of them to tfjs's own autodiff (the reference in tests and benchmarks).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GPT2Config } from '../model/types';
 import { Rng } from '../tasks/prng';
+import { causalAttentionBuiltin, makeCausalAttention } from './causal-attention';
+import { layerNorm, layerNormBuiltin } from './layer-norm';
 import { linear, linearBuiltin, matMulFast } from './linear';
 
 export interface NamedArray {
@@ -63,8 +67,8 @@ export function initGpt2Params(c: GPT2Config, seed: number): NamedArray[] {
 export class GPT2Train {
   readonly config: GPT2Config;
   readonly vars = new Map<string, tf.Variable>();
-  /** Use tfjs's own matMul gradient instead of the fast custom one (for measurements only). */
-  builtinLinearGrad = false;
+  /** Use tfjs's own autodiff instead of the hand-written gradients (tests and measurements only). */
+  builtinGrads = false;
 
   private static instances = 0;
 
@@ -100,16 +104,13 @@ export class GPT2Train {
   }
 
   private lin(x: tf.Tensor2D, prefix: string): tf.Tensor2D {
-    const f = this.builtinLinearGrad ? linearBuiltin : linear;
+    const f = this.builtinGrads ? linearBuiltin : linear;
     return f(x, this.v<tf.Rank.R2>(`${prefix}.weight`), this.v<tf.Rank.R1>(`${prefix}.bias`));
   }
 
   private layerNorm(x: tf.Tensor2D, prefix: string): tf.Tensor2D {
-    const mean = tf.mean(x, 1, true); // [M, 1]
-    const xc = tf.sub(x, mean);
-    const variance = tf.mean(tf.mul(xc, xc), 1, true);
-    const y = tf.mul(xc, tf.rsqrt(tf.add(variance, this.config.layer_norm_epsilon)));
-    return tf.add(tf.mul(y, this.v(`${prefix}.weight`)), this.v(`${prefix}.bias`));
+    const f = this.builtinGrads ? layerNormBuiltin : layerNorm;
+    return f(x, this.v<tf.Rank.R1>(`${prefix}.weight`), this.v<tf.Rank.R1>(`${prefix}.bias`), this.config.layer_norm_epsilon);
   }
 
   /** The MLP activation named by config.activation_function (relu: 1 op; gelu_new: ~9 elementwise ops). */
@@ -120,20 +121,21 @@ export class GPT2Train {
     return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
   }
 
-  /** Causal self-attention on h2d [B*T, D] -> [B*T, D]. */
-  private attention(h: tf.Tensor2D, B: number, T: number, layer: number, mask: tf.Tensor): tf.Tensor2D {
+  /**
+   * Causal self-attention on h [B*T, D] -> [B*T, D]. q, k and v come from column slices of c_attn (three 2-D
+   * products; slicing the small weight is far cheaper on wasm than slicing the [B, T, 3H, hd] activations).
+   */
+  private attention(h: tf.Tensor2D, B: number, T: number, layer: number, core: AttentionCore): tf.Tensor2D {
     const { n_head: H, n_embd: D } = this.config;
     const hd = D / H;
-    const qkv = this.lin(h, `h.${layer}.attn.c_attn`); // [B*T, 3D]
-    const heads = tf.transpose(tf.reshape(qkv, [B, T, 3 * H, hd]), [0, 2, 1, 3]); // [B, 3H, T, hd]
-    const part = (i: number): tf.Tensor3D =>
-      tf.reshape(tf.slice(heads, [0, i * H, 0, 0], [B, H, T, hd]), [B * H, T, hd]); // [B*H, T, hd]
-    const q = part(0);
-    const kT = tf.transpose(part(1), [0, 2, 1]); // [B*H, hd, T]
-    const v = part(2);
-    const scores = tf.add(tf.mul(tf.matMul(q, kT), 1 / Math.sqrt(hd)), mask); // [B*H, T, T]
-    const probs = tf.softmax(scores);
-    const ctx = tf.matMul(probs, v); // [B*H, T, hd]
+    const w = this.v<tf.Rank.R2>(`h.${layer}.attn.c_attn.weight`); // [D, 3D]
+    const b = this.v<tf.Rank.R1>(`h.${layer}.attn.c_attn.bias`); // [3D]
+    const f = this.builtinGrads ? linearBuiltin : linear;
+    const heads = (i: number): tf.Tensor3D => {
+      const y = f(h, tf.slice(w, [0, i * D], [D, D]), tf.slice(b, [i * D], [D])); // [B*T, D]
+      return tf.reshape(tf.transpose(tf.reshape(y, [B, T, H, hd]), [0, 2, 1, 3]), [B * H, T, hd]); // [B*H, T, hd]
+    };
+    const ctx = core(heads(0), heads(1), heads(2)); // [B*H, T, hd]
     const merged = tf.reshape(tf.transpose(tf.reshape(ctx, [B, H, T, hd]), [0, 2, 1, 3]), [B * T, D]) as tf.Tensor2D; // [B*T, D]
     return this.lin(merged, `h.${layer}.attn.c_proj`);
   }
@@ -148,14 +150,18 @@ export class GPT2Train {
     if (T > n_positions) throw new Error(`sequence length ${T} exceeds n_positions ${n_positions}`);
     const oneHot = tf.cast(tf.oneHot(tf.reshape(ids, [B * T]) as tf.Tensor1D, V), 'float32') as tf.Tensor2D; // [B*T, V]
     const wte = this.v<tf.Rank.R2>('wte.weight');
-    const mm = this.builtinLinearGrad ? tf.matMul : matMulFast;
+    const mm = this.builtinGrads ? tf.matMul : matMulFast;
     const tok = mm(oneHot, wte); // [B*T, D]
     const pos = tf.slice(this.v<tf.Rank.R2>('wpe.weight'), [0, 0], [T, D]); // [T, D]
     let x = tf.reshape(tf.add(tf.reshape(tok, [B, T, D]), pos), [B * T, D]) as tf.Tensor2D; // [B*T, D]
     // Additive causal mask, broadcast over batch·heads: 0 on and below the diagonal, -1e9 above.
     const mask = tf.tensor2d(causalMask(T), [T, T]);
+    const scale = 1 / Math.sqrt(D / this.config.n_head);
+    const core: AttentionCore = this.builtinGrads
+      ? (q, k, v) => causalAttentionBuiltin(q, k, v, mask, scale)
+      : makeCausalAttention(mask, scale);
     for (let l = 0; l < this.config.n_layer; l++) {
-      x = tf.add(x, this.attention(this.layerNorm(x, `h.${l}.ln_1`), B, T, l, mask));
+      x = tf.add(x, this.attention(this.layerNorm(x, `h.${l}.ln_1`), B, T, l, core));
       const m = this.activation(this.lin(this.layerNorm(x, `h.${l}.ln_2`), `h.${l}.mlp.c_fc`));
       x = tf.add(x, this.lin(m, `h.${l}.mlp.c_proj`));
     }
@@ -173,6 +179,8 @@ export class GPT2Train {
     this.vars.clear();
   }
 }
+
+type AttentionCore = (q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D) => tf.Tensor3D;
 
 function causalMask(T: number): Float32Array {
   const m = new Float32Array(T * T);

@@ -2,9 +2,11 @@
  * Linear layer y = x·W + b with a hand-written gradient that stays on tfjs-wasm's fast path.
  * tfjs's own matMul gradient uses transposeA/transposeB products, which tfjs-wasm runs in a scalar loop
  * (~10x slower than its XNNPACK 2-D matMul). Here every product is a plain 2-D matMul of explicitly
- * transposed operands: dX = dY·Wᵀ, dW = Xᵀ·dY, db = Σ_rows dY.
+ * transposed operands: dX = dY·Wᵀ, dW = Xᵀ·dY, db = Σ_rows dY (as ones·dY: a row sum is a transpose plus a
+ * reduction on wasm).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { sumRows } from './layer-norm';
 
 type LinearFn = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 
@@ -20,7 +22,7 @@ function makeFastLinear(): LinearFn {
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, ws] = saved as tf.Tensor2D[];
         const dy2 = dy as tf.Tensor2D;
-        return [tf.matMul(dy2, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy2), tf.sum(dy2, 0)];
+        return [tf.matMul(dy2, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy2), sumRows(dy2)];
       },
     };
   });

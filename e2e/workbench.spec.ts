@@ -1,6 +1,7 @@
 import { cpus, loadavg } from 'node:os';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { appUrl, FIXTURE_MODEL, isWebgpuProject, snap, trackConsoleErrors, waitForModel } from './helpers';
+import { writeZip } from '../src/core/io/zip';
 import { dropFiles, fixtureFiles, installLongTaskObserver, longTaskLog, maxLongTask, viewShot } from './workbench-helpers';
 
 const VIEWS = ['token-strip', 'rhythm-chart', 'attention-heatmap', 'head-gallery', 'credit-view', 'settings-panel'] as const;
@@ -134,6 +135,15 @@ test.describe('workbench', () => {
       const fs = await import('node:fs');
       return { name: d.suggestedFilename(), bytes: fs.readFileSync(path!) };
     };
+    // One Export menu on the page; the credit view's "Export…" opens that same menu, Escape closes it.
+    await expect(page.getByTestId('export-menu')).toHaveCount(1);
+    await expect(page.getByTestId('export-credits-json')).toBeHidden();
+    await page.getByTestId('credit-export-button').click();
+    await expect(page.getByTestId('export-credits-json')).toBeVisible();
+    await expect(page.getByTestId('export-credits-json')).toBeFocused();
+    await snap(page, info, 'export-menu-open');
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('export-credits-json')).toBeHidden();
     const json = await download('export-credits-json');
     const rec = JSON.parse(json.bytes.toString('utf8').trim().split('\n')[0]);
     expect(rec.waad.length).toBeGreaterThan(0);
@@ -162,6 +172,51 @@ test.describe('workbench', () => {
       expect(parsed.error, view).toBeNull();
       expect(parsed.root, view).toBe('svg');
     }
+  });
+
+  test('Cancel during an analysis: stops it, says so, the previous analysis stays usable; the next one works', async ({ page }, info) => {
+    test.skip(isWebgpuProject(info), 'one project is enough');
+    const errors = trackConsoleErrors(page);
+    await page.goto(appUrl(info));
+    await waitForModel(page);
+    await generateAndAnalyze(page, 20);
+    const before = await page.evaluate(() => window.__rhythmscope!.record()!);
+
+    // Keep the worker busy with a slow generation (the hook's, so nothing is analysed after it): the analysis
+    // asked for next waits behind it in the worker's queue, so Cancel always lands while it is running.
+    await page.evaluate(async () => {
+      await window.__rhythmscope!.setTokenDelay(250);
+      const w = window as unknown as { __busy: Promise<unknown> };
+      w.__busy = window.__rhythmscope!.generateTimed('1+2=?\n', 16, true);
+    });
+    const long = '12+34=46 and 46-5=41 so 41*2=82; '.repeat(20);
+    await page.getByTestId('response-input').fill(long);
+    await page.getByTestId('analyze-button').click();
+    await expect(page.getByTestId('analysis-progress')).toBeVisible();
+    await page.getByTestId('analysis-cancel').click();
+    await expect(page.getByTestId('analysis-progress')).toHaveCount(0);
+    await expect(page.getByTestId('analysis-status')).toContainText('cancelled');
+    await expect(page.getByTestId('analyze-button')).toBeEnabled();
+    await snap(page, info, 'analysis-cancelled');
+    // The previous analysis is still the one shown, and its views still answer.
+    expect(await page.evaluate(() => window.__rhythmscope!.record()!.waad)).toEqual(before.waad);
+    await page.evaluate(() => (window as unknown as { __busy: Promise<unknown> }).__busy);
+    await page.evaluate(() => window.__rhythmscope!.setTokenDelay(0));
+    await page.locator('[data-testid="head-gallery"] .gallery-button').nth(2).click();
+    await expect(page.getByTestId('map-choice')).toHaveValue(/^head:/);
+    await expect(page.locator('[data-testid="attention-heatmap"] canvas')).toBeVisible();
+    const pos = before.prompt_length + 3;
+    await page.locator(`[data-testid="token-strip"] [data-pos="${pos}"]`).click();
+    await expect.poll(() => page.evaluate(() => window.__rhythmscope!.ui().selected)).toBe(pos);
+
+    // A new analysis then runs to the end and replaces the cancelled note.
+    await page.getByTestId('analyze-button').click();
+    await waitForAnalysis(page);
+    await expect(page.getByTestId('analysis-status')).not.toContainText('cancelled');
+    const after = await page.evaluate(() => window.__rhythmscope!.record()!);
+    expect(after.tokens.length).toBeGreaterThan(long.length); // prompt + the long response (one token per character)
+    await expect(page.getByTestId('error-banner')).toHaveCount(0);
+    expect(errors).toEqual([]);
   });
 
   test('import an attention dump: analysed and shown without any model', async ({ page }, info) => {
@@ -216,6 +271,30 @@ test.describe('workbench', () => {
     await page.getByTestId('max-tokens-input').fill('5');
     await page.getByTestId('generate-button').click();
     await expect(page.getByTestId('generation-status')).toContainText('5 tokens');
+  });
+
+  test('a model folder as a .zip: through the picker and by drop; a broken zip keeps the model', async ({ page }, info) => {
+    test.skip(isWebgpuProject(info), 'one project is enough');
+    const errors = trackConsoleErrors(page);
+    await page.goto(appUrl(info));
+    await waitForModel(page);
+    const files = fixtureFiles();
+    // Inside one folder, as `zip -r tiny.zip tiny/` makes it.
+    const zip = Buffer.from(writeZip(Object.entries(files).map(([name, bytes]) => ({ path: `tiny/${name}`, bytes: new Uint8Array(bytes) }))));
+    await page.getByTestId('model-zip-input').setInputFiles({ name: 'zipped-tiny.zip', mimeType: 'application/zip', buffer: zip });
+    await waitForModel(page, 'zipped-tiny');
+    await generateAndAnalyze(page, 8);
+    await snap(page, info, 'zip-model');
+
+    // Files at the archive's root, dropped on the drop zone.
+    const rootZip = Buffer.from(writeZip(Object.entries(files).map(([name, bytes]) => ({ path: name, bytes: new Uint8Array(bytes) }))));
+    await dropFiles(page, { 'dropped.zip': rootZip });
+    await waitForModel(page, 'dropped');
+
+    await page.getByTestId('model-zip-input').setInputFiles({ name: 'cut.zip', mimeType: 'application/zip', buffer: zip.subarray(0, 2000) });
+    await expect(page.getByTestId('error-banner')).toContainText('cut.zip: truncated zip archive');
+    await expect(page.getByTestId('model-name')).toHaveText('dropped');
+    expect(errors.filter((e) => !e.includes('truncated zip archive'))).toEqual([]);
   });
 
   test('a vocabulary token with markup renders as text everywhere', async ({ page }, info) => {

@@ -1,9 +1,12 @@
 /**
- * The app's Export menu (header): credits as JSON / CSV / verl (the engine's writers, as the CLI), the attention
- * dump, a PNG and an SVG figure of every view, and "Import attention dump". Figures of the canvas/SVG views come
- * from the views' own figure builders or live SVG; the HTML views (token strip, credit) from figures.ts.
+ * The app's one Export menu (header, data-testid="export-menu"): credits as JSON / CSV / verl (the engine's writers,
+ * as the CLI), the attention dump, a PNG and an SVG figure of every view, and "Import attention dump". Figures of
+ * the canvas/SVG views come from the views' own figure builders or live SVG; the HTML views (token strip, credit)
+ * from figures.ts. Other views open it with openExportMenu() instead of carrying buttons of their own.
  */
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
+import { create } from 'zustand';
+import type { AnalysisRecord } from '../../core/rhythm/record';
 import { buildHeatmapFigure } from '../attention/HeatmapExportButtons';
 import { quantizeMap } from '../attention/raster';
 import { creditExport, CREDIT_EXPORTS } from '../credit/exports';
@@ -82,44 +85,90 @@ export async function exportFigure(view: FigureView, kind: 'png' | 'svg'): Promi
   }
 }
 
+/** Open state of the one menu, so a view (the credit view's "Export…") can open it. */
+export const useExportMenuStore = create<{ open: boolean; focusFirst: boolean }>(() => ({ open: false, focusFirst: false }));
+
+/** Opens the Export menu and focuses its first item (which scrolls it into view). */
+export function openExportMenu(): void {
+  useExportMenuStore.setState({ open: true, focusFirst: true });
+}
+
+const closeMenu = () => useExportMenuStore.setState({ open: false, focusFirst: false });
+
 export function AppExportMenu() {
   const record = useAnalysisStore((s) => s.record);
   const summary = useAnalysisStore((s) => s.summary);
   const busy = useAnalysisStore((s) => s.running !== null);
-  const fileRef = useRef<HTMLInputElement>(null);
+  const { open, focusFirst } = useExportMenuStore();
   const detailsRef = useRef<HTMLDetailsElement>(null);
-  const close = () => detailsRef.current?.removeAttribute('open');
+
+  useEffect(() => {
+    if (!open) return;
+    if (focusFirst) {
+      detailsRef.current?.querySelector<HTMLButtonElement>('button:not(:disabled)')?.focus();
+      useExportMenuStore.setState({ focusFirst: false });
+    }
+    // A click outside or Escape closes it, as menus do.
+    const onPointer = (e: PointerEvent) => { if (!detailsRef.current?.contains(e.target as Node)) closeMenu(); };
+    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') closeMenu(); };
+    document.addEventListener('pointerdown', onPointer);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('pointerdown', onPointer);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, [open, focusFirst]);
+
   return (
-    <details className="export-menu" data-testid="app-export-menu" ref={detailsRef}>
+    <details className="export-menu" data-testid="export-menu" ref={detailsRef} open={open}
+      onToggle={(e) => { if (e.currentTarget.open !== useExportMenuStore.getState().open) useExportMenuStore.setState({ open: e.currentTarget.open }); }}>
       <summary className="btn btn-small" data-testid="export-menu-toggle">Export ▾</summary>
-      <div className="export-menu-body" role="menu">
-        <div className="export-group">
-          <span className="export-group-label">Credits</span>
-          {CREDIT_EXPORTS.map(({ format, label, help }) => (
-            <button key={format} type="button" className="chart-button" role="menuitem" data-testid={`export-credits-${format}`} title={help} disabled={!record}
-              onClick={() => { if (record) downloadFile(creditExport([record], format, summary?.name)); close(); }}>{label}</button>
+      <ExportMenuBody record={record} modelName={summary?.name} busy={busy} onDone={closeMenu} />
+    </details>
+  );
+}
+
+interface ExportMenuBodyProps {
+  record: AnalysisRecord | null;
+  /** The model's name, the base of the credit files' names. */
+  modelName?: string;
+  /** An analysis or a dump import is running: no dump export, no import. */
+  busy: boolean;
+  /** After an item was chosen (the menu closes). */
+  onDone: () => void;
+}
+
+/** The menu's items; exports need an analysed record. */
+export function ExportMenuBody({ record, modelName, busy, onDone }: ExportMenuBodyProps) {
+  const fileRef = useRef<HTMLInputElement>(null);
+  return (
+    <div className="export-menu-body" role="menu">
+      <div className="export-group">
+        <span className="export-group-label">Credits</span>
+        {CREDIT_EXPORTS.map(({ format, label, help }) => (
+          <button key={format} type="button" className="chart-button" role="menuitem" data-testid={`export-credits-${format}`} title={help} disabled={!record}
+            onClick={() => { if (record) downloadFile(creditExport([record], format, modelName)); onDone(); }}>{label}</button>
+        ))}
+      </div>
+      <div className="export-group">
+        <span className="export-group-label">Attention</span>
+        <button type="button" className="chart-button" role="menuitem" data-testid="export-dump" disabled={!record || busy}
+          title="The sequence's attention maps as a safetensors dump (formats.md)" onClick={() => { void exportDumpFile(); onDone(); }}>Dump (.safetensors)</button>
+      </div>
+      {VIEWS.map((v) => (
+        <div className="export-group" key={v.id}>
+          <span className="export-group-label">{v.label}</span>
+          {(['png', 'svg'] as const).map((k) => (
+            <button key={k} type="button" className="chart-button" role="menuitem" data-testid={`export-figure-${v.id}-${k}`} disabled={!record}
+              onClick={() => { void exportFigure(v.id, k); onDone(); }}>{k.toUpperCase()}</button>
           ))}
         </div>
-        <div className="export-group">
-          <span className="export-group-label">Attention</span>
-          <button type="button" className="chart-button" role="menuitem" data-testid="export-dump" disabled={!record || busy}
-            title="The sequence's attention maps as a safetensors dump (formats.md)" onClick={() => { void exportDumpFile(); close(); }}>Dump (.safetensors)</button>
-        </div>
-        {VIEWS.map((v) => (
-          <div className="export-group" key={v.id}>
-            <span className="export-group-label">{v.label}</span>
-            {(['png', 'svg'] as const).map((k) => (
-              <button key={k} type="button" className="chart-button" role="menuitem" data-testid={`export-figure-${v.id}-${k}`} disabled={!record}
-                onClick={() => { void exportFigure(v.id, k); close(); }}>{k.toUpperCase()}</button>
-            ))}
-          </div>
-        ))}
-        <div className="export-group export-import">
-          <button type="button" className="btn btn-small" data-testid="import-dump-button" disabled={busy} onClick={() => fileRef.current?.click()}>Import attention dump…</button>
-          <input ref={fileRef} type="file" accept=".safetensors,application/octet-stream" className="visually-hidden" data-testid="import-dump-input"
-            onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ''; close(); if (f) void importDumpFile(f); }} />
-        </div>
+      ))}
+      <div className="export-group export-import">
+        <button type="button" className="btn btn-small" data-testid="import-dump-button" disabled={busy} onClick={() => fileRef.current?.click()}>Import attention dump…</button>
+        <input ref={fileRef} type="file" accept=".safetensors,application/octet-stream" className="visually-hidden" data-testid="import-dump-input"
+          onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ''; onDone(); if (f) void importDumpFile(f); }} />
       </div>
-    </details>
+    </div>
   );
 }

@@ -11,6 +11,7 @@ import { SettingsPanel } from '../settings/SettingsPanel';
 import { TokenStrip } from '../tokens/TokenStrip';
 import { loadMap, setOptions } from './actions';
 import { AttentionPanel } from './AttentionPanel';
+import { openExportMenu } from './ExportMenu';
 import { useAnalysisStore, useSettingsStore, useUiStore } from './stores';
 import './workbench.css';
 
@@ -21,11 +22,13 @@ const setSpan = (span: [number, number] | null) => useUiStore.setState({ span })
 export function Workbench() {
   const record = useAnalysisStore((s) => s.record);
   const running = useAnalysisStore((s) => s.running);
+  const cancelled = useAnalysisStore((s) => s.cancelled);
   const sequence = useAnalysisStore((s) => s.sequence);
   if (!record) {
     return (
       <section className="card wb-empty" data-testid="workbench-empty">
         <h2 className="card-title">Analysis</h2>
+        {cancelled && !running && <p className="wb-cancelled" data-testid="analysis-cancelled">{cancelled}: cancelled.</p>}
         <p>{running ? `${running.label}…` : 'Sample a task problem and Generate, paste a response and Analyze, or import an attention dump (Export ▾ → Import). The analysis appears here: token strip, rhythm chart, attention maps, head gallery and credit.'}</p>
       </section>
     );
@@ -64,6 +67,7 @@ function AnalysisStatus() {
   const ms = useAnalysisStore((s) => s.ms);
   const summary = useAnalysisStore((s) => s.summary);
   const record = useAnalysisStore((s) => s.record)!;
+  const cancelled = useAnalysisStore((s) => s.cancelled);
   const text: Record<string, string> = {
     forward: 'one forward pass of the model',
     cache: 'recomputed from the per-head cache (no model rerun)',
@@ -74,6 +78,7 @@ function AnalysisStatus() {
     <p className="wb-status" data-testid="analysis-status">
       <strong>{summary?.name}</strong> · N = {record.tokens.length} ({record.prompt_length} prompt + {record.waad.length} response) ·
       {' '}{record.num_layers} layers × {record.num_heads} heads · {how ? text[how] : ''}{ms !== null ? ` · ${ms.toFixed(0)} ms` : ''}
+      {cancelled && <span className="wb-cancelled" data-testid="analysis-cancelled"> · {cancelled}: cancelled, this is still the previous analysis</span>}
     </p>
   );
 }
@@ -107,7 +112,7 @@ function Credit() {
   const summary = useAnalysisStore((s) => s.summary);
   const { hovered, selected, span, scheme } = useUiStore();
   return <CreditView record={record} exportName={summary?.name} scheme={scheme} hovered={hovered} selected={selected} span={span}
-    onHover={setHovered} onSelect={setSelected} />;
+    onHover={setHovered} onSelect={setSelected} onOpenExport={openExportMenu} />;
 }
 
 /** The settings panel over the settings store; a change re-analyses (without a rerun when possible). */

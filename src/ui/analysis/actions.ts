@@ -15,19 +15,30 @@ import { headViews, useAnalysisStore, useSettingsStore, useUiStore } from './sto
 
 let controller: AbortController | null = null;
 let mapController: AbortController | null = null;
+/** The call the user cancelled (Cancel), as opposed to one superseded by a newer call. */
+let cancelledByUser: AbortController | null = null;
 
-/** Runs one engine call with progress in the analysis store; a newer call cancels this one. */
+/**
+ * Runs one engine call with progress in the analysis store; a newer call cancels this one. A call the user
+ * cancels resolves null and leaves `cancelled` set, whatever the engine answered meanwhile.
+ */
 async function withProgress<T>(label: string, fn: (signal: AbortSignal, onProgress: (f: number, m: string) => void) => Promise<T>): Promise<T | null> {
   controller?.abort();
   const mine = new AbortController();
   controller = mine;
   const set = useAnalysisStore.setState;
-  set({ running: { label, fraction: 0, message: 'Starting' } });
+  set({ running: { label, fraction: 0, message: 'Starting' }, cancelled: null });
   try {
-    return await fn(mine.signal, (fraction, message) => {
+    const out = await fn(mine.signal, (fraction, message) => {
       if (controller === mine) set({ running: { label, fraction, message } });
     });
+    if (mine.signal.aborted) throw mine.signal.reason;
+    return out;
   } catch (e) {
+    if (cancelledByUser === mine) {
+      set({ cancelled: label });
+      return null;
+    }
     // An AbortError we did not ask for is a failure (e.g. a lost GPU device rejects its reads that way).
     if (!mine.signal.aborted && e instanceof Error && e.name === 'AbortError') reportError(label, new Error(`${e.message} (the engine aborted this)`));
     else reportError(label, e);
@@ -120,8 +131,11 @@ export async function exportDumpFile(): Promise<void> {
   if (out) downloadBlob(new Blob([out.bytes as BlobPart], { type: 'application/octet-stream' }), out.fileName);
 }
 
+/** Cancel: stops the running analysis (or import / export); the analysis shown before stays. */
 export function cancelAnalysis(): void {
-  controller?.abort();
+  if (!controller) return;
+  cancelledByUser = controller;
+  controller.abort();
 }
 
 /** Start-up: settings from the URL (shared link) else storage; the last document's texts. */

@@ -44,6 +44,8 @@ export interface AnalysisState {
   analyzedOptions: OptionValues | null;
   map: HeadMapOutcome | null;
   running: Running | null;
+  /** The label of the last operation the user cancelled (cleared when another starts); the shown analysis stays. */
+  cancelled: string | null;
   /** Increments when a new sequence is shown (not on re-analysis): views remount, staged. */
   sequence: number;
   setResponse(response: string): void;
@@ -58,6 +60,7 @@ export const useAnalysisStore = create<AnalysisState>()((set) => ({
   analyzedOptions: null,
   map: null,
   running: null,
+  cancelled: null,
   sequence: 0,
   setResponse: (response) => set({ response }),
 }));

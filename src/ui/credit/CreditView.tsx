@@ -1,7 +1,8 @@
 /**
  * Credit view: γ per response token for every strategy as a heat strip (rows = strategies, columns = tokens,
  * scrolling horizontally and following the linked selection), role glyphs above the columns, role counts,
- * thresholds and the linkage summary, and the credit export menu.
+ * thresholds and the linkage summary. Exports live in the app's one Export menu; `onOpenExport` adds a button here
+ * that opens it.
  */
 import { useEffect, useMemo, useRef, type MouseEvent } from 'react';
 import type { AnalysisRecord } from '../../core/rhythm/record';
@@ -12,16 +13,15 @@ import { inSpan, type TokenLinkProps } from '../tokens/link';
 import { ROLES, rolesAt } from '../tokens/roles';
 import { formatValue } from '../tokens/signals';
 import { creditRows, gammaDomain, gammaColor, roleSummary, thresholdSummary } from './creditModel';
-import { ExportMenu, type ExportMenuProps } from './ExportMenu';
 import './credit.css';
 
 export interface CreditViewProps extends TokenLinkProps {
   record: AnalysisRecord;
-  /** Every record of the document for the exports (default: just `record`). */
-  records?: AnalysisRecord[];
   scheme?: SchemeName;
+  /** The model's name, named in the export button's tooltip. */
   exportName?: string;
-  onExport?: ExportMenuProps['onExport'];
+  /** Opens the app's Export menu (credits JSON / CSV / verl, figures); no button without it. */
+  onOpenExport?: () => void;
 }
 
 const CELL = 18;
@@ -91,7 +91,12 @@ export function CreditView(props: CreditViewProps) {
         <h3 className="chart-title">Credit</h3>
         <span className="chart-subtitle">γ per token for each strategy (γ_amp {formatValue(record.options.gamma_amp)}, α {formatValue(record.options.alpha)}, q {formatValue(record.options.q)})</span>
         <span className="chart-spacer" />
-        <ExportMenu records={props.records ?? [record]} baseName={props.exportName} onExport={props.onExport} />
+        {props.onOpenExport && (
+          <button type="button" className="chart-button" data-testid="credit-export-button" onClick={props.onOpenExport}
+            title={`Export the credits${props.exportName ? ` of ${props.exportName}` : ''} (JSON, CSV, verl) or a figure: opens the Export menu`}>
+            Export…
+          </button>
+        )}
       </div>
 
       <div className="cv-summary">

@@ -32,7 +32,12 @@ describe('views render tokens as text', () => {
     expect(chart).not.toContain('<img');
     const credit = renderToStaticMarkup(<CreditView record={smallRecord()} selected={4} />);
     expect(credit).toContain('data-testid="credit-view"');
-    expect(credit).toContain('data-testid="export-menu"');
+    // Exports live in the app's one Export menu: the credit view only opens it, and only when asked to.
+    expect(credit).not.toContain('export-menu');
+    expect(credit).not.toContain('credit-export-button');
+    const withButton = renderToStaticMarkup(<CreditView record={smallRecord()} onOpenExport={() => undefined} exportName="tiny" />);
+    expect(withButton).toMatch(/<button[^>]*data-testid="credit-export-button"[^>]*title="Export the credits of tiny/);
+    expect(withButton).not.toContain('export-menu');
     expect(credit).not.toContain('<img');
     expect(credit).toContain(`title="t = 5: ${EVIL.replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/ /g, '␣')}"`);
     // 6 strategies × 4 tokens of γ cells.

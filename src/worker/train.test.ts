@@ -12,6 +12,7 @@ import type { RunLogLine } from '../core/rl/runlog';
 import type { CharTokenizer } from '../core/tokenizer/char';
 import { checkpointFiles, loadCheckpoint } from '../core/train/checkpoint';
 import type { CallContext } from './host';
+import { transferablesOf } from './protocol';
 import { createTrainEngine, planRuns } from './train';
 import type { SharedRlOptions, TrainEvent, TrainModel, TrainOperations } from './train-protocol';
 
@@ -109,6 +110,10 @@ describe('train engine (tiny model, Node wasm)', () => {
     const out = await engine.handlers.exportRun({ run: 0 }, ctx());
     expect(out).toMatchObject({ step: 3, run: { key: 'uniform-s0' } });
     const ck = await loadCheckpoint(filesFromMap('exported', out.files));
+    // The host transfers a result's buffers; the worker's own copy of the run must survive that.
+    structuredClone(out, { transfer: transferablesOf(out) });
+    expect(out.files['model.safetensors'].byteLength).toBe(0);
+    expect((await engine.handlers.exportRun({ run: 0 }, ctx())).files['model.safetensors'].byteLength).toBeGreaterThan(0);
     expect(ck.config.n_layer).toBe(2);
     // The export is the run's final checkpoint, byte for byte.
     const final = events.find((e) => e.kind === 'checkpoint' && e.final && e.run.index === 0);

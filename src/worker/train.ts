@@ -161,7 +161,10 @@ export function createTrainEngine(deps: TrainDeps): TrainEngine {
 
     async exportRun({ run }) {
       const f = pick(run);
-      return { run: f.ref, step: f.step, files: f.files };
+      // The host transfers result buffers: hand out copies so the kept run stays readable.
+      const files: ModelFolderBytes = {};
+      for (const [k, v] of Object.entries(f.files)) files[k] = v.slice();
+      return { run: f.ref, step: f.step, files };
     },
 
     async beforeAfter({ run, prompt }, ctx) {

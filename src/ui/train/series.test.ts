@@ -44,6 +44,7 @@ describe('extents', () => {
     expect(extents(buildSeries(runs, 'length'))).toEqual({ x: [1, 2], y: [11, 12] });
     const flat = extents([{ key: 'a', label: 'a', color: '', dash: '', points: [[1, 2]] }]);
     expect(flat).toEqual({ x: [1, 2], y: [1.8, 2.2] });
+    expect(extents([{ key: 'z', label: 'z', color: '', dash: '', points: [[1, 0], [2, 0]] }])!.y).toEqual([0, 0.5]);
     expect(extents([])).toBeNull();
   });
 });

@@ -71,7 +71,8 @@ export function extents(series: Series[]): { x: [number, number]; y: [number, nu
   if (x1 === x0) x1 = x0 + 1;
   if (y1 === y0) {
     const pad = Math.abs(y0) * 0.1 || 0.5;
-    y0 -= pad;
+    // Metrics that are never negative (rates, lengths) keep a floor at 0.
+    y0 = y0 >= 0 ? Math.max(0, y0 - pad) : y0 - pad;
     y1 += pad;
   }
   return { x: [x0, x1], y: [y0, y1] };

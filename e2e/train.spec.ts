@@ -36,7 +36,7 @@ async function stepsDone(page: Page): Promise<number> {
 }
 
 test.describe('train panel', () => {
-  test('G = 1 is refused with a clear error and nothing starts', async ({ page }, info) => {
+  test('G = 1 is refused with a clear error and nothing starts; Cancel stops a run', async ({ page }, info) => {
     await openTrain(page, info);
     await tinySettings(page);
     await page.getByTestId('train-group').fill('1');
@@ -45,10 +45,20 @@ test.describe('train panel', () => {
     await expect(page.getByTestId('error-banner')).toContainText('G (group size)');
     await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'idle');
     await expect(page.getByTestId('train-progress')).toHaveCount(0);
+    await snap(page, info, 'train-bad-group');
+    // Fixed, it starts; Cancel stops it after the step in progress.
+    await page.getByTestId('train-group').fill('2');
+    await page.getByTestId('train-steps').fill('50');
+    await expect(page.getByTestId('train-field-error')).toHaveCount(0);
+    await page.getByTestId('train-start').click();
+    await expect.poll(() => stepsDone(page).catch(() => 0), { timeout: 90_000 }).toBeGreaterThanOrEqual(1);
+    await page.getByTestId('train-cancel').click();
+    await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'cancelled');
+    await expect(page.getByTestId('train-status')).toContainText('Cancelled after');
+    expect(await stepsDone(page)).toBeLessThan(50);
     // The workbench is untouched and still there.
     await page.getByTestId('tab-workbench').click();
     await expect(page.getByTestId('generate-button')).toBeVisible();
-    await snap(page, info, 'train-bad-group');
   });
 
   test('train, pause, resume, export a model that loads, before/after, reload shows checkpoints', async ({ page }, info) => {
@@ -111,6 +121,8 @@ test.describe('train panel', () => {
     await expect(page.locator(`[data-testid="train-checkpoint"][data-name="${stem}"]`)).toHaveCount(1);
     await expect(page.getByTestId('train-status')).toContainText('Reopened from saved checkpoints');
     await expect(page.locator('[data-testid="train-chart-reward"] g[data-series] path')).toHaveCount(2);
+    // Held-out accuracy reopens with the starting model's point (step 0) and the last step's.
+    await expect(page.locator('[data-testid="train-chart-heldout"] g[data-series] circle')).toHaveCount(4);
     // Open loads the saved model into the engine.
     await page.locator(`[data-testid="train-checkpoint"][data-name="${stem}"]`).getByTestId('train-checkpoint-open').click();
     await waitForModel(page, stem);

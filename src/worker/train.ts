@@ -134,10 +134,11 @@ export function createTrainEngine(deps: TrainDeps): TrainEngine {
           });
           const files = folderOf(run);
           finished.set(i, { ref, step: summary.steps, files, options });
-          if (summary.steps > 0) ctx.emit({ kind: 'checkpoint', run: ref, step: summary.steps, files, final: true });
           const outcome: RunOutcome = { run: ref, steps: summary.steps, aborted: summary.aborted, initialAccuracy: summary.initialAccuracy, finalAccuracy: summary.finalAccuracy };
           outcomes.push(outcome);
+          // run-end first: the page stores the final checkpoint with the starting model's accuracy.
           ctx.emit({ kind: 'run-end', outcome });
+          if (summary.steps > 0) ctx.emit({ kind: 'checkpoint', run: ref, step: summary.steps, files, final: true });
         } finally {
           active = null;
           run.dispose();

@@ -4,7 +4,7 @@ import { HEAD_CLASS_COLORS } from '../theme/palette';
 import { computeBeforeAfter, exportTuned, loadTuned, selectRun } from './actions';
 import { openCheckpoint, removeCheckpoint } from './checkpoints';
 import { LineChart } from './LineChart';
-import { buildSeries, METRICS, type Series } from './series';
+import { buildSeries, maxAbsChange, METRICS, type Series } from './series';
 import { useTrainStore } from './trainStore';
 import type { BeforeAfterResult } from '../../worker/train-protocol';
 
@@ -56,7 +56,8 @@ function TunedModel() {
         <button type="button" className="btn" data-testid="train-load-tuned" disabled={!canExport || busy !== null} onClick={() => void loadTuned()}>
           {busy === 'load' ? 'Loading…' : 'Load into workbench'}
         </button>
-        <button type="button" className="btn" data-testid="train-before-after-run" disabled={!canExport || !live || busy !== null} onClick={() => void computeBeforeAfter()}>
+        <button type="button" className="btn" data-testid="train-before-after-run" disabled={!canExport || !live || busy !== null} onClick={() => void computeBeforeAfter()}
+          title={live ? 'WAAD and FAI of the starting and the fine-tuned model on the same prompt + response' : 'needs the runs of this session: train again (or Open a checkpoint and analyse it in the workbench)'}>
           {busy === 'before-after' ? 'Analysing…' : 'Before / after rhythm'}
         </button>
       </div>
@@ -87,6 +88,11 @@ function BeforeAfter() {
         <span className="train-mono train-ba-response">{result.response}</span>
         <span className="train-hint"> (response of the fine-tuned model, greedy; {result.tokens.length} tokens)</span>
       </p>
+      {maxAbsChange(result.before, result.after) < 1e-6 && (
+        <p className="train-hint" data-testid="train-before-after-same">
+          The two curves coincide: no step of this run changed the weights (every group had equal rewards, so GRPO had no signal).
+        </p>
+      )}
       <div className="train-charts train-charts-2">
         <LineChart testId="train-before-after-waad" title="WAAD (local heads)" xLabel="response token" yLabel="WAAD" series={pairSeries(result, 'waad')} />
         <LineChart testId="train-before-after-fai" title="FAI (global heads)" xLabel="response token" yLabel="FAI" series={pairSeries(result, 'fai')} />

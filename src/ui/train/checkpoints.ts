@@ -24,8 +24,8 @@ export async function refreshCheckpoints(): Promise<CheckpointMeta[]> {
 /** The runs of one saved comparison, as chart data (not live: export and load read IndexedDB). */
 export function runsOfSession(checkpoints: CheckpointMeta[], session: string): RunView[] {
   const mine = checkpoints.filter((c) => c.session === session);
-  // Runs in their comparison order: strategy, then seed, as planned (ids carry no index).
-  mine.sort((a, b) => a.options.strategy.localeCompare(b.options.strategy) || a.options.seed - b.options.seed);
+  // Runs in the order they ran (each record is rewritten at its run's last checkpoint).
+  mine.sort((a, b) => a.created - b.created || a.id.localeCompare(b.id));
   return mine.map((c, index) => ({
     index, key: `${c.options.strategy}-s${c.options.seed}`, strategy: c.options.strategy, seed: c.options.seed,
     lines: c.lines, initialAccuracy: c.initialAccuracy, done: c.final, step: c.step, checkpointId: c.id,

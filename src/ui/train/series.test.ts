@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunLogLine } from '../../core/rl/runlog';
 import { STRATEGY_COLORS } from '../theme/palette';
-import { buildSeries, DASHES, extents, type RunData } from './series';
+import { buildSeries, DASHES, extents, maxAbsChange, type RunData } from './series';
 
 const line = (step: number, over: Partial<RunLogLine> = {}): RunLogLine => ({
   step, strategy: 'uniform', seed: 0, mean_reward: step / 10, accuracy: 0, mean_length: 10 + step, entropy: 1, amplified_share: 0,
@@ -46,5 +46,14 @@ describe('extents', () => {
     expect(flat).toEqual({ x: [1, 2], y: [1.8, 2.2] });
     expect(extents([{ key: 'z', label: 'z', color: '', dash: '', points: [[1, 0], [2, 0]] }])!.y).toEqual([0, 0.5]);
     expect(extents([])).toBeNull();
+  });
+});
+
+describe('maxAbsChange', () => {
+  it('is the largest difference over both curves', () => {
+    const a = { waad: [1, 2, 3], fai: [0, 0.5, 0] };
+    expect(maxAbsChange(a, a)).toBe(0);
+    expect(maxAbsChange(a, { waad: [1, 2.25, 3], fai: [0, 0, 0] })).toBe(0.5);
+    expect(maxAbsChange(a, { waad: [1], fai: [0] })).toBe(Infinity);
   });
 });

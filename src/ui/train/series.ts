@@ -77,3 +77,13 @@ export function extents(series: Series[]): { x: [number, number]; y: [number, nu
   }
   return { x: [x0, x1], y: [y0, y1] };
 }
+
+/** Largest |after − before| over the WAAD and FAI curves of a before/after pair (0: the model did not change). */
+export function maxAbsChange(before: { waad: number[]; fai: number[] }, after: { waad: number[]; fai: number[] }): number {
+  let m = 0;
+  for (const k of ['waad', 'fai'] as const) {
+    if (before[k].length !== after[k].length) return Infinity;
+    before[k].forEach((v, i) => (m = Math.max(m, Math.abs(after[k][i] - v))));
+  }
+  return m;
+}

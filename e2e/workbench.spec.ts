@@ -93,6 +93,24 @@ test.describe('workbench', () => {
     expect(errors).toEqual([]);
   });
 
+  test('an analysis gives real numbers and leaves the backend usable: generate and analyze again after it', async ({ page }, info) => {
+    // WebGPU (SwiftShader): tfjs-webgpu's synchronous reads return zeros there and lose the device, so the
+    // analysis' WAAD is all 0 and the next GPU upload fails. Fix described in the issue 5 report (async reads in
+    // src/worker/analysis.ts); remove this fixme with app.spec's once it is in.
+    test.fixme(isWebgpuProject(info), 'WebGPU: needs the async-read fix in src/worker/analysis.ts (issue 5 report)');
+    const errors = trackConsoleErrors(page);
+    await page.goto(appUrl(info));
+    await waitForModel(page);
+    await generateAndAnalyze(page, 8);
+    const rec = await page.evaluate(() => window.__rhythmscope!.record()!);
+    expect(rec.waad.slice(1).some((v: number) => v > 0)).toBe(true); // after the first response token, WAAD > 0
+    const gen = await page.evaluate(() => window.__rhythmscope!.generateTimed('1+2=?\n', 4, true));
+    expect(gen.tokens).toBe(4);
+    expect((await page.evaluate(() => window.__rhythmscope!.analyzeText('1+2=?\n', 'A:3'))).ok).toBe(true);
+    expect(await page.evaluate(() => window.__rhythmscope!.record()!.tokens.length)).toBe(9);
+    expect(errors).toEqual([]);
+  });
+
   test('changing W recomputes the metrics from the cached maps and says so; reload keeps settings', async ({ page }, info) => {
     test.skip(isWebgpuProject(info), 'compute-heavy; the no-webgpu project covers it');
     await page.goto(appUrl(info));

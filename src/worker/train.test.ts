@@ -110,10 +110,6 @@ describe('train engine (tiny model, Node wasm)', () => {
     const out = await engine.handlers.exportRun({ run: 0 }, ctx());
     expect(out).toMatchObject({ step: 3, run: { key: 'uniform-s0' } });
     const ck = await loadCheckpoint(filesFromMap('exported', out.files));
-    // The host transfers a result's buffers; the worker's own copy of the run must survive that.
-    structuredClone(out, { transfer: transferablesOf(out) });
-    expect(out.files['model.safetensors'].byteLength).toBe(0);
-    expect((await engine.handlers.exportRun({ run: 0 }, ctx())).files['model.safetensors'].byteLength).toBeGreaterThan(0);
     expect(ck.config.n_layer).toBe(2);
     // The export is the run's final checkpoint, byte for byte.
     const final = events.find((e) => e.kind === 'checkpoint' && e.final && e.run.index === 0);
@@ -126,6 +122,10 @@ describe('train engine (tiny model, Node wasm)', () => {
     expect(tuned.some((x, i) => Math.abs(x - start[i]) > 1e-6)).toBe(updated);
     // The default export is the latest run.
     expect((await engine.handlers.exportRun({}, ctx())).run.key).toBe('coupled-s0');
+    // The host transfers a result's buffers; the worker's own copy of the run must survive that.
+    structuredClone(out, { transfer: transferablesOf(out) });
+    expect(out.files['model.safetensors'].byteLength).toBe(0);
+    expect((await engine.handlers.exportRun({ run: 0 }, ctx())).files['model.safetensors'].byteLength).toBeGreaterThan(0);
   });
 
   it('before/after: WAAD and FAI of both models on the same response, no leaks', async () => {

@@ -51,9 +51,10 @@ export function LineChart({ testId, title, xLabel, yLabel, series, height = 180,
           ))}
           <line x1={0} x2={innerW} y1={innerH} y2={innerH} className="train-axis" />
           <line x1={0} x2={0} y1={0} y2={innerH} className="train-axis" />
-          {withData.map((s) => (
+          {withData.map((s, i) => (
             <g key={s.key} data-series={s.key}>
-              <path d={path(s.points) ?? ''} fill="none" stroke={s.color} strokeWidth={2} strokeDasharray={s.dash || undefined} />
+              {/* Earlier lines are wider, so identical runs (same seed, no update yet) still show both colours. */}
+              <path d={path(s.points) ?? ''} fill="none" stroke={s.color} strokeWidth={1.5 + (2 * (withData.length - 1 - i)) / Math.max(1, withData.length - 1)} strokeDasharray={s.dash || undefined} />
               {s.points.length <= 60 && s.points.map(([px, py]) => <circle key={px} cx={x(px)} cy={y(py)} r={2.5} fill={s.color} />)}
             </g>
           ))}

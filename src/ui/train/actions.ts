@@ -7,6 +7,7 @@ import type { BackendName } from '../../core/backend/index';
 import { writeZip } from '../../core/io/zip';
 import type { RlOptions } from '../../core/rl/options';
 import type { TrainClient } from '../../worker/train-client';
+import { isAbortError } from '../../worker/protocol';
 import type { ModelFolderBytes, TrainEvent } from '../../worker/train-protocol';
 import { reportError, useNoticeStore } from '../app/noticeStore';
 import { downloadBlob } from '../figures/export';
@@ -153,6 +154,12 @@ export async function startTraining(): Promise<void> {
       statusText: res.cancelled ? `Cancelled after ${steps} steps in all.` : `Done: ${res.runs.length} run${res.runs.length === 1 ? '' : 's'}, ${steps} steps in ${(activeMs() / 1000).toFixed(1)} s.`,
     });
   } catch (e) {
+    if (isAbortError(e)) {
+      set({ status: 'cancelled', statusText: 'Cancelled before the first step.' });
+      return;
+    }
+    // A worker that died (load error, out of memory) cannot be reused: the next Start spawns a fresh one.
+    if (e instanceof Error && /^Engine worker failed/.test(e.message)) client = null;
     fieldErrorFrom(e);
     set({ status: 'failed', statusText: e instanceof Error ? e.message : String(e) });
     reportError('Training', e);

@@ -41,6 +41,20 @@ describe('crc32', () => {
     expect(crc32(new Uint8Array())).toBe(0);
     expect(crc32(enc.encode('hi\n'))).toBe(0xed6f7a7a); // as unzip -v printed for the fixture
   });
+
+  it('the 8-bytes-a-step loop equals the plain byte-wise definition at every length and offset', () => {
+    const byteWise = (b: Uint8Array) => {
+      let c = 0xffffffff;
+      for (const x of b) {
+        c ^= x;
+        for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      }
+      return (c ^ 0xffffffff) >>> 0;
+    };
+    const data = Uint8Array.from({ length: 300 }, (_, i) => (i * 167 + 13) & 0xff);
+    for (let n = 0; n <= 40; n++) for (const off of [0, 1, 3]) expect(crc32(data.subarray(off, off + n)), `${off}+${n}`).toBe(byteWise(data.subarray(off, off + n)));
+    expect(crc32(data)).toBe(byteWise(data));
+  });
 });
 
 describe('readZip', () => {

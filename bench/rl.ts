@@ -33,7 +33,7 @@ export async function benchRl(): Promise<void> {
   const steps = Number(flag('steps', '3'));
   const options = resolveRlOptions({
     task: flag('task', 'addition'), level: Number(flag('level', '1')), strategy: flag('strategy', 'coupled') as RlStrategy,
-    prompts: Number(flag('prompts', '16')), group: Number(flag('group', '8')), steps: steps + 1, attentionPass: 'always', evalProblems: 0,
+    prompts: Number(flag('prompts', '16')), group: Number(flag('group', '8')), steps: steps + 1, attentionPass: flag('attention-pass', 'always') as 'always' | 'needed', evalProblems: 0,
     oldLogProbs: flag('old-logprobs', 'recompute') as 'recompute' | 'rollout',
   });
   const trainer = new RlTrainer(init, options);
@@ -46,7 +46,7 @@ export async function benchRl(): Promise<void> {
     const line = (await trainer.trainStep())!;
     const cpu = cpuMs() - c0;
     const t = line.time_ms;
-    console.log(`step ${s}${s === 0 ? ' (warm-up)' : ''}: total ${t.total.toFixed(0)} ms (cpu ${cpu.toFixed(0)}) | rollout ${t.rollout.toFixed(0)} | attention ${t.attention.toFixed(0)} | metrics ${t.metrics.toFixed(0)} | update ${t.update.toFixed(0)} | mean length ${line.mean_length.toFixed(1)}`);
+    console.log(`step ${s}${s === 0 ? ' (warm-up)' : ''}: total ${t.total.toFixed(0)} ms (cpu ${cpu.toFixed(0)}) | rollout ${t.rollout.toFixed(0)} | attention ${t.attention.toFixed(0)} | metrics ${t.metrics.toFixed(0)} | update ${t.update.toFixed(0)} | mean length ${line.mean_length.toFixed(1)} | analyzed rows ${line.analyzed_rows}`);
     if (s > 0) rows.push({ total: t.total, cpu, rollout: t.rollout, attention: t.attention, metrics: t.metrics, update: t.update, len: line.mean_length });
   }
   const m = (k: keyof (typeof rows)[number]) => median(rows.map((r) => r[k]));

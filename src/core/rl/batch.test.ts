@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import { GPT2Train } from '../train/gpt2-train';
-import { makePolicyBatch, policyOutputs, sliceBatch } from './batch';
+import { fillAdvantages, makePolicyBatch, policyOutputs, sliceBatch } from './batch';
 import { runtimeOf, tinyPolicy } from './testing/tinyPolicy';
 
 describe('makePolicyBatch', () => {
@@ -18,6 +18,20 @@ describe('makePolicyBatch', () => {
     const s = sliceBatch(b, 1, 2);
     expect([...s.targets]).toEqual([2, 5, 0]);
     expect(() => makePolicyBatch([[1, 2, 3]], [2], [[1, 1]], 0)).toThrow(/2 advantages for 1 response tokens/);
+  });
+
+  it('fullColumns keeps every row whole (the last column has no target); fillAdvantages fills in place', () => {
+    const rows = [[1, 2, 3, 4], [1, 2, 5]];
+    const b = makePolicyBatch(rows, [2, 2], null, 0, undefined, true);
+    expect(b.T).toBe(4);
+    expect([...b.ids]).toEqual([1, 2, 3, 4, 1, 2, 5, 0]);
+    expect([...b.targets]).toEqual([2, 3, 4, 0, 2, 5, 0, 0]);
+    expect([...b.mask]).toEqual([0, 1, 1, 0, 0, 1, 0, 0]);
+    expect([...b.advantages]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    const tail = sliceBatch(b, 1, 2);
+    fillAdvantages(b, rows, [2, 2], [[0.5, -1], [2]]);
+    expect([...b.advantages]).toEqual([0, 0.5, -1, 0, 0, 2, 0, 0]);
+    expect([...tail.advantages]).toEqual([0, 2, 0, 0]);
   });
 });
 

@@ -21,27 +21,28 @@ export interface PolicyBatch {
   oldEntropy?: Float32Array; // [B, T]
 }
 
-/** rows[i] = prompt ⊕ response ids; advantages[i] = Ã per response token (length N_i − promptLengths[i]). */
-export function makePolicyBatch(rows: number[][], promptLengths: number[], advantages: number[][], padId: number,
-  rollout?: { logprobs: number[][]; entropies: number[][] }): PolicyBatch {
+/**
+ * rows[i] = prompt ⊕ response ids; advantages[i] = Ã per response token (length N_i − promptLengths[i]), or null to
+ * fill them later with fillAdvantages. `fullColumns` makes T the longest row (its last input column has no target)
+ * so the forward also sees each row's last token: the fused attention pass needs every row's full N×N map.
+ */
+export function makePolicyBatch(rows: number[][], promptLengths: number[], advantages: number[][] | null, padId: number,
+  rollout?: { logprobs: number[][]; entropies: number[][] }, fullColumns = false): PolicyBatch {
   const B = rows.length;
-  const T = Math.max(...rows.map((r) => r.length)) - 1;
+  const T = Math.max(...rows.map((r) => r.length)) - (fullColumns ? 0 : 1);
   const ids = new Int32Array(B * T).fill(padId);
   const targets = new Int32Array(B * T).fill(padId);
   const mask = new Float32Array(B * T);
-  const adv = new Float32Array(B * T);
   const oldLogp = rollout ? new Float32Array(B * T) : undefined;
   const oldEntropy = rollout ? new Float32Array(B * T) : undefined;
   rows.forEach((row, b) => {
     const p = promptLengths[b];
-    if (advantages[b].length !== row.length - p) throw new Error(`row ${b}: ${advantages[b].length} advantages for ${row.length - p} response tokens`);
     if (p < 1) throw new Error(`row ${b}: the prompt must have at least one token`);
+    ids.set(fullColumns ? row : row.slice(0, -1), b * T);
     for (let t = 0; t < row.length - 1; t++) {
-      ids[b * T + t] = row[t];
       targets[b * T + t] = row[t + 1];
       if (t + 1 >= p) {
         mask[b * T + t] = 1;
-        adv[b * T + t] = advantages[b][t + 1 - p];
         if (rollout) {
           oldLogp![b * T + t] = rollout.logprobs[b][t + 1 - p];
           oldEntropy![b * T + t] = rollout.entropies[b][t + 1 - p];
@@ -49,7 +50,19 @@ export function makePolicyBatch(rows: number[][], promptLengths: number[], advan
       }
     }
   });
-  return { B, T, ids, targets, mask, advantages: adv, ...(rollout ? { oldLogp, oldEntropy } : {}) };
+  const batch: PolicyBatch = { B, T, ids, targets, mask, advantages: new Float32Array(B * T), ...(rollout ? { oldLogp, oldEntropy } : {}) };
+  if (advantages) fillAdvantages(batch, rows, promptLengths, advantages);
+  return batch;
+}
+
+/** Writes Ã of every response token into the batch (in place: slices made by sliceBatch see it). */
+export function fillAdvantages(batch: PolicyBatch, rows: number[][], promptLengths: number[], advantages: number[][]): void {
+  const T = batch.T;
+  rows.forEach((row, b) => {
+    const p = promptLengths[b];
+    if (advantages[b].length !== row.length - p) throw new Error(`row ${b}: ${advantages[b].length} advantages for ${row.length - p} response tokens`);
+    for (let t = p - 1; t < row.length - 1; t++) batch.advantages[b * T + t] = advantages[b][t + 1 - p];
+  });
 }
 
 /** Rows [from, to) of a batch. */
@@ -77,10 +90,11 @@ export interface PolicyOutputs {
  * Log-probs of the targets under softmax(logits/τ) — the distribution rollouts sampled from — and its entropy.
  * Differentiable (call inside variableGrads for the new policy, inside tidy for old/reference).
  */
-export function policyOutputs(model: GPT2Train, b: PolicyBatch, temperature: number): PolicyOutputs {
+export function policyOutputs(model: GPT2Train, b: PolicyBatch, temperature: number,
+  onAttention?: (layer: number, probs: tf.Tensor3D) => void): PolicyOutputs {
   const V = model.config.vocab_size;
   const ids = tf.tensor2d(b.ids, [b.B, b.T], 'int32');
-  const logits = model.forward(ids); // [B*T, V]
+  const logits = model.forward(ids, onAttention); // [B*T, V]
   const lp = tf.logSoftmax(temperature === 1 ? logits : tf.div(logits, temperature)); // [B*T, V]
   // One-hot product rather than gather: gather has no gradient on wasm.
   // (cast, not oneHot's dtype argument: on wasm that fills a float32 tensor with int32 bits)

@@ -15,13 +15,13 @@ import type { Tokenizer } from '../tokenizer/types';
 import { Adam, DEFAULT_ADAM, type AdamConfig } from '../train/adam';
 import { heldOutProblems } from '../train/data';
 import { GPT2Train, type NamedArray } from '../train/gpt2-train';
-import { makePolicyBatch } from './batch';
+import { fillAdvantages, makePolicyBatch } from './batch';
 import { BatchedGpt2 } from './batched';
-import { amplifiedCount, attentionCredit, tokenAdvantages, type CreditRow } from './credit';
+import { amplifiedCount, attentionCredit, CreditAnalyzer, tokenAdvantages, type CreditRow } from './credit';
 import { needsAttention, type RlOptions } from './options';
 import { sampleRows } from './rollout';
 import type { RunLogLine } from './runlog';
-import { ppoUpdate, type TestHooks, type UpdateResult } from './update';
+import { computeOldPolicy, disposeOldPolicy, ppoUpdate, type OldPolicy, type TestHooks, type UpdateResult } from './update';
 
 export interface PolicyInit {
   config: GPT2Config;
@@ -125,35 +125,80 @@ export class RlTrainer {
     const rows = ro.responses.map((resp, r) => [...ro.promptIds[Math.floor(r / G)], ...resp]);
     const promptLengths = ro.responses.map((_, r) => ro.promptIds[Math.floor(r / G)].length);
 
-    // Attention pass for the rows whose credit depends on it.
+    // Rows whose credit depends on the attention pass, and rows the update uses: those with Â = 0 carry no
+    // gradient without a KL or entropy term and are dropped (see zeroAdvantageRows).
     const want = ro.responses.map((_, r) => needsAttention(o.strategy) && (o.attentionPass === 'always' || adv[r] !== 0));
-    const idx = want.flatMap((w, r) => (w ? [r] : []));
-    const creditRows: CreditRow[] = idx.map((r) => ({
-      ids: rows[r], promptLength: promptLengths[r], tokens: rows[r].map((id) => this.tokenizer.tokenString(id)),
-      seed: mixSeed(o.seed ^ 0x68e31da4, this.stepIndex * 65536 + r),
-    }));
-    const pass = attentionCredit(this.sampler, creditRows, o.rhythm);
-    const records = new Map(idx.map((r, i) => [r, pass.records[i]]));
-    const hicraCoef = this.rhythm.hicraCoef;
-    const t2 = performance.now();
-    const tokenAdv = ro.responses.map((resp, r) => tokenAdvantages(o.strategy, adv[r], resp.length, records.get(r), hicraCoef));
-    let amplified = 0;
-    let responseTokens = 0;
-    ro.responses.forEach((resp, r) => {
-      responseTokens += resp.length;
-      amplified += amplifiedCount(o.strategy, records.get(r));
-    });
-    const t3 = performance.now();
-
-    // Rows with Â = 0 carry no gradient without a KL or entropy term: drop them (see zeroAdvantageRows).
     const keepAll = o.zeroAdvantageRows === 'keep' || o.klCoef > 0 || o.entropyCoef > 0;
     const keep = rows.flatMap((_, r) => (keepAll || adv[r] !== 0 ? [r] : []));
+    // Fused pass: rows that are both analyzed and updated take their maps from the update's π_old forward (same
+    // weights, same tokens), so the attention pass costs no forward of its own; other analyzed rows get one.
+    const fuse = o.oldLogProbs === 'recompute';
+    const fused = fuse ? keep.filter((r) => want[r]) : [];
+    const fusedSet = new Set(fused);
+    const separate = want.flatMap((w, r) => (w && !fusedSet.has(r) ? [r] : []));
+    const creditRow = (r: number): CreditRow => ({
+      ids: rows[r], promptLength: promptLengths[r], tokens: rows[r].map((id) => this.tokenizer.tokenString(id)),
+      seed: mixSeed(o.seed ^ 0x68e31da4, this.stepIndex * 65536 + r),
+    });
+    const pass = attentionCredit(this.sampler, separate.map(creditRow), o.rhythm, o.temperature);
+    const records = new Map(separate.map((r, i) => [r, pass.records[i]]));
+    let attentionMs = pass.attentionMs;
+    let metricsMs = pass.metricsMs;
+
+    const pick = <T>(xs: T[]) => keep.map((r) => xs[r]);
+    const rollout = o.oldLogProbs === 'rollout' && keep.length > 0 ? { logprobs: pick(ro.logprobs), entropies: pick(ro.entropies) } : undefined;
+    const batch = keep.length > 0 ? makePolicyBatch(pick(rows), pick(promptLengths), null, this.eosId, rollout, fuse) : undefined;
+    let oldPolicy: OldPolicy | undefined;
+    let oldMs = 0;
+    if (batch) {
+      const analyzer = fused.length > 0 ? new CreditAnalyzer(fused.map(creditRow), o.rhythm, this.policy.config.n_head, this.policy.config.n_layer) : undefined;
+      const slot = keep.map((r) => (fusedSet.has(r) ? fused.indexOf(r) : -1)); // batch row -> analyzer row
+      let captureMs = 0;
+      const timed = (f: () => void) => {
+        const c0 = performance.now();
+        f();
+        captureMs += performance.now() - c0;
+      };
+      const o0 = performance.now();
+      try {
+        oldPolicy = computeOldPolicy(this, batch, analyzer && {
+          onLayer: (layer, probs, from, to) => timed(() => analyzer.addLayer(layer, probs, slot.slice(from, to), batch.T)),
+          onEntropy: (h, from, to) => timed(() => slot.slice(from, to).forEach((i, j) => i >= 0 && analyzer.setEntropy(i, h, j * batch.T))),
+        });
+      } catch (e) {
+        analyzer?.dispose();
+        throw e;
+      }
+      oldMs = performance.now() - o0 - captureMs;
+      attentionMs += captureMs;
+      if (analyzer) {
+        const m0 = performance.now();
+        analyzer.finish().forEach((rec, i) => records.set(fused[i], rec));
+        metricsMs += performance.now() - m0;
+      }
+    }
     let upd: UpdateResult = { loss: 0, clipFraction: 0, kl: 0, entropy: NaN, gradNorm: 0, firstRatioDev: 0, aborted: false };
-    if (keep.length > 0) {
-      const pick = <T>(xs: T[]) => keep.map((r) => xs[r]);
-      const rollout = o.oldLogProbs === 'rollout' ? { logprobs: pick(ro.logprobs), entropies: pick(ro.entropies) } : undefined;
-      const batch = makePolicyBatch(pick(rows), pick(promptLengths), pick(tokenAdv), this.eosId, rollout);
-      upd = ppoUpdate(this, batch, this.stepIndex, this.testHooks);
+    let amplified = 0;
+    let responseTokens = 0;
+    let t2 = 0;
+    let t3 = 0;
+    try {
+      const hicraCoef = this.rhythm.hicraCoef;
+      t2 = performance.now();
+      const tokenAdv = ro.responses.map((resp, r) => tokenAdvantages(o.strategy, adv[r], resp.length, records.get(r), hicraCoef));
+      ro.responses.forEach((resp, r) => {
+        responseTokens += resp.length;
+        amplified += amplifiedCount(o.strategy, records.get(r));
+      });
+      t3 = performance.now();
+      if (batch && oldPolicy) {
+        fillAdvantages(batch, pick(rows), pick(promptLengths), pick(tokenAdv));
+        const prepared = oldPolicy;
+        oldPolicy = undefined; // ppoUpdate owns it now
+        upd = ppoUpdate(this, batch, this.stepIndex, this.testHooks, prepared);
+      }
+    } finally {
+      if (oldPolicy) disposeOldPolicy(oldPolicy);
     }
     const t4 = performance.now();
     this.stepIndex++;
@@ -174,13 +219,13 @@ export class RlTrainer {
       grad_norm: upd.gradNorm,
       first_ratio_dev: upd.firstRatioDev,
       zero_adv_groups: countZeroGroups(adv, G),
-      analyzed_rows: idx.length,
+      analyzed_rows: separate.length + fused.length,
       updated_rows: keep.length,
       nan_abort: upd.aborted,
       ...(upd.aborted ? { error: upd.error } : {}),
       time_ms: {
-        rollout: round(t1 - t0), attention: round(pass.attentionMs), metrics: round(pass.metricsMs + (t3 - t2)),
-        update: round(t4 - t3), total: round(t4 - t0),
+        rollout: round(t1 - t0), attention: round(attentionMs), metrics: round(metricsMs + (t3 - t2)),
+        update: round(oldMs + t4 - t3), total: round(t4 - t0),
       },
     };
   }

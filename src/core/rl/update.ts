@@ -43,31 +43,69 @@ interface Chunk {
   batch: PolicyBatch;
   old: tf.Tensor2D;
   ref?: tf.Tensor2D;
-  adv: tf.Tensor2D;
   mask: tf.Tensor2D;
 }
 
-export function ppoUpdate(host: UpdateHost, batch: PolicyBatch, step: number, hooks: TestHooks = {}): UpdateResult {
+/** π_old of every micro-batch, computed before any update (and the mean response entropy under it). */
+export interface OldPolicy {
+  chunks: Chunk[];
+  entropy: number;
+}
+
+/**
+ * What the fused attention pass reads from the π_old forward: each layer's maps [b·H, T, T] and the per-position
+ * entropies [b, T] of micro-batch rows [from, to) of the batch.
+ */
+export interface OldPolicyCapture {
+  onLayer(layer: number, probs: Float32Array, from: number, to: number): void;
+  onEntropy(entropy: Float32Array, from: number, to: number): void;
+}
+
+/**
+ * log π_old of the batch's micro-batches with the same shapes as the update's forward (so the first micro-step's
+ * ratio is exactly 1), or taken from the rollout when the batch carries it. `capture` reads the attention maps and
+ * entropies of that same forward (recompute mode only).
+ */
+export function computeOldPolicy(host: UpdateHost, batch: PolicyBatch, capture?: OldPolicyCapture): OldPolicy {
   const o = host.options;
   const n = Math.min(o.microBatches, batch.B);
   const bounds = Array.from({ length: n + 1 }, (_, i) => Math.round((i * batch.B) / n));
   const chunks: Chunk[] = [];
   let entropySum = 0;
   for (let i = 0; i < n; i++) {
-    const b = sliceBatch(batch, bounds[i], bounds[i + 1]);
+    const [from, to] = [bounds[i], bounds[i + 1]];
+    const b = sliceBatch(batch, from, to);
     const mask = tf.tensor2d(b.mask, [b.B, b.T]);
-    // π_old from the rollout (no extra forward; ratio 1 up to float error) or recomputed (exactly 1 on the first micro-step).
     const { old, ent } = tf.tidy(() => {
       if (b.oldLogp) return { old: tf.tensor2d(b.oldLogp, [b.B, b.T]), ent: responseTokenMean(tf.tensor2d(b.oldEntropy!, [b.B, b.T]), mask) };
-      const out = policyOutputs(host.policy, b, o.temperature);
+      const onAttention = capture && ((layer: number, probs: tf.Tensor3D) => capture.onLayer(layer, probs.dataSync() as Float32Array, from, to));
+      const out = policyOutputs(host.policy, b, o.temperature, onAttention);
+      if (capture) capture.onEntropy(out.entropy.dataSync() as Float32Array, from, to);
       return { old: out.logp, ent: responseTokenMean(out.entropy, mask) };
     });
     entropySum += ent.dataSync()[0] * b.B;
     ent.dispose();
     const ref = host.reference ? tf.tidy(() => policyOutputs(host.reference!, b, o.temperature).logp) : undefined;
-    chunks.push({ batch: b, old, ref, mask, adv: tf.tensor2d(b.advantages, [b.B, b.T]) });
+    chunks.push({ batch: b, old, ref, mask });
   }
+  return { chunks, entropy: entropySum / batch.B };
+}
 
+/** Frees π_old's tensors (ppoUpdate does it for the OldPolicy it is given). */
+export function disposeOldPolicy(old: OldPolicy): void {
+  for (const c of old.chunks) tf.dispose([c.old, c.mask, ...(c.ref ? [c.ref] : [])]);
+}
+
+/**
+ * The PPO-clip update on `batch`. Its advantages are read now, so a caller may fill them after computeOldPolicy.
+ * Takes ownership of `prepared` (computed here when absent).
+ */
+export function ppoUpdate(host: UpdateHost, batch: PolicyBatch, step: number, hooks: TestHooks = {}, prepared?: OldPolicy): UpdateResult {
+  const o = host.options;
+  const oldPolicy = prepared ?? computeOldPolicy(host, batch);
+  const chunks = oldPolicy.chunks;
+  const entropy = oldPolicy.entropy;
+  const advs = chunks.map((c) => tf.tensor2d(c.batch.advantages, [c.batch.B, c.batch.T]));
   const snapshot = snapshotState(host);
   const vars = [...host.policy.vars.values()];
   let lossSum = 0;
@@ -78,13 +116,13 @@ export function ppoUpdate(host: UpdateHost, batch: PolicyBatch, step: number, ho
   let firstRatioDev = 0;
   try {
     for (let epoch = 0; epoch < o.epochs; epoch++) {
-      for (const c of chunks) {
+      for (const [ci, c] of chunks.entries()) {
         let clipT: tf.Scalar | undefined;
         let klT: tf.Scalar | undefined;
         let devT: tf.Scalar | undefined;
         const { value, grads } = tf.variableGrads(() => {
           const out = policyOutputs(host.policy, c.batch, o.temperature);
-          const terms = ppoClipLoss({ logpNew: out.logp, logpOld: c.old, advantages: c.adv, mask: c.mask, logpRef: c.ref }, { clipEps: o.clipEps, klCoef: o.klCoef });
+          const terms = ppoClipLoss({ logpNew: out.logp, logpOld: c.old, advantages: advs[ci], mask: c.mask, logpRef: c.ref }, { clipEps: o.clipEps, klCoef: o.klCoef });
           clipT = tf.keep(terms.clipFraction);
           klT = tf.keep(terms.kl);
           if (micro === 0) devT = tf.keep(tf.max(tf.mul(tf.abs(tf.sub(tf.exp(tf.sub(out.logp, c.old)), 1)), c.mask)) as tf.Scalar);
@@ -105,7 +143,7 @@ export function ppoUpdate(host: UpdateHost, batch: PolicyBatch, step: number, ho
           tf.dispose(Object.values(grads));
           restoreState(host, snapshot);
           return {
-            loss: lossValue, clipFraction: clip, kl, entropy: entropySum / batch.B, gradNorm: norm, firstRatioDev, aborted: true,
+            loss: lossValue, clipFraction: clip, kl, entropy, gradNorm: norm, firstRatioDev, aborted: true,
             error: `non-finite ${Number.isFinite(lossValue) ? 'gradient norm' : 'loss'} at micro-step ${micro}; update skipped, weights of the step's start kept`,
           };
         }
@@ -118,9 +156,10 @@ export function ppoUpdate(host: UpdateHost, batch: PolicyBatch, step: number, ho
         micro++;
       }
     }
-    return { loss: lossSum / micro, clipFraction: clipSum / micro, kl: klSum / micro, entropy: entropySum / batch.B, gradNorm: normSum / micro, firstRatioDev, aborted: false };
+    return { loss: lossSum / micro, clipFraction: clipSum / micro, kl: klSum / micro, entropy, gradNorm: normSum / micro, firstRatioDev, aborted: false };
   } finally {
-    for (const c of chunks) tf.dispose([c.old, c.mask, c.adv, ...(c.ref ? [c.ref] : [])]);
+    disposeOldPolicy(oldPolicy);
+    tf.dispose(advs);
     tf.dispose(snapshot.weights);
   }
 }

@@ -62,8 +62,8 @@ describe('Adam', () => {
   });
 
   it('holds exactly its two moments per parameter: the first update allocates nothing else', () => {
-    const params = new Map([['a.weight', tf.variable(tf.tensor2d([[1, 2], [3, 4]]))], ['a.bias', tf.variable(tf.tensor1d([0, 1]))]]);
-    const grads = new Map([['a.weight', tf.tensor2d([[1, 1], [1, 1]])], ['a.bias', tf.tensor1d([1, -1])]]);
+    const params = new Map<string, tf.Variable>([['a.weight', tf.variable(tf.tensor2d([[1, 2], [3, 4]]))], ['a.bias', tf.variable(tf.tensor1d([0, 1]))]]);
+    const grads = new Map<string, tf.Tensor>([['a.weight', tf.tensor2d([[1, 1], [1, 1]])], ['a.bias', tf.tensor1d([1, -1])]]);
     const adam = new Adam(C);
     const before = tf.memory().numTensors;
     adam.apply(params, grads);

@@ -13,13 +13,15 @@ const swap = (t: tf.Tensor): tf.Tensor3D => tf.transpose(t, [0, 2, 1]) as tf.Ten
 
 /**
  * A function (q, k, v) -> o for one sequence length: `mask` [T, T] is additive (0 allowed, −1e9 masked), `scale`
- * is 1/√hd. Differentiable in q, k and v.
+ * is 1/√hd. Differentiable in q, k and v. `onProbs` sees the attention probabilities [BH, T, T] of the forward
+ * (the RL attention pass reads them from the π_old forward; do not keep the tensor).
  */
-export function makeCausalAttention(mask: tf.Tensor2D, scale: number): AttentionFn {
+export function makeCausalAttention(mask: tf.Tensor2D, scale: number, onProbs?: (probs: tf.Tensor3D) => void): AttentionFn {
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [q, k, v, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc];
     const scores = tf.add(tf.mul(tf.matMul(q, swap(k)), scale), mask); // [BH, T, T]
-    const p = tf.softmax(scores); // [BH, T, T]
+    const p = tf.softmax(scores) as tf.Tensor3D; // [BH, T, T]
+    onProbs?.(p);
     save([q, k, v, p]);
     return {
       value: tf.matMul(p, v), // [BH, T, hd]
@@ -37,7 +39,10 @@ export function makeCausalAttention(mask: tf.Tensor2D, scale: number): Attention
 }
 
 /** The same function with tfjs's own gradient (the reference for tests and measurements). */
-export function causalAttentionBuiltin(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor2D, scale: number): tf.Tensor3D {
+export function causalAttentionBuiltin(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor2D, scale: number,
+  onProbs?: (probs: tf.Tensor3D) => void): tf.Tensor3D {
   const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), scale), mask); // [BH, T, T]
-  return tf.matMul(tf.softmax(scores), v);
+  const p = tf.softmax(scores) as tf.Tensor3D; // [BH, T, T]
+  onProbs?.(p);
+  return tf.matMul(p, v);
 }

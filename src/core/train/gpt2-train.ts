@@ -142,9 +142,10 @@ export class GPT2Train {
 
   /**
    * Logits [B*T, V] for ids [B, T] (row-major, b*T + t). Differentiable in the variables; call inside
-   * tf.tidy / optimizer code. T must not exceed n_positions.
+   * tf.tidy / optimizer code. T must not exceed n_positions. `onAttention` sees each layer's attention
+   * probabilities [B*H, T, T] (row b·H + h) during the call; read them there, never keep the tensor.
    */
-  forward(ids: tf.Tensor2D): tf.Tensor2D {
+  forward(ids: tf.Tensor2D, onAttention?: (layer: number, probs: tf.Tensor3D) => void): tf.Tensor2D {
     const [B, T] = ids.shape;
     const { n_embd: D, vocab_size: V, n_positions } = this.config;
     if (T > n_positions) throw new Error(`sequence length ${T} exceeds n_positions ${n_positions}`);
@@ -157,11 +158,14 @@ export class GPT2Train {
     // Additive causal mask, broadcast over batch·heads: 0 on and below the diagonal, -1e9 above.
     const mask = tf.tensor2d(causalMask(T), [T, T]);
     const scale = 1 / Math.sqrt(D / this.config.n_head);
-    const core: AttentionCore = this.builtinGrads
-      ? (q, k, v) => causalAttentionBuiltin(q, k, v, mask, scale)
-      : makeCausalAttention(mask, scale);
+    const coreOf = (layer: number): AttentionCore => {
+      const onProbs = onAttention && ((p: tf.Tensor3D) => onAttention(layer, p));
+      return this.builtinGrads
+        ? (q, k, v) => causalAttentionBuiltin(q, k, v, mask, scale, onProbs)
+        : makeCausalAttention(mask, scale, onProbs);
+    };
     for (let l = 0; l < this.config.n_layer; l++) {
-      x = tf.add(x, this.attention(this.layerNorm(x, `h.${l}.ln_1`), B, T, l, core));
+      x = tf.add(x, this.attention(this.layerNorm(x, `h.${l}.ln_1`), B, T, l, coreOf(l)));
       const m = this.activation(this.lin(this.layerNorm(x, `h.${l}.ln_2`), `h.${l}.mlp.c_fc`));
       x = tf.add(x, this.lin(m, `h.${l}.mlp.c_proj`));
     }

@@ -106,11 +106,13 @@ function onEvent(e: TrainEvent): void {
   }
 }
 
+/** The message under the field (the banner keeps the full one, naming the field). */
 function fieldErrorFrom(e: unknown): void {
-  if (e instanceof FormError) set({ fieldError: { field: e.formField, message: e.message } });
+  const short = (m: string) => m.replace(/^field "[^"]*": /, '');
+  if (e instanceof FormError) set({ fieldError: { field: e.formField, message: short(e.message) } });
   else if (e instanceof Error && e.name === 'InputError') {
     const field = formFieldOf(e.message);
-    if (field) set({ fieldError: { field, message: e.message } });
+    if (field) set({ fieldError: { field, message: short(e.message) } });
   }
 }
 

@@ -39,11 +39,6 @@ test.describe('app shell', () => {
   });
 
   test('generate streams tokens as text; Stop stops; keyboard works', async ({ page }, info) => {
-    // Known defect (issue 5 report): the analysis after each Generate reads maps with tfjs-webgpu's synchronous
-    // read, which in SwiftShader returns zeros and loses the device, so the next upload fails ("createBuffer failed,
-    // size (24) is too large ... mappedAtCreation") and the second Generate here fails. The fix (async reads in
-    // src/worker/analysis.ts) is described in the report; remove this fixme and workbench.spec's once it is in.
-    test.fixme(isWebgpuProject(info), 'WebGPU: a generation after an analysis fails (see the issue 5 report)');
     const errors = trackConsoleErrors(page);
     await page.goto(appUrl(info));
     await waitForModel(page);

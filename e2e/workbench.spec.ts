@@ -94,10 +94,6 @@ test.describe('workbench', () => {
   });
 
   test('an analysis gives real numbers and leaves the backend usable: generate and analyze again after it', async ({ page }, info) => {
-    // WebGPU (SwiftShader): tfjs-webgpu's synchronous reads return zeros there and lose the device, so the
-    // analysis' WAAD is all 0 and the next GPU upload fails. Fix described in the issue 5 report (async reads in
-    // src/worker/analysis.ts); remove this fixme with app.spec's once it is in.
-    test.fixme(isWebgpuProject(info), 'WebGPU: needs the async-read fix in src/worker/analysis.ts (issue 5 report)');
     const errors = trackConsoleErrors(page);
     await page.goto(appUrl(info));
     await waitForModel(page);

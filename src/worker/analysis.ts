@@ -7,10 +7,11 @@
  * sink), a head map or a dump export needs no rerun. Bigger models rerun the forward for those instead.
  * The page only ever receives the record, thumbnails and the one map it shows, never L·H·N² maps.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../core/errors';
 import { encodeAttentionDumpHeader, parseAttentionDump } from '../core/io/dump';
 import type { LoadedModel } from '../core/model/load';
-import { RhythmAccumulator, analyzeCache, needsMaps, resolveOptions, responseEntropy, responseEntropyFromTensor, type HeadCache, type HeadRef, type MapOptions } from '../core/rhythm';
+import { RhythmAccumulator, analyzeCache, needsMaps, resolveOptions, responseEntropy, responseEntropyFromTensorAsync, type HeadCache, type HeadRef, type MapOptions } from '../core/rhythm';
 import type { Handlers } from './host';
 import type { AnalysisOutcome, AnalyzeInput, HeadSummary, MapRequest } from './protocol';
 
@@ -100,21 +101,35 @@ export function createAnalysisHandlers(requireModel: () => LoadedModel, mapBudge
 
   /**
    * One forward of `ids` on the loaded model, feeding the accumulator (when given) and `onLayer` with each
-   * layer's raw map read back to JS inside the forward (one layer in memory at a time).
-   * Reads are synchronous on every backend: in headless Chromium's WebGPU (SwiftShader adapter) the async reads
-   * of an analysis failed with "mapAsync: A valid external Instance reference no longer exists" and lost the
-   * device for later calls, while sync reads work. The worker owns its thread, so blocking it costs the page nothing.
+   * layer's raw map read back to JS.
+   * On WebGPU every read is asynchronous: tfjs-webgpu's synchronous read (an OffscreenCanvas copy) returns zeros
+   * in headless Chromium's SwiftShader adapter and then loses the device ("A valid external Instance reference no
+   * longer exists"; the next upload fails with "createBuffer failed … mappedAtCreation"). So there the layer maps
+   * are kept as tensors during the forward and read after it; other backends read each layer inside the forward
+   * (one layer in memory at a time).
    */
   const forward = async (ids: number[], acc: RhythmAccumulator | null, onLayer: ((l: number, data: Float32Array) => void) | null, progress: (f: number, m: string) => void) => {
     const { model } = requireModel();
     const L = model.config.n_layer;
-    return model.forward(ids, {
+    const deferred: [number, tf.Tensor][] = [];
+    const readLater = onLayer !== null && tf.getBackend() === 'webgpu';
+    const logits = model.forward(ids, {
       onAttention: (l, probs) => {
         acc?.onAttention(l, probs);
-        if (onLayer) onLayer(l, probs.dataSync() as Float32Array);
+        if (readLater) deferred.push([l, tf.keep(tf.clone(probs))]);
+        else if (onLayer) onLayer(l, probs.dataSync() as Float32Array);
         progress((l + 1) / (L + 1), `layer ${l + 1} of ${L}`);
       },
     }); // [N, V]; caller disposes
+    try {
+      for (const [l, t] of deferred) onLayer!(l, (await t.data()) as Float32Array);
+    } catch (e) {
+      logits.dispose();
+      throw e;
+    } finally {
+      for (const [, t] of deferred) t.dispose();
+    }
+    return logits;
   };
 
   /** Runs the model on a sequence: cache, entropy, and the raw maps when they fit. */
@@ -129,9 +144,9 @@ export function createAnalysisHandlers(requireModel: () => LoadedModel, mapBudge
     try {
       checkAborted(signal);
       logitsT = await forward(ids, acc, keep ? (l, d) => layers.set(l, d.slice()) : null, progress);
-      const entropy = responseEntropyFromTensor(logitsT, promptLength);
-      const logits = N * V * 4 <= LOGITS_BUDGET_BYTES ? { data: logitsT.dataSync() as Float32Array, vocabSize: V } : undefined;
-      const cache = acc.finish();
+      const entropy = await responseEntropyFromTensorAsync(logitsT, promptLength);
+      const logits = N * V * 4 <= LOGITS_BUDGET_BYTES ? { data: (await logitsT.data()) as Float32Array, vocabSize: V } : undefined;
+      const cache = await acc.finishAsync();
       checkAborted(signal);
       const tokens = ids.map((id) => tokenizer.tokenString(id));
       const record = analyzeCache(cache, { tokens, tokenIds: ids, numLayers: L, entropy, model: model.name }, options);
@@ -151,7 +166,7 @@ export function createAnalysisHandlers(requireModel: () => LoadedModel, mapBudge
     const acc = new RhythmAccumulator({ seqLen: s.tokens.length, promptLength: s.promptLength, ...mapOptionsOf(options), thumbnailSize: THUMBNAIL_SIZE });
     try {
       for (const l of s.layerIndices) acc.addLayerData(l, s.layer!(l), s.numHeads);
-      return acc.finish(); // sync reads: see forward()
+      return await acc.finishAsync(); // async reads: see forward()
     } finally {
       acc.dispose();
     }

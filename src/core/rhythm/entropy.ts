@@ -36,19 +36,37 @@ export function responseEntropy(logits: Float32Array, vocabSize: number, seqLen:
  * (at N = 1024, V = 50257 that copy would be 200 MB). float32 precision.
  */
 export function responseEntropyFromTensor(logits: tf.Tensor2D, promptLength: number): number[] {
-  const [N] = logits.shape;
+  const h = entropyRows(logits);
+  const all = h.dataSync();
+  h.dispose();
+  return responseRows(all, promptLength);
+}
+
+/** responseEntropyFromTensor with a non-blocking read: the one to use on WebGPU, where synchronous reads break. */
+export async function responseEntropyFromTensorAsync(logits: tf.Tensor2D, promptLength: number): Promise<number[]> {
+  const h = entropyRows(logits);
+  try {
+    return responseRows(await h.data(), promptLength);
+  } finally {
+    h.dispose();
+  }
+}
+
+/** Entropy of every row of logits [N, V], as [N]. */
+function entropyRows(logits: tf.Tensor2D): tf.Tensor1D {
   // Entropy of every row, then pick rows in JS: tf.slice of the [rows, V] block is an element-by-element copy on
   // tfjs-wasm (≈1 s at N = 256, V = 50257), far dearer than the few prompt rows computed for nothing.
   // H = log Z − Σ e·(x − m) / Z with e = exp(x − m): three [N, V] passes instead of logSoftmax's and exp·mul's five.
-  const h = tf.tidy(() => {
+  return tf.tidy(() => {
     const shifted = tf.sub(logits, tf.max(logits, 1, true)); // [N, V]
     const e = tf.exp(shifted); // [N, V]
     const z = tf.sum(e, 1); // [N]
     return tf.sub(tf.log(z), tf.div(tf.sum(tf.mul(e, shifted), 1), z)); // [N]
   });
-  const all = h.dataSync();
-  h.dispose();
+}
+
+function responseRows(all: ArrayLike<number>, promptLength: number): number[] {
   const out: number[] = [];
-  for (let t = promptLength; t < N; t++) out.push(t === 0 ? 0 : all[t - 1]); // token t was drawn from row t − 1
+  for (let t = promptLength; t < all.length; t++) out.push(t === 0 ? 0 : all[t - 1]); // token t was drawn from row t − 1
   return out;
 }

@@ -35,6 +35,38 @@ export class BatchedGpt2 {
     }
   }
 
+  /** q/k/v column blocks of each layer's c_attn, sliced once while a decoder or forwardAll holds them. */
+  private qkv: { w: tf.Tensor2D[]; b: tf.Tensor1D[] }[] | null = null;
+  private holders = 0;
+
+  /**
+   * Slices every layer's c_attn into q/k/v blocks once and keeps them until the returned release is called (counted,
+   * so nested holders share them). Why: on tfjs-wasm a slice per matMul costs more than the product itself (the copy
+   * and XNNPACK's repacking of a weight it has not seen). The weights must not change while held.
+   */
+  hold(): () => void {
+    if (this.holders++ === 0) {
+      const D = this.config.n_embd;
+      this.qkv = Array.from({ length: this.config.n_layer }, (_, l) => {
+        const W = this.get(`h.${l}.attn.c_attn.weight`) as tf.Tensor2D; // [D, 3D]
+        const bias = this.get(`h.${l}.attn.c_attn.bias`) as tf.Tensor1D; // [3D]
+        return tf.tidy(() => ({
+          w: [0, 1, 2].map((i) => tf.keep(tf.slice(W, [0, i * D], [D, D]))), // [D, D] each
+          b: [0, 1, 2].map((i) => tf.keep(tf.slice(bias, [i * D], [D]))), // [D] each
+        }));
+      });
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.holders === 0 && this.qkv) {
+        for (const { w, b } of this.qkv) tf.dispose([...w, ...b]);
+        this.qkv = null;
+      }
+    };
+  }
+
   private get(name: string): tf.Tensor {
     const t = this.w.get(name);
     if (!t) throw new Error(`BatchedGpt2: missing weight ${name}`);
@@ -83,10 +115,10 @@ export class BatchedGpt2 {
       const h = this.layerNorm(x, `h.${l}.ln_1`); // [R*M, D]
       // q, k, v from column blocks of c_attn (small weight slices) rather than slices of the [R*M, 3D] product:
       // on tfjs-wasm every slice reads back its whole input, so slicing big activations is what costs.
-      const W = this.get(`h.${l}.attn.c_attn.weight`) as tf.Tensor2D; // [D, 3D]
-      const bias = this.get(`h.${l}.attn.c_attn.bias`) as tf.Tensor1D; // [3D]
+      const blocks = this.qkv?.[l];
+      if (!blocks) throw new Error('BatchedGpt2: run() outside hold()');
       const part = (i: number) => {
-        const y = tf.add(tf.matMul(h, tf.slice(W, [0, i * D], [D, D])), tf.slice(bias, [i * D], [D])); // [R*M, D]
+        const y = tf.add(tf.matMul(h, blocks.w[i]), blocks.b[i]); // [R*M, D]
         return tf.transpose(tf.reshape(y, [R, M, H, hd]), [0, 2, 1, 3]) as tf.Tensor4D; // [R, H, M, hd]
       };
       const kNew = part(1);
@@ -120,6 +152,15 @@ export class BatchedGpt2 {
    */
   forwardAll(ids: Int32Array, R: number, T: number, onAttention?: BatchedAttentionCallback): tf.Tensor2D {
     if (ids.length !== R * T) throw new Error(`forwardAll: ${ids.length} ids for [${R}, ${T}]`);
+    const release = this.hold();
+    try {
+      return this.forwardHeld(ids, R, T, onAttention);
+    } finally {
+      release();
+    }
+  }
+
+  private forwardHeld(ids: Int32Array, R: number, T: number, onAttention?: BatchedAttentionCallback): tf.Tensor2D {
     return tf.tidy(() => {
       const positions = new Int32Array(R * T);
       for (let r = 0; r < R; r++) for (let t = 0; t < T; t++) positions[r * T + t] = t;
@@ -164,7 +205,10 @@ export class BatchDecoder {
     this.rows = prompts.length;
     const P = Math.max(...prompts.map((p) => p.length));
     this.offsets = prompts.map((p) => P - p.length);
+    this.release = model.hold();
   }
+
+  private readonly release: () => void;
 
   /** The longest prompt plus `newTokens` must fit the context. */
   get promptColumns(): number {
@@ -229,5 +273,6 @@ export class BatchDecoder {
 
   dispose(): void {
     this.disposeKV();
+    this.release();
   }
 }

@@ -112,7 +112,9 @@ export class Adam {
       const kind = a.name.slice(0, dot);
       const map = kind === 'm' ? this.m : kind === 'v' ? this.v : undefined;
       if (!map) throw new Error(`unexpected optimizer tensor ${a.name}`);
-      map.set(a.name.slice(dot + 1), tf.variable(tf.tensor(a.data, a.shape), false));
+      const initial = tf.tensor(a.data, a.shape);
+      map.set(a.name.slice(dot + 1), tf.variable(initial, false));
+      initial.dispose();
     }
     this.step = step;
   }

@@ -97,6 +97,14 @@ describe.each(['cpu', 'wasm'])('GPT2Train on %s', (backend) => {
     model.dispose();
   });
 
+  it('a model and its optimizer state free every tensor they made', () => {
+    const before = tf.memory().numTensors;
+    const model = GPT2Train.init(base, 2);
+    expect(tf.memory().numTensors).toBe(before + model.vars.size);
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('forward and gradients leave no tensors behind', () => {
     const model = GPT2Train.init(base, 1);
     const ids = tf.tensor2d(ROWS.flat(), [2, ROWS[0].length], 'int32');

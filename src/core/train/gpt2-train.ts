@@ -80,7 +80,9 @@ export class GPT2Train {
       const p = byName.get(name);
       if (!p) throw new Error(`missing parameter ${name}`);
       if (p.shape.join(',') !== shape.join(',')) throw new Error(`${name}: shape [${p.shape}] != expected [${shape}]`);
-      this.vars.set(name, tf.variable(tf.tensor(p.data, shape), true, `gpt2train${GPT2Train.instances}/${name}`));
+      const initial = tf.tensor(p.data, shape);
+      this.vars.set(name, tf.variable(initial, true, `gpt2train${GPT2Train.instances}/${name}`));
+      initial.dispose(); // the variable keeps its own reference to the data
     }
   }
 

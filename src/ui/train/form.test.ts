@@ -20,7 +20,7 @@ describe('parseTrainForm', () => {
     const p = parseTrainForm(form({ seeds: '0, 1,1', lr: '3e-4' }));
     expect(p.seeds).toEqual([0, 1]);
     expect(p.strategies).toEqual(['uniform', 'coupled']);
-    expect(p.options).toMatchObject({ task: 'countdown', level: 1, steps: 10, group: 4, prompts: 4, lr: 3e-4, maxTokens: 48, evalEvery: 5, evalProblems: 16 });
+    expect(p.options).toMatchObject({ task: 'addition', level: 4, steps: 10, group: 4, prompts: 4, lr: 3e-4, maxTokens: 96, evalEvery: 5, evalProblems: 16 });
   });
 
   it.each<[Partial<TrainForm>, FormField]>([

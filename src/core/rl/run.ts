@@ -4,7 +4,7 @@
  */
 import { yieldToEventLoop } from '../model/generate';
 import type { RunLogLine } from './runlog';
-import { RlTrainer, type PolicyInit } from './trainer';
+import { RlTrainer, type PolicyInit, type TrainerResume } from './trainer';
 import type { RlOptions } from './options';
 import type { TestHooks } from './update';
 
@@ -12,6 +12,16 @@ export interface RunHooks {
   onLine?: (line: RunLogLine) => void;
   onProgress?: (fraction: number, message: string) => void;
   signal?: AbortSignal;
+  /** Awaited after each step's onLine (the app's tests slow a run down with it). */
+  afterStep?: (line: RunLogLine) => Promise<void>;
+}
+
+/** A run continued from a checkpoint: the trainer's state plus what the run had measured before. */
+export interface RunResume extends TrainerResume {
+  /** The starting model's held-out accuracy (step 0), measured by the original run. */
+  initialAccuracy: number | null;
+  /** The latest held-out accuracy before the checkpoint, if any. */
+  lastAccuracy?: number | null;
 }
 
 export interface RunSummary {
@@ -55,9 +65,12 @@ export class PauseGate {
 export class RlRun {
   readonly trainer: RlTrainer;
   readonly gate = new PauseGate();
+  private readonly resumed?: RunResume;
 
-  constructor(init: PolicyInit, options: RlOptions, testHooks?: TestHooks) {
-    this.trainer = new RlTrainer(init, options, testHooks);
+  /** With `resume`, init.weights are the checkpoint's and the run goes on from resume.step to options.steps. */
+  constructor(init: PolicyInit, options: RlOptions, testHooks?: TestHooks, resume?: RunResume) {
+    this.trainer = new RlTrainer(init, options, testHooks, resume);
+    this.resumed = resume;
   }
 
   pause(): void {
@@ -74,9 +87,17 @@ export class RlRun {
     const { signal } = hooks;
     const lines: RunLogLine[] = [];
     let nanAborts = 0;
-    hooks.onProgress?.(0, 'evaluating the starting model');
-    const initialAccuracy = await t.evaluate(signal);
-    let finalAccuracy = initialAccuracy;
+    let initialAccuracy: number | null;
+    let finalAccuracy: number | null;
+    if (this.resumed) {
+      // The starting model was scored by the original run (a resume does not have its weights).
+      initialAccuracy = this.resumed.initialAccuracy;
+      finalAccuracy = this.resumed.lastAccuracy ?? initialAccuracy;
+    } else {
+      hooks.onProgress?.(0, 'evaluating the starting model');
+      initialAccuracy = await t.evaluate(signal);
+      finalAccuracy = initialAccuracy;
+    }
     while (t.step < o.steps) {
       await this.gate.gate(signal);
       if (signal?.aborted) break;
@@ -95,6 +116,7 @@ export class RlRun {
       lines.push(line);
       hooks.onLine?.(line);
       hooks.onProgress?.(line.step / o.steps, `step ${line.step}/${o.steps}: reward ${line.mean_reward.toFixed(3)}`);
+      await hooks.afterStep?.(line);
       await yieldToEventLoop();
     }
     return { steps: t.step, aborted: t.step < o.steps, nanAborts, initialAccuracy, finalAccuracy, lines };

@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveRlOptions, type RlOptions } from './options';
+import { InputError } from '../errors';
 import { RlRun } from './run';
 import { RlTrainer } from './trainer';
 import { tinyPolicy } from './testing/tinyPolicy';
@@ -147,4 +148,51 @@ describe('RlTrainer', () => {
     expect(r.steps).toBe(5);
     run.dispose();
   }, 30_000);
+
+  it('resume: 2 steps, checkpoint (weights + Adam state + step), new trainer, 2 more == 4 steps uninterrupted', async () => {
+    const o = opts({ strategy: 'coupled', seed: 4, steps: 4, evalEvery: 2, microBatches: 2 });
+    const strip = (lines: { time_ms: unknown }[]) => lines.map(({ time_ms: _t, ...rest }) => rest);
+    const whole = new RlRun(tinyPolicy(7), o, ones);
+    const all = await whole.run();
+    const wholeWeights = weightsOf(whole.trainer);
+    whole.dispose();
+
+    const tensors = tf.memory().numTensors;
+    const first = new RlRun(tinyPolicy(7), o, ones);
+    const stop = new AbortController();
+    const head = await first.run({ signal: stop.signal, onLine: (l) => l.step === 2 && stop.abort() });
+    expect(head.steps).toBe(2);
+    const ck = first.trainer.checkpoint();
+    expect(ck.step).toBe(2);
+    expect(ck.adamStep).toBeGreaterThan(2); // two micro-batches per step: Adam's count is not the RL step
+    expect(ck.optimizer.length).toBe(2 * ck.weights.length);
+    first.dispose();
+
+    const init = { ...tinyPolicy(7), weights: ck.weights };
+    const rest = new RlRun(init, o, ones, { step: ck.step, adamStep: ck.adamStep, optimizer: ck.optimizer, initialAccuracy: head.initialAccuracy, lastAccuracy: head.finalAccuracy });
+    const tail = await rest.run();
+    expect(tail.lines.map((l) => l.step)).toEqual([3, 4]);
+    expect(tail.steps).toBe(4);
+    expect(tail.aborted).toBe(false);
+    expect(tail.initialAccuracy).toBe(all.initialAccuracy);
+    expect(tail.finalAccuracy).toBe(all.finalAccuracy);
+    expect(strip([...head.lines, ...tail.lines])).toEqual(strip(all.lines));
+    expect(all.lines.some((l) => l.updated_rows > 0)).toBe(true); // the weights did move, so the test can fail
+    expect(weightsOf(rest.trainer)).toEqual(wholeWeights);
+    rest.dispose();
+    expect(tf.memory().numTensors).toBe(tensors);
+  }, 60_000);
+
+  it('resume refuses a step beyond the run, optimizer tensors of another shape, and KL without its reference', () => {
+    const init = tinyPolicy(7);
+    const t = new RlTrainer(init, opts(), ones);
+    const m = t.checkpoint();
+    t.dispose();
+    const base = { step: 1, adamStep: 2, optimizer: m.optimizer };
+    expect(() => new RlTrainer(init, opts(), ones, { ...base, step: 6 })).toThrow(/field "step": must be a whole number from 0 to steps \(5\)/);
+    const bad = [{ name: 'm.wte.weight', shape: [3, 4], data: new Float32Array(12) }];
+    expect(() => new RlTrainer(init, opts(), ones, { ...base, optimizer: bad })).toThrow(InputError);
+    expect(() => new RlTrainer(init, opts(), ones, { ...base, optimizer: bad })).toThrow(/optimizer\.safetensors, field "m\.wte\.weight"/);
+    expect(() => new RlTrainer(init, opts({ klCoef: 0.1 }), ones, base)).toThrow(/KL reference/);
+  });
 });

@@ -6,6 +6,7 @@
  * Pure src/core code: runs in Node and in a Web Worker; async so it yields; seeded, so a seed repeats a run.
  * A NaN/Inf loss or gradient aborts the step's update and restores the weights and optimizer from its start.
  */
+import { InputError } from '../errors';
 import type { GPT2Config } from '../model/types';
 import { grpoAdvantages } from '../rhythm/credit';
 import { resolveOptions, type RhythmOptions } from '../rhythm/options';
@@ -14,7 +15,7 @@ import { verifyCompletion } from '../tasks/index';
 import type { Tokenizer } from '../tokenizer/types';
 import { Adam, DEFAULT_ADAM, type AdamConfig } from '../train/adam';
 import { heldOutProblems } from '../train/data';
-import { GPT2Train, type NamedArray } from '../train/gpt2-train';
+import { GPT2Train, gpt2ParamShapes, type NamedArray } from '../train/gpt2-train';
 import { fillAdvantages, makePolicyBatch } from './batch';
 import { BatchedGpt2 } from './batched';
 import { amplifiedCount, attentionCredit, CreditAnalyzer, tokenAdvantages, type CreditRow } from './credit';
@@ -28,6 +29,29 @@ export interface PolicyInit {
   /** HF names (with or without "transformer."), tied head. */
   weights: NamedArray[];
   tokenizer: Tokenizer;
+}
+
+/**
+ * Where a resumed run starts: the state an uninterrupted run had after `step` steps (weights come in PolicyInit).
+ * Problems and sampling seeds depend only on seed and step, so the continuation equals the uninterrupted run.
+ */
+export interface TrainerResume {
+  /** RL steps done. */
+  step: number;
+  /** Adam's moments as `m.<param>` / `v.<param>` (HF names), from `adam.stateArrays()`. */
+  optimizer: NamedArray[];
+  /** Adam updates applied so far (micro-steps, not RL steps): the bias correction depends on it. */
+  adamStep: number;
+  /** The original run's starting weights: the KL reference, required when klCoef > 0. */
+  reference?: NamedArray[];
+}
+
+/** Everything a resume needs, taken between steps. */
+export interface TrainerCheckpoint {
+  step: number;
+  adamStep: number;
+  weights: NamedArray[];
+  optimizer: NamedArray[];
 }
 
 /** Seed of the held-out problems: fixed, so every run of an experiment is scored on the same problems. */
@@ -60,19 +84,29 @@ export class RlTrainer {
   /** The rhythm options resolved once (validation up front; std and HICRA coefficient read from here). */
   readonly rhythm: RhythmOptions;
 
-  constructor(init: PolicyInit, options: RlOptions, testHooks: TestHooks = {}) {
+  constructor(init: PolicyInit, options: RlOptions, testHooks: TestHooks = {}, resume?: TrainerResume) {
     if (init.tokenizer.eosId === undefined) throw new Error('RL needs a tokenizer with an end token');
+    if (resume) checkResume(resume, options, init.config);
     this.options = options;
     this.tokenizer = init.tokenizer;
     this.eosId = init.tokenizer.eosId;
     this.testHooks = testHooks;
     this.rhythm = resolveOptions(options.rhythm);
     this.policy = new GPT2Train(init.config, init.weights);
-    if (options.klCoef > 0) this.reference = new GPT2Train(init.config, init.weights);
+    if (options.klCoef > 0) this.reference = new GPT2Train(init.config, resume?.reference ?? init.weights);
     // Constant learning rate, no weight decay: RL fine-tuning of a trained model.
     const adam: AdamConfig = { ...DEFAULT_ADAM, lr: options.lr, warmupSteps: 0, minLrFraction: 1, weightDecay: 0, clipNorm: options.clipNorm, totalSteps: options.steps };
     this.adam = new Adam(adam);
     this.sampler = new BatchedGpt2(init.config, this.policy.vars);
+    if (resume) {
+      this.adam.loadState(resume.optimizer, resume.adamStep);
+      this.stepIndex = resume.step;
+    }
+  }
+
+  /** The state to resume from later (between steps): weights, Adam moments and counters. */
+  checkpoint(): TrainerCheckpoint {
+    return { step: this.stepIndex, adamStep: this.adam.step, weights: this.weights(), optimizer: this.adam.stateArrays() };
   }
 
   /** Steps done. */
@@ -251,6 +285,19 @@ export class RlTrainer {
     this.adam.dispose();
     this.policy.dispose();
     this.reference?.dispose();
+  }
+}
+
+function checkResume(r: TrainerResume, o: RlOptions, config: GPT2Config): void {
+  if (!Number.isInteger(r.step) || r.step < 0 || r.step > o.steps) throw new InputError(`must be a whole number from 0 to steps (${o.steps}), got ${r.step}`, { field: 'step' });
+  if (!Number.isInteger(r.adamStep) || r.adamStep < 0) throw new InputError(`must be a whole number ≥ 0, got ${r.adamStep}`, { field: 'adamStep' });
+  if (o.klCoef > 0 && !r.reference) throw new InputError('a run with a KL term resumes only with its starting weights (the KL reference)', { field: 'reference' });
+  const shapes = new Map(gpt2ParamShapes(config).map((p) => [p.name, p.shape.join(',')]));
+  for (const a of r.optimizer) {
+    const shape = shapes.get(a.name.replace(/^[mv]\./, ''));
+    if (!/^[mv]\./.test(a.name) || shape !== a.shape.join(',') || a.data.length !== a.shape.reduce((x, y) => x * y, 1)) {
+      throw new InputError(`optimizer tensor ${a.name} [${a.shape}] matches no parameter of the model`, { file: 'optimizer.safetensors', field: a.name });
+    }
   }
 }
 

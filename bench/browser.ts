@@ -4,11 +4,13 @@
  *    the page (target: load-to-analysis < 2 s);
  *  - redraw of the attention heatmap at N = 1024 (1024 × 1024 map) on zoom / pan (target < 50 ms): the canvas
  *    draw time the view reports (data-draw-ms) and the whole frame (event → React → draw → next frame).
- * Flags: --build (run `vite build` first; also done when dist/ is missing), --runs=N (default 5).
+ * Flags: --build (run `vite build` first; also done when dist/ is missing), --runs=N (default 5),
+ * --out=DIR (build folder, default dist), --omnibox (keep Chromium's WebUI omnibox popup, see QUIET_CHROMIUM_ARGS),
+ * --load-only (only the best built-in model's load-to-analysis, with its breakdown).
  * Wall times on a shared machine: the load average is printed with the tables.
  */
-import { ensureBuild, fmt, loadAverage, median, startPreview } from './preview';
-import { chromium, type Page } from '@playwright/test';
+import { QUIET_CHROMIUM_ARGS, ensureBuild, fmt, loadAverage, median, outDirOf, startPreview } from './preview';
+import { chromium, type Page, type Worker } from '@playwright/test';
 // @ts-expect-error -- plain .mjs script without type declarations.
 import { findChromium } from '../scripts/find-chromium.mjs';
 
@@ -34,14 +36,57 @@ async function openApp(page: Page, builtin?: string) {
   }));
 }
 
+type Timeline = { name: string; at: number; dur?: number }[];
+
+/**
+ * Where start-up time goes: the page's and the engine worker's performance marks (rs:*) and resource fetches,
+ * on one clock (ms since navigation; the worker's entries are shifted by the two time origins).
+ */
+async function timeline(page: Page, worker: Worker | undefined): Promise<Timeline> {
+  const read = () => ({
+    origin: performance.timeOrigin,
+    marks: performance.getEntriesByType('mark').map((e) => ({ name: e.name, at: e.startTime })),
+    fetches: (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+      .map((e) => ({ name: `fetch ${e.name.replace(/^.*\//, '').replace(/-[\w-]{8}\./, '.')}`, at: e.startTime, dur: e.duration })),
+  });
+  const p = await page.evaluate(read);
+  const w = worker ? await worker.evaluate(read) : { origin: p.origin, marks: [], fetches: [] };
+  const shift = w.origin - p.origin;
+  const wEntries = [...w.marks, ...w.fetches].map((e) => ({ ...e, name: `worker ${e.name}`, at: e.at + shift }));
+  return [...p.marks, ...p.fetches.map((e) => ({ ...e, name: `page ${e.name}` })), ...wEntries].sort((a, b) => a.at - b.at);
+}
+
+/** Median time of each entry over runs, in order of time. */
+function printBreakdown(runs: Timeline[]) {
+  const byName = new Map<string, { at: number[]; dur: number[] }>();
+  for (const t of runs) for (const e of t) {
+    const v = byName.get(e.name) ?? { at: [], dur: [] };
+    v.at.push(e.at);
+    if (e.dur !== undefined) v.dur.push(e.dur);
+    byName.set(e.name, v);
+  }
+  const rows = [...byName].map(([name, v]) => ({ name, at: median(v.at), dur: v.dur.length ? median(v.dur) : NaN, n: v.at.length }))
+    .sort((a, b) => a.at - b.at);
+  console.log('Breakdown (median over runs; ms since navigation; fetch rows: start and duration)\n');
+  console.log('| entry | at ms | fetch ms | runs |');
+  console.log('|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.name} | ${fmt(r.at)} | ${Number.isNaN(r.dur) ? '' : fmt(r.dur)} | ${r.n} |`);
+  console.log('');
+}
+
 /** `builtin` undefined = the best built-in model the app picks; N = 512 or its context when shorter. */
-async function loadToAnalysis(runs: number, builtin?: string) {
-  const browser = await chromium.launch({ executablePath: await findChromium(), args: ['--no-sandbox'] });
+async function loadToAnalysis(runs: number, args: string[], builtin?: string) {
+  const browser = await chromium.launch({ executablePath: await findChromium(), args: args.includes('--omnibox') ? ['--no-sandbox'] : QUIET_CHROMIUM_ARGS });
   const rows: string[] = [];
   const totals: number[] = [];
+  const timelines: Timeline[] = [];
   try {
     for (let i = 0; i < runs; i++) {
       const page = await browser.newPage();
+      let engineWorker: Worker | undefined;
+      page.on('worker', (w) => {
+        if (w.url().includes('worker')) engineWorker = w;
+      });
       const app = await openApp(page, builtin);
       const prompt = '12+34=?\n';
       const N = Math.min(512, app.context);
@@ -49,6 +94,7 @@ async function loadToAnalysis(runs: number, builtin?: string) {
       if (!r.ok) throw new Error('analysis failed');
       const n = await page.evaluate(() => window.__rhythmscope!.record()!.tokens.length);
       totals.push(app.loadMs + r.ms);
+      timelines.push(await timeline(page, engineWorker));
       rows.push(`| ${i + 1} | ${app.model} | ${app.backend} | ${n} | ${fmt(app.loadMs)} | ${fmt(r.workerMs ?? NaN)} | ${fmt(r.ms)} | ${fmt(app.loadMs + r.ms)} |`);
       await page.close();
     }
@@ -60,10 +106,11 @@ async function loadToAnalysis(runs: number, builtin?: string) {
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
   console.log(`\nmedian load-to-analysis: **${fmt(median(totals))} ms** (target < 2000)\n`);
+  printBreakdown(timelines);
 }
 
-async function heatmapRedraw(steps: number) {
-  const browser = await chromium.launch({ executablePath: await findChromium(), args: ['--no-sandbox'] });
+async function heatmapRedraw(steps: number, args: string[]) {
+  const browser = await chromium.launch({ executablePath: await findChromium(), args: args.includes('--omnibox') ? ['--no-sandbox'] : QUIET_CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
     await openApp(page, 'tiny-random'); // n_positions 1024
@@ -102,11 +149,13 @@ export async function main(args: string[]): Promise<void> {
   const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 5);
   ensureBuild(args);
   console.log(`load average at start: ${loadAverage()} (2 vCPUs shared)\n`);
-  const server = await startPreview(PORT);
+  const server = await startPreview(PORT, outDirOf(args));
   try {
-    await loadToAnalysis(runs);
-    await loadToAnalysis(runs, 'tiny-random'); // context 1024: the N = 512 case even when the best model is shorter
-    await heatmapRedraw(Math.max(10, runs * 4));
+    await loadToAnalysis(runs, args);
+    if (!args.includes('--load-only')) {
+      await loadToAnalysis(runs, args, 'tiny-random'); // context 1024: the N = 512 case even when the best model is shorter
+      await heatmapRedraw(Math.max(10, runs * 4), args);
+    }
   } finally {
     server.kill();
   }

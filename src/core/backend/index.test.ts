@@ -45,4 +45,22 @@ describe('initBackend (browser entry, in Node)', () => {
   it('rejects an unknown backend name', async () => {
     await expect(initBackend({ requested: 'cuda' as never })).rejects.toThrow('unknown backend "cuda"');
   });
+
+  it('wasm by name starts without probing the GPUs (the probe runs only when it fails)', async () => {
+    const probed: string[] = [];
+    const env = {
+      WebAssembly,
+      navigator: { gpu: { requestAdapter: async () => { probed.push('webgpu'); return null; } } },
+      OffscreenCanvas: class { constructor() { probed.push('webgl'); } getContext() { return null; } },
+    };
+    const r = await initBackend({ requested: 'wasm', env: env as never });
+    expect(probed).toEqual([]);
+    expect(r.name).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(r.reason).toBe('wasm was requested; wasm (XNNPACK) is the fastest CPU backend');
+    expect(r.attempts).toEqual([{ name: 'wasm', ok: true, note: 'initialized and computed a test matMul' }]);
+    const auto = await initBackend({ env: env as never });
+    expect(probed).toEqual(['webgpu', 'webgl']); // auto still ranks what the platform offers
+    expect(auto.name).toBe('wasm');
+  });
 });

@@ -6,10 +6,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { probeCapabilities, type ProbeEnv } from './probe';
 import { BACKEND_NAMES, describeRank, isBackendName, rankBackends, type BackendName } from './rank';
-import { selectBackend, type BackendReport } from './select';
+import { NoBackendError, selectBackend, type BackendAttempt, type BackendReport } from './select';
+
+/** What the ranking knows of a platform before any probe: describeRank's words for wasm and cpu need no more. */
+const NO_GPU = { hasWebGPU: false, fallbackAdapter: false, hasWebGL: false, hasWasm: true };
 
 export { BACKEND_NAMES, describeRank, isBackendName, rankBackends, type BackendName, type Capabilities } from './rank';
-export { selectBackend, type BackendAttempt, type BackendReport } from './select';
+export { NoBackendError, selectBackend, type BackendAttempt, type BackendReport } from './select';
 export { probeCapabilities, type ProbeEnv, type ProbeResult } from './probe';
 
 export interface InitBackendOptions {
@@ -60,7 +63,24 @@ export async function initBackend(opts: InitBackendOptions = {}): Promise<Backen
   if (requested !== 'auto' && !isBackendName(requested)) {
     throw new Error(`unknown backend "${String(requested)}" (expected auto, ${BACKEND_NAMES.join(', ')})`);
   }
-  const caps = await probeCapabilities(opts.env);
+  const load = (name: BackendName) => loadBackend(name, opts.wasmPaths);
+  let priorAttempts: BackendAttempt[] = [];
+  if (requested === 'wasm' || requested === 'cpu') {
+    // A CPU backend by name: the GPUs the platform has change nothing once it starts, so the probe (a WebGL
+    // context and a GPU adapter request, ~0.1 s of start-up) runs only when it fails and a fallback is needed.
+    try {
+      return await selectBackend({ requested, order: [requested], load, why: (n) => describeRank(n, NO_GPU) });
+    } catch (e) {
+      if (!(e instanceof NoBackendError)) throw e;
+      priorAttempts = e.attempts;
+    }
+  }
+  performance.mark('rs:backend:probe');
+  // A named GPU backend's package loads while the platform is probed (its fetch and parse overlap the probe's
+  // adapter and WebGL round trips); selectBackend's own load then finds it imported. A failure here is left to
+  // selectBackend, which reports it.
+  const early = requested === 'webgpu' || requested === 'webgl' ? load(requested).catch(() => undefined) : undefined;
+  const [caps] = await Promise.all([probeCapabilities(opts.env), early]);
   const order = rankBackends(caps);
   const unavailable = BACKEND_NAMES.filter((n) => !order.includes(n)).map((n) => ({
     name: n,
@@ -69,7 +89,8 @@ export async function initBackend(opts: InitBackendOptions = {}): Promise<Backen
   return selectBackend({
     requested,
     order,
-    load: (name) => loadBackend(name, opts.wasmPaths),
+    load,
+    priorAttempts,
     why: (name) => describeRank(name, caps),
     fallbackAdapter: caps.hasWebGPU ? caps.fallbackAdapter : undefined,
     unavailable,

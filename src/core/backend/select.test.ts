@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { BackendName } from './rank';
-import { selectBackend } from './select';
+import { NoBackendError, selectBackend } from './select';
 
 /**
  * Real cpu backend, plus fake "webgpu"/"webgl" registrations that fail in the two ways tfjs can fail:
@@ -98,5 +98,21 @@ describe('selectBackend', () => {
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) await selectBackend({ requested: 'cpu', order: ['cpu'], load, why });
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a failed selection carries its attempts; a later one skips them and reports them first', async () => {
+    const err = await quietly(() => selectBackend({ requested: 'wasm', order: ['wasm'], load, why })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NoBackendError);
+    const prior = (err as NoBackendError).attempts;
+    expect(prior).toEqual([{ name: 'wasm', ok: false, note: 'wasm binaries not found' }]);
+    const tried: BackendName[] = [];
+    const r = await quietly(() => selectBackend({
+      requested: 'wasm', order: ['wasm', 'cpu'], why, priorAttempts: prior,
+      load: (n) => { tried.push(n); return load(n); },
+    }));
+    expect(tried).toEqual(['cpu']); // wasm is not tried twice
+    expect(r.name).toBe('cpu');
+    expect(r.attempts.map((a) => [a.name, a.ok])).toEqual([['wasm', false], ['cpu', true]]);
+    expect(r.reason).toBe('wasm was requested but could not be used, so cpu was chosen: cpu reason; wasm failed (wasm binaries not found)');
   });
 });

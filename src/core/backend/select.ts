@@ -40,6 +40,16 @@ export interface SelectOptions {
   notes?: Partial<Record<BackendName, string>>;
   /** Give up on a backend that neither works nor fails within this time (default 30 s). */
   attemptTimeoutMs?: number;
+  /** Backends already tried and failed (an earlier selection): not tried again, listed first in the report. */
+  priorAttempts?: BackendAttempt[];
+}
+
+/** selectBackend's error when nothing started: every attempt, so a caller can go on from there. */
+export class NoBackendError extends Error {
+  constructor(message: string, readonly attempts: BackendAttempt[]) {
+    super(message);
+    this.name = 'NoBackendError';
+  }
 }
 
 const ATTEMPT_TIMEOUT_MS = 30_000;
@@ -82,15 +92,21 @@ async function attemptWithTimeout(name: BackendName, opts: SelectOptions): Promi
 }
 
 async function attempt(name: BackendName, opts: SelectOptions): Promise<string | null> {
+  // Marks (browser bench, Node's perf_hooks alike): import, initialization and the test computation per backend.
+  const mark = (phase: string) => performance.mark(`rs:backend:${name}:${phase}`);
   try {
+    mark('import');
     await opts.load(name);
     if (!tf.findBackendFactory(name)) return 'its package registered no backend here';
+    mark('init');
     const ok = await tf.setBackend(name);
     const active = tf.getBackend();
     if (!ok) return 'tf.setBackend reported failure (initialization failed)';
     if (active !== name) return `tf.setBackend succeeded but "${active}" is active`;
     if (name === 'cpu') silenceCpuNodeBanner();
+    mark('check');
     await checkBackendComputes();
+    mark('ready');
     if (tf.getBackend() !== name) return `"${tf.getBackend()}" became active while testing it`;
     return null;
   } catch (e) {
@@ -109,8 +125,9 @@ export function selectBackend(opts: SelectOptions): Promise<BackendReport> {
 
 async function selectNow(opts: SelectOptions): Promise<BackendReport> {
   const { requested, order } = opts;
-  const candidates = requested === 'auto' ? [...order] : [requested, ...order.filter((n) => n !== requested)];
-  const attempts: BackendAttempt[] = [];
+  const attempts: BackendAttempt[] = [...(opts.priorAttempts ?? [])];
+  const candidates = (requested === 'auto' ? [...order] : [requested, ...order.filter((n) => n !== requested)])
+    .filter((n) => !attempts.some((a) => a.name === n));
   for (const name of candidates) {
     let failure = await attemptWithTimeout(name, opts);
     const probeNote = opts.notes?.[name];
@@ -128,7 +145,7 @@ async function selectNow(opts: SelectOptions): Promise<BackendReport> {
     return report;
   }
   const tried = attempts.map((a) => `${a.name}: ${a.note}`).join('; ');
-  throw new Error(`no tfjs backend could be initialized (${tried || 'none available'})`);
+  throw new NoBackendError(`no tfjs backend could be initialized (${tried || 'none available'})`, attempts);
 }
 
 function explain(chosen: BackendName, requested: BackendName | 'auto', attempts: BackendAttempt[], opts: SelectOptions): string {

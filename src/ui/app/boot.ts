@@ -5,7 +5,7 @@
  */
 import { analyzePasted, restoreSession } from '../analysis/actions';
 import { FALLBACK_MODEL, probeCatalog, type ModelChoice } from '../model/catalog';
-import { loadModelChoice, startEngine } from '../model/actions';
+import { loadModelChoice, modelSourceOf, startEngine } from '../model/actions';
 import { useModelStore } from '../model/modelStore';
 import { sampleProblem } from '../prompt/actions';
 import { useDocumentStore } from '../prompt/documentStore';
@@ -23,18 +23,23 @@ export function bootApp(search: string = window.location.search): Promise<void> 
     // Marks for the e2e long-task report and the browser bench (performance.getEntriesByType('mark')).
     performance.mark('rs:boot');
     const { restoredResponse, restoredDocument } = restoreSession(search);
-    const [catalog, started] = await Promise.all([probeCatalog(), startEngine(params.backend)]);
+    // In parallel: the engine worker starts (tfjs, backend) while the page reads the catalog and the first
+    // model's files, so the model is in memory when the engine is ready.
+    const started = startEngine(params.backend);
+    const catalog = await probeCatalog();
     useModelStore.setState({ catalog });
-    performance.mark('rs:engine-ready');
-    if (!started) return;
     let first: ModelChoice;
     if (params.model) first = { kind: 'url', url: params.model };
     else {
       const pick = catalog.find((c) => c.id === params.builtin) ?? catalog[0] ?? FALLBACK_MODEL;
       if (params.builtin && pick.id !== params.builtin) useNoticeStore.getState().push('warning', 'Page address', `URL parameter "builtin": no built-in model "${params.builtin}"; using ${pick.id}`);
-      first = { kind: 'catalog', id: pick.id, url: pick.url };
+      first = { kind: 'catalog', id: pick.id, url: pick.url, files: pick.files };
     }
-    if (!(await loadModelChoice(first))) return;
+    const source = modelSourceOf(first);
+    source.catch(() => {}); // a failed read is reported by loadModelChoice, or not at all when the engine fails
+    if (!(await started)) return;
+    performance.mark('rs:engine-ready');
+    if (!(await loadModelChoice(first, source))) return;
     performance.mark('rs:model-loaded');
     if (restoredResponse) await analyzePasted();
     else if (!restoredDocument) {
@@ -45,3 +50,6 @@ export function bootApp(search: string = window.location.search): Promise<void> 
   return booted;
 }
 
+// Boot as soon as this bundle runs rather than from App's first effect: React's first render and commit take
+// 0.3–0.5 s here, and the worker, the catalog and the model files need none of it (bootApp runs once).
+if (typeof window !== 'undefined' && typeof Worker === 'function' && import.meta.env.MODE !== 'test') void bootApp();

@@ -162,7 +162,7 @@ export function BuiltinModelSelect() {
   const selected = choice?.kind === 'catalog' ? choice.id : '';
   const onPick = (value: string) => {
     const entry = catalog.find((c) => c.id === value);
-    if (entry) void loadModelChoice({ kind: 'catalog', id: entry.id, url: entry.url });
+    if (entry) void loadModelChoice({ kind: 'catalog', id: entry.id, url: entry.url, files: entry.files });
   };
   return (
     <span className="header-picker">

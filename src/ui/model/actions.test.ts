@@ -125,3 +125,47 @@ describe('generation actions', () => {
     expect(useNoticeStore.getState().notices).toHaveLength(0);
   });
 });
+
+describe('built-in model files listed by the catalog', () => {
+  const served: Record<string, string | number> = { 'config.json': '{"n_layer": 1}', 'char_vocab.json': '{}', 'model.safetensors': 'WEIGHTS', 'gone.json': 404, 'broken.json': 500 };
+  /** Answers after a tick and records how many requests were open at once. */
+  function fakeServer() {
+    const seen: string[] = [];
+    let open = 0, maxOpen = 0;
+    const fetchFn = (async (url: string) => {
+      const name = url.split('/').pop()!;
+      seen.push(url);
+      maxOpen = Math.max(maxOpen, ++open);
+      await new Promise((r) => setTimeout(r, 5));
+      open--;
+      const body = served[name];
+      if (typeof body === 'number') return new Response('no', { status: body, statusText: body === 404 ? 'Not Found' : 'Server Error' });
+      return new Response(body);
+    }) as unknown as typeof fetch;
+    return { fetchFn, seen, maxOpen: () => maxOpen };
+  }
+
+  it('fetches every listed file at once, as in-memory files named after the model', async () => {
+    const server = fakeServer();
+    const choice = { kind: 'catalog', id: 'rhythm-mini', url: 'http://app.test/models/rhythm-mini/', files: ['config.json', 'char_vocab.json', 'model.safetensors'] } as const;
+    const source = await modelSourceOf({ ...choice, files: [...choice.files] }, server.fetchFn);
+    expect(server.maxOpen()).toBe(3);
+    expect(server.seen).toEqual(['config.json', 'char_vocab.json', 'model.safetensors'].map((f) => `http://app.test/models/rhythm-mini/${f}`));
+    if (source.kind !== 'files') throw new Error('expected files');
+    expect(source.name).toBe('rhythm-mini');
+    expect(Object.keys(source.files)).toEqual(['config.json', 'char_vocab.json', 'model.safetensors']);
+    expect(new TextDecoder().decode(source.files['model.safetensors'])).toBe('WEIGHTS');
+  });
+
+  it('a listed file that is gone is left out (the loader names it); another HTTP error names the file', async () => {
+    const url = 'http://app.test/models/m/';
+    const source = await modelSourceOf({ kind: 'catalog', id: 'm', url, files: ['config.json', 'gone.json'] }, fakeServer().fetchFn);
+    expect(source.kind === 'files' && Object.keys(source.files)).toEqual(['config.json']);
+    await expect(modelSourceOf({ kind: 'catalog', id: 'm', url, files: ['config.json', 'broken.json'] }, fakeServer().fetchFn))
+      .rejects.toThrow('http://app.test/models/m/broken.json: HTTP 500 Server Error');
+  });
+
+  it('without a list the worker loads the folder by URL', async () => {
+    expect(await modelSourceOf({ kind: 'catalog', id: 'm', url: 'models/m/' })).toEqual({ kind: 'url', url: 'models/m/' });
+  });
+});

@@ -19,6 +19,7 @@ export async function startEngine(choice: BackendChoice): Promise<boolean> {
   const set = useModelStore.setState;
   set({ engineStatus: 'starting', backendChoice: choice, backend: null, info: null });
   try {
+    performance.mark('rs:engine-spawn'); // bench/browser.ts reads the marks
     const backend = await restartEngine().call('init', { backend: choice });
     set({ engineStatus: 'ready', backend });
     return true;
@@ -30,7 +31,7 @@ export async function startEngine(choice: BackendChoice): Promise<boolean> {
 }
 
 /** What the worker loads: a URL, or the folder's files read into memory (a zip unpacked here, on the page). */
-export async function modelSourceOf(choice: ModelChoice): Promise<ModelSource> {
+export async function modelSourceOf(choice: ModelChoice, fetchFn: typeof fetch = fetch): Promise<ModelSource> {
   if (choice.kind === 'zip') {
     const name = choice.file.name;
     const entries = modelEntriesFromZip(await readZip(new Uint8Array(await choice.file.arrayBuffer()), name), name);
@@ -41,6 +42,7 @@ export async function modelSourceOf(choice: ModelChoice): Promise<ModelSource> {
     }
     return { kind: 'files', name: name.replace(/\.zip$/i, ''), files };
   }
+  if (choice.kind === 'catalog' && choice.files?.length) return fetchListedFiles(choice.id, choice.url, choice.files, fetchFn);
   if (choice.kind !== 'folder') return { kind: 'url', url: choice.url };
   const files: Record<string, ArrayBuffer> = {};
   for (const [i, f] of choice.files.entries()) files[choice.paths?.[i] ?? folderRelativePath(f.webkitRelativePath, f.name)] = await f.arrayBuffer();
@@ -48,10 +50,26 @@ export async function modelSourceOf(choice: ModelChoice): Promise<ModelSource> {
 }
 
 /**
- * Loads a model. On failure the previous model stays loaded (the worker swaps only on success)
+ * A built-in model whose files the catalog lists: all fetched at once (the worker's URL loader asks for them one
+ * after another, ~100 ms of round trips at start-up), handed over as in-memory files. A listed file that is gone
+ * (404) is left out, so the loader reports it as missing as it would for a URL.
+ */
+async function fetchListedFiles(name: string, url: string, paths: string[], fetchFn: typeof fetch): Promise<ModelSource> {
+  const base = new URL(url, globalThis.location?.href ?? 'http://localhost/');
+  const bodies = await Promise.all(paths.map(async (path) => {
+    const res = await fetchFn(new URL(path, base).toString());
+    if (res.status === 404) return null;
+    if (!res.ok) throw new Error(`${url}${path}: HTTP ${res.status} ${res.statusText}`);
+    return [path, await res.arrayBuffer()] as const;
+  }));
+  return { kind: 'files', name, files: Object.fromEntries(bodies.filter((b) => b !== null)) };
+}
+
+/**
+ * Loads a model (`prefetched`: its source, already being read). On failure the previous model stays loaded (the worker swaps only on success)
  * and the error is shown. Resolves true when the new model is active.
  */
-export async function loadModelChoice(choice: ModelChoice): Promise<boolean> {
+export async function loadModelChoice(choice: ModelChoice, prefetched?: Promise<ModelSource>): Promise<boolean> {
   const set = useModelStore.setState;
   if (useModelStore.getState().engineStatus !== 'ready') return false;
   loadController?.abort();
@@ -60,7 +78,8 @@ export async function loadModelChoice(choice: ModelChoice): Promise<boolean> {
   const label = choiceLabel(choice);
   set({ loading: { label, fraction: 0, message: 'Starting' } });
   try {
-    const source = await modelSourceOf(choice);
+    // `prefetched`: start-up fetches the first model's files while the engine starts (boot.ts).
+    const source = await (prefetched ?? modelSourceOf(choice));
     const info = await engine().call('loadModel', { source }, {
       signal: controller.signal,
       onProgress: (fraction, message) => {

@@ -15,4 +15,12 @@ describe('built-in model catalog', () => {
     expect((await probeCatalog(answer('nope', 404))).map((m) => m.id)).toEqual(['tiny-random']);
     expect((await probeCatalog(answer('{"models": 3}'))).map((m) => m.id)).toEqual(['tiny-random']);
   });
+
+  it('keeps each model\'s file list when it is a list of plain file names', async () => {
+    const files = { 'rhythm-mini': ['config.json', 'model.safetensors'], 'tiny-random': ['../secret', 'config.json'], other: 'nope' };
+    const cat = catalogFrom(['rhythm-mini', 'tiny-random', 'other'], files);
+    expect(cat.map((m) => [m.id, m.files])).toEqual([['rhythm-mini', ['config.json', 'model.safetensors']], ['other', undefined], ['tiny-random', undefined]]);
+    const answer = (async () => new Response(JSON.stringify({ models: ['tiny-random'], files: { 'tiny-random': ['config.json'] } }))) as unknown as typeof fetch;
+    expect((await probeCatalog(answer))[0].files).toEqual(['config.json']);
+  });
 });

@@ -9,6 +9,8 @@ export interface CatalogEntry {
   /** Model folder URL, relative to the app's base URL. */
   url: string;
   note: string;
+  /** The files the loader reads, when the catalog lists them (fetched together, see modelSourceOf). */
+  files?: string[];
 }
 
 export const KNOWN_MODELS: CatalogEntry[] = [
@@ -36,27 +38,35 @@ export const FALLBACK_MODEL = KNOWN_MODELS[KNOWN_MODELS.length - 1];
  */
 export async function probeCatalog(fetchFn: typeof fetch = fetch): Promise<CatalogEntry[]> {
   let ids: string[] = [];
+  let files: unknown;
   try {
     const r = await fetchFn(`${import.meta.env.BASE_URL}models/catalog.json`, { cache: 'no-store' });
-    if (r.ok) ids = ((await r.json()) as { models?: unknown }).models as string[];
+    if (r.ok) ({ models: ids, files } = (await r.json()) as { models: string[]; files?: unknown });
     if (!Array.isArray(ids)) ids = [];
   } catch {
     ids = [];
   }
-  return catalogFrom(ids);
+  return catalogFrom(ids, files);
 }
 
-export function catalogFrom(ids: string[]): CatalogEntry[] {
-  const valid = ids.filter((id) => typeof id === 'string' && /^[A-Za-z0-9._-]+$/.test(id));
+const SAFE_NAME = /^[A-Za-z0-9._-]+$/;
+
+/** `files`: { id: [file names] } from catalog.json; a malformed list is ignored (the model then loads by URL). */
+export function catalogFrom(ids: string[], files?: unknown): CatalogEntry[] {
+  const valid = ids.filter((id) => typeof id === 'string' && SAFE_NAME.test(id) && id !== '.' && id !== '..');
   const known = KNOWN_MODELS.filter((m) => m === FALLBACK_MODEL || valid.includes(m.id));
   const others = valid.filter((id) => !KNOWN_MODELS.some((m) => m.id === id))
     .map((id) => ({ id, label: id, url: `${import.meta.env.BASE_URL}models/${id}/`, note: `public/models/${id}/` }));
-  return [...known.filter((m) => m !== FALLBACK_MODEL), ...others, FALLBACK_MODEL];
+  return [...known.filter((m) => m !== FALLBACK_MODEL), ...others, FALLBACK_MODEL].map((m) => {
+    const list = (files as Record<string, unknown> | undefined)?.[m.id];
+    const ok = Array.isArray(list) && list.length > 0 && list.every((f) => typeof f === 'string' && SAFE_NAME.test(f) && !f.startsWith('.'));
+    return ok ? { ...m, files: [...list] as string[] } : m;
+  });
 }
 
 /** What the user picked, kept so the model can be reloaded (e.g. after a backend change). */
 export type ModelChoice =
-  | { kind: 'catalog'; id: string; url: string }
+  | { kind: 'catalog'; id: string; url: string; files?: string[] }
   | { kind: 'url'; url: string }
   /** `paths`: each file's path inside the folder (dropped folders); default from webkitRelativePath. */
   | { kind: 'folder'; name: string; files: File[]; paths?: string[] }

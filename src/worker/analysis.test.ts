@@ -4,8 +4,8 @@ import { initNodeBackend } from '../core/backend/node';
 import { parseAttentionDump } from '../core/io/dump';
 import { tinyGpt2Files } from '../core/model/testing/tinyGpt2';
 import { analyzeModel } from '../core/rhythm';
-import { createAnalysisHandlers } from './analysis';
-import { createEngine } from './engine';
+import { createAnalysisHandlers, forwardByLayer } from './analysis';
+import { createEngine, liveTensors } from './engine';
 import type { CallContext } from './host';
 import type { OperationName } from './protocol';
 
@@ -125,5 +125,63 @@ describe('worker analysis operations', () => {
     byRerun.map.forEach((v, i) => expect(v).toBeCloseTo(fromCache.map[i], 6));
     const dump = parseAttentionDump((await a.exportDump({}, ctx())).bytes, 'rerun.safetensors');
     expect(dump.layer(1).length).toBe(2 * 20 * 20);
+  });
+});
+
+function ctxWith<K extends OperationName>(signal: AbortSignal, progress: (f: number, m: string) => void): CallContext<K> {
+  return { signal, progress, emit: () => {} };
+}
+
+describe.each(['wasm', 'cpu'] as const)('analysis forward by layer, cancellable (%s)', (backend) => {
+  const engine = createEngine({ initBackend: (requested) => initNodeBackend(requested), openSource: () => tinyGpt2Files(TINY, 'tiny') });
+  const h = engine.handlers;
+  const ids = [1, 5, 2, 7, 3, 9, 4, 4, 8, 1, 6, 2];
+  const input = { kind: 'ids' as const, ids, promptLength: 4 };
+
+  beforeAll(async () => {
+    await h.init({ backend }, ctx());
+    await h.loadModel({ source: { kind: 'url', url: 'tiny' } }, ctx());
+  });
+
+  it('gives exactly model.forward\'s logits and maps, and frees every intermediate', async () => {
+    const { model } = engine.current()!;
+    const maps = (into: number[][]) => (l: number, p: tf.Tensor3D) => { into[l] = Array.from(p.dataSync()); };
+    const refMaps: number[][] = [], gotMaps: number[][] = [];
+    const ref = model.forward(ids, { onAttention: maps(refMaps) });
+    const before = tf.memory().numTensors;
+    let pauses = 0;
+    const got = await forwardByLayer(model, ids, maps(gotMaps), async () => { pauses++; });
+    expect(pauses).toBe(3);
+    expect(Array.from(got.dataSync())).toEqual(Array.from(ref.dataSync()));
+    expect(gotMaps).toEqual(refMaps);
+    got.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    ref.dispose();
+  });
+
+  it('a Cancel during the forward stops it after the current layer; the previous analysis stays; nothing leaks', async () => {
+    const first = await h.analyze({ input, options: {} }, ctx());
+    const tensors = liveTensors();
+    await h.debug({ analysisLayerDelayMs: 30 }, ctx());
+    const controller = new AbortController();
+    const layersSeen: string[] = [];
+    const run = h.analyze({ input: { ...input, ids: [...ids].reverse() }, options: {} }, ctxWith(controller.signal, (_f, m) => {
+      layersSeen.push(m);
+      if (m === 'layer 1 of 3') controller.abort(new DOMException('Cancelled', 'AbortError'));
+    }));
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(layersSeen.filter((m) => m.startsWith('layer'))).toEqual(['layer 1 of 3']);
+    expect(liveTensors()).toBe(tensors);
+    // The previous analysis is still the current one, and the next one runs in full.
+    const kept = await h.reanalyze({ options: {} }, ctx());
+    expect(kept.record.tokens).toEqual(first.record.tokens);
+    await h.debug({ analysisLayerDelayMs: 0 }, ctx());
+    const next = await h.analyze({ input, options: {} }, ctx());
+    expect(next.record.waad).toEqual(first.record.waad);
+    expect(liveTensors()).toBe(tensors);
+  });
+
+  it('refuses a delay outside 0..10000, naming the field', async () => {
+    await expect(h.debug({ analysisLayerDelayMs: -1 }, ctx())).rejects.toMatchObject({ name: 'InputError', message: expect.stringContaining('analysisLayerDelayMs') });
   });
 });

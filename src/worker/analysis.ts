@@ -11,9 +11,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../core/errors';
 import { encodeAttentionDumpHeader, parseAttentionDump } from '../core/io/dump';
 import type { LoadedModel } from '../core/model/load';
+import type { AttentionCallback, CausalLM } from '../core/model/types';
 import { RhythmAccumulator, analyzeCache, needsMaps, resolveOptions, responseEntropy, responseEntropyFromTensorAsync, type HeadCache, type HeadRef, type MapOptions } from '../core/rhythm';
 import type { Handlers } from './host';
 import type { AnalysisOutcome, AnalyzeInput, HeadSummary, MapRequest } from './protocol';
+import { layerPause } from './slowdown';
 
 /** Raw maps kept in the worker for the current sequence (L·H·N²·4 bytes). */
 export const MAP_BUDGET_BYTES = 256 * 1024 * 1024;
@@ -91,7 +93,12 @@ export function headSummary(seq: Sequence): HeadSummary {
   };
 }
 
-export function createAnalysisHandlers(requireModel: () => LoadedModel, mapBudgetBytes = MAP_BUDGET_BYTES): AnalysisHandlers {
+export interface AnalysisDebug {
+  /** Sleep after each layer of a forward (test-only, see DebugSettings.analysisLayerDelayMs). */
+  layerDelayMs?: () => number;
+}
+
+export function createAnalysisHandlers(requireModel: () => LoadedModel, mapBudgetBytes = MAP_BUDGET_BYTES, opts: AnalysisDebug = {}): AnalysisHandlers {
   let seq: Sequence | null = null;
 
   const requireSequence = (): Sequence => {
@@ -108,28 +115,28 @@ export function createAnalysisHandlers(requireModel: () => LoadedModel, mapBudge
    * are kept as tensors during the forward and read after it; other backends read each layer inside the forward
    * (one layer in memory at a time).
    */
-  const forward = async (ids: number[], acc: RhythmAccumulator | null, onLayer: ((l: number, data: Float32Array) => void) | null, progress: (f: number, m: string) => void) => {
+  const forward = async (ids: number[], acc: RhythmAccumulator | null, onLayer: ((l: number, data: Float32Array) => void) | null, progress: (f: number, m: string) => void, signal?: AbortSignal) => {
     const { model } = requireModel();
     const L = model.config.n_layer;
     const deferred: [number, tf.Tensor][] = [];
     const readLater = onLayer !== null && tf.getBackend() === 'webgpu';
-    const logits = model.forward(ids, {
-      onAttention: (l, probs) => {
+    try {
+      const logits = await forwardByLayer(model, ids, (l, probs) => {
         acc?.onAttention(l, probs);
         if (readLater) deferred.push([l, tf.keep(tf.clone(probs))]);
         else if (onLayer) onLayer(l, probs.dataSync() as Float32Array);
         progress((l + 1) / (L + 1), `layer ${l + 1} of ${L}`);
-      },
-    }); // [N, V]; caller disposes
-    try {
-      for (const [l, t] of deferred) onLayer!(l, (await t.data()) as Float32Array);
-    } catch (e) {
-      logits.dispose();
-      throw e;
+      }, layerPause(opts.layerDelayMs?.() ?? 0, signal)); // [N, V]; caller disposes
+      try {
+        for (const [l, t] of deferred) onLayer!(l, (await t.data()) as Float32Array);
+      } catch (e) {
+        logits.dispose();
+        throw e;
+      }
+      return logits;
     } finally {
       for (const [, t] of deferred) t.dispose();
     }
-    return logits;
   };
 
   /** Runs the model on a sequence: cache, entropy, and the raw maps when they fit. */
@@ -143,11 +150,15 @@ export function createAnalysisHandlers(requireModel: () => LoadedModel, mapBudge
     let logitsT: Awaited<ReturnType<typeof forward>> | undefined;
     try {
       checkAborted(signal);
-      logitsT = await forward(ids, acc, keep ? (l, d) => layers.set(l, d.slice()) : null, progress);
+      performance.mark('rs:analysis:forward'); // marks: see bench/browser.ts
+      logitsT = await forward(ids, acc, keep ? (l, d) => layers.set(l, d.slice()) : null, progress, signal);
+      performance.mark('rs:analysis:entropy');
       const entropy = await responseEntropyFromTensorAsync(logitsT, promptLength);
       const logits = N * V * 4 <= LOGITS_BUDGET_BYTES ? { data: (await logitsT.data()) as Float32Array, vocabSize: V } : undefined;
+      performance.mark('rs:analysis:finish');
       const cache = await acc.finishAsync();
       checkAborted(signal);
+      performance.mark('rs:analysis:record');
       const tokens = ids.map((id) => tokenizer.tokenString(id));
       const record = analyzeCache(cache, { tokens, tokenIds: ids, numLayers: L, entropy, model: model.name }, options);
       return {
@@ -200,7 +211,9 @@ export function createAnalysisHandlers(requireModel: () => LoadedModel, mapBudge
       const { ids, promptLength } = sequenceIds(requireModel(), input);
       ctx.progress(0, 'Running the model');
       seq = await runModel(ids, promptLength, options, ctx.signal, ctx.progress);
-      return outcome(seq, 'forward', started);
+      const result = outcome(seq, 'forward', started);
+      performance.mark('rs:analysis:done');
+      return result;
     },
 
     async reanalyze({ options }, ctx) {
@@ -276,6 +289,38 @@ export function createAnalysisHandlers(requireModel: () => LoadedModel, mapBudge
       return { bytes: out, fileName: `${s.name.replace(/[^A-Za-z0-9._-]+/g, '-') || 'sequence'}-attention.safetensors` };
     },
   };
+}
+
+/** The pieces of GPT2's forward (src/core/model/gpt2.ts), public so a caller can run it layer by layer. */
+interface Layered {
+  checkIds(ids: number[], past: number): void;
+  embed(ids: number[], past: number): tf.Tensor2D;
+  block(l: number, x: tf.Tensor2D, past: null, onAttention?: AttentionCallback): { x: tf.Tensor2D };
+  head(x: tf.Tensor2D, lastOnly: boolean): tf.Tensor2D;
+}
+const isLayered = (m: CausalLM): m is CausalLM & Layered =>
+  ['checkIds', 'embed', 'block', 'head'].every((k) => typeof (m as unknown as Record<string, unknown>)[k] === 'function');
+
+/**
+ * GPT2.forward's ops and tidy scopes, with `afterLayer` awaited between layers: a synchronous forward would see
+ * a Cancel (a message to this worker) only once it ended. Other models run their own forward in one go.
+ */
+export async function forwardByLayer(model: CausalLM, ids: number[], onAttention: AttentionCallback, afterLayer: () => Promise<void>): Promise<tf.Tensor2D> {
+  if (!isLayered(model)) return model.forward(ids, { onAttention });
+  model.checkIds(ids, 0);
+  let x = tf.tidy(() => model.embed(ids, 0)); // [N, D]
+  try {
+    for (let l = 0; l < model.config.n_layer; l++) {
+      const prev = x;
+      x = tf.tidy(() => model.block(l, prev, null, onAttention).x); // [N, D]; the layer's K/V are freed
+      prev.dispose();
+      await afterLayer();
+    }
+    const h = x;
+    return tf.tidy(() => model.head(h, false)); // [N, V]
+  } finally {
+    x.dispose();
+  }
 }
 
 function requestedHeads(s: Sequence, choice: MapRequest): HeadRef[] {

@@ -4,7 +4,7 @@ import { initNodeBackend } from '../core/backend/node';
 import { filesFromMap, type ModelFiles } from '../core/io/files';
 import { referenceGpt2Forward } from '../core/model/testing/referenceGpt2';
 import { makeTinyGpt2, tinyGpt2Files } from '../core/model/testing/tinyGpt2';
-import { createEngine, liveTensors } from './engine';
+import { createEngine, liveTensors, throttledPhases } from './engine';
 import type { CallContext } from './host';
 import type { OperationName, TokenEvent } from './protocol';
 
@@ -118,7 +118,7 @@ describe('engine', () => {
 
   it('the test-only token delay slows tokens without changing them', async () => {
     const plain = await engine.handlers.generate({ prompt: '12', maxTokens: 4, temperature: 0 }, ctx());
-    expect(await engine.handlers.debug({ tokenDelayMs: 30 }, ctx())).toEqual({ tokenDelayMs: 30 });
+    expect(await engine.handlers.debug({ tokenDelayMs: 30 }, ctx())).toMatchObject({ tokenDelayMs: 30, analysisLayerDelayMs: 0, liveTensors: liveTensors() });
     const started = performance.now();
     const slow = await engine.handlers.generate({ prompt: '12', maxTokens: 4, temperature: 0 }, ctx());
     expect(performance.now() - started).toBeGreaterThanOrEqual(4 * 30 - 5);
@@ -131,5 +131,21 @@ describe('engine', () => {
     await expect(engine.handlers.generate({ prompt: '1', maxTokens: 0, temperature: 0 }, ctx())).rejects.toThrow(/max tokens/);
     await expect(engine.handlers.generate({ prompt: '1', maxTokens: 2, temperature: -1 }, ctx())).rejects.toThrow(/temperature/);
     await expect(engine.handlers.generate({ prompt: '', maxTokens: 2, temperature: 0 }, ctx())).rejects.toThrow(/prompt/);
+  });
+});
+
+describe('throttledPhases', () => {
+  it('passes a new phase and fraction 1 at once, and within a phase at most one message per interval', () => {
+    let t = 0;
+    const got: string[] = [];
+    const p = throttledPhases('rs:test', (f, m) => got.push(`${f}:${m}`), 50, () => t);
+    p(0, 'reading config.json');
+    p(0.1, 'uploading weights 1/9'); // new phase
+    t = 10; p(0.2, 'uploading weights 2/9'); // 10 ms later: dropped
+    t = 49; p(0.3, 'uploading weights 3/9'); // dropped
+    t = 60; p(0.4, 'uploading weights 4/9'); // 60 ms after the last one sent
+    t = 61; p(1, 'uploading weights 9/9'); // the end always passes
+    expect(got).toEqual(['0:reading config.json', '0.1:uploading weights 1/9', '0.4:uploading weights 4/9', '1:uploading weights 9/9']);
+    expect(performance.getEntriesByName('rs:test:uploading weights')).toHaveLength(1);
   });
 });

@@ -58,7 +58,7 @@ export interface Engine {
 export function createEngine(deps: EngineDeps): Engine {
   let backend: BackendReport | null = null;
   let loaded: LoadedModel | null = null;
-  const debug: Required<DebugSettings> = { tokenDelayMs: 0 };
+  const debug: Required<DebugSettings> = { tokenDelayMs: 0, analysisLayerDelayMs: 0 };
 
   const requireModel = (): LoadedModel => {
     if (!loaded) throw new InputError('no model is loaded yet', { field: 'model' });
@@ -66,7 +66,7 @@ export function createEngine(deps: EngineDeps): Engine {
   };
 
   const handlers: Handlers = {
-    ...createAnalysisHandlers(requireModel),
+    ...createAnalysisHandlers(requireModel, undefined, { layerDelayMs: () => debug.analysisLayerDelayMs }),
     async init({ backend: requested }) {
       if (loaded) {
         // Tensors live on the backend that made them; a backend change needs a fresh worker.
@@ -80,7 +80,7 @@ export function createEngine(deps: EngineDeps): Engine {
       if (!backend) throw new Error('loadModel: call init first');
       ctx.progress(0, 'Opening model folder');
       const files = (deps.openSource ?? openModelSource)(source);
-      const next = await loadModel(files, { onProgress: ctx.progress, signal: ctx.signal });
+      const next = await loadModel(files, { onProgress: throttledPhases('rs:load', ctx.progress), signal: ctx.signal });
       // Swap only now that the new model is complete.
       const previous = loaded;
       loaded = next;
@@ -144,16 +144,38 @@ export function createEngine(deps: EngineDeps): Engine {
     },
 
     async debug(settings) {
-      if (settings.tokenDelayMs !== undefined) {
-        if (!(settings.tokenDelayMs >= 0 && settings.tokenDelayMs <= 10_000))
-          throw new InputError('must be between 0 and 10000', { field: 'tokenDelayMs' });
-        debug.tokenDelayMs = settings.tokenDelayMs;
+      for (const field of ['tokenDelayMs', 'analysisLayerDelayMs'] as const) {
+        const v = settings[field];
+        if (v === undefined) continue;
+        if (!(v >= 0 && v <= 10_000)) throw new InputError('must be between 0 and 10000', { field });
+        debug[field] = v;
       }
-      return { ...debug };
+      return { ...debug, liveTensors: liveTensors() };
     },
   };
 
   return { handlers, current: () => loaded };
+}
+
+/**
+ * Passes progress on at most every `minIntervalMs` within a phase (the weight upload reports every tensor, and
+ * each message costs the page a React render: unthrottled, the page fell 140 ms behind the worker at start-up),
+ * always at a new phase (the message up to its first digit or colon) and at fraction 1. Each phase also leaves a
+ * performance mark, so the browser bench can read where load time goes from the worker's timeline.
+ */
+export function throttledPhases(prefix: string, progress: (fraction: number, message: string) => void, minIntervalMs = 50, now = () => performance.now()): (fraction: number, message: string) => void {
+  let last = '';
+  let lastSent = -Infinity;
+  return (fraction, message) => {
+    const phase = message.split(/[\d:]/)[0].trim();
+    const t = now();
+    if (phase !== last) {
+      last = phase;
+      performance.mark(`${prefix}:${phase}`);
+    } else if (fraction < 1 && t - lastSent < minIntervalMs) return;
+    lastSent = t;
+    progress(fraction, message);
+  };
 }
 
 /** Number of live tensors (tests check that repeated calls do not leak). */

@@ -90,7 +90,8 @@ export interface Operations {
   /** The current sequence's attention dump (F32 safetensors), written layer by layer into one buffer. */
   exportDump: { params: Record<string, never>; result: { bytes: Uint8Array; fileName: string }; stream: never };
   /** Test-only knobs (the page exposes them only with ?test=1). */
-  debug: { params: DebugSettings; result: DebugSettings; stream: never };
+  /** The settings now, and the worker's live tensor count (tests check that cancelled work frees its tensors). */
+  debug: { params: DebugSettings; result: DebugSettings & { liveTensors: number }; stream: never };
 }
 
 /** What to analyze: token ids (after a generation) or texts (a pasted response), tokenized in the worker. */
@@ -144,6 +145,8 @@ export interface HeadMapOutcome {
 export interface DebugSettings {
   /** Delay each generated token by this many ms (lets e2e tests press Stop mid-stream). */
   tokenDelayMs?: number;
+  /** Sleep this many ms after each layer of an analysis forward (lets e2e tests cancel mid-forward). */
+  analysisLayerDelayMs?: number;
 }
 
 export type OperationName = keyof Operations;

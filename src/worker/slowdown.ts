@@ -1,12 +1,61 @@
 /**
+ * Pauses of the worker's long computations. withTokenDelay and the analysis layer delay are test-only slowdowns
+ * (enabled through the `debug` operation, which the page exposes only with ?test=1); layerPause's yields are not.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type { CausalLM, DecodeState } from '../core/model/types';
+
+/**
+ * What an analysis forward awaits after each layer: `delayMs` of sleep when set (the debug setting
+ * analysisLayerDelayMs), else a yield to the worker's event loop at most every `yieldEveryMs`, so a Cancel
+ * message is handled mid-forward. Rejects with the signal's reason once it is aborted.
+ */
+export function layerPause(delayMs: number, signal?: AbortSignal, yieldEveryMs = 50): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    signal?.throwIfAborted();
+    if (delayMs > 0) await sleep(delayMs, signal);
+    else if (performance.now() - last >= yieldEveryMs) await nextTask();
+    else return;
+    last = performance.now();
+    signal?.throwIfAborted();
+  };
+}
+
+/** setTimeout, cut short by an abort (rejects with its reason). */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** One macrotask later; a MessageChannel avoids the 4 ms clamp of nested setTimeout(0). */
+function nextTask(): Promise<void> {
+  if (typeof MessageChannel !== 'function') return new Promise((r) => setTimeout(r, 0));
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
+}
+
+/**
  * Test-only: a view of a model whose logits arrive `delayMs` later, so e2e tests can press Stop while
  * tokens are still streaming even on a tiny, very fast model. Numbers are unchanged; only the awaited
  * `data()` of each logits tensor is delayed (no busy-waiting, the worker stays responsive).
  * Enabled only through the `debug` operation (the page exposes it only with ?test=1).
  */
-import type * as tf from '@tensorflow/tfjs-core';
-import type { CausalLM, DecodeState } from '../core/model/types';
-
 function delayed<T extends tf.Tensor>(t: T, delayMs: number): T {
   const data = t.data.bind(t);
   // Instance override of one method; the tensor is otherwise untouched and disposed by its caller.

@@ -15,6 +15,10 @@ export interface TestHook {
   generateTimed(prompt: string, maxTokens: number, useCache: boolean): Promise<{ tokens: number; ms: number; tokensPerSecond: number }>;
   /** Delays each generated token (ms) so a test can press Stop mid-stream; 0 turns it off. */
   setTokenDelay(ms: number): Promise<void>;
+  /** Sleep after each layer of an analysis forward (cancel tests). */
+  setAnalysisLayerDelay(ms: number): Promise<void>;
+  /** tf.memory().numTensors in the engine worker. */
+  liveTensors(): Promise<number>;
   /** The active backend name and the loaded model's name (null until ready). */
   state(): { backend: string | null; model: string | null; context: number | null };
   /** The analysis record shown now (null before any analysis). */
@@ -43,6 +47,12 @@ export function installTestHook(): void {
     },
     async setTokenDelay(ms) {
       await engine().call('debug', { tokenDelayMs: ms });
+    },
+    async setAnalysisLayerDelay(ms) {
+      await engine().call('debug', { analysisLayerDelayMs: ms });
+    },
+    async liveTensors() {
+      return (await engine().call('debug', {})).liveTensors;
     },
     state() {
       const s = useModelStore.getState();

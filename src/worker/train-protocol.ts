@@ -24,6 +24,25 @@ export interface StartParams {
   seeds: number[];
   /** Send a checkpoint (model files) every this many steps (0 = only at the end of each run). */
   checkpointEvery?: number;
+  /**
+   * Continue one saved run instead (strategies and seeds are then ignored): `model` is that run's checkpoint
+   * folder, with optimizer.safetensors (Adam's m.<name>, v.<name>).
+   */
+  resume?: ResumeParams;
+  /** Tests only: wait this long after each step (e2e tests reload the page in the middle of a run). */
+  stepDelayMs?: number;
+}
+
+/** A saved, unfinished run: its place in the comparison, full options and where it stopped. */
+export interface ResumeParams {
+  run: RunRef;
+  options: RlOptions;
+  /** RL steps done. */
+  step: number;
+  /** Adam updates done (micro-steps). */
+  adamStep: number;
+  /** The starting model's held-out accuracy, measured when the run began. */
+  initialAccuracy: number | null;
 }
 
 /** One run of a comparison. `key` is `<strategy>-s<seed>`. */
@@ -41,8 +60,12 @@ export type TrainEvent =
   | { kind: 'plan'; runs: RunRef[]; steps: number; options: RlOptions[] }
   | { kind: 'run-start'; run: RunRef }
   | { kind: 'line'; run: RunRef; line: RunLogLine }
-  /** Model files every `checkpointEvery` steps and at the end of a run (final). */
-  | { kind: 'checkpoint'; run: RunRef; step: number; files: ModelFolderBytes; final: boolean }
+  /**
+   * Model files every `checkpointEvery` steps and at the end of a run (final). While the run is short of its
+   * steps (also a cancelled run's final one) the files include optimizer.safetensors and `adamStep` is set, so
+   * the run can be resumed.
+   */
+  | { kind: 'checkpoint'; run: RunRef; step: number; files: ModelFolderBytes; final: boolean; adamStep?: number }
   /** A run ended (finished or cancelled); carries the held-out accuracy before (step 0) and after. */
   | { kind: 'run-end'; outcome: RunOutcome };
 

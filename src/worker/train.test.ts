@@ -179,6 +179,48 @@ describe('train engine (tiny model, Node wasm)', () => {
     expect(tf.memory().numTensors).toBe(before + 2 * leak);
   });
 
+  it('resume: a step-2 checkpoint (with optimizer.safetensors) continued to step 4 equals the uninterrupted run', async () => {
+    const options = { ...TINY_OPTIONS, steps: 4, evalEvery: 2 };
+    // A reward with spread on the random tiny model (the share of '1's), so the steps do update.
+    const engine = createTrainEngine({ initBackend: (b) => initNodeBackend(b), testHooks: { reward: (_p, c) => (c.length ? [...c].filter((x) => x === '1').length / c.length : 0) } });
+    await engine.handlers.init({ backend: 'auto' }, ctx());
+    const whole: TrainEvent[] = [];
+    const t0 = Date.now();
+    await engine.handlers.start({ model: tinyModel(), options, strategies: ['coupled'], seeds: [2], checkpointEvery: 2, stepDelayMs: 60 }, ctx(whole));
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(4 * 60); // the tests' step delay
+    expect(lines(whole).slice(2).some((l) => l.updated_rows > 0)).toBe(true); // resumed steps do move the weights
+    const cks = whole.flatMap((e) => (e.kind === 'checkpoint' ? [e] : []));
+    expect(cks.map((c) => [c.step, c.final, c.adamStep !== undefined, 'optimizer.safetensors' in c.files])).toEqual([[2, false, true, true], [4, true, false, false]]);
+    const mid = cks[0];
+    const plan = whole[0].kind === 'plan' ? whole[0] : null;
+    const initialAccuracy = whole.flatMap((e) => (e.kind === 'run-end' ? [e.outcome.initialAccuracy] : []))[0];
+    const files: Record<string, ArrayBuffer> = {};
+    for (const [k, v] of Object.entries(mid.files)) files[k] = v.slice().buffer;
+    const resumeParams = { run: { ...mid.run, index: 3 }, options: plan!.options[0], step: 2, adamStep: mid.adamStep!, initialAccuracy };
+
+    const before = tf.memory().numTensors;
+    const rest: TrainEvent[] = [];
+    const res = await engine.handlers.start({ model: { name: 'ck', files }, options: TINY_OPTIONS, strategies: [], seeds: [], checkpointEvery: 2, resume: resumeParams }, ctx(rest));
+    expect(tf.memory().numTensors).toBe(before + leak);
+    expect(res.runs).toEqual([{ run: resumeParams.run, steps: 4, aborted: false, initialAccuracy, finalAccuracy: expect.any(Number) }]);
+    const strip = (ls: RunLogLine[]) => ls.map(({ time_ms: _t, ...r }) => r);
+    expect(strip(lines(rest))).toEqual(strip(lines(whole).slice(2)));
+    const final = rest.find((e) => e.kind === 'checkpoint' && e.final);
+    expect(final && final.kind === 'checkpoint' && final.run.index).toBe(3);
+    expect(final && final.kind === 'checkpoint' && Buffer.from(final.files['model.safetensors']).equals(Buffer.from(cks[1].files['model.safetensors']))).toBe(true);
+    // The export is the model folder only; before/after needs the comparison's starting model.
+    expect(Object.keys((await engine.handlers.exportRun({}, ctx())).files).sort()).toEqual(['char_vocab.json', 'config.json', 'model.safetensors']);
+    await expect(engine.handlers.beforeAfter({}, ctx())).rejects.toThrow(/resumed run has no starting model/);
+
+    // Bad resumes: nothing runs.
+    const noOpt = { ...files };
+    delete noOpt['optimizer.safetensors'];
+    const none: TrainEvent[] = [];
+    await expect(engine.handlers.start({ model: { name: 'ck', files: noOpt }, options: TINY_OPTIONS, strategies: [], seeds: [], resume: resumeParams }, ctx(none))).rejects.toThrow(/ck\/optimizer\.safetensors: missing file/);
+    await expect(engine.handlers.start({ model: { name: 'ck', files }, options: TINY_OPTIONS, strategies: [], seeds: [], resume: { ...resumeParams, step: 4 } }, ctx(none))).rejects.toThrow(/field "step"/);
+    expect(none).toEqual([]);
+  });
+
   it('a model without a vocabulary is an InputError naming the file; nothing starts', async () => {
     const m = tinyModel();
     delete m.files['char_vocab.json'];

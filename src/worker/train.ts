@@ -8,16 +8,20 @@ import type { BackendName, BackendReport } from '../core/backend/index';
 import { InputError } from '../core/errors';
 import { filesFromMap } from '../core/io/files';
 import { resolveRlOptions, type RlOptions, parseStrategy } from '../core/rl/options';
-import { RlRun } from '../core/rl/run';
+import { RlRun, type RunResume } from '../core/rl/run';
 import type { CharTokenizer } from '../core/tokenizer/char';
 import { checkpointFiles, loadCheckpoint } from '../core/train/checkpoint';
+import { writeSafetensors } from '../core/io/safetensors';
 import type { GPT2Config } from '../core/model/types';
+import type { TestHooks } from '../core/rl/update';
 import type { Handlers } from './host';
 import type { ModelFolderBytes, RunOutcome, RunRef, StartParams, TrainModel, TrainOperations } from './train-protocol';
 import { beforeAfterRhythm } from './train-rhythm';
 
 export interface TrainDeps {
   initBackend(requested: BackendName | 'auto'): Promise<BackendReport>;
+  /** Node tests only: e.g. a reward with spread on a random tiny model. */
+  testHooks?: TestHooks;
 }
 
 /** The starting model, kept for every run of a comparison and for the before/after view. */
@@ -27,6 +31,10 @@ export interface BaseModel {
   tokenizer: CharTokenizer;
   files: ModelFolderBytes;
   weights: Awaited<ReturnType<typeof loadCheckpoint>>['weights'];
+  /** Adam's state when the folder is a checkpoint being resumed. */
+  optimizer?: Awaited<ReturnType<typeof loadCheckpoint>>['optimizer'];
+  /** Set when this is a resumed run's checkpoint, not the comparison's starting model. */
+  resumedAt?: number;
 }
 
 interface Finished {
@@ -68,7 +76,31 @@ export async function loadBaseModel(model: TrainModel): Promise<BaseModel> {
   if (ck.tokenizer.eosId === undefined) {
     throw new InputError('RL needs a vocabulary with an end token', { file: `${model.name}/char_vocab.json` });
   }
-  return { name: model.name, config: ck.config, tokenizer: ck.tokenizer, files, weights: ck.weights };
+  return { name: model.name, config: ck.config, tokenizer: ck.tokenizer, files, weights: ck.weights, optimizer: ck.optimizer };
+}
+
+/** The run to continue and how: its options re-validated, Adam's state from the checkpoint folder. */
+function planResume(params: StartParams, base: BaseModel): { ref: RunRef; options: RlOptions; resume: RunResume } {
+  const r = params.resume!;
+  const options = resolveRlOptions(r.options);
+  if (!base.optimizer) throw new InputError('missing file: a run resumes only from a checkpoint with its optimizer state', { file: `${base.name}/optimizer.safetensors` });
+  if (!Number.isInteger(r.step) || r.step < 1 || r.step >= options.steps) {
+    throw new InputError(`must be a whole number from 1 to ${options.steps - 1} (a finished run has nothing to resume), got ${r.step}`, { field: 'step' });
+  }
+  return { ref: r.run, options, resume: { step: r.step, adamStep: r.adamStep, optimizer: base.optimizer, initialAccuracy: r.initialAccuracy } };
+}
+
+/** Waits `ms` (tests' step delay), released early by an abort. */
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
+  });
 }
 
 export function createTrainEngine(deps: TrainDeps): TrainEngine {
@@ -81,6 +113,12 @@ export function createTrainEngine(deps: TrainDeps): TrainEngine {
   const folderOf = (run: RlRun): ModelFolderBytes => {
     if (!base) throw new Error('no starting model');
     return checkpointFiles(base.config, run.trainer.weights(), base.tokenizer);
+  };
+  /** A checkpoint's files: the model folder, plus Adam's state while the run can still be resumed. */
+  const checkpointOf = (run: RlRun, model = folderOf(run)): { files: ModelFolderBytes; adamStep?: number } => {
+    const t = run.trainer;
+    if (t.step >= t.options.steps) return { files: model };
+    return { files: { ...model, 'optimizer.safetensors': writeSafetensors(t.adam.stateArrays()) }, adamStep: t.adam.step };
   };
 
   /** The active run when it is the one asked for (or none is named), else a finished one. */
@@ -104,11 +142,14 @@ export function createTrainEngine(deps: TrainDeps): TrainEngine {
     async start(params, ctx) {
       if (!backend) throw new Error('start: call init first');
       if (active) throw new InputError('a training run is already going', { field: 'start' });
-      const plan = planRuns(params);
       const every = params.checkpointEvery ?? 0;
       if (!Number.isInteger(every) || every < 0) throw new InputError('must be a whole number ≥ 0', { field: 'checkpointEvery' });
       ctx.progress(0, 'loading the starting model');
-      base = await loadBaseModel(params.model);
+      const loaded = await loadBaseModel(params.model);
+      const resumed = params.resume ? planResume(params, loaded) : null;
+      const plan = resumed ? { runs: [resumed.ref], options: [resumed.options] } : planRuns(params);
+      base = { ...loaded, resumedAt: resumed?.resume.step };
+      const delayMs = params.stepDelayMs ?? 0;
       finished.clear();
       paused = false;
       const steps = plan.options[0].steps;
@@ -117,7 +158,7 @@ export function createTrainEngine(deps: TrainDeps): TrainEngine {
       for (const [i, ref] of plan.runs.entries()) {
         if (ctx.signal.aborted) break;
         const options = plan.options[i];
-        const run = new RlRun({ config: base.config, weights: base.weights, tokenizer: base.tokenizer }, options);
+        const run = new RlRun({ config: base.config, weights: base.weights, tokenizer: base.tokenizer }, options, deps.testHooks, resumed?.resume);
         active = { run, ref, options };
         if (paused) run.pause();
         try {
@@ -127,9 +168,10 @@ export function createTrainEngine(deps: TrainDeps): TrainEngine {
             onLine: (line) => {
               ctx.emit({ kind: 'line', run: ref, line });
               if (every > 0 && line.step % every === 0 && line.step < steps) {
-                ctx.emit({ kind: 'checkpoint', run: ref, step: line.step, files: folderOf(run), final: false });
+                ctx.emit({ kind: 'checkpoint', run: ref, step: line.step, ...checkpointOf(run), final: false });
               }
             },
+            afterStep: delayMs > 0 ? () => delay(delayMs, ctx.signal) : undefined,
             onProgress: (f, message) => ctx.progress((i + f) / plan.runs.length, `run ${i + 1}/${plan.runs.length} (${ref.key}): ${message}`),
           });
           const files = folderOf(run);
@@ -138,7 +180,7 @@ export function createTrainEngine(deps: TrainDeps): TrainEngine {
           outcomes.push(outcome);
           // run-end first: the page stores the final checkpoint with the starting model's accuracy.
           ctx.emit({ kind: 'run-end', outcome });
-          if (summary.steps > 0) ctx.emit({ kind: 'checkpoint', run: ref, step: summary.steps, files, final: true });
+          if (summary.steps > 0) ctx.emit({ kind: 'checkpoint', run: ref, step: summary.steps, ...checkpointOf(run, files), final: true });
         } finally {
           active = null;
           run.dispose();
@@ -170,6 +212,9 @@ export function createTrainEngine(deps: TrainDeps): TrainEngine {
 
     async beforeAfter({ run, prompt }, ctx) {
       if (!base) throw new InputError('train a model first', { field: 'run' });
+      if (base.resumedAt !== undefined) {
+        throw new InputError(`a resumed run has no starting model to compare with (it continued from a checkpoint at step ${base.resumedAt})`, { field: 'run' });
+      }
       const f = pick(run);
       return beforeAfterRhythm(base, f, prompt, ctx.signal);
     },

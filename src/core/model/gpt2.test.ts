@@ -8,6 +8,7 @@ import { countParams, parseGPT2Config } from './config';
 import { GPT2 } from './gpt2';
 import { referenceGpt2Forward, type ReferenceTensor } from './testing/referenceGpt2';
 import { makeTinyGpt2, type TinyGpt2Options } from './testing/tinyGpt2';
+import { maxAbsDiff } from '../testing/numeric';
 
 function build(opts: TinyGpt2Options) {
   const { configJson, tensors } = makeTinyGpt2(opts);
@@ -15,13 +16,6 @@ function build(opts: TinyGpt2Options) {
   const source = parseSafetensors(writeSafetensors(tensors), 'model.safetensors');
   const map = new Map<string, ReferenceTensor>(tensors.map((t) => [t.name, t]));
   return { config, source, map };
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
 }
 
 const OPTS: TinyGpt2Options = { nLayer: 3, nHead: 4, nEmbd: 32, nPositions: 64, seed: 7 };

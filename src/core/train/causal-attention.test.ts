@@ -4,13 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import './gradients';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { causalAttentionBuiltin, makeCausalAttention } from './causal-attention';
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
+import { maxAbsDiff } from '../testing/numeric';
 
 const causal = (T: number) => tf.tensor2d(Array.from({ length: T * T }, (_, i) => (i % T > Math.floor(i / T) ? -1e9 : 0)), [T, T]);
 

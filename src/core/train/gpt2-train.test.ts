@@ -11,6 +11,7 @@ import { EOS_TOKEN, TASK_TOKENS } from '../tasks/index';
 import { CharTokenizer } from '../tokenizer/char';
 import { checkpointFiles } from './checkpoint';
 import { GPT2Train, initGpt2Params } from './gpt2-train';
+import { maxAbsDiff } from '../testing/numeric';
 
 const base: GPT2Config = {
   model_type: 'gpt2', n_layer: 2, n_head: 2, n_embd: 16, n_positions: 32, vocab_size: TASK_TOKENS.length,
@@ -20,13 +21,6 @@ const ROWS = [
   [3, 4, 13, 5, 19, 20, 1, 23, 22, 12, 0],
   [7, 7, 15, 8, 14, 2, 19, 20, 1, 23, 22],
 ];
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 /** Larger-than-init weights so attention is far from uniform and errors would show. */
 function randomParams(config: GPT2Config, seed: number) {

@@ -4,13 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import './gradients';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { layerNorm, layerNormBuiltin, sumRows } from './layer-norm';
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
+import { maxAbsDiff } from '../testing/numeric';
 
 describe.each(['cpu', 'wasm'])('fast LayerNorm on %s', (backend) => {
   beforeAll(async () => {

@@ -4,6 +4,7 @@ import { HEAD_CLASS_COLORS } from '../theme/palette';
 import { computeBeforeAfter, exportTuned, loadTuned, selectRun } from './actions';
 import { openCheckpoint, removeCheckpoint } from './checkpoints';
 import { LineChart } from './LineChart';
+import { TrainSummary } from './TrainSummary';
 import { buildSeries, maxAbsChange, METRICS, type Series } from './series';
 import { useTrainStore } from './trainStore';
 import type { BeforeAfterResult } from '../../worker/train-protocol';
@@ -12,6 +13,7 @@ export function TrainResults() {
   return (
     <>
       <Charts />
+      <TrainSummary />
       <TunedModel />
       <BeforeAfter />
       <Checkpoints />

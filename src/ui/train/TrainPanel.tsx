@@ -53,6 +53,7 @@ const NUMBER_FIELDS: { field: FormField; testId: string; hint?: string }[] = [
   { field: 'maxTokens', testId: 'train-max-tokens' },
   { field: 'evalEvery', testId: 'train-eval-every', hint: 'steps' },
   { field: 'evalProblems', testId: 'train-eval-problems', hint: '0 = no held-out score' },
+  { field: 'checkpointEvery', testId: 'train-checkpoint-every', hint: 'steps; 0 = at the end only' },
 ];
 
 function TrainForm() {

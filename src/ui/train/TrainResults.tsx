@@ -1,7 +1,8 @@
 /** Live charts of a comparison, the fine-tuned model's actions (export, load, before/after) and saved checkpoints. */
 import { useMemo } from 'react';
 import { HEAD_CLASS_COLORS } from '../theme/palette';
-import { computeBeforeAfter, exportTuned, loadTuned, selectRun } from './actions';
+import { computeBeforeAfter, exportTuned, loadTuned, resumeCheckpoint, selectRun } from './actions';
+import { isResumable } from './checkpointStore';
 import { openCheckpoint, removeCheckpoint } from './checkpoints';
 import { LineChart } from './LineChart';
 import { TrainSummary } from './TrainSummary';
@@ -105,17 +106,22 @@ function BeforeAfter() {
 
 function Checkpoints() {
   const checkpoints = useTrainStore((s) => s.checkpoints);
+  const going = useTrainStore((s) => s.status === 'starting' || s.status === 'running' || s.status === 'paused');
   return (
     <div className="card train-checkpoints" data-testid="train-checkpoints">
       <h3 className="card-title">Saved checkpoints <span className="train-sub">in this browser (IndexedDB)</span></h3>
       {checkpoints.length === 0 ? (
-        <p className="train-hint">None yet: each run is saved every 5 steps and when it ends.</p>
+        <p className="train-hint">None yet: each run is saved every few steps (Checkpoint every) and when it ends.</p>
       ) : (
         <ul className="train-checkpoint-list">
           {checkpoints.map((c) => (
             <li key={c.id} data-testid="train-checkpoint" data-name={c.name}>
               <span className="train-mono">{c.name}</span>
-              <span className="train-hint">{new Date(c.created).toLocaleString()} · {c.lines.length} log lines{c.final ? '' : ' · partial'}</span>
+              <span className="train-hint">{new Date(c.created).toLocaleString()} · step {c.step}/{c.options.steps}{c.final && c.step >= c.options.steps ? '' : ' · unfinished'}</span>
+              {isResumable(c) && (
+                <button type="button" className="btn btn-small" data-testid="train-checkpoint-resume" disabled={going}
+                  title={`continue training from step ${c.step} to ${c.options.steps} (weights + optimizer state)`} onClick={() => void resumeCheckpoint(c.id)}>Resume</button>
+              )}
               <button type="button" className="btn btn-small" data-testid="train-checkpoint-open" onClick={() => void openCheckpoint(c.id)}>Open</button>
               <button type="button" className="btn btn-small" data-testid="train-checkpoint-delete" onClick={() => void removeCheckpoint(c.id)}>Delete</button>
             </li>

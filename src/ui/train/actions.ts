@@ -8,12 +8,12 @@ import { writeZip } from '../../core/io/zip';
 import type { RlOptions } from '../../core/rl/options';
 import type { TrainClient } from '../../worker/train-client';
 import { isAbortError } from '../../worker/protocol';
-import type { ModelFolderBytes, TrainEvent } from '../../worker/train-protocol';
+import type { ModelFolderBytes, StartParams, StartResult, TrainEvent } from '../../worker/train-protocol';
 import { reportError, useNoticeStore } from '../app/noticeStore';
 import { downloadBlob } from '../figures/export';
 import { useModelStore } from '../model/modelStore';
-import { getCheckpoint, saveCheckpoint, type StoredCheckpoint } from './checkpointStore';
-import { refreshCheckpoints } from './checkpoints';
+import { getCheckpoint, isResumable, saveCheckpoint, type StoredCheckpoint } from './checkpointStore';
+import { refreshCheckpoints, showSession } from './checkpoints';
 import { folderEntries, tunedName } from './exportName';
 import { loadFolderIntoEngine } from './loadFolder';
 import { FormError, formFieldOf, parseTrainForm } from './form';
@@ -29,11 +29,19 @@ let startController: AbortController | null = null;
 /** Wall ms of training before the current active stretch, and when that stretch began (null while paused). */
 let activeBefore = 0;
 let activeSince: number | null = null;
+/** Full options per run index (sparse while one saved run is resumed). */
 let runOptions: RlOptions[] = [];
 let storeWarned = false;
+/** Index of the saved run being resumed (its lines append to the reopened charts), else null. */
+let resuming: { index: number; fromStep: number } | null = null;
+let checkpointEvery = 5;
 
-/** Steps to keep a checkpoint at (besides the end of each run). */
-const CHECKPOINT_EVERY = 5;
+/** Tests only (with ?test=1): `&trainStepDelay=ms` slows each step so an e2e test can reload mid-run. */
+function testStepDelayMs(): number | undefined {
+  const q = new URLSearchParams(globalThis.location?.search ?? '');
+  const ms = Number(q.get('trainStepDelay'));
+  return q.get('test') === '1' && ms > 0 ? ms : undefined;
+}
 
 /** The engine's backend; a software (SwiftShader) WebGPU adapter would make training crawl, so wasm then. */
 export function trainBackendFor(engineBackend: { name: BackendName; fallbackAdapter?: boolean } | null): BackendName | 'auto' {
@@ -68,7 +76,7 @@ async function keepCheckpoint(e: Extract<TrainEvent, { kind: 'checkpoint' }>): P
   const c: StoredCheckpoint = {
     id: `${s.session}-${run.key}`, session: s.session, name: tunedName(s.model, run.strategy, run.seed, e.step), model: s.model,
     created: Date.now(), options: runOptions[run.index], step: e.step, final: e.final, lines: run.lines,
-    initialAccuracy: run.initialAccuracy, files: e.files,
+    initialAccuracy: run.initialAccuracy, index: run.index, adamStep: e.adamStep, files: e.files,
   };
   try {
     await saveCheckpoint(c);
@@ -84,6 +92,12 @@ async function keepCheckpoint(e: Extract<TrainEvent, { kind: 'checkpoint' }>): P
 function onEvent(e: TrainEvent): void {
   switch (e.kind) {
     case 'plan':
+      if (resuming) {
+        runOptions = [];
+        runOptions[resuming.index] = e.options[0];
+        set({ progress: { runIndex: 0, runsTotal: 1, step: resuming.fromStep, steps: e.steps, activeMs: activeMs(), startStep: resuming.fromStep } });
+        return;
+      }
       runOptions = e.options;
       set({
         runs: e.runs.map((r) => ({ index: r.index, key: r.key, strategy: r.strategy, seed: r.seed, lines: [], done: false, step: 0 })),
@@ -91,11 +105,12 @@ function onEvent(e: TrainEvent): void {
       });
       return;
     case 'run-start':
-      set((s) => ({ selected: e.run.index, progress: s.progress && { ...s.progress, runIndex: e.run.index, step: 0, activeMs: activeMs() } }));
+      if (resuming) set({ selected: e.run.index });
+      else set((s) => ({ selected: e.run.index, progress: s.progress && { ...s.progress, runIndex: e.run.index, step: 0, activeMs: activeMs() } }));
       return;
     case 'line':
       updateRun(e.run.index, (r) => ({ ...r, lines: [...r.lines, e.line], step: e.line.step }));
-      set((s) => ({ progress: s.progress && { ...s.progress, runIndex: e.run.index, step: e.line.step, activeMs: activeMs() } }));
+      set((s) => ({ progress: s.progress && { ...s.progress, runIndex: resuming ? 0 : e.run.index, step: e.line.step, activeMs: activeMs() } }));
       return;
     case 'checkpoint':
       void keepCheckpoint(e);
@@ -133,28 +148,68 @@ export async function startTraining(): Promise<void> {
     reportError('Starting training', new Error('load a model first'));
     return;
   }
+  resuming = null;
+  checkpointEvery = parsed.checkpointEvery;
+  set({ status: 'starting', statusText: `Preparing ${info.name}…`, fieldError: null, runs: [], live: true, model: info.name, session: new Date().toISOString().replace(/[:.]/g, '-'), progress: null, beforeAfter: null, selected: 0 });
+  await runInWorker(async () => ({ model: await modelBytes(choice, info.name), options: parsed.options, strategies: parsed.strategies, seeds: parsed.seeds }), (res) => {
+    const steps = res.runs.reduce((a, r) => a + r.steps, 0);
+    return res.cancelled ? `Cancelled after ${steps} steps in all.` : `Done: ${res.runs.length} run${res.runs.length === 1 ? '' : 's'}, ${steps} steps in ${(activeMs() / 1000).toFixed(1)} s.`;
+  });
+}
+
+/**
+ * Resume: continues a saved, unfinished run from its checkpoint (weights + Adam state + step) to its step count;
+ * its comparison's charts reopen and the new steps append to its curve. Export / load read IndexedDB meanwhile.
+ */
+export async function resumeCheckpoint(id: string): Promise<void> {
+  const s = get();
+  if (s.status === 'starting' || s.status === 'running' || s.status === 'paused') return;
+  let c: StoredCheckpoint | null;
+  try {
+    c = await getCheckpoint(id);
+    if (!c) throw new Error('this checkpoint is gone (deleted in another tab?)');
+    if (!isResumable(c)) throw new Error(`${c.name} cannot be resumed: ${c.step >= c.options.steps ? 'the run is finished' : 'it was saved without the optimizer state'}`);
+  } catch (e) {
+    reportError('Resuming a saved run', e);
+    return;
+  }
+  const ck = c;
+  const runs = showSession(get().checkpoints, ck.session, ck.id);
+  const run = runs.find((r) => r.checkpointId === ck.id);
+  if (!run) return;
+  resuming = { index: run.index, fromStep: ck.step };
+  checkpointEvery = Number(get().form.checkpointEvery) >= 0 ? Math.floor(Number(get().form.checkpointEvery)) : 5;
+  set({ status: 'starting', statusText: `Resuming ${run.key} at step ${ck.step}…`, selected: run.index });
+  const files: Record<string, ArrayBuffer> = {};
+  for (const [k, v] of Object.entries(ck.files)) files[k] = v.slice().buffer;
+  await runInWorker(async () => ({
+    model: { name: ck.name, files }, options: { task: ck.options.task, level: ck.options.level }, strategies: [], seeds: [],
+    resume: { run: { index: run.index, key: run.key, strategy: run.strategy as RlOptions['strategy'], seed: run.seed }, options: ck.options, step: ck.step, adamStep: ck.adamStep!, initialAccuracy: ck.initialAccuracy ?? null },
+  }), (res) => {
+    const r = res.runs[0];
+    return res.cancelled || !r || r.aborted ? `Cancelled at step ${r?.steps ?? ck.step} of ${run.key}.` : `Done: ${run.key} resumed at step ${ck.step}, now at step ${r.steps}/${ck.options.steps} (${(activeMs() / 1000).toFixed(1)} s).`;
+  });
+}
+
+/** One `start` call in the training worker, with the status, cancel and error handling of the panel. */
+async function runInWorker(params: () => Promise<Omit<StartParams, 'checkpointEvery' | 'stepDelayMs'>>, doneText: (res: StartResult) => string): Promise<void> {
   const controller = new AbortController();
   startController = controller;
   storeWarned = false;
   activeBefore = 0;
   activeSince = performance.now();
-  set({ status: 'starting', statusText: `Preparing ${info.name}…`, fieldError: null, runs: [], live: true, model: info.name, session: new Date().toISOString().replace(/[:.]/g, '-'), progress: null, beforeAfter: null, selected: 0 });
   try {
-    const model = await modelBytes(choice, info.name);
+    const p = await params();
     const c = await trainClient();
-    set({ status: 'running', statusText: 'Training…' });
-    const res = await c.call('start', { model, options: parsed.options, strategies: parsed.strategies, seeds: parsed.seeds, checkpointEvery: CHECKPOINT_EVERY }, {
+    set({ status: 'running', statusText: resuming ? 'Training (resumed)…' : 'Training…' });
+    const res = await c.call('start', { ...p, checkpointEvery, stepDelayMs: testStepDelayMs() }, {
       signal: controller.signal,
       onStream: onEvent,
       onProgress: (_f, message) => {
         if (get().status === 'running') set({ statusText: message });
       },
     });
-    const steps = res.runs.reduce((a, r) => a + r.steps, 0);
-    set({
-      status: res.cancelled ? 'cancelled' : 'done',
-      statusText: res.cancelled ? `Cancelled after ${steps} steps in all.` : `Done: ${res.runs.length} run${res.runs.length === 1 ? '' : 's'}, ${steps} steps in ${(activeMs() / 1000).toFixed(1)} s.`,
-    });
+    set({ status: res.cancelled ? 'cancelled' : 'done', statusText: doneText(res) });
   } catch (e) {
     if (isAbortError(e)) {
       set({ status: 'cancelled', statusText: 'Cancelled before the first step.' });

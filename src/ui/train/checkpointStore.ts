@@ -21,11 +21,20 @@ export interface StoredCheckpoint {
   final: boolean;
   lines: RunLogLine[];
   initialAccuracy?: number | null;
-  /** config.json, model.safetensors, char_vocab.json. */
+  /** Position of the run in its comparison (the charts' order after a reopen). */
+  index?: number;
+  /** Adam's update count, set when `files` hold optimizer.safetensors (the run can be resumed). */
+  adamStep?: number;
+  /** config.json, model.safetensors, char_vocab.json; optimizer.safetensors while the run is short of its steps. */
   files: Record<string, Uint8Array>;
 }
 
 export type CheckpointMeta = Omit<StoredCheckpoint, 'files'>;
+
+/** A saved run that stopped short of its steps and kept Adam's state: Resume continues it. */
+export function isResumable(c: CheckpointMeta): boolean {
+  return c.adamStep !== undefined && c.step < c.options.steps;
+}
 
 export class CheckpointStoreError extends Error {
   override name = 'CheckpointStoreError';

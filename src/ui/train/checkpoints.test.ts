@@ -20,4 +20,9 @@ describe('runsOfSession', () => {
     expect(runs[0].initialAccuracy).toBe(0.25);
     expect(runsOfSession(list, 'none')).toEqual([]);
   });
+
+  it('runs with a stored index keep their comparison order (a resumed run is written last)', () => {
+    const list = [{ ...meta('A', 'uniform', 0, 90, 6, true), index: 0 }, { ...meta('A', 'coupled', 0, 30, 6, true), index: 1 }];
+    expect(runsOfSession(list, 'A').map((r) => r.key)).toEqual(['uniform-s0', 'coupled-s0']);
+  });
 });

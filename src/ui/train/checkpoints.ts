@@ -24,23 +24,25 @@ export async function refreshCheckpoints(): Promise<CheckpointMeta[]> {
 /** The runs of one saved comparison, as chart data (not live: export and load read IndexedDB). */
 export function runsOfSession(checkpoints: CheckpointMeta[], session: string): RunView[] {
   const mine = checkpoints.filter((c) => c.session === session);
-  // Runs in the order they ran (each record is rewritten at its run's last checkpoint).
-  mine.sort((a, b) => a.created - b.created || a.id.localeCompare(b.id));
+  // Runs in comparison order (older records without an index: the order their last checkpoints were written).
+  mine.sort((a, b) => (a.index ?? Infinity) - (b.index ?? Infinity) || a.created - b.created || a.id.localeCompare(b.id));
   return mine.map((c, index) => ({
     index, key: `${c.options.strategy}-s${c.options.seed}`, strategy: c.options.strategy, seed: c.options.seed,
     lines: c.lines, initialAccuracy: c.initialAccuracy, done: c.final, step: c.step, checkpointId: c.id,
   }));
 }
 
-function show(checkpoints: CheckpointMeta[], session: string, selectedId?: string): void {
+/** Shows a saved comparison's charts (not live); returns its runs. */
+export function showSession(checkpoints: CheckpointMeta[], session: string, selectedId?: string): RunView[] {
   const runs = runsOfSession(checkpoints, session);
   const first = checkpoints.find((c) => c.session === session);
-  if (!first) return;
+  if (!first) return [];
   useTrainStore.setState({
     runs, live: false, session, model: first.model, progress: null, beforeAfter: null,
     selected: Math.max(0, runs.findIndex((r) => r.checkpointId === selectedId)),
     status: 'idle', statusText: `Reopened from saved checkpoints (${runs.length} run${runs.length === 1 ? '' : 's'} of ${first.model}).`,
   });
+  return runs;
 }
 
 /** After a reload: the latest saved comparison's charts, unless something is shown already. */
@@ -48,7 +50,7 @@ export async function reopenLatest(): Promise<void> {
   const checkpoints = await refreshCheckpoints();
   const s = useTrainStore.getState();
   if (s.runs.length > 0 || s.status !== 'idle' || checkpoints.length === 0) return;
-  show(checkpoints, checkpoints[0].session);
+  showSession(checkpoints, checkpoints[0].session);
 }
 
 /** Open: the checkpoint's comparison in the charts and its model in the engine. */
@@ -57,7 +59,7 @@ export async function openCheckpoint(id: string): Promise<void> {
     const c = await getCheckpoint(id);
     if (!c) throw new Error('this checkpoint is gone (deleted in another tab?)');
     const s = useTrainStore.getState();
-    if (s.status !== 'running' && s.status !== 'paused' && s.status !== 'starting') show(s.checkpoints, c.session, c.id);
+    if (s.status !== 'running' && s.status !== 'paused' && s.status !== 'starting') showSession(s.checkpoints, c.session, c.id);
     await loadFolderIntoEngine(c.name, c.files);
   } catch (e) {
     reportError('Opening a saved checkpoint', e);

@@ -27,6 +27,14 @@ describe('progress and ETA', () => {
     expect(progressLabel(done)).toBe('run 2/2 · step 0/10 · ETA 0:00');
   });
 
+  it('a resumed run: the rate counts only the steps done since the resume', () => {
+    // Resumed at step 3 of 6, now at step 5: 2 steps in 4 s → 2 s per step, 1 step left → 2 s.
+    const r = { runIndex: 0, runsTotal: 1, step: 5, steps: 6, activeMs: 4000, startStep: 3 };
+    expect(etaSeconds(r)).toBeCloseTo(2, 9);
+    expect(etaSeconds({ ...r, step: 3 })).toBeNull();
+    expect(progressLabel(r)).toBe('run 1/1 · step 5/6 · ETA 0:02');
+  });
+
   it('formats durations', () => {
     expect(formatDuration(80)).toBe('1:20');
     expect(formatDuration(59.6)).toBe('1:00');

@@ -11,6 +11,8 @@ export interface ProgressState {
   steps: number;
   /** Wall ms spent training (pauses excluded). */
   activeMs: number;
+  /** Steps of the run in progress done before this session (a resumed run): not part of activeMs's rate. */
+  startStep?: number;
 }
 
 /** Steps done over the whole comparison, and the total. */
@@ -26,8 +28,9 @@ export function progressFraction(p: ProgressState): number {
 /** Seconds left, or null before the first step (no rate known yet). */
 export function etaSeconds(p: ProgressState): number | null {
   const { done, total } = overallSteps(p);
-  if (done <= 0 || p.activeMs <= 0) return null;
-  return ((p.activeMs / done) * (total - done)) / 1000;
+  const timed = done - (p.startStep ?? 0);
+  if (timed <= 0 || p.activeMs <= 0) return null;
+  return ((p.activeMs / timed) * (total - done)) / 1000;
 }
 
 /** 80 → "1:20", 3725 → "1:02:05". */

@@ -20,6 +20,7 @@ describe('parseTrainForm', () => {
     const p = parseTrainForm(form({ seeds: '0, 1,1', lr: '3e-4' }));
     expect(p.seeds).toEqual([0, 1]);
     expect(p.strategies).toEqual(['uniform', 'coupled']);
+    expect(p.checkpointEvery).toBe(5);
     expect(p.options).toMatchObject({ task: 'addition', level: 4, steps: 10, group: 4, prompts: 4, lr: 3e-4, maxTokens: 96, evalEvery: 5, evalProblems: 16 });
   });
 
@@ -39,6 +40,9 @@ describe('parseTrainForm', () => {
     [{ seeds: '1.5' }, 'seeds'],
     [{ maxTokens: '0' }, 'maxTokens'],
     [{ evalEvery: '0' }, 'evalEvery'],
+    [{ checkpointEvery: '-1' }, 'checkpointEvery'],
+    [{ checkpointEvery: '2.5' }, 'checkpointEvery'],
+    [{ checkpointEvery: '' }, 'checkpointEvery'],
   ])('%j is rejected on field %s', (over, field) => {
     expect(fieldOf(form(over))).toBe(field);
   });

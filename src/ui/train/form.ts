@@ -20,6 +20,8 @@ export interface TrainForm {
   maxTokens: string;
   evalEvery: string;
   evalProblems: string;
+  /** Save each run in IndexedDB every this many steps (and at its end); 0 = only at the end. */
+  checkpointEvery: string;
 }
 
 export type FormField = keyof TrainForm;
@@ -42,6 +44,7 @@ export const DEFAULT_FORM: TrainForm = {
   maxTokens: '96',
   evalEvery: '5',
   evalProblems: '16',
+  checkpointEvery: '5',
 };
 
 export const STRATEGY_CHOICES: readonly RlStrategy[] = RL_STRATEGIES;
@@ -50,14 +53,14 @@ export const STRATEGY_CHOICES: readonly RlStrategy[] = RL_STRATEGIES;
 const FIELD_OF_OPTION: Record<string, FormField> = {
   task: 'task', level: 'level', strategy: 'strategies', seed: 'seeds', steps: 'steps', group: 'group',
   prompts: 'prompts', lr: 'lr', maxTokens: 'maxTokens', evalEvery: 'evalEvery', evalProblems: 'evalProblems',
-  microBatches: 'prompts',
+  microBatches: 'prompts', checkpointEvery: 'checkpointEvery',
 };
 
 /** Human labels, used in messages ("G (group size): …"). */
 export const FIELD_LABELS: Record<FormField, string> = {
   task: 'Task', level: 'Level', strategies: 'Strategies', seeds: 'Seeds', steps: 'Steps', group: 'G (group size)',
   prompts: 'Prompts per step', lr: 'Learning rate', maxTokens: 'Max tokens', evalEvery: 'Evaluate every',
-  evalProblems: 'Held-out problems',
+  evalProblems: 'Held-out problems', checkpointEvery: 'Checkpoint every',
 };
 
 export class FormError extends InputError {
@@ -87,12 +90,15 @@ export interface ParsedTrainForm {
   options: SharedRlOptions;
   strategies: RlStrategy[];
   seeds: number[];
+  checkpointEvery: number;
 }
 
 /** Validates the whole form as the worker will (one RlOptions per strategy × seed); throws a FormError. */
 export function parseTrainForm(form: TrainForm): ParsedTrainForm {
   if (form.strategies.length === 0) throw new FormError('strategies', 'choose at least one strategy');
   const seeds = parseSeeds(form.seeds);
+  const checkpointEvery = num(form.checkpointEvery);
+  if (!Number.isInteger(checkpointEvery) || checkpointEvery < 0) throw new FormError('checkpointEvery', 'must be a whole number ≥ 0 (0 = only at the end of each run)');
   const options: SharedRlOptions = {
     task: form.task, level: num(form.level), steps: num(form.steps), group: num(form.group), prompts: num(form.prompts),
     lr: num(form.lr), maxTokens: num(form.maxTokens), evalEvery: num(form.evalEvery), evalProblems: num(form.evalProblems),
@@ -100,7 +106,7 @@ export function parseTrainForm(form: TrainForm): ParsedTrainForm {
   try {
     const strategies = [...new Set(form.strategies.map(parseStrategy))];
     for (const strategy of strategies) for (const seed of seeds) resolveRlOptions({ ...options, strategy, seed });
-    return { options, strategies, seeds };
+    return { options, strategies, seeds, checkpointEvery };
   } catch (e) {
     if (e instanceof InputError && !(e instanceof FormError)) {
       throw new FormError(FIELD_OF_OPTION[e.where.field ?? ''] ?? 'steps', e.message.replace(/^field "[^"]*": /, ''));

@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { cancelModelLoad, loadModelChoice } from './actions';
 import { type ModelChoice } from './catalog';
 import { DropZone } from './DropZone';
-import { formatParams } from './format';
+import { formatParams, withThousands } from './format';
 import { useModelStore } from './modelStore';
 import './model.css';
 
@@ -130,11 +130,11 @@ function ModelFacts() {
   const info = useModelStore((s) => s.info);
   if (!info) return <p className="model-empty">No model loaded yet.</p>;
   const facts: [string, string][] = [
-    ['Parameters', `${formatParams(info.numParams)} (${info.numParams.toLocaleString('en-US')})`],
+    ['Parameters', `${formatParams(info.numParams)} (${withThousands(info.numParams)})`],
     ['Layers × heads', `${info.nLayer} × ${info.nHead}`],
     ['Width', String(info.nEmbd)],
     ['Context', `${info.nPositions} tokens`],
-    ['Vocabulary', `${info.vocabSize.toLocaleString('en-US')} (${info.tokenizerKind === 'char' ? 'characters' : 'BPE'})`],
+    ['Vocabulary', `${withThousands(info.vocabSize)} (${info.tokenizerKind === 'char' ? 'characters' : 'BPE'})`],
   ];
   return (
     <div className="model-facts" data-testid="model-facts">

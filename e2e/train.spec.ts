@@ -1,19 +1,20 @@
 /**
  * The Train panel on the built-in rhythm-mini model: a bad argument is refused before anything starts; a tiny
  * comparison (uniform vs coupled, 3 steps each) trains in the browser, pauses, resumes and finishes; the
- * fine-tuned model exports as a zip that the model picker loads; the before/after view appears; a reload shows
- * the checkpoints saved in IndexedDB with their curves.
+ * fine-tuned model exports as a zip that the model picker loads; the comparison table and the curve exports
+ * (CSV, SVG, PNG) are valid; the before/after view appears; a reload shows the checkpoints saved in IndexedDB with
+ * their curves. A run saved at step 3 of 6 resumes after a reload and reaches step 6 on the same curve.
  */
-import { readFileSync } from 'node:fs';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { parseSafetensors } from '../src/core/io/safetensors';
 import { readZip } from '../src/core/io/zip';
 import { appUrl, isWebgpuProject, snap, trackConsoleErrors, waitForModel } from './helpers';
 
 const MODEL = 'rhythm-mini';
 
-async function openTrain(page: Page, info: TestInfo) {
-  await page.goto(appUrl(info, { builtin: MODEL }));
+async function openTrain(page: Page, info: TestInfo, params: Record<string, string> = {}) {
+  await page.goto(appUrl(info, { builtin: MODEL, ...params }));
   await waitForModel(page, MODEL);
   await page.getByTestId('tab-train').click();
   await expect(page.getByTestId('train-panel')).toBeVisible();
@@ -27,6 +28,54 @@ async function tinySettings(page: Page) {
   await page.getByTestId('train-task').selectOption('countdown');
   await page.getByTestId('train-level').selectOption('1');
   for (const s of ['uniform', 'coupled']) await page.getByTestId(`train-strategy-${s}`).check();
+}
+
+/** Clicks an export button and returns the downloaded file's name and bytes. */
+async function download(page: Page, button: Locator): Promise<{ name: string; bytes: Buffer }> {
+  const [d] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  return { name: d.suggestedFilename(), bytes: readFileSync((await d.path())!) };
+}
+
+/** The comparison table and the four exports of a finished 2-strategy × 1-seed, 3-step comparison. */
+async function checkSummaryAndExports(page: Page, project: string): Promise<void> {
+  const rows = page.locator('[data-testid="train-summary"] tbody tr[data-strategy]');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0)).toHaveAttribute('data-strategy', 'uniform');
+  // One seed: a mean, no CI; percentages with one decimal.
+  await expect(rows.nth(0).locator('td').nth(1)).toHaveText('1');
+  await expect(rows.nth(0).locator('td').nth(2)).toHaveText(/^\d+\.\d ± n\/a$/);
+  await expect(rows.nth(1).locator('td').nth(3)).toHaveText(/^\d+\.\d ± n\/a$/);
+
+  const curves = await download(page, page.getByTestId('train-export-csv'));
+  expect(curves.name).toBe(`${MODEL}-train-curves.csv`);
+  const lines = curves.bytes.toString('utf8').trimEnd().split('\n');
+  expect(lines[0]).toBe('strategy,seed,step,mean_reward,heldout_accuracy,mean_length,entropy,amplified_share,clip_fraction');
+  expect(lines).toHaveLength(1 + 2 * 3);
+  for (const l of lines.slice(1)) {
+    const cells = l.split(',');
+    expect(cells).toHaveLength(9);
+    expect(Number.isFinite(Number(cells[3]))).toBe(true);
+  }
+  const summary = await download(page, page.getByTestId('train-export-summary-csv'));
+  const srows = summary.bytes.toString('utf8').trimEnd().split('\n');
+  expect(srows[0]).toMatch(/^strategy,seeds,final_acc_mean,final_acc_ci95,reward_auc_mean,.*,start_acc$/);
+  expect(srows.map((r) => r.split(',')[0])).toEqual(['strategy', 'uniform', 'coupled']);
+
+  const svg = await download(page, page.getByTestId('train-export-svg'));
+  expect(svg.name).toBe(`${MODEL}-train-curves.svg`);
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    return { error: doc.querySelector('parsererror')?.textContent ?? null, root: doc.documentElement.nodeName, texts: [...doc.querySelectorAll('text')].map((t) => t.textContent) };
+  }, svg.bytes.toString('utf8'));
+  expect(parsed.error).toBeNull();
+  expect(parsed.root).toBe('svg');
+  expect(parsed.texts).toEqual(expect.arrayContaining(['uniform · seed 0', 'coupled · seed 0', 'Mean reward', 'Held-out accuracy', 'step']));
+
+  const png = await download(page, page.getByTestId('train-export-png'));
+  expect(png.name).toBe(`${MODEL}-train-curves.png`);
+  expect([...png.bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(png.bytes.readUInt32BE(16)).toBeGreaterThanOrEqual(800); // IHDR width (2× the 1020-px figure)
+  writeFileSync(`e2e-output/screenshots/${project}-train-figure.png`, png.bytes); // to look at
 }
 
 /** Steps done over the comparison, from "run 2/2 · step 1/3 · ETA 0:04". */
@@ -92,6 +141,7 @@ test.describe('train panel', () => {
       await expect(page.locator(`[data-testid="train-chart-${m}"] g[data-series] path`)).toHaveCount(2);
     }
     await expect(page.getByTestId('train-progress')).toContainText('run 2/2 · step 3/3');
+    await checkSummaryAndExports(page, info.project.name);
 
     // Export the selected (last) run: a zip holding one folder with the three files.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('train-export').click()]);
@@ -128,10 +178,54 @@ test.describe('train panel', () => {
     await expect(page.locator('[data-testid="train-chart-reward"] g[data-series] path')).toHaveCount(2);
     // Held-out accuracy reopens with the starting model's point (step 0) and the last step's.
     await expect(page.locator('[data-testid="train-chart-heldout"] g[data-series] circle')).toHaveCount(4);
+    // The table reopens from the saved log lines; finished runs have no Resume.
+    await expect(page.locator('[data-testid="train-summary"] tbody tr[data-strategy]')).toHaveCount(2);
+    await expect(page.getByTestId('train-checkpoint-resume')).toHaveCount(0);
     // Open loads the saved model into the engine.
     await page.locator(`[data-testid="train-checkpoint"][data-name="${stem}"]`).getByTestId('train-checkpoint-open').click();
     await waitForModel(page, stem);
     await snap(page, info, 'train-reopened');
+    expect(errors).toEqual([]);
+  });
+
+  test('a run saved at step 3 of 6 resumes after a reload and finishes on the same curve', async ({ page }, info) => {
+    test.setTimeout(isWebgpuProject(info) ? 300_000 : 180_000);
+    const errors = trackConsoleErrors(page);
+    // Test hook: 1.5 s after each step, so the page reloads between the step-3 checkpoint and the run's end.
+    await openTrain(page, info, { trainStepDelay: '1500' });
+    await tinySettings(page);
+    await page.getByTestId('train-strategy-uniform').uncheck();
+    await page.getByTestId('train-steps').fill('6');
+    await page.getByTestId('train-checkpoint-every').fill('3');
+    await page.getByTestId('train-start').click();
+    const saved = page.locator(`[data-testid="train-checkpoint"][data-name="${MODEL}-coupled-s0-step3"]`);
+    await expect(saved).toHaveCount(1, { timeout: 120_000 });
+    expect(await stepsDone(page)).toBeLessThan(6);
+
+    await page.reload();
+    await waitForModel(page, MODEL);
+    await page.getByTestId('tab-train').click();
+    await expect(page.getByTestId('train-status')).toContainText('Reopened from saved checkpoints');
+    await expect(page.locator('[data-testid="train-chart-reward"] g[data-series] circle')).toHaveCount(3);
+    // Held-out accuracy: the starting model (step 0) and step 3 (evaluated every 3 steps).
+    await expect(page.locator('[data-testid="train-chart-heldout"] g[data-series] circle')).toHaveCount(2);
+    await expect(saved).toContainText('step 3/6');
+    await snap(page, info, 'train-resume-before');
+    await saved.getByTestId('train-checkpoint-resume').click();
+    await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+    await expect(page.getByTestId('train-status')).toContainText('now at step 6/6');
+    await expect(page.getByTestId('train-progress')).toContainText('run 1/1 · step 6/6');
+    // One run, one curve of 6 points; the record is rewritten (latest checkpoint only) and is no longer resumable.
+    await expect(page.locator('[data-testid="train-chart-reward"] g[data-series]')).toHaveCount(1);
+    await expect(page.locator('[data-testid="train-chart-reward"] g[data-series] circle')).toHaveCount(6);
+    await expect(page.locator('[data-testid="train-chart-heldout"] g[data-series] circle')).toHaveCount(3);
+    await expect(page.getByTestId('train-checkpoint')).toHaveCount(1);
+    await expect(page.locator(`[data-testid="train-checkpoint"][data-name="${MODEL}-coupled-s0-step6"]`)).toHaveCount(1);
+    await expect(page.getByTestId('train-checkpoint-resume')).toHaveCount(0);
+    const row = page.locator('[data-testid="train-summary"] tbody tr[data-strategy="coupled"] td');
+    await expect(row.nth(1)).toHaveText('1');
+    await expect(row.nth(4)).toHaveText(/^\d+\.\d$/); // the starting model's accuracy, kept through the resume
+    await snap(page, info, 'train-resumed');
     expect(errors).toEqual([]);
   });
 });

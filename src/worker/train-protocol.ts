@@ -59,6 +59,8 @@ export type ModelFolderBytes = Record<string, Uint8Array>;
 export type TrainEvent =
   | { kind: 'plan'; runs: RunRef[]; steps: number; options: RlOptions[] }
   | { kind: 'run-start'; run: RunRef }
+  /** The starting model's held-out accuracy (step 0), before the run's first step. */
+  | { kind: 'run-evaluated'; run: RunRef; initialAccuracy: number | null }
   | { kind: 'line'; run: RunRef; line: RunLogLine }
   /**
    * Model files every `checkpointEvery` steps and at the end of a run (final). While the run is short of its

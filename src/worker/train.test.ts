@@ -105,6 +105,11 @@ describe('train engine (tiny model, Node wasm)', () => {
     expect(lines(events).every((l) => typeof l.heldout_accuracy === 'number')).toBe(true);
     const cps = events.flatMap((e) => (e.kind === 'checkpoint' ? [`${e.run.key}@${e.step}${e.final ? '!' : ''}`] : []));
     expect(cps).toEqual(['uniform-s0@2', 'uniform-s0@3!', 'coupled-s0@2', 'coupled-s0@3!']);
+    // The starting model's accuracy comes before each run's first line (the chart's step-0 point, the checkpoints').
+    const kinds = events.filter((e) => e.kind !== 'checkpoint').map((e) => e.kind + (e.kind === 'line' ? e.line.step : ''));
+    expect(kinds.slice(0, 4)).toEqual(['plan', 'run-start', 'run-evaluated', 'line1']);
+    const ev = events.find((e) => e.kind === 'run-evaluated');
+    expect(ev && ev.kind === 'run-evaluated' && typeof ev.initialAccuracy).toBe('number');
     expect(tf.memory().numTensors).toBe(before + 2 * leak);
 
     const out = await engine.handlers.exportRun({ run: 0 }, ctx());
@@ -205,6 +210,7 @@ describe('train engine (tiny model, Node wasm)', () => {
     expect(res.runs).toEqual([{ run: resumeParams.run, steps: 4, aborted: false, initialAccuracy, finalAccuracy: expect.any(Number) }]);
     const strip = (ls: RunLogLine[]) => ls.map(({ time_ms: _t, ...r }) => r);
     expect(strip(lines(rest))).toEqual(strip(lines(whole).slice(2)));
+    expect(rest.find((e) => e.kind === 'run-evaluated')).toMatchObject({ initialAccuracy });
     const final = rest.find((e) => e.kind === 'checkpoint' && e.final);
     expect(final && final.kind === 'checkpoint' && final.run.index).toBe(3);
     expect(final && final.kind === 'checkpoint' && Buffer.from(final.files['model.safetensors']).equals(Buffer.from(cks[1].files['model.safetensors']))).toBe(true);

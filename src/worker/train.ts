@@ -171,6 +171,7 @@ export function createTrainEngine(deps: TrainDeps): TrainEngine {
                 ctx.emit({ kind: 'checkpoint', run: ref, step: line.step, ...checkpointOf(run), final: false });
               }
             },
+            onStart: (initialAccuracy) => ctx.emit({ kind: 'run-evaluated', run: ref, initialAccuracy }),
             afterStep: delayMs > 0 ? () => delay(delayMs, ctx.signal) : undefined,
             onProgress: (f, message) => ctx.progress((i + f) / plan.runs.length, `run ${i + 1}/${plan.runs.length} (${ref.key}): ${message}`),
           });

@@ -12,6 +12,8 @@ export interface RunHooks {
   onLine?: (line: RunLogLine) => void;
   onProgress?: (fraction: number, message: string) => void;
   signal?: AbortSignal;
+  /** The starting model's held-out accuracy, once known (before the first step; a resumed run's at once). */
+  onStart?: (initialAccuracy: number | null) => void;
   /** Awaited after each step's onLine (the app's tests slow a run down with it). */
   afterStep?: (line: RunLogLine) => Promise<void>;
 }
@@ -98,6 +100,7 @@ export class RlRun {
       initialAccuracy = await t.evaluate(signal);
       finalAccuracy = initialAccuracy;
     }
+    hooks.onStart?.(initialAccuracy);
     while (t.step < o.steps) {
       await this.gate.gate(signal);
       if (signal?.aborted) break;

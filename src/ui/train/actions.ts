@@ -76,7 +76,7 @@ async function keepCheckpoint(e: Extract<TrainEvent, { kind: 'checkpoint' }>): P
   const c: StoredCheckpoint = {
     id: `${s.session}-${run.key}`, session: s.session, name: tunedName(s.model, run.strategy, run.seed, e.step), model: s.model,
     created: Date.now(), options: runOptions[run.index], step: e.step, final: e.final, lines: run.lines,
-    initialAccuracy: run.initialAccuracy, index: run.index, adamStep: e.adamStep, files: e.files,
+    initialAccuracy: run.initialAccuracy, index: run.index, adamStep: e.adamStep, checkpointEvery, files: e.files,
   };
   try {
     await saveCheckpoint(c);
@@ -111,6 +111,9 @@ function onEvent(e: TrainEvent): void {
     case 'line':
       updateRun(e.run.index, (r) => ({ ...r, lines: [...r.lines, e.line], step: e.line.step }));
       set((s) => ({ progress: s.progress && { ...s.progress, runIndex: resuming ? 0 : e.run.index, step: e.line.step, activeMs: activeMs() } }));
+      return;
+    case 'run-evaluated':
+      updateRun(e.run.index, (r) => ({ ...r, initialAccuracy: e.initialAccuracy }));
       return;
     case 'checkpoint':
       void keepCheckpoint(e);
@@ -178,7 +181,7 @@ export async function resumeCheckpoint(id: string): Promise<void> {
   const run = runs.find((r) => r.checkpointId === ck.id);
   if (!run) return;
   resuming = { index: run.index, fromStep: ck.step };
-  checkpointEvery = Number(get().form.checkpointEvery) >= 0 ? Math.floor(Number(get().form.checkpointEvery)) : 5;
+  checkpointEvery = ck.checkpointEvery ?? 5;
   set({ status: 'starting', statusText: `Resuming ${run.key} at step ${ck.step}…`, selected: run.index });
   const files: Record<string, ArrayBuffer> = {};
   for (const [k, v] of Object.entries(ck.files)) files[k] = v.slice().buffer;

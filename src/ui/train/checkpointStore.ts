@@ -25,6 +25,8 @@ export interface StoredCheckpoint {
   index?: number;
   /** Adam's update count, set when `files` hold optimizer.safetensors (the run can be resumed). */
   adamStep?: number;
+  /** The run's checkpoint interval (a resumed run keeps it). */
+  checkpointEvery?: number;
   /** config.json, model.safetensors, char_vocab.json; optimizer.safetensors while the run is short of its steps. */
   files: Record<string, Uint8Array>;
 }

@@ -27,6 +27,8 @@ describe('trainFigureSvg', () => {
     for (const t of ['Mean reward', 'Held-out accuracy', 'Response length', 'Entropy', 'Clip fraction', 'nats / token']) expect(svg).toContain(`>${t}<`);
     // 5 panels × 2 runs (held-out: the coupled run has no evaluated point → no line there).
     expect(svg.match(/<polyline /g)).toHaveLength(9);
+    // The later run is drawn thinner on top of the earlier one (identical runs stay visible).
+    expect(svg).toContain(`stroke="${STRATEGY_COLORS.uniform}" stroke-width="3.8"/>`);
     expect(svg).toContain(`stroke="${STRATEGY_COLORS.coupled}" stroke-width="1.8" stroke-dasharray="6 3"`);
     expect(svg).toContain('>uniform · seed 0<');
     expect(svg).toContain('>coupled · seed 1<');

@@ -41,13 +41,15 @@ function panelSvg(x0: number, y0: number, title: string, xLabel: string, yLabel:
   out.push(`<path d="M${ox},${oy}V${oy + h}H${ox + w}" fill="none" stroke="#333"/>`);
   out.push(textEl(ox + w / 2, oy + h + 32, xLabel, 'font-size="11" text-anchor="middle" fill="#111"'));
   out.push(textEl(x0 + 14, oy + h / 2, yLabel, `font-size="11" text-anchor="middle" fill="#111" transform="rotate(-90 ${x0 + 14} ${f1(oy + h / 2)})"`));
-  for (const s of series) {
-    if (s.points.length === 0) continue;
+  const drawn = series.filter((s) => s.points.length > 0);
+  drawn.forEach((s, i) => {
     const pts = s.points.map(([px, py]) => `${f1(ox + x(px))},${f1(oy + y(py))}`);
     const dash = s.dash ? ` stroke-dasharray="${s.dash}"` : '';
-    out.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="${s.color}" stroke-width="1.8"${dash}/>`);
+    // Earlier lines are wider (as on screen), so identical runs still show every colour.
+    const width = f1(1.8 + (2 * (drawn.length - 1 - i)) / Math.max(1, drawn.length - 1));
+    out.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="${s.color}" stroke-width="${width}"${dash}/>`);
     if (s.points.length <= 60) out.push(...pts.map((p) => `<circle cx="${p.split(',')[0]}" cy="${p.split(',')[1]}" r="2.2" fill="${s.color}"/>`));
-  }
+  });
   if (series.every((s) => s.points.length === 0)) out.push(textEl(ox + w / 2, oy + h / 2, 'no data', 'font-size="11" text-anchor="middle" fill="#999"'));
   return out.join('\n');
 }

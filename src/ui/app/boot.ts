@@ -49,7 +49,3 @@ export function bootApp(search: string = window.location.search): Promise<void> 
   })();
   return booted;
 }
-
-// Boot as soon as this bundle runs rather than from App's first effect: React's first render and commit take
-// 0.3–0.5 s here, and the worker, the catalog and the model files need none of it (bootApp runs once).
-if (typeof window !== 'undefined' && typeof Worker === 'function' && import.meta.env.MODE !== 'test') void bootApp();

@@ -1,7 +1,8 @@
 /** Live charts of a comparison, the fine-tuned model's actions (export, load, before/after) and saved checkpoints. */
 import { useMemo } from 'react';
 import { HEAD_CLASS_COLORS } from '../theme/palette';
-import { computeBeforeAfter, exportTuned, loadTuned, resumeCheckpoint, selectRun } from './actions';
+import { resumeCheckpoint } from './actions';
+import { computeBeforeAfter, exportTuned, loadTuned, selectRun } from './tuned';
 import { isResumable } from './checkpointStore';
 import { openCheckpoint, removeCheckpoint } from './checkpoints';
 import { LineChart } from './LineChart';

@@ -1,21 +1,18 @@
 /**
  * Train actions: start a comparison in the training worker, pause/resume/cancel it, keep its checkpoints in
- * IndexedDB, export or load a fine-tuned model, and ask for the before/after rhythm. Plain functions over the
- * stores; the training worker is separate from the engine worker so the workbench stays usable meanwhile.
+ * IndexedDB, resume a saved run (export / load / before-after of the tuned model: ./tuned.ts). Plain functions over
+ * the stores; the training worker is separate from the engine worker so the workbench stays usable meanwhile.
  */
 import type { BackendName } from '../../core/backend/index';
-import { writeZip } from '../../core/io/zip';
 import type { RlOptions } from '../../core/rl/options';
 import type { TrainClient } from '../../worker/train-client';
 import { isAbortError } from '../../worker/protocol';
-import type { ModelFolderBytes, StartParams, StartResult, TrainEvent } from '../../worker/train-protocol';
+import type { StartParams, StartResult, TrainEvent } from '../../worker/train-protocol';
 import { reportError, useNoticeStore } from '../app/noticeStore';
-import { downloadBlob } from '../figures/export';
 import { useModelStore } from '../model/modelStore';
 import { getCheckpoint, isResumable, saveCheckpoint, type StoredCheckpoint } from './checkpointStore';
 import { refreshCheckpoints, showSession } from './checkpoints';
-import { folderEntries, tunedName } from './exportName';
-import { loadFolderIntoEngine } from './loadFolder';
+import { tunedName } from './exportName';
 import { FormError, formFieldOf, parseTrainForm } from './form';
 import { modelBytes } from './modelBytes';
 import { useTrainStore, type RunView } from './trainStore';
@@ -252,57 +249,7 @@ export function cancelTraining(): void {
   set({ statusText: 'Cancelling after the step in progress…' });
 }
 
-/** The selected run's model folder: from the worker while its runs are live, else from IndexedDB. */
-async function selectedFolder(): Promise<{ name: string; files: ModelFolderBytes }> {
-  const s = get();
-  const run = s.runs.find((r) => r.index === s.selected) ?? s.runs[s.runs.length - 1];
-  if (!run) throw new Error('no fine-tuned run yet: start training first');
-  if (s.live && client) {
-    const out = await client.call('exportRun', { run: run.index });
-    return { name: tunedName(s.model ?? 'model', run.strategy, run.seed, out.step), files: out.files };
-  }
-  const c = run.checkpointId ? await getCheckpoint(run.checkpointId) : null;
-  if (!c) throw new Error(`run ${run.key} has no saved checkpoint`);
-  return { name: c.name, files: c.files };
-}
-
-async function busy(kind: NonNullable<ReturnType<typeof get>['busy']>, context: string, fn: () => Promise<void>): Promise<void> {
-  if (get().busy) return;
-  set({ busy: kind });
-  try {
-    await fn();
-  } catch (e) {
-    reportError(context, e);
-  } finally {
-    set({ busy: null });
-  }
-}
-
-/** Downloads `<model>-<strategy>-s<seed>-step<N>.zip`: one folder with config.json, model.safetensors, char_vocab.json. */
-export function exportTuned(): Promise<void> {
-  return busy('export', 'Exporting the fine-tuned model', async () => {
-    const { name, files } = await selectedFolder();
-    downloadBlob(new Blob([writeZip(folderEntries(name, files))], { type: 'application/zip' }), `${name}.zip`);
-  });
-}
-
-export function loadTuned(): Promise<void> {
-  return busy('load', 'Loading the fine-tuned model', async () => {
-    const { name, files } = await selectedFolder();
-    await loadFolderIntoEngine(name, files);
-  });
-}
-
-/** WAAD and FAI of the starting and the selected fine-tuned model on the same prompt + response. */
-export function computeBeforeAfter(): Promise<void> {
-  return busy('before-after', 'Before/after analysis', async () => {
-    const s = get();
-    if (!s.live || !client) throw new Error('the before/after view needs the runs of this session (train first)');
-    const out = await client.call('beforeAfter', { run: s.selected });
-    set({ beforeAfter: out });
-  });
-}
-
-export function selectRun(index: number): void {
-  set({ selected: index });
+/** The training worker's client once spawned (the tuned-model actions ask it while its runs are live). */
+export function currentTrainClient(): TrainClient | null {
+  return client;
 }

@@ -1,6 +1,6 @@
 /**
  * Train panel state: the form, the comparison's runs and their log lines, progress, the saved checkpoints and
- * the before/after view. Only ./actions.ts writes to it (components read).
+ * the before/after view. Only the action modules (actions, tuned, checkpoints) and setForm/setView write to it.
  */
 import { create } from 'zustand';
 import type { BeforeAfterResult } from '../../worker/train-protocol';

@@ -52,7 +52,7 @@ function TunedModel() {
         <label className="field-label" htmlFor="train-run-select">Run</label>
         <select id="train-run-select" className="select" data-testid="train-run-select" value={selected} disabled={runs.length === 0}
           onChange={(e) => selectRun(Number(e.target.value))}>
-          {runs.map((r) => <option key={r.index} value={r.index}>{r.strategy} · seed {r.seed} · step {r.step}{r.done ? '' : ' (training)'}</option>)}
+          {runs.map((r) => <option key={r.index} value={r.index}>{r.strategy} · seed {r.seed} · step {r.step}{r.done ? '' : live ? ' (training)' : ' (unfinished)'}</option>)}
         </select>
         <button type="button" className="btn" data-testid="train-export" disabled={!canExport || busy !== null} onClick={() => void exportTuned()}>
           {busy === 'export' ? 'Exporting…' : 'Export .zip'}

@@ -43,6 +43,8 @@ function TunedModel() {
   const selected = useTrainStore((s) => s.selected);
   const busy = useTrainStore((s) => s.busy);
   const live = useTrainStore((s) => s.live);
+  // A resumed run is not live (its other runs come from IndexedDB) but is the selected one while it trains.
+  const going = useTrainStore((s) => s.status === 'starting' || s.status === 'running' || s.status === 'paused');
   const run = runs.find((r) => r.index === selected);
   const canExport = !!run && run.step > 0 && (live || !!run.checkpointId);
   return (
@@ -52,7 +54,7 @@ function TunedModel() {
         <label className="field-label" htmlFor="train-run-select">Run</label>
         <select id="train-run-select" className="select" data-testid="train-run-select" value={selected} disabled={runs.length === 0}
           onChange={(e) => selectRun(Number(e.target.value))}>
-          {runs.map((r) => <option key={r.index} value={r.index}>{r.strategy} · seed {r.seed} · step {r.step}{r.done ? '' : live ? ' (training)' : ' (unfinished)'}</option>)}
+          {runs.map((r) => <option key={r.index} value={r.index}>{r.strategy} · seed {r.seed} · step {r.step}{r.done ? '' : live || (going && r.index === selected) ? ' (training)' : ' (unfinished)'}</option>)}
         </select>
         <button type="button" className="btn" data-testid="train-export" disabled={!canExport || busy !== null} onClick={() => void exportTuned()}>
           {busy === 'export' ? 'Exporting…' : 'Export .zip'}

@@ -6,7 +6,7 @@
  *    draw time the view reports (data-draw-ms) and the whole frame (event → React → draw → next frame).
  * Flags: --build (run `vite build` first; also done when dist/ is missing), --runs=N (default 5),
  * --out=DIR (build folder, default dist), --omnibox (keep Chromium's WebUI omnibox popup, see QUIET_CHROMIUM_ARGS),
- * --load-only (only the best built-in model's load-to-analysis, with its breakdown).
+ * --load-only (only the best built-in model's load-to-analysis, with its breakdown), --builtin=ID (that model instead).
  * Wall times on a shared machine: the load average is printed with the tables.
  */
 import { QUIET_CHROMIUM_ARGS, ensureBuild, fmt, loadAverage, median, outDirOf, startPreview } from './preview';
@@ -151,7 +151,7 @@ export async function main(args: string[]): Promise<void> {
   console.log(`load average at start: ${loadAverage()} (2 vCPUs shared)\n`);
   const server = await startPreview(PORT, outDirOf(args));
   try {
-    await loadToAnalysis(runs, args);
+    await loadToAnalysis(runs, args, args.find((a) => a.startsWith('--builtin='))?.slice(10));
     if (!args.includes('--load-only')) {
       await loadToAnalysis(runs, args, 'tiny-random'); // context 1024: the N = 512 case even when the best model is shorter
       await heatmapRedraw(Math.max(10, runs * 4), args);

@@ -52,12 +52,13 @@ export async function modelSourceOf(choice: ModelChoice, fetchFn: typeof fetch =
 /**
  * A built-in model whose files the catalog lists: all fetched at once (the worker's URL loader asks for them one
  * after another, ~100 ms of round trips at start-up), handed over as in-memory files. A listed file that is gone
- * (404) is left out, so the loader reports it as missing as it would for a URL.
+ * (404) is left out, so the loader reports it as missing as it would for a URL. Low fetch priority: the engine
+ * worker's scripts, fetched at the same time, are on the critical path (measured: 1689 vs 2012 ms median).
  */
 async function fetchListedFiles(name: string, url: string, paths: string[], fetchFn: typeof fetch): Promise<ModelSource> {
   const base = new URL(url, globalThis.location?.href ?? 'http://localhost/');
   const bodies = await Promise.all(paths.map(async (path) => {
-    const res = await fetchFn(new URL(path, base).toString());
+    const res = await fetchFn(new URL(path, base).toString(), { priority: 'low' });
     if (res.status === 404) return null;
     if (!res.ok) throw new Error(`${url}${path}: HTTP ${res.status} ${res.statusText}`);
     return [path, await res.arrayBuffer()] as const;

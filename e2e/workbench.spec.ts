@@ -2,7 +2,7 @@ import { cpus, loadavg } from 'node:os';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { appUrl, FIXTURE_MODEL, isWebgpuProject, snap, trackConsoleErrors, waitForModel } from './helpers';
 import { writeZip } from '../src/core/io/zip';
-import { dropFiles, fixtureFiles, installLongTaskObserver, longTaskLog, maxLongTask, viewShot } from './workbench-helpers';
+import { dropFiles, fixtureFiles, installLongTaskObserver, longTaskLog, maxLongTask, parseCsv, viewShot } from './workbench-helpers';
 
 const VIEWS = ['token-strip', 'rhythm-chart', 'attention-heatmap', 'head-gallery', 'credit-view', 'settings-panel'] as const;
 
@@ -161,9 +161,11 @@ test.describe('workbench', () => {
     const json = await download('export-credits-json');
     const rec = JSON.parse(json.bytes.toString('utf8').trim().split('\n')[0]);
     expect(rec.waad.length).toBeGreaterThan(0);
-    const csv = (await download('export-credits-csv')).bytes.toString('utf8').trim().split('\n');
-    expect(csv[0]).toMatch(/^sequence,position,response_index,token/);
+    // Parsed as CSV: a newline token is a quoted field holding a line break.
+    const csv = parseCsv((await download('export-credits-csv')).bytes.toString('utf8'));
+    expect(csv[0].slice(0, 4)).toEqual(['sequence', 'position', 'response_index', 'token']);
     expect(csv.length).toBe(rec.waad.length + 1);
+    expect(new Set(csv.map((r) => r.length)).size).toBe(1);
     const verl = JSON.parse((await download('export-credits-verl')).bytes.toString('utf8').trim());
     expect(verl.gamma.coupled.length).toBe(rec.waad.length);
     const dump = await download('export-dump');

@@ -3,7 +3,7 @@
  * wrappers feed the self-contained views from the stores and route their events into the ui store, so a token
  * hovered or selected in one view lights up in all, and a brushed span dims the others.
  */
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { startTransition, useCallback, useEffect, useState, type ReactNode } from 'react';
 import { CreditView } from '../credit/CreditView';
 import { HeadGallery } from '../gallery/HeadGallery';
 import { RhythmChart } from '../rhythm/RhythmChart';
@@ -38,13 +38,14 @@ export function Workbench() {
 
 /**
  * Mounts the views one per task (a new sequence), so the main thread never runs all of their first renders,
- * d3 axes and canvases in one long task. Placeholders keep the layout from jumping.
+ * d3 axes and canvases in one long task. Each stage is a transition: React time-slices its render too.
+ * Placeholders keep the layout from jumping.
  */
 function StagedViews() {
   const [stage, setStage] = useState(1);
   useEffect(() => {
     if (stage >= 5) return;
-    const id = setTimeout(() => setStage((s) => s + 1), 0);
+    const id = setTimeout(() => startTransition(() => setStage((s) => s + 1)), 0);
     return () => clearTimeout(id);
   }, [stage]);
   const at = (k: number, view: ReactNode, height: number) => (stage >= k ? view : <div className="chart-panel wb-placeholder" style={{ height }} aria-hidden="true" />);

@@ -5,11 +5,12 @@
  */
 import { select, zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3';
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { autoDomain, ColorLegend, makeLut, OVERLAY, ScaleControls, useElementWidth, type ScaleMode, type SchemeName } from '../theme';
+import { autoDomain, ColorLegend, makeLut, OVERLAY, ScaleControls, type ScaleMode, type SchemeName } from '../theme';
 import { displayToken } from '../figures/text';
 import { HeatmapExportButtons } from './HeatmapExportButtons';
 import { TOKEN_LABEL_MIN_PX, tokenTicks } from './axes';
 import { indexPyramid, packRgba, pyramidLevel, quantizeMap, renderView, visibleRange } from './raster';
+import { useObservedWidth } from './useObservedWidth';
 import './attention.css';
 
 export interface AttentionHeatmapProps {
@@ -67,7 +68,10 @@ function HeatmapBody(props: AttentionHeatmapProps) {
   const n = tokens.length;
   const panelRef = useRef<HTMLElement>(null);
   const clipId = `attention-clip-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`; // unique per heatmap on the page
-  const panelWidth = useElementWidth(panelRef, 800);
+  const observedWidth = useObservedWidth(panelRef);
+  const panelWidth = observedWidth ?? 800;
+  // Until the panel is measured the size is a guess: the canvas waits (no raster drawn twice on mount).
+  const sized = props.size !== undefined || observedWidth !== null;
   // Margins fit the longest token label (stable across zoom so the plot never jumps).
   const MARGIN = useMemo(() => {
     const chars = Math.max(4, ...tokens.map((t) => [...displayToken(t, 10)].length));
@@ -114,25 +118,31 @@ function HeatmapBody(props: AttentionHeatmapProps) {
     if (zoomTarget.current && zoomRef.current) select(zoomTarget.current).call(zoomRef.current.transform, zoomIdentity);
   }, [n]);
 
+  // Drawn in an animation frame, not in the React commit's task: the raster (10–30 ms at ~500² device px) and the
+  // render that produced it stay two tasks, and a burst of zoom events draws once per frame.
   useEffect(() => {
     const canvas = canvasRef.current;
-    const ctx = canvas?.getContext('2d');
-    if (!canvas || !ctx) return;
-    const dpr = window.devicePixelRatio || 1;
-    const w = Math.round(size * dpr);
-    if (canvas.width !== w) { canvas.width = w; canvas.height = w; }
-    const t0 = performance.now();
-    // Reuse one ImageData: allocating 3 MB per wheel event costs more than filling it.
-    if (imageRef.current?.width !== w) imageRef.current = ctx.createImageData(w, w);
-    const img = imageRef.current;
-    const k = base * transform.k * dpr;
-    const level = pyramidLevel(k, pyramid.length);
-    const { indices: levelIndices, n: levelN } = pyramid[level];
-    renderView(levelIndices, levelN, lut, { x: transform.x * dpr, y: transform.y * dpr, k: k * 2 ** level }, w, w, img.data, BACKGROUND);
-    ctx.putImageData(img, 0, 0);
-    // Exposed for the bench / e2e (data-draw-ms) without a React re-render per frame.
-    panelRef.current?.setAttribute('data-draw-ms', (performance.now() - t0).toFixed(2));
-  }, [pyramid, lut, transform, base, size]);
+    if (!canvas || !sized) return;
+    const frame = requestAnimationFrame(() => {
+      const ctx = canvas.getContext('2d');
+      if (!ctx) return;
+      const dpr = window.devicePixelRatio || 1;
+      const w = Math.round(size * dpr);
+      if (canvas.width !== w) { canvas.width = w; canvas.height = w; }
+      const t0 = performance.now();
+      // Reuse one ImageData: allocating 3 MB per wheel event costs more than filling it.
+      if (imageRef.current?.width !== w) imageRef.current = ctx.createImageData(w, w);
+      const img = imageRef.current;
+      const k = base * transform.k * dpr;
+      const level = pyramidLevel(k, pyramid.length);
+      const { indices: levelIndices, n: levelN } = pyramid[level];
+      renderView(levelIndices, levelN, lut, { x: transform.x * dpr, y: transform.y * dpr, k: k * 2 ** level }, w, w, img.data, BACKGROUND);
+      ctx.putImageData(img, 0, 0);
+      // Exposed for the bench / e2e (data-draw-ms) without a React re-render per frame.
+      panelRef.current?.setAttribute('data-draw-ms', (performance.now() - t0).toFixed(2));
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [pyramid, lut, transform, base, size, sized]);
 
   const pick = useCallback((clientX: number, clientY: number) => {
     const r = zoomTarget.current!.getBoundingClientRect();

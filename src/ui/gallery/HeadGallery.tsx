@@ -5,9 +5,10 @@
  */
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Thumbnail } from '../../core/rhythm';
-import { HEAD_CLASS_COLORS, HEAD_CLASS_LABELS, makeLut, useElementWidth, type HeadClass, type ScaleMode, type SchemeName } from '../theme';
+import { HEAD_CLASS_COLORS, HEAD_CLASS_LABELS, makeLut, type HeadClass, type ScaleMode, type SchemeName } from '../theme';
 import { classCounts, formatSpan, galleryHeads, thumbnailTile, type GalleryHead, type HeadSelection } from './heads';
 import { GalleryExportButtons } from './GalleryExportButtons';
+import { useObservedWidth } from '../attention/useObservedWidth';
 import './gallery.css';
 
 export interface HeadGalleryProps {
@@ -39,7 +40,10 @@ const CAPTION_H = 18;
 export function HeadGallery(props: HeadGalleryProps) {
   const { numLayers, numHeads, thumbnails, selection, spans, selected = null, onSelectHead, scheme = 'viridis', mode = 'sqrt' } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
-  const width = useElementWidth(scrollRef, 1000);
+  const observedWidth = useObservedWidth(scrollRef);
+  const width = observedWidth ?? 1000;
+  // The thumbnails wait for the measured width (the cell size depends on it): drawn once, not twice, on mount.
+  const sized = props.cellSize !== undefined || observedWidth !== null;
   // Fit the container when possible (24–64 px thumbnails); wider grids scroll horizontally.
   const cellSize = props.cellSize ?? Math.max(24, Math.min(64, Math.floor((width - ROWHEAD_W) / numHeads) - 2 * CELL_PAD_X));
   const grid = useMemo(() => galleryHeads(selection, numLayers, numHeads, spans), [selection, numLayers, numHeads, spans]);
@@ -55,33 +59,42 @@ export function HeadGallery(props: HeadGalleryProps) {
   const gridH = HEADER_H + numLayers * pitchY;
 
   // One canvas over the whole grid (pointer-events: none): a thousand small canvases cost seconds to create.
+  // Drawn a few layer rows per animation frame (≤ ~8 ms each), so a big model's gallery is never one long task.
   useEffect(() => {
     const canvas = canvasRef.current;
     const ctx = canvas?.getContext('2d');
-    if (!canvas || !ctx) return;
-    const t0 = performance.now();
+    if (!canvas || !ctx || !sized) return;
     const dpr = window.devicePixelRatio || 1;
     const W = Math.round(gridW * dpr), Hpx = Math.round(gridH * dpr);
     if (canvas.width !== W || canvas.height !== Hpx) { canvas.width = W; canvas.height = Hpx; }
-    const img = ctx.createImageData(W, Hpx);
+    else ctx.clearRect(0, 0, W, Hpx);
     const side = Math.round(cellSize * dpr);
+    const rowImg = ctx.createImageData(W, side); // one layer's thumbnails; the gaps stay transparent
     const tile = new Uint8ClampedArray(side * side * 4);
     const bad: number[] = [];
-    for (let l = 0; l < numLayers; l++) {
+    let layer = 0, drawMs = 0, frame = 0;
+    const drawLayer = (l: number) => {
       const thumb = thumbnails.get(l);
-      if (!thumb) continue;
-      if (thumb.data.length !== numHeads * thumb.size * thumb.size) { bad.push(l); continue; } // drawn empty, reported below
+      if (!thumb) return;
+      if (thumb.data.length !== numHeads * thumb.size * thumb.size) { bad.push(l); return; } // drawn empty, reported below
       for (let h = 0; h < numHeads; h++) {
         thumbnailTile(thumb, h, lut, mode, side, tile);
         const x0 = Math.round((ROWHEAD_W + h * pitchX + CELL_PAD_X) * dpr);
-        const y0 = Math.round((HEADER_H + l * pitchY + CELL_PAD_TOP) * dpr);
-        for (let y = 0; y < side; y++) img.data.set(tile.subarray(y * side * 4, (y + 1) * side * 4), ((y0 + y) * W + x0) * 4);
+        for (let y = 0; y < side; y++) rowImg.data.set(tile.subarray(y * side * 4, (y + 1) * side * 4), (y * W + x0) * 4);
       }
-    }
-    ctx.putImageData(img, 0, 0);
-    setBadLayers((prev) => (prev.join() === bad.join() ? prev : bad));
-    scrollRef.current?.parentElement?.setAttribute('data-draw-ms', (performance.now() - t0).toFixed(2));
-  }, [thumbnails, lut, mode, numLayers, numHeads, cellSize, gridW, gridH, pitchX, pitchY]);
+      ctx.putImageData(rowImg, 0, Math.round((HEADER_H + l * pitchY + CELL_PAD_TOP) * dpr));
+    };
+    const slice = () => {
+      const t0 = performance.now();
+      do drawLayer(layer++); while (layer < numLayers && performance.now() - t0 < 8);
+      drawMs += performance.now() - t0;
+      if (layer < numLayers) { frame = requestAnimationFrame(slice); return; }
+      setBadLayers((prev) => (prev.join() === bad.join() ? prev : bad));
+      scrollRef.current?.parentElement?.setAttribute('data-draw-ms', drawMs.toFixed(2));
+    };
+    if (numLayers > 0) frame = requestAnimationFrame(slice);
+    return () => cancelAnimationFrame(frame);
+  }, [thumbnails, lut, mode, numLayers, numHeads, cellSize, gridW, gridH, pitchX, pitchY, sized]);
 
   const move = (e: KeyboardEvent) => {
     const l = Math.floor(focus / numHeads), h = focus % numHeads;

@@ -42,7 +42,8 @@ export function Workbench() {
  * Placeholders keep the layout from jumping.
  */
 function StagedViews() {
-  const [stage, setStage] = useState(1);
+  // Stage 0 (the status line) comes with the store update, a synchronous render; every view is a transition.
+  const [stage, setStage] = useState(0);
   useEffect(() => {
     if (stage >= 5) return;
     const id = setTimeout(() => startTransition(() => setStage((s) => s + 1)), 0);

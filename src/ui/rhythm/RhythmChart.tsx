@@ -44,10 +44,12 @@ export function RhythmChart(props: RhythmChartProps) {
   const svgRef = useRef<SVGSVGElement>(null);
   const brushRef = useRef<SVGGElement>(null);
   const axisRefs = { waad: useRef<SVGGElement>(null), fai: useRef<SVGGElement>(null), x: useRef<SVGGElement>(null) };
-  const [measured, setMeasured] = useState(720);
+  // null until the ResizeObserver's first entry: the axes and brush are built once, at the measured width.
+  const [measured, setMeasured] = useState<number | null>(null);
   const [ownHover, setOwnHover] = useState<number | null>(null);
   const downX = useRef(0);
-  const width = props.width ?? measured;
+  const width = props.width ?? measured ?? 720;
+  const sized = props.width !== undefined || measured !== null;
 
   useEffect(() => {
     if (props.width !== undefined || !boxRef.current) return;
@@ -73,6 +75,7 @@ export function RhythmChart(props: RhythmChartProps) {
 
   // Axes: d3 draws into groups React placed.
   useEffect(() => {
+    if (!sized) return;
     for (const k of ['waad', 'fai'] as Panel[]) {
       const g = axisRefs[k].current;
       if (g) select(g).call(axisLeft(y[k]).ticks(4).tickSizeOuter(0));
@@ -89,13 +92,13 @@ export function RhythmChart(props: RhythmChartProps) {
       .attr('dx', labels ? '-0.4em' : null)
       .attr('dy', labels ? '0.6em' : '0.71em');
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [x, y, labels, record, innerW]);
+  }, [x, y, labels, record, innerW, sized]);
 
   // Brush across both panels; reports only user gestures (programmatic moves have no sourceEvent).
   const onBrush = props.onBrush;
   useEffect(() => {
     const g = brushRef.current;
-    if (!g) return;
+    if (!g || !sized) return;
     const b = brushX<unknown>()
       .extent([[0, 0], [innerW, 2 * panelHeight + M.gap]])
       .on('end', (e: D3BrushEvent<unknown>) => {
@@ -110,7 +113,7 @@ export function RhythmChart(props: RhythmChartProps) {
       sel.on('.brush', null);
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [x, innerW, panelHeight, span?.[0], span?.[1], onBrush]);
+  }, [x, innerW, panelHeight, span?.[0], span?.[1], onBrush, sized]);
 
   const hoverAt = (clientX: number) => {
     const rect = svgRef.current!.getBoundingClientRect();

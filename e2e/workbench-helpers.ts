@@ -82,3 +82,79 @@ export function parseCsv(text: string): string[][] {
   if (field !== '' || row.length > 0) (row.push(field), rows.push(row));
   return rows;
 }
+
+/** One main-thread task over 50 ms: its length and the part of it spent running the app's own code. */
+export interface TaskShare {
+  startMs: number;
+  totalMs: number;
+  /** Main-thread CPU time of the task (trace `tdur`): the time the OS gave to other threads and processes is not in it. */
+  cpuMs: number;
+  /** The app's scripts run from callbacks (renders, effects, frames, timers, messages), with the layouts they force. */
+  appMs: number;
+  /** The same in main-thread CPU time. */
+  appCpuMs: number;
+  /** Evaluation of a module script (the page bundle: compile + top level of React, d3, the app), once at start-up. */
+  moduleMs: number;
+  top: string;
+}
+
+// Trace events that run page script (a microtask's script shows as a FunctionCall inside it); what a task spends outside them (style, layout, paint, raster, Playwright's
+// own injected scripts) is the browser's. Layout the app forces (a size read after a write) happens inside them.
+const SCRIPT_EVENTS = new Set(['FunctionCall', 'TimerFire', 'FireAnimationFrame', 'EvaluateScript']);
+const WITH_URL = new Set(['FunctionCall', 'EvaluateScript']);
+
+/**
+ * Starts a Chromium trace (devtools.timeline) of the page; the returned function stops it and attributes every
+ * main-thread task > 50 ms: total length and the union of its script intervals from the app's origin.
+ */
+export async function traceLongTasks(page: Page): Promise<() => Promise<TaskShare[]>> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
+  await cdp.send('Tracing.start', { transferMode: 'ReportEvents', traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'v8.execute'] } });
+  return async () => {
+    const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+    await cdp.send('Tracing.end');
+    await done;
+    await cdp.detach();
+    return attributeTasks(events, new URL(page.url()).origin);
+  };
+}
+
+interface TraceEvent { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string; data?: { url?: string } } }
+
+function attributeTasks(events: TraceEvent[], origin: string): TaskShare[] {
+  const key = (e: TraceEvent) => `${e.pid}:${e.tid}`;
+  const mainThreads = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map(key));
+  const perThread = new Map<string, TraceEvent[]>();
+  for (const e of events) {
+    if (e.ph !== 'X' || e.dur === undefined || !mainThreads.has(key(e))) continue;
+    const list = perThread.get(key(e));
+    if (list) list.push(e);
+    else perThread.set(key(e), [e]);
+  }
+  // The page's renderer is the busiest one.
+  const ev = [...perThread.values()].sort((a, b) => b.length - a.length)[0]?.sort((a, b) => a.ts - b.ts || b.dur! - a.dur!) ?? [];
+  const t0 = ev[0]?.ts ?? 0;
+  const out: TaskShare[] = [];
+  let end = -1;
+  for (const task of ev) {
+    if (!/RunTask$/.test(task.name) || task.ts < end) continue; // top-level tasks only
+    end = task.ts + task.dur!;
+    if (task.dur! <= 50_000) continue;
+    let appUs = 0, appCpuUs = 0, moduleUs = 0, coveredTo = task.ts, top = '', topUs = 0;
+    for (const e of ev) {
+      if (e.ts < task.ts || e.ts >= end) continue;
+      if (e.name === 'v8.evaluateModule') moduleUs += e.dur!;
+      if (!SCRIPT_EVENTS.has(e.name) || e.ts < coveredTo) continue; // outermost script events only (they nest)
+      const url = e.args?.data?.url ?? '';
+      if (WITH_URL.has(e.name) && !url.startsWith(origin)) continue; // Playwright's injected scripts and listeners
+      appUs += e.dur!;
+      appCpuUs += e.tdur ?? e.dur!;
+      coveredTo = e.ts + e.dur!;
+      if (e.dur! > topUs) (topUs = e.dur!, (top = `${e.name} ${url.replace(/.*\//, '')}`.trim()));
+    }
+    out.push({ startMs: (task.ts - t0) / 1000, totalMs: task.dur! / 1000, cpuMs: (task.tdur ?? task.dur!) / 1000, appMs: appUs / 1000, appCpuMs: appCpuUs / 1000, moduleMs: moduleUs / 1000, top });
+  }
+  return out;
+}

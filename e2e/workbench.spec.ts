@@ -2,7 +2,7 @@ import { cpus, loadavg } from 'node:os';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { appUrl, FIXTURE_MODEL, isWebgpuProject, snap, trackConsoleErrors, waitForModel } from './helpers';
 import { writeZip } from '../src/core/io/zip';
-import { dropFiles, fixtureFiles, installLongTaskObserver, longTaskLog, maxLongTask, parseCsv, viewShot } from './workbench-helpers';
+import { dropFiles, fixtureFiles, installLongTaskObserver, longTaskLog, maxLongTask, parseCsv, traceLongTasks, viewShot } from './workbench-helpers';
 
 const VIEWS = ['token-strip', 'rhythm-chart', 'attention-heatmap', 'head-gallery', 'credit-view', 'settings-panel'] as const;
 
@@ -27,6 +27,7 @@ test.describe('workbench', () => {
   test('load → sample problem → generate → analysis; hover links the views', async ({ page }, info) => {
     const errors = trackConsoleErrors(page);
     await installLongTaskObserver(page);
+    const stopTrace = isWebgpuProject(info) ? null : await traceLongTasks(page); // webgpu: one short analysis, not measured
     await page.goto(appUrl(info));
     await waitForModel(page);
     if (isWebgpuProject(info)) {
@@ -83,12 +84,21 @@ test.describe('workbench', () => {
     await snap(page, info, 'workbench');
     for (const v of VIEWS) await viewShot(page, info, v);
     const longest = await maxLongTask(page);
-    console.log(`[${info.project.name}] longest main-thread task during load/generate/analyze: ${longest.toFixed(0)} ms`);
-    // ≤ 100 ms on a machine with a free core. On this shared 2-vCPU box (load average often > 10) the OS
-    // preempts the renderer mid-task, so the bound scales with the load per core and the run says so.
+    const tasks = await stopTrace!();
+    const longestCpu = Math.max(0, ...tasks.map((t) => t.cpuMs));
+    const longestAppCpu = Math.max(0, ...tasks.map((t) => t.appCpuMs));
+    console.log(`[${info.project.name}] longest main-thread task during load/generate/analyze: ${longest.toFixed(0)} ms wall, ${longestCpu.toFixed(0)} ms CPU; app script in one task ≤ ${longestAppCpu.toFixed(0)} ms CPU`);
+    for (const t of tasks) console.log(`  task @${t.startMs.toFixed(0)} ms: ${t.totalMs.toFixed(0)} ms wall, ${t.cpuMs.toFixed(0)} ms CPU; app script ${t.appMs.toFixed(0)} ms wall, ${t.appCpuMs.toFixed(0)} ms CPU${t.moduleMs ? `; bundle evaluation ${t.moduleMs.toFixed(0)} ms` : ''} (${t.top || 'browser work only'})`);
+    // Strict: no main-thread task does more than 100 ms of work (its CPU time; before this check: the bundle's
+    // evaluation 80–110 ms, React's first render as one task, heatmap/gallery/axes drawn twice per mount).
+    // CPU time, because this shared 2-vCPU box (load average often > 5) preempts the renderer: in the long tasks
+    // the PerformanceObserver sees, the main thread ran only 10–60% of the wall time. The heaviest task left is
+    // the page bundle's evaluation (React, d3: ~85 ms CPU); the app's own script is ≤ ~15 ms CPU per task.
+    expect(longestCpu).toBeLessThanOrEqual(100);
+    // Wall clock, as the PerformanceObserver sees it: ≤ 100 ms with a free core; here it scales with the load.
     const perCore = loadavg()[0] / cpus().length;
     const bound = perCore <= 1 ? 100 : 100 * Math.min(perCore, 10);
-    if (bound > 100) info.annotations.push({ type: 'long-tasks', description: `load ${perCore.toFixed(1)}/core: bound ${bound.toFixed(0)} ms, longest ${longest.toFixed(0)} ms` });
+    if (bound > 100) info.annotations.push({ type: 'long-tasks', description: `load ${perCore.toFixed(1)}/core: bound ${bound.toFixed(0)} ms, longest ${longest.toFixed(0)} ms (${longestCpu.toFixed(0)} ms CPU)` });
     expect(longest).toBeLessThanOrEqual(bound);
     expect(errors).toEqual([]);
   });

@@ -49,6 +49,9 @@ const MAX_CELL_PX = 48;
 const SIDE_W = 150;
 const BACKGROUND = packRgba(255, 255, 255);
 const SEQUENTIAL: SchemeName[] = ['viridis', 'cividis', 'magma', 'inferno'];
+/** Device-px rows per raster strip, and the drawing time per animation frame before the rest waits a frame. */
+const STRIP_ROWS = 64;
+const FRAME_BUDGET_MS = 8;
 
 export function AttentionHeatmap(props: AttentionHeatmapProps) {
   const n = props.tokens.length;
@@ -118,29 +121,39 @@ function HeatmapBody(props: AttentionHeatmapProps) {
     if (zoomTarget.current && zoomRef.current) select(zoomTarget.current).call(zoomRef.current.transform, zoomIdentity);
   }, [n]);
 
-  // Drawn in an animation frame, not in the React commit's task: the raster (10–30 ms at ~500² device px) and the
-  // render that produced it stay two tasks, and a burst of zoom events draws once per frame.
+  // Drawn in animation frames, not in the React commit's task, as strips of rows with a time budget per frame:
+  // a zoom redraw takes a few ms (one frame), the first draw of a big canvas under load took 30–55 ms.
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas || !sized) return;
-    const frame = requestAnimationFrame(() => {
-      const ctx = canvas.getContext('2d');
-      if (!ctx) return;
-      const dpr = window.devicePixelRatio || 1;
-      const w = Math.round(size * dpr);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.round(size * dpr);
+    const k = base * transform.k * dpr;
+    const level = pyramidLevel(k, pyramid.length);
+    const { indices: levelIndices, n: levelN } = pyramid[level];
+    // Reuse one strip buffer: allocating per wheel event costs more than filling it.
+    if (imageRef.current?.width !== w) imageRef.current = ctx.createImageData(w, STRIP_ROWS);
+    const strip = imageRef.current;
+    let row = 0, drawMs = 0, frame = 0;
+    const slice = () => {
       if (canvas.width !== w) { canvas.width = w; canvas.height = w; }
       const t0 = performance.now();
-      // Reuse one ImageData: allocating 3 MB per wheel event costs more than filling it.
-      if (imageRef.current?.width !== w) imageRef.current = ctx.createImageData(w, w);
-      const img = imageRef.current;
-      const k = base * transform.k * dpr;
-      const level = pyramidLevel(k, pyramid.length);
-      const { indices: levelIndices, n: levelN } = pyramid[level];
-      renderView(levelIndices, levelN, lut, { x: transform.x * dpr, y: transform.y * dpr, k: k * 2 ** level }, w, w, img.data, BACKGROUND);
-      ctx.putImageData(img, 0, 0);
+      do {
+        const rows = Math.min(STRIP_ROWS, w - row);
+        const out = rows === STRIP_ROWS ? strip.data : strip.data.subarray(0, w * rows * 4);
+        // The strip is the view shifted up by `row` device px: [rows, w] RGBA.
+        renderView(levelIndices, levelN, lut, { x: transform.x * dpr, y: transform.y * dpr - row, k: k * 2 ** level }, w, rows, out, BACKGROUND);
+        ctx.putImageData(strip, 0, row, 0, 0, w, rows);
+        row += rows;
+      } while (row < w && performance.now() - t0 < FRAME_BUDGET_MS);
+      drawMs += performance.now() - t0;
+      if (row < w) { frame = requestAnimationFrame(slice); return; }
       // Exposed for the bench / e2e (data-draw-ms) without a React re-render per frame.
-      panelRef.current?.setAttribute('data-draw-ms', (performance.now() - t0).toFixed(2));
-    });
+      panelRef.current?.setAttribute('data-draw-ms', drawMs.toFixed(2));
+    };
+    frame = requestAnimationFrame(slice);
     return () => cancelAnimationFrame(frame);
   }, [pyramid, lut, transform, base, size, sized]);
 

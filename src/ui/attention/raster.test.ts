@@ -64,6 +64,27 @@ describe('renderView', () => {
       expect(Array.from(out.slice((py * w + px) * 4, (py * w + px) * 4 + 4))).toEqual(expected);
     }
   });
+  it('strips of rows (the view shifted up by the strip start) tile the full render exactly', () => {
+    // The heatmap draws its canvas in 64-row strips across frames; a strip of a short last height included.
+    const n = 40;
+    const q = quantizeMap(randomCausal(n, 3), n, 'log', [1e-3, 1]);
+    const view = { x: -5.5, y: 7.25, k: 3.3 };
+    const w = 60, h = 150, strip = 64;
+    const full = new Uint8ClampedArray(w * h * 4);
+    renderView(q, n, lut, view, w, h, full, 7);
+    const tiled = new Uint8ClampedArray(w * h * 4);
+    for (let row = 0; row < h; row += strip) {
+      const rows = Math.min(strip, h - row);
+      const part = new Uint8ClampedArray(w * rows * 4);
+      renderView(q, n, lut, { ...view, y: view.y - row }, w, rows, part, 7);
+      tiled.set(part, row * w * 4);
+    }
+    expect(Array.from(tiled)).toEqual(Array.from(full));
+    // a wrong shift would not tile: the second strip drawn unshifted differs from the full render's rows
+    const unshifted = new Uint8ClampedArray(w * strip * 4);
+    renderView(q, n, lut, view, w, strip, unshifted, 7);
+    expect(Array.from(unshifted)).not.toEqual(Array.from(full.slice(strip * w * 4, 2 * strip * w * 4)));
+  });
   it('rasterImage scales each cell to k × k pixels', () => {
     const q = quantizeMap([1, 0, 0.5, 0.5], 2, 'linear', [0, 1]);
     const img = rasterImage(q, 2, lut, 3);

@@ -10,7 +10,7 @@ import { displayToken } from '../figures/text';
 import { HeatmapExportButtons } from './HeatmapExportButtons';
 import { TOKEN_LABEL_MIN_PX, tokenTicks } from './axes';
 import { indexPyramid, packRgba, pyramidLevel, quantizeMap, renderView, visibleRange } from './raster';
-import { useObservedWidth } from './useObservedWidth';
+import { useObservedWidth } from '../theme/useWidth';
 import './attention.css';
 
 export interface AttentionHeatmapProps {

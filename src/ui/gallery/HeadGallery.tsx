@@ -8,7 +8,7 @@ import type { Thumbnail } from '../../core/rhythm';
 import { HEAD_CLASS_COLORS, HEAD_CLASS_LABELS, makeLut, type HeadClass, type ScaleMode, type SchemeName } from '../theme';
 import { classCounts, formatSpan, galleryHeads, thumbnailTile, type GalleryHead, type HeadSelection } from './heads';
 import { GalleryExportButtons } from './GalleryExportButtons';
-import { useObservedWidth } from '../attention/useObservedWidth';
+import { useObservedWidth } from '../theme/useWidth';
 import './gallery.css';
 
 export interface HeadGalleryProps {

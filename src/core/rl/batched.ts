@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GPT2Config } from '../model/types';
+import { layerNorm } from '../model/gpt2';
 
 /** Additive mask for keys a query must not see: exp() of it underflows to exactly 0. */
 const MASKED = -1e9;
@@ -74,11 +75,7 @@ export class BatchedGpt2 {
   }
 
   private layerNorm(x: tf.Tensor2D, prefix: string): tf.Tensor2D {
-    const mean = tf.mean(x, 1, true); // [M, 1]
-    const xc = tf.sub(x, mean);
-    const variance = tf.mean(tf.mul(xc, xc), 1, true); // [M, 1]
-    const y = tf.mul(xc, tf.rsqrt(tf.add(variance, this.config.layer_norm_epsilon)));
-    return tf.add(tf.mul(y, this.get(`${prefix}.weight`)), this.get(`${prefix}.bias`));
+    return layerNorm(x, this.get(`${prefix}.weight`) as tf.Tensor1D, this.get(`${prefix}.bias`) as tf.Tensor1D, this.config.layer_norm_epsilon);
   }
 
   private linear(x: tf.Tensor2D, prefix: string): tf.Tensor2D {

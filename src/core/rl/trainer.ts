@@ -181,12 +181,16 @@ export class RlTrainer {
 
     const pick = <T>(xs: T[]) => keep.map((r) => xs[r]);
     const rollout = o.oldLogProbs === 'rollout' && keep.length > 0 ? { logprobs: pick(ro.logprobs), entropies: pick(ro.entropies) } : undefined;
-    const batch = keep.length > 0 ? makePolicyBatch(pick(rows), pick(promptLengths), null, this.eosId, rollout, fuse) : undefined;
+    const keptRows = pick(rows);
+    const keptPromptLengths = pick(promptLengths);
+    const batch = keep.length > 0 ? makePolicyBatch(keptRows, keptPromptLengths, null, this.eosId, rollout, fuse) : undefined;
     let oldPolicy: OldPolicy | undefined;
     let oldMs = 0;
     if (batch) {
       const analyzer = fused.length > 0 ? new CreditAnalyzer(fused.map(creditRow), o.rhythm, this.policy.config.n_head, this.policy.config.n_layer) : undefined;
-      const slot = keep.map((r) => (fusedSet.has(r) ? fused.indexOf(r) : -1)); // batch row -> analyzer row
+      // Batch row -> analyzer row: `fused` is `keep` filtered in order, so analyzer rows count up along the batch.
+      let next = 0;
+      const slot = keep.map((r) => (fusedSet.has(r) ? next++ : -1));
       let captureMs = 0;
       const timed = (f: () => void) => {
         const c0 = performance.now();
@@ -226,7 +230,7 @@ export class RlTrainer {
       });
       t3 = performance.now();
       if (batch && oldPolicy) {
-        fillAdvantages(batch, pick(rows), pick(promptLengths), pick(tokenAdv));
+        fillAdvantages(batch, keptRows, keptPromptLengths, pick(tokenAdv));
         const prepared = oldPolicy;
         oldPolicy = undefined; // ppoUpdate owns it now
         upd = ppoUpdate(this, batch, this.stepIndex, this.testHooks, prepared);

@@ -2,17 +2,12 @@
  * The head gallery as a standalone SVG figure: one embedded raster holding every thumbnail (drawn by the
  * caller with galleryRaster's geometry), layer / head labels, class rings, span captions and a class legend.
  */
+import type { GalleryHead } from '../gallery/heads';
 import { HEAD_CLASS_COLORS, type HeadClass } from '../theme/palette';
 import { svgDocument, textEl } from './svg';
 
-export interface GalleryFigureHead {
-  layer: number;
-  head: number;
-  d: number | null;
-  cls: HeadClass;
-  alsoGlobal: boolean;
-  selectedLayer: boolean;
-}
+/** A head as the gallery view describes it (class, span, layer selection). */
+export type GalleryFigureHead = GalleryHead;
 
 export interface GalleryGeometry {
   /** Thumbnail side in px. */

@@ -1,37 +1,42 @@
 /**
  * The core of causal self-attention, softmax(q·kᵀ·scale + mask)·v on [BH, T, hd], with a hand-written gradient.
- * tfjs's matMul gradient uses transposeA/transposeB products, which tfjs-wasm runs in its slowest loop; here every
- * product is a plain batched matMul of explicitly transposed operands (3-D transposes are cheap on wasm):
- *   P = softmax(S), S = q·kᵀ·c + mask, o = P·v
- *   dv = Pᵀ·do;  dP = do·vᵀ;  dS = P ⊙ (dP − rowsum(dP ⊙ P))·c;  dq = dS·k;  dk = dSᵀ·q
+ * Every product goes through ../kernels/batch-matmul.ts, which on wasm is a SIMD kernel that skips the
+ * causally-zero half (tfjs-wasm runs rank-3 matMuls in a scalar loop, ~10× slower) and elsewhere is tf.matMul:
+ *   P = softmax(S), S = q·kᵀ·c + mask, o = P·v                 (S only on and below the diagonal; P lower)
+ *   dv = Pᵀ·do;  dP = do·vᵀ;  G = P ⊙ (dP − rowsum(dP ⊙ P));  dq = G·k·c;  dk = Gᵀ·q·c
+ * (dS = G·c; the scale c is folded into the products.) Only kᵀ and vᵀ, [BH, hd, T], are transposed explicitly.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { batchMatMul, LOWER_A, LOWER_OUT, TRANSPOSE_A, UPPER_A } from '../kernels/batch-matmul';
 
 type AttentionFn = (q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D) => tf.Tensor3D;
 
 const swap = (t: tf.Tensor): tf.Tensor3D => tf.transpose(t, [0, 2, 1]) as tf.Tensor3D; // [BH, a, b] -> [BH, b, a]
 
 /**
- * A function (q, k, v) -> o for one sequence length: `mask` [T, T] is additive (0 allowed, −1e9 masked), `scale`
- * is 1/√hd. Differentiable in q, k and v. `onProbs` sees the attention probabilities [BH, T, T] of the forward
- * (the RL attention pass reads them from the π_old forward; do not keep the tensor).
+ * A function (q, k, v) -> o for one sequence length: `mask` [T, T] is additive (0 allowed, −1e9 masked, and at
+ * least everything above the diagonal), `scale` is 1/√hd. Differentiable in q, k and v. `onProbs` sees the
+ * attention probabilities [BH, T, T] of the forward (the RL attention pass reads them from the π_old forward;
+ * do not keep the tensor).
  */
 export function makeCausalAttention(mask: tf.Tensor2D, scale: number, onProbs?: (probs: tf.Tensor3D) => void): AttentionFn {
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [q, k, v, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc];
-    const scores = tf.add(tf.mul(tf.matMul(q, swap(k)), scale), mask); // [BH, T, T]
-    const p = tf.softmax(scores) as tf.Tensor3D; // [BH, T, T]
+    const scores = tf.add(batchMatMul(q, swap(k), { mode: LOWER_OUT, alpha: scale }), mask); // [BH, T, T]
+    const p = tf.softmax(scores) as tf.Tensor3D; // [BH, T, T], zero above the diagonal
     onProbs?.(p);
     save([q, k, v, p]);
     return {
-      value: tf.matMul(p, v), // [BH, T, hd]
+      value: batchMatMul(p, v, { mode: LOWER_A }), // [BH, T, hd]
       gradFunc: (dOut: tf.Tensor, saved: tf.Tensor[]) => {
         const [qs, ks, vs, ps] = saved as tf.Tensor3D[];
         const dO = dOut as tf.Tensor3D;
-        const dV = tf.matMul(swap(ps), dO); // [BH, T, hd]
-        const dP = tf.matMul(dO, swap(vs)); // [BH, T, T]
-        const dS = tf.mul(tf.mul(ps, tf.sub(dP, tf.sum(tf.mul(dP, ps), 2, true))), scale); // [BH, T, T]
-        return [tf.matMul(dS, ks), tf.matMul(swap(dS), qs), dV];
+        const dV = batchMatMul(ps, dO, { mode: TRANSPOSE_A | UPPER_A }); // Pᵀ·dO, [BH, T, hd]
+        const dP = batchMatMul(dO, swap(vs), { mode: LOWER_OUT }); // [BH, T, T]; above the diagonal P = 0
+        const g = tf.mul(ps, tf.sub(dP, tf.sum(tf.mul(dP, ps), 2, true))) as tf.Tensor3D; // [BH, T, T], lower
+        const dQ = batchMatMul(g, ks, { mode: LOWER_A, alpha: scale }); // [BH, T, hd]
+        const dK = batchMatMul(g, qs, { mode: TRANSPOSE_A | UPPER_A, alpha: scale }); // Gᵀ·q, [BH, T, hd]
+        return [dQ, dK, dV];
       },
     };
   });

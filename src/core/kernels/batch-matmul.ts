@@ -1,0 +1,99 @@
+/**
+ * `batchMatMul(a, b, {mode, alpha})`: alpha · op(a) · b on rank-3 tensors, with the causal shortcuts of
+ * ./bmm-kernel.ts. On the wasm backend it runs the hand-written SIMD kernel directly on tfjs-wasm's heap (a
+ * registered kernel, so inputs and output stay tfjs tensors with no copies); on every other backend, or where
+ * the kernel cannot be instantiated (no SIMD, no reachable memory), it is the same product in tfjs ops.
+ * No gradient is registered: callers use it inside hand-written gradients (../train/causal-attention.ts).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { instantiateBmm, LOWER_A, LOWER_OUT, TRANSPOSE_A, UPPER_A, type BmmFn } from './bmm-kernel';
+
+export { LOWER_A, LOWER_OUT, TRANSPOSE_A, UPPER_A };
+
+export const BATCH_MATMUL_KERNEL = 'RhythmscopeBatchMatMul';
+
+export interface BatchMatMulOptions {
+  /** Bit set of LOWER_A, UPPER_A, LOWER_OUT, TRANSPOSE_A (see ./bmm-kernel.ts); default 0. */
+  mode?: number;
+  /** Scale of the product; default 1. */
+  alpha?: number;
+}
+
+/** The parts of tfjs-wasm's backend the kernel touches (BackendWasm's public fields). */
+interface WasmBackendLike {
+  wasm: { asm?: Record<string, unknown> };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+}
+
+const kernels = new WeakMap<object, BmmFn | null>();
+
+/** The SIMD kernel bound to this backend's memory, or null where it cannot run. */
+function kernelOf(backend: WasmBackendLike): BmmFn | null {
+  const module = backend.wasm;
+  if (kernels.has(module)) return kernels.get(module)!;
+  let fn: BmmFn | null = null;
+  try {
+    const memory = Object.values(module.asm ?? {}).find((x): x is WebAssembly.Memory => x instanceof WebAssembly.Memory);
+    if (memory) fn = instantiateBmm(memory);
+  } catch {
+    fn = null; // no SIMD in this engine, or an incompatible memory: the tfjs-ops path below is used
+  }
+  kernels.set(module, fn);
+  return fn;
+}
+
+/** Shapes of alpha · op(a) · b, or an error naming the mismatch. */
+function shapes(a: tf.TensorInfo, b: tf.TensorInfo, mode: number): { batch: number; M: number; K: number; N: number } {
+  if (a.shape.length !== 3 || b.shape.length !== 3) throw new Error(`batchMatMul: rank-3 operands expected, got [${a.shape}] and [${b.shape}]`);
+  const [batch, r, c] = a.shape;
+  const [M, K] = mode & TRANSPOSE_A ? [c, r] : [r, c];
+  const [bb, bk, N] = b.shape;
+  if (bb !== batch || bk !== K) throw new Error(`batchMatMul: op(a) is [${batch}, ${M}, ${K}] but b is [${b.shape}]`);
+  if (mode & (LOWER_A | UPPER_A) && M !== K) throw new Error(`batchMatMul: a triangular op(a) must be square, got [${M}, ${K}]`);
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') throw new Error('batchMatMul: float32 operands expected');
+  return { batch, M, K, N };
+}
+
+tf.registerKernel({
+  kernelName: BATCH_MATMUL_KERNEL,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const { mode, alpha } = attrs as unknown as { mode: number; alpha: number };
+    const be = backend as unknown as WasmBackendLike;
+    const { batch, M, K, N } = shapes(a, b, mode);
+    const out = be.makeOutput([batch, M, N], 'float32');
+    if (batch * M * N === 0) return out;
+    const offset = (t: tf.TensorInfo) => be.dataIdMap.get(t.dataId)!.memoryOffset;
+    kernelOf(be)!(offset(a), offset(b), offset(out), batch, M, K, N, mode, alpha);
+    return out;
+  },
+});
+
+/** Whether the SIMD kernel runs on the current backend (benchmarks and tests report it). */
+export function fastBatchMatMulActive(): boolean {
+  return tf.getBackend() === 'wasm' && kernelOf(tf.backend() as unknown as WasmBackendLike) !== null;
+}
+
+/** alpha · op(a) · b, [batch, M, K] × [batch, K, N] → [batch, M, N]; see ./bmm-kernel.ts for the mode bits. */
+export function batchMatMul(a: tf.Tensor3D, b: tf.Tensor3D, options: BatchMatMulOptions = {}): tf.Tensor3D {
+  const mode = options.mode ?? 0;
+  const alpha = options.alpha ?? 1;
+  if (fastBatchMatMulActive()) {
+    return tf.engine().runKernel(BATCH_MATMUL_KERNEL, { a, b }, { mode, alpha } as unknown as tf.NamedAttrMap) as tf.Tensor3D;
+  }
+  shapes(a, b, mode);
+  return tf.tidy(() => {
+    let c: tf.Tensor3D = tf.matMul(a, b, (mode & TRANSPOSE_A) !== 0, false);
+    if (alpha !== 1) c = tf.mul(c, alpha);
+    if (mode & LOWER_OUT) c = tf.mul(c, lowerOnes(c.shape[1], c.shape[2]));
+    return c;
+  });
+}
+
+function lowerOnes(M: number, N: number): tf.Tensor2D {
+  const m = new Float32Array(M * N);
+  for (let i = 0; i < M; i++) for (let j = 0; j <= i && j < N; j++) m[i * N + j] = 1;
+  return tf.tensor2d(m, [M, N]);
+}

@@ -6,14 +6,14 @@
  * No gradient is registered: callers use it inside hand-written gradients (../train/causal-attention.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { instantiateBmm, LOWER_A, LOWER_OUT, TRANSPOSE_A, UPPER_A, type BmmFn } from './bmm-kernel';
+import { instantiateBmm, LOWER_A, LOWER_OUT, TRANSPOSE_A, TRANSPOSE_B, UPPER_A, type BmmFn } from './bmm-kernel';
 
-export { LOWER_A, LOWER_OUT, TRANSPOSE_A, UPPER_A };
+export { LOWER_A, LOWER_OUT, TRANSPOSE_A, TRANSPOSE_B, UPPER_A };
 
 export const BATCH_MATMUL_KERNEL = 'RhythmscopeBatchMatMul';
 
 export interface BatchMatMulOptions {
-  /** Bit set of LOWER_A, UPPER_A, LOWER_OUT, TRANSPOSE_A (see ./bmm-kernel.ts); default 0. */
+  /** Bit set of LOWER_A, UPPER_A, LOWER_OUT, TRANSPOSE_A, TRANSPOSE_B (see ./bmm-kernel.ts); default 0. */
   mode?: number;
   /** Scale of the product; default 1. */
   alpha?: number;
@@ -48,8 +48,9 @@ function shapes(a: tf.TensorInfo, b: tf.TensorInfo, mode: number): { batch: numb
   if (a.shape.length !== 3 || b.shape.length !== 3) throw new Error(`batchMatMul: rank-3 operands expected, got [${a.shape}] and [${b.shape}]`);
   const [batch, r, c] = a.shape;
   const [M, K] = mode & TRANSPOSE_A ? [c, r] : [r, c];
-  const [bb, bk, N] = b.shape;
-  if (bb !== batch || bk !== K) throw new Error(`batchMatMul: op(a) is [${batch}, ${M}, ${K}] but b is [${b.shape}]`);
+  if (mode & TRANSPOSE_A && mode & TRANSPOSE_B) throw new Error('batchMatMul: TRANSPOSE_A and TRANSPOSE_B together are not supported');
+  const [bb, bk, N] = mode & TRANSPOSE_B ? [b.shape[0], b.shape[2], b.shape[1]] : b.shape;
+  if (bb !== batch || bk !== K) throw new Error(`batchMatMul: op(a) is [${batch}, ${M}, ${K}] but ${mode & TRANSPOSE_B ? 'bᵀ' : 'b'} is [${bb}, ${bk}, ${N}]`);
   if (mode & (LOWER_A | UPPER_A) && M !== K) throw new Error(`batchMatMul: a triangular op(a) must be square, got [${M}, ${K}]`);
   if (a.dtype !== 'float32' || b.dtype !== 'float32') throw new Error('batchMatMul: float32 operands expected');
   return { batch, M, K, N };
@@ -85,7 +86,7 @@ export function batchMatMul(a: tf.Tensor3D, b: tf.Tensor3D, options: BatchMatMul
   }
   shapes(a, b, mode);
   return tf.tidy(() => {
-    let c: tf.Tensor3D = tf.matMul(a, b, (mode & TRANSPOSE_A) !== 0, false);
+    let c: tf.Tensor3D = tf.matMul(a, b, (mode & TRANSPOSE_A) !== 0, (mode & TRANSPOSE_B) !== 0);
     if (alpha !== 1) c = tf.mul(c, alpha);
     if (mode & LOWER_OUT) c = tf.mul(c, lowerOnes(c.shape[1], c.shape[2]));
     return c;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instantiateBmm, LOWER_A, LOWER_OUT, TRANSPOSE_A, UPPER_A } from './bmm-kernel';
+import { instantiateBmm, LOWER_A, LOWER_OUT, TRANSPOSE_A, TRANSPOSE_B, UPPER_A } from './bmm-kernel';
 import { bmmReference, triangularOperand } from './bmm-reference';
 import { sleb, uleb } from './wasm-emit';
 import { maxAbsDiff } from '../testing/numeric';
@@ -46,12 +46,16 @@ describe('SIMD batched matMul kernel (own memory)', () => {
     // Lower-triangular A = [[1, 0], [3, 4]]: [[5, 6], [43, 50]]; upper A = [[1, 2], [0, 4]]: [[19, 22], [28, 32]].
     expect([...run(new Float32Array([1, 0, 3, 4]), b, 1, 2, 2, 2, LOWER_A, 1)]).toEqual([5, 6, 43, 50]);
     expect([...run(new Float32Array([1, 2, 0, 4]), b, 1, 2, 2, 2, UPPER_A, 1)]).toEqual([19, 22, 28, 32]);
+    // A·Bᵀ = [[1·5 + 2·6, 1·7 + 2·8], [3·5 + 4·6, 3·7 + 4·8]] = [[17, 23], [39, 53]].
+    expect([...run(a, b, 1, 2, 2, 2, TRANSPOSE_B, 1)]).toEqual([17, 23, 39, 53]);
+    expect([...run(a, b, 1, 2, 2, 2, TRANSPOSE_B | LOWER_OUT, 2)]).toEqual([34, 0, 78, 106]);
   });
 
   const cases: [number, number, number, number][] = [
-    [1, 1, 1, 1], [2, 3, 5, 7], [3, 5, 5, 5], [2, 17, 9, 33], [4, 21, 21, 24], [3, 20, 24, 20], [2, 7, 7, 7], [1, 40, 3, 37],
+    [1, 1, 1, 1], [2, 3, 5, 7], [3, 5, 5, 5], [2, 17, 9, 33], [4, 21, 21, 24], [3, 20, 24, 20], [2, 7, 7, 7], [1, 40, 3, 37], [5, 1, 24, 13], [3, 1, 9, 1],
   ];
-  const modes = [0, LOWER_OUT, LOWER_A, UPPER_A, TRANSPOSE_A, TRANSPOSE_A | UPPER_A, TRANSPOSE_A | LOWER_A, LOWER_A | LOWER_OUT];
+  const modes = [0, LOWER_OUT, LOWER_A, UPPER_A, TRANSPOSE_A, TRANSPOSE_A | UPPER_A, TRANSPOSE_A | LOWER_A, LOWER_A | LOWER_OUT,
+    TRANSPOSE_B, TRANSPOSE_B | LOWER_OUT, TRANSPOSE_B | LOWER_A];
   it.each(cases)('equals the plain-loop reference: batch %i, M %i, K %i, N %i, all modes', (batch, M, K, N) => {
     const rng = new Rng(batch * 1000 + M * 100 + K * 10 + N);
     for (const mode of modes) {

@@ -1,5 +1,5 @@
 /** The plain-loop reference of ./bmm-kernel.ts's product (tests and benchmarks compare against it). */
-import { LOWER_A, LOWER_OUT, TRANSPOSE_A, UPPER_A } from './bmm-kernel';
+import { LOWER_A, LOWER_OUT, TRANSPOSE_A, TRANSPOSE_B, UPPER_A } from './bmm-kernel';
 
 /** C[z, i, j] = alpha · Σ_p op(A)[z, i, p] · B[z, p, j], honouring the mode bits literally. */
 export function bmmReference(a: ArrayLike<number>, b: ArrayLike<number>, batch: number, M: number, K: number, N: number,
@@ -13,7 +13,7 @@ export function bmmReference(a: ArrayLike<number>, b: ArrayLike<number>, batch: 
         for (let p = 0; p < K; p++) {
           if ((mode & LOWER_A && p > i) || (mode & UPPER_A && p < i)) continue;
           const av = mode & TRANSPOSE_A ? a[z * M * K + p * M + i] : a[z * M * K + i * K + p];
-          s += av * b[z * K * N + p * N + j];
+          s += av * b[z * K * N + (mode & TRANSPOSE_B ? j * K + p : p * N + j)];
         }
         c[z * M * N + i * N + j] = alpha * s;
       }

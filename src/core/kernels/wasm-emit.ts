@@ -81,11 +81,13 @@ export class Code {
   v128Store(offset = 0): this { return this.simd(0x0b, 2, ...uleb(offset)); }
   v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
   f32x4Splat(): this { return this.simd(0x13); }
+  f32x4ExtractLane(lane: number): this { return this.simd(0x1f, lane); }
   f32x4Add(): this { return this.simd(0xe4); }
   f32x4Mul(): this { return this.simd(0xe6); }
   /** memory.fill(dest, value, length) on memory 0. */
   memoryFill(): this { return this.op(0xfc, ...uleb(11), 0); }
   // control
+  return(): this { return this.op(0x0f); }
   if(body: (c: this) => void): this {
     this.op(0x04, 0x40);
     body(this);

@@ -6,11 +6,14 @@
  *   - a full forward of right-padded rows with each layer's attention [R, H, T, T] handed to a callback
  *     (positions start at 0 in every row, so a row's first N_r × N_r block is its own exact attention).
  * No gradients: rollouts and the attention pass are no-grad. Tiny models are per-op-overhead bound, so one
- * op over R rows beats R ops over one row; the rank-3 matMuls here are slow-path on wasm but tiny.
+ * op over R rows beats R ops over one row. The rank-3 attention products go through ../kernels/batch-matmul.ts
+ * (tfjs-wasm runs them in a scalar loop): q·Kᵀ as dot products while decoding, as a causal product (only
+ * j ≤ i computed) when queries and keys are the same columns.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GPT2Config } from '../model/types';
 import { layerNorm } from '../model/gpt2';
+import { batchMatMul, LOWER_A, LOWER_OUT, TRANSPOSE_B } from '../kernels/batch-matmul';
 
 /** Additive mask for keys a query must not see: exp() of it underflows to exactly 0. */
 const MASKED = -1e9;
@@ -98,10 +101,11 @@ export class BatchedGpt2 {
 
   /**
    * One pass over new rows: ids/positions [R, M] (row-major), additive mask [R, 1, M, T] where T = past + M.
-   * Returns the final hidden states [R*M, D] and the layers' full K/V (past + new).
+   * Returns the final hidden states [R*M, D] and the layers' full K/V (past + new). `lowerProbs`: every query row
+   * sees at least one key and none after it (right-padded full forward), so probabilities are lower-triangular.
    */
   private run(ids: Int32Array, positions: Int32Array, R: number, M: number, mask: tf.Tensor4D, past: LayerKV[] | null,
-    onAttention?: BatchedAttentionCallback): { x: tf.Tensor2D; kv: LayerKV[] } {
+    onAttention?: BatchedAttentionCallback, lowerProbs = false): { x: tf.Tensor2D; kv: LayerKV[] } {
     const { n_head: H, n_embd: D, n_layer: L } = this.config;
     const hd = D / H;
     const tok = tf.gather(this.get('wte.weight'), tf.tensor1d(ids, 'int32')); // [R*M, D]
@@ -125,10 +129,15 @@ export class BatchedGpt2 {
       const T = k.shape[2];
       const q3 = tf.reshape(part(0), [R * H, M, hd]) as tf.Tensor3D; // [R*H, M, hd]
       const k3 = tf.reshape(k, [R * H, T, hd]) as tf.Tensor3D; // [R*H, T, hd]
-      const scores = tf.reshape(tf.mul(tf.matMul(q3, k3, false, true), 1 / Math.sqrt(hd)), [R, H, M, T]); // [R, H, M, T]
+      // Without a past, M = T and query i sees keys ≤ i: only those scores are computed (the rest are masked anyway).
+      const scores3 = past
+        ? batchMatMul(q3, k3, { mode: TRANSPOSE_B, alpha: 1 / Math.sqrt(hd) })
+        : batchMatMul(q3, tf.transpose(k3, [0, 2, 1]), { mode: LOWER_OUT, alpha: 1 / Math.sqrt(hd) }); // [R*H, M, T]
+      const scores = tf.reshape(scores3, [R, H, M, T]); // [R, H, M, T]
       const probs = tf.softmax(tf.add(scores, mask)) as tf.Tensor4D; // [R, H, M, T]
       if (onAttention) onAttention(l, probs);
-      const ctx = tf.matMul(tf.reshape(probs, [R * H, M, T]) as tf.Tensor3D, tf.reshape(v, [R * H, T, hd]) as tf.Tensor3D); // [R*H, M, hd]
+      const ctx = batchMatMul(tf.reshape(probs, [R * H, M, T]) as tf.Tensor3D, tf.reshape(v, [R * H, T, hd]) as tf.Tensor3D,
+        { mode: lowerProbs ? LOWER_A : 0 }); // [R*H, M, hd]
       const merged = tf.reshape(tf.transpose(tf.reshape(ctx, [R, H, M, hd]), [0, 2, 1, 3]), [R * M, D]) as tf.Tensor2D; // [R*M, D]
       x = tf.add(x, this.linear(merged, `h.${l}.attn.c_proj`));
       const m = this.activation(this.linear(this.layerNorm(x, `h.${l}.ln_2`), `h.${l}.mlp.c_fc`));
@@ -164,7 +173,7 @@ export class BatchedGpt2 {
       const m = new Float32Array(T * T);
       for (let t = 0; t < T; t++) for (let s = t + 1; s < T; s++) m[t * T + s] = MASKED;
       const mask = tf.tensor4d(m, [1, 1, T, T]); // broadcast over rows and heads
-      const { x } = this.run(ids, positions, R, T, mask, null, onAttention);
+      const { x } = this.run(ids, positions, R, T, mask, null, onAttention, true);
       return this.head(x);
     });
   }

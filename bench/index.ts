@@ -21,6 +21,11 @@ const BENCHES: Bench[] = [
     run: async (args) => (await import('./rhythm')).main(args),
   },
   {
+    name: 'kernels',
+    description: "SIMD batched matMul vs tfjs-wasm's BatchMatMul on the attention products of RL training and decoding",
+    run: async (args) => (await import('./kernels')).main(args),
+  },
+  {
     name: 'rl',
     description: 'RL step time by phase (rollout, attention pass, metrics, update) on the built-in model, wasm in Node',
     run: async () => (await import('./rl')).benchRl(),

@@ -121,7 +121,10 @@ test.describe('train panel', () => {
 
     // The training worker runs on the engine's backend, except on a software WebGPU adapter (then wasm).
     const engineBackend = await page.evaluate(() => window.__rhythmscope!.state().backend);
-    await expect(page.getByTestId('train-status')).toContainText(`training on ${isWebgpuProject(info) ? 'wasm' : engineBackend}`, { timeout: 60_000 });
+    const trainBackend = isWebgpuProject(info) ? 'wasm' : engineBackend;
+    await expect(page.getByTestId('train-status')).toContainText(`training on ${trainBackend}`, { timeout: 60_000 });
+    // The attention products run on the SIMD kernel wherever training runs on wasm (src/core/kernels).
+    if (trainBackend === 'wasm') await expect(page.getByTestId('train-status')).toContainText('SIMD attention kernel');
 
     // At least one step, then pause: the count holds.
     await expect.poll(() => stepsDone(page).catch(() => 0), { timeout: 90_000 }).toBeGreaterThanOrEqual(1);

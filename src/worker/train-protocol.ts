@@ -103,8 +103,13 @@ export interface BeforeAfterResult {
   after: { waad: number[]; fai: number[] };
 }
 
+/** The training worker's backend, and whether attention products run on the SIMD kernel (src/core/kernels). */
+export interface TrainBackendReport extends BackendReport {
+  simdAttention: boolean;
+}
+
 export interface TrainOperations {
-  init: { params: { backend: BackendName | 'auto' }; result: BackendReport; stream: never };
+  init: { params: { backend: BackendName | 'auto' }; result: TrainBackendReport; stream: never };
   start: { params: StartParams; result: StartResult; stream: TrainEvent };
   pause: { params: Record<string, never>; result: { paused: boolean }; stream: never };
   resume: { params: Record<string, never>; result: { paused: boolean }; stream: never };

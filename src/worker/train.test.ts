@@ -84,9 +84,15 @@ function coreLeakPerRun(): number {
 describe('train engine (tiny model, Node wasm)', () => {
   const engine = createTrainEngine({ initBackend: (b) => initNodeBackend(b) });
   let leak = 0;
+  let simdAttention: boolean | undefined;
   beforeAll(async () => {
-    await engine.handlers.init({ backend: 'auto' }, ctx());
+    simdAttention = (await engine.handlers.init({ backend: 'auto' }, ctx())).simdAttention;
     leak = coreLeakPerRun();
+  });
+
+  it('reports the SIMD attention kernel on wasm', () => {
+    expect(tf.getBackend()).toBe('wasm');
+    expect(simdAttention).toBe(true);
   });
 
   it('refuses to export before any run', async () => {

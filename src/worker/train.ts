@@ -6,6 +6,7 @@
  */
 import type { BackendName, BackendReport } from '../core/backend/index';
 import { InputError } from '../core/errors';
+import { fastBatchMatMulActive } from '../core/kernels/batch-matmul';
 import { filesFromMap } from '../core/io/files';
 import { resolveRlOptions, type RlOptions, parseStrategy } from '../core/rl/options';
 import { RlRun, type RunResume } from '../core/rl/run';
@@ -136,7 +137,7 @@ export function createTrainEngine(deps: TrainDeps): TrainEngine {
     async init({ backend: requested }) {
       if (backend && requested !== backend.requested) throw new Error('init: backend change; restart the training worker');
       backend = await deps.initBackend(requested);
-      return backend;
+      return { ...backend, simdAttention: fastBatchMatMulActive() };
     },
 
     async start(params, ctx) {

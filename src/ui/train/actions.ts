@@ -55,7 +55,7 @@ async function trainClient(): Promise<TrainClient> {
     client = spawnTrainClient();
     clientBackend = requested;
     const report = await client.call('init', { backend: requested });
-    set({ backend: report.name });
+    set({ backend: report.simdAttention ? `${report.name} (SIMD attention kernel)` : report.name });
   }
   return client;
 }

@@ -198,23 +198,10 @@ export class GPT2 implements CausalLM {
     return parts.length === 1 ? parts[0] : (tf.concat(parts, 1) as tf.Tensor2D); // [., V]
   }
 
-  /** act(x . W + b) for the MLP's first layer. */
+  /** act(x . W + b) for the MLP's first layer (relu rides in the fused kernel). */
   private activation(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
-    switch (this.config.activation_function) {
-      case 'gelu_new':
-      case 'gelu_pytorch_tanh': {
-        // 0.5 z (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))) == z * sigmoid(z (GELU_C1 + GELU_C2 z^2)),
-        // since 0.5 (1 + tanh(u)) = sigmoid(2u): same function, 5 ops instead of 9 (z*z, not pow).
-        const z = linear(x, weight, bias);
-        return tf.mul(z, tf.sigmoid(tf.mul(z, tf.add(tf.mul(tf.mul(z, z), GELU_C2), GELU_C1)))) as tf.Tensor2D;
-      }
-      case 'gelu': {
-        const z = linear(x, weight, bias);
-        return tf.mul(tf.mul(z, 0.5), tf.add(tf.erf(tf.mul(z, Math.SQRT1_2)), 1)) as tf.Tensor2D;
-      }
-      case 'relu':
-        return tf.fused.matMul({ a: x, b: weight, bias, activation: 'relu' }) as tf.Tensor2D;
-    }
+    if (this.config.activation_function === 'relu') return tf.fused.matMul({ a: x, b: weight, bias, activation: 'relu' }) as tf.Tensor2D;
+    return mlpActivation(linear(x, weight, bias), this.config.activation_function);
   }
 
   /** Additive causal mask covering at least T positions, [S, S] with S >= T; kept across calls. */
@@ -238,6 +225,23 @@ export class GPT2 implements CausalLM {
 
 const GELU_C1 = 2 * Math.sqrt(2 / Math.PI);
 const GELU_C2 = 2 * Math.sqrt(2 / Math.PI) * 0.044715;
+
+/**
+ * The MLP activation named by a GPT-2 config, elementwise on z = x·W + b (the runtime, the RL sampler and training
+ * share it). gelu_new / gelu_pytorch_tanh: 0.5 z (1 + tanh(√(2/π) (z + 0.044715 z³))) == z · sigmoid(z (C1 + C2 z²)),
+ * since 0.5 (1 + tanh(u)) = sigmoid(2u): the same function in 5 ops instead of 9 (z·z, not pow: wasm speed).
+ */
+export function mlpActivation(z: tf.Tensor2D, fn: GPT2Config['activation_function']): tf.Tensor2D {
+  switch (fn) {
+    case 'relu':
+      return tf.relu(z);
+    case 'gelu':
+      return tf.mul(tf.mul(z, 0.5), tf.add(tf.erf(tf.mul(z, Math.SQRT1_2)), 1)) as tf.Tensor2D;
+    case 'gelu_new':
+    case 'gelu_pytorch_tanh':
+      return tf.mul(z, tf.sigmoid(tf.mul(z, tf.add(tf.mul(tf.mul(z, z), GELU_C2), GELU_C1)))) as tf.Tensor2D;
+  }
+}
 
 /** x . W + b as one fused kernel (the bias add rides along in XNNPACK; no transpose flags). */
 function linear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {

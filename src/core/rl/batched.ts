@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GPT2Config } from '../model/types';
-import { layerNorm } from '../model/gpt2';
+import { layerNorm, mlpActivation } from '../model/gpt2';
 import { batchMatMul, LOWER_A, LOWER_OUT, TRANSPOSE_B } from '../kernels/batch-matmul';
 
 /** Additive mask for keys a query must not see: exp() of it underflows to exactly 0. */
@@ -85,20 +85,6 @@ export class BatchedGpt2 {
     return tf.add(tf.matMul(x, this.get(`${prefix}.weight`) as tf.Tensor2D), this.get(`${prefix}.bias`));
   }
 
-  private activation(x: tf.Tensor2D): tf.Tensor2D {
-    switch (this.config.activation_function) {
-      case 'relu':
-        return tf.relu(x);
-      case 'gelu':
-        return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
-      default: {
-        // gelu_new: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))); x*x*x, not pow (wasm speed)
-        const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
-        return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
-      }
-    }
-  }
-
   /**
    * One pass over new rows: ids/positions [R, M] (row-major), additive mask [R, 1, M, T] where T = past + M.
    * Returns the final hidden states [R*M, D] and the layers' full K/V (past + new). `lowerProbs`: every query row
@@ -140,7 +126,7 @@ export class BatchedGpt2 {
         { mode: lowerProbs ? LOWER_A : 0 }); // [R*H, M, hd]
       const merged = tf.reshape(tf.transpose(tf.reshape(ctx, [R, H, M, hd]), [0, 2, 1, 3]), [R * M, D]) as tf.Tensor2D; // [R*M, D]
       x = tf.add(x, this.linear(merged, `h.${l}.attn.c_proj`));
-      const m = this.activation(this.linear(this.layerNorm(x, `h.${l}.ln_2`), `h.${l}.mlp.c_fc`));
+      const m = mlpActivation(this.linear(this.layerNorm(x, `h.${l}.ln_2`), `h.${l}.mlp.c_fc`), this.config.activation_function);
       x = tf.add(x, this.linear(m, `h.${l}.mlp.c_proj`));
       kv.push({ k, v });
     }

@@ -8,6 +8,7 @@
  * on wasm. `builtinGrads` switches all of them to tfjs's own autodiff (the reference in tests and benchmarks).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { mlpActivation } from '../model/gpt2';
 import type { GPT2Config } from '../model/types';
 import { Rng } from '../tasks/prng';
 import { causalAttentionBuiltin, makeCausalAttention } from './causal-attention';
@@ -115,14 +116,6 @@ export class GPT2Train {
     return f(x, this.v<tf.Rank.R1>(`${prefix}.weight`), this.v<tf.Rank.R1>(`${prefix}.bias`), this.config.layer_norm_epsilon);
   }
 
-  /** The MLP activation named by config.activation_function (relu: 1 op; gelu_new: ~9 elementwise ops). */
-  private activation(x: tf.Tensor2D): tf.Tensor2D {
-    if (this.config.activation_function === 'relu') return tf.relu(x);
-    // gelu_new / gelu_pytorch_tanh: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))); x*x*x, not pow (wasm speed).
-    const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
-    return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
-  }
-
   /**
    * Causal self-attention on h [B*T, D] -> [B*T, D]. q, k and v come from column slices of c_attn (three 2-D
    * products; slicing the small weight is far cheaper on wasm than slicing the [B, T, 3H, hd] activations).
@@ -168,7 +161,7 @@ export class GPT2Train {
     };
     for (let l = 0; l < this.config.n_layer; l++) {
       x = tf.add(x, this.attention(this.layerNorm(x, `h.${l}.ln_1`), B, T, l, coreOf(l)));
-      const m = this.activation(this.lin(this.layerNorm(x, `h.${l}.ln_2`), `h.${l}.mlp.c_fc`));
+      const m = mlpActivation(this.lin(this.layerNorm(x, `h.${l}.ln_2`), `h.${l}.mlp.c_fc`), this.config.activation_function);
       x = tf.add(x, this.lin(m, `h.${l}.mlp.c_proj`));
     }
     x = this.layerNorm(x, 'ln_f');

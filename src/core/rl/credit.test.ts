@@ -87,6 +87,12 @@ for (const backend of ['cpu', 'wasm'] as const) {
         expect(got.gamma).toEqual(ref.gamma);
       });
       expect(pass.records[0].anchor.some(Boolean)).toBe(true);
+      // One row per forward (a map budget below one row): the same records as the padded batch.
+      const single = attentionCredit(new BatchedGpt2(init.config, train.vars), rows, { H_lo: 2, H_hi: 8 }, 1, 1);
+      single.records.forEach((rec, i) => {
+        expect(rec.gamma).toEqual(pass.records[i].gamma);
+        rec.waad.forEach((x, t) => expect(x).toBeCloseTo(pass.records[i].waad[t], 5));
+      });
       train.dispose();
       rt.dispose();
     });

@@ -6,7 +6,7 @@
  *   - shaped advantages per token: Ã_t = γ_t·Â on both signs (v2), or HICRA-style Â + c·|Â| on anchors.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { RhythmAccumulator } from '../rhythm/accumulator';
+import { BatchRhythmAccumulator } from '../rhythm/batch-accumulator';
 import { shapeAdvantage, type Strategy } from '../rhythm/credit';
 import { resolveOptions, type RhythmOptions } from '../rhythm/options';
 import { analyzeCache, type AnalysisRecord } from '../rhythm/record';
@@ -32,42 +32,30 @@ export interface CreditPass {
 }
 
 /**
- * Rhythm accumulators for a set of rows, fed from batched attention maps of any padded width, then one analysis
- * record per row. Used by the separate attention pass (below) and by the fused pass that reads the maps from the
- * update's π_old forward (trainer.ts).
+ * Rhythm accumulation for a set of rows, fed from batched attention maps of any padded width (one set of tensor
+ * ops per layer for all rows: ../rhythm/batch-accumulator.ts), then one analysis record per row. Used by the
+ * separate attention pass (below) and by the fused pass that reads the maps from the update's π_old forward
+ * (trainer.ts).
  */
 export class CreditAnalyzer {
-  private readonly accs: RhythmAccumulator[];
+  private readonly acc: BatchRhythmAccumulator;
   private readonly entropy: number[][];
 
-  constructor(readonly rows: CreditRow[], private readonly rhythm: Partial<RhythmOptions>, private readonly numHeads: number,
+  constructor(readonly rows: CreditRow[], private readonly rhythm: Partial<RhythmOptions>, numHeads: number,
     private readonly numLayers: number) {
     const opts = resolveOptions(rhythm);
-    this.accs = rows.map((row) => new RhythmAccumulator({ seqLen: row.ids.length, promptLength: row.promptLength, W: opts.W, H_lo: opts.H_lo, H_hi: opts.H_hi, sink: opts.sink }));
+    const mapOptions = { W: opts.W, H_lo: opts.H_lo, H_hi: opts.H_hi, sink: opts.sink };
+    this.acc = new BatchRhythmAccumulator(rows.map((row) => ({ seqLen: row.ids.length, promptLength: row.promptLength })), mapOptions, numHeads);
     this.entropy = rows.map(() => []);
   }
 
   /**
-   * One layer's maps `all` [R, H, T, T] (row-major) of a batch whose row j is analyzer row members[j] (−1: not
+   * One layer's maps [R·H, T, T] or [R, H, T, T] of a batch whose row j is analyzer row members[j] (−1: not
    * analyzed). Each row's first N×N block is its map: causal attention makes right padding invisible to it.
+   * Call inside the forward (the tensor is not kept).
    */
-  addLayer(layer: number, all: Float32Array, members: number[], T: number): void {
-    const H = this.numHeads;
-    members.forEach((i, j) => {
-      if (i < 0) return;
-      const N = this.rows[i].ids.length;
-      if (N > T) throw new Error(`CreditAnalyzer: row ${i} has ${N} tokens but the batch only ${T} columns`);
-      const base = j * H * T * T;
-      if (N === T) {
-        this.accs[i].addLayerData(layer, all.subarray(base, base + H * T * T), H);
-        return;
-      }
-      const crop = new Float32Array(H * N * N); // [H, N, N]
-      for (let h = 0; h < H; h++) {
-        for (let q = 0; q < N; q++) crop.set(all.subarray(base + (h * T + q) * T, base + (h * T + q) * T + N), (h * N + q) * N);
-      }
-      this.accs[i].addLayerData(layer, crop, H);
-    });
+  addLayer(layer: number, probs: tf.Tensor, members: number[], T: number): void {
+    this.acc.addLayer(layer, probs, members, T);
   }
 
   /** Row i's per-position entropies `h` (position t predicts token t + 1), from index `offset` of `h`. */
@@ -82,7 +70,7 @@ export class CreditAnalyzer {
   /** Head selection, roles and γ of every row (frees the accumulators). */
   finish(): AnalysisRecord[] {
     try {
-      const caches = this.accs.map((a) => a.finish());
+      const caches = this.acc.finish();
       return this.rows.map((row, i) =>
         analyzeCache(caches[i], { tokens: row.tokens, tokenIds: row.ids, numLayers: this.numLayers, entropy: this.entropy[i] }, { ...this.rhythm, seed: row.seed }));
     } finally {
@@ -91,37 +79,47 @@ export class CreditAnalyzer {
   }
 
   dispose(): void {
-    for (const a of this.accs) a.dispose();
+    this.acc.dispose();
   }
 }
+
+/** Bytes of one layer's attention maps a chunk of the separate pass may hold (the read-back copy doubles it). */
+const MAP_BUDGET_BYTES = 32 * 2 ** 20;
 
 /**
  * Runs a separate attention pass for `rows` (any lengths) and returns one analysis record per row. Entropies are
  * those of softmax(logits/τ), the distribution the rollout sampled from.
- * Rows are grouped by length and each group runs as one batched forward of exactly that length, so a row's
- * maps are a contiguous [1, H, N, N] block.
+ * Rows are sorted by length and run as few batched forwards as the map budget allows, each right-padded to its
+ * longest row: attention is causal, so a row's first N×N block is its exact map whatever follows it (one forward
+ * per distinct length, as before, paid the per-op overhead of a whole forward for every length).
  */
-export function attentionCredit(model: BatchedGpt2, rows: CreditRow[], rhythm: Partial<RhythmOptions>, temperature = 1): CreditPass {
+export function attentionCredit(model: BatchedGpt2, rows: CreditRow[], rhythm: Partial<RhythmOptions>, temperature = 1,
+  mapBudgetBytes = MAP_BUDGET_BYTES): CreditPass {
   if (rows.length === 0) return { records: [], attentionMs: 0, metricsMs: 0 };
   const t0 = performance.now();
-  const analyzer = new CreditAnalyzer(rows, rhythm, model.config.n_head, model.config.n_layer);
-  const byLength = new Map<number, number[]>();
-  rows.forEach((row, i) => byLength.set(row.ids.length, [...(byLength.get(row.ids.length) ?? []), i]));
+  const H = model.config.n_head;
+  const analyzer = new CreditAnalyzer(rows, rhythm, H, model.config.n_layer);
+  const order = rows.map((_, i) => i).sort((a, b) => rows[a].ids.length - rows[b].ids.length);
   try {
-    for (const [N, members] of byLength) {
+    for (let start = 0; start < order.length;) {
+      // Grow the chunk while its maps [R, H, T, T] (T = its longest row, the last one: sorted) fit the budget.
+      let end = start + 1;
+      while (end < order.length && (end + 1 - start) * H * rows[order[end]].ids.length ** 2 * 4 <= mapBudgetBytes) end++;
+      const members = order.slice(start, end);
       const R = members.length;
-      const ids = new Int32Array(R * N);
-      members.forEach((i, r) => ids.set(rows[i].ids, r * N));
-      // One read of each layer's maps (a tf.slice per row would read the whole tensor back each time on wasm).
-      const logits = model.forwardAll(ids, R, N, (layer, probs) => analyzer.addLayer(layer, probs.dataSync() as Float32Array, members, N)); // [R*N, V]
+      const T = rows[members[R - 1]].ids.length;
+      const ids = new Int32Array(R * T); // right padding with id 0: invisible to the row (causal)
+      members.forEach((i, r) => ids.set(rows[i].ids, r * T));
+      const logits = model.forwardAll(ids, R, T, (layer, probs) => analyzer.addLayer(layer, probs, members, T)); // [R*T, V]
       const ent = tf.tidy(() => {
-        const lp = tf.logSoftmax(temperature === 1 ? logits : tf.div(logits, temperature)); // [R*N, V]
-        return tf.neg(tf.sum(tf.mul(tf.exp(lp), lp), 1)); // [R*N]
+        const lp = tf.logSoftmax(temperature === 1 ? logits : tf.div(logits, temperature)); // [R*T, V]
+        return tf.neg(tf.sum(tf.mul(tf.exp(lp), lp), 1)); // [R*T]
       });
       logits.dispose();
       const h = ent.dataSync();
       ent.dispose();
-      members.forEach((i, r) => analyzer.setEntropy(i, h, r * N));
+      members.forEach((i, r) => analyzer.setEntropy(i, h, r * T));
+      start = end;
     }
   } catch (e) {
     analyzer.dispose();

@@ -57,7 +57,8 @@ export interface OldPolicy {
  * entropies [b, T] of micro-batch rows [from, to) of the batch.
  */
 export interface OldPolicyCapture {
-  onLayer(layer: number, probs: Float32Array, from: number, to: number): void;
+  /** Runs inside the forward; `probs` is freed after it (do not keep it). */
+  onLayer(layer: number, probs: tf.Tensor3D, from: number, to: number): void;
   onEntropy(entropy: Float32Array, from: number, to: number): void;
 }
 
@@ -78,7 +79,7 @@ export function computeOldPolicy(host: UpdateHost, batch: PolicyBatch, capture?:
     const mask = tf.tensor2d(b.mask, [b.B, b.T]);
     const { old, ent } = tf.tidy(() => {
       if (b.oldLogp) return { old: tf.tensor2d(b.oldLogp, [b.B, b.T]), ent: responseTokenMean(tf.tensor2d(b.oldEntropy!, [b.B, b.T]), mask) };
-      const onAttention = capture && ((layer: number, probs: tf.Tensor3D) => capture.onLayer(layer, probs.dataSync() as Float32Array, from, to));
+      const onAttention = capture && ((layer: number, probs: tf.Tensor3D) => capture.onLayer(layer, probs, from, to));
       const out = policyOutputs(host.policy, b, o.temperature, onAttention);
       if (capture) capture.onEntropy(out.entropy.dataSync() as Float32Array, from, to);
       return { old: out.logp, ent: responseTokenMean(out.entropy, mask) };

@@ -34,6 +34,12 @@ for (const backend of ['cpu', 'wasm'] as const) {
 
     const rows = [[5, 9, 13, 4, 19, 20, 1], [3, 7, 1], [12, 12, 12, 13, 14]];
 
+    it('names an out-of-range token instead of reading past the table', () => {
+      const before = tf.memory().numTensors;
+      expect(() => batched.forwardAll(new Int32Array([1, init.config.vocab_size]), 1, 2)).toThrow(/token \d+ at position 1 is out of range/);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+
     it('forwardAll: each right-padded row gives its own logits and attention maps', () => {
       const T = 7;
       const ids = new Int32Array(rows.length * T);
@@ -57,7 +63,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
       });
     });
 
-    it('decoder: left-padded prefill and steps match per-sequence logits', () => {
+    it.each([true, false])('decoder: left-padded prefill and steps match per-sequence logits (host embedding tables %s)', (hostTables) => {
+      batched.hostTables = hostTables;
       const dec = batched.decoder(rows, 0);
       let out = dec.prefill();
       const extra = [[2, 3], [4, 5], [6, 7]];
@@ -75,6 +82,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
         out = dec.step(extra.map((e) => e[s]));
       }
       dec.dispose();
+      batched.hostTables = true;
     });
 
     it('greedy sampleRows equals generate() row by row, with per-row stops, and frees its tensors', async () => {

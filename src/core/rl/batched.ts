@@ -18,6 +18,9 @@ import { batchMatMul, LOWER_A, LOWER_OUT, TRANSPOSE_B } from '../kernels/batch-m
 /** Additive mask for keys a query must not see: exp() of it underflows to exactly 0. */
 const MASKED = -1e9;
 
+/** wte + wpe elements up to which the tables are copied to the host while held (1M floats = 4 MB). */
+const HOST_TABLE_LIMIT = 2 ** 20;
+
 export type WeightMap = ReadonlyMap<string, tf.Tensor>;
 
 export type BatchedAttentionCallback = (layer: number, probs: tf.Tensor4D) => void;
@@ -41,6 +44,10 @@ export class BatchedGpt2 {
 
   /** q/k/v column blocks of each layer's c_attn, sliced once while a decoder or forwardAll holds them. */
   private qkv: { w: tf.Tensor2D[]; b: tf.Tensor1D[] }[] | null = null;
+  /** Host copies of wte and wpe while held, where reading them is cheap (see embed). */
+  private tables: { wte: Float32Array; wpe: Float32Array } | null = null;
+  /** Look embeddings up on the host when the tables are small and CPU-resident (false: tf.gather; tests). */
+  hostTables = true;
   private holders = 0;
 
   /**
@@ -59,6 +66,11 @@ export class BatchedGpt2 {
           b: [0, 1, 2].map((i) => tf.keep(tf.slice(bias, [i * D], [D]))), // [D] each
         }));
       });
+      const [wte, wpe] = [this.get('wte.weight'), this.get('wpe.weight')];
+      const hostBackend = tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu'; // a read is a copy, not a GPU sync
+      this.tables = this.hostTables && hostBackend && wte.size + wpe.size <= HOST_TABLE_LIMIT
+        ? { wte: wte.dataSync() as Float32Array, wpe: wpe.dataSync() as Float32Array }
+        : null;
     }
     let released = false;
     return () => {
@@ -67,6 +79,7 @@ export class BatchedGpt2 {
       if (--this.holders === 0 && this.qkv) {
         for (const { w, b } of this.qkv) tf.dispose([...w, ...b]);
         this.qkv = null;
+        this.tables = null;
       }
     };
   }
@@ -94,9 +107,7 @@ export class BatchedGpt2 {
     onAttention?: BatchedAttentionCallback, lowerProbs = false): { x: tf.Tensor2D; kv: LayerKV[] } {
     const { n_head: H, n_embd: D, n_layer: L } = this.config;
     const hd = D / H;
-    const tok = tf.gather(this.get('wte.weight'), tf.tensor1d(ids, 'int32')); // [R*M, D]
-    const pos = tf.gather(this.get('wpe.weight'), tf.tensor1d(positions, 'int32')); // [R*M, D]
-    let x = tf.add(tok, pos) as tf.Tensor2D;
+    let x = this.embed(ids, positions); // [R*M, D]
     const kv: LayerKV[] = [];
     for (let l = 0; l < L; l++) {
       const h = this.layerNorm(x, `h.${l}.ln_1`); // [R*M, D]
@@ -131,6 +142,27 @@ export class BatchedGpt2 {
       kv.push({ k, v });
     }
     return { x, kv };
+  }
+
+  /**
+   * wte[ids] + wpe[positions], [n, D]. tfjs-wasm's gather costs ~3 µs a row (two per decode step were ~10% of a
+   * rollout), so small tables held on the host are looked up here (the sum rounded to float32, as tf.add's).
+   */
+  private embed(ids: Int32Array, positions: Int32Array): tf.Tensor2D {
+    const D = this.config.n_embd;
+    const V = this.config.vocab_size;
+    const P = this.config.n_positions;
+    if (!this.tables) {
+      return tf.add(tf.gather(this.get('wte.weight'), tf.tensor1d(ids, 'int32')), tf.gather(this.get('wpe.weight'), tf.tensor1d(positions, 'int32')));
+    }
+    const { wte, wpe } = this.tables;
+    const x = new Float32Array(ids.length * D);
+    for (let i = 0; i < ids.length; i++) {
+      const [id, pos] = [ids[i], positions[i]];
+      if (!(id >= 0 && id < V && pos >= 0 && pos < P)) throw new Error(`BatchedGpt2: token ${id} at position ${pos} is out of range`);
+      for (let d = 0; d < D; d++) x[i * D + d] = wte[id * D + d] + wpe[pos * D + d];
+    }
+    return tf.tensor2d(x, [ids.length, D]);
   }
 
   /** Logits [rows, V] of hidden states [rows, D] (tied head: x·wteᵀ). */

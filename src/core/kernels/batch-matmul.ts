@@ -3,7 +3,8 @@
  * ./bmm-kernel.ts. On the wasm backend it runs the hand-written SIMD kernel directly on tfjs-wasm's heap (a
  * registered kernel, so inputs and output stay tfjs tensors with no copies); on every other backend, or where
  * the kernel cannot be instantiated (no SIMD, no reachable memory), it is the same product in tfjs ops.
- * No gradient is registered: callers use it inside hand-written gradients (../train/causal-attention.ts).
+ * Its gradient (tfjs ops, every backend) is for completeness: the hot callers have their own hand-written ones
+ * (../train/causal-attention.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { instantiateBmm, LOWER_A, LOWER_OUT, TRANSPOSE_A, TRANSPOSE_B, UPPER_A, type BmmFn } from './bmm-kernel';
@@ -21,7 +22,8 @@ export interface BatchMatMulOptions {
 
 /** The parts of tfjs-wasm's backend the kernel touches (BackendWasm's public fields). */
 interface WasmBackendLike {
-  wasm: { asm?: Record<string, unknown> };
+  /** The emscripten module: its heap is `HEAPU8`; the Memory is `wasmMemory` (threaded build) or an export. */
+  wasm: { asm?: Record<string, unknown>; wasmExports?: Record<string, unknown>; wasmMemory?: unknown; HEAPU8?: Uint8Array } | null;
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
@@ -31,11 +33,15 @@ const kernels = new WeakMap<object, BmmFn | null>();
 /** The SIMD kernel bound to this backend's memory, or null where it cannot run. */
 function kernelOf(backend: WasmBackendLike): BmmFn | null {
   const module = backend.wasm;
+  if (!module) return null; // a disposed backend
   if (kernels.has(module)) return kernels.get(module)!;
   let fn: BmmFn | null = null;
   try {
-    const memory = Object.values(module.asm ?? {}).find((x): x is WebAssembly.Memory => x instanceof WebAssembly.Memory);
-    if (memory) fn = instantiateBmm(memory);
+    const isMemory = (x: unknown): x is WebAssembly.Memory => x instanceof WebAssembly.Memory;
+    // The threaded build imports its memory (emscripten keeps it as wasmMemory); the others export it.
+    const memory = [module.wasmMemory, ...Object.values(module.asm ?? module.wasmExports ?? {})].find(isMemory);
+    // Only the memory that holds tfjs's tensors will do.
+    if (memory && module.HEAPU8 && memory.buffer === module.HEAPU8.buffer) fn = instantiateBmm(memory);
   } catch {
     fn = null; // no SIMD in this engine, or an incompatible memory: the tfjs-ops path below is used
   }
@@ -77,24 +83,43 @@ export function fastBatchMatMulActive(): boolean {
   return tf.getBackend() === 'wasm' && kernelOf(tf.backend() as unknown as WasmBackendLike) !== null;
 }
 
-/** alpha · op(a) · b, [batch, M, K] × [batch, K, N] → [batch, M, N]; see ./bmm-kernel.ts for the mode bits. */
+/**
+ * alpha · op(a) · b, [batch, M, K] × [batch, K, N] → [batch, M, N]; see ./bmm-kernel.ts for the mode bits.
+ * Differentiable on every backend (the gradient is the same in tfjs ops everywhere; the triangular modes'
+ * skipped entries get zero gradient, as they take no part in the product).
+ */
 export function batchMatMul(a: tf.Tensor3D, b: tf.Tensor3D, options: BatchMatMulOptions = {}): tf.Tensor3D {
   const mode = options.mode ?? 0;
   const alpha = options.alpha ?? 1;
+  shapes(a, b, mode);
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, y, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc];
+    save([x, y]);
+    return { value: product(x, y, mode, alpha), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => gradients(dy as tf.Tensor3D, saved as tf.Tensor3D[], mode, alpha) };
+  });
+  return (f as unknown as (x: tf.Tensor3D, y: tf.Tensor3D) => tf.Tensor3D)(a, b);
+}
+
+function product(a: tf.Tensor3D, b: tf.Tensor3D, mode: number, alpha: number): tf.Tensor3D {
   if (fastBatchMatMulActive()) {
     return tf.engine().runKernel(BATCH_MATMUL_KERNEL, { a, b }, { mode, alpha } as unknown as tf.NamedAttrMap) as tf.Tensor3D;
   }
-  shapes(a, b, mode);
   return tf.tidy(() => {
     let c: tf.Tensor3D = tf.matMul(a, b, (mode & TRANSPOSE_A) !== 0, (mode & TRANSPOSE_B) !== 0);
     if (alpha !== 1) c = tf.mul(c, alpha);
-    if (mode & LOWER_OUT) c = tf.mul(c, lowerOnes(c.shape[1], c.shape[2]));
-    return c;
+    return mode & LOWER_OUT ? tf.linalg.bandPart(c, -1, 0) : c; // zero above the diagonal, as the kernel
   });
 }
 
-function lowerOnes(M: number, N: number): tf.Tensor2D {
-  const m = new Float32Array(M * N);
-  for (let i = 0; i < M; i++) for (let j = 0; j <= i && j < N; j++) m[i * N + j] = 1;
-  return tf.tensor2d(m, [M, N]);
+/** dA, dB of C = alpha·op(A)·op(B) (op(B) = Bᵀ with TRANSPOSE_B), with LOWER_OUT's and the triangular masks. */
+function gradients(dC: tf.Tensor3D, [a, b]: tf.Tensor3D[], mode: number, alpha: number): tf.Tensor3D[] {
+  const [tA, tB] = [(mode & TRANSPOSE_A) !== 0, (mode & TRANSPOSE_B) !== 0];
+  const g = tf.mul(mode & LOWER_OUT ? tf.linalg.bandPart(dC, -1, 0) : dC, alpha) as tf.Tensor3D; // [batch, M, N]
+  const opA = tA ? tf.transpose(a, [0, 2, 1]) : a; // [batch, M, K]
+  const opB = tB ? tf.transpose(b, [0, 2, 1]) : b; // [batch, K, N]
+  let dOpA: tf.Tensor3D = tf.matMul(g, opB, false, true); // [batch, M, K]
+  if (mode & LOWER_A) dOpA = tf.linalg.bandPart(dOpA, -1, 0);
+  if (mode & UPPER_A) dOpA = tf.linalg.bandPart(dOpA, 0, -1);
+  const dOpB: tf.Tensor3D = tf.matMul(opA, g, true, false); // [batch, K, N]
+  return [tA ? tf.transpose(dOpA, [0, 2, 1]) : dOpA, tB ? tf.transpose(dOpB, [0, 2, 1]) : dOpB];
 }

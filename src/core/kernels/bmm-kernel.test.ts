@@ -23,16 +23,22 @@ describe('SIMD batched matMul kernel (own memory)', () => {
   const bmm = instantiateBmm(memory);
   const heap = () => new Float32Array(memory.buffer);
 
-  /** Runs the kernel with A, B, C at 4-byte-aligned (not 16-byte) offsets and C prefilled with NaN. */
+  /**
+   * Runs the kernel with A, B, C at 4-byte-aligned (not 16-byte) offsets, C prefilled with NaN, guard words before
+   * and after C, and checks that nothing but C was written.
+   */
   function run(a: Float32Array, b: Float32Array, batch: number, M: number, K: number, N: number, mode: number, alpha: number) {
     const [ao, bo] = [4, 8 + 4 * a.length];
-    const co = bo + 4 * b.length + 4;
+    const co = bo + 4 * b.length + 8;
+    const size = batch * M * N;
     heap().set(a, ao / 4);
     heap().set(b, bo / 4);
-    heap().fill(NaN, co / 4, co / 4 + batch * M * N + 1);
+    heap().fill(NaN, co / 4 - 1, co / 4 + size + 1);
     bmm(ao, bo, co, batch, M, K, N, mode, alpha);
-    expect(Number.isNaN(heap()[co / 4 + batch * M * N])).toBe(true); // nothing written past C
-    return heap().slice(co / 4, co / 4 + batch * M * N);
+    expect(Number.isNaN(heap()[co / 4 - 1]) && Number.isNaN(heap()[co / 4 + size])).toBe(true); // guards intact
+    expect(heap().slice(ao / 4, ao / 4 + a.length)).toEqual(a); // operands untouched
+    expect(heap().slice(bo / 4, bo / 4 + b.length)).toEqual(b);
+    return heap().slice(co / 4, co / 4 + size);
   }
 
   it('computes a hand-worked 2×2 case in every mode', () => {
@@ -49,6 +55,23 @@ describe('SIMD batched matMul kernel (own memory)', () => {
     // A·Bᵀ = [[1·5 + 2·6, 1·7 + 2·8], [3·5 + 4·6, 3·7 + 4·8]] = [[17, 23], [39, 53]].
     expect([...run(a, b, 1, 2, 2, 2, TRANSPOSE_B, 1)]).toEqual([17, 23, 39, 53]);
     expect([...run(a, b, 1, 2, 2, 2, TRANSPOSE_B | LOWER_OUT, 2)]).toEqual([34, 0, 78, 106]);
+  });
+
+  it('skips the entries a triangular mode assumes zero: NaN there never reaches C', () => {
+    const rng = new Rng(5);
+    const [batch, M] = [2, 19];
+    for (const mode of [LOWER_A, UPPER_A, LOWER_A | TRANSPOSE_A, UPPER_A | TRANSPOSE_A, LOWER_A | LOWER_OUT]) {
+      const a = triangularOperand(batch, M, M, mode, () => rng.next());
+      const b = Float32Array.from({ length: batch * M * 21 }, () => rng.next() - 0.5);
+      const want = bmmReference(a, b, batch, M, M, 21, mode, 1);
+      // A row pair (i, i+1) reads op(A)[i, i+1] (LOWER_A) or op(A)[i+1, i] (UPPER_A), both assumed 0: NaN goes
+      // one step further out, where no row reads.
+      for (let z = 0; z < batch; z++) for (let i = 0; i < M; i++) for (let p = 0; p < M; p++) {
+        const far = mode & LOWER_A ? p > i + 1 : p < i - 1;
+        if (far) a[z * M * M + (mode & TRANSPOSE_A ? p * M + i : i * M + p)] = NaN;
+      }
+      expect(maxAbsDiff(run(a, b, batch, M, M, 21, mode, 1), want), `mode ${mode}`).toBeLessThan(1e-5);
+    }
   });
 
   const cases: [number, number, number, number][] = [

@@ -36,7 +36,10 @@ export function sleb(n: number): number[] {
   }
 }
 
-const utf8 = (s: string): number[] => [...uleb(s.length), ...new TextEncoder().encode(s)];
+const utf8 = (s: string): number[] => {
+  const bytes = new TextEncoder().encode(s);
+  return [...uleb(bytes.length), ...bytes];
+};
 const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
 const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
 
@@ -57,8 +60,9 @@ export class Code {
   tee(local: number): this { return this.op(0x22, ...uleb(local)); }
   i32(n: number): this { return this.op(0x41, ...sleb(n)); }
   f32(x: number): this {
-    const b = new Uint8Array(new Float32Array([x]).buffer);
-    return this.op(0x43, ...b);
+    const b = new DataView(new ArrayBuffer(4));
+    b.setFloat32(0, x, true); // WebAssembly immediates are little-endian
+    return this.op(0x43, b.getUint8(0), b.getUint8(1), b.getUint8(2), b.getUint8(3));
   }
   // i32 arithmetic and comparisons (signed)
   add(): this { return this.op(0x6a); }

@@ -240,6 +240,8 @@ export function mlpActivation(z: tf.Tensor2D, fn: GPT2Config['activation_functio
     case 'gelu_new':
     case 'gelu_pytorch_tanh':
       return tf.mul(z, tf.sigmoid(tf.mul(z, tf.add(tf.mul(tf.mul(z, z), GELU_C2), GELU_C1)))) as tf.Tensor2D;
+    default: // configs come from JSON: parseGPT2Config refuses others, this guards every other way in
+      throw new Error(`unsupported activation_function ${JSON.stringify(fn)}`);
   }
 }
 

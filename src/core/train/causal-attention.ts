@@ -14,8 +14,10 @@ type AttentionFn = (q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D) => tf.Tensor
 const swap = (t: tf.Tensor): tf.Tensor3D => tf.transpose(t, [0, 2, 1]) as tf.Tensor3D; // [BH, a, b] -> [BH, b, a]
 
 /**
- * A function (q, k, v) -> o for one sequence length: `mask` [T, T] is additive (0 allowed, −1e9 masked, and at
- * least everything above the diagonal), `scale` is 1/√hd. Differentiable in q, k and v. `onProbs` sees the
+ * A function (q, k, v) -> o for one sequence length: `mask` [T, T] is additive (0 allowed, −1e9 masked), masks
+ * everything above the diagonal and never the diagonal itself — every query sees at least itself, so P is exactly 0
+ * above the diagonal, which the products rely on (a fully masked row would be uniform over all T keys and come
+ * out wrong). GPT2Train's causal mask is exactly that. `scale` is 1/√hd. Differentiable in q, k and v. `onProbs` sees the
  * attention probabilities [BH, T, T] of the forward (the RL attention pass reads them from the π_old forward;
  * do not keep the tensor).
  */

@@ -1,7 +1,7 @@
 /**
  * Batched GPT-2 inference over R rows at once, reading the trainer's weight tensors directly (HF names, tied
  * head), so rollouts need no weight copy after an update. Two uses:
- *   - decoding with a KV cache: prompts left-padded to one length, per-row positions and a key mask, so every
+ *   - decoding with a KV cache (./batch-decoder.ts): prompts left-padded to one length, per-row positions and a key mask, so every
  *     row sees exactly its own tokens (masked keys get probability exactly 0);
  *   - a full forward of right-padded rows with each layer's attention [R, H, T, T] handed to a callback
  *     (positions start at 0 in every row, so a row's first N_r × N_r block is its own exact attention).
@@ -14,9 +14,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GPT2Config } from '../model/types';
 import { layerNorm, mlpActivation } from '../model/gpt2';
 import { batchMatMul, LOWER_A, LOWER_OUT, TRANSPOSE_B } from '../kernels/batch-matmul';
+import { BatchDecoder, MASKED } from './batch-decoder';
 
-/** Additive mask for keys a query must not see: exp() of it underflows to exactly 0. */
-const MASKED = -1e9;
 
 /** wte + wpe elements up to which the tables are copied to the host while held (1M floats = 4 MB). */
 const HOST_TABLE_LIMIT = 2 ** 20;
@@ -25,7 +24,7 @@ export type WeightMap = ReadonlyMap<string, tf.Tensor>;
 
 export type BatchedAttentionCallback = (layer: number, probs: tf.Tensor4D) => void;
 
-interface LayerKV {
+export interface LayerKV {
   k: tf.Tensor4D; // [R, H, T, hd]
   v: tf.Tensor4D; // [R, H, T, hd]
 }
@@ -44,6 +43,8 @@ export class BatchedGpt2 {
 
   /** q/k/v column blocks of each layer's c_attn, sliced once while a decoder or forwardAll holds them. */
   private qkv: { w: tf.Tensor2D[]; b: tf.Tensor1D[] }[] | null = null;
+  /** wteᵀ [D, V] for the tied head while held (a transpose per decode step cost more than the head's product). */
+  private wteT: tf.Tensor2D | null = null;
   /** Host copies of wte and wpe while held, where reading them is cheap (see embed). */
   private tables: { wte: Float32Array; wpe: Float32Array } | null = null;
   /** Look embeddings up on the host when the tables are small and CPU-resident (false: tf.gather; tests). */
@@ -67,6 +68,7 @@ export class BatchedGpt2 {
         }));
       });
       const [wte, wpe] = [this.get('wte.weight'), this.get('wpe.weight')];
+      this.wteT = tf.keep(tf.transpose(wte as tf.Tensor2D)); // [D, V]
       const hostBackend = tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu'; // a read is a copy, not a GPU sync
       this.tables = this.hostTables && hostBackend && wte.size + wpe.size <= HOST_TABLE_LIMIT
         ? { wte: wte.dataSync() as Float32Array, wpe: wpe.dataSync() as Float32Array }
@@ -79,6 +81,8 @@ export class BatchedGpt2 {
       if (--this.holders === 0 && this.qkv) {
         for (const { w, b } of this.qkv) tf.dispose([...w, ...b]);
         this.qkv = null;
+        this.wteT?.dispose();
+        this.wteT = null;
         this.tables = null;
       }
     };
@@ -167,7 +171,8 @@ export class BatchedGpt2 {
 
   /** Logits [rows, V] of hidden states [rows, D] (tied head: x·wteᵀ). */
   private head(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.matMul(this.layerNorm(x, 'ln_f'), tf.transpose(this.get('wte.weight') as tf.Tensor2D)); // [rows, V]
+    if (!this.wteT) throw new Error('BatchedGpt2: head() outside hold()');
+    return tf.matMul(this.layerNorm(x, 'ln_f'), this.wteT); // [rows, V]
   }
 
   /**
@@ -210,93 +215,5 @@ export class BatchedGpt2 {
       return { logits: this.head(last), kv } as unknown as tf.TensorContainer;
     });
     return out as unknown as { logits: tf.Tensor2D; kv: LayerKV[] };
-  }
-}
-
-/**
- * Decoding state of R rows: prompts left-padded to a common length P, row r starting at column off_r.
- * step(tokens) appends one token per row and returns next-token logits [R, V].
- */
-export class BatchDecoder {
-  readonly rows: number;
-  /** Columns fed so far (same for every row, pads included). */
-  length = 0;
-  private readonly offsets: number[];
-  private kv: LayerKV[] | null = null;
-
-  constructor(private readonly model: BatchedGpt2, private readonly prompts: number[][], private readonly padId: number) {
-    if (prompts.length === 0 || prompts.some((p) => p.length === 0)) throw new Error('BatchDecoder: every row needs a prompt');
-    this.rows = prompts.length;
-    const P = Math.max(...prompts.map((p) => p.length));
-    this.offsets = prompts.map((p) => P - p.length);
-    this.release = model.hold();
-  }
-
-  private readonly release: () => void;
-
-  /** The longest prompt plus `newTokens` must fit the context. */
-  get promptColumns(): number {
-    return Math.max(...this.prompts.map((p) => p.length));
-  }
-
-  private maskFor(M: number, T: number): tf.Tensor4D {
-    const R = this.rows;
-    const m = new Float32Array(R * M * T);
-    for (let r = 0; r < R; r++) {
-      for (let i = 0; i < M; i++) {
-        const q = T - M + i; // absolute column of query i
-        for (let c = 0; c < T; c++) if (c < this.offsets[r] || c > q) m[(r * M + i) * T + c] = MASKED;
-      }
-    }
-    return tf.tensor4d(m, [R, 1, M, T]);
-  }
-
-  /** Feeds the prompts (first call) and returns logits [R, V] for each row's first new token. */
-  prefill(): tf.Tensor2D {
-    if (this.kv) throw new Error('BatchDecoder: prefill called twice');
-    const R = this.rows;
-    const P = this.promptColumns;
-    const ids = new Int32Array(R * P).fill(this.padId);
-    const positions = new Int32Array(R * P);
-    for (let r = 0; r < R; r++) {
-      const off = this.offsets[r];
-      this.prompts[r].forEach((id, i) => (ids[r * P + off + i] = id));
-      for (let c = 0; c < P; c++) positions[r * P + c] = Math.max(0, c - off);
-    }
-    return this.feed(ids, positions, P);
-  }
-
-  /** Appends one token per row (finished rows may pass anything, e.g. the pad id) and returns logits [R, V]. */
-  step(tokens: number[]): tf.Tensor2D {
-    if (!this.kv) throw new Error('BatchDecoder: step before prefill');
-    const R = this.rows;
-    if (tokens.length !== R) throw new Error(`BatchDecoder: ${tokens.length} tokens for ${R} rows`);
-    const positions = new Int32Array(R);
-    for (let r = 0; r < R; r++) positions[r] = this.length - this.offsets[r];
-    return this.feed(Int32Array.from(tokens), positions, 1);
-  }
-
-  private feed(ids: Int32Array, positions: Int32Array, M: number): tf.Tensor2D {
-    const T = this.length + M;
-    const mask = this.maskFor(M, T);
-    try {
-      const { logits, kv } = this.model._step(ids, positions, this.rows, M, mask, this.kv);
-      this.disposeKV();
-      this.kv = kv;
-      this.length = T;
-      return logits;
-    } finally {
-      mask.dispose();
-    }
-  }
-
-  private disposeKV(): void {
-    if (this.kv) for (const { k, v } of this.kv) tf.dispose([k, v]);
-    this.kv = null;
-  }
-
-  dispose(): void {
-    this.disposeKV();
-    this.release();
   }
 }

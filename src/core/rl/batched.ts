@@ -1,8 +1,8 @@
 /**
  * Batched GPT-2 inference over R rows at once, reading the trainer's weight tensors directly (HF names, tied
  * head), so rollouts need no weight copy after an update. Two uses:
- *   - decoding with a KV cache (./batch-decoder.ts): prompts left-padded to one length, per-row positions and a key mask, so every
- *     row sees exactly its own tokens (masked keys get probability exactly 0);
+ *   - decoding with a KV cache (./batch-decoder.ts): prompts left-padded to one length, per-row positions and a
+ *     key mask, so every row sees exactly its own tokens (masked keys get probability exactly 0);
  *   - a full forward of right-padded rows with each layer's attention [R, H, T, T] handed to a callback
  *     (positions start at 0 in every row, so a row's first N_r × N_r block is its own exact attention).
  * No gradients: rollouts and the attention pass are no-grad. Tiny models are per-op-overhead bound, so one

@@ -45,6 +45,9 @@ async function checkSummaryAndExports(page: Page, project: string): Promise<void
   await expect(rows.nth(0).locator('td').nth(1)).toHaveText('1');
   await expect(rows.nth(0).locator('td').nth(2)).toHaveText(/^\d+\.\d ± n\/a$/);
   await expect(rows.nth(1).locator('td').nth(3)).toHaveText(/^\d+\.\d ± n\/a$/);
+  // Paired difference from uniform: none for uniform, one pair (no CI) for coupled.
+  await expect(rows.nth(0).locator('td').nth(5)).toHaveText('–');
+  await expect(rows.nth(1).locator('td').nth(5)).toHaveText(/^[+−]\d+\.\d ± n\/a$/);
 
   const curves = await download(page, page.getByTestId('train-export-csv'));
   expect(curves.name).toBe(`${MODEL}-train-curves.csv`);

@@ -39,6 +39,27 @@ describe('experiment statistics', () => {
     expect(meanCurve(runs, (l) => l.heldout_accuracy)).toEqual([{ step: 2, mean: expect.closeTo(0.3, 12), ci: expect.any(Number), n: 2 }]);
     expect(comparisonSvg(runs, 'a <test>')).toMatch(/a &lt;test&gt;[\s\S]*<polyline/);
   });
+  it('paired differences from uniform over the seeds both have, by hand', () => {
+    const run = (strategy: RunResult['strategy'], seed: number, acc: number, rewards: number[]): RunResult => ({
+      strategy, seed, initialAccuracy: 0.1, lines: rewards.map((r, i) => line(i + 1, r, i === rewards.length - 1 ? acc : undefined)),
+    });
+    const rows = summarize([
+      run('uniform', 0, 0.5, [0, 0.2]), run('uniform', 1, 0.7, [0.2, 0.4]), run('uniform', 2, 0.6, [0, 0]),
+      // coupled: seeds 0, 1 and 3 (no uniform seed 3: not paired)
+      run('coupled', 0, 0.6, [0.2, 0.2]), run('coupled', 1, 0.9, [0.2, 0.4]), run('coupled', 3, 0.1, [0, 0]),
+    ]);
+    const [u, c] = rows;
+    expect(u.vsBaseline).toBeNull();
+    // Δ acc = 0.1, 0.2: mean 0.15, sd 0.0707, CI = 12.706 · 0.0707 / √2 = 0.6353
+    expect(c.vsBaseline!.finalAccuracy.n).toBe(2);
+    expect(c.vsBaseline!.finalAccuracy.mean).toBeCloseTo(0.15, 12);
+    expect(c.vsBaseline!.finalAccuracy.ci).toBeCloseTo(0.63530, 4);
+    // Δ AUC = (0.2 − 0.1), (0.3 − 0.3): mean 0.05
+    expect(c.vsBaseline!.rewardAuc.mean).toBeCloseTo(0.05, 12);
+    expect(summaryMarkdown(rows, 0.1)).toMatch(/\| coupled \| 3 \| [\d.]+ ± [\d.]+ \| \+15\.0 ± 63\.5 \|/);
+    expect(summaryMarkdown(rows, 0.1)).toMatch(/\| uniform \| 3 \| [\d.]+ ± [\d.]+ \| – \|/);
+    expect(summarize([run('coupled', 0, 0.5, [0])])[0].vsBaseline).toBeNull(); // no uniform runs
+  });
   it('smooth: centered moving average', () => {
     expect(smooth([0, 3, 6, 9], 3)).toEqual([1.5, 3, 6, 7.5]);
   });

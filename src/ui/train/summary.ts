@@ -14,6 +14,8 @@ export interface SummaryRow {
   finalAccuracy: Interval;
   /** Area under the mean-reward curve / steps: mean ± 95% CI. */
   rewardAuc: Interval;
+  /** Final held-out accuracy minus uniform's, paired by seed (null for uniform or without uniform runs). */
+  vsUniform: Interval | null;
   /** The starting model's held-out accuracy (the same for every run of a comparison). */
   startAccuracy: number | null;
 }
@@ -33,6 +35,7 @@ export function summaryRows(runs: (RunData & { done: boolean })[]): SummaryRow[]
     runs: row.seeds.length,
     finalAccuracy: row.finalAccuracy,
     rewardAuc: row.rewardAuc,
+    vsUniform: row.vsBaseline?.finalAccuracy ?? null,
     startAccuracy: results.find((r) => r.strategy === row.strategy && r.initialAccuracy !== null)?.initialAccuracy ?? null,
   }));
 }
@@ -41,6 +44,12 @@ export function summaryRows(runs: (RunData & { done: boolean })[]): SummaryRow[]
 export function formatInterval(i: Interval): string {
   const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : 'n/a');
   return `${pct(i.mean)} ± ${pct(i.ci)}`;
+}
+
+/** "+1.5 ± 2.0" / "−0.8 ± n/a" in percentage points; "–" where there is no paired difference. */
+export function formatDifference(i: Interval | null): string {
+  if (!i || !Number.isFinite(i.mean)) return '–';
+  return `${i.mean >= 0 ? '+' : '−'}${formatInterval({ ...i, mean: Math.abs(i.mean) })}`;
 }
 
 export function formatPercent(x: number | null): string {

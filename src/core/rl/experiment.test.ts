@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { curvesCsv, meanCi, meanCurve, rewardAuc, summarize, summaryCsv, summaryMarkdown, type RunResult } from './experiment';
-import { comparisonSvg, smooth } from './plot';
+import { comparisonSvg, niceStep, smooth } from './plot';
 import type { RunLogLine } from './runlog';
 
 const line = (step: number, r: number, acc?: number): RunLogLine => ({
@@ -59,6 +59,14 @@ describe('experiment statistics', () => {
     expect(summaryMarkdown(rows, 0.1)).toMatch(/\| coupled \| 3 \| [\d.]+ ± [\d.]+ \| \+15\.0 ± 63\.5 \|/);
     expect(summaryMarkdown(rows, 0.1)).toMatch(/\| uniform \| 3 \| [\d.]+ ± [\d.]+ \| – \|/);
     expect(summarize([run('coupled', 0, 0.5, [0])])[0].vsBaseline).toBeNull(); // no uniform runs
+  });
+  it('niceStep: round tick steps by hand', () => {
+    expect(niceStep(0.84, 5)).toBeCloseTo(0.2, 12); // raw 0.168 -> 0.2: ticks 0, 20, …, 100%
+    expect(niceStep(0.06, 5)).toBeCloseTo(0.02, 12); // raw 0.012 -> 0.02
+    expect(niceStep(100, 4, true)).toBe(25);
+    expect(niceStep(30, 4, true)).toBe(10); // raw 7.5 -> 10
+    expect(niceStep(10, 4, true)).toBe(5); // raw 2.5: 2.5 is not an integer
+    expect(niceStep(3, 4, true)).toBe(1);
   });
   it('smooth: centered moving average', () => {
     expect(smooth([0, 3, 6, 9], 3)).toEqual([1.5, 3, 6, 7.5]);

@@ -63,17 +63,18 @@ export function comparisonSvg(results: RunResult[], title: string, opts: { smoot
   for (const p of panels) {
     const all = p.series.flatMap((s) => s.pts);
     const maxStep = Math.max(1, ...all.map((q) => q.step));
-    const yMax = Math.min(1, Math.max(0.05, ...all.map((q) => q.mean + q.ci)) * 1.1);
+    const highest = Math.min(1, Math.max(0.05, ...all.map((q) => q.mean + q.ci)) * 1.05);
+    const yStep = niceStep(highest, 5);
+    const yMax = Math.min(1, Math.ceil(highest / yStep - 1e-9) * yStep); // the axis ends on a tick
+    const xStep = niceStep(maxStep, 4, true);
     const x = (step: number) => p.x0 + (step / maxStep) * pw;
     const y = (v: number) => top + ph - (Math.max(0, Math.min(yMax, v)) / yMax) * ph;
     out.push(`<text x="${p.x0 + pw / 2}" y="${top - 10}" text-anchor="middle">${esc(p.title)}</text>`);
     out.push(`<rect x="${p.x0}" y="${top}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>`);
-    for (let i = 0; i <= 4; i++) {
-      const v = (yMax * i) / 4;
-      out.push(`<line x1="${p.x0 - 4}" x2="${p.x0}" y1="${y(v)}" y2="${y(v)}" stroke="#999"/><text x="${p.x0 - 6}" y="${y(v) + 4}" text-anchor="end">${(100 * v).toFixed(yMax < 0.1 ? 1 : 0)}%</text>`);
-      const s = Math.round((maxStep * i) / 4);
-      out.push(`<text x="${x(s)}" y="${top + ph + 16}" text-anchor="middle">${s}</text>`);
+    for (let v = 0; v <= yMax + 1e-9; v += yStep) {
+      out.push(`<line x1="${p.x0 - 4}" x2="${p.x0}" y1="${y(v)}" y2="${y(v)}" stroke="#999"/><text x="${p.x0 - 6}" y="${y(v) + 4}" text-anchor="end">${(100 * v).toFixed(yStep < 0.01 ? 1 : 0)}%</text>`);
     }
+    for (let s = 0; s <= maxStep; s += xStep) out.push(`<text x="${x(s)}" y="${top + ph + 16}" text-anchor="middle">${s}</text>`);
     out.push(`<text x="${p.x0 + pw / 2}" y="${top + ph + 32}" text-anchor="middle">step</text>`);
     for (const s of p.series) {
       if (s.pts.length === 0) continue;
@@ -88,4 +89,15 @@ export function comparisonSvg(results: RunResult[], title: string, opts: { smoot
   });
   out.push('</svg>');
   return out.join('\n') + '\n';
+}
+
+/** A round tick step (1, 2, 2.5 or 5 × 10^k; integers only when `integer`) giving at most `maxTicks` intervals over [0, max]. */
+export function niceStep(max: number, maxTicks: number, integer = false): number {
+  const raw = max / maxTicks;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 2.5, 5, 10]) {
+    const step = m * p;
+    if (step >= raw && (!integer || Number.isInteger(step))) return integer ? Math.max(1, step) : step;
+  }
+  return 10 * p;
 }

@@ -110,19 +110,33 @@ function product(a: tf.Tensor3D, b: tf.Tensor3D, mode: number, alpha: number): t
   return tf.tidy(() => {
     let c: tf.Tensor3D = tf.matMul(a, b, (mode & TRANSPOSE_A) !== 0, (mode & TRANSPOSE_B) !== 0);
     if (alpha !== 1) c = tf.mul(c, alpha);
-    return mode & LOWER_OUT ? tf.linalg.bandPart(c, -1, 0) : c; // zero above the diagonal, as the kernel
+    return mode & LOWER_OUT ? triangle(c, 'lower') : c; // zero above the diagonal, as the kernel
   });
 }
 
 /** dA, dB of C = alpha·op(A)·op(B) (op(B) = Bᵀ with TRANSPOSE_B), with LOWER_OUT's and the triangular masks. */
 function gradients(dC: tf.Tensor3D, [a, b]: tf.Tensor3D[], mode: number, alpha: number): tf.Tensor3D[] {
   const [tA, tB] = [(mode & TRANSPOSE_A) !== 0, (mode & TRANSPOSE_B) !== 0];
-  const g = tf.mul(mode & LOWER_OUT ? tf.linalg.bandPart(dC, -1, 0) : dC, alpha) as tf.Tensor3D; // [batch, M, N]
+  const g = tf.mul(mode & LOWER_OUT ? triangle(dC, 'lower') : dC, alpha) as tf.Tensor3D; // [batch, M, N]
   const opA = tA ? tf.transpose(a, [0, 2, 1]) : a; // [batch, M, K]
   const opB = tB ? tf.transpose(b, [0, 2, 1]) : b; // [batch, K, N]
   let dOpA: tf.Tensor3D = tf.matMul(g, opB, false, true); // [batch, M, K]
-  if (mode & LOWER_A) dOpA = tf.linalg.bandPart(dOpA, -1, 0);
-  if (mode & UPPER_A) dOpA = tf.linalg.bandPart(dOpA, 0, -1);
+  if (mode & LOWER_A) dOpA = triangle(dOpA, 'lower');
+  if (mode & UPPER_A) dOpA = triangle(dOpA, 'upper');
   const dOpB: tf.Tensor3D = tf.matMul(opA, g, true, false); // [batch, K, N]
   return [tA ? tf.transpose(dOpA, [0, 2, 1]) : dOpA, tB ? tf.transpose(dOpB, [0, 2, 1]) : dOpB];
+}
+
+/**
+ * Each matrix of c with the entries outside its lower (i ≥ j) or upper (i ≤ j) triangle set to 0: one broadcast
+ * select (tf.linalg.bandPart unstacks the batch into one op per matrix, 512 of them for RL attention).
+ */
+function triangle(c: tf.Tensor3D, part: 'lower' | 'upper'): tf.Tensor3D {
+  return tf.tidy(() => {
+    const [, M, N] = c.shape;
+    const i = tf.reshape(tf.range(0, M, 1, 'int32'), [M, 1]);
+    const j = tf.range(0, N, 1, 'int32');
+    const keep = part === 'lower' ? tf.greaterEqual(i, j) : tf.lessEqual(i, j); // [M, N], broadcast over the batch
+    return tf.where(keep, c, tf.zerosLike(c));
+  });
 }

@@ -13,8 +13,15 @@ import { disposeGPT2Weights, uploadGPT2Weights, type GPT2Layer, type GPT2Weights
 import { KVCache } from './kvcache';
 import type { AttentionCallback, CacheOptions, CausalLM, ForwardOptions, GPT2Config } from './types';
 
-/** Additive mask value for keys in the future: exp() of it underflows to exactly 0. */
-const MASKED = -1e9;
+/** Additive mask value for keys a query must not see: exp() of it underflows to exactly 0. */
+export const MASKED = -1e9;
+
+/** The additive causal mask [S, S], row-major: 0 on and below the diagonal, MASKED above. */
+export function causalMaskData(S: number): Float32Array {
+  const data = new Float32Array(S * S);
+  for (let t = 0; t < S; t++) for (let s = t + 1; s < S; s++) data[t * S + s] = MASKED;
+  return data;
+}
 
 /**
  * Keys and values a layer attends to: past ones (from a cache) plus the new ones, laid out per head so
@@ -210,9 +217,7 @@ export class GPT2 implements CausalLM {
       this.mask?.dispose();
       // Grow geometrically up to n_positions so a growing prompt does not rebuild it every call.
       const S = Math.min(this.config.n_positions, Math.max(T, 2 * (this.mask?.shape[0] ?? 32)));
-      const data = new Float32Array(S * S);
-      for (let t = 0; t < S; t++) for (let s = t + 1; s < S; s++) data[t * S + s] = MASKED;
-      this.mask = tf.keep(tf.tensor2d(data, [S, S]));
+      this.mask = tf.keep(tf.tensor2d(causalMaskData(S), [S, S]));
     }
     return this.mask;
   }

@@ -3,10 +3,8 @@
  * positions and a key mask, so every row sees exactly its own tokens.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { MASKED } from '../model/gpt2';
 import type { BatchedGpt2, LayerKV } from './batched';
-
-/** Additive mask for keys a query must not see: exp() of it underflows to exactly 0. */
-export const MASKED = -1e9;
 
 /**
  * Decoding state of R rows: prompts left-padded to a common length P, row r starting at column off_r.

@@ -12,10 +12,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GPT2Config } from '../model/types';
-import { layerNorm, mlpActivation } from '../model/gpt2';
+import { causalMaskData, layerNorm, mlpActivation } from '../model/gpt2';
 import { batchMatMul, LOWER_A, LOWER_OUT, TRANSPOSE_B } from '../kernels/batch-matmul';
-import { BatchDecoder, MASKED } from './batch-decoder';
-
+import { BatchDecoder } from './batch-decoder';
 
 /** wte + wpe elements up to which the tables are copied to the host while held (1M floats = 4 MB). */
 const HOST_TABLE_LIMIT = 2 ** 20;
@@ -193,9 +192,7 @@ export class BatchedGpt2 {
     return tf.tidy(() => {
       const positions = new Int32Array(R * T);
       for (let r = 0; r < R; r++) for (let t = 0; t < T; t++) positions[r * T + t] = t;
-      const m = new Float32Array(T * T);
-      for (let t = 0; t < T; t++) for (let s = t + 1; s < T; s++) m[t * T + s] = MASKED;
-      const mask = tf.tensor4d(m, [1, 1, T, T]); // broadcast over rows and heads
+      const mask = tf.tensor4d(causalMaskData(T), [1, 1, T, T]); // broadcast over rows and heads
       const { x } = this.run(ids, positions, R, T, mask, null, onAttention, true);
       return this.head(x);
     });

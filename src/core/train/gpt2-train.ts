@@ -8,7 +8,7 @@
  * on wasm. `builtinGrads` switches all of them to tfjs's own autodiff (the reference in tests and benchmarks).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { mlpActivation } from '../model/gpt2';
+import { causalMaskData, mlpActivation } from '../model/gpt2';
 import type { GPT2Config } from '../model/types';
 import { Rng } from '../tasks/prng';
 import { causalAttentionBuiltin, makeCausalAttention } from './causal-attention';
@@ -151,7 +151,7 @@ export class GPT2Train {
     const pos = tf.slice(this.v<tf.Rank.R2>('wpe.weight'), [0, 0], [T, D]); // [T, D]
     let x = tf.reshape(tf.add(tf.reshape(tok, [B, T, D]), pos), [B * T, D]) as tf.Tensor2D; // [B*T, D]
     // Additive causal mask, broadcast over batch·heads: 0 on and below the diagonal, -1e9 above.
-    const mask = tf.tensor2d(causalMask(T), [T, T]);
+    const mask = tf.tensor2d(causalMaskData(T), [T, T]);
     const scale = 1 / Math.sqrt(D / this.config.n_head);
     const coreOf = (layer: number): AttentionCore => {
       const onProbs = onAttention && ((p: tf.Tensor3D) => onAttention(layer, p));
@@ -180,9 +180,3 @@ export class GPT2Train {
 }
 
 type AttentionCore = (q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D) => tf.Tensor3D;
-
-function causalMask(T: number): Float32Array {
-  const m = new Float32Array(T * T);
-  for (let t = 0; t < T; t++) for (let s = t + 1; s < T; s++) m[t * T + s] = -1e9;
-  return m;
-}

@@ -5,12 +5,13 @@
  *   waad[h][t]   = Σ_s A[t][s]·min(t−s, W)                       t ∈ R
  *   fai[h][s]    = (1/|T(s)|) Σ_{t∈T(s)} A[t][s]                  s ∈ R, 0 when T(s) is empty
  * computed on the active backend with one 2-D matMul, elementwise products against precomputed [N, N] weight
- * matrices and a batched [1, N]·[N, N] matMul per layer (see addLayer). Every layer is accumulated (cheap), so
- * changing the `layers`/head options needs no rerun.
+ * matrices and a batched [1, N]·[N, N] matMul per layer (./layer-vectors.ts, shared with ./batch-accumulator.ts).
+ * Every layer is accumulated (cheap), so changing the `layers`/head options needs no rerun.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../errors';
 import type { AttentionCallback } from '../model/types';
+import { layerVectors } from './layer-vectors';
 import { resolveOptions, type HeadRef, type RhythmOptions } from './options';
 
 export type MapOptions = Pick<RhythmOptions, 'W' | 'H_lo' | 'H_hi' | 'sink'>;
@@ -158,33 +159,9 @@ export class RhythmAccumulator {
       throw new InputError(`layer index ${layer} is invalid or given twice`, { field: `attn.L${layer}` });
     }
     this.numHeads = H;
-    const r = this.responseLength;
-    // No tf.slice anywhere: on tfjs-wasm a slice is an element-by-element copy that costs more than all the
-    // metrics (54 ms for one [256, 256] block). Columns are picked with tiny matMuls, response positions in JS.
     const vectors = tf.tidy(() => {
-      const rows = tf.reshape(probs, [H * N, N]); // [H·N, N]
-      const moments = tf.matMul(rows, weights.basis); // [H·N, 3]: row sum, Σ s·A, A[t][0]
-      const part = (i: number) => tf.reshape(tf.matMul(moments, weights.pick[i]), [H, N]); // [H·N, 1] -> [H, N]
-      let rowSum = part(0);
-      const keyMoment = part(1);
-      // Sink: row t is divided by 1 − A[t][0] (column 0 is already zero in win/fai; s = 0 adds nothing to Σ s·A);
-      // a row with all its mass on key 0 gets scale 0, i.e. becomes zeros.
-      let scale: tf.Tensor2D; // [H, N]
-      if (this.mapOptions.sink) {
-        const a0 = part(2);
-        const denom = tf.sub(1, a0);
-        scale = tf.where(tf.greater(denom, 0), tf.div(1, tf.maximum(denom, 1e-30)), tf.zerosLike(denom)) as tf.Tensor2D;
-        rowSum = tf.sub(rowSum, a0);
-      } else scale = tf.ones([H, N]);
-      // Σ_s A[t][s]·(t−s) = t·rowsum − Σ_s s·A[t][s] on response rows, 0 on prompt rows
-      const distRows = tf.mul(tf.sub(tf.mul(weights.tIndex, rowSum), tf.mul(weights.response, keyMoment)), scale); // [H, N]
-      const span = tf.div(tf.sum(distRows, 1, true), r); // [H, 1]
-      const waadRows = tf.mul(tf.sum(tf.mul(probs, weights.win), 2), scale); // [H, N]
-      // FAI: column sums of scale·(A⊙F) per head: a batched [1, N]·[N, N] matMul, only H·N² flops
-      // (tf.sum over axis 1 transposes the map first).
-      const masked = tf.mul(probs, weights.fai); // [H, N, N]
-      const faiAll = tf.reshape(tf.matMul(tf.reshape(scale, [H, 1, N]), masked), [H, N]); // [H, 1, N] -> [H, N]
-      return tf.concat([span, waadRows, faiAll], 1) as tf.Tensor2D; // [H, 1 + 2N]
+      const v = layerVectors(tf.reshape(probs, [1, H, N, N]), { ...weights, responseLength: this.responseLength }, this.mapOptions.sink);
+      return tf.reshape(v, [H, 1 + 2 * N]) as tf.Tensor2D; // [1, H, 1 + 2N] -> [H, 1 + 2N]
     });
     this.pending.set(layer, tf.keep(vectors));
     if (this.thumbnailSize > 0) this.pendingThumbs.set(layer, tf.keep(this.thumbnail(probs)));

@@ -7,28 +7,21 @@
  *   span d(l,h)  = (1/|R|) Σ_{t∈R} Σ_s A[t][s]·(t−s)
  *   waad[h][t]   = Σ_s A[t][s]·min(t−s, W)                 t ∈ R
  *   fai[h][s]    = (1/|T(s)|) Σ_{t∈T(s)} A[t][s]            s ∈ R
- * (with the sink option, key 0 is dropped and each row renormalised, as in ./accumulator.ts). No thumbnails or
- * kept maps: this serves RL credit, not the views.
+ * (with the sink option, key 0 is dropped and each row renormalised): the same layerVectors as ./accumulator.ts.
+ * No thumbnails or kept maps: this serves RL credit, not the views.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../errors';
-import { batchMatMul } from '../kernels/batch-matmul';
 import { rhythmWeights, type HeadCache, type LayerVectors, type MapOptions } from './accumulator';
+import { layerVectors, type LayerWeights } from './layer-vectors';
 
 export interface BatchRow {
   seqLen: number;
   promptLength: number;
 }
 
-interface BatchWeights {
-  win: tf.Tensor4D; // [R, 1, T, T]
-  fai: tf.Tensor4D; // [R, 1, T, T]
-  basis: tf.Tensor2D; // [T, 3]: (1, s, [s = 0])
-  tIndex: tf.Tensor3D; // [R, 1, T]: t on response rows
-  response: tf.Tensor3D; // [R, 1, T]: 1 on response rows
-  invR: tf.Tensor3D; // [R, 1, 1]: 1 / |R| of the row
-  pick: tf.Tensor2D[]; // three [3, 1] one-hot columns
-}
+/** layerVectors' weights for one batch: win, fai [R, 1, T, T]; tIndex, response [R, 1, T]; responseLength [R, 1, 1]. */
+type BatchWeights = LayerWeights & { responseLength: tf.Tensor };
 
 export class BatchRhythmAccumulator {
   /** Per layer: [span, waad rows, fai columns] per member row, filled at addLayer's read-back in finish(). */
@@ -54,7 +47,7 @@ export class BatchRhythmAccumulator {
     const fai = new Float32Array(R * T * T);
     const tIndex = new Float32Array(R * T);
     const response = new Float32Array(R * T);
-    const invR = new Float32Array(R);
+    const responseLength = new Float32Array(R).fill(1); // 1 for skipped rows: their (zero) vectors stay finite
     members.forEach((i, j) => {
       if (i < 0) return; // not analysed: zero weights, nothing accumulates
       const { seqLen: N, promptLength: p } = this.rows[i];
@@ -66,7 +59,7 @@ export class BatchRhythmAccumulator {
       }
       tIndex.set(w.tIndex, j * T);
       response.set(w.response, j * T);
-      invR[j] = 1 / (N - p);
+      responseLength[j] = N - p;
     });
     const basis = new Float32Array(T * 3);
     for (let s = 0; s < T; s++) basis.set([1, s, s === 0 ? 1 : 0], 3 * s);
@@ -77,7 +70,7 @@ export class BatchRhythmAccumulator {
       basis: tf.keep(tf.tensor2d(basis, [T, 3])),
       tIndex: tf.keep(tf.tensor3d(tIndex, [R, 1, T])),
       response: tf.keep(tf.tensor3d(response, [R, 1, T])),
-      invR: tf.keep(tf.tensor3d(invR, [R, 1, 1])),
+      responseLength: tf.keep(tf.tensor3d(responseLength, [R, 1, 1])),
       pick: [0, 1, 2].map((i) => tf.keep(tf.tensor2d([0, 1, 2].map((j) => (i === j ? 1 : 0)), [3, 1]))),
     };
     this.weightsKey = key;
@@ -95,26 +88,7 @@ export class BatchRhythmAccumulator {
     const R = members.length;
     if (probs.size !== R * H * T * T) throw new Error(`BatchRhythmAccumulator: maps of ${probs.size} values for [${R}, ${H}, ${T}, ${T}]`);
     const w = this.weightsFor(members, T);
-    const vectors = tf.tidy(() => {
-      const maps = tf.reshape(probs, [R, H, T, T]); // [R, H, T, T]
-      const moments = tf.matMul(tf.reshape(maps, [R * H * T, T]), w.basis); // [R·H·T, 3]: row sum, Σ s·A, A[t][0]
-      const part = (i: number) => tf.reshape(tf.matMul(moments, w.pick[i]), [R, H, T]); // [R·H·T, 1] -> [R, H, T]
-      let rowSum = part(0);
-      const keyMoment = part(1);
-      let scale: tf.Tensor3D; // [R, H, T]: 1 / (1 − A[t][0]) with the sink, else 1
-      if (this.mapOptions.sink) {
-        const a0 = part(2);
-        const denom = tf.sub(1, a0);
-        scale = tf.where(tf.greater(denom, 0), tf.div(1, tf.maximum(denom, 1e-30)), tf.zerosLike(denom)) as tf.Tensor3D;
-        rowSum = tf.sub(rowSum, a0);
-      } else scale = tf.ones([R, H, T]);
-      const distRows = tf.mul(tf.sub(tf.mul(w.tIndex, rowSum), tf.mul(w.response, keyMoment)), scale); // [R, H, T]
-      const span = tf.mul(tf.sum(distRows, 2, true), w.invR); // [R, H, 1]
-      const waadRows = tf.mul(tf.sum(tf.mul(maps, w.win), 3), scale); // [R, H, T]
-      const masked = tf.reshape(tf.mul(maps, w.fai), [R * H, T, T]) as tf.Tensor3D; // [R·H, T, T]
-      const faiCols = batchMatMul(tf.reshape(scale, [R * H, 1, T]) as tf.Tensor3D, masked); // [R·H, 1, T] column sums
-      return tf.concat([span, waadRows, tf.reshape(faiCols, [R, H, T])], 2) as tf.Tensor3D; // [R, H, 1 + 2T]
-    });
+    const vectors = tf.tidy(() => layerVectors(tf.reshape(probs, [R, H, T, T]), w, this.mapOptions.sink)); // [R, H, 1 + 2T]
     this.pending.push({ layer, members: members.slice(), T, vectors: tf.keep(vectors) });
   }
 

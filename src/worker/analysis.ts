@@ -12,7 +12,7 @@ import { InputError } from '../core/errors';
 import { encodeAttentionDumpHeader, parseAttentionDump } from '../core/io/dump';
 import type { LoadedModel } from '../core/model/load';
 import type { AttentionCallback, CausalLM } from '../core/model/types';
-import { RhythmAccumulator, analyzeCache, needsMaps, resolveOptions, responseEntropy, responseEntropyFromTensorAsync, type HeadCache, type HeadRef, type MapOptions } from '../core/rhythm';
+import { RhythmAccumulator, analyzeCache, mapOptionsOf, needsMaps, resolveOptions, responseEntropy, responseEntropyFromTensorAsync, type HeadCache, type HeadRef } from '../core/rhythm';
 import type { Handlers } from './host';
 import type { AnalysisOutcome, AnalyzeInput, HeadSummary, MapRequest } from './protocol';
 import { layerPause } from './slowdown';
@@ -44,11 +44,6 @@ interface Sequence {
 }
 
 type AnalysisHandlers = Pick<Handlers, 'analyze' | 'reanalyze' | 'headMap' | 'importDump' | 'exportDump'>;
-
-const mapOptionsOf = (options: Record<string, unknown>): MapOptions => {
-  const o = resolveOptions(options);
-  return { W: o.W, H_lo: o.H_lo, H_hi: o.H_hi, sink: o.sink };
-};
 
 function checkAborted(signal: AbortSignal) {
   signal.throwIfAborted();

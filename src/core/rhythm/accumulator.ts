@@ -16,6 +16,12 @@ import { resolveOptions, type HeadRef, type RhythmOptions } from './options';
 
 export type MapOptions = Pick<RhythmOptions, 'W' | 'H_lo' | 'H_hi' | 'sink'>;
 
+/** The options the maps' vectors depend on, resolved (defaults filled, values checked) from any partial options. */
+export function mapOptionsOf(partial: Partial<RhythmOptions> | Record<string, unknown>): MapOptions {
+  const o = resolveOptions(partial);
+  return { W: o.W, H_lo: o.H_lo, H_hi: o.H_hi, sink: o.sink };
+}
+
 export interface AccumulatorOptions extends Partial<MapOptions> {
   seqLen: number;
   promptLength: number;
@@ -111,8 +117,7 @@ export class RhythmAccumulator {
 
   constructor(opts: AccumulatorOptions) {
     const { seqLen, promptLength, thumbnailSize, keepMaps, ...mapOpts } = opts;
-    const full = resolveOptions(mapOpts);
-    this.mapOptions = { W: full.W, H_lo: full.H_lo, H_hi: full.H_hi, sink: full.sink };
+    this.mapOptions = mapOptionsOf(mapOpts);
     if (!Number.isInteger(seqLen) || seqLen < 1) throw new InputError(`sequence length must be ≥ 1 (got ${seqLen})`, { field: 'seqLen' });
     if (!Number.isInteger(promptLength) || promptLength < 0 || promptLength >= seqLen) {
       throw new InputError(`prompt_length must be an integer in 0..${seqLen - 1} so the response is not empty (got ${promptLength})`, {

@@ -6,9 +6,10 @@
  *   - shaped advantages per token: Ã_t = γ_t·Â on both signs (v2), or HICRA-style Â + c·|Â| on anchors.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { mapOptionsOf } from '../rhythm/accumulator';
 import { BatchRhythmAccumulator } from '../rhythm/batch-accumulator';
 import { shapeAdvantage, type Strategy } from '../rhythm/credit';
-import { resolveOptions, type RhythmOptions } from '../rhythm/options';
+import type { RhythmOptions } from '../rhythm/options';
 import { analyzeCache, type AnalysisRecord } from '../rhythm/record';
 import type { BatchedGpt2 } from './batched';
 import type { RlStrategy } from './options';
@@ -43,9 +44,8 @@ export class CreditAnalyzer {
 
   constructor(readonly rows: CreditRow[], private readonly rhythm: Partial<RhythmOptions>, numHeads: number,
     private readonly numLayers: number) {
-    const opts = resolveOptions(rhythm);
-    const mapOptions = { W: opts.W, H_lo: opts.H_lo, H_hi: opts.H_hi, sink: opts.sink };
-    this.acc = new BatchRhythmAccumulator(rows.map((row) => ({ seqLen: row.ids.length, promptLength: row.promptLength })), mapOptions, numHeads);
+    const rowShapes = rows.map((row) => ({ seqLen: row.ids.length, promptLength: row.promptLength }));
+    this.acc = new BatchRhythmAccumulator(rowShapes, mapOptionsOf(rhythm), numHeads);
     this.entropy = rows.map(() => []);
   }
 

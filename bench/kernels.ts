@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import { cpuMs, median } from './stats';
 import { batchMatMul, fastBatchMatMulActive, LOWER_A, LOWER_OUT, TRANSPOSE_A, TRANSPOSE_B, UPPER_A } from '../src/core/kernels/batch-matmul';
 
 interface Case {
@@ -19,11 +20,6 @@ interface Case {
   triangularA?: boolean;
 }
 
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 
 /** Ones on and below the diagonal, [r, c]. */
 const lowerOnes = (r: number, c: number) => tf.tensor2d(Array.from({ length: r * c }, (_, i) => (i % c <= Math.floor(i / c) ? 1 : 0)), [r, c]);

@@ -12,6 +12,7 @@
  * ratios use CPU time, wall times are printed beside them.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { median } from './stats';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { filesFromDir } from '../src/core/io/node-files';
@@ -24,12 +25,6 @@ import { makeTinyGpt2, sourceFromTensors } from '../src/core/model/testing/tinyG
 import type { CausalLM, GPT2Config } from '../src/core/model/types';
 
 const FIXTURE = 'public/models/tiny-random';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 interface Timing {
   /** median CPU ms of this process (user + system) */

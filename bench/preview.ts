@@ -3,11 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 
-export const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+export { median } from './stats';
 export const fmt = (v: number): string => v.toFixed(1);
 export const loadAverage = (): string => loadavg().map((v) => v.toFixed(1)).join(', ');
 

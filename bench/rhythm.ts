@@ -7,6 +7,7 @@
  * `--quick`: 2 layers and N = 128 only (a smoke test); `--sizes=256,1024` and `--runs=K` pick sizes and runs.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { median } from './stats';
 import '@tensorflow/tfjs-backend-wasm';
 import { parseGPT2Config } from '../src/core/model/config';
 import { GPT2 } from '../src/core/model/gpt2';
@@ -17,12 +18,6 @@ import { resolveOptions } from '../src/core/rhythm/options';
 interface Timing {
   cpu: number;
   wall: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function timeIt(runs: number, fn: () => void): Timing {

@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import { cpuMs, median } from './stats';
 import { existsSync } from 'node:fs';
 import { loadPolicy } from '../src/cli/cmd-rl';
 import { resolveRlOptions, type RlStrategy } from '../src/core/rl/options';
@@ -22,11 +23,6 @@ function flag(name: string, fallback: string): string {
   return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 
 export async function benchRl(): Promise<void> {
   const model = flag('model', existsSync('public/models/rhythm-mini/config.json') ? 'public/models/rhythm-mini' : '');

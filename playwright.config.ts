@@ -8,7 +8,8 @@ import { findChromium } from './scripts/find-chromium.mjs';
  *  - webgpu:    WebGPU enabled (here a SwiftShader fallback adapter); tests ask for ?backend=webgpu.
  *  - no-webgpu: no WebGPU; auto-selection must pick a fallback (webgl or wasm).
  */
-const PORT = 4173;
+// PW_PORT lets several checkouts run their e2e suites side by side.
+const PORT = Number(process.env.PW_PORT ?? 4173);
 const executablePath: string | undefined = await findChromium();
 if (!executablePath) throw new Error('No Chromium found: run `node scripts/find-chromium.mjs --ensure`');
 

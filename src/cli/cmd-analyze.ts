@@ -46,6 +46,7 @@ const FLAGS = {
   seed: { type: 'int', help: 'seed of the random control strategy (default 0)' },
   'hicra-coef': { type: 'number', help: 'HICRA-style coefficient (default 0.2)' },
   'advantage-std': { type: 'string', choices: ['population', 'sample'], help: 'GRPO std (default population)' },
+  'fai-heads': { type: 'string', choices: ['global', 'receiver'], help: 'heads whose FAI defines anchors (default global)' },
 } as const satisfies FlagSpecs;
 
 export const help = `Compute attention-rhythm analysis records (WAAD, FAI, preplan/anchor tokens, credit γ)
@@ -92,6 +93,7 @@ export function rhythmOptionsFromFlags(a: Flags): RhythmOptions {
     seed: a.seed,
     hicraCoef: a['hicra-coef'],
     advantageStd: a['advantage-std'] as RhythmOptions['advantageStd'] | undefined,
+    faiHeads: a['fai-heads'] as RhythmOptions['faiHeads'] | undefined,
   };
   if (a.heads !== undefined) {
     try {

@@ -3,6 +3,7 @@ export * from './options';
 export * from './select';
 export * from './accumulator';
 export * from './metrics';
+export * from './receiver';
 export * from './credit';
 export * from './entropy';
 export * from './record';

@@ -40,6 +40,8 @@ export interface RhythmOptions {
   hicraCoef: number;
   /** GRPO std: population (ddof 0, default) or sample (ddof 1). */
   advantageStd: 'population' | 'sample';
+  /** Heads whose mean FAI is the record's `fai` (anchors, credit): the global heads (paper) or the receiver heads. */
+  faiHeads: 'global' | 'receiver';
 }
 
 export const DEFAULT_OPTIONS: Readonly<RhythmOptions> = Object.freeze({
@@ -58,6 +60,7 @@ export const DEFAULT_OPTIONS: Readonly<RhythmOptions> = Object.freeze({
   seed: 0,
   hicraCoef: 0.2,
   advantageStd: 'population',
+  faiHeads: 'global',
 } as RhythmOptions);
 
 /** Kebab-case command-line flag for each option (formats.md: `--window 10 --h-lo 10 …`). */
@@ -78,6 +81,7 @@ export const OPTION_FLAGS: Readonly<Record<keyof RhythmOptions, string>> = Objec
   seed: 'seed',
   hicraCoef: 'hicra-coef',
   advantageStd: 'advantage-std',
+  faiHeads: 'fai-heads',
 });
 
 /** Options that change the per-head vectors, so changing them needs the attention maps again. */
@@ -161,6 +165,10 @@ export function resolveOptions(partial: Partial<RhythmOptions> | Record<string, 
     throw bad('advantageStd', `option advantageStd must be 'population' or 'sample' (got ${JSON.stringify(o.advantageStd)})`);
   }
 
+  if (o.faiHeads !== 'global' && o.faiHeads !== 'receiver') {
+    throw bad('faiHeads', `option faiHeads must be 'global' or 'receiver' (got ${JSON.stringify(o.faiHeads)})`);
+  }
+
   let heads: RhythmOptions['heads'];
   if (o.heads !== undefined && o.heads !== null) {
     const h = o.heads as { local?: unknown; global?: unknown };
@@ -185,6 +193,7 @@ export function resolveOptions(partial: Partial<RhythmOptions> | Record<string, 
     seed: num(o, 'seed', Number.isFinite, 'a finite integer', true),
     hicraCoef: num(o, 'hicraCoef', (v) => v >= 0 && Number.isFinite(v), '≥ 0 (finite)'),
     advantageStd: o.advantageStd,
+    faiHeads: o.faiHeads,
   };
 }
 
@@ -224,7 +233,7 @@ export function optionsFromFlags(flags: Record<string, string | boolean>): Rhyth
       } catch {
         throw bad('heads', 'option heads must be JSON like {"local":[[0,1]],"global":[[3,2]]}');
       }
-    } else if (key === 'advantageStd' || (key === 'tau_waad' && text === 'median') || (key === 'tau_delta' && text === 'min-preplan')) {
+    } else if (key === 'advantageStd' || key === 'faiHeads' || (key === 'tau_waad' && text === 'median') || (key === 'tau_delta' && text === 'min-preplan')) {
       out[key] = text;
     } else if (key === 'H_hi' && /^(inf|infinity|∞)$/i.test(text)) {
       out.H_hi = Infinity;

@@ -5,7 +5,8 @@ import { InputError } from '../errors';
 import type { HeadCache } from './accumulator';
 import { creditGammas, grpoAdvantages, shapeAdvantage, type Gammas, type ShapedAdvantage } from './credit';
 import { headMean, linkage, rhythmRoles, selectHeads, type Linkage } from './metrics';
-import { MAP_OPTIONS, resolveOptions, type HeadRef, type LayerChoice, type RhythmOptions } from './options';
+import { ceilFraction, MAP_OPTIONS, resolveOptions, type HeadRef, type LayerChoice, type RhythmOptions } from './options';
+import { receiverHeads } from './receiver';
 
 /** `options` of a record: the option values as given (H_hi = Infinity is written "Infinity"); feeds back into resolveOptions. */
 export type RecordOptions = Omit<RhythmOptions, 'H_hi'> & { H_hi: number | 'Infinity'; layers: LayerChoice };
@@ -15,9 +16,15 @@ export interface AnalysisRecord {
   tokens: string[];
   token_ids?: number[];
   layers: number[];
-  heads: { local: HeadRef[]; global: HeadRef[]; span: [number, number, number][] };
+  /** `receiver`: the receiver heads (receiver.ts), `kurtosis`: [l, h, κ] of every selected head (κ = −∞ written as null). */
+  heads: { local: HeadRef[]; global: HeadRef[]; span: [number, number, number][]; receiver?: HeadRef[]; kurtosis?: [number, number, number | null][] };
   waad: number[];
+  /** FAI over the heads the `faiHeads` option names (global by default). */
   fai: number[];
+  /** FAI over the receiver heads (always written by analyzeCache; absent in records from older files). */
+  fai_receiver?: number[];
+  /** FAI over the global heads, present when `fai` is over the receiver heads. */
+  fai_global?: number[];
   delta: number[];
   preplan: boolean[];
   anchor: boolean[];
@@ -71,16 +78,28 @@ export function analyzeCache(cache: HeadCache, info: SequenceInfo, options: Part
   const numLayers = info.numLayers ?? Math.max(...cache.layers.keys()) + 1;
   const sel = selectHeads(cache, numLayers, opts);
   const waad = headMean(cache, sel.local, 'waad');
-  const fai = headMean(cache, sel.global, 'fai');
+  const faiGlobal = headMean(cache, sel.global, 'fai');
+  const candidates = sel.spans.map((s): HeadRef => [s.layer, s.head]);
+  const receivers = receiverHeads(cache, candidates, ceilFraction(opts.headFraction, candidates.length));
+  const faiReceiver = headMean(cache, receivers.heads, 'fai');
+  const fai = opts.faiHeads === 'receiver' ? faiReceiver : faiGlobal;
   const roles = rhythmRoles(waad, fai, opts);
   const record: AnalysisRecord = {
     prompt_length: p,
     tokens: info.tokens,
     ...(info.tokenIds ? { token_ids: info.tokenIds } : {}),
     layers: sel.layers,
-    heads: { local: sel.local, global: sel.global, span: sel.spans.map((s) => [s.layer, s.head, s.d]) },
+    heads: {
+      local: sel.local,
+      global: sel.global,
+      span: sel.spans.map((s) => [s.layer, s.head, s.d]),
+      receiver: receivers.heads,
+      kurtosis: receivers.kurtosis.map(([l, h, k]) => [l, h, Number.isFinite(k) ? k : null]),
+    },
     waad,
     fai,
+    fai_receiver: faiReceiver,
+    ...(opts.faiHeads === 'receiver' ? { fai_global: faiGlobal } : {}),
     delta: roles.delta,
     preplan: roles.preplan,
     anchor: roles.anchor,

@@ -40,6 +40,7 @@ export const OPTION_META: Readonly<Record<OptionKey, Meta>> = {
   layers: { group: 'heads', label: 'layers', kind: 'layers', choices: ['middle-third', 'all'], help: "Candidate layers: 'middle-third' = 5 evenly spaced layers in the middle third (paper), 'all', or a list like 12, 15, 18." },
   headFraction: { group: 'heads', label: 'head fraction', kind: 'number', help: 'Heads sorted by span d; the first ⌈fraction·M⌉ are local (H_loc), the last ⌈fraction·M⌉ global (H_glob). Paper: 0.3.' },
   heads: { group: 'heads', label: 'pinned heads', kind: 'heads', help: 'Optional fixed head sets instead of the per-sequence split, as JSON {"local": [[l,h],…], "global": [[l,h],…]}. Empty = split per sequence.' },
+  faiHeads: { group: 'heads', label: 'FAI heads', kind: 'choice', choices: ['global', 'receiver'], help: "Heads whose mean FAI defines anchors and the rhythm's FAI: 'global' (largest span, paper) or 'receiver' (largest kurtosis of their own FAI, Thought Anchors)." },
   W: { group: 'metrics', label: 'W', kind: 'number', help: 'WAAD window: WAAD_t = Σ_s Ā_loc[t][s]·min(t−s, W). Paper: 10.' },
   H_lo: { group: 'metrics', label: 'H_lo', kind: 'number', help: 'FAI horizon start: queries t with s + H_lo ≤ t count for key s. Paper: 10.' },
   H_hi: { group: 'metrics', label: 'H_hi', kind: 'horizon', help: 'FAI horizon end: t ≤ min(N−1, s + H_hi). Paper v2: 100 (v1: 50); ∞ = until the end of the response.' },

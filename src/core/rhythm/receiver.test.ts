@@ -53,18 +53,35 @@ describe('receiver heads', () => {
       [5, 5, 5, 5, 1], // constant over the measured positions: −∞
     ],
   });
-  const all: [number, number][] = [[0, 0], [0, 1], [1, 0], [1, 1]];
+  const all: [number, number][] = [
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ];
 
   it('measured positions leave out empty T(s); sink drops key 0', () => {
     expect(measuredFaiIndices(cache)).toEqual([0, 1, 2, 3]);
-    expect(measuredFaiIndices({ seqLen: 4, promptLength: 0, mapOptions: { W: 1, H_lo: 2, H_hi: 3, sink: true } })).toEqual([1]);
-    expect(measuredFaiIndices({ seqLen: 4, promptLength: 2, mapOptions: { W: 1, H_lo: 5, H_hi: 5, sink: false } })).toEqual([]);
+    expect(
+      measuredFaiIndices({ seqLen: 4, promptLength: 0, mapOptions: { W: 1, H_lo: 2, H_hi: 3, sink: true } }),
+    ).toEqual([1]);
+    expect(
+      measuredFaiIndices({ seqLen: 4, promptLength: 2, mapOptions: { W: 1, H_lo: 5, H_hi: 5, sink: false } }),
+    ).toEqual([]);
   });
 
   it('largest κ first, ties by (layer, head), −∞ last', () => {
     const choice = receiverHeads(cache, all, 2);
-    expect(choice.heads).toEqual([[0, 0], [1, 0]]);
-    expect(receiverHeads(cache, all, 4).heads).toEqual([[0, 0], [1, 0], [0, 1], [1, 1]]);
+    expect(choice.heads).toEqual([
+      [0, 0],
+      [1, 0],
+    ]);
+    expect(receiverHeads(cache, all, 4).heads).toEqual([
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ]);
     expect(choice.kurtosis.map(([l, h, k]) => [l, h, Number(k.toFixed(6))])).toEqual([
       [0, 0, Number((-2 / 3).toFixed(6))],
       [0, 1, -1.36],
@@ -74,15 +91,42 @@ describe('receiver heads', () => {
   });
 
   it('−∞ ties go to the lower (layer, head)', () => {
-    const flat = cacheOf(4, 0, 0, { 0: [[1, 1, 1, 1], [2, 2, 2, 2]], 1: [[3, 3, 3, 3], [0, 0, 0, 0]] });
-    expect(receiverHeads(flat, [[1, 1], [0, 1], [1, 0], [0, 0]], 3).heads).toEqual([[0, 0], [0, 1], [1, 0]]);
+    const flat = cacheOf(4, 0, 0, {
+      0: [
+        [1, 1, 1, 1],
+        [2, 2, 2, 2],
+      ],
+      1: [
+        [3, 3, 3, 3],
+        [0, 0, 0, 0],
+      ],
+    });
+    expect(
+      receiverHeads(
+        flat,
+        [
+          [1, 1],
+          [0, 1],
+          [1, 0],
+          [0, 0],
+        ],
+        3,
+      ).heads,
+    ).toEqual([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+    ]);
   });
 
   it('in the record: receiver heads, FAI_recv and the faiHeads option', () => {
     const tokens = ['p', 'a', 'b', 'c', 'd', 'e'];
     // 2 layers × 2 heads, layers 'all' -> M = 4, n = ⌈0.3·4⌉ = 2 receivers: (0,0), (1,0)
     const rec = analyzeCache(cache, { tokens, numLayers: 2 }, { layers: 'all' });
-    expect(rec.heads.receiver).toEqual([[0, 0], [1, 0]]);
+    expect(rec.heads.receiver).toEqual([
+      [0, 0],
+      [1, 0],
+    ]);
     expect(rec.heads.kurtosis?.[3]).toEqual([1, 1, null]);
     // FAI_recv = mean of the two heads' FAI: ([0,0,0,4,100] + [0,0,0,4,7]) / 2
     expect(rec.fai_receiver).toEqual([0, 0, 0, 4, 53.5]);

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { estimateMemory } from '../model/memory';
+import { backendBudget, checkFits } from './limits';
+
+const GiB = 1024 ** 3;
+const qwen3_06b = {
+  model_type: 'qwen3',
+  hidden_size: 1024,
+  intermediate_size: 3072,
+  num_hidden_layers: 28,
+  num_attention_heads: 16,
+  num_key_value_heads: 8,
+  head_dim: 128,
+  vocab_size: 151936,
+  max_position_embeddings: 40960,
+  tie_word_embeddings: true,
+};
+const qwen25_15b = {
+  model_type: 'qwen2',
+  hidden_size: 1536,
+  intermediate_size: 8960,
+  num_hidden_layers: 28,
+  num_attention_heads: 12,
+  num_key_value_heads: 2,
+  vocab_size: 151936,
+  max_position_embeddings: 131072,
+  tie_word_embeddings: false,
+};
+
+describe('backend budgets', () => {
+  it('wasm: at most 4 GiB, and half the device', () => {
+    expect(backendBudget('wasm', { deviceMemoryGiB: 8 }).totalBytes).toBe(4 * GiB);
+    expect(backendBudget('wasm', { deviceMemoryGiB: 4 }).totalBytes).toBe(2 * GiB);
+    expect(backendBudget('wasm').totalBytes).toBe(4 * GiB);
+  });
+  it('webgpu: one binding must hold the largest tensor', () => {
+    const b = backendBudget('webgpu', { deviceMemoryGiB: 8, maxStorageBufferBindingSize: 128 * 1024 ** 2 });
+    const v = checkFits(estimateMemory(qwen3_06b, 'webgpu', 1024), b);
+    expect(v.fits).toBe(false);
+    expect(v.reason).toMatch(/largest tensor.*use the wasm backend/);
+    const big = backendBudget('webgpu', {
+      deviceMemoryGiB: 8,
+      maxStorageBufferBindingSize: 2 * GiB,
+      maxBufferSize: 2 * GiB,
+    });
+    expect(checkFits(estimateMemory(qwen3_06b, 'webgpu', 1024), big).fits).toBe(true);
+  });
+  it('Qwen3-0.6B fits wasm on 8 GiB (2.2 GiB weights + 0.9 GiB working memory); Qwen2.5-1.5B untied does not', () => {
+    const wasm = backendBudget('wasm', { deviceMemoryGiB: 8 });
+    expect(checkFits(estimateMemory(qwen3_06b, 'wasm', 1024), wasm).fits).toBe(true);
+    const v = checkFits(estimateMemory(qwen25_15b, 'wasm', 1024), wasm);
+    expect(v.fits).toBe(false);
+    expect(v.reason).toMatch(/needs about 7\.\d+ GiB on wasm/);
+  });
+});

@@ -1,0 +1,288 @@
+/**
+ * One Hub file: from the cache when a complete, checked copy is there; else streamed from the network with
+ * progress, resumed from a kept partial download with a Range request (If-Range on the validator, so a file that
+ * changed on the server is fetched whole again), checked (size; sha256 where the ETag is one) and stored.
+ */
+import { H_ETAG, H_SHA256, H_SIZE, H_TOTAL, partialKey, type CacheLike } from './cache';
+import { HubError } from './errors';
+import { sha256Hex, shaFromEtag } from './sha';
+
+export interface FileProgress {
+  /** Bytes of this file held so far (kept partial bytes included). */
+  received: number;
+  /** The file's size, once known. */
+  total?: number;
+  /** Bytes read from the network for this file in this call. */
+  fetched: number;
+}
+
+export interface DownloadOptions {
+  /** The resolve URL; also the cache key. */
+  url: string;
+  /** The path in the repo and the revision, for messages. */
+  file: string;
+  revisionLabel: string;
+  cache: CacheLike;
+  fetchFn?: typeof fetch;
+  /** Sent as a Bearer token to `tokenOrigin` only (never to another origin). */
+  token?: string;
+  tokenOrigin: string;
+  pageUrl?: string;
+  signal?: AbortSignal;
+  /** A 404 means "the repo has no such file" (undefined) rather than an error. */
+  optional?: boolean;
+  /** What a cached copy must pass: its recorded size, or also its sha256 (default). */
+  verifyCached?: 'size' | 'sha256';
+  onProgress?: (p: FileProgress) => void;
+}
+
+export interface Downloaded {
+  bytes: Uint8Array;
+  sha256?: string;
+  fromCache: boolean;
+  /** Network bytes this call read (0 from the cache; less than the size after a resume). */
+  fetched: number;
+}
+
+export function authHeaders(url: string, token: string | undefined, tokenOrigin: string): Record<string, string> {
+  if (!token) return {};
+  return new URL(url).origin === new URL(tokenOrigin).origin ? { authorization: `Bearer ${token}` } : {};
+}
+
+/** `bytes START-END/TOTAL` → its numbers (TOTAL may be `*`, unknown). */
+export function parseContentRange(value: string | null): { start: number; end: number; total?: number } | undefined {
+  const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(value?.trim() ?? '');
+  if (!m) return undefined;
+  return { start: Number(m[1]), end: Number(m[2]), total: m[3] === '*' ? undefined : Number(m[3]) };
+}
+
+interface Partial {
+  bytes: Uint8Array;
+  total: number;
+  validator?: string;
+}
+
+async function readPartial(cache: CacheLike, url: string): Promise<Partial | undefined> {
+  const res = await cache.match(partialKey(url));
+  if (!res) return undefined;
+  const total = Number(res.headers.get(H_TOTAL));
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  if (!(total > 0) || bytes.length === 0 || bytes.length >= total) return undefined;
+  return { bytes, total, validator: res.headers.get(H_ETAG) ?? undefined };
+}
+
+/** A strong ETag or a Last-Modified date: what If-Range may carry (a weak ETag may not). */
+function validatorOf(res: Response): string | undefined {
+  const etag = res.headers.get('etag');
+  if (etag && !etag.startsWith('W/')) return etag;
+  return res.headers.get('last-modified') ?? undefined;
+}
+
+function abortReason(signal?: AbortSignal): Error {
+  const r = signal?.reason;
+  return r instanceof Error ? r : new DOMException('the download was cancelled', 'AbortError');
+}
+
+async function cachedCopy(opts: DownloadOptions): Promise<Downloaded | undefined> {
+  const res = await opts.cache.match(opts.url);
+  if (!res) return undefined;
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  const size = Number(res.headers.get(H_SIZE));
+  const sha = res.headers.get(H_SHA256) ?? undefined;
+  const ok = size === bytes.length && (opts.verifyCached === 'size' || !sha || (await sha256Hex(bytes)) === sha);
+  if (ok) return { bytes, sha256: sha, fromCache: true, fetched: 0 };
+  await opts.cache.delete(opts.url); // damaged or cut short: fetched again below
+  return undefined;
+}
+
+export async function downloadFile(opts: DownloadOptions): Promise<Downloaded | undefined> {
+  const { url, file, cache, signal } = opts;
+  const fetchFn = opts.fetchFn ?? fetch;
+  if (signal?.aborted) throw abortReason(signal);
+  const hit = await cachedCopy(opts);
+  if (hit) return hit;
+
+  let partial = await readPartial(cache, url);
+  for (let attempt = 0; ; attempt++) {
+    const headers: Record<string, string> = authHeaders(url, opts.token, opts.tokenOrigin);
+    if (partial) {
+      headers.range = `bytes=${partial.bytes.length}-`;
+      if (partial.validator) headers['if-range'] = partial.validator;
+    }
+    let res: Response;
+    try {
+      res = await fetchFn(url, { headers, signal, cache: 'no-store' });
+    } catch (e) {
+      if (signal?.aborted) throw abortReason(signal);
+      throw new HubError(
+        'network',
+        `could not reach ${new URL(url).origin} (${(e as Error).message}): check the connection, and that the host allows cross-origin requests (CORS) from this page`,
+        { file },
+      );
+    }
+    if (res.status === 401 || res.status === 403) {
+      void res.body?.cancel();
+      throw new HubError(
+        'gated',
+        opts.token
+          ? `access denied (HTTP ${res.status}) with the token given: accept the model's terms on its page, and use a token that can read it`
+          : `this model needs access (HTTP ${res.status}): it is gated or private. Accept its terms on the model page, then give an access token`,
+        { file },
+        { pageUrl: opts.pageUrl, status: res.status },
+      );
+    }
+    if (res.status === 404) {
+      void res.body?.cancel();
+      if (opts.optional) return undefined;
+      throw new HubError(
+        'not-found',
+        `not found (HTTP 404) at revision ${opts.revisionLabel}: the repo, the revision or the file does not exist`,
+        { file },
+        { status: 404 },
+      );
+    }
+    if (res.status === 416 && partial && attempt === 0) {
+      // The kept bytes no longer fit the file: start over.
+      await cache.delete(partialKey(url));
+      partial = undefined;
+      continue;
+    }
+    if (!res.ok) {
+      void res.body?.cancel();
+      throw new HubError(
+        'http',
+        `HTTP ${res.status} ${res.statusText} from ${new URL(res.url || url).origin}`,
+        { file },
+        { status: res.status },
+      );
+    }
+    let start = 0;
+    let total: number | undefined;
+    if (res.status === 206 && partial) {
+      const range = parseContentRange(res.headers.get('content-range'));
+      if (!range || range.start !== partial.bytes.length || range.total !== partial.total) {
+        // Not the continuation of what is kept (the file changed): fetch it whole.
+        void res.body?.cancel();
+        await cache.delete(partialKey(url));
+        partial = undefined;
+        if (attempt === 0) continue;
+        throw new HubError('size-changed', 'the server answered the resume with another part of the file', { file });
+      }
+      start = partial.bytes.length;
+      total = partial.total;
+    } else {
+      if (partial) await cache.delete(partialKey(url)); // 200: the server sent the whole file (no Range, or changed)
+      partial = undefined;
+      const encoded = (res.headers.get('content-encoding') ?? 'identity') !== 'identity';
+      const length = res.headers.get('content-length');
+      total = !encoded && length !== null && /^\d+$/.test(length) ? Number(length) : undefined;
+    }
+    const sha256 = shaFromEtag(res.headers.get('x-linked-etag')) ?? shaFromEtag(res.headers.get('etag'));
+    const validator = validatorOf(res) ?? partial?.validator;
+    return await readBody(opts, res, partial?.bytes, start, total, sha256, validator);
+  }
+}
+
+async function readBody(
+  opts: DownloadOptions,
+  res: Response,
+  kept: Uint8Array | undefined,
+  start: number,
+  total: number | undefined,
+  sha256: string | undefined,
+  validator: string | undefined,
+): Promise<Downloaded> {
+  const { url, file, cache, signal } = opts;
+  let buf = new Uint8Array(total ?? Math.max(start, 1 << 16));
+  if (kept) buf.set(kept);
+  let received = start;
+  let fetched = 0;
+  const grow = (need: number) => {
+    if (need <= buf.length) return;
+    const next = new Uint8Array(Math.max(need, buf.length * 2));
+    next.set(buf.subarray(0, received));
+    buf = next;
+  };
+  const keepPartial = async () => {
+    if (total === undefined || received <= 0 || received >= total) return;
+    const headers: Record<string, string> = { [H_TOTAL]: String(total) };
+    if (validator) headers[H_ETAG] = validator;
+    try {
+      await cache.put(partialKey(url), new Response(buf.slice(0, received), { headers }));
+    } catch {
+      // No room to keep it: the next attempt starts the file over.
+    }
+  };
+  const reader = res.body?.getReader();
+  try {
+    for (;;) {
+      if (!reader) {
+        const all = new Uint8Array(await res.arrayBuffer());
+        grow(received + all.length);
+        buf.set(all, received);
+        received += all.length;
+        fetched += all.length;
+        break;
+      }
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (total !== undefined && received + value.length > total) {
+        await cache.delete(partialKey(url));
+        throw new HubError(
+          'size-changed',
+          `the server sent more than the ${total} bytes it announced: the file changed during the download; load it again`,
+          { file },
+        );
+      }
+      grow(received + value.length);
+      buf.set(value, received);
+      received += value.length;
+      fetched += value.length;
+      opts.onProgress?.({ received, total, fetched });
+    }
+  } catch (e) {
+    if (e instanceof HubError) throw e;
+    await keepPartial();
+    if (signal?.aborted) throw abortReason(signal);
+    throw new HubError(
+      'interrupted',
+      `the download stopped at ${received} of ${total ?? '?'} bytes (${(e as Error).message})${total !== undefined ? '; load again to resume' : ''}`,
+      { file },
+    );
+  }
+  if (total !== undefined && received !== total) {
+    await cache.delete(partialKey(url));
+    throw new HubError(
+      'size-changed',
+      `the file ended after ${received} of the ${total} bytes announced: it changed during the download; load it again`,
+      { file },
+    );
+  }
+  const bytes = buf.length === received ? buf : buf.slice(0, received);
+  opts.onProgress?.({ received, total: received, fetched });
+  if (sha256 && (await sha256Hex(bytes)) !== sha256) {
+    await cache.delete(partialKey(url));
+    throw new HubError(
+      'checksum',
+      `the downloaded bytes do not match the sha256 the server gives (${sha256.slice(0, 12)}…); load it again`,
+      { file },
+    );
+  }
+  const headers: Record<string, string> = { 'content-type': 'application/octet-stream', [H_SIZE]: String(received) };
+  if (sha256) headers[H_SHA256] = sha256;
+  try {
+    await cache.put(url, new Response(bytes, { headers }));
+  } catch (e) {
+    if ((e as Error)?.name === 'QuotaExceededError') {
+      throw new HubError(
+        'quota',
+        `no room in the browser's storage for ${received} more bytes: delete cached models and load again`,
+        { file },
+        { neededBytes: received },
+      );
+    }
+    throw e;
+  }
+  await cache.delete(partialKey(url));
+  return { bytes, sha256, fromCache: false, fetched };
+}

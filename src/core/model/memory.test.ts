@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { estimateMemory, modelShape, paramCount } from './memory';
+
+// Published parameter counts; the sums are written out per family in the comments.
+const qwen3_06b = {
+  model_type: 'qwen3',
+  hidden_size: 1024,
+  intermediate_size: 3072,
+  num_hidden_layers: 28,
+  num_attention_heads: 16,
+  num_key_value_heads: 8,
+  head_dim: 128,
+  vocab_size: 151936,
+  max_position_embeddings: 40960,
+  tie_word_embeddings: true,
+  torch_dtype: 'bfloat16',
+};
+const smollm2_135m = {
+  model_type: 'llama',
+  hidden_size: 576,
+  intermediate_size: 1536,
+  num_hidden_layers: 30,
+  num_attention_heads: 9,
+  num_key_value_heads: 3,
+  vocab_size: 49152,
+  max_position_embeddings: 8192,
+  tie_word_embeddings: true,
+  torch_dtype: 'bfloat16',
+};
+const qwen25_05b = {
+  model_type: 'qwen2',
+  hidden_size: 896,
+  intermediate_size: 4864,
+  num_hidden_layers: 24,
+  num_attention_heads: 14,
+  num_key_value_heads: 2,
+  vocab_size: 151936,
+  max_position_embeddings: 32768,
+  tie_word_embeddings: true,
+  torch_dtype: 'bfloat16',
+};
+const gpt2_small = { model_type: 'gpt2', n_embd: 768, n_head: 12, n_layer: 12, n_positions: 1024, vocab_size: 50257 };
+
+describe('paramCount', () => {
+  it('Qwen3-0.6B: 151936·1024 + 28·(3·2,097,152 + 2·128 + 3·1024·3072 + 2·1024) + 1024 = 596,049,920', () => {
+    expect(paramCount(modelShape(qwen3_06b))).toBe(596_049_920);
+  });
+  it('SmolLM2-135M: 49152·576 + 30·(2·576² + 2·576·192 + 3·576·1536 + 2·576) + 576 = 134,515,008', () => {
+    expect(paramCount(modelShape(smollm2_135m))).toBe(134_515_008);
+  });
+  it('Qwen2.5-0.5B (q/k/v biases): 494,032,768', () => {
+    expect(paramCount(modelShape(qwen25_05b))).toBe(494_032_768);
+  });
+  it('GPT-2 small (tied head, positions): 124,439,808', () => {
+    expect(paramCount(modelShape(gpt2_small))).toBe(124_439_808);
+  });
+  it('an untied head adds vocab × hidden', () => {
+    expect(paramCount(modelShape({ ...smollm2_135m, tie_word_embeddings: false }))).toBe(134_515_008 + 49152 * 576);
+    // Llama configs do not tie unless they say so.
+    const { tie_word_embeddings: _, ...untied } = smollm2_135m;
+    expect(paramCount(modelShape(untied))).toBe(134_515_008 + 49152 * 576);
+  });
+});
+
+describe('estimateMemory', () => {
+  it('weights in float32 + KV cache + one layer of maps + logits, at the given context', () => {
+    const m = estimateMemory(qwen3_06b, 'wasm', 1024);
+    expect(m.weightsBytes).toBe(596_049_920 * 4);
+    expect(m.diskBytes).toBe(596_049_920 * 2); // bfloat16 on disk
+    expect(m.kvCacheBytes).toBe(2 * 28 * 8 * 128 * 1024 * 4); // 234,881,024
+    expect(m.mapsBytes).toBe(16 * 1024 * 1024 * 4);
+    expect(m.logitsBytes).toBe(1024 * 151936 * 4);
+    expect(m.totalBytes).toBe(m.weightsBytes + m.kvCacheBytes + m.mapsBytes + m.logitsBytes);
+    expect(m.largestTensorBytes).toBe(151936 * 1024 * 4);
+  });
+  it('caps the context at the model’s own', () => {
+    expect(estimateMemory(gpt2_small, 'cpu', 4096).context).toBe(1024);
+  });
+  it('names a missing number', () => {
+    expect(() => modelShape({ model_type: 'llama', hidden_size: 8 })).toThrow(/num_attention_heads/);
+  });
+});

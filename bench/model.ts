@@ -16,13 +16,14 @@ import { median } from './stats';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { filesFromDir } from '../src/core/io/node-files';
-import { mlpWidth, parseGPT2Config } from '../src/core/model/config';
+import { parseGPT2Config } from '../src/core/model/config';
 import { generate } from '../src/core/model/generate';
 import { generateBatch } from '../src/core/model/generate-batch';
-import { GPT2 } from '../src/core/model/gpt2';
+import { Decoder } from '../src/core/model/decoder';
 import { loadModel } from '../src/core/model/load';
 import { makeTinyGpt2, sourceFromTensors } from '../src/core/model/testing/tinyGpt2';
-import type { CausalLM, GPT2Config } from '../src/core/model/types';
+import type { CausalLM, ModelConfig } from '../src/core/model/types';
+import { specOf } from '../src/core/model/families';
 
 const FIXTURE = 'public/models/tiny-random';
 
@@ -50,11 +51,12 @@ async function timeIt(runs: number, fn: () => Promise<void>, warmup = true): Pro
 }
 
 /** FLOPs of one forward over N tokens (multiply-add = 2): the matMuls, attention as computed (full N x N). */
-export function forwardFlops(c: GPT2Config, N: number): number {
-  const D = c.n_embd;
-  const F = mlpWidth(c);
-  const perLayer = 2 * N * (3 * D * D + D * D + 2 * D * F) + 2 * 2 * N * N * D;
-  return c.n_layer * perLayer + 2 * N * D * c.vocab_size;
+/** Multiply-adds × 2 of one forward over N tokens: projections, attention (full N², as computed), MLP, LM head. */
+export function forwardFlops(c: ModelConfig, N: number): number {
+  const s = specOf(c);
+  const [D, F, qDim, kvDim] = [s.hidden, s.inner, s.heads * s.headDim, s.kvHeads * s.headDim];
+  const perLayer = 2 * N * (D * (qDim + 2 * kvDim) + qDim * D + (s.gated ? 3 : 2) * D * F) + 2 * 2 * N * N * qDim;
+  return s.layers * perLayer + 2 * N * D * s.vocab;
 }
 
 async function useBackend(name: 'wasm' | 'cpu'): Promise<void> {
@@ -123,7 +125,7 @@ async function genRate(model: CausalLM, newTokens: number, useCache: boolean, ru
 }
 
 /** Total tokens/s of generateBatch: G samples × newTokens after an 8-token prompt. */
-async function batchRate(model: GPT2, G: number, newTokens: number, runs: number): Promise<number> {
+async function batchRate(model: Decoder, G: number, newTokens: number, runs: number): Promise<number> {
   const prompt = ids(8, model.config.vocab_size);
   const t = await timeIt(runs, async () => {
     await generateBatch(model, prompt, G, { maxTokens: newTokens, temperature: 1, seed: 1 });
@@ -180,7 +182,7 @@ export async function main(args: string[]): Promise<void> {
   const smallConfig = parseGPT2Config(small.configJson);
   const smallName = quick ? 'gpt2-shape (2 layers, --quick)' : 'gpt2-small shape (124M, random)';
   const rows: ForwardRow[] = [];
-  let smallModel = GPT2.fromSource(smallConfig, sourceFromTensors(small.tensors), { name: smallName });
+  let smallModel = Decoder.fromSource(smallConfig, sourceFromTensors(small.tensors), { name: smallName });
   rows.push(...(await benchForwards(smallName, smallModel, 'wasm', [[64, R(5)], [256, R(5)], [1024, R(3)]])));
   const n256 = ids(256, smallConfig.vocab_size);
   const attnMs = (await timeIt(R(3), () => forwardOnce(smallModel!, n256, true))).cpu;
@@ -202,7 +204,7 @@ export async function main(args: string[]): Promise<void> {
     if (backend === 'wasm') {
       const cached = await genRate(model, 256, true, R(3));
       const full = await genRate(model, 256, false, R(3));
-      const batched = await batchRate(model as GPT2, 8, 256, R(3));
+      const batched = await batchRate(model as Decoder, 8, 256, R(3));
       gen.push(`| tiny-random | wasm | 256 | ${cached.toFixed(1)} | ${full.toFixed(1)} (measured) | **${(cached / full).toFixed(1)}×** | ${batched.toFixed(0)} |`);
     }
     model.dispose();
@@ -213,7 +215,7 @@ export async function main(args: string[]): Promise<void> {
 
   // cpu on the small shape: N = 64 only (pure JS is ~20x slower).
   await useBackend('cpu');
-  smallModel = GPT2.fromSource(smallConfig, sourceFromTensors(small.tensors), { name: smallName });
+  smallModel = Decoder.fromSource(smallConfig, sourceFromTensors(small.tensors), { name: smallName });
   rows.push(...(await benchForwards(smallName, smallModel, 'cpu', [[64, R(3)]], false)));
   smallModel.dispose();
 

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { median } from './stats';
 import '@tensorflow/tfjs-backend-wasm';
 import { parseGPT2Config } from '../src/core/model/config';
-import { GPT2 } from '../src/core/model/gpt2';
+import { Decoder } from '../src/core/model/decoder';
 import { makeTinyGpt2, sourceFromTensors } from '../src/core/model/testing/tinyGpt2';
 import { analyzeModel } from '../src/core/rhythm/analyze';
 import { resolveOptions } from '../src/core/rhythm/options';
@@ -36,7 +36,7 @@ function timeIt(runs: number, fn: () => void): Timing {
 }
 
 /** The obvious path: copy every layer's maps to JS, then loops for span, WAAD and FAI of every head. */
-function naiveAnalysis(model: GPT2, ids: number[], promptLength: number): number {
+function naiveAnalysis(model: Decoder, ids: number[], promptLength: number): number {
   const o = resolveOptions({});
   const maps: Float32Array[] = [];
   const logits = model.forward(ids, { onAttention: (_l, probs) => void maps.push(probs.dataSync() as Float32Array) });
@@ -78,7 +78,7 @@ export async function main(args: string[]): Promise<void> {
   const sizes = sizesFlag ? sizesFlag.slice(8).split(',').map(Number) : quick ? [128] : [256, 1024, 2048];
   const made = makeTinyGpt2({ nLayer, nHead: 12, nEmbd: 768, nPositions: 2048, vocabSize: 50257, seed: 1, fastInit: true });
   const config = parseGPT2Config(made.configJson);
-  const model = GPT2.fromSource(config, sourceFromTensors(made.tensors), { name: 'gpt2-small-shape' });
+  const model = Decoder.fromSource(config, sourceFromTensors(made.tensors), { name: 'gpt2-small-shape' });
   const weightBytes = tf.memory().numBytes;
   console.log(`GPT-2-small-shaped random model: ${nLayer} layers, 12 heads, d 768, vocab 50257; backend ${tf.getBackend()}; weights ${(weightBytes / 2 ** 20).toFixed(0)} MiB\n`);
   console.log('| N | plain forward CPU ms (wall) | forward + capture + metrics CPU ms (wall) | overhead | target |');

@@ -286,22 +286,11 @@ export function createAnalysisHandlers(requireModel: () => LoadedModel, mapBudge
   };
 }
 
-/** The pieces of GPT2's forward (src/core/model/gpt2.ts), public so a caller can run it layer by layer. */
-interface Layered {
-  checkIds(ids: number[], past: number): void;
-  embed(ids: number[], past: number): tf.Tensor2D;
-  block(l: number, x: tf.Tensor2D, past: null, onAttention?: AttentionCallback): { x: tf.Tensor2D };
-  head(x: tf.Tensor2D, lastOnly: boolean): tf.Tensor2D;
-}
-const isLayered = (m: CausalLM): m is CausalLM & Layered =>
-  ['checkIds', 'embed', 'block', 'head'].every((k) => typeof (m as unknown as Record<string, unknown>)[k] === 'function');
-
 /**
- * GPT2.forward's ops and tidy scopes, with `afterLayer` awaited between layers: a synchronous forward would see
- * a Cancel (a message to this worker) only once it ended. Other models run their own forward in one go.
+ * The model's forward (embed, every block, head: the same ops and tidy scopes as CausalLM.forward), with `afterLayer`
+ * awaited between layers: a synchronous forward would see a Cancel (a message to this worker) only once it ended.
  */
 export async function forwardByLayer(model: CausalLM, ids: number[], onAttention: AttentionCallback, afterLayer: () => Promise<void>): Promise<tf.Tensor2D> {
-  if (!isLayered(model)) return model.forward(ids, { onAttention });
   model.checkIds(ids, 0);
   let x = tf.tidy(() => model.embed(ids, 0)); // [N, D]
   try {

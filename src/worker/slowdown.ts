@@ -79,11 +79,12 @@ export function withTokenDelay(model: CausalLM, delayMs: number): CausalLM {
       return model.numParams;
     },
     forward: (ids, options) => delayed(model.forward(ids, options), delayMs),
-    dispose: () => model.dispose(),
-  };
-  if (model.createCache) {
-    view.createCache = (options) => {
-      const cache = model.createCache!(options);
+    checkIds: (ids, past) => model.checkIds(ids, past),
+    embed: (ids, past, sameStep) => model.embed(ids, past, sameStep),
+    block: (l, x, past, onAttention, sameStep) => model.block(l, x, past, onAttention, sameStep),
+    head: (x, lastOnly) => model.head(x, lastOnly),
+    createCache: (options) => {
+      const cache = model.createCache(options);
       const slowed: DecodeState = {
         get length() {
           return cache.length;
@@ -95,7 +96,8 @@ export function withTokenDelay(model: CausalLM, delayMs: number): CausalLM {
         dispose: () => cache.dispose(),
       };
       return slowed;
-    };
-  }
+    },
+    dispose: () => model.dispose(),
+  };
   return view;
 }

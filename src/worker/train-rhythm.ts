@@ -6,7 +6,7 @@
 import { InputError } from '../core/errors';
 import { parseSafetensors } from '../core/io/safetensors';
 import { generate } from '../core/model/generate';
-import { GPT2 } from '../core/model/gpt2';
+import { Decoder } from '../core/model/decoder';
 import type { GPT2Config } from '../core/model/types';
 import type { RlOptions } from '../core/rl/options';
 import { EVAL_SEED } from '../core/rl/trainer';
@@ -30,10 +30,10 @@ export interface BeforeAfterRun {
   options: RlOptions;
 }
 
-function runtime(config: GPT2Config, files: ModelFolderBytes, name: string): GPT2 {
+function runtime(config: GPT2Config, files: ModelFolderBytes, name: string): Decoder {
   const bytes = files['model.safetensors'];
   if (!bytes) throw new InputError('missing file', { file: `${name}/model.safetensors` });
-  return GPT2.fromSource(config, parseSafetensors(bytes, `${name}/model.safetensors`), { name });
+  return Decoder.fromSource(config, parseSafetensors(bytes, `${name}/model.safetensors`), { name });
 }
 
 export async function beforeAfterRhythm(base: BeforeAfterBase, run: BeforeAfterRun, prompt: string | undefined, signal?: AbortSignal): Promise<BeforeAfterResult> {

@@ -5,16 +5,16 @@ import { parseSafetensors, writeSafetensors } from '../io/safetensors';
 import { parseGPT2Config } from './config';
 import { generate } from './generate';
 import { generateBatch } from './generate-batch';
-import { GPT2 } from './gpt2';
+import { Decoder } from './decoder';
 import { makeTinyGpt2 } from './testing/tinyGpt2';
 
-let model: GPT2;
+let model: Decoder;
 const PROMPT = [12, 40, 41, 7, 2, 55];
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
   const { configJson, tensors } = makeTinyGpt2({ nLayer: 2, nHead: 4, nEmbd: 32, nPositions: 48, seed: 5 });
-  model = GPT2.fromSource(parseGPT2Config(configJson), parseSafetensors(writeSafetensors(tensors), 'm.safetensors'));
+  model = Decoder.fromSource(parseGPT2Config(configJson), parseSafetensors(writeSafetensors(tensors), 'm.safetensors'));
   model.forward(PROMPT).dispose(); // the kept causal mask, so memory checks below start level
 });
 afterAll(() => model.dispose());

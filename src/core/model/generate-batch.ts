@@ -7,7 +7,7 @@
  */
 import { InputError } from '../errors';
 import { validateGenerateOptions, yieldToEventLoop, type GenerateOptions, type GenerateResult } from './generate';
-import { GPT2 } from './gpt2';
+import { Decoder } from './decoder';
 import type { KVCache } from './kvcache';
 import { mulberry32, sampleToken } from './sampling';
 
@@ -17,7 +17,7 @@ export interface BatchGenerateOptions extends Omit<GenerateOptions, 'onToken' | 
 }
 
 export async function generateBatch(
-  model: GPT2,
+  model: Decoder,
   promptIds: number[],
   numSamples: number,
   opts: BatchGenerateOptions,

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSafetensors, writeSafetensors } from '../io/safetensors';
 import { parseGPT2Config } from './config';
 import { generate } from './generate';
-import { GPT2 } from './gpt2';
+import { Decoder } from './decoder';
 import { charVocabTokens, makeTinyGpt2 } from './testing/tinyGpt2';
 
-let model: GPT2;
+let model: Decoder;
 const PROMPT = [12, 40, 41, 7, 2, 55];
 const vocab = charVocabTokens();
 const decode = (ids: number[]) => ids.map((i) => vocab[i]).join('');
@@ -15,7 +15,7 @@ const decode = (ids: number[]) => ids.map((i) => vocab[i]).join('');
 beforeAll(async () => {
   await tf.setBackend('wasm');
   const { configJson, tensors } = makeTinyGpt2({ nLayer: 2, nHead: 4, nEmbd: 32, nPositions: 48, seed: 5 });
-  model = GPT2.fromSource(parseGPT2Config(configJson), parseSafetensors(writeSafetensors(tensors), 'm.safetensors'));
+  model = Decoder.fromSource(parseGPT2Config(configJson), parseSafetensors(writeSafetensors(tensors), 'm.safetensors'));
 });
 afterAll(() => model.dispose());
 

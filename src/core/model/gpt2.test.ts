@@ -5,7 +5,7 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { isInputError } from '../errors';
 import { parseSafetensors, writeSafetensors } from '../io/safetensors';
 import { countParams, parseGPT2Config } from './config';
-import { GPT2 } from './gpt2';
+import { Decoder } from './decoder';
 import { referenceGpt2Forward, type ReferenceTensor } from './testing/referenceGpt2';
 import { makeTinyGpt2, type TinyGpt2Options } from './testing/tinyGpt2';
 import { maxAbsDiff } from '../testing/numeric';
@@ -31,7 +31,7 @@ describe.each(['cpu', 'wasm'])('GPT2 on %s', (backend) => {
     const { config, source, map } = build(OPTS);
     const ref = referenceGpt2Forward(config, map, IDS);
     // headBlock 40 splits the 97-id LM head into 3 column blocks (40, 40, 17), as GPT-2's 50257 would be.
-    const model = GPT2.fromSource(config, source, { headBlock: 40 });
+    const model = Decoder.fromSource(config, source, { headBlock: 40 });
     const maps: Float32Array[] = [];
     const logits = model.forward(IDS, { onAttention: (l, p) => (maps[l] = p.dataSync() as Float32Array) });
     expect(logits.shape).toEqual([IDS.length, config.vocab_size]);
@@ -47,7 +47,7 @@ describe.each(['cpu', 'wasm'])('GPT2 on %s', (backend) => {
   it('a single token (the batched step path) matches the reference, attention included', () => {
     const { config, source, map } = build(OPTS);
     const ref = referenceGpt2Forward(config, map, [IDS[0]]);
-    const model = GPT2.fromSource(config, source);
+    const model = Decoder.fromSource(config, source);
     const maps: number[][] = [];
     const logits = model.forward([IDS[0]], { onAttention: (l, p) => (maps[l] = Array.from(p.dataSync())) });
     expect(maxAbsDiff(logits.dataSync(), ref.logits)).toBeLessThan(1e-4);
@@ -62,7 +62,7 @@ describe.each(['cpu', 'wasm'])('GPT2 on %s', (backend) => {
     const ref = referenceGpt2Forward(config, map, IDS);
     // The test can tell the activations apart: their logits differ well above the tolerance.
     expect(maxAbsDiff(ref.logits, referenceGpt2Forward(base, map, IDS).logits)).toBeGreaterThan(1e-3);
-    const model = GPT2.fromSource(config, source);
+    const model = Decoder.fromSource(config, source);
     const logits = model.forward(IDS);
     expect(maxAbsDiff(logits.dataSync(), ref.logits)).toBeLessThan(1e-4);
     logits.dispose();
@@ -71,7 +71,7 @@ describe.each(['cpu', 'wasm'])('GPT2 on %s', (backend) => {
 
   it('attention rows sum to 1, are causal, and are handed over per layer as [H, N, N]', () => {
     const { config, source } = build(OPTS);
-    const model = GPT2.fromSource(config, source);
+    const model = Decoder.fromSource(config, source);
     const N = IDS.length;
     const seen: number[] = [];
     model
@@ -100,12 +100,12 @@ describe.each(['cpu', 'wasm'])('GPT2 on %s', (backend) => {
   it('loads the same with or without the transformer. prefix, tied or untied head, with HF buffers', () => {
     const base = build(OPTS);
     const variants = [{ prefix: true }, { tiedHead: false }, { prefix: true, tiedHead: false, buffers: true }];
-    const m0 = GPT2.fromSource(base.config, base.source);
+    const m0 = Decoder.fromSource(base.config, base.source);
     expect(m0.numParams).toBe(countParams(base.config));
     const want = m0.forward(IDS);
     for (const v of variants) {
       const { config, source } = build({ ...OPTS, ...v });
-      const m = GPT2.fromSource(config, source);
+      const m = Decoder.fromSource(config, source);
       const got = m.forward(IDS);
       expect(maxAbsDiff(got.dataSync(), want.dataSync())).toBeLessThan(1e-5);
       expect(m.tiedHead).toBe(v.tiedHead !== false);
@@ -118,7 +118,7 @@ describe.each(['cpu', 'wasm'])('GPT2 on %s', (backend) => {
 
   it("logits: 'last' equals the last row of the full logits", () => {
     const { config, source } = build(OPTS);
-    const model = GPT2.fromSource(config, source);
+    const model = Decoder.fromSource(config, source);
     const all = model.forward(IDS).arraySync();
     const last = model.forward(IDS, { logits: 'last' });
     expect(last.shape).toEqual([1, config.vocab_size]);
@@ -129,7 +129,7 @@ describe.each(['cpu', 'wasm'])('GPT2 on %s', (backend) => {
 
   it('KV cache steps give the same logits as full forwards', () => {
     const { config, source } = build(OPTS);
-    const model = GPT2.fromSource(config, source);
+    const model = Decoder.fromSource(config, source);
     const full = model.forward(IDS).arraySync();
     const cache = model.createCache({ maxTokens: 32 });
     // prompt of 7, then a 3-token chunk (masked prefill on top of a cache), then single tokens
@@ -148,7 +148,7 @@ describe.each(['cpu', 'wasm'])('GPT2 on %s', (backend) => {
 
   it('frees every intermediate: numTensors unchanged after 10 forwards and a cached decode', () => {
     const { config, source } = build(OPTS);
-    const model = GPT2.fromSource(config, source);
+    const model = Decoder.fromSource(config, source);
     model.forward(IDS, { onAttention: () => {} }).dispose(); // builds the kept causal mask
     const before = tf.memory().numTensors;
     for (let i = 0; i < 10; i++) model.forward(IDS, { onAttention: (_, p) => void tf.sum(p) }).dispose();
@@ -167,7 +167,7 @@ describe('GPT2 input checks', () => {
 
   it('rejects a sequence longer than n_positions, naming both numbers', () => {
     const { config, source } = build({ ...OPTS, nPositions: 8 });
-    const model = GPT2.fromSource(config, source);
+    const model = Decoder.fromSource(config, source);
     const before = tf.memory().numTensors;
     expect(() => model.forward(new Array(9).fill(1))).toThrow(/9 tokens .* context of 8 tokens/);
     expect(() => model.forward([1, 2, 500])).toThrow(/token id 500 at index 2/);
@@ -181,20 +181,20 @@ describe('GPT2 input checks', () => {
     const config = parseGPT2Config(configJson);
     const before = tf.memory().numTensors;
     const missing = tensors.filter((t) => t.name !== 'h.1.mlp.c_fc.bias');
-    const e1 = catchError(() => GPT2.fromSource(config, parseSafetensors(writeSafetensors(missing), 'm.safetensors')));
+    const e1 = catchError(() => Decoder.fromSource(config, parseSafetensors(writeSafetensors(missing), 'm.safetensors')));
     expect(isInputError(e1)).toBe(true);
     expect(e1.message).toMatch(/m\.safetensors.*missing tensor "h\.1\.mlp\.c_fc\.bias"/);
     const bad = tensors.map((t) => (t.name === 'h.2.attn.c_proj.weight' ? { ...t, shape: [16, 64] } : t));
-    const e2 = catchError(() => GPT2.fromSource(config, parseSafetensors(writeSafetensors(bad), 'm.safetensors')));
+    const e2 = catchError(() => Decoder.fromSource(config, parseSafetensors(writeSafetensors(bad), 'm.safetensors')));
     expect(e2.message).toMatch(/"h\.2\.attn\.c_proj\.weight" has shape \[16, 64\], expected \[32, 32\]/);
     expect(tf.memory().numTensors).toBe(before);
   });
 
   it('rejects a KV cache over the memory budget before allocating', () => {
     const { config, source } = build(OPTS);
-    const model = GPT2.fromSource(config, source);
+    const model = Decoder.fromSource(config, source);
     // 3 layers * 2 * 64 tokens * 32 * 4 bytes = 49152 bytes
-    expect(() => model.createCache({ maxBytes: 49151 })).toThrow(/needs 0\.0 MiB.*3 layers × 2 × 64 tokens × 32 × 4 bytes/);
+    expect(() => model.createCache({ maxBytes: 49151 })).toThrow(/needs 0\.0 MiB.*3 layers × 64 tokens × 64 K\/V floats × 4 bytes/);
     model.createCache({ maxBytes: 49152 }).dispose();
     model.dispose();
   });

@@ -1,28 +1,22 @@
 /**
- * KV cache for incremental decoding: per layer, K^T [D, T] (head h = rows h*hd..(h+1)*hd, contiguous)
- * and V [T, D] of every token fed so far, so a new token costs O(T·D) per layer instead of a full forward.
- * The memory budget is computed before anything is allocated (llm.c style).
+ * KV cache for incremental decoding: per layer, K^T [H_kv, hd, T] and V [H_kv, T, hd] of every token fed so far
+ * (only the KV heads: grouped-query models store H_kv < H), so a new token costs O(T·D) per layer instead of a
+ * full forward. The memory budget is computed before anything is allocated (llm.c style).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../errors';
-import type { LayerKV } from './gpt2';
-import type { CacheOptions, DecodeState, GPT2Config } from './types';
+import { kvFloatsPerTokenLayer } from './families';
+import type { CacheOptions, DecodeState, LayerKV, LayerwiseLM, ModelConfig } from './types';
 
 export const DEFAULT_CACHE_LIMIT_BYTES = 1024 ** 3;
 
-/** Bytes a float32 cache of `tokens` tokens takes: L layers × (K and V) × tokens × D × 4. */
-export function kvCacheBytes(config: GPT2Config, tokens: number): number {
-  return config.n_layer * 2 * tokens * config.n_embd * 4;
+/** Bytes a float32 cache of `tokens` tokens takes: L layers × tokens × (K and V) × H_kv × hd × 4. */
+export function kvCacheBytes(config: ModelConfig, tokens: number): number {
+  return config.n_layer * tokens * kvFloatsPerTokenLayer(config) * 4;
 }
 
-/** What the cache needs from the model (GPT2 provides it; kept as an interface to avoid an import cycle). */
-export interface IncrementalModel {
-  readonly config: GPT2Config;
-  checkIds(ids: number[], past: number): void;
-  embed(ids: number[], past: number, sameStep?: boolean): tf.Tensor2D;
-  block(l: number, x: tf.Tensor2D, past: LayerKV | null, onAttention?: undefined, sameStep?: boolean): { x: tf.Tensor2D; kv: LayerKV };
-  head(x: tf.Tensor2D, lastOnly: boolean): tf.Tensor2D;
-}
+/** What the cache needs from the model: its config and the layer-wise forward. */
+export type IncrementalModel = LayerwiseLM & { readonly config: ModelConfig };
 
 /**
  * One sequence's cache (step), which can be expanded after the prompt into B copies that then advance
@@ -36,7 +30,10 @@ export class KVCache implements DecodeState {
   private batch = 1;
   private disposed = false;
 
-  constructor(private readonly model: IncrementalModel, options: CacheOptions = {}) {
+  constructor(
+    private readonly model: IncrementalModel,
+    options: CacheOptions = {},
+  ) {
     const config = model.config;
     const maxTokens = options.maxTokens ?? config.n_positions;
     const limit = options.maxBytes ?? DEFAULT_CACHE_LIMIT_BYTES;
@@ -53,7 +50,7 @@ export class KVCache implements DecodeState {
       const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
       const times = this.maxBatch > 1 ? `${this.maxBatch} sequences × ` : '';
       throw new InputError(
-        `a KV cache for ${times}${this.capacity} tokens needs ${mb(bytes)} (${times}${config.n_layer} layers × 2 × ${this.capacity} tokens × ${config.n_embd} × 4 bytes), over the limit of ${mb(limit)}`,
+        `a KV cache for ${times}${this.capacity} tokens needs ${mb(bytes)} (${times}${config.n_layer} layers × ${this.capacity} tokens × ${kvFloatsPerTokenLayer(config)} K/V floats × 4 bytes), over the limit of ${mb(limit)}`,
         { field: 'maxTokens' },
       );
     }
@@ -87,7 +84,7 @@ export class KVCache implements DecodeState {
     if (batch === 1) return;
     this.kv = this.kv.map((kv) => {
       if (!kv) return kv;
-      // [H, ., .] -> [B*H, ., .], sequence-major (matches reshaping [B, D] rows into B*H heads).
+      // [H_kv, ., .] -> [B*H_kv, ., .], sequence-major (matches reshaping [B, H_kv hd] rows into B*H_kv heads).
       const out = { kT: tf.tile(kv.kT, [batch, 1, 1]), v: tf.tile(kv.v, [batch, 1, 1]) };
       kv.kT.dispose();
       kv.v.dispose();
@@ -100,7 +97,9 @@ export class KVCache implements DecodeState {
     if (this.disposed) throw new Error('KV cache was disposed');
     const added = sameStep ? 1 : ids.length;
     if (this.fed + added > this.capacity) {
-      throw new InputError(`KV cache holds ${this.capacity} tokens; ${this.fed} fed, ${added} more do not fit`, { field: 'ids' });
+      throw new InputError(`KV cache holds ${this.capacity} tokens; ${this.fed} fed, ${added} more do not fit`, {
+        field: 'ids',
+      });
     }
     if (sameStep) for (const id of ids) this.model.checkIds([id], this.fed);
     else this.model.checkIds(ids, this.fed);

@@ -5,7 +5,8 @@ import { isInputError } from '../errors';
 import { filesFromMap, type ModelFiles } from '../io/files';
 import { parseSafetensors, writeSafetensors, type TensorSource } from '../io/safetensors';
 import { countParams, parseGPT2Config } from './config';
-import { uploadGPT2Weights } from './gpt2-weights';
+import { specOf } from './families';
+import { uploadWeights } from './upload';
 import { loadModel } from './load';
 import { charVocabJson, makeTinyGpt2, tinyGpt2Files, type TinyGpt2Options } from './testing/tinyGpt2';
 
@@ -119,7 +120,7 @@ describe('loadModel', () => {
       },
     };
     const before = tf.memory().numTensors;
-    expect(() => uploadGPT2Weights(parseGPT2Config(JSON.stringify(config)), failing)).toThrow('disk gone');
+    expect(() => uploadWeights(parseGPT2Config(JSON.stringify(config)), specOf(parseGPT2Config(JSON.stringify(config))), failing)).toThrow('disk gone');
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Loads a model folder: config.json -> tokenizer -> weights -> GPT2. All-or-nothing: on any error (or
+ * Loads a model folder of any supported family: config.json -> tokenizer -> weights -> Decoder. All-or-nothing: on any error (or
  * abort) every tensor uploaded so far is disposed, so the caller can keep its previous model.
  */
 import { InputError } from '../errors';
@@ -7,8 +7,8 @@ import { decodeUtf8, type ModelFiles } from '../io/files';
 import { readWeights } from '../io/weights';
 import { loadTokenizer } from '../tokenizer/load';
 import type { Tokenizer } from '../tokenizer/types';
-import { parseGPT2Config } from './config';
-import { GPT2 } from './gpt2';
+import { Decoder } from './decoder';
+import { parseModelConfig } from './families';
 import type { CausalLM } from './types';
 
 export const CONFIG_FILE = 'config.json';
@@ -40,7 +40,7 @@ export async function loadModel(files: ModelFiles, opts: LoadOptions = {}): Prom
   onProgress?.(0, `reading ${CONFIG_FILE}`);
   const configBytes = await files.get(CONFIG_FILE);
   if (!configBytes) throw new InputError(`no ${CONFIG_FILE} in the model folder`, { file: at(CONFIG_FILE) });
-  const config = parseGPT2Config(decodeUtf8(configBytes), at(CONFIG_FILE));
+  const config = parseModelConfig(decodeUtf8(configBytes), at(CONFIG_FILE));
   throwIfAborted(signal);
 
   onProgress?.(0.02, 'reading the tokenizer');
@@ -57,7 +57,7 @@ export async function loadModel(files: ModelFiles, opts: LoadOptions = {}): Prom
   const source = await readWeights(files, (f, message) => onProgress?.(0.05 + 0.55 * f, message));
   throwIfAborted(signal);
 
-  const model = GPT2.fromSource(config, source, {
+  const model = Decoder.fromSource(config, source, {
     name: files.name,
     onProgress: (f) => onProgress?.(0.6 + 0.4 * f, 'uploading weights'),
   });

@@ -1,26 +1,63 @@
 /**
- * Public types of the model runtime. Shared by the loader, the architectures, generation,
- * the rhythm engine (which consumes attention) and the worker.
+ * Public types of the model runtime. Shared by the loader, the decoder, generation, the rhythm engine (which
+ * consumes attention), training and the worker.
  */
 import type * as tf from '@tensorflow/tfjs-core';
 
-/** Hugging Face GPT-2 `config.json` keys we use (others are kept in `raw`). */
-export interface GPT2Config {
-  model_type: 'gpt2';
+/** Keys every family's config has, under GPT-2's names (n_head = query heads). */
+interface BaseConfig {
   n_layer: number;
   n_head: number;
   n_embd: number;
+  /** Context length (max_position_embeddings). */
   n_positions: number;
   vocab_size: number;
-  layer_norm_epsilon: number;
-  activation_function: 'gelu_new' | 'gelu' | 'gelu_pytorch_tanh' | 'relu';
-  /** MLP hidden width; absent means 4 * n_embd (HF default). */
-  n_inner?: number;
   bos_token_id?: number;
+  /** The first end-of-sequence id when config.json lists several. */
   eos_token_id?: number;
   /** The whole parsed config.json, for fields we don't interpret. */
   raw: Record<string, unknown>;
 }
+
+export type Activation = 'gelu_new' | 'gelu' | 'gelu_pytorch_tanh' | 'relu' | 'silu';
+
+/** Hugging Face GPT-2 `config.json` keys we use. */
+export interface GPT2Config extends BaseConfig {
+  model_type: 'gpt2';
+  layer_norm_epsilon: number;
+  activation_function: 'gelu_new' | 'gelu' | 'gelu_pytorch_tanh' | 'relu';
+  /** MLP hidden width; absent means 4 * n_embd (HF default). */
+  n_inner?: number;
+}
+
+/** `rope_type: "llama3"` frequency scaling (Llama 3.1+). */
+export interface Llama3RopeScaling {
+  factor: number;
+  low_freq_factor: number;
+  high_freq_factor: number;
+  original_max_position_embeddings: number;
+}
+
+/** Llama-style decoders (llama, qwen2, qwen3): pre-RMSNorm, RoPE, grouped-query attention, SwiGLU MLP. */
+export interface LlamaConfig extends BaseConfig {
+  model_type: 'llama' | 'qwen2' | 'qwen3';
+  n_kv_head: number;
+  head_dim: number;
+  intermediate_size: number;
+  rms_norm_eps: number;
+  rope_theta: number;
+  rope_scaling: Llama3RopeScaling | null;
+  /** Bias on q/k/v (qwen2 always; llama/qwen3 with attention_bias). */
+  qkv_bias: boolean;
+  /** Bias on o_proj (llama/qwen3 with attention_bias). */
+  o_bias: boolean;
+  mlp_bias: boolean;
+  /** Per-head RMSNorm of q and k before RoPE (qwen3). */
+  qk_norm: boolean;
+  tie_word_embeddings: boolean;
+}
+
+export type ModelConfig = GPT2Config | LlamaConfig;
 
 /** A float32 tensor as read from disk, before it is uploaded to the backend. */
 export interface HostTensor {
@@ -30,8 +67,8 @@ export interface HostTensor {
 
 /**
  * Called once per layer, in layer order, while the forward runs.
- * `probs` is that layer's attention probabilities [H, N, N] (row = query, column = key; causal, rows sum to 1).
- * It runs synchronously inside the layer's tf.tidy: `probs` and every tensor the callback creates are
+ * `probs` is that layer's attention probabilities [H, N, N] per query head (row = query, column = key; causal, rows
+ * sum to 1). It runs synchronously inside the layer's tf.tidy: `probs` and every tensor the callback creates are
  * disposed when the layer ends unless the callback calls tf.keep() on them. Never store `probs` itself.
  */
 export type AttentionCallback = (layer: number, probs: tf.Tensor3D) => void;
@@ -43,6 +80,16 @@ export interface ForwardOptions {
    * (generation without a cache needs no more, and the LM head is the biggest matmul of a small model).
    */
   logits?: 'all' | 'last';
+}
+
+/**
+ * Keys and values a layer attends to: past ones (from a cache) plus the new ones, laid out per KV head so that both
+ * the per-head 2-D path (prefill) and the batched decode path read them without copies. With B sequences decoded
+ * together, the leading axis is B*H_kv, sequence-major.
+ */
+export interface LayerKV {
+  kT: tf.Tensor3D; // [B*H_kv, hd, T]: K transposed per head
+  v: tf.Tensor3D; // [B*H_kv, T, hd]
 }
 
 /**
@@ -68,15 +115,42 @@ export interface CacheOptions {
   batch?: number;
 }
 
+/**
+ * The forward taken apart, for callers that run it layer by layer (the analysis worker yields between layers, the
+ * KV cache keeps each layer's keys/values). forward() is exactly embed, every block in order, then head.
+ */
+export interface LayerwiseLM {
+  /** Ids must be integers in [0, V) and fit the context after `past` cached tokens; InputError otherwise. */
+  checkIds(ids: number[], past: number): void;
+  /**
+   * Input embeddings [M, D]: by default one sequence at positions past..past+M-1; with `sameStep`, M sequences all
+   * at position `past` (batched decoding).
+   */
+  embed(ids: number[], past: number, sameStep?: boolean): tf.Tensor2D;
+  /**
+   * Block `l` on rows x [M, D] at positions past.length.. (or all at the same step), attending to `past` keys and
+   * values plus its own. Returns the residual stream and the layer's keys/values (past + new).
+   */
+  block(
+    l: number,
+    x: tf.Tensor2D,
+    past: LayerKV | null,
+    onAttention?: AttentionCallback,
+    sameStep?: boolean,
+  ): { x: tf.Tensor2D; kv: LayerKV };
+  /** Final norm and LM head: logits [M, V], or [1, V] of the last row only. */
+  head(x: tf.Tensor2D, lastOnly: boolean): tf.Tensor2D;
+}
+
 /** What a loaded causal language model offers to the rest of the app. */
-export interface CausalLM {
-  readonly config: GPT2Config;
+export interface CausalLM extends LayerwiseLM {
+  readonly config: ModelConfig;
   readonly name: string;
   /** Number of parameters (for display and memory budgets). */
   readonly numParams: number;
   /** Logits for every position, [N, V]. The caller owns (and disposes) the result. */
   forward(ids: number[], options?: ForwardOptions): tf.Tensor2D;
-  /** A KV cache for incremental generation, when the architecture has one. */
-  createCache?(options?: CacheOptions): DecodeState;
+  /** A KV cache for incremental generation. */
+  createCache(options?: CacheOptions): DecodeState;
   dispose(): void;
 }

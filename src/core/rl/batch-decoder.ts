@@ -3,7 +3,7 @@
  * positions and a key mask, so every row sees exactly its own tokens.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { MASKED } from '../model/gpt2';
+import { MASKED } from '../model/ops';
 import type { BatchedGpt2, LayerKV } from './batched';
 
 /**

@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GPT2Config } from '../model/types';
-import { causalMaskData, layerNorm, mlpActivation } from '../model/gpt2';
+import { causalMaskData, layerNorm, mlpActivation } from '../model/ops';
 import { batchMatMul, LOWER_A, LOWER_OUT, TRANSPOSE_B } from '../kernels/batch-matmul';
 import { BatchDecoder } from './batch-decoder';
 

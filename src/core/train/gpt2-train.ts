@@ -8,7 +8,7 @@
  * on wasm. `builtinGrads` switches all of them to tfjs's own autodiff (the reference in tests and benchmarks).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { causalMaskData, mlpActivation } from '../model/gpt2';
+import { causalMaskData, mlpActivation } from '../model/ops';
 import type { GPT2Config } from '../model/types';
 import { Rng } from '../tasks/prng';
 import { causalAttentionBuiltin, makeCausalAttention } from './causal-attention';

@@ -46,4 +46,4 @@ export function layerNorm(x: tf.Tensor2D, w: tf.Tensor1D, b: tf.Tensor1D, eps: n
 
 /** The same function composed of tfjs ops, with tfjs's own gradient (the inference runtime's LayerNorm): the reference
  * for tests and measurements. */
-export { layerNorm as layerNormBuiltin } from '../model/gpt2';
+export { layerNorm as layerNormBuiltin } from '../model/ops';

@@ -1,6 +1,6 @@
 /** Test helpers: a tiny random GPT-2 over the task vocabulary, as RL's PolicyInit and as the inference runtime. */
 import { writeSafetensors, parseSafetensors } from '../../io/safetensors';
-import { GPT2 } from '../../model/gpt2';
+import { Decoder } from '../../model/decoder';
 import type { GPT2Config } from '../../model/types';
 import { EOS_ID, EOS_TOKEN, TASK_TOKENS } from '../../tasks/index';
 import { CharTokenizer } from '../../tokenizer/char';
@@ -27,7 +27,7 @@ export function tinyPolicy(seed = 1, over: Partial<GPT2Config> = {}): PolicyInit
 }
 
 /** The same weights in the inference runtime (for cross-checks). */
-export function runtimeOf(init: PolicyInit): GPT2 {
+export function runtimeOf(init: PolicyInit): Decoder {
   const bytes = writeSafetensors(init.weights);
-  return GPT2.fromSource(init.config, parseSafetensors(bytes, 'tiny.safetensors'));
+  return Decoder.fromSource(init.config, parseSafetensors(bytes, 'tiny.safetensors'));
 }

@@ -1,0 +1,265 @@
+/**
+ * Llama-style decoders as transformers' LlamaForCausalLM / Qwen2ForCausalLM / Qwen3ForCausalLM store them:
+ * pre-RMSNorm, grouped-query attention, RoPE (rotate-half, `rope_theta`, optional `llama3` frequency scaling),
+ * SwiGLU MLP. The three differ only in flags: Qwen2 always has q/k/v bias, Qwen3 normalises q and k per head
+ * before RoPE, Llama/Qwen3 may have attention_bias, Llama mlp_bias. Linear weights are stored [out, in] and
+ * transposed once at load.
+ */
+import type { ConfigReader } from './config-reader';
+import { host, transposeHost, type Family } from './family';
+import type { Llama3RopeScaling, LlamaConfig } from './types';
+
+const TYPES = ['llama', 'qwen2', 'qwen3'] as const;
+
+/** Keys of mixture-of-experts configs: refused by name (the MLP here is dense). */
+const MOE_KEYS = ['num_experts', 'num_local_experts', 'n_routed_experts', 'moe_intermediate_size'];
+
+function parseRope(r: ConfigReader): { theta: number; scaling: Llama3RopeScaling | null } {
+  const obj = r.obj;
+  // transformers 5 writes rope_parameters {rope_type, rope_theta, ...}; 4.x wrote rope_theta + rope_scaling.
+  const key = r.has('rope_parameters') ? 'rope_parameters' : 'rope_scaling';
+  const params = obj[key] ?? {};
+  if (typeof params !== 'object' || Array.isArray(params))
+    r.fail(key, `must be an object or null, got ${JSON.stringify(params)}`);
+  const p = params as Record<string, unknown>;
+  const type = p.rope_type ?? p.type ?? 'default';
+  if (type !== 'default' && type !== 'llama3') {
+    r.fail(`${key}.rope_type`, `unsupported RoPE type ${JSON.stringify(type)}; supported: "default", "llama3"`);
+  }
+  if (p.partial_rotary_factor !== undefined && p.partial_rotary_factor !== 1) {
+    r.fail(`${key}.partial_rotary_factor`, 'only full rotary embeddings (1.0) are supported');
+  }
+  const theta = r.positiveNumber('rope_theta', (obj.rope_theta as number) ?? 10000, p, `${key}.rope_theta`);
+  if (type === 'default') return { theta, scaling: null };
+  const need = (k: keyof Llama3RopeScaling) => {
+    if (p[k] === undefined) r.fail(`${key}.${k}`, 'missing (required by rope_type "llama3")');
+    return r.positiveNumber(k, 0, p, `${key}.${k}`);
+  };
+  return {
+    theta,
+    scaling: {
+      factor: need('factor'),
+      low_freq_factor: need('low_freq_factor'),
+      high_freq_factor: need('high_freq_factor'),
+      original_max_position_embeddings: need('original_max_position_embeddings'),
+    },
+  };
+}
+
+function parseConfig(r: ConfigReader): LlamaConfig {
+  const obj = r.obj;
+  const model_type = obj.model_type as LlamaConfig['model_type'];
+  const n_layer = r.positiveInt('num_hidden_layers', ['n_layer']);
+  const n_head = r.positiveInt('num_attention_heads', ['n_head']);
+  const n_embd = r.positiveInt('hidden_size', ['n_embd']);
+  const n_positions = r.positiveInt('max_position_embeddings', ['n_positions']);
+  const vocab_size = r.positiveInt('vocab_size');
+  const intermediate_size = r.positiveInt('intermediate_size');
+  const n_kv_head = r.positiveInt('num_key_value_heads', [], n_head);
+  if (n_head % n_kv_head !== 0) {
+    r.fail('num_key_value_heads', `${n_kv_head} KV heads do not divide the ${n_head} attention heads`);
+  }
+  if (!r.has('head_dim') && n_embd % n_head !== 0) {
+    r.fail(
+      'hidden_size',
+      `hidden_size (${n_embd}) must be divisible by num_attention_heads (${n_head}) when head_dim is absent`,
+    );
+  }
+  const head_dim = r.positiveInt('head_dim', [], n_embd / n_head);
+  if (head_dim % 2 !== 0) r.fail('head_dim', `RoPE needs an even head_dim, got ${head_dim}`);
+  const act = obj.hidden_act ?? 'silu';
+  if (act !== 'silu')
+    r.fail('hidden_act', `unsupported ${JSON.stringify(act)}; the ${model_type} MLP here is SwiGLU ("silu")`);
+
+  // Attention variants this decoder does not compute: refuse by key rather than compute something else.
+  if (obj.use_sliding_window === true) r.fail('use_sliding_window', 'sliding-window attention is not supported');
+  if (model_type === 'llama' && r.has('sliding_window'))
+    r.fail('sliding_window', 'sliding-window attention is not supported');
+  if (Array.isArray(obj.layer_types) && obj.layer_types.some((t) => t !== 'full_attention')) {
+    r.fail('layer_types', 'only "full_attention" layers are supported (no sliding-window layers)');
+  }
+  for (const k of MOE_KEYS) if (r.has(k) && obj[k] !== 0) r.fail(k, 'mixture-of-experts models are not supported');
+  let attentionBias = false;
+  if (model_type === 'qwen2') {
+    if (obj.attention_bias !== undefined && obj.attention_bias !== null) {
+      r.fail('attention_bias', 'qwen2 has no attention_bias option (q/k/v always have a bias, o_proj none)');
+    }
+  } else attentionBias = r.bool('attention_bias', false);
+  const mlp_bias = model_type === 'llama' ? r.bool('mlp_bias', false) : false;
+  if (model_type !== 'llama' && obj.mlp_bias === true) r.fail('mlp_bias', `${model_type} has no MLP bias`);
+  const rope = parseRope(r);
+
+  return {
+    model_type,
+    n_layer,
+    n_head,
+    n_embd,
+    n_positions,
+    vocab_size,
+    n_kv_head,
+    head_dim,
+    intermediate_size,
+    rms_norm_eps: r.positiveNumber('rms_norm_eps', 1e-6),
+    rope_theta: rope.theta,
+    rope_scaling: rope.scaling,
+    qkv_bias: model_type === 'qwen2' || attentionBias,
+    o_bias: attentionBias,
+    mlp_bias,
+    qk_norm: model_type === 'qwen3',
+    tie_word_embeddings: r.bool('tie_word_embeddings', false),
+    bos_token_id: r.optionalTokenId('bos_token_id'),
+    eos_token_id: r.optionalTokenId('eos_token_id'),
+    raw: obj,
+  };
+}
+
+/**
+ * RoPE inverse frequencies θ^(−2i/hd), i < hd/2, with Llama 3's scaling when configured: long wavelengths
+ * (beyond original_context / low_freq_factor) slowed by `factor`, short ones (below original_context /
+ * high_freq_factor) kept, the band between blended linearly in original_context / wavelength.
+ */
+export function ropeInverseFrequencies(theta: number, hd: number, scaling: Llama3RopeScaling | null): Float64Array {
+  const inv = new Float64Array(hd / 2);
+  for (let i = 0; i < hd / 2; i++) inv[i] = 1 / Math.pow(theta, (2 * i) / hd);
+  if (!scaling) return inv;
+  const { factor, low_freq_factor: low, high_freq_factor: high, original_max_position_embeddings: ctx } = scaling;
+  for (let i = 0; i < inv.length; i++) {
+    const wavelen = (2 * Math.PI) / inv[i];
+    if (wavelen > ctx / low) inv[i] /= factor;
+    else if (wavelen >= ctx / high) {
+      const smooth = (ctx / wavelen - low) / (high - low);
+      inv[i] = (1 - smooth) * (inv[i] / factor) + smooth * inv[i];
+    }
+  }
+  return inv;
+}
+
+export const llamaFamily: Family<LlamaConfig> = {
+  modelTypes: TYPES,
+  parseConfig,
+
+  spec: (c) => ({
+    layers: c.n_layer,
+    heads: c.n_head,
+    kvHeads: c.n_kv_head,
+    headDim: c.head_dim,
+    hidden: c.n_embd,
+    inner: c.intermediate_size,
+    vocab: c.vocab_size,
+    context: c.n_positions,
+    norm: 'rms',
+    eps: c.rms_norm_eps,
+    ropeInvFreq: ropeInverseFrequencies(c.rope_theta, c.head_dim, c.rope_scaling),
+    activation: 'silu',
+    gated: true,
+    qkNorm: c.qk_norm,
+  }),
+
+  tensors(c) {
+    const { n_embd: D, vocab_size: V, head_dim: hd, intermediate_size: F } = c;
+    const [qDim, kvDim] = [c.n_head * hd, c.n_kv_head * hd];
+    const out = [
+      { name: 'model.embed_tokens.weight', shape: [V, D] },
+      { name: 'model.norm.weight', shape: [D] },
+    ];
+    for (let i = 0; i < c.n_layer; i++) {
+      const p = `model.layers.${i}.`;
+      out.push(
+        { name: `${p}input_layernorm.weight`, shape: [D] },
+        { name: `${p}self_attn.q_proj.weight`, shape: [qDim, D] },
+        { name: `${p}self_attn.k_proj.weight`, shape: [kvDim, D] },
+        { name: `${p}self_attn.v_proj.weight`, shape: [kvDim, D] },
+        { name: `${p}self_attn.o_proj.weight`, shape: [D, qDim] },
+        { name: `${p}post_attention_layernorm.weight`, shape: [D] },
+        { name: `${p}mlp.gate_proj.weight`, shape: [F, D] },
+        { name: `${p}mlp.up_proj.weight`, shape: [F, D] },
+        { name: `${p}mlp.down_proj.weight`, shape: [D, F] },
+      );
+      if (c.qkv_bias) {
+        out.push(
+          { name: `${p}self_attn.q_proj.bias`, shape: [qDim] },
+          { name: `${p}self_attn.k_proj.bias`, shape: [kvDim] },
+          { name: `${p}self_attn.v_proj.bias`, shape: [kvDim] },
+        );
+      }
+      if (c.o_bias) out.push({ name: `${p}self_attn.o_proj.bias`, shape: [D] });
+      if (c.qk_norm)
+        out.push(
+          { name: `${p}self_attn.q_norm.weight`, shape: [hd] },
+          { name: `${p}self_attn.k_norm.weight`, shape: [hd] },
+        );
+      if (c.mlp_bias) {
+        out.push(
+          { name: `${p}mlp.gate_proj.bias`, shape: [F] },
+          { name: `${p}mlp.up_proj.bias`, shape: [F] },
+          { name: `${p}mlp.down_proj.bias`, shape: [D] },
+        );
+      }
+    }
+    return out;
+  },
+
+  resolve(has, name) {
+    // A bare LlamaModel saves without the "model." prefix.
+    for (const candidate of [name, name.replace(/^model\./, '')]) if (has(candidate)) return candidate;
+    return undefined;
+  },
+
+  headName: (c) => (c.tie_word_embeddings ? null : 'lm_head.weight'),
+
+  layer(c, i, read) {
+    const { n_embd: D, head_dim: hd, intermediate_size: F, n_head: H, n_kv_head: Hkv } = c;
+    const p = `model.layers.${i}.`;
+    const scale = 1 / Math.sqrt(hd);
+    // q | k | v as one [D, (H + 2 H_kv) hd] matrix: one product per layer. q is scaled here unless a q norm
+    // follows (then the norm's weight carries the scale): RoPE is linear, so scaling before it is the same.
+    const width = (H + 2 * Hkv) * hd;
+    const qScale = c.qk_norm ? 1 : scale;
+    const qkv = new Float32Array(D * width);
+    const qkvBias = c.qkv_bias ? new Float32Array(width) : undefined;
+    let col0 = 0;
+    for (const [name, rows, s] of [
+      ['q', H * hd, qScale],
+      ['k', Hkv * hd, 1],
+      ['v', Hkv * hd, 1],
+    ] as const) {
+      const w = read(`${p}self_attn.${name}_proj.weight`); // [rows, D]
+      for (let r = 0; r < rows; r++) for (let d = 0; d < D; d++) qkv[d * width + col0 + r] = w[r * D + d] * s;
+      if (qkvBias) {
+        const b = read(`${p}self_attn.${name}_proj.bias`);
+        for (let r = 0; r < rows; r++) qkvBias[col0 + r] = b[r] * s;
+      }
+      col0 += rows;
+    }
+    let qkNorm: Float32Array | undefined;
+    if (c.qk_norm) {
+      const [qn, kn] = [read(`${p}self_attn.q_norm.weight`), read(`${p}self_attn.k_norm.weight`)];
+      qkNorm = new Float32Array((H + Hkv) * hd);
+      for (let h = 0; h < H; h++) for (let j = 0; j < hd; j++) qkNorm[h * hd + j] = qn[j] * scale;
+      for (let g = 0; g < Hkv; g++) qkNorm.set(kn, (H + g) * hd);
+    }
+    const t = (name: string, rows: number, cols: number) =>
+      host(transposeHost(read(`${p}${name}`), rows, cols), [cols, rows]);
+    const opt = (on: boolean, name: string, n: number) => (on ? host(read(`${p}${name}`), [n]) : undefined);
+    return {
+      norm1: host(read(`${p}input_layernorm.weight`), [D]),
+      qkv: host(qkv, [D, width]),
+      qkvBias: qkvBias && host(qkvBias, [width]),
+      qkNorm: qkNorm && host(qkNorm, [H + Hkv, hd]),
+      out: t('self_attn.o_proj.weight', D, H * hd),
+      outBias: opt(c.o_bias, 'self_attn.o_proj.bias', D),
+      norm2: host(read(`${p}post_attention_layernorm.weight`), [D]),
+      gate: t('mlp.gate_proj.weight', F, D),
+      gateBias: opt(c.mlp_bias, 'mlp.gate_proj.bias', F),
+      up: t('mlp.up_proj.weight', F, D),
+      upBias: opt(c.mlp_bias, 'mlp.up_proj.bias', F),
+      down: t('mlp.down_proj.weight', D, F),
+      downBias: opt(c.mlp_bias, 'mlp.down_proj.bias', D),
+    };
+  },
+
+  globals: (c, read) => ({
+    embed: host(read('model.embed_tokens.weight'), [c.vocab_size, c.n_embd]),
+    finalNorm: host(read('model.norm.weight'), [c.n_embd]),
+  }),
+};

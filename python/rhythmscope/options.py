@@ -40,6 +40,7 @@ DEFAULT_OPTIONS: dict[str, Any] = {
     "seed": 0,  # seed of the random control (mulberry32)
     "hicraCoef": 0.2,  # HICRA-style Â + c·|Â| on anchors
     "advantageStd": "population",  # GRPO std: 'population' (ddof 0) or 'sample' (ddof 1)
+    "faiHeads": "global",  # heads whose mean FAI is the record's `fai`: 'global' (paper) or 'receiver'
 }
 
 MAP_OPTIONS = ("W", "H_lo", "H_hi", "sink")
@@ -114,6 +115,9 @@ def resolve_options(partial: Mapping[str, Any] | None = None, **kwargs: Any) -> 
     if o["advantageStd"] not in ("population", "sample"):
         raise InputError(f"option advantageStd must be 'population' or 'sample' (got {o['advantageStd']!r})", field="advantageStd")
 
+    if o["faiHeads"] not in ("global", "receiver"):
+        raise InputError(f"option faiHeads must be 'global' or 'receiver' (got {o['faiHeads']!r})", field="faiHeads")
+
     out: dict[str, Any] = {
         "layers": layers,
         "headFraction": _num(o, "headFraction", lambda v: 0 < v <= 1, "in (0, 1]"),
@@ -130,6 +134,7 @@ def resolve_options(partial: Mapping[str, Any] | None = None, **kwargs: Any) -> 
         "seed": _num(o, "seed", math.isfinite, "a finite integer", True),
         "hicraCoef": _num(o, "hicraCoef", lambda v: v >= 0 and math.isfinite(v), "≥ 0 (finite)"),
         "advantageStd": o["advantageStd"],
+        "faiHeads": o["faiHeads"],
     }
     heads = o.get("heads")
     if heads is not None:

@@ -4,6 +4,7 @@ arithmetic mirrors src/core/rhythm/{metrics,credit,record}.ts, so both engines g
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
@@ -53,6 +54,35 @@ def head_mean(cache: HeadCache, heads: Sequence[Sequence[int]], which: int) -> l
         for i in range(r):
             out[i] += v[i]
     return [x / len(heads) for x in out]
+
+
+def excess_kurtosis(values: Sequence[float]) -> float:
+    """κ = m4/m2² − 3 with population moments; −inf when m2 = 0 or there are no values."""
+    n = len(values)
+    if n == 0:
+        return -math.inf
+    mean = sum(values) / n
+    m2 = sum((x - mean) ** 2 for x in values) / n
+    m4 = sum((x - mean) ** 4 for x in values) / n
+    return -math.inf if m2 == 0 else m4 / (m2 * m2) - 3
+
+
+def receiver_heads(cache: HeadCache, candidates: Sequence[Sequence[int]], count: int):
+    """The `count` candidates with the most heavy-tailed own FAI (largest κ over the measured positions, i.e.
+    non-empty T(s); key 0 left out under sink), ties to the lower (layer, head). Returns (heads, [[l, h, κ]])."""
+    N, p = cache.seq_len, cache.prompt_length
+    measured = [s - p for s in range(p, N) if s + cache.map_options["H_lo"] <= N - 1 and not (cache.map_options["sink"] and s == 0)]
+    scored = [(l, h, excess_kurtosis([cache.layers[l][2][h][i] for i in measured])) for l, h in candidates]
+    tol = tie_tolerance([k for _, _, k in scored if math.isfinite(k)])
+
+    def cmp(a, b):
+        equal = a[2] == b[2] or (math.isfinite(a[2]) and math.isfinite(b[2]) and abs(a[2] - b[2]) <= tol)
+        if not equal:
+            return -1 if b[2] < a[2] else 1
+        return (a[0] - b[0]) or (a[1] - b[1])
+
+    ordered = sorted(scored, key=functools.cmp_to_key(cmp))
+    return [[l, h] for l, h, _ in ordered[: min(count, len(ordered))]], [[l, h, k] for l, h, k in scored]
 
 
 def rhythm_roles(waad: Sequence[float], fai: Sequence[float], opts: Mapping[str, Any]) -> dict[str, Any]:
@@ -177,15 +207,24 @@ def analyze_cache(cache: HeadCache, tokens: Sequence[str], *, token_ids: Sequenc
     n_layers = num_layers if num_layers is not None else max(cache.layers) + 1
     layers, local, glob, spans = select_heads(cache, n_layers, opts)
     waad = head_mean(cache, local, 1)
-    fai = head_mean(cache, glob, 2)
+    fai_global = head_mean(cache, glob, 2)
+    receivers, kurtosis = receiver_heads(cache, [[l, h] for l, h, _ in spans], ceil_fraction(opts["headFraction"], len(spans)))
+    fai_receiver = head_mean(cache, receivers, 2)
+    fai = fai_receiver if opts["faiHeads"] == "receiver" else fai_global
     roles = rhythm_roles(waad, fai, opts)
     record: dict[str, Any] = {"prompt_length": p, "tokens": list(tokens)}
     if token_ids is not None:
         record["token_ids"] = [int(x) for x in token_ids]
     record.update({
         "layers": layers,
-        "heads": {"local": local, "global": glob, "span": [[l, h, d] for l, h, d in spans]},
-        "waad": waad, "fai": fai, "delta": roles["delta"],
+        "heads": {"local": local, "global": glob, "span": [[l, h, d] for l, h, d in spans], "receiver": receivers,
+                  "kurtosis": [[l, h, k if math.isfinite(k) else None] for l, h, k in kurtosis]},
+        "waad": waad, "fai": fai, "fai_receiver": fai_receiver,
+    })
+    if opts["faiHeads"] == "receiver":
+        record["fai_global"] = fai_global
+    record.update({
+        "delta": roles["delta"],
         "preplan": roles["preplan"], "anchor": roles["anchor"], "dominated": roles["dominated"], "intro": roles["intro"],
     })
     if entropy is not None:

@@ -41,13 +41,21 @@ def compare_records(py: dict, ts: dict) -> list[str]:
 
     for name in ("prompt_length", "tokens", "token_ids", "layers", "preplan", "anchor", "dominated", "intro", "num_layers", "num_heads", "model"):
         eq(name)
-    for name in ("local", "global"):
+    for name in ("local", "global", "receiver"):
         if py["heads"][name] != ts["heads"][name]:
             diffs.append(f"heads.{name}: {py['heads'][name]} != {ts['heads'][name]}")
     if [s[:2] for s in py["heads"]["span"]] != [s[:2] for s in ts["heads"]["span"]]:
         diffs.append("heads.span: different heads")
     vec("heads.span", [s[2] for s in py["heads"]["span"]], [s[2] for s in ts["heads"]["span"]], METRIC_TOL)
-    for name in ("waad", "fai", "delta", "entropy"):
+    pk, tk = py["heads"].get("kurtosis"), ts["heads"].get("kurtosis")
+    if (pk is None) != (tk is None) or (pk and [k[:2] for k in pk] != [k[:2] for k in tk]):
+        diffs.append("heads.kurtosis: different heads")
+    elif pk:
+        for a, b in zip(pk, tk):
+            if (a[2] is None) != (b[2] is None) or (a[2] is not None and not close(a[2], b[2], METRIC_TOL)):
+                diffs.append(f"heads.kurtosis {a} != {b}")
+                break
+    for name in ("waad", "fai", "fai_receiver", "fai_global", "delta", "entropy"):
         vec(name, py.get(name), ts.get(name), METRIC_TOL)
     for name in ("tau_waad", "tau_delta"):
         if not close(py[name], ts[name], METRIC_TOL):

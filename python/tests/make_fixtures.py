@@ -29,7 +29,8 @@ GROUP_REWARDS = [1.0, 0.0, 0.25]
 # Option sets: python keyword options and the equivalent CLI flags.
 OPTION_SETS = {
     "default": ({}, []),
-    "wide": ({"H_hi": "Infinity", "sink": True, "layers": "all", "q": 0.3, "W": 4}, ["--h-hi", "inf", "--sink", "--layers", "all", "--q", "0.3", "--window", "4"]),
+    "wide": ({"H_hi": "Infinity", "sink": True, "layers": "all", "q": 0.3, "W": 4, "faiHeads": "receiver"},
+             ["--h-hi", "inf", "--sink", "--layers", "all", "--q", "0.3", "--window", "4", "--fai-heads", "receiver"]),
     "pinned": ({"heads": {"local": [[1, 0], [2, 1]], "global": [[2, 3]]}, "alpha": 0.25, "gamma_amp": 2, "seed": 7, "k": 2, "H_lo": 3, "H_hi": 20},
                ["--heads", '{"local":[[1,0],[2,1]],"global":[[2,3]]}', "--alpha", "0.25", "--gamma-amp", "2", "--seed", "7", "--k", "2", "--h-lo", "3", "--h-hi", "20"]),
 }

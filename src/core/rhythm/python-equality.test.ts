@@ -35,19 +35,45 @@ function expectClose(name: string, a: unknown[] | undefined, b: unknown[] | unde
   a.forEach((x, i) => {
     const [u, v] = [num(x), num(b[i])];
     if (!Number.isFinite(u) || !Number.isFinite(v)) expect(u, `${name}[${i}]`).toBe(v);
-    else expect(Math.abs(u - v), `${name}[${i}]: ${u} vs ${v}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(u), Math.abs(v)));
+    else
+      expect(Math.abs(u - v), `${name}[${i}]: ${u} vs ${v}`).toBeLessThanOrEqual(
+        tol * Math.max(1, Math.abs(u), Math.abs(v)),
+      );
   });
 }
 
 function expectSameRecord(ts: AnalysisRecord, py: Record<string, any>) {
-  for (const key of ['prompt_length', 'tokens', 'token_ids', 'layers', 'preplan', 'anchor', 'dominated', 'intro', 'num_layers', 'num_heads', 'model']) {
+  for (const key of [
+    'prompt_length',
+    'tokens',
+    'token_ids',
+    'layers',
+    'preplan',
+    'anchor',
+    'dominated',
+    'intro',
+    'num_layers',
+    'num_heads',
+    'model',
+  ]) {
     expect((ts as unknown as Record<string, unknown>)[key], key).toEqual(py[key]);
   }
   expect(ts.heads.local).toEqual(py.heads.local);
   expect(ts.heads.global).toEqual(py.heads.global);
   expect(ts.heads.span.map((s) => s.slice(0, 2))).toEqual(py.heads.span.map((s: number[]) => s.slice(0, 2)));
-  expectClose('span', ts.heads.span.map((s) => s[2]), py.heads.span.map((s: number[]) => s[2]), METRIC_TOL);
-  for (const key of ['waad', 'fai', 'delta', 'entropy'] as const) expectClose(key, ts[key], py[key], METRIC_TOL);
+  expectClose(
+    'span',
+    ts.heads.span.map((s) => s[2]),
+    py.heads.span.map((s: number[]) => s[2]),
+    METRIC_TOL,
+  );
+  expect(ts.heads.receiver).toEqual(py.heads.receiver);
+  expect(ts.heads.kurtosis?.map((k) => k.slice(0, 2))).toEqual(py.heads.kurtosis.map((k: number[]) => k.slice(0, 2)));
+  const kappa = (k: (number | null)[][] | undefined) => k?.map((x) => (x[2] === null ? 'Infinity' : x[2]));
+  expectClose('kurtosis', kappa(ts.heads.kurtosis), kappa(py.heads.kurtosis), METRIC_TOL);
+  for (const key of ['waad', 'fai', 'fai_receiver', 'fai_global', 'delta', 'entropy'] as const) {
+    expectClose(key, ts[key], py[key], METRIC_TOL);
+  }
   expectClose('tau', [ts.tau_waad, ts.tau_delta], [py.tau_waad, py.tau_delta], METRIC_TOL);
   expect(Object.keys(ts.gamma).sort()).toEqual(Object.keys(py.gamma).sort());
   for (const [s, g] of Object.entries(ts.gamma)) expectClose(`gamma.${s}`, g, py.gamma[s], GAMMA_TOL);
@@ -55,7 +81,8 @@ function expectSameRecord(ts: AnalysisRecord, py: Record<string, any>) {
   expect(ts.linkage.anchors_near_preplan).toBe(py.linkage.anchors_near_preplan);
   if (ts.advantage !== undefined || py.advantage !== undefined) {
     expectClose('advantage', [ts.advantage], [py.advantage], GAMMA_TOL);
-    for (const [s, v] of Object.entries(ts.shaped_advantage ?? {})) expectClose(`shaped_advantage.${s}`, v, py.shaped_advantage[s], GAMMA_TOL);
+    for (const [s, v] of Object.entries(ts.shaped_advantage ?? {}))
+      expectClose(`shaped_advantage.${s}`, v, py.shaped_advantage[s], GAMMA_TOL);
     expect(Object.keys(ts.shaped_advantage ?? {}).sort()).toEqual(Object.keys(py.shaped_advantage).sort());
   }
 }
@@ -86,7 +113,10 @@ describe('Python package vs the TypeScript engine (committed fixtures)', () => {
   it('same GRPO advantages and shaped advantages for a group', () => {
     const py = readJson('group.json');
     const sets = ['default', 'wide', 'pinned'].map((o) => cases.find((c) => c.case === `random-a--${o}`)!.options);
-    const shaped = applyGroup(sets.map((o) => tsRecord('random-a.safetensors', o)), py.rewards);
+    const shaped = applyGroup(
+      sets.map((o) => tsRecord('random-a.safetensors', o)),
+      py.rewards,
+    );
     shaped.forEach((rec, i) => expectSameRecord(rec, py.records[i]));
     expect(shaped.map((r) => r.advantage).some((a) => a !== 0)).toBe(true);
   });

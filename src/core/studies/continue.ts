@@ -12,7 +12,7 @@ import type { TensorSource } from '../io/safetensors';
 import { yieldToEventLoop } from '../model/generate';
 import { argmax } from '../model/sampling';
 import type { CausalLM, GPT2Config } from '../model/types';
-import { MASKED } from '../model/gpt2';
+import { MASKED } from '../model/ops';
 import { BatchedGpt2, type LayerKV } from '../rl/batched';
 
 export interface Continuer {

@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, type LoadedModel } from '../model/load';
+import type { GPT2Config } from '../model/types';
 import { makeTinyGpt2, sourceFromTensors, tinyGpt2Files } from '../model/testing/tinyGpt2';
 import { batchedContinuer, gpt2WeightMap, hasTiedHead, sequentialContinuer, type Continuer } from './continue';
 import { perturbSequence, perturbSummary, type PerturbSequence } from './perturb-run';
@@ -19,7 +20,7 @@ describe.each(['cpu', 'wasm'])('perturbation on the tiny model (%s)', (backend) 
     const source = sourceFromTensors(makeTinyGpt2(opts).tensors);
     expect(hasTiedHead(source)).toBe(true);
     one = sequentialContinuer(loaded.model, loaded.tokenizer.eosId);
-    batch = batchedContinuer(loaded.model.config, gpt2WeightMap(source), loaded.tokenizer.eosId);
+    batch = batchedContinuer(loaded.model.config as GPT2Config, gpt2WeightMap(source), loaded.tokenizer.eosId);
   });
   afterAll(() => {
     batch.dispose();
@@ -41,7 +42,7 @@ describe.each(['cpu', 'wasm'])('perturbation on the tiny model (%s)', (backend) 
     const eos = a[0][0];
     const stopOne = sequentialContinuer(loaded.model, eos);
     const stopBatch = batchedContinuer(
-      loaded.model.config,
+      loaded.model.config as GPT2Config,
       gpt2WeightMap(sourceFromTensors(makeTinyGpt2(opts).tensors)),
       eos,
     );

@@ -14,7 +14,7 @@ describe('command registry', () => {
     writeFileSync(join(dir, 'cmd-zeta.test.ts'), '');
     writeFileSync(join(dir, 'common.ts'), '');
     const found = discoverCommands(dir);
-    expect([...found.keys()]).toEqual(['forward', 'generate', 'analyze', 'eval', 'zeta']);
+    expect([...found.keys()]).toEqual(['forward', 'generate', 'analyze', 'eval', 'study', 'zeta']);
     const zeta = await found.get('zeta')!();
     expect(zeta.help.split('\n')[0]).toBe('Zeta summary');
     expect(await zeta.run([])).toBe(7);

@@ -21,6 +21,7 @@ export const COMMANDS: Record<string, CommandLoader> = {
   forward: () => import('./cmd-forward'),
   generate: () => import('./cmd-generate'),
   analyze: () => import('./cmd-analyze'),
+  study: () => import('./cmd-study'),
 };
 
 /** Shown first in `rhythmscope --help`, in this order; other commands follow alphabetically. */

@@ -4,3 +4,4 @@ export * from './linkage-study';
 export * from './perturb';
 export * from './perturb-run';
 export * from './continue';
+export * from './corpus';

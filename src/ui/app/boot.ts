@@ -6,6 +6,9 @@
 import { analyzePasted, restoreSession } from '../analysis/actions';
 import { FALLBACK_MODEL, probeCatalog, type ModelChoice } from '../model/catalog';
 import { loadModelChoice, modelSourceOf, startEngine } from '../model/actions';
+import { initHubEndpoint, refreshCachedModels } from '../model/hub/hubActions';
+import { useHubStore } from '../model/hub/hubStore';
+import { hubRefOfParam } from '../model/hub/hubUrl';
 import { useModelStore } from '../model/modelStore';
 import { sampleProblem } from '../prompt/actions';
 import { useDocumentStore } from '../prompt/documentStore';
@@ -14,6 +17,16 @@ import { installTestHook } from './testHook';
 import { parseAppParams } from './urlParams';
 
 let booted: Promise<void> | null = null;
+
+/** `?model=hf:…` → its repo reference; a malformed one is reported and the built-in model opens instead. */
+function hubRefOf(model: string | undefined) {
+  try {
+    return hubRefOfParam(model);
+  } catch (e) {
+    useNoticeStore.getState().push('warning', 'Page address', `URL parameter "model": ${(e as Error).message}`);
+    return undefined;
+  }
+}
 
 export function bootApp(search: string = window.location.search): Promise<void> {
   booted ??= (async () => {
@@ -29,14 +42,20 @@ export function bootApp(search: string = window.location.search): Promise<void> 
     const catalog = await probeCatalog();
     useModelStore.setState({ catalog });
     let first: ModelChoice;
-    if (params.model) first = { kind: 'url', url: params.model };
+    const hubProblem = initHubEndpoint(params.hub);
+    if (hubProblem) useNoticeStore.getState().push('warning', 'Page address', `URL parameter "hub": ${hubProblem}`);
+    void refreshCachedModels();
+    const hubRef = hubRefOf(params.model);
+    if (hubRef) first = { kind: 'hub', ref: hubRef, endpoint: useHubStore.getState().endpoint };
+    else if (params.model && !params.model.toLowerCase().startsWith('hf:')) first = { kind: 'url', url: params.model };
     else {
       const pick = catalog.find((c) => c.id === params.builtin) ?? catalog[0] ?? FALLBACK_MODEL;
       if (params.builtin && pick.id !== params.builtin) useNoticeStore.getState().push('warning', 'Page address', `URL parameter "builtin": no built-in model "${params.builtin}"; using ${pick.id}`);
       first = { kind: 'catalog', id: pick.id, url: pick.url, files: pick.files };
     }
-    const source = modelSourceOf(first);
-    source.catch(() => {}); // a failed read is reported by loadModelChoice, or not at all when the engine fails
+    // A Hub model is judged against the backend before its download, so it waits for the engine.
+    const source = first.kind === 'hub' ? undefined : modelSourceOf(first);
+    source?.catch(() => {}); // a failed read is reported by loadModelChoice, or not at all when the engine fails
     if (!(await started)) return;
     performance.mark('rs:engine-ready');
     if (!(await loadModelChoice(first, source))) return;

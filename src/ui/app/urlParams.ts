@@ -1,5 +1,6 @@
 /**
- * Settings that can be given in the page URL: `?backend=wasm`, `?model=<url of a model folder>`,
+ * Settings that can be given in the page URL: `?backend=wasm`, `?model=<url of a model folder>` or
+ * `?model=hf:ORG/NAME@REV` (a Hub model), `?hub=<endpoint URL>` (a Hub mirror),
  * `?builtin=<id>` (a built-in model instead of the best one found), `?test=1` (exposes window.__rhythmscope
  * for the e2e tests). The rhythm options travel as `rhythm.<option>=` (src/ui/analysis/persist.ts).
  */
@@ -11,6 +12,8 @@ export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export interface AppParams {
   backend: BackendChoice;
   model?: string;
+  /** Hub endpoint (a mirror); validated where it is used. */
+  hub?: string;
   builtin?: string;
   test: boolean;
   /** Problems with the given parameters, shown to the user rather than silently ignored. */
@@ -33,8 +36,9 @@ export function parseAppParams(search: string): AppParams {
   }
   const model = q.get('model')?.trim() || undefined;
   const builtin = q.get('builtin')?.trim() || undefined;
+  const hub = q.get('hub')?.trim() || undefined;
   const test = q.get('test') === '1';
-  return { backend, model, builtin, test, warnings };
+  return { backend, model, hub, builtin, test, warnings };
 }
 
 /** The same URL with one query parameter set (or removed when value is undefined). */

@@ -2,11 +2,14 @@ import { useId, useState, type FormEvent } from 'react';
 import { cancelModelLoad, loadModelChoice } from './actions';
 import { type ModelChoice } from './catalog';
 import { DropZone } from './DropZone';
-import { formatParams, withThousands } from './format';
+import { modelFactRows } from './facts';
+import { CachedModels } from './hub/CachedModels';
+import { HubPicker } from './hub/HubPicker';
+import { useHubStore } from './hub/hubStore';
 import { useModelStore } from './modelStore';
 import './model.css';
 
-/** The loaded model's facts and the other sources (a URL, a local folder or a .zip of one: picker or drop). */
+/** The loaded model's facts and the other sources (the Hub, a URL, a local folder or a .zip of one: picker or drop). */
 export function ModelPanel() {
   return (
     <section className="card model-panel" aria-labelledby="model-panel-title">
@@ -37,6 +40,7 @@ function ModelPicker() {
 
   return (
     <div className="model-picker">
+      <HubPicker />
       <form className="field" onSubmit={onUrl}>
         <label className="field-label" htmlFor={urlId}>A model folder URL</label>
         <div className="input-row">
@@ -92,6 +96,7 @@ function ModelPicker() {
         </div>
         <DropZone disabled={!ready || loading} />
       </div>
+      <CachedModels />
     </div>
   );
 }
@@ -128,14 +133,10 @@ export function LoadProgress() {
 
 function ModelFacts() {
   const info = useModelStore((s) => s.info);
+  const backend = useModelStore((s) => s.backend?.name ?? null);
+  const config = useHubStore((s) => s.config);
   if (!info) return <p className="model-empty">No model loaded yet.</p>;
-  const facts: [string, string][] = [
-    ['Parameters', `${formatParams(info.numParams)} (${withThousands(info.numParams)})`],
-    ['Layers × heads', `${info.nLayer} × ${info.nHead}`],
-    ['Width', String(info.nEmbd)],
-    ['Context', `${info.nPositions} tokens`],
-    ['Vocabulary', `${withThousands(info.vocabSize)} (${info.tokenizerKind === 'char' ? 'characters' : 'BPE'})`],
-  ];
+  const facts = modelFactRows(info, config, backend);
   return (
     <div className="model-facts" data-testid="model-facts">
       <h3 className="model-facts-name">{info.name}</h3>

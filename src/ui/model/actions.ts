@@ -10,6 +10,8 @@ import type { BackendChoice } from '../app/urlParams';
 import { stopGeneration } from '../prompt/actions';
 import { choiceLabel, type ModelChoice } from './catalog';
 import { folderRelativePath } from './format';
+import { forgetHubChoice, rememberHubChoice } from './hub/hubUrl';
+import { hubModelSource, settleHubConfig, type SourceContext } from './hub/hubActions';
 import { useModelStore } from './modelStore';
 
 let loadController: AbortController | null = null;
@@ -31,7 +33,10 @@ export async function startEngine(choice: BackendChoice): Promise<boolean> {
 }
 
 /** What the worker loads: a URL, or the folder's files read into memory (a zip unpacked here, on the page). */
-export async function modelSourceOf(choice: ModelChoice, fetchFn: typeof fetch = fetch): Promise<ModelSource> {
+export async function modelSourceOf(choice: ModelChoice, fetchFn: typeof fetch = fetch, ctx?: SourceContext): Promise<ModelSource> {
+  if (choice.kind === 'hub') {
+    return hubModelSource(choice, ctx ?? { signal: new AbortController().signal, onProgress: () => {} });
+  }
   if (choice.kind === 'zip') {
     const name = choice.file.name;
     const entries = modelEntriesFromZip(await readZip(new Uint8Array(await choice.file.arrayBuffer()), name), name);
@@ -80,14 +85,20 @@ export async function loadModelChoice(choice: ModelChoice, prefetched?: Promise<
   set({ loading: { label, fraction: 0, message: 'Starting' } });
   try {
     // `prefetched`: start-up fetches the first model's files while the engine starts (boot.ts).
-    const source = await (prefetched ?? modelSourceOf(choice));
+    // A Hub download fills the first 80% of the bar; the worker's load reports the rest.
+    const downloading = choice.kind === 'hub';
+    const onProgress = (fraction: number, message: string) => {
+      if (loadController === controller) set({ loading: { label, fraction, message } });
+    };
+    const source = await (prefetched ?? modelSourceOf(choice, fetch, { signal: controller.signal, onProgress }));
     const info = await engine().call('loadModel', { source }, {
       signal: controller.signal,
-      onProgress: (fraction, message) => {
-        if (loadController === controller) set({ loading: { label, fraction, message } });
-      },
+      onProgress: (fraction, message) => onProgress(downloading ? 0.8 + 0.2 * fraction : fraction, message),
     });
     set({ info, choice });
+    settleHubConfig(downloading);
+    if (downloading) rememberHubChoice(choice);
+    else forgetHubChoice();
     useNoticeStore.getState().clear('error');
     return true;
   } catch (e) {

@@ -3,6 +3,8 @@
  * The trained built-in model (rhythm-mini) is listed first when its config.json is there (probed at start-up,
  * see probeCatalog); the tiny random GPT-2 fixture is always there.
  */
+import { formatRepoRef, type RepoRef } from '../../core/hub/repo';
+
 export interface CatalogEntry {
   id: string;
   label: string;
@@ -71,11 +73,14 @@ export type ModelChoice =
   /** `paths`: each file's path inside the folder (dropped folders); default from webkitRelativePath. */
   | { kind: 'folder'; name: string; files: File[]; paths?: string[] }
   /** A .zip of a model folder (files at its root or inside one folder). */
-  | { kind: 'zip'; file: File };
+  | { kind: 'zip'; file: File }
+  /** A Hub repo revision, downloaded through the cache (src/core/hub). */
+  | { kind: 'hub'; ref: RepoRef; endpoint: string };
 
 export function choiceLabel(choice: ModelChoice): string {
   if (choice.kind === 'catalog') return KNOWN_MODELS.find((c) => c.id === choice.id)?.label ?? choice.id;
   if (choice.kind === 'url') return choice.url;
   if (choice.kind === 'zip') return `${choice.file.name} (zip)`;
+  if (choice.kind === 'hub') return `hf:${formatRepoRef(choice.ref)}`;
   return `${choice.name} (local folder)`;
 }

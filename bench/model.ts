@@ -18,7 +18,6 @@ import '@tensorflow/tfjs-backend-wasm';
 import { filesFromDir } from '../src/core/io/node-files';
 import { parseGPT2Config } from '../src/core/model/config';
 import { generate } from '../src/core/model/generate';
-import { generateBatch } from '../src/core/model/generate-batch';
 import { Decoder } from '../src/core/model/decoder';
 import { loadModel } from '../src/core/model/load';
 import { makeTinyGpt2, sourceFromTensors } from '../src/core/model/testing/tinyGpt2';
@@ -124,15 +123,6 @@ async function genRate(model: CausalLM, newTokens: number, useCache: boolean, ru
   return newTokens / (t.cpu / 1000);
 }
 
-/** Total tokens/s of generateBatch: G samples × newTokens after an 8-token prompt. */
-async function batchRate(model: Decoder, G: number, newTokens: number, runs: number): Promise<number> {
-  const prompt = ids(8, model.config.vocab_size);
-  const t = await timeIt(runs, async () => {
-    await generateBatch(model, prompt, G, { maxTokens: newTokens, temperature: 1, seed: 1 });
-  });
-  return (G * newTokens) / (t.cpu / 1000);
-}
-
 /**
  * Full-recompute generation time for `newTokens` after an 8-token prompt, estimated from measured
  * forward(N, logits: 'last') times at 5 lengths, linearly interpolated and summed over N = 8..8+newTokens-1
@@ -192,7 +182,6 @@ export async function main(args: string[]): Promise<void> {
   const genTokens = quick ? 16 : 256;
   const smallCache = await genRate(smallModel, genTokens, true, R(1));
   const smallFull = await recomputeRateEstimate(smallModel, genTokens);
-  const smallBatch = await batchRate(smallModel, 8, quick ? 8 : 64, 1);
   smallModel.dispose();
 
   // Tiny fixture on wasm and cpu.
@@ -204,13 +193,12 @@ export async function main(args: string[]): Promise<void> {
     if (backend === 'wasm') {
       const cached = await genRate(model, 256, true, R(3));
       const full = await genRate(model, 256, false, R(3));
-      const batched = await batchRate(model as Decoder, 8, 256, R(3));
-      gen.push(`| tiny-random | wasm | 256 | ${cached.toFixed(1)} | ${full.toFixed(1)} (measured) | **${(cached / full).toFixed(1)}×** | ${batched.toFixed(0)} |`);
+      gen.push(`| tiny-random | wasm | 256 | ${cached.toFixed(1)} | ${full.toFixed(1)} (measured) | **${(cached / full).toFixed(1)}×** |`);
     }
     model.dispose();
   }
   gen.unshift(
-    `| ${smallName} | wasm | ${genTokens} | ${smallCache.toFixed(2)} | ${smallFull.toFixed(2)} (estimated) | **${(smallCache / smallFull).toFixed(1)}×** | ${smallBatch.toFixed(1)} (${quick ? 8 : 64} new tokens) |`,
+    `| ${smallName} | wasm | ${genTokens} | ${smallCache.toFixed(2)} | ${smallFull.toFixed(2)} (estimated) | **${(smallCache / smallFull).toFixed(1)}×** |`,
   );
 
   // cpu on the small shape: N = 64 only (pure JS is ~20x slower).
@@ -233,7 +221,7 @@ export async function main(args: string[]): Promise<void> {
   out.push(`| **forward share of matMul rate** (target ≥ 40%, aim 70%) | **${((100 * fwd256.gflops) / rate).toFixed(0)}%** |`);
   out.push(`| forward + onAttention at N=256 (per-layer [H,N,N] stack handed out) | ${attnMs.toFixed(1)} ms (${(attnMs / plain256).toFixed(2)}× plain) |`);
   out.push('', '## Generation, greedy, 8-token prompt, tokens/s (target: KV cache ≥ 5× recompute at 256)', '');
-  out.push('| model | backend | new tokens | KV cache | full recompute | ratio | generateBatch G=8, total tokens/s |', '|---|---|---|---|---|---|---|', ...gen);
+  out.push('| model | backend | new tokens | KV cache | full recompute | ratio |', '|---|---|---|---|---|---|', ...gen);
   out.push('', 'Full recompute on the GPT-2-small shape is estimated from forward(N, last) timed at 5 lengths in this run.');
   const la = (await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ');
   out.push('', `Rates, shares and ratios use this process's CPU time; wall times show the machine's load (load average now: ${la}).`);

@@ -80,8 +80,8 @@ export function withTokenDelay(model: CausalLM, delayMs: number): CausalLM {
     },
     forward: (ids, options) => delayed(model.forward(ids, options), delayMs),
     checkIds: (ids, past) => model.checkIds(ids, past),
-    embed: (ids, past, sameStep) => model.embed(ids, past, sameStep),
-    block: (l, x, past, onAttention, sameStep) => model.block(l, x, past, onAttention, sameStep),
+    embed: (ids, past) => model.embed(ids, past),
+    block: (l, x, past, onAttention) => model.block(l, x, past, onAttention),
     head: (x, lastOnly) => model.head(x, lastOnly),
     createCache: (options) => {
       const cache = model.createCache(options);

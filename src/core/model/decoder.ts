@@ -12,10 +12,26 @@ import { InputError } from '../errors';
 import type { TensorSource } from '../io/safetensors';
 import type { DecoderSpec } from './family';
 import { specOf } from './families';
+import { batchMatMul, LOWER_A } from '../kernels/batch-matmul';
 import { KVCache } from './kvcache';
 import { applyRope, causalMaskData, layerNorm, linear, mlpActivation, rmsNorm, ropeTables } from './ops';
 import { disposeWeights, uploadWeights, type DecoderWeights, type LayerWeights } from './upload';
 import type { AttentionCallback, CacheOptions, CausalLM, ForwardOptions, LayerKV, ModelConfig } from './types';
+
+/**
+ * R sequences advanced together by M columns each (batched sampling, padded batches): every column's position and an
+ * additive key mask [R, 1, M, T] (T = past + M) that hides pads and the future, so each row sees exactly its own tokens.
+ */
+export interface RowBatch {
+  R: number;
+  M: number;
+  positions: ArrayLike<number>; // [R*M], row-major
+  mask: tf.Tensor4D; // [R, 1, M, T]
+  /** Every query sees keys 0..itself only (right-padded rows from position 0): the probs·V product skips the zeros. */
+  lowerProbs?: boolean;
+}
+
+export type RowsAttentionCallback = (layer: number, probs: tf.Tensor4D) => void;
 
 export interface FromSourceOptions {
   name?: string;
@@ -95,12 +111,27 @@ export class Decoder implements CausalLM {
     }
   }
 
-  embed(ids: number[], past: number, sameStep = false): tf.Tensor2D {
+  embed(ids: number[], past: number): tf.Tensor2D {
     const w = this.live();
     const tok = tf.gather(w.embed, tf.tensor1d(ids, 'int32')) as tf.Tensor2D; // [M, D]
     if (!w.positions) return tok;
-    const pos = tf.slice(w.positions, [past, 0], [sameStep ? 1 : ids.length, this.spec.hidden]); // [M or 1, D]
-    return tf.add(tok, pos);
+    return tf.add(tok, tf.slice(w.positions, [past, 0], [ids.length, this.spec.hidden])); // [M, D]
+  }
+
+  /** Embeddings of R·M columns at their own positions, [R*M, D] (RowBatch layout). */
+  embedRows(ids: ArrayLike<number>, positions: ArrayLike<number>): tf.Tensor2D {
+    const w = this.live();
+    const { vocab: V, context: P } = this.spec;
+    for (let i = 0; i < ids.length; i++) {
+      if (!(ids[i] >= 0 && ids[i] < V && positions[i] >= 0 && positions[i] < P)) {
+        throw new InputError(`token ${ids[i]} at position ${positions[i]} is outside the vocabulary or the context`, {
+          field: 'ids',
+        });
+      }
+    }
+    const tok = tf.gather(w.embed, tf.tensor1d(Int32Array.from(ids), 'int32')) as tf.Tensor2D; // [R*M, D]
+    if (!w.positions) return tok;
+    return tf.add(tok, tf.gather(w.positions, tf.tensor1d(Int32Array.from(positions), 'int32'))); // [R*M, D]
   }
 
   block(
@@ -108,17 +139,40 @@ export class Decoder implements CausalLM {
     x: tf.Tensor2D,
     past: LayerKV | null,
     onAttention?: AttentionCallback,
-    sameStep = false,
   ): { x: tf.Tensor2D; kv: LayerKV } {
-    const w = this.live().layers[l];
     const M = x.shape[0];
     const pastLength = past ? past.v.shape[1] : 0;
+    return this.layer(l, x, (w, qkv) => {
+      const { q, k, v } = this.projectHeads(w, qkv, range(pastLength, M));
+      return M === 1
+        ? this.attendStep(l, q, k, v, past, onAttention)
+        : this.attendSequence(l, q, k, v, past, onAttention);
+    });
+  }
+
+  /** Block `l` on the columns of a RowBatch, x [R*M, D]; `past` and the returned K/V have R·H_kv leading rows. */
+  blockRows(
+    l: number,
+    x: tf.Tensor2D,
+    past: LayerKV | null,
+    rows: RowBatch,
+    onAttention?: RowsAttentionCallback,
+  ): { x: tf.Tensor2D; kv: LayerKV } {
+    return this.layer(l, x, (w, qkv) => {
+      const { q, k, v } = this.projectHeads(w, qkv, Array.from(rows.positions));
+      return this.attendRows(l, q, k, v, past, rows, onAttention);
+    });
+  }
+
+  /** Pre-norm attention and MLP around `attend` (which maps the fused q/k/v projection to the heads' output). */
+  private layer(
+    l: number,
+    x: tf.Tensor2D,
+    attend: (w: LayerWeights, qkv: tf.Tensor2D) => { y: tf.Tensor2D; kv: LayerKV },
+  ) {
+    const w = this.live().layers[l];
     const qkv = linear(this.norm(x, w.norm1, w.norm1Bias), w.qkv as tf.Tensor2D, w.qkvBias as tf.Tensor1D | undefined);
-    const step = sameStep || M === 1;
-    const { q, k, v } = this.projectHeads(w, qkv, step ? [pastLength] : range(pastLength, M));
-    const { y, kv } = step
-      ? this.attendStep(l, q, k, v, past, onAttention)
-      : this.attendSequence(l, q, k, v, past, onAttention);
+    const { y, kv } = attend(w, qkv);
     const x1 = tf.add(x, linear(y, w.out as tf.Tensor2D, w.outBias as tf.Tensor1D | undefined)) as tf.Tensor2D; // [M, D]
     const x2 = tf.add(x1, this.mlp(w, this.norm(x1, w.norm2, w.norm2Bias))) as tf.Tensor2D; // [M, D]
     return { x: x2, kv };
@@ -205,9 +259,9 @@ export class Decoder implements CausalLM {
   }
 
   /**
-   * Attention of B rows that are B sequences at the same step (B = 1 for ordinary decoding): every key so far is
-   * visible, so no mask. One batched matMul over B·H_kv KV heads, each with its H / H_kv query heads as rows,
-   * replaces B·H·6 small ops; its slower kernel does not matter at this size (O(T·D) work per row).
+   * Attention of one new token: every key so far is visible, so no mask. One batched matMul over the H_kv KV heads,
+   * each with its H / H_kv query heads as rows, replaces H·6 small ops; its slower kernel does not matter at this
+   * size (O(T·D) work).
    */
   private attendStep(
     l: number,
@@ -220,7 +274,7 @@ export class Decoder implements CausalLM {
     const { heads: H, kvHeads: Hkv, headDim: hd } = this.spec;
     const B = q.shape[0];
     const group = H / Hkv;
-    const q3 = tf.reshape(q, [B * Hkv, group, hd]); // [B, H hd] -> [B H_kv, group, hd] (h = g·group + j)
+    const q3 = tf.reshape(q, [B * Hkv, group, hd]); // [1, H hd] -> [H_kv, group, hd] (h = g·group + j)
     const kNewT = tf.reshape(k, [B * Hkv, hd, 1]); // [B H_kv, hd, 1]
     const vNew = tf.reshape(v, [B * Hkv, 1, hd]); // [B H_kv, 1, hd]
     const kT = (past ? tf.concat([past.kT, kNewT], 2) : kNewT) as tf.Tensor3D; // [B H_kv, hd, T]
@@ -228,6 +282,44 @@ export class Decoder implements CausalLM {
     const probs = tf.softmax(tf.matMul(q3, kT)) as tf.Tensor3D; // [B H_kv, group, T]
     if (onAttention) onAttention(l, tf.reshape(probs, [B * H, 1, vAll.shape[1]]) as tf.Tensor3D); // B = 1: [H, 1, T]
     const y = tf.reshape(tf.matMul(probs, vAll), [B, H * hd]) as tf.Tensor2D; // [B H_kv, group, hd] -> [B, H hd]
+    return { y, kv: { kT, v: vAll } };
+  }
+
+  /**
+   * Attention of a RowBatch: rank-3 products over R·H_kv KV heads, each with its H / H_kv query heads stacked as rows
+   * ([R H_kv, group·M, hd] · [R H_kv, hd, T]) through the batched kernel (../kernels/batch-matmul.ts; tfjs-wasm runs
+   * rank-3 matMuls in a scalar loop). The mask hides pads and the future: masked keys get probability exactly 0.
+   */
+  private attendRows(
+    l: number,
+    q: tf.Tensor2D,
+    k: tf.Tensor2D,
+    v: tf.Tensor2D,
+    past: LayerKV | null,
+    rows: RowBatch,
+    onAttention?: RowsAttentionCallback,
+  ) {
+    const { heads: H, kvHeads: Hkv, headDim: hd } = this.spec;
+    const { R, M } = rows;
+    const group = H / Hkv;
+    const kNewT = tf.reshape(tf.transpose(tf.reshape(k, [R, M, Hkv, hd]), [0, 2, 3, 1]), [R * Hkv, hd, M]); // [R H_kv, hd, M]
+    const vNew = tf.reshape(tf.transpose(tf.reshape(v, [R, M, Hkv, hd]), [0, 2, 1, 3]), [R * Hkv, M, hd]); // [R H_kv, M, hd]
+    const kT = (past ? tf.concat([past.kT, kNewT], 2) : kNewT) as tf.Tensor3D; // [R H_kv, hd, T]
+    const vAll = (past ? tf.concat([past.v, vNew], 1) : vNew) as tf.Tensor3D; // [R H_kv, T, hd]
+    const T = vAll.shape[1];
+    // [R*M, H hd] -> [R, H, M, hd] -> [R H_kv, group M, hd]: query head h = g·group + j sits in KV head g's rows.
+    const q3 = tf.reshape(tf.transpose(tf.reshape(q, [R, M, H, hd]), [0, 2, 1, 3]), [
+      R * Hkv,
+      group * M,
+      hd,
+    ]) as tf.Tensor3D;
+    const scores = tf.reshape(batchMatMul(q3, kT), [R, H, M, T]); // [R, H, M, T]
+    const probs = tf.softmax(tf.add(scores, rows.mask)) as tf.Tensor4D; // [R, H, M, T]
+    if (onAttention) onAttention(l, probs);
+    const lower = rows.lowerProbs && !past && group === 1; // each [M, T] block is then lower-triangular
+    const probs3 = tf.reshape(probs, [R * Hkv, group * M, T]) as tf.Tensor3D;
+    const ctx = batchMatMul(probs3, vAll, { mode: lower ? LOWER_A : 0 }); // [R H_kv, group M, hd]
+    const y = tf.reshape(tf.transpose(tf.reshape(ctx, [R, H, M, hd]), [0, 2, 1, 3]), [R * M, H * hd]) as tf.Tensor2D; // [R*M, H hd]
     return { y, kv: { kT, v: vAll } };
   }
 

@@ -84,12 +84,12 @@ export interface ForwardOptions {
 
 /**
  * Keys and values a layer attends to: past ones (from a cache) plus the new ones, laid out per KV head so that both
- * the per-head 2-D path (prefill) and the batched decode path read them without copies. With B sequences decoded
- * together, the leading axis is B*H_kv, sequence-major.
+ * the per-head 2-D path (prefill) and the batched decode path read them without copies. With R sequences decoded
+ * together (Decoder.blockRows), the leading axis is R*H_kv, sequence-major.
  */
 export interface LayerKV {
-  kT: tf.Tensor3D; // [B*H_kv, hd, T]: K transposed per head
-  v: tf.Tensor3D; // [B*H_kv, T, hd]
+  kT: tf.Tensor3D; // [R*H_kv, hd, T]: K transposed per head
+  v: tf.Tensor3D; // [R*H_kv, T, hd]
 }
 
 /**
@@ -111,8 +111,6 @@ export interface CacheOptions {
   maxTokens?: number;
   /** Refuse to build a cache larger than this many bytes (default 1 GiB). */
   maxBytes?: number;
-  /** Sequences the cache may be expanded to (batched generation of G samples); counts in the budget. */
-  batch?: number;
 }
 
 /**
@@ -122,21 +120,17 @@ export interface CacheOptions {
 export interface LayerwiseLM {
   /** Ids must be integers in [0, V) and fit the context after `past` cached tokens; InputError otherwise. */
   checkIds(ids: number[], past: number): void;
+  /** Input embeddings [M, D] of one sequence at positions past..past+M-1. */
+  embed(ids: number[], past: number): tf.Tensor2D;
   /**
-   * Input embeddings [M, D]: by default one sequence at positions past..past+M-1; with `sameStep`, M sequences all
-   * at position `past` (batched decoding).
-   */
-  embed(ids: number[], past: number, sameStep?: boolean): tf.Tensor2D;
-  /**
-   * Block `l` on rows x [M, D] at positions past.length.. (or all at the same step), attending to `past` keys and
-   * values plus its own. Returns the residual stream and the layer's keys/values (past + new).
+   * Block `l` on rows x [M, D] (the sequence's positions past.length..), attending to `past` keys and values plus
+   * its own. Returns the residual stream and the layer's keys/values (past + new).
    */
   block(
     l: number,
     x: tf.Tensor2D,
     past: LayerKV | null,
     onAttention?: AttentionCallback,
-    sameStep?: boolean,
   ): { x: tf.Tensor2D; kv: LayerKV };
   /** Final norm and LM head: logits [M, V], or [1, V] of the last row only. */
   head(x: tf.Tensor2D, lastOnly: boolean): tf.Tensor2D;

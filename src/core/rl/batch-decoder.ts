@@ -1,10 +1,11 @@
 /**
- * The KV-cache decoding state of BatchedGpt2 (./batched.ts) over R rows: prompts left-padded to one length, per-row
- * positions and a key mask, so every row sees exactly its own tokens.
+ * The KV-cache decoding state of BatchedLM (./batched.ts) over R rows: prompts left-padded to one length, per-row
+ * positions and a key mask, so every row sees exactly its own tokens. Runs the model's Decoder.blockRows.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { MASKED } from '../model/ops';
-import type { BatchedGpt2, LayerKV } from './batched';
+import type { LayerKV } from '../model/types';
+import type { BatchedLM } from './batched';
 
 /**
  * Decoding state of R rows: prompts left-padded to a common length P, row r starting at column off_r.
@@ -16,16 +17,20 @@ export class BatchDecoder {
   length = 0;
   private readonly offsets: number[];
   private kv: LayerKV[] | null = null;
+  private readonly release: () => void;
 
-  constructor(private readonly model: BatchedGpt2, private readonly prompts: number[][], private readonly padId: number) {
-    if (prompts.length === 0 || prompts.some((p) => p.length === 0)) throw new Error('BatchDecoder: every row needs a prompt');
+  constructor(
+    private readonly model: BatchedLM,
+    private readonly prompts: number[][],
+    private readonly padId: number,
+  ) {
+    if (prompts.length === 0 || prompts.some((p) => p.length === 0))
+      throw new Error('BatchDecoder: every row needs a prompt');
     this.rows = prompts.length;
     const P = Math.max(...prompts.map((p) => p.length));
     this.offsets = prompts.map((p) => P - p.length);
     this.release = model.hold();
   }
-
-  private readonly release: () => void;
 
   /** The longest prompt plus `newTokens` must fit the context. */
   get promptColumns(): number {
@@ -70,21 +75,50 @@ export class BatchDecoder {
   }
 
   private feed(ids: Int32Array, positions: Int32Array, M: number): tf.Tensor2D {
+    const model = this.model.model();
+    const R = this.rows;
     const T = this.length + M;
     const mask = this.maskFor(M, T);
+    const rows = { R, M, positions, mask };
+    const kv: LayerKV[] = [];
+    let x: tf.Tensor2D | null = null;
     try {
-      const { logits, kv } = this.model._step(ids, positions, this.rows, M, mask, this.kv);
+      x = tf.tidy(() => model.embedRows(ids, positions)); // [R*M, D]
+      for (let l = 0; l < this.model.config.n_layer; l++) {
+        const prev: tf.Tensor2D = x;
+        const past = this.kv?.[l] ?? null;
+        const out = tf.tidy(() => model.blockRows(l, prev, past, rows) as unknown as tf.TensorContainer) as unknown as {
+          x: tf.Tensor2D;
+          kv: LayerKV;
+        };
+        prev.dispose();
+        x = out.x;
+        kv.push(out.kv);
+      }
+      const h: tf.Tensor2D = x;
+      const D = h.shape[1];
+      const logits = tf.tidy(() => {
+        const last =
+          M === 1
+            ? h
+            : (tf.reshape(tf.slice(tf.reshape(h, [R, M, D]), [0, M - 1, 0], [R, 1, D]), [R, D]) as tf.Tensor2D); // [R, D]
+        return model.head(last, false); // [R, V]
+      });
       this.disposeKV();
       this.kv = kv;
       this.length = T;
       return logits;
+    } catch (e) {
+      for (const { kT, v } of kv) tf.dispose([kT, v]);
+      throw e;
     } finally {
+      x?.dispose();
       mask.dispose();
     }
   }
 
   private disposeKV(): void {
-    if (this.kv) for (const { k, v } of this.kv) tf.dispose([k, v]);
+    if (this.kv) for (const { kT, v } of this.kv) tf.dispose([kT, v]);
     this.kv = null;
   }
 

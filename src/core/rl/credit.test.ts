@@ -6,7 +6,7 @@ import { analyzeModel } from '../rhythm/analyze';
 import { grpoAdvantages } from '../rhythm/credit';
 import type { AnalysisRecord } from '../rhythm/record';
 import { GPT2Train } from '../train/gpt2-train';
-import { BatchedGpt2 } from './batched';
+import { BatchedLM } from './batched';
 import { amplifiedCount, attentionCredit, tokenAdvantages } from './credit';
 import { runtimeOf, tinyPolicy } from './testing/tinyPolicy';
 
@@ -72,7 +72,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       ];
       const rows = seqs.map((s, i) => ({ ...s, tokens: s.ids.map(String), seed: 100 + i }));
       const before = tf.memory().numTensors;
-      const pass = attentionCredit(new BatchedGpt2(init.config, train.vars), rows, { H_lo: 2, H_hi: 8 });
+      const pass = attentionCredit(new BatchedLM(init.config, train.vars), rows, { H_lo: 2, H_hi: 8 });
       expect(tf.memory().numTensors).toBe(before);
       rows.forEach((row, i) => {
         const ref = analyzeModel(rt, row, { H_lo: 2, H_hi: 8, seed: row.seed }).record;
@@ -88,7 +88,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       });
       expect(pass.records[0].anchor.some(Boolean)).toBe(true);
       // One row per forward (a map budget below one row): the same records as the padded batch.
-      const single = attentionCredit(new BatchedGpt2(init.config, train.vars), rows, { H_lo: 2, H_hi: 8 }, 1, 1);
+      const single = attentionCredit(new BatchedLM(init.config, train.vars), rows, { H_lo: 2, H_hi: 8 }, 1, 1);
       single.records.forEach((rec, i) => {
         expect(rec.gamma).toEqual(pass.records[i].gamma);
         rec.waad.forEach((x, t) => expect(x).toBeCloseTo(pass.records[i].waad[t], 5));

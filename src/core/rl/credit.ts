@@ -11,7 +11,7 @@ import { BatchRhythmAccumulator } from '../rhythm/batch-accumulator';
 import { shapeAdvantage, type Strategy } from '../rhythm/credit';
 import type { RhythmOptions } from '../rhythm/options';
 import { analyzeCache, type AnalysisRecord } from '../rhythm/record';
-import type { BatchedGpt2 } from './batched';
+import type { BatchedLM } from './batched';
 import type { RlStrategy } from './options';
 
 export interface CreditRow {
@@ -93,7 +93,7 @@ const MAP_BUDGET_BYTES = 32 * 2 ** 20;
  * longest row: attention is causal, so a row's first N×N block is its exact map whatever follows it (one forward
  * per distinct length, as before, paid the per-op overhead of a whole forward for every length).
  */
-export function attentionCredit(model: BatchedGpt2, rows: CreditRow[], rhythm: Partial<RhythmOptions>, temperature = 1,
+export function attentionCredit(model: BatchedLM, rows: CreditRow[], rhythm: Partial<RhythmOptions>, temperature = 1,
   mapBudgetBytes = MAP_BUDGET_BYTES): CreditPass {
   if (rows.length === 0) return { records: [], attentionMs: 0, metricsMs: 0 };
   const t0 = performance.now();

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Adam, DEFAULT_ADAM } from '../train/adam';
 import { GPT2Train } from '../train/gpt2-train';
 import { makePolicyBatch } from './batch';
-import { BatchedGpt2 } from './batched';
+import { BatchedLM } from './batched';
 import { attentionCredit, CreditAnalyzer, type CreditRow } from './credit';
 import { resolveRlOptions } from './options';
 import { tinyPolicy } from './testing/tinyPolicy';
@@ -26,7 +26,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       await tf.setBackend(backend);
       const init = tinyPolicy(3);
       const policy = new GPT2Train(init.config, init.weights);
-      const sampler = new BatchedGpt2(init.config, policy.vars);
+      const sampler = new BatchedLM(init.config, policy.vars);
       // Three rows of different lengths (the first is the longest: padding shows on the others), two micro-batches.
       const ids = [
         [3, 4, 13, 5, 19, 20, 1, 23, 22, 12, 0, 7, 8, 9, 10, 11, 2, 5, 6, 7, 8, 9, 1, 2],

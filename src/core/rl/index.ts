@@ -10,7 +10,7 @@ export { RlRun, PauseGate, type RunHooks, type RunSummary } from './run';
 export { attentionCredit, tokenAdvantages, amplifiedCount, type CreditRow, type CreditPass } from './credit';
 export { ppoUpdate, type TestHooks, type UpdateResult } from './update';
 export { ppoClipLoss, responseTokenMean } from './ppo';
-export { BatchedGpt2 } from './batched';
+export { BatchedLM } from './batched';
 export { BatchDecoder } from './batch-decoder';
 export { sampleRows, type SampleOptions, type SampleResult } from './rollout';
 export { makePolicyBatch, policyOutputs, type PolicyBatch } from './batch';

@@ -6,7 +6,7 @@
 import { InputError } from '../errors';
 import { yieldToEventLoop } from '../model/generate';
 import { mulberry32, sampleToken } from '../model/sampling';
-import type { BatchedGpt2 } from './batched';
+import type { BatchedLM } from './batched';
 
 export interface SampleOptions {
   maxTokens: number;
@@ -31,7 +31,7 @@ export interface SampleResult {
 }
 
 /** Samples one response per prompt row (repeat a prompt G times for a group). */
-export async function sampleRows(model: BatchedGpt2, prompts: number[][], o: SampleOptions): Promise<SampleResult> {
+export async function sampleRows(model: BatchedLM, prompts: number[][], o: SampleOptions): Promise<SampleResult> {
   const R = prompts.length;
   if (o.seeds.length !== R) throw new Error(`sampleRows: ${o.seeds.length} seeds for ${R} rows`);
   const P = Math.max(...prompts.map((p) => p.length));

@@ -17,7 +17,7 @@ import { Adam, DEFAULT_ADAM, type AdamConfig } from '../train/adam';
 import { heldOutProblems } from '../train/data';
 import { GPT2Train, gpt2ParamShapes, type NamedArray } from '../train/gpt2-train';
 import { fillAdvantages, makePolicyBatch } from './batch';
-import { BatchedGpt2 } from './batched';
+import { BatchedLM } from './batched';
 import { amplifiedCount, attentionCredit, CreditAnalyzer, tokenAdvantages, type CreditRow } from './credit';
 import { needsAttention, type RlOptions } from './options';
 import { sampleRows } from './rollout';
@@ -77,7 +77,7 @@ export class RlTrainer {
   readonly adam: Adam;
   /** Frozen starting weights, only when a KL term is asked for. */
   readonly reference?: GPT2Train;
-  private readonly sampler: BatchedGpt2;
+  private readonly sampler: BatchedLM;
   private readonly eosId: number;
   private stepIndex = 0;
   private testHooks: TestHooks;
@@ -97,7 +97,7 @@ export class RlTrainer {
     // Constant learning rate, no weight decay: RL fine-tuning of a trained model.
     const adam: AdamConfig = { ...DEFAULT_ADAM, lr: options.lr, warmupSteps: 0, minLrFraction: 1, weightDecay: 0, clipNorm: options.clipNorm, totalSteps: options.steps };
     this.adam = new Adam(adam);
-    this.sampler = new BatchedGpt2(init.config, this.policy.vars);
+    this.sampler = new BatchedLM(init.config, this.policy.vars);
     if (resume) {
       this.adam.loadState(resume.optimizer, resume.adamStep);
       this.stepIndex = resume.step;

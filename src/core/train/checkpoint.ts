@@ -33,7 +33,7 @@ export function gpt2ConfigJson(c: Omit<GPT2Config, 'raw'>): string {
     model_type: 'gpt2', architectures: ['GPT2LMHeadModel'],
     n_layer: c.n_layer, n_head: c.n_head, n_embd: c.n_embd, n_positions: c.n_positions, n_ctx: c.n_positions,
     vocab_size: c.vocab_size, layer_norm_epsilon: c.layer_norm_epsilon, activation_function: c.activation_function,
-    bos_token_id: c.bos_token_id, eos_token_id: c.eos_token_id, tie_word_embeddings: true,
+    bos_token_id: c.bos_token_id, eos_token_id: c.eos_token_id, tie_word_embeddings: true, n_inner: c.n_inner ?? null,
     resid_pdrop: 0, embd_pdrop: 0, attn_pdrop: 0,
   }, null, 2) + '\n';
 }
@@ -73,6 +73,13 @@ export async function loadCheckpoint(files: ModelFiles): Promise<LoadedCheckpoin
   const config = parseGPT2Config(decodeUtf8(await need(files, 'config.json')), `${files.name}/config.json`);
   const src = parseSafetensors(await need(files, 'model.safetensors'), `${files.name}/model.safetensors`);
   const weights = arrays(src).map((a) => ({ ...a, name: a.name.replace(/^transformer\./, '') }));
+  // Training ties the LM head to wte.weight: an untied head would be dropped silently, so refuse it.
+  if (src.info('lm_head.weight')) {
+    throw new InputError('training ties the LM head to wte.weight; this checkpoint has an untied lm_head.weight', {
+      file: `${files.name}/model.safetensors`,
+      field: 'lm_head.weight',
+    });
+  }
   const known = new Set(gpt2ParamShapes(config).map((s) => s.name));
   const tokenizer = CharTokenizer.fromVocabJson(decodeUtf8(await need(files, 'char_vocab.json')), `${files.name}/char_vocab.json`);
   const optBytes = await files.get('optimizer.safetensors');

@@ -3,12 +3,14 @@
  * format-error rate. Generation goes through a Generator: the inference runtime's generate() (any model,
  * KV cache, one sequence at a time) or the batched lockstep decoder for our own checkpoints.
  */
+import { InputError } from '../errors';
 import { generate } from '../model/generate';
 import type { CausalLM } from '../model/types';
 import { generateProblems, mixSeed, verifyCompletion, type TaskName } from '../tasks/index';
 import type { Tokenizer } from '../tokenizer/types';
-import { generateBatch } from './batch-generate';
-import type { GPT2Train } from './gpt2-train';
+import { BatchedLM, type WeightMap } from '../rl/batched';
+import { sampleRows } from '../rl/rollout';
+import type { ModelConfig } from '../model/types';
 
 /** Continues every prompt; returns the new ids per row (end token included when it stopped the row). */
 export type Generator = (prompts: number[][], temperature: number, seeds: number[], maxNewTokens: number) => Promise<number[][]>;
@@ -26,13 +28,20 @@ export function runtimeGenerator(model: CausalLM, stopId?: number, signal?: Abor
   };
 }
 
-/** Many sequences in lockstep (./batch-generate.ts); much faster for tiny models. */
-export function batchedGenerator(model: GPT2Train, stopId: number | undefined, batchSize = 256): Generator {
+/**
+ * Many sequences at once through the model's batched KV-cache decoder (../rl/batched.ts, the same Decoder as
+ * everything else); much faster for tiny models. Reads live weights (a GPT2Train's variables, or any HF-named map).
+ */
+export function batchedGenerator(model: { config: ModelConfig; vars: WeightMap }, stopId: number | undefined, batchSize = 256): Generator {
+  // The end token stops a row and pads finished ones; a tokenizer without one cannot drive the batched decoder.
+  if (stopId === undefined) throw new InputError('the batched decoder needs an end token; the tokenizer has none', { field: 'eos_token' });
+  const lm = new BatchedLM(model.config, model.vars);
   return async (prompts, temperature, seeds, maxNewTokens) => {
     const out: number[][] = [];
     for (let i = 0; i < prompts.length; i += batchSize) {
-      out.push(...generateBatch(model, prompts.slice(i, i + batchSize), { maxNewTokens, temperature, seeds: seeds.slice(i, i + batchSize), stopId }));
-      await new Promise((r) => setTimeout(r, 0)); // let signals and progress through
+      const chunk = prompts.slice(i, i + batchSize);
+      const res = await sampleRows(lm, chunk, { maxTokens: maxNewTokens, temperature, seeds: seeds.slice(i, i + batchSize), eosId: stopId });
+      out.push(...res.responses);
     }
     return out;
   };

@@ -9,7 +9,7 @@ import { referenceGpt2Forward, type ReferenceTensor } from '../model/testing/ref
 import type { GPT2Config } from '../model/types';
 import { EOS_TOKEN, TASK_TOKENS } from '../tasks/index';
 import { CharTokenizer } from '../tokenizer/char';
-import { checkpointFiles } from './checkpoint';
+import { checkpointFiles, loadCheckpoint } from './checkpoint';
 import { GPT2Train, initGpt2Params } from './gpt2-train';
 import { maxAbsDiff } from '../testing/numeric';
 
@@ -111,6 +111,37 @@ describe.each(['cpu', 'wasm'])('GPT2Train on %s', (backend) => {
     for (let i = 0; i < 3; i++) run();
     expect(tf.memory().numTensors).toBe(before);
     ids.dispose();
+    model.dispose();
+  });
+});
+
+describe('checkpoints training would change are supported or refused', () => {
+  it('n_inner: training, saving and the runtime agree on a non-default MLP width', async () => {
+    await tf.setBackend('cpu');
+    const config: GPT2Config = { ...base, n_inner: 24 };
+    const model = new GPT2Train(config, randomParams(config, 2));
+    expect(model.vars.get('h.0.mlp.c_fc.weight')!.shape).toEqual([16, 24]);
+    const tok = new CharTokenizer([...TASK_TOKENS], { eosToken: EOS_TOKEN });
+    const files = filesFromMap('ckpt', checkpointFiles(config, model.toArrays(), tok));
+    const ck = await loadCheckpoint(files);
+    expect(ck.config.n_inner).toBe(24);
+    const loaded = await loadModel(files);
+    const row = ROWS[0];
+    const trained = tf.tidy(() => model.forward(tf.tensor2d([row], [1, row.length], 'int32')));
+    const runtime = loaded.model.forward(row);
+    expect(maxAbsDiff(trained.dataSync(), runtime.dataSync())).toBeLessThan(1e-4);
+    tf.dispose([trained, runtime]);
+    loaded.model.dispose();
+    model.dispose();
+  });
+
+  it('an untied lm_head.weight is refused by name, not dropped', async () => {
+    const model = new GPT2Train(base, randomParams(base, 4));
+    const tok = new CharTokenizer([...TASK_TOKENS], { eosToken: EOS_TOKEN });
+    const arrays = model.toArrays();
+    const wte = arrays.find((a) => a.name === 'wte.weight')!;
+    const files = checkpointFiles(base, [...arrays, { ...wte, name: 'lm_head.weight' }], tok);
+    await expect(loadCheckpoint(filesFromMap('ckpt', files))).rejects.toThrow(/field "lm_head\.weight": training ties the LM head/);
     model.dispose();
   });
 });

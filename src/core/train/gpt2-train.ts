@@ -8,6 +8,7 @@
  * on wasm. `builtinGrads` switches all of them to tfjs's own autodiff (the reference in tests and benchmarks).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { gpt2Family } from '../model/family-gpt2';
 import { causalMaskData, mlpActivation } from '../model/ops';
 import type { GPT2Config } from '../model/types';
 import { Rng } from '../tasks/prng';
@@ -21,26 +22,14 @@ export interface NamedArray {
   data: Float32Array;
 }
 
-/** HF parameter names and shapes of a GPT-2 with a tied head (no lm_head.weight). */
+/**
+ * HF parameter names and shapes of a GPT-2 with a tied head (no lm_head.weight): the model definition's own list
+ * (../model/family-gpt2.ts, so n_inner is honoured), in the order initialisation draws them (ln_f last).
+ */
 export function gpt2ParamShapes(c: GPT2Config): { name: string; shape: number[] }[] {
-  const D = c.n_embd;
-  const out = [
-    { name: 'wte.weight', shape: [c.vocab_size, D] },
-    { name: 'wpe.weight', shape: [c.n_positions, D] },
-  ];
-  for (let i = 0; i < c.n_layer; i++) {
-    const p = `h.${i}.`;
-    out.push(
-      { name: `${p}ln_1.weight`, shape: [D] }, { name: `${p}ln_1.bias`, shape: [D] },
-      { name: `${p}attn.c_attn.weight`, shape: [D, 3 * D] }, { name: `${p}attn.c_attn.bias`, shape: [3 * D] },
-      { name: `${p}attn.c_proj.weight`, shape: [D, D] }, { name: `${p}attn.c_proj.bias`, shape: [D] },
-      { name: `${p}ln_2.weight`, shape: [D] }, { name: `${p}ln_2.bias`, shape: [D] },
-      { name: `${p}mlp.c_fc.weight`, shape: [D, 4 * D] }, { name: `${p}mlp.c_fc.bias`, shape: [4 * D] },
-      { name: `${p}mlp.c_proj.weight`, shape: [4 * D, D] }, { name: `${p}mlp.c_proj.bias`, shape: [D] },
-    );
-  }
-  out.push({ name: 'ln_f.weight', shape: [D] }, { name: 'ln_f.bias', shape: [D] });
-  return out;
+  const all = gpt2Family.tensors(c);
+  const isFinal = (name: string) => name.startsWith('ln_f.');
+  return [...all.filter((t) => !isFinal(t.name)), ...all.filter((t) => isFinal(t.name))];
 }
 
 /**

@@ -7,6 +7,14 @@ import { MASKED } from '../model/ops';
 import type { LayerKV } from '../model/types';
 import type { BatchedLM } from './batched';
 
+export interface BatchDecoderOptions {
+  /**
+   * Clamp positions to the context: for callers whose rows end at different steps and keep feeding finished rows
+   * (their outputs ignored) while longer rows go on.
+   */
+  clampToContext?: boolean;
+}
+
 /**
  * Decoding state of R rows: prompts left-padded to a common length P, row r starting at column off_r.
  * step(tokens) appends one token per row and returns next-token logits [R, V].
@@ -23,6 +31,7 @@ export class BatchDecoder {
     private readonly model: BatchedLM,
     private readonly prompts: number[][],
     private readonly padId: number,
+    private readonly options: BatchDecoderOptions = {},
   ) {
     if (prompts.length === 0 || prompts.some((p) => p.length === 0))
       throw new Error('BatchDecoder: every row needs a prompt');
@@ -70,7 +79,8 @@ export class BatchDecoder {
     const R = this.rows;
     if (tokens.length !== R) throw new Error(`BatchDecoder: ${tokens.length} tokens for ${R} rows`);
     const positions = new Int32Array(R);
-    for (let r = 0; r < R; r++) positions[r] = this.length - this.offsets[r];
+    const last = this.options.clampToContext ? this.model.config.n_positions - 1 : Infinity;
+    for (let r = 0; r < R; r++) positions[r] = Math.min(this.length - this.offsets[r], last);
     return this.feed(Int32Array.from(tokens), positions, 1);
   }
 

@@ -13,7 +13,7 @@ import { Decoder, type RowsAttentionCallback } from '../model/decoder';
 import { causalMaskData } from '../model/ops';
 import type { TensorSource } from '../io/safetensors';
 import type { ModelConfig } from '../model/types';
-import { BatchDecoder } from './batch-decoder';
+import { BatchDecoder, type BatchDecoderOptions } from './batch-decoder';
 
 export type WeightMap = ReadonlyMap<string, tf.Tensor>;
 
@@ -107,7 +107,7 @@ export class BatchedLM {
   }
 
   /** A batched KV-cache decoder for left-padded prompts; see BatchDecoder. */
-  decoder(prompts: number[][], padId: number): BatchDecoder {
-    return new BatchDecoder(this, prompts, padId);
+  decoder(prompts: number[][], padId: number, options?: BatchDecoderOptions): BatchDecoder {
+    return new BatchDecoder(this, prompts, padId, options);
   }
 }

@@ -11,6 +11,7 @@ import { filesFromMap, filesFromUrl, type ModelFiles } from '../core/io/files';
 import { generate } from '../core/model/generate';
 import { loadModel, type LoadedModel } from '../core/model/load';
 import { createAnalysisHandlers } from './analysis';
+import { createCorpusHandlers } from './corpus';
 import type { Handlers } from './host';
 import type { DebugSettings, ModelInfo, ModelSource } from './protocol';
 import { withTokenDelay } from './slowdown';
@@ -67,6 +68,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
   const handlers: Handlers = {
     ...createAnalysisHandlers(requireModel, undefined, { layerDelayMs: () => debug.analysisLayerDelayMs }),
+    ...createCorpusHandlers(requireModel, { tokenDelayMs: () => debug.tokenDelayMs }),
     async init({ backend: requested }) {
       if (loaded) {
         // Tensors live on the backend that made them; a backend change needs a fresh worker.

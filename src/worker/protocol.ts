@@ -12,6 +12,7 @@
 import type { BackendName, BackendReport } from '../core/backend/index';
 import type { AnalysisRecord } from '../core/rhythm/record';
 import type { HeadRef } from '../core/rhythm/options';
+import type { CorpusOperations } from './corpus-protocol';
 
 /** Where a model folder comes from. Bytes are transferred, not copied. */
 export type ModelSource =
@@ -73,7 +74,7 @@ export interface TokenEvent {
 }
 
 /** The operation table: params, result, and the stream events each operation may emit. */
-export interface Operations {
+export interface Operations extends CorpusOperations {
   init: { params: { backend: BackendName | 'auto' }; result: BackendReport; stream: never };
   loadModel: { params: { source: ModelSource }; result: ModelInfo; stream: never };
   generate: { params: GenerateParams; result: GenerateOutcome; stream: TokenEvent };

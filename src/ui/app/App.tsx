@@ -12,6 +12,7 @@ import './app.css';
 const Workbench = lazy(() => import('../analysis/Workbench').then((m) => ({ default: m.Workbench })));
 const Settings = lazy(() => import('../analysis/Workbench').then((m) => ({ default: m.Settings })));
 // Training (its own worker, charts) loads only when the Train tab is first opened.
+const CorpusView = lazy(() => import('../corpus/CorpusView').then((m) => ({ default: m.CorpusView })));
 const TrainPanel = lazy(() => import('../train/TrainPanel').then((m) => ({ default: m.TrainPanel })));
 
 /** Header; left column: model, prompt/response, settings; main area: the linked analysis views. */
@@ -41,6 +42,9 @@ export function App() {
           <div hidden={view !== 'workbench'}>
             <Suspense fallback={null}><Workbench /></Suspense>
           </div>
+          {view === 'corpus' && (
+            <Suspense fallback={null}><CorpusView /></Suspense>
+          )}
           {/* Kept mounted once opened: training goes on while the workbench is shown. */}
           {trainOpened && (
             <div hidden={view !== 'train'}>
@@ -62,6 +66,9 @@ function MainTabs() {
     <div className="main-tabs" role="tablist" aria-label="Main view">
       <button type="button" role="tab" className="main-tab" aria-selected={view === 'workbench'} data-testid="tab-workbench" onClick={() => setView('workbench')}>
         Workbench
+      </button>
+      <button type="button" role="tab" className="main-tab" aria-selected={view === 'corpus'} data-testid="tab-corpus" onClick={() => setView('corpus')}>
+        Corpus
       </button>
       <button type="button" role="tab" className="main-tab" aria-selected={view === 'train'} data-testid="tab-train" onClick={() => setView('train')}>
         Train{training && <span className="main-tab-dot" title={`training ${status}`} aria-label="training in progress" />}

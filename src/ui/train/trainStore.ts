@@ -22,7 +22,7 @@ export interface RunView extends RunData {
 
 export interface TrainState {
   /** Which main view the app shows. */
-  view: 'workbench' | 'train';
+  view: 'workbench' | 'train' | 'corpus';
   form: TrainForm;
   fieldError: { field: FormField; message: string } | null;
   status: TrainStatus;

@@ -56,6 +56,12 @@ export function fakeHandlers(log: string[]): Handlers {
     async exportDump() {
       throw new Error('exportDump: not in the fake');
     },
+    async corpusRun() {
+      throw new Error('corpusRun: not in the fake');
+    },
+    async perturbRun() {
+      throw new Error('perturbRun: not in the fake');
+    },
   };
 }
 

@@ -1,0 +1,1 @@
+export { CorpusView } from './CorpusView';

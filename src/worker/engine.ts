@@ -9,6 +9,7 @@ import type { BackendName, BackendReport } from '../core/backend/index';
 import { InputError } from '../core/errors';
 import { filesFromMap, filesFromUrl, type ModelFiles } from '../core/io/files';
 import { generate } from '../core/model/generate';
+import { specOf } from '../core/model/families';
 import { loadModel, type LoadedModel } from '../core/model/load';
 import { createAnalysisHandlers } from './analysis';
 import { createCorpusHandlers } from './corpus';
@@ -36,6 +37,7 @@ export function openModelSource(source: ModelSource): ModelFiles {
 export function describeModel(loaded: LoadedModel): ModelInfo {
   const { model, tokenizer } = loaded;
   const c = model.config;
+  const spec = specOf(c);
   return {
     name: model.name,
     numParams: model.numParams,
@@ -47,6 +49,9 @@ export function describeModel(loaded: LoadedModel): ModelInfo {
     nHead: c.n_head,
     nEmbd: c.n_embd,
     nPositions: c.n_positions,
+    modelType: c.model_type,
+    nKvHead: spec.kvHeads,
+    headDim: spec.headDim,
   };
 }
 

@@ -28,9 +28,15 @@ export interface ModelInfo {
   vocabSize: number;
   eosId?: number;
   nLayer: number;
+  /** Query heads. */
   nHead: number;
   nEmbd: number;
   nPositions: number;
+  /** config.json model_type: gpt2, llama, qwen2, qwen3. */
+  modelType?: string;
+  /** Key/value heads (grouped-query attention: query head h reads KV head ⌊h / (nHead / nKvHead)⌋). */
+  nKvHead?: number;
+  headDim?: number;
 }
 
 export interface GenerateParams {

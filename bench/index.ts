@@ -31,6 +31,11 @@ const BENCHES: Bench[] = [
     run: async () => (await import('./rl')).benchRl(),
   },
   {
+    name: 'studies',
+    description: 'linkage per sequence vs a plain analysis (N = 256); perturbation continuations batched vs one at a time',
+    run: async () => (await import('./studies')).main(),
+  },
+  {
     name: 'browser',
     description: 'Playwright on the production build: built-in model N=512 load-to-analysis (wasm), 1024x1024 heatmap redraw',
     run: async (args) => (await import('./browser')).main(args),

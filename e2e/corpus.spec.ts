@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { appUrl, isWebgpuProject, snap, trackConsoleErrors, waitForModel } from './helpers';
+
+const liveTensors = (page: Page) => page.evaluate(() => window.__rhythmscope!.liveTensors());
+
+async function buildCorpus(page: Page, n: number, maxTokens: number, task = 'addition') {
+  await page.getByTestId('corpus-task').selectOption(task);
+  await page.getByTestId('corpus-n').fill(String(n));
+  await page.getByTestId('corpus-max-tokens').fill(String(maxTokens));
+  await page.getByTestId('corpus-run').click();
+}
+
+async function download(page: Page, testId: string): Promise<string> {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+  return readFileSync((await dl.path())!, 'utf8');
+}
+
+test.describe('corpus', () => {
+  test('20 task problems → linkage table, perturbation view, exports; Cancel keeps what was done; no tensor leak', async ({
+    page,
+  }, info) => {
+    test.skip(isWebgpuProject(info), 'compute-bound; the no-webgpu project covers it');
+    test.setTimeout(240_000);
+    const errors = trackConsoleErrors(page);
+    await page.goto(appUrl(info));
+    await waitForModel(page);
+    await page.getByTestId('tab-corpus').click();
+    await expect(page.getByTestId('corpus-view')).toBeVisible();
+
+    await buildCorpus(page, 20, 24);
+    await expect(page.getByTestId('corpus-status')).toContainText('20 sequences', { timeout: 180_000 });
+    await expect(page.getByTestId('corpus-progress')).toHaveCount(0);
+    const table = page.getByTestId('linkage-table');
+    for (const row of ['entropy_at_waad_peaks', 'receiver_global_cooccurrence', 'fai_follows_waad']) {
+      await expect(table.locator(`tr[data-row="${row}"] td[data-cell="observed"]`)).toHaveText(/^\d+\.\d{3}$/);
+      await expect(table.locator(`tr[data-row="${row}"] td[data-cell="random"]`)).toHaveText(/^\d+\.\d{3}$/);
+    }
+    await expect(page.getByTestId('corpus-list').locator('tbody tr')).toHaveCount(20);
+
+    const json = JSON.parse(await download(page, 'corpus-export-json'));
+    expect(json.sequences).toBe(20);
+    expect(json.per_sequence).toHaveLength(20);
+    expect(Object.keys(json.rows).sort()).toEqual([
+      'entropy_at_waad_peaks',
+      'fai_follows_waad',
+      'receiver_global_cooccurrence',
+    ]);
+    const csv = (await download(page, 'corpus-export-csv')).trim().split('\n');
+    expect(csv).toHaveLength(21);
+
+    // The perturbation test of one sequence, side by side.
+    await page.getByTestId('corpus-perturb').first().click();
+    const view = page.getByTestId('perturb-view');
+    await expect(view.locator('[data-set="top"] .perturb-position').first()).toBeVisible({ timeout: 60_000 });
+    await expect(view.locator('[data-set="bottom"] .perturb-position').first()).toBeVisible();
+    await expect(view.locator('.perturb-tok.forced').first()).toBeVisible();
+    const perturb = JSON.parse(await download(page, 'perturb-export'));
+    expect(perturb.top[0].candidates.length).toBeGreaterThan(0);
+    await snap(page, info, 'corpus-20');
+    const settled = await liveTensors(page);
+
+    // Cancel midway: slow generation down, stop after a few sequences; what was done stays.
+    await page.evaluate(() => window.__rhythmscope!.setTokenDelay(25));
+    await buildCorpus(page, 20, 24);
+    await expect(page.getByTestId('corpus-status')).toContainText(/^[3-9] sequences|^1\d sequences/, {
+      timeout: 120_000,
+    });
+    await page.getByTestId('corpus-cancel').click();
+    await expect(page.getByTestId('corpus-cancelled')).toBeVisible();
+    const kept = Number((await page.getByTestId('corpus-status').textContent())!.match(/^(\d+) sequences/)![1]);
+    expect(kept).toBeGreaterThanOrEqual(3);
+    expect(kept).toBeLessThan(20);
+    await expect(page.getByTestId('corpus-list').locator('tbody tr')).toHaveCount(kept);
+    const partial = JSON.parse(await download(page, 'corpus-export-json'));
+    expect(partial.sequences).toBe(kept);
+    await page.evaluate(() => window.__rhythmscope!.setTokenDelay(0));
+    expect(await liveTensors(page)).toBe(settled);
+
+    // A sequence opens in the Workbench.
+    await page.getByTestId('corpus-open').first().click();
+    await expect(page.getByTestId('analysis-status')).toBeVisible();
+    await expect(page.getByTestId('analysis-progress')).toHaveCount(0);
+    expect(errors).toEqual([]);
+  });
+
+  test('screenshot of the corpus view at 200 sequences (built-in model)', async ({ page }, info) => {
+    test.skip(isWebgpuProject(info), 'compute-bound; the no-webgpu project covers it');
+    test.setTimeout(600_000);
+    await page.goto(appUrl(info, { builtin: 'rhythm-mini' }));
+    await waitForModel(page, 'rhythm-mini');
+    await page.getByTestId('tab-corpus').click();
+    await buildCorpus(page, 200, 64);
+    await expect(page.getByTestId('corpus-status')).toContainText('200 sequences', { timeout: 540_000 });
+    await expect(page.getByTestId('corpus-progress')).toHaveCount(0);
+    await snap(page, info, 'corpus-200');
+  });
+});

@@ -23,6 +23,7 @@ import { loadModel } from '../src/core/model/load';
 import { makeTinyGpt2, sourceFromTensors } from '../src/core/model/testing/tinyGpt2';
 import type { CausalLM, ModelConfig } from '../src/core/model/types';
 import { specOf } from '../src/core/model/families';
+import { familiesSection } from './model-families';
 
 const FIXTURE = 'public/models/tiny-random';
 
@@ -34,7 +35,7 @@ interface Timing {
 }
 
 /** Median CPU and wall time (ms) of `runs` calls, after one warm-up unless `warmup` is false. */
-async function timeIt(runs: number, fn: () => Promise<void>, warmup = true): Promise<Timing> {
+export async function timeIt(runs: number, fn: () => Promise<void>, warmup = true): Promise<Timing> {
   if (warmup) await fn();
   const cpu: number[] = [];
   const wall: number[] = [];
@@ -63,7 +64,7 @@ async function useBackend(name: 'wasm' | 'cpu'): Promise<void> {
   await tf.ready();
 }
 
-function ids(N: number, V: number): number[] {
+export function ids(N: number, V: number): number[] {
   return Array.from({ length: N }, (_, i) => (i * 7919 + 13) % V);
 }
 
@@ -128,7 +129,7 @@ async function genRate(model: CausalLM, newTokens: number, useCache: boolean, ru
  * forward(N, logits: 'last') times at 5 lengths, linearly interpolated and summed over N = 8..8+newTokens-1
  * (measuring it directly takes minutes on the GPT-2-small shape).
  */
-async function recomputeRateEstimate(model: CausalLM, newTokens: number): Promise<number> {
+export async function recomputeRateEstimate(model: CausalLM, newTokens: number): Promise<number> {
   const Ns = [0, 1, 2, 3, 4].map((i) => 8 + Math.round((i * (newTokens - 1)) / 4));
   const ts: number[] = [];
   for (const N of Ns) {
@@ -166,6 +167,10 @@ export async function main(args: string[]): Promise<void> {
   await useBackend('wasm');
   const rate = await matmulRate(R(9));
   console.error(`  wasm matMul 256x768.768x3072: ${rate.toFixed(1)} GFLOP/s`);
+  if (args.includes('--families')) {
+    console.log([`wasm 2-D matMul 256x768 . 768x3072: ${rate.toFixed(1)} GFLOP/s`, ...(await familiesSection(rate, quick))].join('\n'));
+    return;
+  }
 
   // GPT-2-small-shaped model, built in memory.
   const small = smallShape(quick);
@@ -225,6 +230,7 @@ export async function main(args: string[]): Promise<void> {
   out.push('', 'Full recompute on the GPT-2-small shape is estimated from forward(N, last) timed at 5 lengths in this run.');
   const la = (await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ');
   out.push('', `Rates, shares and ratios use this process's CPU time; wall times show the machine's load (load average now: ${la}).`);
+  out.push(...(await familiesSection(rate, quick)));
   out.push('', `(total bench time ${((performance.now() - t0) / 1000).toFixed(0)} s; node ${process.version}; tfjs ${tf.version_core})`);
   console.log(out.join('\n'));
 }

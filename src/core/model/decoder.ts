@@ -113,7 +113,7 @@ export class Decoder implements CausalLM {
 
   embed(ids: number[], past: number): tf.Tensor2D {
     const w = this.live();
-    const tok = tf.gather(w.embed, tf.tensor1d(ids, 'int32')) as tf.Tensor2D; // [M, D]
+    const tok = this.tokenRows(ids); // [M, D]
     if (!w.positions) return tok;
     return tf.add(tok, tf.slice(w.positions, [past, 0], [ids.length, this.spec.hidden])); // [M, D]
   }
@@ -129,7 +129,7 @@ export class Decoder implements CausalLM {
         });
       }
     }
-    const tok = tf.gather(w.embed, tf.tensor1d(Int32Array.from(ids), 'int32')) as tf.Tensor2D; // [R*M, D]
+    const tok = this.tokenRows(Array.from(ids)); // [R*M, D]
     if (!w.positions) return tok;
     return tf.add(tok, tf.gather(w.positions, tf.tensor1d(Int32Array.from(positions), 'int32'))); // [R*M, D]
   }
@@ -186,6 +186,37 @@ export class Decoder implements CausalLM {
     // The [D, V] head is stored in column blocks: XNNPACK runs faster on them than on one huge matrix.
     const parts = w.headT.map((block) => tf.matMul(h, block) as tf.Tensor2D); // [., V_block] each
     return parts.length === 1 ? parts[0] : (tf.concat(parts, 1) as tf.Tensor2D); // [., V]
+  }
+
+  /**
+   * Embedding rows of `ids`, [M, D]. A tied model keeps only the head's [D, V] column blocks on the device, so its
+   * rows are gathered as columns of those blocks (grouped per block, put back in order, transposed).
+   */
+  private tokenRows(ids: number[]): tf.Tensor2D {
+    const w = this.live();
+    if (w.embed) return tf.gather(w.embed, tf.tensor1d(ids, 'int32')) as tf.Tensor2D;
+    const parts: tf.Tensor2D[] = [];
+    const order: number[] = []; // order[j] = index in ids of the j-th gathered column
+    let start = 0;
+    for (const block of w.headT) {
+      const width = block.shape[1];
+      const local: number[] = [];
+      ids.forEach((id, i) => {
+        if (id >= start && id < start + width) {
+          local.push(id - start);
+          order.push(i);
+        }
+      });
+      if (local.length > 0) parts.push(tf.gather(block, tf.tensor1d(local, 'int32'), 1) as tf.Tensor2D); // [D, m_b]
+      start += width;
+    }
+    let cols = parts.length === 1 ? parts[0] : (tf.concat(parts, 1) as tf.Tensor2D); // [D, M], grouped by block
+    if (order.some((i, j) => i !== j)) {
+      const back = new Int32Array(ids.length);
+      order.forEach((i, j) => (back[i] = j));
+      cols = tf.gather(cols, tf.tensor1d(back, 'int32'), 1) as tf.Tensor2D; // [D, M], in the order of ids
+    }
+    return tf.transpose(cols); // [M, D]
   }
 
   private norm(x: tf.Tensor2D, weight: tf.Tensor, bias?: tf.Tensor): tf.Tensor2D {

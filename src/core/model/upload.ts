@@ -13,7 +13,9 @@ import type { HostTensor, ModelConfig } from './types';
 
 export type LayerWeights = LayerSlots<tf.Tensor>;
 
-export interface DecoderWeights extends GlobalSlots<tf.Tensor> {
+export interface DecoderWeights extends Omit<GlobalSlots<tf.Tensor>, 'embed'> {
+  /** [V, D], or null when the head is tied: then embedding rows are gathered from headT (one copy on the device). */
+  embed: tf.Tensor | null;
   layers: LayerWeights[];
   /**
    * LM head as [D, V] (the embedding or lm_head.weight transposed once), in column blocks of at most HEAD_BLOCK
@@ -87,8 +89,11 @@ export function uploadWeights(
   };
   try {
     const total = spec.layers + 2;
-    const globals = family.globals(config, read);
-    const uploadedGlobals = uploadAll(globals) as unknown as GlobalSlots<tf.Tensor>;
+    const { embed, ...rest } = family.globals(config, read);
+    const uploadedGlobals = {
+      ...(uploadAll(rest) as Omit<GlobalSlots<tf.Tensor>, 'embed'>),
+      embed: headName ? upload(embed)! : null,
+    };
     onProgress?.(1 / total);
     const layers: LayerWeights[] = [];
     for (let l = 0; l < spec.layers; l++) {
@@ -97,7 +102,7 @@ export function uploadWeights(
     }
     // The LM head is x [N, D] . W^T; keep W^T [D, V] so the product is a plain 2-D matMul.
     const { vocab: V, hidden: D } = spec;
-    const headT = transposeHost(headName ? read(headName) : globals.embed.data, V, D);
+    const headT = transposeHost(headName ? read(headName) : embed.data, V, D);
     const headBlocks = columnBlocks(headT, D, V, headBlock).map((b) => tf.tensor2d(b.data, [D, b.cols]));
     created.push(...headBlocks);
     onProgress?.(1);

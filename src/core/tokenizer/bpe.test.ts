@@ -63,7 +63,9 @@ describe('BpeTokenizer on GPT-2', () => {
   });
 
   it('rejects ids outside the vocabulary', () => {
-    expect(() => tok.decode([15496, 50257])).toThrow('token id 50257 at position 1 is outside the vocabulary (0..50256)');
+    expect(() => tok.decode([15496, 50257])).toThrow(
+      'token id 50257 at position 1 is outside the vocabulary (0..50256)',
+    );
     expect(() => tok.tokenString(-1)).toThrow(TokenizerError);
     expect(() => tok.decode([1.5])).toThrow(TokenizerError);
   });
@@ -76,7 +78,9 @@ describe('BpeTokenizer on GPT-2', () => {
 describe('BpeTokenizer input errors', () => {
   it('names the file and field', () => {
     expect(() => new BpeTokenizer('{oops', undefined, { fileName: 'm/tokenizer.json' })).toThrow(InputError);
-    expect(() => new BpeTokenizer('{oops', undefined, { fileName: 'm/tokenizer.json' })).toThrow(/^m\/tokenizer.json: not valid JSON/);
+    expect(() => new BpeTokenizer('{oops', undefined, { fileName: 'm/tokenizer.json' })).toThrow(
+      /^m\/tokenizer.json: not valid JSON/,
+    );
     expect(() => new BpeTokenizer('{"version":"1.0"}', undefined, { fileName: 'm/tokenizer.json' })).toThrow(
       'm/tokenizer.json, field "model"',
     );
@@ -96,7 +100,12 @@ describe('BpeTokenizer without byte-level coverage', () => {
       pre_tokenizer: { type: 'WhitespaceSplit' },
       post_processor: null,
       decoder: null,
-      model: { type: 'BPE', vocab: unk ? { a: 0, b: 1, ab: 2, '<unk>': 3 } : { a: 0, b: 1, ab: 2 }, merges: ['a b'], unk_token: unk ? '<unk>' : null },
+      model: {
+        type: 'BPE',
+        vocab: unk ? { a: 0, b: 1, ab: 2, '<unk>': 3 } : { a: 0, b: 1, ab: 2 },
+        merges: ['a b'],
+        unk_token: unk ? '<unk>' : null,
+      },
     });
 
   it('merges by the rules', () => {

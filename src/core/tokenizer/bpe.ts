@@ -4,6 +4,8 @@
  */
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { InputError } from '../errors';
+import type { ChatTemplateSpec } from '../chat/template';
+import { specialTokenName } from '../chat/load';
 import { describeChar } from './char';
 import { TokenizerError, type Tokenizer } from './types';
 
@@ -19,6 +21,9 @@ export interface BpeOptions {
   /** Names used in error messages. */
   fileName?: string;
   configFileName?: string;
+  /** `eos_token_id`s of generation_config.json / config.json (number or list), in that order: more stop ids. */
+  modelEosIds?: number[];
+  chatTemplate?: ChatTemplateSpec;
 }
 
 function parseJsonObject(text: string, file: string): Record<string, unknown> {
@@ -28,17 +33,9 @@ function parseJsonObject(text: string, file: string): Record<string, unknown> {
   } catch (e) {
     throw new InputError(`not valid JSON (${(e as Error).message})`, { file });
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError('expected a JSON object', { file });
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new InputError('expected a JSON object', { file });
   return raw as Record<string, unknown>;
-}
-
-/** tokenizer_config.json writes special tokens either as a string or as {"content": "..."}. */
-function tokenName(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (v && typeof v === 'object' && typeof (v as { content?: unknown }).content === 'string') {
-    return (v as { content: string }).content;
-  }
-  return undefined;
 }
 
 /** GPT-2's byte-to-unicode table inverted: 'Ġ' -> 0x20 etc. (printable bytes map to themselves). */
@@ -56,10 +53,14 @@ export class BpeTokenizer implements Tokenizer {
   readonly kind = 'bpe' as const;
   readonly vocabSize: number;
   readonly eosId?: number;
+  readonly stopIds: readonly number[];
+  readonly chatTemplate?: ChatTemplateSpec;
   private readonly hf: HfTokenizer;
   private readonly addSpecialTokens: boolean;
   private readonly specialIds: Set<number>;
   private readonly byteLevel: Map<string, number> | undefined;
+  /** SentencePiece-style vocabularies spell a space as "▁" (Llama 2, Mistral, TinyLlama). */
+  private readonly metaspace: boolean;
   /** Byte-level or byte-fallback models can encode any text; others may drop or <unk> a character. */
   private readonly coversAllText: boolean;
   private readonly unkId: number | undefined;
@@ -72,7 +73,8 @@ export class BpeTokenizer implements Tokenizer {
     if (!model || typeof model !== 'object' || typeof model.vocab !== 'object' || model.vocab === null) {
       throw new InputError('expected an object with a "vocab"', { file, field: 'model' });
     }
-    const config = configJson === undefined ? {} : parseJsonObject(configJson, opts.configFileName ?? TOKENIZER_CONFIG_FILE);
+    const config =
+      configJson === undefined ? {} : parseJsonObject(configJson, opts.configFileName ?? TOKENIZER_CONFIG_FILE);
     try {
       this.hf = new HfTokenizer(json, config);
     } catch (e) {
@@ -87,15 +89,24 @@ export class BpeTokenizer implements Tokenizer {
       [...this.hf.get_added_tokens_decoder().entries()].filter(([, t]) => t.special).map(([id]) => id),
     );
 
-    const configured = tokenName(config.eos_token);
-    const eosName = configured ?? EOS_CANDIDATES.find((t) => this.hf.token_to_id(t) !== undefined);
-    this.eosId = eosName === undefined ? undefined : this.hf.token_to_id(eosName);
+    // eos: tokenizer_config's eos_token, else the model's first eos_token_id, else a well-known name.
+    const modelEos = (opts.modelEosIds ?? []).filter((id) => this.hf.id_to_token(id) !== undefined);
+    const configured = specialTokenName(config.eos_token);
+    const eosName =
+      configured ?? (modelEos.length ? undefined : EOS_CANDIDATES.find((t) => this.hf.token_to_id(t) !== undefined));
+    this.eosId = eosName === undefined ? modelEos[0] : this.hf.token_to_id(eosName);
+    this.stopIds = [...new Set([...(this.eosId === undefined ? [] : [this.eosId]), ...modelEos])];
+    this.chatTemplate = opts.chatTemplate;
 
     const decoder = json.decoder as { type?: string; decoders?: { type?: string }[] } | null | undefined;
     const isByteLevel =
-      decoder?.type === 'ByteLevel' || (decoder?.type === 'Sequence' && !!decoder.decoders?.some((d) => d.type === 'ByteLevel'));
+      decoder?.type === 'ByteLevel' ||
+      (decoder?.type === 'Sequence' && !!decoder.decoders?.some((d) => d.type === 'ByteLevel'));
     this.byteLevel = isByteLevel ? byteLevelDecoder() : undefined;
-    const preTokenizer = json.pre_tokenizer as { type?: string; pretokenizers?: { type?: string }[] } | null | undefined;
+    this.metaspace =
+      JSON.stringify(decoder ?? null).includes('"Metaspace"') || JSON.stringify(decoder ?? null).includes('▁');
+    const preTokenizer = json.pre_tokenizer as
+      { type?: string; pretokenizers?: { type?: string }[] } | null | undefined;
     const byteLevelPre =
       preTokenizer?.type === 'ByteLevel' || !!preTokenizer?.pretokenizers?.some((p) => p.type === 'ByteLevel');
     this.coversAllText = byteLevelPre || model.byte_fallback === true;
@@ -158,6 +169,8 @@ export class BpeTokenizer implements Tokenizer {
       }
       return decodeBytesForDisplay(new Uint8Array(bytes));
     }
+    // Byte-fallback pieces ("<0xE2>") show as they are; decoding one alone would give a replacement character.
+    if (this.metaspace && !this.specialIds.has(id)) return piece.replaceAll('▁', ' ');
     return this.decode([id]);
   }
 

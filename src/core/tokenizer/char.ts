@@ -32,7 +32,8 @@ export class CharTokenizer implements Tokenizer {
     if (tokens.length === 0) throw new TokenizerError('a character vocabulary needs at least one token');
     tokens.forEach((t, i) => {
       if (typeof t !== 'string' || t.length === 0) throw new TokenizerError(`token ${i} must be a non-empty string`);
-      if (this.idOf.has(t)) throw new TokenizerError(`token ${i} ${JSON.stringify(t)} repeats token ${this.idOf.get(t)}`);
+      if (this.idOf.has(t))
+        throw new TokenizerError(`token ${i} ${JSON.stringify(t)} repeats token ${this.idOf.get(t)}`);
       this.idOf.set(t, i);
     });
     this.tokens = [...tokens];
@@ -40,7 +41,8 @@ export class CharTokenizer implements Tokenizer {
     this.specials = tokens.filter((t) => !isSingleCodePoint(t)).sort((a, b) => b.length - a.length);
     if (opts.eosToken !== undefined) {
       const id = this.idOf.get(opts.eosToken);
-      if (id === undefined) throw new TokenizerError(`eos token ${JSON.stringify(opts.eosToken)} is not in the vocabulary`);
+      if (id === undefined)
+        throw new TokenizerError(`eos token ${JSON.stringify(opts.eosToken)} is not in the vocabulary`);
       this.eosId = id;
     }
   }
@@ -54,11 +56,16 @@ export class CharTokenizer implements Tokenizer {
       throw new InputError(`not valid JSON (${(e as Error).message})`, { file: fileName });
     }
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-      throw new InputError('expected a JSON object {"type": "char", "tokens": [...], "eos_token": ...}', { file: fileName });
+      throw new InputError('expected a JSON object {"type": "char", "tokens": [...], "eos_token": ...}', {
+        file: fileName,
+      });
     }
     const obj = raw as Record<string, unknown>;
     if (obj.type !== 'char') {
-      throw new InputError(`expected "char", got ${JSON.stringify(obj.type) ?? 'nothing'}`, { file: fileName, field: 'type' });
+      throw new InputError(`expected "char", got ${JSON.stringify(obj.type) ?? 'nothing'}`, {
+        file: fileName,
+        field: 'type',
+      });
     }
     const tokens = obj.tokens;
     if (!Array.isArray(tokens) || tokens.length === 0) {
@@ -67,11 +74,17 @@ export class CharTokenizer implements Tokenizer {
     const seen = new Map<string, number>();
     tokens.forEach((t, i) => {
       if (typeof t !== 'string' || t.length === 0) {
-        throw new InputError(`entry ${i} is ${JSON.stringify(t)}, expected a non-empty string`, { file: fileName, field: 'tokens' });
+        throw new InputError(`entry ${i} is ${JSON.stringify(t)}, expected a non-empty string`, {
+          file: fileName,
+          field: 'tokens',
+        });
       }
       const prev = seen.get(t);
       if (prev !== undefined) {
-        throw new InputError(`entry ${i} ${JSON.stringify(t)} duplicates entry ${prev}`, { file: fileName, field: 'tokens' });
+        throw new InputError(`entry ${i} ${JSON.stringify(t)} duplicates entry ${prev}`, {
+          file: fileName,
+          field: 'tokens',
+        });
       }
       seen.set(t, i);
     });

@@ -25,7 +25,9 @@ describe('loadTokenizer', () => {
   it('prefers tokenizer.json over char_vocab.json', async () => {
     const { readFile } = await import('node:fs/promises');
     const json = await readFile(`${GPT2_DIR}tokenizer.json`);
-    const tok = await loadTokenizer(filesFromMap('both', { 'tokenizer.json': new Uint8Array(json), 'char_vocab.json': CHAR_VOCAB }));
+    const tok = await loadTokenizer(
+      filesFromMap('both', { 'tokenizer.json': new Uint8Array(json), 'char_vocab.json': CHAR_VOCAB }),
+    );
     expect(tok.kind).toBe('bpe');
   });
 
@@ -38,9 +40,11 @@ describe('loadTokenizer', () => {
   });
 
   it('names the file inside the folder on a bad vocabulary', async () => {
-    await expect(loadTokenizer(filesFromMap('tiny', { 'char_vocab.json': '{"type":"char","tokens":[]}' }))).rejects.toThrow(
-      'tiny/char_vocab.json, field "tokens"',
+    await expect(
+      loadTokenizer(filesFromMap('tiny', { 'char_vocab.json': '{"type":"char","tokens":[]}' })),
+    ).rejects.toThrow('tiny/char_vocab.json, field "tokens"');
+    await expect(loadTokenizer(filesFromMap('m', { 'tokenizer.json': 'nope' }))).rejects.toThrow(
+      'm/tokenizer.json: not valid JSON',
     );
-    await expect(loadTokenizer(filesFromMap('m', { 'tokenizer.json': 'nope' }))).rejects.toThrow('m/tokenizer.json: not valid JSON');
   });
 });

@@ -1,9 +1,15 @@
+import type { ChatTemplateSpec } from '../chat/template';
+
 /** A tokenizer turns text into ids and back; `tokenStrings` gives each id's display text. */
 export interface Tokenizer {
   readonly kind: 'char' | 'bpe';
   readonly vocabSize: number;
   /** Id that ends a sequence, when the vocabulary has one. */
   readonly eosId?: number;
+  /** Every id that ends a generation: eosId plus generation_config.json / config.json `eos_token_id`s. */
+  readonly stopIds?: readonly number[];
+  /** The model's chat template, when the folder has one (see src/core/chat). */
+  readonly chatTemplate?: ChatTemplateSpec;
   /** Throws a TokenizerError naming the offending character and its position when text can't be encoded. */
   encode(text: string): number[];
   decode(ids: number[]): string;

@@ -21,10 +21,11 @@ import {
   type RhythmOptions,
 } from '../core/rhythm';
 import { ArgumentError, formatFlags, parseArgs, type FlagSpecs } from './args';
-import { checkIds, checkOutputPath, loadModelDir, note } from './common';
+import { CHAT_FLAGS, checkIds, checkOutputPath, loadModelDir, note, promptWrapper } from './common';
 
 const FLAGS = {
-  model: { type: 'string', value: 'DIR', help: 'model folder, or a .zip of one (with --input)' },
+  model: { type: 'string', value: 'DIR|ORG/NAME', help: 'model folder, .zip, Hugging Face cache snapshot or ORG/NAME[@REV] in the local cache (with --input)' },
+  ...CHAT_FLAGS,
   input: { type: 'string', value: 'IN.jsonl', help: 'lines {"prompt","response"} or {"prompt_ids","response_ids"}, optional reward, group' },
   attention: { type: 'string', value: 'DUMP.safetensors', help: 'analyze an attention dump instead (no model needed)' },
   out: { type: 'string', value: 'OUT', required: true, help: 'output file ("-" = stdout)' },
@@ -50,7 +51,7 @@ const FLAGS = {
 } as const satisfies FlagSpecs;
 
 export const help = `Compute attention-rhythm analysis records (WAAD, FAI, preplan/anchor tokens, credit γ)
-Usage: rhythmscope analyze --model DIR --input IN.jsonl --out OUT.jsonl [--format jsonl|csv|verl] [options]
+Usage: rhythmscope analyze --model DIR --input IN.jsonl --out OUT.jsonl [--chat [--no-thinking]] [--format jsonl|csv|verl] [options]
        rhythmscope analyze --attention DUMP.safetensors --out OUT.jsonl [options]
 
 IN lines: {"prompt": str, "response": str} or {"prompt_ids": [...], "response_ids": [...]},
@@ -122,7 +123,7 @@ export async function run(argv: string[]): Promise<number> {
   const out = a.out!;
   if (out !== '-') await checkOutputPath(out);
 
-  const records = a.attention !== undefined ? [await analyzeDumpFile(a.attention, options)] : await analyzeJsonl(a.input!, a.model!, options);
+  const records = a.attention !== undefined ? [await analyzeDumpFile(a.attention, options)] : await analyzeJsonl(a.input!, a.model!, options, a);
   const text = writeRecords(records, a.format as OutputFormat);
   if (out === '-') process.stdout.write(text);
   else await writeFileAtomic(out, text);
@@ -145,15 +146,21 @@ async function analyzeDumpFile(path: string, options: RhythmOptions): Promise<An
   return analyzeDump(dump, options).record;
 }
 
-async function analyzeJsonl(path: string, modelDir: string, options: RhythmOptions): Promise<AnalysisRecord[]> {
+async function analyzeJsonl(
+  path: string,
+  modelDir: string,
+  options: RhythmOptions,
+  chat: { chat?: boolean; thinking?: boolean },
+): Promise<AnalysisRecord[]> {
   const inputs = parseAnalyzeJsonl(new TextDecoder().decode(await readInput(path, '--input')), path);
   checkGroups(inputs, path);
   const loaded = await loadModelDir(modelDir);
   try {
+    const wrap = promptWrapper(loaded.tokenizer, chat); // --chat: text prompts go through the chat template
     const records: AnalysisRecord[] = [];
     const t0 = performance.now();
     for (const [i, input] of inputs.entries()) {
-      const seq = encode(input, loaded, path);
+      const seq = encode(input, loaded, path, wrap);
       records.push(analyzeModel(loaded.model, seq, options).record);
       note(`[analyze] ${i + 1}/${inputs.length} (${path}:${input.line}, N=${seq.ids.length}) ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
@@ -163,12 +170,12 @@ async function analyzeJsonl(path: string, modelDir: string, options: RhythmOptio
   }
 }
 
-function encode(input: AnalyzeInput, { model, tokenizer }: LoadedModel, file: string) {
+function encode(input: AnalyzeInput, { model, tokenizer }: LoadedModel, file: string, wrap: (prompt: string) => string) {
   const where = (field: string) => ({ file, line: input.line, field });
   let promptIds: number[];
   let responseIds: number[];
   try {
-    promptIds = input.promptIds ?? tokenizer.encode(input.prompt!);
+    promptIds = input.promptIds ?? tokenizer.encode(wrap(input.prompt!));
     responseIds = input.responseIds ?? tokenizer.encode(input.response!);
   } catch (e) {
     if (e instanceof Error && e.name === 'TokenizerError') throw new InputError(e.message, where(input.promptIds ? 'response' : 'prompt'));

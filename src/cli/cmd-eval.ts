@@ -1,13 +1,12 @@
 /** `rhythmscope eval` — accuracy of a model on a built-in task (greedy, pass@1 at T, pass@k). */
 import { InputError } from '../core/errors';
 import { getTask, isTaskName, TASK_NAMES } from '../core/tasks/index';
-import { openModelFiles } from '../core/io/node-files';
 import type { Tokenizer } from '../core/tokenizer/types';
 import { loadCheckpoint } from '../core/train/checkpoint';
 import { batchedGenerator, evaluateTask, formatEvalTable, runtimeGenerator, type EvalRow, type Generator } from '../core/train/evaluate';
 import { GPT2Train } from '../core/train/gpt2-train';
 import { formatFlags, parseArgs, type FlagSpecs } from './args';
-import { loadModelDir, note } from './common';
+import { loadModelDir, note, openModel } from './common';
 
 const FLAGS = {
   model: { type: 'string', value: 'DIR', required: true, help: 'model folder, or a .zip of one' },
@@ -48,7 +47,7 @@ export async function run(argv: string[]): Promise<number> {
   let tokenizer: Tokenizer;
   let dispose: () => void;
   if (a.engine === 'batched') {
-    const ck = await loadCheckpoint(await openModelFiles(a.model!));
+    const ck = await loadCheckpoint(await openModel(a.model!));
     const model = new GPT2Train(ck.config, ck.weights);
     gen = batchedGenerator(model, ck.tokenizer.eosId, a['batch-size']!);
     tokenizer = ck.tokenizer;

@@ -8,19 +8,20 @@ import { encodeAttentionDumpHeader } from '../core/io/dump';
 import { AtomicFileWriter } from '../core/io/node-atomic';
 import { float32Bytes } from '../core/io/safetensors';
 import { formatFlags, parseArgs, type FlagSpecs } from './args';
-import { checkIds, checkOutputPath, formatBytes, loadModelDir, note } from './common';
+import { CHAT_FLAGS, checkIds, checkOutputPath, formatBytes, loadModelDir, note, promptWrapper } from './common';
 
 const FLAGS = {
-  model: { type: 'string', value: 'DIR', required: true, help: 'model folder (config.json, model.safetensors, tokenizer), or a .zip of one' },
+  model: { type: 'string', value: 'DIR|ORG/NAME', required: true, help: 'model folder (config.json, model.safetensors, tokenizer), .zip, Hugging Face cache snapshot, or ORG/NAME[@REV] in the local cache' },
   ids: { type: 'ints', value: '1,2,3', min: 0, help: 'token ids of the whole sequence' },
   prompt: { type: 'string', help: 'text to encode with the model tokenizer (instead of --ids)' },
+  ...CHAT_FLAGS,
   response: { type: 'string', help: 'with --prompt: response text appended; prompt_length = the prompt token count' },
   out: { type: 'string', value: 'FILE.safetensors', required: true, help: 'attention dump to write' },
   'prompt-length': { type: 'int', value: 'P', min: 0, help: 'tokens that belong to the prompt (default 0, or the --prompt token count with --response)' },
 } as const satisfies FlagSpecs;
 
 export const help = `Run one forward pass and write logits and every layer's attention to a dump
-Usage: rhythmscope forward --model DIR (--ids 1,2,3 | --prompt TEXT [--response TEXT]) --out FILE.safetensors [--prompt-length P]
+Usage: rhythmscope forward --model DIR (--ids 1,2,3 | --prompt TEXT [--response TEXT] [--chat [--no-thinking]]) --out FILE.safetensors [--prompt-length P]
 
 Writes attn.L{l} [H, N, N] for every layer, logits [N, V], and metadata tokens, token_ids,
 prompt_length, num_layers, model (docs/formats.md). The file appears only when complete.
@@ -44,7 +45,7 @@ export async function run(argv: string[]): Promise<number> {
     let promptLength = a['prompt-length'] ?? 0;
     if (a.ids) ids = a.ids;
     else {
-      const promptIds = tokenizer.encode(a.prompt!);
+      const promptIds = tokenizer.encode(promptWrapper(tokenizer, a)(a.prompt!));
       ids = a.response !== undefined ? [...promptIds, ...tokenizer.encode(a.response)] : promptIds;
       if (a.response !== undefined) promptLength = promptIds.length;
     }

@@ -5,11 +5,12 @@
 import { InputError } from '../core/errors';
 import { generate } from '../core/model/generate';
 import { formatFlags, parseArgs, type FlagSpecs } from './args';
-import { checkIds, loadModelDir, note } from './common';
+import { CHAT_FLAGS, checkIds, loadModelDir, note, promptWrapper } from './common';
 
 const FLAGS = {
-  model: { type: 'string', value: 'DIR', required: true, help: 'model folder, or a .zip of one' },
+  model: { type: 'string', value: 'DIR|ORG/NAME', required: true, help: 'model folder, .zip, Hugging Face cache snapshot, or ORG/NAME[@REV] in the local cache' },
   prompt: { type: 'string', required: true, help: 'text to continue' },
+  ...CHAT_FLAGS,
   'max-tokens': { type: 'int', min: 0, default: 64, help: 'new tokens at most' },
   temperature: { type: 'number', value: 'T', min: 0, help: 'sampling temperature; 0 or absent = greedy' },
   'top-k': { type: 'int', value: 'K', min: 1, help: 'sample among the K most likely tokens' },
@@ -20,7 +21,7 @@ const FLAGS = {
 } as const satisfies FlagSpecs;
 
 export const help = `Generate text from a prompt, streaming it to stdout
-Usage: rhythmscope generate --model DIR --prompt TEXT [--max-tokens N --temperature T --top-k K --top-p P --seed S]
+Usage: rhythmscope generate --model DIR --prompt TEXT [--chat [--no-thinking]] [--max-tokens N --temperature T --top-k K --top-p P --seed S]
 
 The prompt itself is not echoed; a summary (stop reason, tokens, speed) goes to stderr.
 
@@ -42,13 +43,13 @@ export async function run(argv: string[]): Promise<number> {
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   try {
-    const promptIds = tokenizer.encode(a.prompt!);
+    const promptIds = tokenizer.encode(promptWrapper(tokenizer, a)(a.prompt!));
     if (promptIds.length === 0) throw new InputError('encodes to no tokens', { field: '--prompt' });
     checkIds(promptIds, model.config.vocab_size, model.config.n_positions, '--prompt');
 
     const ids: number[] = [];
     let printed = 0; // characters of decode(ids) already written
-    const eos = tokenizer.eosId;
+    const stops = new Set(tokenizer.stopIds ?? (tokenizer.eosId === undefined ? [] : [tokenizer.eosId]));
     const t0 = performance.now();
     const result = await generate(model, promptIds, {
       maxTokens: a['max-tokens']!,
@@ -56,11 +57,11 @@ export async function run(argv: string[]): Promise<number> {
       topK: a['top-k'],
       topP: a['top-p'],
       seed: a.seed,
-      stopTokens: a['stop-eos'] && eos !== undefined ? [eos] : [],
+      stopTokens: a['stop-eos'] ? [...stops] : [],
       signal: controller.signal,
       useCache: !a['no-cache'],
       onToken: (id) => {
-        if (id === eos && a['stop-eos']) return; // the stop token itself is not text
+        if (stops.has(id) && a['stop-eos']) return; // the stop token itself is not text
         ids.push(id);
         // Decoding the whole continuation keeps byte-level BPE merges and multi-byte characters right.
         const text = tokenizer.decode(ids);

@@ -5,7 +5,6 @@
 import { appendFileSync, unlinkSync } from 'node:fs';
 import { InputError } from '../core/errors';
 import { writeFileAtomic } from '../core/io/node-atomic';
-import { openModelFiles } from '../core/io/node-files';
 import { RL_STRATEGIES, resolveRlOptions, type RlOptions } from '../core/rl/options';
 import { RlRun } from '../core/rl/run';
 import type { PolicyInit } from '../core/rl/trainer';
@@ -15,7 +14,7 @@ import { checkpointFiles, loadCheckpoint } from '../core/train/checkpoint';
 import { writeCheckpointDir } from '../core/train/checkpoint-node';
 import { registerGradientsNode } from '../core/train/gradients-node';
 import { formatFlags, parseArgs, type FlagSpecs, type ParsedFlags } from './args';
-import { checkOutputPath, note } from './common';
+import { checkOutputPath, note, openModel } from './common';
 
 /** Flags shared with `rhythmscope experiment` (everything but model, strategy, seed and output). */
 export const RUN_FLAGS = {
@@ -97,7 +96,7 @@ export function optionsFromFlags(a: RunFlags, strategy: string, seed: number): R
 
 /** Loads a model folder as RL's starting policy (HF GPT-2 with a character vocabulary). */
 export async function loadPolicy(dir: string): Promise<PolicyInit & { tokenizer: CharTokenizer }> {
-  const ck = await loadCheckpoint(await openModelFiles(dir));
+  const ck = await loadCheckpoint(await openModel(dir));
   return { config: ck.config, weights: ck.weights, tokenizer: ck.tokenizer };
 }
 

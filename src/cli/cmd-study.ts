@@ -9,7 +9,7 @@ import { InputError, isInputError } from '../core/errors';
 import { parseAttentionDump } from '../core/io/dump';
 import { parseAnalyzeJsonl, type AnalyzeInput } from '../core/io/jsonl';
 import { writeFileAtomic } from '../core/io/node-atomic';
-import { isDirectory, openModelFiles } from '../core/io/node-files';
+import { isDirectory } from '../core/io/node-files';
 import { parseSafetensors } from '../core/io/safetensors';
 import type { LoadedModel } from '../core/model/load';
 import type { GPT2Config } from '../core/model/types';
@@ -27,7 +27,7 @@ import {
   type PerturbSequence,
 } from '../core/studies';
 import { ArgumentError, formatFlags, parseArgs, type FlagSpecs } from './args';
-import { checkIds, checkOutputPath, loadModelDir, note } from './common';
+import { checkIds, checkOutputPath, loadModelDir, note, openModel } from './common';
 
 /** Every rhythm option as a text flag (validated by the engine's optionsFromFlags); perturb has its own --k/--seed. */
 function rhythmFlags(skip: string[] = []): FlagSpecs {
@@ -230,7 +230,7 @@ async function linkage(argv: string[]): Promise<number> {
 async function continuerFor(dir: string, loaded: LoadedModel, batched: boolean): Promise<Continuer> {
   const eos = loaded.tokenizer.eosId;
   if (!batched || loaded.model.config.model_type !== 'gpt2') return sequentialContinuer(loaded.model, eos);
-  const files = await openModelFiles(dir);
+  const files = await openModel(dir);
   const bytes = await files.get('model.safetensors');
   if (!bytes) return sequentialContinuer(loaded.model, eos);
   const source = parseSafetensors(bytes, `${files.name}/model.safetensors`);

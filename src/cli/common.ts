@@ -2,18 +2,34 @@
 import { access, constants } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../core/errors';
+import { ChatTemplate } from '../core/chat/template';
+import type { ModelFiles } from '../core/io/files';
 import { isDirectory, openModelFiles } from '../core/io/node-files';
 import { loadModel, type LoadedModel } from '../core/model/load';
+import type { Tokenizer } from '../core/tokenizer/types';
+import type { FlagSpec } from './args';
+import { resolveModelPath } from './model-path';
 
 /** A progress line on stderr, so stdout stays clean for data. */
 export function note(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
-/** Loads a model folder (or a .zip of one), reporting progress on stderr. */
+/**
+ * Opens `--model`: a folder, a .zip, a Hugging Face cache snapshot folder, or ORG/NAME[@REV] from the local cache
+ * (model-path.ts). A cached model is named by its repo id.
+ */
+export async function openModel(arg: string, flag = '--model'): Promise<ModelFiles> {
+  const where = await resolveModelPath(arg, flag);
+  if (where.path !== arg) note(`[model] ${arg}: ${where.path}`);
+  const files = await openModelFiles(where.path, flag);
+  return where.repoId ? { ...files, name: where.repoId } : files;
+}
+
+/** Loads a model (see openModel), reporting progress on stderr. */
 export async function loadModelDir(dir: string, flag = '--model'): Promise<LoadedModel> {
   let last = '';
-  const loaded = await loadModel(await openModelFiles(dir, flag), {
+  const loaded = await loadModel(await openModel(dir, flag), {
     onProgress: (_fraction, message) => {
       if (message !== last) note(`[model] ${message}`); // one line per stage, not per tensor
       last = message;
@@ -46,4 +62,30 @@ export function checkIds(ids: number[], vocabSize: number, maxPositions: number,
 
 export function formatBytes(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(1)} kB`;
+}
+
+/** `--chat` and `--no-thinking`, shared by the commands that take prompts. */
+export const CHAT_FLAGS = {
+  chat: { type: 'boolean', help: "wrap each prompt in the model's chat template (a user turn + the assistant's opening)" },
+  thinking: { type: 'boolean', default: true, help: 'with --chat on Qwen3-style templates: --no-thinking asks for no thinking block' },
+} as const satisfies Record<string, FlagSpec>;
+
+/**
+ * The prompt as the model should see it: unchanged without --chat, else one user turn rendered by the model's chat
+ * template with the generation prompt on. Returns a function so the template is compiled once per command.
+ */
+export function promptWrapper(tokenizer: Tokenizer, a: { chat?: boolean; thinking?: boolean }): (prompt: string) => string {
+  if (!a.chat) {
+    if (a.thinking === false) note('note: --no-thinking has no effect without --chat');
+    return (p) => p;
+  }
+  const spec = tokenizer.chatTemplate;
+  if (!spec) {
+    throw new InputError("the model has no chat template (looked for chat_template.jinja and tokenizer_config.json's chat_template)", {
+      field: '--chat',
+    });
+  }
+  const template = new ChatTemplate(spec);
+  if (a.thinking === false && !template.supportsThinking) note(`note: --no-thinking: ${spec.fileName} has no thinking switch`);
+  return (p) => template.wrapPrompt(p, { enableThinking: a.thinking !== false });
 }

@@ -3,6 +3,7 @@
  * (any vocabulary entry longer than one code point, e.g. "<eos>") that are matched whole.
  * Vocabulary file: char_vocab.json, documented in ./README.md.
  */
+import type { ChatTemplateSpec } from '../chat/template';
 import { InputError } from '../errors';
 import { TokenizerError, type Tokenizer } from './types';
 
@@ -24,6 +25,8 @@ export class CharTokenizer implements Tokenizer {
   readonly vocabSize: number;
   readonly eosId?: number;
   readonly tokens: readonly string[];
+  /** A chat_template.jinja beside char_vocab.json (set by loadTokenizer). */
+  chatTemplate?: ChatTemplateSpec;
   private readonly idOf = new Map<string, number>();
   /** Multi-code-point tokens, longest first, so the greedy match prefers "<eos>" over "<e". */
   private readonly specials: string[];

@@ -30,7 +30,11 @@ export async function loadTokenizer(files: ModelFiles): Promise<Tokenizer> {
     });
   }
   const charBytes = await files.get(CHAR_VOCAB_FILE);
-  if (charBytes) return CharTokenizer.fromVocabJson(decodeUtf8(charBytes), at(CHAR_VOCAB_FILE));
+  if (charBytes) {
+    const tok = CharTokenizer.fromVocabJson(decodeUtf8(charBytes), at(CHAR_VOCAB_FILE));
+    tok.chatTemplate = await loadChatTemplate(files, undefined); // chat_template.jinja only
+    return tok;
+  }
   throw new InputError(`no tokenizer found: looked for ${TOKENIZER_FILES.join(' and ')}`, { file: files.name });
 }
 

@@ -5,6 +5,7 @@
  * before RoPE, Llama/Qwen3 may have attention_bias, Llama mlp_bias. Linear weights are stored [out, in] and
  * transposed once at load.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import type { ConfigReader } from './config-reader';
 import { host, transposeHost, type Family } from './family';
 import type { Llama3RopeScaling, LlamaConfig } from './types';
@@ -257,6 +258,50 @@ export const llamaFamily: Family<LlamaConfig> = {
       downBias: opt(c.mlp_bias, 'mlp.down_proj.bias', D),
     };
   },
+
+  layerFromTensors(c, i, get) {
+    const p = `model.layers.${i}.`;
+    const { n_head: H, n_kv_head: Hkv, head_dim: hd } = c;
+    const scale = 1 / Math.sqrt(hd);
+    const qScale = c.qk_norm ? 1 : scale;
+    const t = (name: string) => tf.transpose(get(`${p}${name}`)); // [out, in] -> [in, out]
+    const qkv = tf.concat(
+      [tf.mul(t('self_attn.q_proj.weight'), qScale), t('self_attn.k_proj.weight'), t('self_attn.v_proj.weight')],
+      1,
+    );
+    const bias = (name: string) => get(`${p}${name}`);
+    const qkvBias = c.qkv_bias
+      ? tf.concat([
+          tf.mul(bias('self_attn.q_proj.bias'), qScale),
+          bias('self_attn.k_proj.bias'),
+          bias('self_attn.v_proj.bias'),
+        ])
+      : undefined;
+    const qkNorm = c.qk_norm
+      ? tf.concat([
+          tf.tile(tf.reshape(tf.mul(bias('self_attn.q_norm.weight'), scale), [1, hd]), [H, 1]),
+          tf.tile(tf.reshape(bias('self_attn.k_norm.weight'), [1, hd]), [Hkv, 1]),
+        ]) // [H + H_kv, hd]
+      : undefined;
+    const opt = (on: boolean, name: string) => (on ? bias(name) : undefined);
+    return {
+      norm1: bias('input_layernorm.weight'),
+      qkv,
+      qkvBias,
+      qkNorm,
+      out: t('self_attn.o_proj.weight'),
+      outBias: opt(c.o_bias, 'self_attn.o_proj.bias'),
+      norm2: bias('post_attention_layernorm.weight'),
+      gate: t('mlp.gate_proj.weight'),
+      gateBias: opt(c.mlp_bias, 'mlp.gate_proj.bias'),
+      up: t('mlp.up_proj.weight'),
+      upBias: opt(c.mlp_bias, 'mlp.up_proj.bias'),
+      down: t('mlp.down_proj.weight'),
+      downBias: opt(c.mlp_bias, 'mlp.down_proj.bias'),
+    };
+  },
+
+  globalNames: () => ({ embed: 'model.embed_tokens.weight', finalNorm: 'model.norm.weight' }),
 
   globals: (c, read) => ({
     embed: host(read('model.embed_tokens.weight'), [c.vocab_size, c.n_embd]),

@@ -3,6 +3,7 @@
  * they map onto the decoder's weight slots. Everything else — the forward, the KV cache, batched decoding,
  * attention capture, loading — is shared (decoder.ts, weights.ts). A new family is one file implementing Family.
  */
+import type * as tf from '@tensorflow/tfjs-core';
 import type { ConfigReader } from './config-reader';
 import type { Activation, HostTensor, ModelConfig } from './types';
 
@@ -72,7 +73,14 @@ export interface Family<C extends ModelConfig = ModelConfig> {
   /** The stored LM head to use: its name, or null when the head is tied to the embedding. */
   headName(config: C, has: (name: string) => boolean): string | null;
   layer(config: C, l: number, read: ReadTensor): LayerSlots<HostTensor>;
+  /**
+   * The same layout as `layer`, computed with tensor ops from the stored tensors (differentiable: autodiff training
+   * runs the decoder on slots derived from its variables). Families trained with hand-written gradients omit it.
+   */
+  layerFromTensors?(config: C, l: number, get: (name: string) => tf.Tensor): LayerSlots<tf.Tensor>;
   globals(config: C, read: ReadTensor): GlobalSlots<HostTensor>;
+  /** The stored names of the global slots (embedding, final norm, learned positions) for `layerFromTensors` users. */
+  globalNames?(config: C): GlobalSlots<string>;
 }
 
 /** [rows, cols] row-major -> [cols, rows] row-major, on the host (once, at load). */

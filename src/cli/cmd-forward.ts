@@ -39,7 +39,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   await checkOutputPath(out);
 
-  const { model, tokenizer } = await loadModelDir(a.model!);
+  // Token ids need no tokenizer: a folder without one still runs, its tokens named by id ("#17").
+  const { model, tokenizer } = await loadModelDir(a.model!, '--model', { tokenizerOptional: a.ids !== undefined });
   try {
     let ids: number[];
     let promptLength = a['prompt-length'] ?? 0;

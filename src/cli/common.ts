@@ -27,9 +27,10 @@ export async function openModel(arg: string, flag = '--model'): Promise<ModelFil
 }
 
 /** Loads a model (see openModel), reporting progress on stderr. */
-export async function loadModelDir(dir: string, flag = '--model'): Promise<LoadedModel> {
+export async function loadModelDir(dir: string, flag = '--model', opts: { tokenizerOptional?: boolean } = {}): Promise<LoadedModel> {
   let last = '';
   const loaded = await loadModel(await openModel(dir, flag), {
+    tokenizerOptional: opts.tokenizerOptional,
     onProgress: (_fraction, message) => {
       if (message !== last) note(`[model] ${message}`); // one line per stage, not per tensor
       last = message;

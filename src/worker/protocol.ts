@@ -24,7 +24,7 @@ export interface ModelInfo {
   name: string;
   numParams: number;
   files: string[];
-  tokenizerKind: 'char' | 'bpe';
+  tokenizerKind: 'char' | 'bpe' | 'ids';
   vocabSize: number;
   eosId?: number;
   nLayer: number;

@@ -5,7 +5,8 @@
 import { InputError } from '../errors';
 import { decodeUtf8, type ModelFiles } from '../io/files';
 import { readWeights } from '../io/weights';
-import { loadTokenizer } from '../tokenizer/load';
+import { IdTokenizer } from '../tokenizer/ids';
+import { loadTokenizer, TOKENIZER_FILES } from '../tokenizer/load';
 import type { Tokenizer } from '../tokenizer/types';
 import { Decoder } from './decoder';
 import { parseModelConfig } from './families';
@@ -23,6 +24,8 @@ export interface LoadedModel {
 export interface LoadOptions {
   onProgress?: (fraction: number, message: string) => void;
   signal?: AbortSignal;
+  /** Accept a folder without tokenizer files, naming tokens by id (for callers that only take token ids). */
+  tokenizerOptional?: boolean;
 }
 
 function throwIfAborted(signal?: AbortSignal): void {
@@ -44,7 +47,9 @@ export async function loadModel(files: ModelFiles, opts: LoadOptions = {}): Prom
   throwIfAborted(signal);
 
   onProgress?.(0.02, 'reading the tokenizer');
-  const tokenizer = await loadTokenizer(files);
+  const tokenizer = opts.tokenizerOptional && !(await hasTokenizerFile(files))
+    ? new IdTokenizer(config.vocab_size)
+    : await loadTokenizer(files);
   if (tokenizer.vocabSize > config.vocab_size) {
     throw new InputError(
       `the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocab_size is ${config.vocab_size}`,
@@ -67,11 +72,16 @@ export async function loadModel(files: ModelFiles, opts: LoadOptions = {}): Prom
     model.dispose();
     throw e;
   }
-  const read = [CONFIG_FILE, tokenizerFileName(tokenizer), source.fileName.slice(files.name.length + 1) || source.fileName];
+  const read = [CONFIG_FILE, ...(tokenizer.kind === 'ids' ? [] : [tokenizerFileName(tokenizer)]), source.fileName.slice(files.name.length + 1) || source.fileName];
   onProgress?.(1, `loaded ${files.name}: ${(model.numParams / 1e6).toFixed(2)}M parameters`);
   return { model, tokenizer, files: read };
 }
 
+async function hasTokenizerFile(files: ModelFiles): Promise<boolean> {
+  for (const name of TOKENIZER_FILES) if (await files.get(name)) return true;
+  return false;
+}
+
 function tokenizerFileName(tokenizer: Tokenizer): string {
-  return tokenizer.kind === 'bpe' ? 'tokenizer.json' : 'char_vocab.json';
+  return tokenizer.kind === 'bpe' ? 'tokenizer.json' : tokenizer.kind === 'char' ? 'char_vocab.json' : '(no tokenizer)';
 }

@@ -2,7 +2,8 @@ import type { ChatTemplateSpec } from '../chat/template';
 
 /** A tokenizer turns text into ids and back; `tokenStrings` gives each id's display text. */
 export interface Tokenizer {
-  readonly kind: 'char' | 'bpe';
+  /** 'ids': no tokenizer files; tokens are named by id and text cannot be encoded (see ids.ts). */
+  readonly kind: 'char' | 'bpe' | 'ids';
   readonly vocabSize: number;
   /** Id that ends a sequence, when the vocabulary has one. */
   readonly eosId?: number;

@@ -10,7 +10,7 @@ import { RlRun } from '../core/rl/run';
 import type { PolicyInit } from '../core/rl/trainer';
 import { TASK_NAMES } from '../core/tasks/index';
 import type { CharTokenizer } from '../core/tokenizer/char';
-import { checkpointFiles, loadCheckpoint } from '../core/train/checkpoint';
+import { checkpointFiles, loadTrainable } from '../core/train/checkpoint';
 import { writeCheckpointDir } from '../core/train/checkpoint-node';
 import { registerGradientsNode } from '../core/train/gradients-node';
 import { formatFlags, parseArgs, type FlagSpecs, type ParsedFlags } from './args';
@@ -96,7 +96,7 @@ export function optionsFromFlags(a: RunFlags, strategy: string, seed: number): R
 
 /** Loads a model folder as RL's starting policy (HF GPT-2 with a character vocabulary). */
 export async function loadPolicy(dir: string): Promise<PolicyInit & { tokenizer: CharTokenizer }> {
-  const ck = await loadCheckpoint(await openModel(dir));
+  const ck = await loadTrainable(await openModel(dir));
   return { config: ck.config, weights: ck.weights, tokenizer: ck.tokenizer };
 }
 

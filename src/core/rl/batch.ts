@@ -4,7 +4,7 @@
  * target t+1; the mask is 1 exactly where the target is a response token (the end token included).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { GPT2Train } from '../train/gpt2-train';
+import type { TrainablePolicy } from '../train/policy';
 
 export interface PolicyBatch {
   B: number;
@@ -90,7 +90,7 @@ export interface PolicyOutputs {
  * Log-probs of the targets under softmax(logits/τ) — the distribution rollouts sampled from — and its entropy.
  * Differentiable (call inside variableGrads for the new policy, inside tidy for old/reference).
  */
-export function policyOutputs(model: GPT2Train, b: PolicyBatch, temperature: number,
+export function policyOutputs(model: TrainablePolicy, b: PolicyBatch, temperature: number,
   onAttention?: (layer: number, probs: tf.Tensor3D) => void): PolicyOutputs {
   const V = model.config.vocab_size;
   const ids = tf.tensor2d(b.ids, [b.B, b.T], 'int32');

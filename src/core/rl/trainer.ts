@@ -7,7 +7,7 @@
  * A NaN/Inf loss or gradient aborts the step's update and restores the weights and optimizer from its start.
  */
 import { InputError } from '../errors';
-import type { GPT2Config } from '../model/types';
+import type { ModelConfig } from '../model/types';
 import { grpoAdvantages } from '../rhythm/credit';
 import { resolveOptions, type RhythmOptions } from '../rhythm/options';
 import { generateProblem, mixSeed, type Problem, type VerifyResult } from '../tasks/index';
@@ -15,7 +15,8 @@ import { verifyCompletion } from '../tasks/index';
 import type { Tokenizer } from '../tokenizer/types';
 import { Adam, DEFAULT_ADAM, type AdamConfig } from '../train/adam';
 import { heldOutProblems } from '../train/data';
-import { GPT2Train, gpt2ParamShapes, type NamedArray } from '../train/gpt2-train';
+import type { NamedArray } from '../train/gpt2-train';
+import { createPolicy, policyParamShapes, type TrainablePolicy } from '../train/policy';
 import { fillAdvantages, makePolicyBatch } from './batch';
 import { BatchedLM } from './batched';
 import { amplifiedCount, attentionCredit, CreditAnalyzer, tokenAdvantages, type CreditRow } from './credit';
@@ -25,7 +26,7 @@ import type { RunLogLine } from './runlog';
 import { computeOldPolicy, disposeOldPolicy, ppoUpdate, type OldPolicy, type TestHooks, type UpdateResult } from './update';
 
 export interface PolicyInit {
-  config: GPT2Config;
+  config: ModelConfig;
   /** HF names (with or without "transformer."), tied head. */
   weights: NamedArray[];
   tokenizer: Tokenizer;
@@ -73,10 +74,10 @@ export interface Rollout {
 export class RlTrainer {
   readonly options: RlOptions;
   readonly tokenizer: Tokenizer;
-  readonly policy: GPT2Train;
+  readonly policy: TrainablePolicy;
   readonly adam: Adam;
   /** Frozen starting weights, only when a KL term is asked for. */
-  readonly reference?: GPT2Train;
+  readonly reference?: TrainablePolicy;
   private readonly sampler: BatchedLM;
   private readonly eosId: number;
   private stepIndex = 0;
@@ -92,8 +93,8 @@ export class RlTrainer {
     this.eosId = init.tokenizer.eosId;
     this.testHooks = testHooks;
     this.rhythm = resolveOptions(options.rhythm);
-    this.policy = new GPT2Train(init.config, init.weights);
-    if (options.klCoef > 0) this.reference = new GPT2Train(init.config, resume?.reference ?? init.weights);
+    this.policy = createPolicy(init.config, init.weights);
+    if (options.klCoef > 0) this.reference = createPolicy(init.config, resume?.reference ?? init.weights);
     // Constant learning rate, no weight decay: RL fine-tuning of a trained model.
     const adam: AdamConfig = { ...DEFAULT_ADAM, lr: options.lr, warmupSteps: 0, minLrFraction: 1, weightDecay: 0, clipNorm: options.clipNorm, totalSteps: options.steps };
     this.adam = new Adam(adam);
@@ -292,11 +293,11 @@ export class RlTrainer {
   }
 }
 
-function checkResume(r: TrainerResume, o: RlOptions, config: GPT2Config): void {
+function checkResume(r: TrainerResume, o: RlOptions, config: ModelConfig): void {
   if (!Number.isInteger(r.step) || r.step < 0 || r.step > o.steps) throw new InputError(`must be a whole number from 0 to steps (${o.steps}), got ${r.step}`, { field: 'step' });
   if (!Number.isInteger(r.adamStep) || r.adamStep < 0) throw new InputError(`must be a whole number ≥ 0, got ${r.adamStep}`, { field: 'adamStep' });
   if (o.klCoef > 0 && !r.reference) throw new InputError('a run with a KL term resumes only with its starting weights (the KL reference)', { field: 'reference' });
-  const shapes = new Map(gpt2ParamShapes(config).map((p) => [p.name, p.shape.join(',')]));
+  const shapes = new Map(policyParamShapes(config).map((p) => [p.name, p.shape.join(',')]));
   for (const a of r.optimizer) {
     const shape = shapes.get(a.name.replace(/^[mv]\./, ''));
     if (!/^[mv]\./.test(a.name) || shape !== a.shape.join(',') || a.data.length !== a.shape.reduce((x, y) => x * y, 1)) {

@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Adam } from '../train/adam';
-import type { GPT2Train, NamedArray } from '../train/gpt2-train';
+import type { NamedArray } from '../train/gpt2-train';
+import type { TrainablePolicy } from '../train/policy';
 import { policyOutputs, sliceBatch, type PolicyBatch } from './batch';
 import type { RlOptions } from './options';
 import { ppoClipLoss, responseTokenMean } from './ppo';
@@ -34,9 +35,9 @@ export interface UpdateResult {
 
 interface UpdateHost {
   readonly options: RlOptions;
-  readonly policy: GPT2Train;
+  readonly policy: TrainablePolicy;
   readonly adam: Adam;
-  readonly reference?: GPT2Train;
+  readonly reference?: TrainablePolicy;
 }
 
 interface Chunk {

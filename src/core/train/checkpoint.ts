@@ -8,7 +8,9 @@ import { InputError } from '../errors';
 import { decodeUtf8, type ModelFiles } from '../io/files';
 import { parseSafetensors, writeSafetensors, type TensorSource } from '../io/safetensors';
 import { parseGPT2Config } from '../model/config';
-import type { GPT2Config } from '../model/types';
+import type { GPT2Config, ModelConfig } from '../model/types';
+import { parseModelConfig } from '../model/families';
+import { readWeights } from '../io/weights';
 import { CharTokenizer } from '../tokenizer/char';
 import type { AdamConfig } from './adam';
 import type { MixEntry } from './data';
@@ -38,11 +40,12 @@ export function gpt2ConfigJson(c: Omit<GPT2Config, 'raw'>): string {
   }, null, 2) + '\n';
 }
 
-export function checkpointFiles(config: GPT2Config, weights: NamedArray[], tokenizer: CharTokenizer,
+export function checkpointFiles(config: ModelConfig, weights: NamedArray[], tokenizer: CharTokenizer,
   optimizer?: NamedArray[], state?: TrainerState): Record<string, Uint8Array> {
   const enc = new TextEncoder();
   const files: Record<string, Uint8Array> = {
-    'config.json': enc.encode(gpt2ConfigJson(config)),
+    // Other families keep the config.json they were loaded with (training changes no hyperparameter).
+    'config.json': enc.encode(config.model_type === 'gpt2' ? gpt2ConfigJson(config) : JSON.stringify(config.raw, null, 2) + '\n'),
     'model.safetensors': writeSafetensors(weights, { format: 'pt' }),
     'char_vocab.json': enc.encode(tokenizer.toVocabJson() + '\n'),
   };
@@ -102,4 +105,19 @@ export async function loadCheckpoint(files: ModelFiles): Promise<LoadedCheckpoin
     optimizer: optBytes ? arrays(parseSafetensors(optBytes, `${files.name}/optimizer.safetensors`)) : undefined,
     state,
   };
+}
+
+/** A model folder as the start of RL or fine-tuning: any family, with the task's character vocabulary. */
+export interface TrainableCheckpoint {
+  config: ModelConfig;
+  weights: NamedArray[];
+  tokenizer: CharTokenizer;
+}
+
+/** GPT-2 folders go through loadCheckpoint (its checks); other families load their weights as stored. */
+export async function loadTrainable(files: ModelFiles): Promise<TrainableCheckpoint> {
+  const config = parseModelConfig(decodeUtf8(await need(files, 'config.json')), `${files.name}/config.json`);
+  if (config.model_type === 'gpt2') return loadCheckpoint(files);
+  const tokenizer = CharTokenizer.fromVocabJson(decodeUtf8(await need(files, 'char_vocab.json')), `${files.name}/char_vocab.json`);
+  return { config, weights: arrays(await readWeights(files)), tokenizer };
 }

@@ -21,7 +21,7 @@ export function tinyWeights(config: GPT2Config, seed: number, scale = 5): NamedA
   );
 }
 
-export function tinyPolicy(seed = 1, over: Partial<GPT2Config> = {}): PolicyInit {
+export function tinyPolicy(seed = 1, over: Partial<GPT2Config> = {}): PolicyInit & { config: GPT2Config } {
   const config = tinyConfig(over);
   return { config, weights: tinyWeights(config, seed), tokenizer: new CharTokenizer([...TASK_TOKENS], { eosToken: EOS_TOKEN }) };
 }

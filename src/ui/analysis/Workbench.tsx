@@ -6,6 +6,7 @@
 import { startTransition, useCallback, useEffect, useState, type ReactNode } from 'react';
 import { CreditView } from '../credit/CreditView';
 import { HeadGallery } from '../gallery/HeadGallery';
+import { useModelStore } from '../model/modelStore';
 import { RhythmChart } from '../rhythm/RhythmChart';
 import { SettingsPanel } from '../settings/SettingsPanel';
 import { TokenStrip } from '../tokens/TokenStrip';
@@ -105,7 +106,8 @@ function Gallery() {
   const choice = useUiStore((s) => s.mapChoice);
   const scheme = useUiStore((s) => s.scheme);
   const onSelectHead = useCallback((layer: number, head: number) => void loadMap({ kind: 'head', layer, head }), []);
-  return <HeadGallery numLayers={summary.numLayers} numHeads={summary.numHeads} thumbnails={heads.thumbnails} spans={heads.spans}
+  const kvHeads = useModelStore((s) => (summary.source === 'model' ? s.info?.nKvHead : undefined));
+  return <HeadGallery numLayers={summary.numLayers} numHeads={summary.numHeads} numKvHeads={kvHeads} thumbnails={heads.thumbnails} spans={heads.spans}
     selection={record} scheme={scheme} selected={choice.kind === 'head' ? { layer: choice.layer, head: choice.head } : null} onSelectHead={onSelectHead} />;
 }
 

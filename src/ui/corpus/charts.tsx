@@ -104,7 +104,7 @@ export function valuesHistogram(values: number[], bins = 20): Histogram {
 }
 
 export function RoleRatesSvg({ rates }: { rates: { label: string; value: number; color: string }[] }) {
-  const width = 260;
+  const width = 300;
   const row = 20;
   const height = rates.length * row + 6;
   return (
@@ -122,8 +122,8 @@ export function RoleRatesSvg({ rates }: { rates: { label: string; value: number;
           <text x={0} y={13} fontSize={11} fill="#333">
             {r.label}
           </text>
-          <rect x={90} y={3} width={120} height={12} fill="#eee" />
-          <rect x={90} y={3} width={120 * Math.min(1, r.value)} height={12} fill={r.color} />
+          <rect x={118} y={3} width={130} height={12} fill="#eee" />
+          <rect x={118} y={3} width={130 * Math.min(1, r.value)} height={12} fill={r.color} />
           <text
             x={width - 2}
             y={13}

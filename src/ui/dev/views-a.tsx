@@ -48,10 +48,10 @@ function BigHeatmap({ n }: { n: number }) {
   return <LinkedHeatmap map={map} tokens={tokens} promptLength={Math.floor(n / 8)} title={`Synthetic head, N = ${n}`} subtitle="local decay + anchor columns + sink (not model output)" />;
 }
 
-function BigGallery({ layers, heads }: { layers: number; heads: number }) {
+function BigGallery({ layers, heads, kvHeads }: { layers: number; heads: number; kvHeads?: number }) {
   const model = useMemo(() => syntheticModel(layers, heads), [layers, heads]);
   const [sel, setSel] = useState<{ layer: number; head: number } | null>(null);
-  return <HeadGallery numLayers={layers} numHeads={heads} thumbnails={model.thumbnails} selection={model.selection} spans={model.spans}
+  return <HeadGallery numLayers={layers} numHeads={heads} numKvHeads={kvHeads} thumbnails={model.thumbnails} selection={model.selection} spans={model.spans}
     selected={sel} onSelectHead={(layer, head) => setSel({ layer, head })} />;
 }
 
@@ -106,6 +106,7 @@ export const viewsA: ViewRegistry = {
     render: (f) => <HeadGallery numLayers={f.numLayers} numHeads={f.numHeads} thumbnails={f.thumbnails} selection={f.record} spans={f.spans}
       selected={{ layer: f.record.heads.local[0][0], head: f.record.heads.local[0][1] }} />,
   },
+  'gallery-28x16-gqa': { title: 'HeadGallery: 28 layers × 16 heads, 8 KV heads (synthetic, Qwen3-0.6B shape)', render: () => <BigGallery layers={28} heads={16} kvHeads={8} /> },
   'gallery-large': { title: 'HeadGallery: 36 layers × 32 heads (synthetic, Qwen3-8B shape)', render: () => <BigGallery layers={36} heads={32} /> },
   linked: { title: 'Gallery + heatmap: click a head to open it', render: (f) => <GalleryAndMap f={f} /> },
   'figure-heatmap-svg': {

@@ -29,14 +29,22 @@ export interface RhythmChartProps extends TokenLinkProps {
 
 const SYMBOLS = { triangle: symbolTriangle, diamond: symbolDiamond, cross: symbolCross, circle: symbolCircle };
 const M = { top: 30, right: 16, left: 64, gap: 18 };
+/** The FAI of the head set not chosen by the faiHeads option (receiver heads by default), drawn dashed. */
+const SECOND_FAI_COLOR = '#009E73';
 const LINE_COLORS: Record<Panel, string> = { waad: HEAD_CLASS_COLORS.local, fai: HEAD_CLASS_COLORS.global };
 const PANEL_TITLES: Record<Panel, string> = { waad: 'WAAD (local heads)', fai: 'FAI (global heads)' };
 const LEGEND: { label: string; line?: string; role?: RoleStyle }[] = [
   { label: 'WAAD', line: LINE_COLORS.waad },
   { label: 'FAI', line: LINE_COLORS.fai },
+  { label: 'FAI other heads', line: SECOND_FAI_COLOR },
   ...ROLES.map((role) => ({ label: `${role.label} ${role.set}`, role })),
 ];
 const LEGEND_X = legendOffsets(LEGEND.map((e) => e.label));
+
+/** FAI of the other head set: the receivers' (default) or, under faiHeads = receiver, the global heads'. */
+function secondFai(record: RhythmChartProps['record']): number[] | undefined {
+  return record.fai_global ?? record.fai_receiver;
+}
 
 export function RhythmChart(props: RhythmChartProps) {
   const { record, panelHeight = 150, hovered = null, selected = null, span = null } = props;
@@ -68,7 +76,7 @@ export function RhythmChart(props: RhythmChartProps) {
   const x = useMemo(() => scaleLinear().domain(xDomain(record)).range([0, innerW]), [record, innerW]);
   const y = useMemo(() => ({
     waad: scaleLinear().domain(yDomain(record.waad)).range([panelHeight, 0]),
-    fai: scaleLinear().domain(yDomain(record.fai)).range([panelHeight, 0]),
+    fai: scaleLinear().domain(yDomain([...record.fai, ...(secondFai(record) ?? [])])).range([panelHeight, 0]),
   }), [record, panelHeight]);
   const top: Record<Panel, number> = { waad: M.top, fai: M.top + panelHeight + M.gap };
   const points = useMemo(() => rolePoints(record), [record]);
@@ -142,6 +150,12 @@ export function RhythmChart(props: RhythmChartProps) {
             <text x={innerW - 4} y={y.waad(record.tau_waad) - 4} textAnchor="end" fontSize={10.5} fill="#fff" stroke="#fff" strokeWidth={3} strokeLinejoin="round" aria-hidden="true">τ_waad {formatValue(record.tau_waad)}</text>
             <text className="rc-tau-label" x={innerW - 4} y={y.waad(record.tau_waad) - 4} textAnchor="end">τ_waad {formatValue(record.tau_waad)}</text>
           </g>
+        )}
+        {k === 'fai' && secondFai(record) && (
+          <path d={line<number>().x((_, i) => x(p + i)).y((v) => y.fai(v))(secondFai(record)!) ?? ''} fill="none" stroke={SECOND_FAI_COLOR}
+            strokeWidth={1.2} strokeDasharray="4 3" data-series={record.fai_global ? 'fai-global' : 'fai-receiver'}>
+            <title>{record.fai_global ? 'FAI over the global heads' : 'FAI over the receiver heads (FAI_recv)'}</title>
+          </path>
         )}
         <path d={d} fill="none" stroke={LINE_COLORS[k]} strokeWidth={1.6} strokeLinejoin="round" />
         {points.filter((pt) => pt.panel === k).map((pt) => {

@@ -8,12 +8,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { filesFromDir } from '../src/core/io/node-files';
-import { parseSafetensors } from '../src/core/io/safetensors';
 import { loadModel } from '../src/core/model/load';
 import type { GPT2Config } from '../src/core/model/types';
 import { mulberry32 } from '../src/core/random';
 import { analyzeModel } from '../src/core/rhythm/analyze';
-import { batchedContinuer, gpt2WeightMap, sequentialContinuer } from '../src/core/studies/continue';
+import { batchedContinuer, sequentialContinuer } from '../src/core/studies/continue';
 import { LinkageStudy } from '../src/core/studies/linkage-study';
 import { cpuMs, median } from './stats';
 
@@ -78,8 +77,7 @@ export async function main(): Promise<void> {
   for (const t of starts)
     for (let v = 0; v < 3; v++) prefixes.push([...base.slice(0, t), 1 + ((base[t] + v) % (V - 1))]);
   const lengths = prefixes.map(() => tail);
-  const bytes = (await files.get('model.safetensors'))!;
-  const batched = batchedContinuer(c, gpt2WeightMap(parseSafetensors(bytes, 'model.safetensors')), undefined);
+  const batched = batchedContinuer(model, undefined);
   const one = sequentialContinuer(model, undefined);
   await batched.continueAll(prefixes.slice(0, 2), [4, 4]);
   await one.continueAll(prefixes.slice(0, 1), [4]);

@@ -10,24 +10,19 @@ import { parseAttentionDump } from '../core/io/dump';
 import { parseAnalyzeJsonl, type AnalyzeInput } from '../core/io/jsonl';
 import { writeFileAtomic } from '../core/io/node-atomic';
 import { isDirectory } from '../core/io/node-files';
-import { parseSafetensors } from '../core/io/safetensors';
 import type { LoadedModel } from '../core/model/load';
-import type { GPT2Config } from '../core/model/types';
 import { analyzeDump, analyzeModel, OPTION_FLAGS, optionsFromFlags, type RhythmOptions } from '../core/rhythm';
 import {
   batchedContinuer,
-  gpt2WeightMap,
-  hasTiedHead,
   LinkageStudy,
   perturbSequence,
   perturbSummary,
   sequentialContinuer,
-  type Continuer,
   type LinkageRows,
   type PerturbSequence,
 } from '../core/studies';
 import { ArgumentError, formatFlags, parseArgs, type FlagSpecs } from './args';
-import { checkIds, checkOutputPath, loadModelDir, note, openModel } from './common';
+import { checkIds, checkOutputPath, loadModelDir, note } from './common';
 
 /** Every rhythm option as a text flag (validated by the engine's optionsFromFlags); perturb has its own --k/--seed. */
 function rhythmFlags(skip: string[] = []): FlagSpecs {
@@ -226,18 +221,6 @@ async function linkage(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** The batched engine when the model is a GPT-2 folder with a tied head; else one continuation at a time. */
-async function continuerFor(dir: string, loaded: LoadedModel, batched: boolean): Promise<Continuer> {
-  const eos = loaded.tokenizer.eosId;
-  if (!batched || loaded.model.config.model_type !== 'gpt2') return sequentialContinuer(loaded.model, eos);
-  const files = await openModel(dir);
-  const bytes = await files.get('model.safetensors');
-  if (!bytes) return sequentialContinuer(loaded.model, eos);
-  const source = parseSafetensors(bytes, `${files.name}/model.safetensors`);
-  if (!hasTiedHead(source)) return sequentialContinuer(loaded.model, eos);
-  return batchedContinuer(loaded.model.config as GPT2Config, gpt2WeightMap(source), eos, eos ?? 0);
-}
-
 async function perturb(argv: string[]): Promise<number> {
   const a = parseArgs(argv, { ...PERTURB_FLAGS, ...rhythmFlags(['k', 'seed']) }, 'study');
   if (a.model === undefined || a.input === undefined)
@@ -247,7 +230,9 @@ async function perturb(argv: string[]): Promise<number> {
   await checkOutputPath(a.out!);
   const inputs = parseAnalyzeJsonl(new TextDecoder().decode(await readInput(a.input, '--input')), a.input);
   const loaded = await loadModelDir(a.model);
-  const continuer = await continuerFor(a.model, loaded, a.batched!);
+  const continuer = a.batched
+    ? batchedContinuer(loaded.model, loaded.tokenizer.eosId, loaded.tokenizer.eosId ?? 0)
+    : sequentialContinuer(loaded.model, loaded.tokenizer.eosId);
   const done: PerturbSequence[] = [];
   const t0 = performance.now();
   try {

@@ -1,17 +1,16 @@
 /**
  * Greedy continuations of many prefixes (the perturbation test's counterfactuals). Two engines with one contract:
  *   - `sequentialContinuer`: one prefix at a time through the model's KV cache (any CausalLM);
- *   - `batchedContinuer`: every prefix as one left-padded batch through the model's batched decoder (rl/batched.ts),
+ *   - `batchedContinuer`: every prefix as one left-padded batch through the model's batched decoder (rl/batch-decoder.ts),
  *     so the per-op overhead that dominates small models is paid once per step for all rows.
  * Contract: row i gets up to maxNew[i] greedy tokens (argmax, ties to the lowest id); it stops after emitting the
  * end token, which is included.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../errors';
-import type { TensorSource } from '../io/safetensors';
 import { yieldToEventLoop } from '../model/generate';
 import { argmax } from '../model/sampling';
-import type { CausalLM, GPT2Config } from '../model/types';
+import { Decoder } from '../model/decoder';
+import type { CausalLM } from '../model/types';
 import { BatchedLM } from '../rl/batched';
 
 export interface Continuer {
@@ -71,40 +70,28 @@ export function sequentialContinuer(model: CausalLM, eosId: number | undefined):
   };
 }
 
-/** GPT-2 weights under the Hugging Face names BatchedLM reads (no `transformer.` prefix), uploaded once. */
-export function gpt2WeightMap(source: TensorSource): Map<string, tf.Tensor> {
-  const map = new Map<string, tf.Tensor>();
-  for (const name of source.names) {
-    const short = name.replace(/^transformer\./, '');
-    if (short === 'lm_head.weight' || /\.attn\.(masked_)?bias$/.test(short)) continue;
-    const info = source.info(name)!;
-    map.set(short, tf.tensor(source.getFloat32(name), info.shape));
+/** BatchDecoder's model, over an already loaded Decoder (no weight snapshot: the loaded weights do not change). */
+class LoadedBatched extends BatchedLM {
+  constructor(private readonly loaded: Decoder) {
+    super(loaded.config, new Map());
   }
-  return map;
-}
-
-/** True when lm_head.weight is absent or equal to wte.weight (the batched engine uses the tied head). */
-export function hasTiedHead(source: TensorSource): boolean {
-  const head = source.names.find((n) => n.replace(/^transformer\./, '') === 'lm_head.weight');
-  if (!head) return true;
-  const wte = source.names.find((n) => n.replace(/^transformer\./, '') === 'wte.weight');
-  if (!wte) return false;
-  const a = source.getFloat32(head);
-  const b = source.getFloat32(wte);
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+  override hold(): () => void {
+    return () => {};
+  }
+  override model(): Decoder {
+    return this.loaded;
+  }
 }
 
 /**
- * All prefixes as one batch: left-padded prefill, then one token per row per step; finished rows are fed the pad
- * id and ignored. `weights` are owned by the continuer (disposed with it).
+ * All prefixes as one batch through the model's batched decoder (rl/batch-decoder.ts on Decoder.blockRows, any
+ * family): left-padded prefill, then one token per row per step; finished rows are fed the pad id and ignored.
+ * Models that are not the runtime's Decoder get the sequential engine.
  */
-export function batchedContinuer(
-  config: GPT2Config,
-  weights: Map<string, tf.Tensor>,
-  eosId: number | undefined,
-  padId = 0,
-): Continuer {
-  const model = new BatchedLM(config, weights);
+export function batchedContinuer(model: CausalLM, eosId: number | undefined, padId = 0): Continuer {
+  if (!(model instanceof Decoder)) return sequentialContinuer(model, eosId);
+  const config = model.config;
+  const batched = new LoadedBatched(model);
   return {
     kind: 'batched',
     async continueAll(prefixes, maxNew, signal) {
@@ -113,7 +100,7 @@ export function batchedContinuer(
       const running = new Set<number>();
       maxNew.forEach((m, r) => m > 0 && running.add(r));
       if (running.size === 0) return out;
-      const decoder = model.decoder(prefixes, padId, { clampToContext: true });
+      const decoder = batched.decoder(prefixes, padId, { clampToContext: true });
       try {
         let logits = decoder.prefill();
         for (;;) {
@@ -135,8 +122,6 @@ export function batchedContinuer(
       }
       return out;
     },
-    dispose() {
-      tf.dispose([...weights.values()]);
-    },
+    dispose() {},
   };
 }

@@ -3,9 +3,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, type LoadedModel } from '../model/load';
-import type { GPT2Config } from '../model/types';
-import { makeTinyGpt2, sourceFromTensors, tinyGpt2Files } from '../model/testing/tinyGpt2';
-import { batchedContinuer, gpt2WeightMap, hasTiedHead, sequentialContinuer, type Continuer } from './continue';
+import { tinyGpt2Files } from '../model/testing/tinyGpt2';
+import { batchedContinuer, sequentialContinuer, type Continuer } from './continue';
+import { fixtureFiles } from '../model/testing/familyFixtures';
 import { perturbSequence, perturbSummary, type PerturbSequence } from './perturb-run';
 
 const opts = { nLayer: 2, nHead: 2, nEmbd: 16, nPositions: 64, seed: 5 };
@@ -17,10 +17,9 @@ describe.each(['cpu', 'wasm'])('perturbation on the tiny model (%s)', (backend) 
   beforeAll(async () => {
     expect(await tf.setBackend(backend)).toBe(true);
     loaded = await loadModel(tinyGpt2Files(opts));
-    const source = sourceFromTensors(makeTinyGpt2(opts).tensors);
-    expect(hasTiedHead(source)).toBe(true);
     one = sequentialContinuer(loaded.model, loaded.tokenizer.eosId);
-    batch = batchedContinuer(loaded.model.config as GPT2Config, gpt2WeightMap(source), loaded.tokenizer.eosId);
+    batch = batchedContinuer(loaded.model, loaded.tokenizer.eosId);
+    expect(batch.kind).toBe('batched');
   });
   afterAll(() => {
     batch.dispose();
@@ -41,11 +40,7 @@ describe.each(['cpu', 'wasm'])('perturbation on the tiny model (%s)', (backend) 
     // An end token stops a row and is included: make the first greedy token of row 0 the "end".
     const eos = a[0][0];
     const stopOne = sequentialContinuer(loaded.model, eos);
-    const stopBatch = batchedContinuer(
-      loaded.model.config as GPT2Config,
-      gpt2WeightMap(sourceFromTensors(makeTinyGpt2(opts).tensors)),
-      eos,
-    );
+    const stopBatch = batchedContinuer(loaded.model, eos);
     const c = await stopOne.continueAll(prefixes, lengths);
     expect(c[0]).toEqual([eos]);
     expect(await stopBatch.continueAll(prefixes, lengths)).toEqual(c);
@@ -54,6 +49,23 @@ describe.each(['cpu', 'wasm'])('perturbation on the tiny model (%s)', (backend) 
       expect(row).toEqual(cut >= 0 ? a[r].slice(0, cut + 1) : a[r]);
     }
     stopBatch.dispose();
+  });
+
+  it('a Qwen3 model (grouped-query attention): batched equals one-by-one', async () => {
+    const qwen = await loadModel(fixtureFiles('qwen3'));
+    try {
+      const V = qwen.model.config.vocab_size;
+      const row = Array.from({ length: 24 }, (_, i) => (7 * i + 3) % V);
+      const prefixes = [row.slice(0, 4), row.slice(0, 15), row.slice(0, 9)];
+      const lengths = [12, 6, 9];
+      const fast = batchedContinuer(qwen.model, undefined);
+      expect(fast.kind).toBe('batched');
+      expect(await fast.continueAll(prefixes, lengths)).toEqual(
+        await sequentialContinuer(qwen.model, undefined).continueAll(prefixes, lengths),
+      );
+    } finally {
+      qwen.model.dispose();
+    }
   });
 
   it('one response: length rule, candidates, same result batched and one-by-one, deterministic, no leak', async () => {

@@ -38,6 +38,8 @@ export const RUN_FLAGS = {
   'attention-pass': { type: 'string', choices: ['needed', 'always'], default: 'needed', help: 'attention pass only for rows with Â ≠ 0 (needed) or for all rows' },
   'old-logprobs': { type: 'string', choices: ['recompute', 'rollout'], default: 'recompute', help: 'π_old from a recomputed forward (exact ratio 1) or the sampler (saves a forward)' },
   'zero-advantage-rows': { type: 'string', choices: ['drop', 'keep'], default: 'drop', help: 'leave rows with Â = 0 out of the update (no gradient without KL/entropy terms)' },
+  'credit-sign': { type: 'string', choices: ['v2', 'v1'], default: 'v2', help: 'signs of Â the γ strategies and hicra shape: both (v2) or only Â ≥ 0 (v1)' },
+  'planning-set': { type: 'string', choices: ['anchor', 'grams'], default: 'anchor', help: "hicra's planning tokens: rhythm anchors or the batch's strategic 3–5-grams" },
   q: { type: 'number', help: 'rhythm: top-q fraction (default 0.4)' },
   'gamma-amp': { type: 'number', help: 'rhythm: γ_amp (default 1.5)' },
   alpha: { type: 'number', help: 'rhythm: coupled α (default 0.5)' },
@@ -56,7 +58,7 @@ const FLAGS = {
   ...RUN_FLAGS,
 } as const satisfies FlagSpecs;
 
-export const help = `GRPO fine-tuning with attention-weighted credit (uniform, local-chunk, global-anchor, coupled, random, high-entropy, hicra)
+export const help = `GRPO fine-tuning with per-token credit (uniform, local-chunk, global-anchor, coupled, random, high-entropy, hicra, tempo, entropy-minority)
 Usage: rhythmscope rl --model DIR --task T --level L --strategy S --steps N --group G --seed K --out run.jsonl
 
 Writes one JSON line per step (step, mean_reward, heldout_accuracy when evaluated, mean_length, entropy,
@@ -91,6 +93,7 @@ export function optionsFromFlags(a: RunFlags, strategy: string, seed: number): R
     formatCredit: a['format-credit'], evalProblems: a['eval-problems'], evalEvery: a['eval-every'],
     attentionPass: a['attention-pass'] as RlOptions['attentionPass'], oldLogProbs: a['old-logprobs'] as RlOptions['oldLogProbs'],
     zeroAdvantageRows: a['zero-advantage-rows'] as RlOptions['zeroAdvantageRows'], rhythm,
+    creditSign: a['credit-sign'] as RlOptions['creditSign'], planningSet: a['planning-set'] as RlOptions['planningSet'],
   }));
 }
 

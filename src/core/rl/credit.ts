@@ -3,16 +3,17 @@
  *   - the attention pass: one no-grad batched forward over prompt ⊕ response with attention capture (as the
  *     paper does), each row's [H, N_r, N_r] block fed to its own rhythm accumulator, then the rhythm engine's
  *     record (roles and γ of every strategy);
- *   - shaped advantages per token: Ã_t = γ_t·Â on both signs (v2), or HICRA-style Â + c·|Â| on anchors.
+ *   - shaped advantages per token: Ã_t = γ_t·Â + b_t (token-credit.ts) for every strategy.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { mapOptionsOf } from '../rhythm/accumulator';
 import { BatchRhythmAccumulator } from '../rhythm/batch-accumulator';
-import { shapeAdvantage, type Strategy } from '../rhythm/credit';
+import type { Strategy } from '../rhythm/credit';
 import type { RhythmOptions } from '../rhythm/options';
 import { analyzeCache, type AnalysisRecord } from '../rhythm/record';
 import type { BatchedLM } from './batched';
 import type { RlStrategy } from './options';
+import { combineCredit, hicraCredit, signedGamma, type CreditSign } from './token-credit';
 
 export interface CreditRow {
   /** prompt ⊕ response ids. */
@@ -130,23 +131,51 @@ export function attentionCredit(model: BatchedLM, rows: CreditRow[], rhythm: Par
   return { records, attentionMs: t1 - t0, metricsMs: performance.now() - t1 };
 }
 
-/**
- * Ã per response token for one row: γ·Â for the γ strategies, Â + hicraCoef·|Â| on anchors for `hicra`,
- * Â everywhere for `uniform`. A zero Â gives zeros whatever the strategy (no record needed then).
- */
-export function tokenAdvantages(strategy: RlStrategy, advantage: number, responseLength: number,
-  record: AnalysisRecord | undefined, hicraCoef: number): number[] {
-  if (strategy === 'uniform' || advantage === 0) return new Array<number>(responseLength).fill(advantage);
-  if (!record) throw new Error(`tokenAdvantages: strategy ${strategy} needs the row's analysis record`);
-  const shaped = shapeAdvantage(advantage, record.gamma, record.anchor, hicraCoef);
-  const out = strategy === 'hicra' ? shaped.hicra : shaped[strategy as Strategy];
-  if (!out) throw new Error(`tokenAdvantages: no γ for strategy ${strategy} (high_entropy needs entropy)`);
-  if (out.length !== responseLength) throw new Error(`tokenAdvantages: ${out.length} values for ${responseLength} response tokens`);
-  return out;
+/** A row's batch-level credit inputs (computed from the whole step's rollouts, no attention pass). */
+export interface RowCredit {
+  /** TEMPO's additive terms (token-credit.ts tempoTerms). */
+  tempo?: number[];
+  /** HICRA's planning tokens when they come from strategic grams (otherwise the record's anchors). */
+  planning?: boolean[];
+  /** The entropy minority's mask (top-20% entropy tokens of the batch). */
+  minority?: boolean[];
 }
 
-/** Tokens the strategy amplifies (|Ã| > |Â|) in one row, for the run log's amplified share. */
-export function amplifiedCount(strategy: RlStrategy, record: AnalysisRecord | undefined): number {
+/**
+ * Ã per response token for one row, all through Ã_t = γ_t·Â + b_t (token-credit.ts): γ·Â for the γ strategies,
+ * Â + α·|Â| on planning tokens for `hicra`, Â + TEMPO's term for `tempo`, Â on the minority mask for
+ * `entropy_minority`, Â everywhere for `uniform`. `sign` v1 leaves Â < 0 unshaped (γ strategies and HICRA).
+ * A zero Â gives zeros for every strategy but TEMPO (its term can be non-zero where the row's reward is the mean).
+ */
+export function tokenAdvantages(strategy: RlStrategy, advantage: number, responseLength: number,
+  record: AnalysisRecord | undefined, hicraCoef: number, sign: CreditSign = 'v2', row: RowCredit = {}): number[] {
+  const n = responseLength;
+  if (strategy === 'tempo') {
+    if (!row.tempo) throw new Error('tokenAdvantages: strategy tempo needs the group\'s prefix-tree terms');
+    return combineCredit(advantage, n, { add: row.tempo });
+  }
+  if (strategy === 'uniform' || advantage === 0) return new Array<number>(n).fill(advantage);
+  if (strategy === 'entropy_minority') {
+    if (!row.minority) throw new Error('tokenAdvantages: strategy entropy_minority needs the batch entropy mask');
+    return combineCredit(advantage, n, { gamma: row.minority.map((m) => (m ? 1 : 0)) });
+  }
+  if (strategy === 'hicra' && row.planning) return combineCredit(advantage, n, hicraCredit(advantage, row.planning, hicraCoef, sign));
+  if (!record) throw new Error(`tokenAdvantages: strategy ${strategy} needs the row's analysis record`);
+  const values = strategy === 'hicra' ? record.anchor : record.gamma[strategy as Strategy];
+  if (!values) throw new Error(`tokenAdvantages: no γ for strategy ${strategy} (high_entropy needs entropy)`);
+  if (values.length !== n) throw new Error(`tokenAdvantages: ${values.length} values for ${n} response tokens`);
+  const credit = strategy === 'hicra' ? hicraCredit(advantage, record.anchor, hicraCoef, sign) : signedGamma(advantage, values as number[], sign);
+  return combineCredit(advantage, n, credit);
+}
+
+/**
+ * Tokens the strategy singles out in one row, for the run log's amplified share: |Ã| > |Â| for the γ strategies,
+ * planning tokens for HICRA, tokens with a positive TEMPO term, the tokens that keep a gradient for the minority.
+ */
+export function amplifiedCount(strategy: RlStrategy, record: AnalysisRecord | undefined, row: RowCredit = {}): number {
+  if (strategy === 'tempo') return row.tempo ? row.tempo.filter((x) => x > 0).length : 0;
+  if (strategy === 'entropy_minority') return row.minority ? row.minority.filter(Boolean).length : 0;
+  if (strategy === 'hicra' && row.planning) return row.planning.filter(Boolean).length;
   if (!record || strategy === 'uniform') return 0;
   if (strategy === 'hicra') return record.anchor.filter(Boolean).length;
   const g = record.gamma[strategy as Strategy];

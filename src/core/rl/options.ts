@@ -5,8 +5,12 @@
 import { InputError } from '../errors';
 import { isTaskName, TASKS, type TaskName } from '../tasks/index';
 
-/** Credit strategies of method.md §4, in formats.md spelling; `hicra` is the HICRA-style related work. */
-export const RL_STRATEGIES = ['uniform', 'local_chunk', 'global_anchor', 'coupled', 'random', 'high_entropy', 'hicra'] as const;
+/**
+ * Credit strategies (docs/rl.md): the paper's three (method.md §4), the random and high-entropy γ controls, HICRA
+ * (Â + α|Â| on planning tokens), TEMPO (prefix-tree additive term) and the high-entropy minority (gradient only on
+ * the batch's top-20% entropy tokens).
+ */
+export const RL_STRATEGIES = ['uniform', 'local_chunk', 'global_anchor', 'coupled', 'random', 'high_entropy', 'hicra', 'tempo', 'entropy_minority'] as const;
 export type RlStrategy = (typeof RL_STRATEGIES)[number];
 
 export interface RlOptions {
@@ -63,6 +67,10 @@ export interface RlOptions {
    * makes no update at all. 'keep': every row (forced when klCoef or entropyCoef > 0).
    */
   zeroAdvantageRows: 'drop' | 'keep';
+  /** Signs of Â the γ strategies and HICRA shape: 'v2' both (default), 'v1' only Â ≥ 0. */
+  creditSign: 'v2' | 'v1';
+  /** HICRA's planning tokens: 'anchor' (the rhythm engine's anchors) or 'grams' (the batch's strategic 3–5-grams). */
+  planningSet: 'anchor' | 'grams';
 }
 
 export const DEFAULT_RL_OPTIONS: Readonly<Omit<RlOptions, 'task' | 'level'>> = Object.freeze({
@@ -87,12 +95,14 @@ export const DEFAULT_RL_OPTIONS: Readonly<Omit<RlOptions, 'task' | 'level'>> = O
   attentionPass: 'needed',
   oldLogProbs: 'recompute',
   zeroAdvantageRows: 'drop',
+  creditSign: 'v2',
+  planningSet: 'anchor',
 } as Omit<RlOptions, 'task' | 'level'>);
 
 /** `local-chunk`, `local_chunk`, `GRPO` (= uniform) and `hicra-style` are accepted. */
 export function parseStrategy(name: string): RlStrategy {
   const s = String(name).trim().toLowerCase().replace(/-/g, '_');
-  const alias: Record<string, RlStrategy> = { grpo: 'uniform', hicra_style: 'hicra' };
+  const alias: Record<string, RlStrategy> = { grpo: 'uniform', hicra_style: 'hicra', high_entropy_minority: 'entropy_minority' };
   const out = alias[s] ?? s;
   if (!(RL_STRATEGIES as readonly string[]).includes(out)) {
     throw new InputError(`unknown strategy "${name}" (expected one of ${RL_STRATEGIES.join(', ')})`, { field: 'strategy' });
@@ -100,9 +110,13 @@ export function parseStrategy(name: string): RlStrategy {
   return out as RlStrategy;
 }
 
-/** Strategies whose γ needs the attention pass (random needs only lengths, high_entropy only logits, but both go through the same record). */
-export function needsAttention(s: RlStrategy): boolean {
-  return s !== 'uniform';
+/**
+ * Strategies whose credit needs the attention pass (random needs only lengths, high_entropy only logits, but both
+ * go through the same record); TEMPO, the entropy minority and HICRA on strategic grams need none.
+ */
+export function needsAttention(s: RlStrategy, planningSet: RlOptions['planningSet'] = 'anchor'): boolean {
+  if (s === 'hicra') return planningSet === 'anchor';
+  return s !== 'uniform' && s !== 'tempo' && s !== 'entropy_minority';
 }
 
 function check(o: Record<string, unknown>, name: string, ok: (v: number) => boolean, range: string, integer: boolean): number {
@@ -151,7 +165,15 @@ export function resolveRlOptions(partial: Omit<Partial<RlOptions>, 'task'> & { t
     attentionPass: o.attentionPass as RlOptions['attentionPass'],
     oldLogProbs: o.oldLogProbs as RlOptions['oldLogProbs'],
     zeroAdvantageRows: o.zeroAdvantageRows as RlOptions['zeroAdvantageRows'],
+    creditSign: o.creditSign as RlOptions['creditSign'],
+    planningSet: o.planningSet as RlOptions['planningSet'],
   };
+  if (res.creditSign !== 'v2' && res.creditSign !== 'v1') {
+    throw new InputError(`creditSign must be 'v2' or 'v1' (got ${JSON.stringify(res.creditSign)})`, { field: 'creditSign' });
+  }
+  if (res.planningSet !== 'anchor' && res.planningSet !== 'grams') {
+    throw new InputError(`planningSet must be 'anchor' or 'grams' (got ${JSON.stringify(res.planningSet)})`, { field: 'planningSet' });
+  }
   if (res.zeroAdvantageRows !== 'drop' && res.zeroAdvantageRows !== 'keep') {
     throw new InputError(`zeroAdvantageRows must be 'drop' or 'keep' (got ${JSON.stringify(res.zeroAdvantageRows)})`, { field: 'zeroAdvantageRows' });
   }

@@ -7,6 +7,7 @@ import type { RlStrategy } from './options';
 
 const COLORS: Record<RlStrategy, string> = {
   uniform: '#444444', local_chunk: '#1f77b4', global_anchor: '#2ca02c', coupled: '#d62728', random: '#9467bd', high_entropy: '#ff7f0e', hicra: '#8c564b',
+  tempo: '#17becf', entropy_minority: '#bcbd22',
 };
 
 const esc = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);

@@ -130,6 +130,20 @@ describe('RlTrainer', () => {
     u.dispose();
   }, 30_000);
 
+  it('tempo, entropy_minority and hicra on strategic grams train without the attention pass; no tensors leak', async () => {
+    for (const over of [{ strategy: 'tempo' }, { strategy: 'entropy_minority' }, { strategy: 'hicra', planningSet: 'grams' }] as Partial<RlOptions>[]) {
+      const t = new RlTrainer(tinyPolicy(7), opts(over), ones);
+      const l1 = (await t.trainStep())!;
+      expect(l1.analyzed_rows).toBe(0);
+      expect(Number.isFinite(l1.loss)).toBe(true);
+      if (over.strategy === 'entropy_minority') expect(l1.amplified_share).toBeGreaterThanOrEqual(0.2);
+      const before = tf.memory().numTensors;
+      await t.trainStep();
+      expect(tf.memory().numTensors).toBe(before);
+      t.dispose();
+    }
+  }, 30_000);
+
   it('abort and pause: an aborted signal stops before any step; pause holds the loop until resume', async () => {
     const run = new RlRun(tinyPolicy(7), opts({ evalProblems: 0 }));
     const ac = new AbortController();

@@ -19,7 +19,8 @@ import type { NamedArray } from '../train/gpt2-train';
 import { createPolicy, policyParamShapes, type TrainablePolicy } from '../train/policy';
 import { fillAdvantages, makePolicyBatch } from './batch';
 import { BatchedLM } from './batched';
-import { amplifiedCount, attentionCredit, CreditAnalyzer, tokenAdvantages, type CreditRow } from './credit';
+import { amplifiedCount, attentionCredit, CreditAnalyzer, tokenAdvantages, type CreditRow, type RowCredit } from './credit';
+import { entropyMinorityMask, strategicGramMask, tempoTerms } from './token-credit';
 import { needsAttention, type RlOptions } from './options';
 import { sampleRows } from './rollout';
 import type { RunLogLine } from './runlog';
@@ -162,9 +163,14 @@ export class RlTrainer {
 
     // Rows whose credit depends on the attention pass, and rows the update uses: those with Â = 0 carry no
     // gradient without a KL or entropy term and are dropped (see zeroAdvantageRows).
-    const want = ro.responses.map((_, r) => needsAttention(o.strategy) && (o.attentionPass === 'always' || adv[r] !== 0));
+    const c0 = performance.now();
+    const rowCredit = batchCredit(o, ro, this.rhythm.advantageStd);
+    const batchCreditMs = performance.now() - c0;
+    // A TEMPO row whose reward is the group mean has Â = 0 but can still carry prefix-tree credit.
+    const hasSignal = (r: number) => adv[r] !== 0 || (rowCredit[r].tempo?.some((x) => x !== 0) ?? false);
+    const want = ro.responses.map((_, r) => needsAttention(o.strategy, o.planningSet) && (o.attentionPass === 'always' || adv[r] !== 0));
     const keepAll = o.zeroAdvantageRows === 'keep' || o.klCoef > 0 || o.entropyCoef > 0;
-    const keep = rows.flatMap((_, r) => (keepAll || adv[r] !== 0 ? [r] : []));
+    const keep = rows.flatMap((_, r) => (keepAll || hasSignal(r) ? [r] : []));
     // Fused pass: rows that are both analyzed and updated take their maps from the update's π_old forward (same
     // weights, same tokens), so the attention pass costs no forward of its own; other analyzed rows get one.
     const fuse = o.oldLogProbs === 'recompute';
@@ -178,7 +184,7 @@ export class RlTrainer {
     const pass = attentionCredit(this.sampler, separate.map(creditRow), o.rhythm, o.temperature);
     const records = new Map(separate.map((r, i) => [r, pass.records[i]]));
     let attentionMs = pass.attentionMs;
-    let metricsMs = pass.metricsMs;
+    let metricsMs = pass.metricsMs + batchCreditMs;
 
     const pick = <T>(xs: T[]) => keep.map((r) => xs[r]);
     const rollout = o.oldLogProbs === 'rollout' && keep.length > 0 ? { logprobs: pick(ro.logprobs), entropies: pick(ro.entropies) } : undefined;
@@ -224,10 +230,10 @@ export class RlTrainer {
     try {
       const hicraCoef = this.rhythm.hicraCoef;
       t2 = performance.now();
-      const tokenAdv = ro.responses.map((resp, r) => tokenAdvantages(o.strategy, adv[r], resp.length, records.get(r), hicraCoef));
+      const tokenAdv = ro.responses.map((resp, r) => tokenAdvantages(o.strategy, adv[r], resp.length, records.get(r), hicraCoef, o.creditSign, rowCredit[r]));
       ro.responses.forEach((resp, r) => {
         responseTokens += resp.length;
-        amplified += amplifiedCount(o.strategy, records.get(r));
+        amplified += amplifiedCount(o.strategy, records.get(r), rowCredit[r]);
       });
       t3 = performance.now();
       if (batch && oldPolicy) {
@@ -304,6 +310,23 @@ function checkResume(r: TrainerResume, o: RlOptions, config: ModelConfig): void 
       throw new InputError(`optimizer tensor ${a.name} [${a.shape}] matches no parameter of the model`, { file: 'optimizer.safetensors', field: a.name });
     }
   }
+}
+
+/** The credit inputs computed from the whole step's rollouts: TEMPO per group, entropy minority and strategic grams per batch. */
+function batchCredit(o: RlOptions, ro: Rollout, std: 'population' | 'sample'): RowCredit[] {
+  const G = o.group;
+  const out: RowCredit[] = ro.responses.map(() => ({}));
+  if (o.strategy === 'tempo') {
+    for (let i = 0; i < ro.problems.length; i++) {
+      const terms = tempoTerms(ro.responses.slice(i * G, (i + 1) * G), ro.rewards.slice(i * G, (i + 1) * G), std);
+      terms.forEach((t, j) => (out[i * G + j].tempo = t));
+    }
+  } else if (o.strategy === 'entropy_minority') {
+    entropyMinorityMask(ro.entropies, 0.2).forEach((m, r) => (out[r].minority = m));
+  } else if (o.strategy === 'hicra' && o.planningSet === 'grams') {
+    strategicGramMask(ro.responses, 0.2).forEach((m, r) => (out[r].planning = m));
+  }
+  return out;
 }
 
 function countZeroGroups(adv: number[], G: number): number {

@@ -4,6 +4,11 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GPT2Train } from '../train/gpt2-train';
 import { BatchedLM } from './batched';
+import { filesFromDir } from '../io/node-files';
+import { readWeights } from '../io/weights';
+import { Decoder } from '../model/decoder';
+import { parseModelConfig } from '../model/families';
+import { fixtureDir } from '../model/testing/familyFixtures';
 import { sampleRows } from './rollout';
 import { generate } from '../model/generate';
 import { runtimeOf, tinyPolicy } from './testing/tinyPolicy';
@@ -96,3 +101,51 @@ for (const backend of ['cpu', 'wasm'] as const) {
     });
   });
 }
+
+describe.each(['cpu', 'wasm'] as const)('BatchedLM on a grouped-query RoPE model (qwen3 fixture, %s)', (backend) => {
+  it('left-padded decoding and the padded full forward equal the runtime row by row', async () => {
+    await tf.setBackend(backend);
+    const files = filesFromDir(fixtureDir('qwen3'));
+    const config = parseModelConfig(new TextDecoder().decode(await files.get('config.json')), 'config.json');
+    const src = await readWeights(files);
+    const weights = new Map(src.names.map((n) => [n, tf.tensor(src.getFloat32(n), src.info(n)!.shape)]));
+    const runtime = Decoder.fromSource(config, src);
+    const lm = new BatchedLM(config, weights);
+    const rows = [[5, 9, 13, 4, 19, 20, 1], [3, 7, 1], [12, 12, 13, 14]];
+    const V = config.vocab_size;
+    const dec = lm.decoder(rows, 0);
+    let out = dec.prefill();
+    const extra = [[2, 3], [4, 5], [6, 7]];
+    for (let s = 0; s <= 2; s++) {
+      const got = out.dataSync();
+      out.dispose();
+      rows.forEach((r, i) => {
+        const ref = runtime.forward([...r, ...extra[i].slice(0, s)], { logits: 'last' });
+        close(got.subarray(i * V, (i + 1) * V), ref.dataSync());
+        ref.dispose();
+      });
+      if (s === 2) break;
+      out = dec.step(extra.map((e) => e[s]));
+    }
+    dec.dispose();
+    const T = 7;
+    const ids = new Int32Array(rows.length * T);
+    rows.forEach((r, i) => ids.set(r, i * T));
+    const H = config.n_head;
+    const maps: Float32Array[][] = rows.map(() => []);
+    const logits = lm.forwardAll(ids, rows.length, T, (l, p) =>
+      rows.forEach((r, i) => (maps[i][l] = tf.slice(p, [i, 0, 0, 0], [1, H, r.length, r.length]).dataSync() as Float32Array)),
+    );
+    const all = logits.dataSync();
+    logits.dispose();
+    rows.forEach((r, i) => {
+      const ref: Float32Array[] = [];
+      const refLogits = runtime.forward(r, { onAttention: (l, p) => (ref[l] = p.dataSync() as Float32Array) });
+      close(all.subarray(i * T * V, (i * T + r.length) * V), refLogits.dataSync());
+      refLogits.dispose();
+      ref.forEach((m, l) => close(maps[i][l], m));
+    });
+    runtime.dispose();
+    tf.dispose([...weights.values()]);
+  });
+});

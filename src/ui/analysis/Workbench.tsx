@@ -10,6 +10,7 @@ import { useModelStore } from '../model/modelStore';
 import { RhythmChart } from '../rhythm/RhythmChart';
 import { SettingsPanel } from '../settings/SettingsPanel';
 import { TokenStrip } from '../tokens/TokenStrip';
+import { Caption } from '../method/Caption';
 import { loadMap, setOptions } from './actions';
 import { AttentionPanel } from './AttentionPanel';
 import { openExportMenu } from './ExportMenu';
@@ -54,12 +55,16 @@ function StagedViews() {
   return (
     <div className="wb" data-testid="workbench">
       <AnalysisStatus />
+      <Caption view="tokens" section="roles">The response, one box per token, coloured by the chosen metric; ▲ preplan, ◆ anchor. Hover a token for its values.</Caption>
       {at(1, <Strip />, 160)}
+      <Caption view="rhythm" section="waad">WAAD (how far back each token looks) and FAI (how much later tokens look back at it) along the response.</Caption>
       {at(2, <Chart />, 380)}
+      <Caption view="attention" section="heads">Who attends to whom: row = the token reading, column = the token read; the gallery shows every head, local and global.</Caption>
       <div className="wb-pair">
         {at(3, <AttentionPanel />, 480)}
         {at(4, <Gallery />, 300)}
       </div>
+      <Caption view="credit" section="credit">How each RL credit strategy would weight these tokens (γ), given a reward.</Caption>
       {at(5, <Credit />, 260)}
     </div>
   );

@@ -2,6 +2,8 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { BackendFallbackNote } from '../model/BackendBadge';
 import { LoadProgress, ModelPanel } from '../model/ModelPanel';
 import { PromptPanel } from '../prompt/PromptPanel';
+import { MethodPage } from '../method/MethodPage';
+import { StoryCard } from '../story/StoryCard';
 import { useTrainStore, setView } from '../train/trainStore';
 import { bootApp } from './boot';
 import { Header } from './Header';
@@ -40,6 +42,7 @@ export function App() {
         <div className="layout-main">
           <MainTabs />
           <div hidden={view !== 'workbench'}>
+            <StoryCard />
             <Suspense fallback={null}><Workbench /></Suspense>
           </div>
           {view === 'corpus' && (
@@ -53,6 +56,7 @@ export function App() {
           )}
         </div>
       </main>
+      <MethodPage />
     </div>
   );
 }

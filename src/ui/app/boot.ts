@@ -1,7 +1,7 @@
 /**
  * App start-up: read the URL (backend, model, settings), restore the last document, find the built-in models,
  * start the engine, load the best built-in model (or ?model= / ?builtin=), then either re-analyse the restored
- * document or put a task problem in the prompt, ready to Generate. Runs once per page even under StrictMode.
+ * document or (first visit) open the shipped analysed example, else put a task problem in the prompt. Runs once per page even under StrictMode.
  */
 import { analyzePasted, restoreSession } from '../analysis/actions';
 import { FALLBACK_MODEL, probeCatalog, type ModelChoice } from '../model/catalog';
@@ -11,6 +11,7 @@ import { useHubStore } from '../model/hub/hubStore';
 import { hubRefOfParam } from '../model/hub/hubUrl';
 import { useModelStore } from '../model/modelStore';
 import { sampleProblem } from '../prompt/actions';
+import { fetchExample, openExample } from '../story/example';
 import { useDocumentStore } from '../prompt/documentStore';
 import { useNoticeStore } from './noticeStore';
 import { installTestHook } from './testHook';
@@ -39,6 +40,9 @@ export function bootApp(search: string = window.location.search): Promise<void> 
     // In parallel: the engine worker starts (tfjs, backend) while the page reads the catalog and the first
     // model's files, so the model is in memory when the engine is ready.
     const started = startEngine(params.backend);
+    // First visit (nothing stored): the shipped analysed example opens as soon as the engine runs — an imported
+    // dump, no model run — and the model loads after it.
+    const example = restoredDocument ? null : fetchExample().catch(() => null);
     const catalog = await probeCatalog();
     useModelStore.setState({ catalog });
     let first: ModelChoice;
@@ -58,10 +62,12 @@ export function bootApp(search: string = window.location.search): Promise<void> 
     source?.catch(() => {}); // a failed read is reported by loadModelChoice, or not at all when the engine fails
     if (!(await started)) return;
     performance.mark('rs:engine-ready');
+    const exampleFiles = await example;
+    const exampleShown = exampleFiles ? await openExample(exampleFiles) : false;
     if (!(await loadModelChoice(first, source))) return;
     performance.mark('rs:model-loaded');
     if (restoredResponse) await analyzePasted();
-    else if (!restoredDocument) {
+    else if (!restoredDocument && !exampleShown) {
       const { task, level } = useDocumentStore.getState();
       sampleProblem(task, level);
     }

@@ -13,6 +13,7 @@ export function PromptPanel() {
   const prompt = useDocumentStore((s) => s.prompt);
   const setPrompt = useDocumentStore((s) => s.setPrompt);
   const generating = useDocumentStore((s) => s.generating);
+  const autoAnalyze = useDocumentStore((s) => s.autoAnalyze);
   const canGenerate = useModelStore((s) => s.info !== null && s.engineStatus === 'ready' && s.loading === null);
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -58,6 +59,11 @@ export function PromptPanel() {
           <button type="button" className="btn" data-testid="stop-button" disabled={!generating} onClick={stopGeneration}>
             Stop
           </button>
+          <label className="auto-analyze" title="Compute the attention rhythm of the response when generation ends">
+            <input type="checkbox" data-testid="auto-analyze" checked={autoAnalyze}
+              onChange={(e) => useDocumentStore.setState({ autoAnalyze: e.target.checked })} />
+            analyse when done
+          </label>
         </div>
       </div>
       <p className="prompt-hint">

@@ -4,6 +4,7 @@
 import { detectTask, generateProblem, verifyCompletion, type TaskName } from '../../core/tasks/index';
 import type { TokenEvent } from '../../worker/protocol';
 import { analyzeGeneration, persistDocument } from '../analysis/actions';
+import { useAnalysisStore } from '../analysis/stores';
 import { engine } from '../app/engine';
 import { reportError } from '../app/noticeStore';
 import { useDocumentStore } from './documentStore';
@@ -58,8 +59,10 @@ export async function generateFromPrompt(): Promise<void> {
       last: { stopReason: out.stopReason, ms: out.ms, tokensPerSecond: out.tokensPerSecond, count: out.ids.length },
       verdict: task ? { task, ...verifyCompletion(task, prompt, out.text) } : null,
     });
-    // Generation then analysis: the same ids the model produced, teacher-forced in one pass.
-    void analyzeGeneration(out.promptIds, out.ids, out.text);
+    // Generation then analysis: the same ids the model produced, teacher-forced in one pass (unless turned off:
+    // then only the response box is filled, for Analyze).
+    if (useDocumentStore.getState().autoAnalyze) void analyzeGeneration(out.promptIds, out.ids, out.text);
+    else useAnalysisStore.setState({ response: out.text });
   } catch (e) {
     batcher.flush();
     reportError('Generating', e);

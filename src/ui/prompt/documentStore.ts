@@ -25,6 +25,8 @@ export interface DocumentState {
   task: TaskName;
   level: number;
   verdict: (VerifyResult & { task: TaskName }) | null;
+  /** Analyse a generation as soon as it ends (on by default; Analyze stays for pasted responses). */
+  autoAnalyze: boolean;
   setPrompt(prompt: string): void;
   setSettings(patch: Partial<GenerationSettings>): void;
 }
@@ -41,6 +43,7 @@ export const useDocumentStore = create<DocumentState>()((set) => ({
   task: 'addition',
   level: 1,
   verdict: null,
+  autoAnalyze: true,
   setPrompt: (prompt) => set({ prompt }),
   setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),
 }));

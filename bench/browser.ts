@@ -1,5 +1,5 @@
 /**
- * Browser benchmark through Playwright on the production build (issue 5 targets, headless Chromium, wasm):
+ * Browser benchmark through Playwright on the production build (the load-to-analysis and heatmap targets of docs/performance.md, headless Chromium, wasm):
  *  - built-in model, N = 512: model load (from navigation) and teacher-forced analysis until the record is in
  *    the page (target: load-to-analysis < 2 s);
  *  - redraw of the attention heatmap at N = 1024 (1024 × 1024 map) on zoom / pan (target < 50 ms): the canvas

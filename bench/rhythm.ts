@@ -1,5 +1,5 @@
 /**
- * Rhythm engine benchmark (issue 4): on a GPT-2-small-shaped random model (12 layers, 12 heads, d 768),
+ * Rhythm engine benchmark: on a GPT-2-small-shaped random model (12 layers, 12 heads, d 768),
  *  - analysis overhead = time(forward with attention capture + all metrics) / time(plain forward), target ≤ 1.25;
  *  - peak tensor bytes during analysis (tf.profile), against the budget weights + 2 × one layer's maps (H·N²·4);
  *  - the streaming engine vs the naive full-map path (every layer's maps copied to JS, then plain loops).

@@ -1,5 +1,5 @@
 /**
- * Issue 5 in the browser: an analysis is cancelled while its forward runs (not only while it waits in the
+ * Performance in the browser: an analysis is cancelled while its forward runs (not only while it waits in the
  * worker's queue), and the main thread stays free of long tasks through load, generate, analysis and view switches.
  */
 import { expect, test, type Page } from '@playwright/test';

@@ -1,5 +1,5 @@
 /**
- * Writes src/ui/dev/fixture.json for the dev harness and view tests: runs a model (the built-in rhythm-mini if
+ * Writes tools/harness/fixture.json for the dev harness and view tests: runs a model (the built-in rhythm-mini if
  * present, else the tiny random GPT-2) teacher-forced on a fixed prompt + response, analyses it with the
  * rhythm engine (thumbnails 64×64, full maps of the local and global heads) and stores the result.
  *   npx tsx scripts/make-ui-fixture.ts [--model DIR] [--out FILE]
@@ -10,7 +10,7 @@ import { initNodeBackend } from '../src/core/backend/node';
 import { filesFromDir } from '../src/core/io/node-files';
 import { loadModel } from '../src/core/model/load';
 import { analyzeModel, type HeadRef } from '../src/core/rhythm';
-import { encodeF32, type FixtureJson } from '../src/ui/dev/fixture';
+import { encodeF32, type FixtureJson } from '../tools/harness/fixture';
 
 const PROMPT = 'Use 3, 7, 25, 50 once each with + - * / to make 100.\n';
 const RESPONSE =
@@ -24,7 +24,7 @@ function arg(name: string, fallback: string): string {
 }
 
 const modelDir = arg('--model', existsSync('public/models/rhythm-mini/config.json') ? 'public/models/rhythm-mini' : 'public/models/tiny-random');
-const outFile = arg('--out', 'src/ui/dev/fixture.json');
+const outFile = arg('--out', 'tools/harness/fixture.json');
 const THUMB = 64;
 
 await initNodeBackend('wasm');

@@ -16,7 +16,7 @@ describe('fixture encoding', () => {
   });
 });
 
-describe('src/ui/dev/fixture.json', () => {
+describe('tools/harness/fixture.json', () => {
   const path = new URL('./fixture.json', import.meta.url);
   it('is under 2 MB and consistent with its record', () => {
     expect(statSync(path).size).toBeLessThan(2 * 1024 * 1024);

@@ -1,9 +1,9 @@
 /**
- * The UI fixture (src/ui/dev/fixture.json, written by scripts/make-ui-fixture.ts): one analysed sequence with
+ * The UI fixture (tools/harness/fixture.json, written by scripts/make-ui-fixture.ts): one analysed sequence with
  * its record, per-layer thumbnails and a few full maps, so views can be rendered without a model or worker.
  * Float arrays travel as base64 little-endian float32 (a third the size of JSON numbers). Pure: Node + browser.
  */
-import type { AnalysisRecord, Thumbnail } from '../../core/rhythm';
+import type { AnalysisRecord, Thumbnail } from '../../src/core/rhythm';
 
 export interface FixtureJson {
   /** Where it came from (model name, prompt, tool), for humans. */

@@ -3,7 +3,7 @@
  * (N = 1024 maps, 36 × 32 head galleries): local heads decay from the diagonal, global heads put mass on a
  * few anchor columns and the sink. Deterministic (seeded); not model output.
  */
-import type { Thumbnail } from '../../core/rhythm';
+import type { Thumbnail } from '../../src/core/rhythm';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;

@@ -1,11 +1,11 @@
 /**
- * Dev-only page (/harness.html?view=NAME): renders one view with fixture data, for screenshots and for
+ * Dev-only page (/tools/harness/?view=NAME): renders one view with fixture data, for screenshots and for
  * working on a view without the model or worker. Without ?view it lists every registered view.
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import '../styles/base.css';
-import '../theme/theme.css';
+import '../../src/ui/styles/base.css';
+import '../../src/ui/theme/theme.css';
 import fixtureJson from './fixture.json';
 import { parseFixture, type FixtureJson } from './fixture';
 import type { ViewRegistry } from './registry';

@@ -1,10 +1,10 @@
 /** Harness views of the attention heatmap, head gallery and figure export (fixture + synthetic big models). */
 import { useEffect, useMemo, useState } from 'react';
-import { AttentionHeatmap } from '../attention/AttentionHeatmap';
-import { AttentionView } from '../attention/AttentionView';
-import { meanMaps } from '../attention/raster';
-import { heatmapToSvg } from '../figures/heatmap-svg';
-import { HeadGallery } from '../gallery/HeadGallery';
+import { AttentionHeatmap } from '../../src/ui/attention/AttentionHeatmap';
+import { AttentionView } from '../../src/ui/attention/AttentionView';
+import { meanMaps } from '../../src/ui/attention/raster';
+import { heatmapToSvg } from '../../src/ui/figures/heatmap-svg';
+import { HeadGallery } from '../../src/ui/gallery/HeadGallery';
 import type { UiFixture } from './fixture';
 import type { ViewRegistry } from './registry';
 import { syntheticMap, syntheticModel } from './synthetic';

@@ -1,14 +1,14 @@
 /**
- * Harness views of the token strip, rhythm chart, credit view and settings panel (/harness.html?view=NAME),
+ * Harness views of the token strip, rhythm chart, credit view and settings panel (/tools/harness/?view=NAME),
  * each with local linking state so hover / selection / brush can be tried without the app shell.
  */
 import { useState, type ReactNode } from 'react';
-import type { AnalysisRecord } from '../../core/rhythm/record';
-import type { RhythmOptions } from '../../core/rhythm/options';
-import { CreditView } from '../credit/CreditView';
-import { RhythmChart } from '../rhythm/RhythmChart';
-import { SettingsPanel } from '../settings/SettingsPanel';
-import { TokenStrip } from '../tokens/TokenStrip';
+import type { AnalysisRecord } from '../../src/core/rhythm/record';
+import type { RhythmOptions } from '../../src/core/rhythm/options';
+import { CreditView } from '../../src/ui/credit/CreditView';
+import { RhythmChart } from '../../src/ui/rhythm/RhythmChart';
+import { SettingsPanel } from '../../src/ui/settings/SettingsPanel';
+import { TokenStrip } from '../../src/ui/tokens/TokenStrip';
 import type { ViewRegistry } from './registry';
 
 interface Link {

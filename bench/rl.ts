@@ -12,7 +12,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { cpuMs, median } from './stats';
 import { existsSync } from 'node:fs';
-import { loadPolicy } from '../src/cli/cmd-rl';
+import { openModelFiles } from '../src/core/io/node-files';
+import { loadPolicy } from '../src/core/rl/load-policy';
 import { resolveRlOptions, type RlStrategy } from '../src/core/rl/options';
 import { RlTrainer } from '../src/core/rl/trainer';
 import { registerGradientsNode } from '../src/core/train/gradients-node';
@@ -29,7 +30,7 @@ export async function benchRl(): Promise<void> {
   if (!model) throw new Error('no model: pass --model DIR (public/models/rhythm-mini is not there yet)');
   await registerGradientsNode();
   await tf.setBackend('wasm');
-  const init = await loadPolicy(model);
+  const init = await loadPolicy(await openModelFiles(model));
   const steps = Number(flag('steps', '4'));
   const options = resolveRlOptions({
     task: flag('task', 'addition'), level: Number(flag('level', '4')), strategy: flag('strategy', 'coupled') as RlStrategy,

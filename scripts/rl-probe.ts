@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { loadPolicy } from '../src/cli/cmd-rl';
+import { openModelFiles } from '../src/core/io/node-files';
+import { loadPolicy } from '../src/core/rl/load-policy';
 import { resolveRlOptions } from '../src/core/rl/options';
 import { RlTrainer } from '../src/core/rl/trainer';
 
@@ -14,7 +15,7 @@ const arg = (name: string, fallback: string) => {
   return i > 0 ? process.argv[i + 1] : fallback;
 };
 await tf.setBackend('wasm');
-const init = await loadPolicy(arg('model', 'public/models/rhythm-mini'));
+const init = await loadPolicy(await openModelFiles(arg('model', 'public/models/rhythm-mini')));
 const n = Number(arg('problems', '32'));
 for (const spec of arg('levels', 'addition:1,addition:2,multistep:1,countdown:1').split(',')) {
   const [task, level] = spec.split(':');

@@ -6,13 +6,13 @@
 import { readFile } from 'node:fs/promises';
 import { InputError, isInputError } from '../core/errors';
 import { parseAttentionDump } from '../core/io/dump';
-import { groupKey, parseAnalyzeJsonl, type AnalyzeInput } from '../core/io/jsonl';
+import { parseAnalyzeJsonl, type AnalyzeInput } from '../core/io/jsonl';
 import { writeFileAtomic } from '../core/io/node-atomic';
 import type { LoadedModel } from '../core/model/load';
 import {
   analyzeDump,
   analyzeModel,
-  applyGroup,
+  applyGroups,
   OPTION_FLAGS,
   resolveOptions,
   writeRecords,
@@ -202,16 +202,6 @@ function checkGroups(inputs: AnalyzeInput[], file: string): void {
 }
 
 function withGroups(records: AnalysisRecord[], inputs: AnalyzeInput[], options: RhythmOptions): AnalysisRecord[] {
-  const out = records.map((r, i) => (inputs[i].reward !== undefined ? { ...r, reward: inputs[i].reward } : r));
-  const groups = new Map<string, number[]>();
-  inputs.forEach((input, i) => {
-    if (input.group === undefined) return;
-    const key = groupKey(input.group);
-    groups.set(key, [...(groups.get(key) ?? []), i]);
-  });
-  for (const members of groups.values()) {
-    const shaped = applyGroup(members.map((i) => records[i]), members.map((i) => inputs[i].reward!), options);
-    members.forEach((i, j) => (out[i] = { ...shaped[j], group: inputs[i].group }));
-  }
-  return out;
+  const withRewards = records.map((r, i) => (inputs[i].reward !== undefined ? { ...r, reward: inputs[i].reward } : r));
+  return applyGroups(withRewards, inputs, options);
 }

@@ -12,14 +12,15 @@ import { join } from 'node:path';
 import { InputError } from '../core/errors';
 import { writeFileAtomic } from '../core/io/node-atomic';
 import { curvesCsv, summarize, summaryCsv, summaryMarkdown, type RunResult } from '../core/rl/experiment';
+import { loadPolicy } from '../core/rl/load-policy';
 import { parseStrategy, RL_STRATEGIES } from '../core/rl/options';
 import { comparisonSvg } from '../core/rl/plot';
 import { RlRun } from '../core/rl/run';
 import { parseRunLog } from '../core/rl/runlog';
 import { registerGradientsNode } from '../core/train/gradients-node';
 import { formatFlags, parseArgs, type FlagSpecs } from './args';
-import { loadPolicy, optionsFromFlags, RUN_FLAGS } from './cmd-rl';
-import { note } from './common';
+import { optionsFromFlags, RUN_FLAGS } from './cmd-rl';
+import { note, openModel } from './common';
 
 const FLAGS = {
   model: { type: 'string', value: 'DIR', required: true, help: 'starting model folder, or a .zip of one' },
@@ -51,7 +52,7 @@ export async function run(argv: string[]): Promise<number> {
   const plans = seeds.flatMap((seed) => strategies.map((s) => ({ strategy: s, seed, options: optionsFromFlags(a, s, seed) })));
   const dir = a['out-dir']!;
   mkdirSync(join(dir, 'runs'), { recursive: true });
-  const init = await loadPolicy(a.model!);
+  const init = await loadPolicy(await openModel(a.model!));
   await registerGradientsNode();
   await writeFileAtomic(join(dir, 'experiment.json'), JSON.stringify({ command: `rhythmscope experiment ${argv.join(' ')}`, model: a.model, strategies, seeds, options: plans[0].options, node: process.version }, null, 2) + '\n');
 

@@ -7,10 +7,9 @@ import { InputError } from '../core/errors';
 import { writeFileAtomic } from '../core/io/node-atomic';
 import { RL_STRATEGIES, resolveRlOptions, type RlOptions } from '../core/rl/options';
 import { RlRun } from '../core/rl/run';
-import type { PolicyInit } from '../core/rl/trainer';
+import { loadPolicy } from '../core/rl/load-policy';
 import { TASK_NAMES } from '../core/tasks/index';
-import type { CharTokenizer } from '../core/tokenizer/char';
-import { checkpointFiles, loadTrainable } from '../core/train/checkpoint';
+import { checkpointFiles } from '../core/train/checkpoint';
 import { writeCheckpointDir } from '../core/train/checkpoint-node';
 import { registerGradientsNode } from '../core/train/gradients-node';
 import { formatFlags, parseArgs, type FlagSpecs, type ParsedFlags } from './args';
@@ -97,17 +96,11 @@ export function optionsFromFlags(a: RunFlags, strategy: string, seed: number): R
   }));
 }
 
-/** Loads a model folder as RL's starting policy (HF GPT-2 with a character vocabulary). */
-export async function loadPolicy(dir: string): Promise<PolicyInit & { tokenizer: CharTokenizer }> {
-  const ck = await loadTrainable(await openModel(dir));
-  return { config: ck.config, weights: ck.weights, tokenizer: ck.tokenizer };
-}
-
 export async function run(argv: string[]): Promise<number> {
   const a = parseArgs(argv, FLAGS, 'rl');
   const options = optionsFromFlags(a, a.strategy!, a.seed!);
   await checkOutputPath(a.out!);
-  const init = await loadPolicy(a.model!);
+  const init = await loadPolicy(await openModel(a.model!));
   await registerGradientsNode();
   const partial = `${a.out}.partial`;
   const lines: string[] = [];

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { isInputError } from '../core/errors';
 import { removePendingTempFiles } from '../core/io/node-atomic';
 import { ArgumentError, isArgumentError } from './args';
-import { discoverCommands, type CommandModule } from './commands';
+import { COMMANDS, type CommandLoader, type CommandModule } from './commands';
 
 const BACKENDS = ['auto', 'wasm', 'cpu'] as const;
 type NodeBackendChoice = (typeof BACKENDS)[number];
@@ -53,7 +53,7 @@ function takeGlobals(argv: string[]): { rest: string[]; backend: NodeBackendChoi
   return { rest, backend: backend ?? 'auto', help };
 }
 
-async function loadAll(loaders: ReturnType<typeof discoverCommands>): Promise<Map<string, CommandModule | null>> {
+async function loadAll(loaders: Map<string, CommandLoader>): Promise<Map<string, CommandModule | null>> {
   const out = new Map<string, CommandModule | null>();
   for (const [name, load] of loaders) out.set(name, await load().catch(() => null));
   return out;
@@ -63,7 +63,7 @@ async function loadAll(loaders: ReturnType<typeof discoverCommands>): Promise<Ma
 export async function main(argv: string[]): Promise<number> {
   try {
     const { rest, backend, help } = takeGlobals(argv);
-    const loaders = discoverCommands();
+    const loaders = new Map(Object.entries(COMMANDS));
     const name = rest[0];
     if (name === undefined || name === 'help') {
       const text = mainHelp(await loadAll(loaders));

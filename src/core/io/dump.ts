@@ -10,7 +10,7 @@
  *   NaN or ±Inf anywhere (attention or logits) is an error.
  */
 import { InputError } from '../errors';
-import { encodeSafetensorsChunks, encodeSafetensorsHeader, parseSafetensors, writeSafetensors, type SafeDtype, type TensorSource } from './safetensors';
+import { encodeSafetensorsHeader, parseSafetensors, writeSafetensors, type SafeDtype, type TensorSource } from './safetensors';
 
 export interface AttentionDump {
   fileName: string;
@@ -28,11 +28,11 @@ export interface AttentionDump {
   logits?: { data: Float32Array; vocabSize: number };
 }
 
-export const ROW_TOLERANCE: Record<SafeDtype, number> = { F32: 1e-3, F16: 2e-2, BF16: 2e-2 };
+const ROW_TOLERANCE: Record<SafeDtype, number> = { F32: 1e-3, F16: 2e-2, BF16: 2e-2 };
 
 const LAYER_NAME = /^attn\.L(0|[1-9][0-9]*)$/;
 
-export const attnName = (l: number) => `attn.L${l}`;
+const attnName = (l: number) => `attn.L${l}`;
 
 export function parseAttentionDump(bytes: Uint8Array, fileName: string): AttentionDump {
   const src = parseSafetensors(bytes, fileName);
@@ -196,12 +196,6 @@ export type DumpLayout = Omit<AttentionDump, 'fileName' | 'layer' | 'logits'> & 
 export function writeAttentionDump(d: DumpToWrite): Uint8Array {
   const { tensors, metadata } = dumpTensors(d);
   return writeSafetensors(tensors, metadata);
-}
-
-/** The same file as chunks (views of the layer arrays, no copy), for streaming a large dump to disk. */
-export function encodeAttentionDumpChunks(d: DumpToWrite): Uint8Array[] {
-  const { tensors, metadata } = dumpTensors(d);
-  return encodeSafetensorsChunks(tensors, metadata);
 }
 
 /**

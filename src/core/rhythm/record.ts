@@ -2,6 +2,7 @@
  * The analysis record of formats.md (one JSON object per sequence) built from a HeadCache, and GRPO groups.
  */
 import { InputError } from '../errors';
+import { groupKey } from '../io/jsonl';
 import type { HeadCache } from './accumulator';
 import { creditGammas, grpoAdvantages, shapeAdvantage, type Gammas, type ShapedAdvantage } from './credit';
 import { headMean, linkage, rhythmRoles, selectHeads, type Linkage } from './metrics';
@@ -150,7 +151,7 @@ export function applyGroups(
   const groups = new Map<string, number[]>();
   meta.forEach((m, i) => {
     if (m.group === undefined || m.reward === undefined) return;
-    const key = JSON.stringify(m.group);
+    const key = groupKey(m.group);
     groups.set(key, [...(groups.get(key) ?? []), i]);
   });
   for (const idx of groups.values()) {

@@ -9,7 +9,7 @@ import { autoDomain, ColorLegend, makeLut, OVERLAY, ScaleControls, type ScaleMod
 import { displayToken } from '../figures/text';
 import { HeatmapExportButtons } from './HeatmapExportButtons';
 import { TOKEN_LABEL_MIN_PX, tokenTicks } from './axes';
-import { indexPyramid, packRgba, pyramidLevel, quantizeMap, renderView, visibleRange } from './raster';
+import { cellAt, indexPyramid, packRgba, pyramidLevel, quantizeMap, renderView, visibleRange } from './raster';
 import { useObservedWidth } from '../theme/useWidth';
 import './attention.css';
 
@@ -159,9 +159,7 @@ function HeatmapBody(props: AttentionHeatmapProps) {
 
   const pick = useCallback((clientX: number, clientY: number) => {
     const r = zoomTarget.current!.getBoundingClientRect();
-    const key = Math.floor((clientX - r.left - transform.x) / cellPx);
-    const query = Math.floor((clientY - r.top - transform.y) / cellPx);
-    return key >= 0 && key < n && query >= 0 && query < n ? { query, key } : null;
+    return cellAt({ x: transform.x, y: transform.y, k: cellPx }, n, clientX - r.left, clientY - r.top);
   }, [transform, cellPx, n]);
   const lastHover = useRef<{ query: number; key: number } | null>(null);
   // Only changes reach React and the linked views (a mousemove inside one cell is not news).

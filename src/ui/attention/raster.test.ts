@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LUT_SIZE, makeLut, MASKED_INDEX, makeNormalizer, lutIndex } from '../theme/scales';
-import { cellAt, indexPyramid, meanMaps, packRgba, poolIndices, pyramidLevel, quantizeMap, rasterImage, renderView, visibleRange } from './raster';
+import { cellAt, indexPyramid, meanMaps, packRgba, poolIndices, pyramidLevel, quantizeMap, renderView, visibleRange } from './raster';
 
 function randomCausal(n: number, seed = 1): Float32Array {
   let x = seed;
@@ -84,15 +84,6 @@ describe('renderView', () => {
     const unshifted = new Uint8ClampedArray(w * strip * 4);
     renderView(q, n, lut, view, w, strip, unshifted, 7);
     expect(Array.from(unshifted)).not.toEqual(Array.from(full.slice(strip * w * 4, 2 * strip * w * 4)));
-  });
-  it('rasterImage scales each cell to k × k pixels', () => {
-    const q = quantizeMap([1, 0, 0.5, 0.5], 2, 'linear', [0, 1]);
-    const img = rasterImage(q, 2, lut, 3);
-    expect(img.width).toBe(6);
-    const px = (x: number, y: number) => Array.from(img.data.slice((y * 6 + x) * 4, (y * 6 + x) * 4 + 4));
-    expect(px(5, 0)).toEqual(Array.from(lut.slice(MASKED_INDEX * 4, MASKED_INDEX * 4 + 4)));
-    expect(px(2, 2)).toEqual(px(0, 0));
-    expect(px(0, 3)).toEqual(Array.from(lut.slice(q[2] * 4, q[2] * 4 + 4)));
   });
 });
 

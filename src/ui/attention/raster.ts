@@ -88,15 +88,6 @@ export function packRgba(r: number, g: number, b: number, a = 255): number {
   return new Uint32Array(px.buffer)[0];
 }
 
-/** One pixel per cell times `scale` (integer ≥ 1): the raster a figure export embeds. */
-export function rasterImage(indices: Uint8Array, n: number, lut: Uint8ClampedArray, scale = 1): { width: number; data: Uint8ClampedArray } {
-  const k = Math.max(1, Math.floor(scale));
-  const w = n * k;
-  const data = new Uint8ClampedArray(w * w * 4);
-  renderView(indices, n, lut, { x: 0, y: 0, k }, w, w, data);
-  return { width: w, data };
-}
-
 /** Element-wise mean of several [n, n] maps (the "mean of the local / global heads" map). */
 export function meanMaps(maps: ArrayLike<number>[], n: number): Float32Array {
   if (maps.length === 0) throw new Error('meanMaps needs at least one map');

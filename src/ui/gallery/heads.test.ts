@@ -7,7 +7,6 @@ import {
   galleryHeads,
   kvGroupSize,
   layerPages,
-  thumbnailRgba,
   thumbnailTile,
 } from './heads';
 
@@ -96,19 +95,19 @@ describe('thumbnailTile', () => {
   });
 });
 
-describe('thumbnailRgba', () => {
+describe('thumbnailTile at the thumbnail size', () => {
   it('scales each head to its own max and masks the upper triangle', () => {
     const lut = makeLut('viridis');
     // two heads of a 2×2 thumbnail; head 1 = head 0 × 10 → identical pixels
     const data = Float32Array.from([0.5, 0, 0.25, 0.5, 5, 0, 2.5, 5]);
-    const a = thumbnailRgba({ size: 2, data }, 0, lut, 'linear');
-    const b = thumbnailRgba({ size: 2, data }, 1, lut, 'linear');
+    const a = thumbnailTile({ size: 2, data }, 0, lut, 'linear', 2);
+    const b = thumbnailTile({ size: 2, data }, 1, lut, 'linear', 2);
     expect(Array.from(a)).toEqual(Array.from(b));
     const px = (i: number) => Array.from(a.slice(i * 4, i * 4 + 4));
     expect(px(1)).toEqual(Array.from(lut.slice(MASKED_INDEX * 4, MASKED_INDEX * 4 + 4)));
     expect(px(0)).toEqual(Array.from(lut.slice((LUT_SIZE - 1) * 4, LUT_SIZE * 4))); // the head's max → top colour
     expect(px(2)).toEqual(Array.from(lut.slice(127 * 4, 128 * 4))); // 0.25 of [0, 0.5] → the middle colour
-    const log = thumbnailRgba({ size: 2, data }, 0, lut, 'log'); // log domain [0.25, 0.5]: 0.25 → bottom colour
+    const log = thumbnailTile({ size: 2, data }, 0, lut, 'log', 2); // log domain [0.25, 0.5]: 0.25 → bottom colour
     expect(Array.from(log.slice(8, 12))).toEqual(Array.from(lut.slice(0, 4)));
   });
 });

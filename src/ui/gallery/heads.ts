@@ -95,20 +95,6 @@ export function defaultLayersPerPage(numLayers: number): number {
   return numLayers <= 12 ? Math.max(numLayers, 1) : 8;
 }
 
-/**
- * RGBA pixels (size × size) of head h's thumbnail. Each head is scaled to its own range (a gallery compares
- * shapes, not magnitudes); blocks entirely above the diagonal (future keys) get the masked colour.
- */
-export function thumbnailRgba(
-  thumb: Thumbnail,
-  head: number,
-  lut: Uint8ClampedArray,
-  mode: ScaleMode,
-  out?: Uint8ClampedArray,
-): Uint8ClampedArray {
-  return thumbnailTile(thumb, head, lut, mode, thumb.size, out);
-}
-
 /** Span for a caption; `compact` (small cells) keeps at most 3 characters. */
 export function formatSpan(d: number | null, compact = false): string {
   if (d === null || !Number.isFinite(d)) return '–';

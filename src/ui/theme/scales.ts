@@ -95,12 +95,6 @@ export function colorOf(spec: ColorScaleSpec, logFloor = DEFAULT_LOG_FLOOR): (v:
   return (v) => interp(norm(v));
 }
 
-/** CSS `#rrggbb` of LUT entry i. */
-export function lutHex(lut: Uint8ClampedArray, i: number): string {
-  const h = (x: number) => x.toString(16).padStart(2, '0');
-  return `#${h(lut[i * 4])}${h(lut[i * 4 + 1])}${h(lut[i * 4 + 2])}`;
-}
-
 /** [min, max] over the finite values, or null when there are none. */
 export function finiteExtent(values: ArrayLike<number>): [number, number] | null {
   let lo = Infinity;
@@ -180,7 +174,3 @@ export function formatTick(v: number): string {
   return String(Number(v.toPrecision(3)));
 }
 
-/** Is a colour string parseable (used to validate user-supplied themes)? */
-export function isColor(s: string): boolean {
-  return parseColor(s) !== null;
-}

@@ -1,0 +1,54 @@
+import { expect, test, type Page } from '@playwright/test';
+import { trackConsoleErrors } from './helpers';
+
+const METHOD_LINKS = ['tokens', 'rhythm', 'attention', 'credit'] as const;
+
+async function expectAnalysisShown(page: Page) {
+  await expect(page.getByTestId('token-strip')).toBeVisible();
+  await expect(page.getByTestId('rhythm-chart')).toBeVisible();
+  await expect(page.locator('[data-testid="attention-heatmap"] canvas')).toBeVisible();
+}
+
+test.describe('first visit', () => {
+  test('a fresh profile opens on the analysed example, with the story, and no clicks', async ({ page }) => {
+    const errors = trackConsoleErrors(page);
+    await page.goto('/?test=1'); // the built-in rhythm-mini, a fresh browser profile (nothing stored)
+    await expect(page.getByTestId('story-card')).toBeVisible();
+    await expect(page.getByTestId('story-card')).toContainText('347+185');
+    await expect(page.getByTestId('story-card')).toContainText('Anchors');
+    await expect(page.getByTestId('story-card')).toContainText('Preplan');
+    await expectAnalysisShown(page);
+    await expect(page.getByTestId('analysis-status')).toContainText('imported attention dump');
+    await expect(page.getByTestId('prompt-input')).toHaveValue('347+185=?\n');
+    // The method page opens from each view's caption, and from the story.
+    for (const view of METHOD_LINKS) {
+      await page.getByTestId(`method-link-${view}`).click();
+      await expect(page.getByTestId('method-page')).toBeVisible();
+      await page.getByTestId('method-close').click();
+      await expect(page.getByTestId('method-page')).toHaveCount(0);
+    }
+    await page.getByTestId('story-method').click();
+    await expect(page.getByTestId('method-page')).toContainText('arXiv 2510.13554');
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('method-page')).toHaveCount(0);
+    expect(errors).toEqual([]);
+  });
+
+  test('try your own: Generate on a sampled problem ends with its analysis shown', async ({ page }) => {
+    await page.goto('/?test=1');
+    await expect(page.getByTestId('story-card')).toBeVisible();
+    await expect(page.getByTestId('generate-button')).toBeEnabled();
+    await page.getByTestId('story-try').click();
+    await expect(page.getByTestId('story-card')).toHaveCount(0);
+    await expect(page.getByTestId('prompt-input')).toHaveValue(/^\d+\+\d+=\?\n$/);
+    await page.getByTestId('temperature-input').fill('0');
+    await expect(page.getByTestId('auto-analyze')).toBeChecked();
+    await page.getByTestId('generate-button').click();
+    await expect(page.getByTestId('analysis-status')).toContainText('one forward pass');
+    await expectAnalysisShown(page);
+    // A later visit reopens the last analysis, not the example.
+    await page.reload();
+    await expect(page.getByTestId('analysis-status')).toContainText('one forward pass');
+    await expect(page.getByTestId('story-card')).toHaveCount(0);
+  });
+});

@@ -55,7 +55,7 @@ function StagedViews() {
   return (
     <div className="wb" data-testid="workbench">
       <AnalysisStatus />
-      <Caption view="tokens" section="roles">The response, one box per token, coloured by the chosen metric; ▲ preplan, ◆ anchor. Hover a token for its values.</Caption>
+      <Caption view="tokens" section="roles">The response, one box per token, coloured by a metric; ▲ preplan, ◆ anchor; hover for values.</Caption>
       {at(1, <Strip />, 160)}
       <Caption view="rhythm" section="waad">WAAD (how far back each token looks) and FAI (how much later tokens look back at it) along the response.</Caption>
       {at(2, <Chart />, 380)}

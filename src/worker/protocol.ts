@@ -10,6 +10,7 @@
  * The client's `call()` is typed from this one table.
  */
 import type { BackendName, BackendReport } from '../core/backend/index';
+import type { ChatTemplateSpec } from '../core/chat/template';
 import type { AnalysisRecord } from '../core/rhythm/record';
 import type { HeadRef } from '../core/rhythm/options';
 import type { CorpusOperations } from './corpus-protocol';
@@ -27,6 +28,8 @@ export interface ModelInfo {
   tokenizerKind: 'char' | 'bpe' | 'ids';
   vocabSize: number;
   eosId?: number;
+  /** The model's chat template (the page renders prompts with it; see src/ui/prompt/chat.ts). */
+  chatTemplate?: ChatTemplateSpec;
   nLayer: number;
   /** Query heads. */
   nHead: number;

@@ -6,6 +6,8 @@ import type { AnalysisOutcome, AnalyzeInput, MapRequest } from '../../worker/pro
 import { engine } from '../app/engine';
 import { reportError, useNoticeStore } from '../app/noticeStore';
 import { downloadBlob } from '../figures/export';
+import { useModelStore } from '../model/modelStore';
+import { modelPrompt } from '../prompt/chat';
 import { useDocumentStore } from '../prompt/documentStore';
 import {
   DOCUMENT_KEY, SETTINGS_KEY, optionsFromSearch, optionsToParams, parseStoredDocument, parseStoredOptions, readStorage,
@@ -76,7 +78,14 @@ export async function analyze(input: AnalyzeInput, label = 'Analysing'): Promise
 
 /** Analyse the prompt box + response box (the "Analyze" button). */
 export function analyzePasted(): Promise<boolean> {
-  const prompt = useDocumentStore.getState().prompt;
+  let prompt: string;
+  try {
+    const doc = useDocumentStore.getState();
+    prompt = modelPrompt(doc.prompt, useModelStore.getState().info, doc.chat); // chat template when the toggle is on
+  } catch (e) {
+    reportError('Analysing the response', e);
+    return Promise.resolve(false);
+  }
   const response = useAnalysisStore.getState().response;
   persistDocument();
   return analyze({ kind: 'text', prompt, response }, 'Analysing the response');

@@ -1,6 +1,7 @@
 import { useId, useState, type KeyboardEvent } from 'react';
 import { useModelStore } from '../model/modelStore';
 import { generateFromPrompt, stopGeneration } from './actions';
+import { ChatToggles } from './ChatToggles';
 import { useDocumentStore, type GenerationSettings } from './documentStore';
 import { ResponseBox } from './ResponseBox';
 import { TaskPicker, Verdict } from './TaskPicker';
@@ -46,6 +47,7 @@ export function PromptPanel() {
       />
       <div className="prompt-controls">
         <SettingsInputs />
+        <ChatToggles />
         <div className="prompt-actions">
           <button
             type="button"

@@ -7,6 +7,8 @@ import { analyzeGeneration, persistDocument } from '../analysis/actions';
 import { useAnalysisStore } from '../analysis/stores';
 import { engine } from '../app/engine';
 import { reportError } from '../app/noticeStore';
+import { useModelStore } from '../model/modelStore';
+import { modelPrompt } from './chat';
 import { useDocumentStore } from './documentStore';
 
 let controller: AbortController | null = null;
@@ -48,9 +50,10 @@ export async function generateFromPrompt(): Promise<void> {
     if (controller === mine) set((s) => ({ tokens: [...s.tokens, ...batch] }));
   });
   try {
+    const sent = modelPrompt(prompt, useModelStore.getState().info, doc.chat);
     const out = await engine().call(
       'generate',
-      { prompt, maxTokens: settings.maxTokens, temperature: settings.temperature, seed: settings.seed },
+      { prompt: sent, maxTokens: settings.maxTokens, temperature: settings.temperature, seed: settings.seed },
       { signal: mine.signal, onStream: (ev) => batcher.push(ev) },
     );
     batcher.flush();

@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import type { TaskName, VerifyResult } from '../../core/tasks/types';
 import type { GenerateOutcome, TokenEvent } from '../../worker/protocol';
+import { DEFAULT_CHAT, type ChatSettings } from './chat';
 
 export interface GenerationSettings {
   maxTokens: number;
@@ -16,6 +17,8 @@ export interface GenerationSettings {
 export interface DocumentState {
   prompt: string;
   settings: GenerationSettings;
+  /** Chat-template toggles (used only when the model has a template). */
+  chat: ChatSettings;
   /** The prompt text as it was when the current generation started. */
   generatedFrom: string;
   tokens: TokenEvent[];
@@ -29,6 +32,7 @@ export interface DocumentState {
   autoAnalyze: boolean;
   setPrompt(prompt: string): void;
   setSettings(patch: Partial<GenerationSettings>): void;
+  setChat(patch: Partial<ChatSettings>): void;
 }
 
 export const DEFAULT_SETTINGS: GenerationSettings = { maxTokens: 64, temperature: 0.8, seed: 1 };
@@ -36,6 +40,7 @@ export const DEFAULT_SETTINGS: GenerationSettings = { maxTokens: 64, temperature
 export const useDocumentStore = create<DocumentState>()((set) => ({
   prompt: '12+34=',
   settings: { ...DEFAULT_SETTINGS },
+  chat: { ...DEFAULT_CHAT },
   generatedFrom: '',
   tokens: [],
   generating: false,
@@ -46,4 +51,5 @@ export const useDocumentStore = create<DocumentState>()((set) => ({
   autoAnalyze: true,
   setPrompt: (prompt) => set({ prompt }),
   setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),
+  setChat: (patch) => set((s) => ({ chat: { ...s.chat, ...patch } })),
 }));

@@ -45,19 +45,61 @@ function modelCatalog(): Plugin {
 }
 
 /**
+ * tfjs-wasm's threaded build starts each pthread worker from the *source text* of its Emscripten factory
+ * (`factory.toString()`). The factory reads `_scriptDir` from its enclosing closure, behind a `typeof` guard the
+ * minifier drops (it sees the variable declared), so in the pthread worker the text throws "e is not defined".
+ * tfjs always passes the script as `mainScriptUrlOrBlob` and we give the .wasm paths, so the two closure reads
+ * are not needed: they are removed here, and the factory's text stands on its own.
+ */
+const THREADED_FACTORY = /tfjs-backend-wasm[\\/]wasm-out[\\/]tfjs-backend-wasm-threaded-simd\.js$/;
+const SCRIPT_DIR_READS: [string, string][] = [
+  ['if(typeof _scriptDir !== "undefined" && _scriptDir){scriptDirectory=_scriptDir}', ''],
+  ['Module["mainScriptUrlOrBlob"]||_scriptDir', 'Module["mainScriptUrlOrBlob"]'],
+];
+
+function tfjsWasmThreads(): Plugin {
+  return {
+    name: 'rhythmscope-tfjs-wasm-threads',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!THREADED_FACTORY.test(id)) return null;
+      let out = code;
+      for (const [from, to] of SCRIPT_DIR_READS) {
+        if (!out.includes(from)) this.error(`tfjs-wasm threaded factory changed: "${from}" not found (vite.config.ts)`);
+        out = out.replace(from, to);
+      }
+      return { code: out, map: null };
+    },
+  };
+}
+
+/**
  * The app is a static site: index.html + a module Web Worker that owns tfjs and the model.
  * The tfjs wasm binaries are imported with `?url` inside the worker, so the app serves them itself.
  */
 export const PREVIEW_PORT = 4173;
 
+/**
+ * Cross-origin isolation (COOP + COEP): SharedArrayBuffer, hence tfjs-wasm's threaded build. require-corp only
+ * asks cross-origin *no-cors* loads to opt in; the Hub downloads are CORS fetches and pass. The production build
+ * carries the same headers in public/_headers (Netlify, Cloudflare Pages); docs/hub.md has the fallback for hosts
+ * that cannot set headers (public/coi-serviceworker.js).
+ */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 export default defineConfig({
-  plugins: [react(), modelCatalog()],
+  plugins: [react(), modelCatalog(), tfjsWasmThreads()],
   // No SPA fallback: a missing model file must be a 404 (the loader probes optional files such as
   // tokenizer.json), not index.html with status 200.
   appType: 'mpa',
   worker: {
     // Module workers: the worker imports tfjs and our core as ES modules.
     format: 'es',
+    // Worker bundles take their own plugins (tfjs lives in the workers).
+    plugins: () => [tfjsWasmThreads()],
   },
   // The backends are imported lazily (only the ones tried); pre-bundle them up front so the dev
   // server doesn't discover them mid-session and reload the page.
@@ -76,6 +118,6 @@ export default defineConfig({
     // tfjs bundles are large; the worker chunk is expected to exceed the default warning size.
     chunkSizeWarningLimit: 4096,
   },
-  server: { port: 5173, strictPort: false },
-  preview: { port: PREVIEW_PORT, strictPort: true },
+  server: { port: 5173, strictPort: false, headers: ISOLATION_HEADERS },
+  preview: { port: PREVIEW_PORT, strictPort: true, headers: ISOLATION_HEADERS },
 });

@@ -19,7 +19,7 @@ import { withTokenDelay } from './slowdown';
 
 export interface EngineDeps {
   /** Chooses and initializes the tfjs backend (browser: initBackend with wasm paths; Node: initNodeBackend). */
-  initBackend(requested: BackendName | 'auto'): Promise<BackendReport>;
+  initBackend(requested: BackendName | 'auto', opts?: { threads?: number }): Promise<BackendReport>;
   /** Opens a model source (the browser uses fetch for URLs). */
   openSource?(source: ModelSource): ModelFiles;
 }
@@ -75,12 +75,12 @@ export function createEngine(deps: EngineDeps): Engine {
   const handlers: Handlers = {
     ...createAnalysisHandlers(requireModel, undefined, { layerDelayMs: () => debug.analysisLayerDelayMs }),
     ...createCorpusHandlers(requireModel, { tokenDelayMs: () => debug.tokenDelayMs }),
-    async init({ backend: requested }) {
+    async init({ backend: requested, threads }) {
       if (loaded) {
         // Tensors live on the backend that made them; a backend change needs a fresh worker.
         if (backend && requested !== backend.requested) throw new Error('init: backend change after a model load; restart the worker');
       }
-      backend = await deps.initBackend(requested);
+      backend = await deps.initBackend(requested, { threads });
       return backend;
     },
 

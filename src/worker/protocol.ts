@@ -84,7 +84,8 @@ export interface TokenEvent {
 
 /** The operation table: params, result, and the stream events each operation may emit. */
 export interface Operations extends CorpusOperations {
-  init: { params: { backend: BackendName | 'auto' }; result: BackendReport; stream: never };
+  /** `threads`: wasm threads when cross-origin isolated (default: all cores). */
+  init: { params: { backend: BackendName | 'auto'; threads?: number }; result: BackendReport; stream: never };
   loadModel: { params: { source: ModelSource }; result: ModelInfo; stream: never };
   generate: { params: GenerateParams; result: GenerateOutcome; stream: TokenEvent };
   forwardLogits: { params: { ids: number[] }; result: LogitsOutcome; stream: never };

@@ -15,7 +15,7 @@ import { WASM_PATHS } from './wasm-paths';
 performance.mark('rs:worker:start');
 
 const engine = createEngine({
-  initBackend: (requested) => initBackend({ requested, wasmPaths: WASM_PATHS }),
+  initBackend: (requested, opts) => initBackend({ requested, wasmPaths: WASM_PATHS, threads: opts?.threads }),
 });
 
 startHost(self as unknown as HostPort, engine.handlers);

@@ -25,12 +25,15 @@ export interface InitBackendOptions {
   wasmPaths?: Record<string, string> | string;
   /** The globals to probe (tests); globalThis by default. */
   env?: ProbeEnv;
+  /** wasm threads when the page is cross-origin isolated (default navigator.hardwareConcurrency). */
+  threads?: number;
 }
 
 let wasmPathsSet = false;
+let wasmThreadsSet = false;
 
 /** Imports one backend package (which registers it with tfjs-core) and applies its settings. */
-async function loadBackend(name: BackendName, wasmPaths: InitBackendOptions['wasmPaths']): Promise<void> {
+async function loadBackend(name: BackendName, wasmPaths: InitBackendOptions['wasmPaths'], threads?: number): Promise<void> {
   switch (name) {
     case 'webgpu':
       // Registers 'webgpu' only when navigator.gpu exists.
@@ -47,6 +50,16 @@ async function loadBackend(name: BackendName, wasmPaths: InitBackendOptions['was
       // Threads need SharedArrayBuffer, which only a cross-origin-isolated page (COOP/COEP) has.
       if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true) {
         tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      } else if (!wasmThreadsSet) {
+        // The threaded build: XNNPACK's pool, one thread per core unless asked otherwise (benchmarks compare).
+        const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+        const cores = nav?.hardwareConcurrency ?? 1;
+        const want = Math.max(1, Math.floor(threads ?? cores));
+        wasm.setThreadsCount(want);
+        // tfjs-wasm caps its pool at half the logical cores it reads from navigator (one thread on a 2-core
+        // machine, whatever setThreadsCount says); this worker's navigator reports enough cores for `want`.
+        if (nav && want > cores / 2) Object.defineProperty(nav, 'hardwareConcurrency', { value: want * 2, configurable: true });
+        wasmThreadsSet = true;
       }
       // setWasmPaths throws once wasm has started initializing, so set the paths once.
       if (wasmPaths !== undefined && !wasmPathsSet) {
@@ -58,12 +71,20 @@ async function loadBackend(name: BackendName, wasmPaths: InitBackendOptions['was
   }
 }
 
+/** The report, with the wasm thread count when wasm runs (a single-threaded build reports 1). */
 export async function initBackend(opts: InitBackendOptions = {}): Promise<BackendReport> {
+  const report = await chooseBackend(opts);
+  if (report.name !== 'wasm') return report;
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  return { ...report, threads: Math.max(1, wasm.getThreadsCount()) };
+}
+
+async function chooseBackend(opts: InitBackendOptions): Promise<BackendReport> {
   const requested = opts.requested ?? 'auto';
   if (requested !== 'auto' && !isBackendName(requested)) {
     throw new Error(`unknown backend "${String(requested)}" (expected auto, ${BACKEND_NAMES.join(', ')})`);
   }
-  const load = (name: BackendName) => loadBackend(name, opts.wasmPaths);
+  const load = (name: BackendName) => loadBackend(name, opts.wasmPaths, opts.threads);
   let priorAttempts: BackendAttempt[] = [];
   if (requested === 'wasm' || requested === 'cpu') {
     // A CPU backend by name: the GPUs the platform has change nothing once it starts, so the probe (a WebGL

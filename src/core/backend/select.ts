@@ -24,6 +24,8 @@ export interface BackendReport {
   fallbackAdapter?: boolean;
   /** Backends not tried because this platform lacks them, with why. */
   unavailable?: { name: BackendName; note: string }[];
+  /** wasm: the threads tfjs-wasm computes with (1 = its single-threaded build; threads need cross-origin isolation). */
+  threads?: number;
 }
 
 export interface SelectOptions {

@@ -23,14 +23,28 @@ export function BackendBadge() {
       className={`badge badge-${fellBack ? 'fallback' : 'ready'}`}
       data-testid="backend-badge"
       data-backend={backend.name}
-      title={title}
+      data-threads={backend.threads}
+      title={backend.threads !== undefined ? `${title}\n${threadsWords(backend.threads)}` : title}
       aria-label={`Compute backend ${backend.name}. ${backend.reason}`}
     >
       <span className="badge-dot" aria-hidden="true" />
       {backend.name}
       {backend.fallbackAdapter ? <span className="badge-note">fallback adapter</span> : null}
+      {backend.threads !== undefined ? (
+        <span className="badge-note" data-testid="backend-threads">
+          {backend.threads > 1 ? `threads on (${backend.threads})` : 'threads off'}
+        </span>
+      ) : null}
     </span>
   );
+}
+
+/** wasm runs threaded only on a cross-origin-isolated page (COOP + COEP headers, docs/hub.md). */
+function threadsWords(threads: number): string {
+  if (threads > 1) return `${threads} threads (cross-origin isolated)`;
+  return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated
+    ? '1 thread (asked for one)'
+    : '1 thread: the page is not cross-origin isolated, so wasm cannot share memory between threads';
 }
 
 /** Shown when the requested backend could not be used: which one runs instead, and why. */

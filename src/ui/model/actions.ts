@@ -16,13 +16,19 @@ import { useModelStore } from './modelStore';
 
 let loadController: AbortController | null = null;
 
+/** `?threads=N`: wasm threads (benchmarks compare 1 with all); default all cores. */
+function threadsParam(): number | undefined {
+  const v = Number(globalThis.location ? new URLSearchParams(globalThis.location.search).get('threads') : NaN);
+  return Number.isInteger(v) && v >= 1 ? v : undefined;
+}
+
 /** Starts a fresh worker on the requested backend. Resolves false when the backend could not start. */
 export async function startEngine(choice: BackendChoice): Promise<boolean> {
   const set = useModelStore.setState;
   set({ engineStatus: 'starting', backendChoice: choice, backend: null, info: null });
   try {
     performance.mark('rs:engine-spawn'); // bench/browser.ts reads the marks
-    const backend = await restartEngine().call('init', { backend: choice });
+    const backend = await restartEngine().call('init', { backend: choice, threads: threadsParam() });
     set({ engineStatus: 'ready', backend });
     return true;
   } catch (e) {

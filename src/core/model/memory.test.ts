@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { estimateMemory, modelShape, paramCount } from './memory';
+import { HEAD_BLOCK } from './upload';
+import { HEAD_BLOCK_COLUMNS, estimateMemory, modelShape, paramCount } from './memory';
 
 // Published parameter counts; the sums are written out per family in the comments.
 const qwen3_06b = {
@@ -71,7 +72,12 @@ describe('estimateMemory', () => {
     expect(m.mapsBytes).toBe(16 * 1024 * 1024 * 4);
     expect(m.logitsBytes).toBe(1024 * 151936 * 4);
     expect(m.totalBytes).toBe(m.weightsBytes + m.kvCacheBytes + m.mapsBytes + m.logitsBytes);
-    expect(m.largestTensorBytes).toBe(151936 * 1024 * 4);
+    // tied: the head in [1024, 8192] blocks is the largest piece after the MLP's [1024, 3072]
+    expect(m.largestTensorBytes).toBe(1024 * 8192 * 4);
+    // untied: the [V, D] embedding stays whole
+    expect(estimateMemory({ ...qwen3_06b, tie_word_embeddings: false }, 'wasm', 1024).largestTensorBytes).toBe(
+      151936 * 1024 * 4,
+    );
   });
   it('caps the context at the model’s own', () => {
     expect(estimateMemory(gpt2_small, 'cpu', 4096).context).toBe(1024);
@@ -79,4 +85,8 @@ describe('estimateMemory', () => {
   it('names a missing number', () => {
     expect(() => modelShape({ model_type: 'llama', hidden_size: 8 })).toThrow(/num_attention_heads/);
   });
+});
+
+it('uses the decoder’s LM-head block width', () => {
+  expect(HEAD_BLOCK_COLUMNS).toBe(HEAD_BLOCK);
 });

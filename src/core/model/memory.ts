@@ -87,6 +87,19 @@ export function paramCount(s: ModelShape): number {
   return V * E + L * (attn + 3 * E * I + 2 * E) + E + (s.tied ? 0 : V * E);
 }
 
+/** Columns per LM-head block on the device (model/upload.ts HEAD_BLOCK; a test keeps the two equal). */
+export const HEAD_BLOCK_COLUMNS = 8192;
+
+/**
+ * Elements of the largest single tensor the decoder uploads: the LM head lives in [D, ≤ 8192] column blocks and a
+ * tied model keeps no other copy of the embedding; an untied one also holds the [V, D] embedding whole.
+ */
+export function largestTensor(s: ModelShape): number {
+  const head = s.hidden * Math.min(s.vocab, HEAD_BLOCK_COLUMNS);
+  const embed = s.tied ? 0 : s.vocab * s.hidden;
+  return Math.max(head, embed, s.hidden * s.intermediate, s.hidden * s.heads * s.headDim);
+}
+
 /**
  * `context`: the longest sequence the workbench will run (capped at the model's own); `backend` only changes
  * the note about where the bytes live, every backend holds float32.
@@ -107,7 +120,7 @@ export function estimateMemory(config: Record<string, unknown>, _backend: Backen
     mapsBytes,
     logitsBytes,
     totalBytes: weightsBytes + kvCacheBytes + mapsBytes + logitsBytes,
-    largestTensorBytes: Math.max(s.vocab * s.hidden, s.hidden * s.intermediate, s.hidden * s.heads * s.headDim) * 4,
+    largestTensorBytes: largestTensor(s) * 4,
     context: n,
   };
 }

@@ -2,7 +2,7 @@ import { useId, useMemo, useState, type FormEvent } from 'react';
 import { formatBytes } from '../../../core/hub/progress';
 import { isInputError } from '../../../core/errors';
 import { reportError } from '../../app/noticeStore';
-import { loadModelChoice } from '../actions';
+import { loadModelChoice, switchBackend } from '../actions';
 import { useModelStore } from '../modelStore';
 import { fitOn, setHubEndpoint, setHubToken } from './hubActions';
 import { useHubStore } from './hubStore';
@@ -62,6 +62,7 @@ export function HubPicker() {
 
 function HubProblemBox({ onRetry }: { onRetry(id: string): void }) {
   const problem = useHubStore((s) => s.problem);
+  const backend = useModelStore((s) => s.backend?.name);
   const tokenId = useId();
   const [token, setToken] = useState('');
   if (!problem) return null;
@@ -116,6 +117,16 @@ function HubProblemBox({ onRetry }: { onRetry(id: string): void }) {
           {problem.neededBytes ? `${formatBytes(problem.neededBytes)} are needed. ` : ''}Delete cached models below to
           make room.
         </p>
+      )}
+      {problem.kind === 'too-large' && backend !== 'wasm' && (
+        <button
+          type="button"
+          className="btn btn-small"
+          data-testid="hub-use-wasm"
+          onClick={() => void switchBackend('wasm')}
+        >
+          Switch to wasm
+        </button>
       )}
       {(problem.kind === 'interrupted' || problem.kind === 'size-changed' || problem.kind === 'network') && (
         <button

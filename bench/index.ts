@@ -41,6 +41,11 @@ const BENCHES: Bench[] = [
     run: async (args) => (await import('./browser')).main(args),
   },
   {
+    name: 'hub',
+    description: 'Playwright + a mock Hub: page download vs curl, reopen from the cache, wasm forward N=256 (GPT-2-small shape) on 1 vs all threads',
+    run: async (args) => (await import('./hub')).main(args),
+  },
+  {
     name: 'browser-backends',
     description: 'Playwright, tiny-random model: forward ms at N = 64/256/1024 per browser backend (wasm, webgl, webgpu)',
     run: async (args) => (await import('./browser-backends')).main(args),

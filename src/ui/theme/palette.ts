@@ -45,6 +45,9 @@ export const STRATEGY_COLORS: Record<string, string> = {
   random: OKABE_ITO.orange,
   high_entropy: OKABE_ITO.skyBlue,
   hicra: OKABE_ITO.reddishPurple,
+  // Strategies from related papers: darker shades, distinct from the paper's own and from each other.
+  tempo: '#8C6D1F',
+  entropy_minority: '#2E5E73',
 };
 
 /** Overlay colours on top of a sequential heatmap: visible on both dark and bright ends of viridis/cividis. */

@@ -16,8 +16,19 @@ function modelCatalog(): Plugin {
   // asks for an optional file the folder lacks).
   const list = () => {
     const dir = join('public', 'models');
-    const models = existsSync(dir) ? readdirSync(dir).filter((d) => existsSync(join(dir, d, 'config.json'))).sort() : [];
-    const files = Object.fromEntries(models.map((m) => [m, readdirSync(join(dir, m)).filter((f) => LOADER_FILE.test(f)).sort()]));
+    const models = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((d) => existsSync(join(dir, d, 'config.json')))
+          .sort()
+      : [];
+    const files = Object.fromEntries(
+      models.map((m) => [
+        m,
+        readdirSync(join(dir, m))
+          .filter((f) => LOADER_FILE.test(f))
+          .sort(),
+      ]),
+    );
     return JSON.stringify({ models, files });
   };
   // Weights as binary: with no type the server's compression takes them for text and gzips them on every request

@@ -18,23 +18,43 @@ import { findChromium } from '../scripts/find-chromium.mjs';
 
 const PORT = 4181;
 const BASE = `http://127.0.0.1:${PORT}`;
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
-
-interface Plan { backend: 'wasm' | 'webgl' | 'webgpu'; sizes: number[]; runs: number; extraArgs: string[]; newTokens: number }
+interface Plan {
+  backend: 'wasm' | 'webgl' | 'webgpu';
+  sizes: number[];
+  runs: number;
+  extraArgs: string[];
+  newTokens: number;
+}
 
 /** Token ids 3..12 (the digits of the char vocabulary) repeated to length n: any valid ids do for timing. */
 const ids = (n: number) => Array.from({ length: n }, (_, i) => 3 + (i % 10));
 
 async function benchBackend(plan: Plan, rows: string[], notes: string[], genRows: string[]): Promise<void> {
-  const browser = await chromium.launch({ executablePath: await findChromium(), args: [...CHROMIUM_ARGS, ...plan.extraArgs] });
+  const browser = await chromium.launch({
+    executablePath: await findChromium(),
+    args: [...CHROMIUM_ARGS, ...plan.extraArgs],
+  });
   try {
     const page = await browser.newPage();
     await page.goto(`${BASE}/?backend=${plan.backend}&builtin=tiny-random&test=1`);
     try {
-      await page.waitForFunction(() => performance.getEntriesByName('rs:model-loaded').length > 0, null, { timeout: 180_000 });
+      await page.waitForFunction(() => performance.getEntriesByName('rs:model-loaded').length > 0, null, {
+        timeout: 180_000,
+      });
     } catch {
-      const badge = await page.locator('[data-testid="backend-badge"]').textContent().catch(() => null);
+      const badge = await page
+        .locator('[data-testid="backend-badge"]')
+        .textContent()
+        .catch(() => null);
       notes.push(`${plan.backend}: model did not load within 180 s (badge: ${JSON.stringify(badge)}); not timed`);
       return;
     }
@@ -44,23 +64,28 @@ async function benchBackend(plan: Plan, rows: string[], notes: string[], genRows
       notes.push(`${plan.backend}: asked for, but the worker runs ${st.backend} (badge "${badge}"); not timed`);
       return;
     }
-    if (st.model === null || st.context === null || st.context < Math.max(...plan.sizes)) throw new Error(`unexpected model ${JSON.stringify(st)}`);
+    if (st.model === null || st.context === null || st.context < Math.max(...plan.sizes))
+      throw new Error(`unexpected model ${JSON.stringify(st)}`);
     // The page's own WebGL renderer (the worker's is the same GPU process): SwiftShader = software, not a GPU.
     const gl = await page.evaluate(() => {
       const c = document.createElement('canvas').getContext('webgl2');
       const ext = c?.getExtension('WEBGL_debug_renderer_info');
       return c ? String(ext ? c.getParameter(ext.UNMASKED_RENDERER_WEBGL) : c.getParameter(c.RENDERER)) : 'none';
     });
-    notes.push(`${plan.backend}: worker backend ${st.backend} (tf.getBackend() in the worker), badge "${badge}", model ${st.model}, context ${st.context}; page WebGL renderer: ${gl}`);
+    notes.push(
+      `${plan.backend}: worker backend ${st.backend} (tf.getBackend() in the worker), badge "${badge}", model ${st.model}, context ${st.context}; page WebGL renderer: ${gl}`,
+    );
     for (const n of plan.sizes) {
       const input = ids(n);
-      const time = () => page.evaluate(async (x) => {
-        const t0 = performance.now();
-        const r = await window.__rhythmscope!.forwardLogits(x);
-        const ms = performance.now() - t0;
-        if (r.seqLen !== x.length || !r.logits.every(Number.isFinite)) throw new Error(`bad logits: seqLen ${r.seqLen}`);
-        return ms;
-      }, input);
+      const time = () =>
+        page.evaluate(async (x) => {
+          const t0 = performance.now();
+          const r = await window.__rhythmscope!.forwardLogits(x);
+          const ms = performance.now() - t0;
+          if (r.seqLen !== x.length || !r.logits.every(Number.isFinite))
+            throw new Error(`bad logits: seqLen ${r.seqLen}`);
+          return ms;
+        }, input);
       const warm = await time();
       const ms: number[] = [];
       for (let i = 0; i < plan.runs; i++) ms.push(await time());
@@ -68,7 +93,10 @@ async function benchBackend(plan: Plan, rows: string[], notes: string[], genRows
     }
     // Generation: greedy, exactly `newTokens` tokens, KV cache vs full recompute (one run each after a short warm-up).
     const gen = (maxTokens: number, useCache: boolean) =>
-      page.evaluate(([m, c]) => window.__rhythmscope!.generateTimed('12+34=?', m as number, c as boolean), [maxTokens, useCache] as const);
+      page.evaluate(([m, c]) => window.__rhythmscope!.generateTimed('12+34=?', m as number, c as boolean), [
+        maxTokens,
+        useCache,
+      ] as const);
     await gen(8, true);
     await gen(8, false);
     const cached = await gen(plan.newTokens, true);

@@ -17,7 +17,8 @@ const BENCHES: Bench[] = [
   },
   {
     name: 'rhythm',
-    description: 'analysis overhead vs a plain forward, peak tensor memory, streaming vs naive full-map path (GPT-2-small shape)',
+    description:
+      'analysis overhead vs a plain forward, peak tensor memory, streaming vs naive full-map path (GPT-2-small shape)',
     run: async (args) => (await import('./rhythm')).main(args),
   },
   {
@@ -32,22 +33,26 @@ const BENCHES: Bench[] = [
   },
   {
     name: 'studies',
-    description: 'linkage per sequence vs a plain analysis (N = 256); perturbation continuations batched vs one at a time',
+    description:
+      'linkage per sequence vs a plain analysis (N = 256); perturbation continuations batched vs one at a time',
     run: async () => (await import('./studies')).main(),
   },
   {
     name: 'browser',
-    description: 'Playwright on the production build: built-in model N=512 load-to-analysis (wasm), 1024x1024 heatmap redraw',
+    description:
+      'Playwright on the production build: built-in model N=512 load-to-analysis (wasm), 1024x1024 heatmap redraw',
     run: async (args) => (await import('./browser')).main(args),
   },
   {
     name: 'hub',
-    description: 'Playwright + a mock Hub: page download vs curl, reopen from the cache, wasm forward N=256 (GPT-2-small shape) on 1 vs all threads',
+    description:
+      'Playwright + a mock Hub: page download vs curl, reopen from the cache, wasm forward N=256 (GPT-2-small shape) on 1 vs all threads',
     run: async (args) => (await import('./hub')).main(args),
   },
   {
     name: 'browser-backends',
-    description: 'Playwright, tiny-random model: forward ms at N = 64/256/1024 per browser backend (wasm, webgl, webgpu)',
+    description:
+      'Playwright, tiny-random model: forward ms at N = 64/256/1024 per browser backend (wasm, webgl, webgpu)',
     run: async (args) => (await import('./browser-backends')).main(args),
   },
 ];

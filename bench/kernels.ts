@@ -9,7 +9,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { cpuMs, median } from './stats';
-import { batchMatMul, fastBatchMatMulActive, LOWER_A, LOWER_OUT, TRANSPOSE_A, TRANSPOSE_B, UPPER_A } from '../src/core/kernels/batch-matmul';
+import {
+  batchMatMul,
+  fastBatchMatMulActive,
+  LOWER_A,
+  LOWER_OUT,
+  TRANSPOSE_A,
+  TRANSPOSE_B,
+  UPPER_A,
+} from '../src/core/kernels/batch-matmul';
 
 interface Case {
   name: string;
@@ -20,9 +28,12 @@ interface Case {
   triangularA?: boolean;
 }
 
-
 /** Ones on and below the diagonal, [r, c]. */
-const lowerOnes = (r: number, c: number) => tf.tensor2d(Array.from({ length: r * c }, (_, i) => (i % c <= Math.floor(i / c) ? 1 : 0)), [r, c]);
+const lowerOnes = (r: number, c: number) =>
+  tf.tensor2d(
+    Array.from({ length: r * c }, (_, i) => (i % c <= Math.floor(i / c) ? 1 : 0)),
+    [r, c],
+  );
 
 function operand(shape: [number, number, number], lower: boolean): tf.Tensor3D {
   return tf.tidy(() => {
@@ -37,9 +48,25 @@ export async function main(args: string[]): Promise<void> {
   const [Z, T, hd, ctx] = quick ? [64, 48, 24, 40] : [512, 96, 24, 80];
   if (!fastBatchMatMulActive()) console.log('**SIMD kernel unavailable on this engine: both columns are tfjs**\n');
   const cases: Case[] = [
-    { name: `S = q·kᵀ, dot path [${Z},${T},${hd}]·[${Z},${T},${hd}]ᵀ`, a: [Z, T, hd], b: [Z, T, hd], mode: TRANSPOSE_B | LOWER_OUT },
-    { name: `S = q·(kᵀ) (train fwd, kᵀ given) [${Z},${T},${hd}]·[${Z},${hd},${T}]`, a: [Z, T, hd], b: [Z, hd, T], mode: LOWER_OUT },
-    { name: `o = P·v (train fwd) [${Z},${T},${T}]·[${Z},${T},${hd}]`, a: [Z, T, T], b: [Z, T, hd], mode: LOWER_A, triangularA: true },
+    {
+      name: `S = q·kᵀ, dot path [${Z},${T},${hd}]·[${Z},${T},${hd}]ᵀ`,
+      a: [Z, T, hd],
+      b: [Z, T, hd],
+      mode: TRANSPOSE_B | LOWER_OUT,
+    },
+    {
+      name: `S = q·(kᵀ) (train fwd, kᵀ given) [${Z},${T},${hd}]·[${Z},${hd},${T}]`,
+      a: [Z, T, hd],
+      b: [Z, hd, T],
+      mode: LOWER_OUT,
+    },
+    {
+      name: `o = P·v (train fwd) [${Z},${T},${T}]·[${Z},${T},${hd}]`,
+      a: [Z, T, T],
+      b: [Z, T, hd],
+      mode: LOWER_A,
+      triangularA: true,
+    },
     { name: `dv = Pᵀ·do (train bwd)`, a: [Z, T, T], b: [Z, T, hd], mode: TRANSPOSE_A | UPPER_A, triangularA: true },
     { name: `dq = dS·k (train bwd)`, a: [Z, T, T], b: [Z, T, hd], mode: LOWER_A, triangularA: true },
     { name: `decode q·Kᵀ [${Z},1,${hd}]·[${Z},${ctx},${hd}]ᵀ`, a: [Z, 1, hd], b: [Z, ctx, hd], mode: TRANSPOSE_B },
@@ -61,14 +88,19 @@ export async function main(args: string[]): Promise<void> {
     });
     const times = { tfjs: [] as number[], simd: [] as number[] };
     for (let r = 0; r <= runs; r++) {
-      for (const [k, f] of [['tfjs', tfjs], ['simd', simd]] as const) {
+      for (const [k, f] of [
+        ['tfjs', tfjs],
+        ['simd', simd],
+      ] as const) {
         const c0 = cpuMs();
         f().dispose();
         if (r > 0) times[k].push(cpuMs() - c0); // run 0 warms up
       }
     }
     const [t, s] = [median(times.tfjs), median(times.simd)];
-    console.log(`| ${c.name} | ${t.toFixed(2)} | ${s.toFixed(2)} | ${(t / s).toFixed(1)}× | ${diff.toExponential(1)} |`);
+    console.log(
+      `| ${c.name} | ${t.toFixed(2)} | ${s.toFixed(2)} | ${(t / s).toFixed(1)}× | ${diff.toExponential(1)} |`,
+    );
     tf.dispose([a, b]);
   }
 }

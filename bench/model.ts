@@ -108,7 +108,14 @@ async function benchForwards(
     if (N > model.config.n_positions) continue;
     const tokens = ids(N, model.config.vocab_size);
     const t = await timeIt(runs, () => forwardOnce(model, tokens), warmup);
-    rows.push({ model: name, backend, N, ms: t.cpu, wallMs: t.wall, gflops: forwardFlops(model.config, N) / (t.cpu * 1e6) });
+    rows.push({
+      model: name,
+      backend,
+      N,
+      ms: t.cpu,
+      wallMs: t.wall,
+      gflops: forwardFlops(model.config, N) / (t.cpu * 1e6),
+    });
     console.error(`  ${name} ${backend} N=${N}: ${t.cpu.toFixed(1)} ms CPU, ${t.wall.toFixed(1)} ms wall`);
   }
   return rows;
@@ -119,7 +126,8 @@ async function genRate(model: CausalLM, newTokens: number, useCache: boolean, ru
   const prompt = ids(8, model.config.vocab_size);
   const t = await timeIt(runs, async () => {
     const r = await generate(model, prompt, { maxTokens: newTokens, useCache });
-    if (r.ids.length !== newTokens) throw new Error(`generated ${r.ids.length} of ${newTokens} tokens (${r.stopReason})`);
+    if (r.ids.length !== newTokens)
+      throw new Error(`generated ${r.ids.length} of ${newTokens} tokens (${r.stopReason})`);
   });
   return newTokens / (t.cpu / 1000);
 }
@@ -168,7 +176,11 @@ export async function main(args: string[]): Promise<void> {
   const rate = await matmulRate(R(9));
   console.error(`  wasm matMul 256x768.768x3072: ${rate.toFixed(1)} GFLOP/s`);
   if (args.includes('--families')) {
-    console.log([`wasm 2-D matMul 256x768 . 768x3072: ${rate.toFixed(1)} GFLOP/s`, ...(await familiesSection(rate, quick))].join('\n'));
+    console.log(
+      [`wasm 2-D matMul 256x768 . 768x3072: ${rate.toFixed(1)} GFLOP/s`, ...(await familiesSection(rate, quick))].join(
+        '\n',
+      ),
+    );
     return;
   }
 
@@ -178,7 +190,13 @@ export async function main(args: string[]): Promise<void> {
   const smallName = quick ? 'gpt2-shape (2 layers, --quick)' : 'gpt2-small shape (124M, random)';
   const rows: ForwardRow[] = [];
   let smallModel = Decoder.fromSource(smallConfig, sourceFromTensors(small.tensors), { name: smallName });
-  rows.push(...(await benchForwards(smallName, smallModel, 'wasm', [[64, R(5)], [256, R(5)], [1024, R(3)]])));
+  rows.push(
+    ...(await benchForwards(smallName, smallModel, 'wasm', [
+      [64, R(5)],
+      [256, R(5)],
+      [1024, R(3)],
+    ])),
+  );
   const n256 = ids(256, smallConfig.vocab_size);
   const attnMs = (await timeIt(R(3), () => forwardOnce(smallModel!, n256, true))).cpu;
   const plain256 = rows.find((r) => r.N === 256)!.ms;
@@ -194,11 +212,19 @@ export async function main(args: string[]): Promise<void> {
   for (const backend of ['wasm', 'cpu'] as const) {
     await useBackend(backend);
     const { model } = await loadModel(filesFromDir(FIXTURE));
-    rows.push(...(await benchForwards(`tiny-random (${model.numParams} params)`, model, backend, [[64, R(7)], [256, R(7)], [1024, R(5)]])));
+    rows.push(
+      ...(await benchForwards(`tiny-random (${model.numParams} params)`, model, backend, [
+        [64, R(7)],
+        [256, R(7)],
+        [1024, R(5)],
+      ])),
+    );
     if (backend === 'wasm') {
       const cached = await genRate(model, 256, true, R(3));
       const full = await genRate(model, 256, false, R(3));
-      gen.push(`| tiny-random | wasm | 256 | ${cached.toFixed(1)} | ${full.toFixed(1)} (measured) | **${(cached / full).toFixed(1)}×** |`);
+      gen.push(
+        `| tiny-random | wasm | 256 | ${cached.toFixed(1)} | ${full.toFixed(1)} (measured) | **${(cached / full).toFixed(1)}×** |`,
+      );
     }
     model.dispose();
   }
@@ -215,7 +241,9 @@ export async function main(args: string[]): Promise<void> {
   out.push('## Forward (logits for all N positions, batch 1), median ms', '');
   out.push('| model | backend | N | ms (CPU) | ms (wall) | GFLOP/s (CPU) |', '|---|---|---|---|---|---|');
   for (const r of rows) {
-    out.push(`| ${r.model} | ${r.backend} | ${r.N} | ${r.ms.toFixed(1)} | ${r.wallMs.toFixed(1)} | ${r.gflops.toFixed(2)} |`);
+    out.push(
+      `| ${r.model} | ${r.backend} | ${r.N} | ${r.ms.toFixed(1)} | ${r.wallMs.toFixed(1)} | ${r.gflops.toFixed(2)} |`,
+    );
   }
   const fwd256 = rows.find((r) => r.model === smallName && r.backend === 'wasm' && r.N === 256)!;
   out.push('', '## Share of the wasm matMul rate (same run)', '');
@@ -223,14 +251,30 @@ export async function main(args: string[]): Promise<void> {
   out.push(`| wasm 2-D matMul 256x768 . 768x3072 | ${rate.toFixed(1)} GFLOP/s |`);
   out.push(`| forward FLOPs at N=256 (analytic) | ${(forwardFlops(smallConfig, 256) / 1e9).toFixed(1)} GFLOP |`);
   out.push(`| forward rate at N=256 | ${fwd256.gflops.toFixed(1)} GFLOP/s |`);
-  out.push(`| **forward share of matMul rate** (target ≥ 40%, aim 70%) | **${((100 * fwd256.gflops) / rate).toFixed(0)}%** |`);
-  out.push(`| forward + onAttention at N=256 (per-layer [H,N,N] stack handed out) | ${attnMs.toFixed(1)} ms (${(attnMs / plain256).toFixed(2)}× plain) |`);
+  out.push(
+    `| **forward share of matMul rate** (target ≥ 40%, aim 70%) | **${((100 * fwd256.gflops) / rate).toFixed(0)}%** |`,
+  );
+  out.push(
+    `| forward + onAttention at N=256 (per-layer [H,N,N] stack handed out) | ${attnMs.toFixed(1)} ms (${(attnMs / plain256).toFixed(2)}× plain) |`,
+  );
   out.push('', '## Generation, greedy, 8-token prompt, tokens/s (target: KV cache ≥ 5× recompute at 256)', '');
   out.push('| model | backend | new tokens | KV cache | full recompute | ratio |', '|---|---|---|---|---|---|', ...gen);
-  out.push('', 'Full recompute on the GPT-2-small shape is estimated from forward(N, last) timed at 5 lengths in this run.');
-  const la = (await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ');
-  out.push('', `Rates, shares and ratios use this process's CPU time; wall times show the machine's load (load average now: ${la}).`);
+  out.push(
+    '',
+    'Full recompute on the GPT-2-small shape is estimated from forward(N, last) timed at 5 lengths in this run.',
+  );
+  const la = (await import('node:os'))
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
+  out.push(
+    '',
+    `Rates, shares and ratios use this process's CPU time; wall times show the machine's load (load average now: ${la}).`,
+  );
   out.push(...(await familiesSection(rate, quick)));
-  out.push('', `(total bench time ${((performance.now() - t0) / 1000).toFixed(0)} s; node ${process.version}; tfjs ${tf.version_core})`);
+  out.push(
+    '',
+    `(total bench time ${((performance.now() - t0) / 1000).toFixed(0)} s; node ${process.version}; tfjs ${tf.version_core})`,
+  );
   console.log(out.join('\n'));
 }

@@ -61,7 +61,7 @@ function naiveAnalysis(model: Decoder, ids: number[], promptLength: number): num
       for (let s = promptLength; s < N; s++) {
         let sum = 0;
         let n = 0;
-        for (let t = s + o.H_lo; t <= Math.min(N - 1, s + o.H_hi); t++) (sum += m[base + t * N + s]), n++;
+        for (let t = s + o.H_lo; t <= Math.min(N - 1, s + o.H_hi); t++) ((sum += m[base + t * N + s]), n++);
         checksum += n ? sum / n : 0;
       }
     }
@@ -76,11 +76,21 @@ export async function main(args: string[]): Promise<void> {
   const nLayer = quick ? 2 : 12;
   const sizesFlag = args.find((a) => a.startsWith('--sizes='));
   const sizes = sizesFlag ? sizesFlag.slice(8).split(',').map(Number) : quick ? [128] : [256, 1024, 2048];
-  const made = makeTinyGpt2({ nLayer, nHead: 12, nEmbd: 768, nPositions: 2048, vocabSize: 50257, seed: 1, fastInit: true });
+  const made = makeTinyGpt2({
+    nLayer,
+    nHead: 12,
+    nEmbd: 768,
+    nPositions: 2048,
+    vocabSize: 50257,
+    seed: 1,
+    fastInit: true,
+  });
   const config = parseGPT2Config(made.configJson);
   const model = Decoder.fromSource(config, sourceFromTensors(made.tensors), { name: 'gpt2-small-shape' });
   const weightBytes = tf.memory().numBytes;
-  console.log(`GPT-2-small-shaped random model: ${nLayer} layers, 12 heads, d 768, vocab 50257; backend ${tf.getBackend()}; weights ${(weightBytes / 2 ** 20).toFixed(0)} MiB\n`);
+  console.log(
+    `GPT-2-small-shaped random model: ${nLayer} layers, 12 heads, d 768, vocab 50257; backend ${tf.getBackend()}; weights ${(weightBytes / 2 ** 20).toFixed(0)} MiB\n`,
+  );
   console.log('| N | plain forward CPU ms (wall) | forward + capture + metrics CPU ms (wall) | overhead | target |');
   console.log('|---|---|---|---|---|');
   const memRows: string[] = [];
@@ -98,7 +108,9 @@ export async function main(args: string[]): Promise<void> {
     });
     const analysed = timeIt(runs, () => void analyzeModel(model, { ids, promptLength, tokens }));
     const ratio = analysed.cpu / plain.cpu;
-    console.log(`| ${N} | ${plain.cpu.toFixed(0)} (${plain.wall.toFixed(0)}) | ${analysed.cpu.toFixed(0)} (${analysed.wall.toFixed(0)}) | ${ratio.toFixed(3)} | ≤ 1.25 ${ratio <= 1.25 ? 'met' : 'MISSED'} |`);
+    console.log(
+      `| ${N} | ${plain.cpu.toFixed(0)} (${plain.wall.toFixed(0)}) | ${analysed.cpu.toFixed(0)} (${analysed.wall.toFixed(0)}) | ${ratio.toFixed(3)} | ≤ 1.25 ${ratio <= 1.25 ? 'met' : 'MISSED'} |`,
+    );
     const before = tf.memory().numTensors;
     const plainProf = await tf.profile(() => {
       const l = model.forward(ids);
@@ -118,11 +130,15 @@ export async function main(args: string[]): Promise<void> {
     );
     if (N <= 1024) {
       const naive = timeIt(1, () => void naiveAnalysis(model, ids, promptLength));
-      naiveRows.push(`| ${N} | ${naive.cpu.toFixed(0)} (${naive.wall.toFixed(0)}) | ${analysed.cpu.toFixed(0)} (${analysed.wall.toFixed(0)}) | ${(naive.cpu / analysed.cpu).toFixed(2)}× | ${((nLayer * oneLayerMaps) / 2 ** 20).toFixed(0)} MiB of maps held at once |`);
+      naiveRows.push(
+        `| ${N} | ${naive.cpu.toFixed(0)} (${naive.wall.toFixed(0)}) | ${analysed.cpu.toFixed(0)} (${analysed.wall.toFixed(0)}) | ${(naive.cpu / analysed.cpu).toFixed(2)}× | ${((nLayer * oneLayerMaps) / 2 ** 20).toFixed(0)} MiB of maps held at once |`,
+      );
     }
   }
   console.log('\nPeak tensor memory during one analysis (tf.profile peakBytes, weights included)\n');
-  console.log('| N | plain forward peak MiB | analysis peak MiB | of which logits [N, V] MiB | budget: weights + 2 × H·N²·4, MiB | (analysis − plain peak) / one layer\'s maps | target |');
+  console.log(
+    "| N | plain forward peak MiB | analysis peak MiB | of which logits [N, V] MiB | budget: weights + 2 × H·N²·4, MiB | (analysis − plain peak) / one layer's maps | target |",
+  );
   console.log('|---|---|---|---|---|---|---|');
   for (const r of memRows) console.log(r);
   console.log('\nStreaming engine vs the naive full-map path (maps copied to JS, plain loops; same forward)\n');

@@ -24,7 +24,6 @@ function flag(name: string, fallback: string): string {
   return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
-
 export async function benchRl(): Promise<void> {
   const model = flag('model', existsSync('public/models/rhythm-mini/config.json') ? 'public/models/rhythm-mini' : '');
   if (!model) throw new Error('no model: pass --model DIR (public/models/rhythm-mini is not there yet)');
@@ -33,29 +32,61 @@ export async function benchRl(): Promise<void> {
   const init = await loadPolicy(await openModelFiles(model));
   const steps = Number(flag('steps', '4'));
   const options = resolveRlOptions({
-    task: flag('task', 'addition'), level: Number(flag('level', '4')), strategy: flag('strategy', 'coupled') as RlStrategy,
-    prompts: Number(flag('prompts', '16')), group: Number(flag('group', '8')), steps: steps + 1, attentionPass: flag('attention-pass', 'needed') as 'always' | 'needed', evalProblems: 0,
+    task: flag('task', 'addition'),
+    level: Number(flag('level', '4')),
+    strategy: flag('strategy', 'coupled') as RlStrategy,
+    prompts: Number(flag('prompts', '16')),
+    group: Number(flag('group', '8')),
+    steps: steps + 1,
+    attentionPass: flag('attention-pass', 'needed') as 'always' | 'needed',
+    evalProblems: 0,
     oldLogProbs: flag('old-logprobs', 'recompute') as 'recompute' | 'rollout',
   });
   const trainer = new RlTrainer(init, options);
   const c = init.config;
-  console.log(`model ${model}: ${c.n_layer} layers × ${c.n_head} heads × ${c.n_embd}, ${trainer.policy.numParams} params; backend ${tf.getBackend()}, SIMD attention kernel ${fastBatchMatMulActive() ? 'on' : 'OFF'}`);
-  console.log(`step = ${options.prompts} prompts × G ${options.group} on ${options.task}:${options.level}, strategy ${options.strategy}, ${options.microBatches} micro-batches, π_old ${options.oldLogProbs}`);
-  const rows: { total: number; cpu: number; rollout: number; attention: number; metrics: number; update: number; len: number }[] = [];
+  console.log(
+    `model ${model}: ${c.n_layer} layers × ${c.n_head} heads × ${c.n_embd}, ${trainer.policy.numParams} params; backend ${tf.getBackend()}, SIMD attention kernel ${fastBatchMatMulActive() ? 'on' : 'OFF'}`,
+  );
+  console.log(
+    `step = ${options.prompts} prompts × G ${options.group} on ${options.task}:${options.level}, strategy ${options.strategy}, ${options.microBatches} micro-batches, π_old ${options.oldLogProbs}`,
+  );
+  const rows: {
+    total: number;
+    cpu: number;
+    rollout: number;
+    attention: number;
+    metrics: number;
+    update: number;
+    len: number;
+  }[] = [];
   for (let s = 0; s <= steps; s++) {
     const c0 = cpuMs();
     const line = (await trainer.trainStep())!;
     const cpu = cpuMs() - c0;
     const t = line.time_ms;
-    console.log(`step ${s}${s === 0 ? ' (warm-up)' : ''}: total ${t.total.toFixed(0)} ms (cpu ${cpu.toFixed(0)}) | rollout ${t.rollout.toFixed(0)} | attention ${t.attention.toFixed(0)} | metrics ${t.metrics.toFixed(0)} | update ${t.update.toFixed(0)} | mean length ${line.mean_length.toFixed(1)} | analyzed rows ${line.analyzed_rows}`);
-    if (s > 0) rows.push({ total: t.total, cpu, rollout: t.rollout, attention: t.attention, metrics: t.metrics, update: t.update, len: line.mean_length });
+    console.log(
+      `step ${s}${s === 0 ? ' (warm-up)' : ''}: total ${t.total.toFixed(0)} ms (cpu ${cpu.toFixed(0)}) | rollout ${t.rollout.toFixed(0)} | attention ${t.attention.toFixed(0)} | metrics ${t.metrics.toFixed(0)} | update ${t.update.toFixed(0)} | mean length ${line.mean_length.toFixed(1)} | analyzed rows ${line.analyzed_rows}`,
+    );
+    if (s > 0)
+      rows.push({
+        total: t.total,
+        cpu,
+        rollout: t.rollout,
+        attention: t.attention,
+        metrics: t.metrics,
+        update: t.update,
+        len: line.mean_length,
+      });
   }
   const m = (k: keyof (typeof rows)[number]) => median(rows.map((r) => r[k]));
   const total = m('total');
   console.log('\n| phase | median ms | share of step |\n|---|---|---|');
-  for (const k of ['rollout', 'attention', 'metrics', 'update'] as const) console.log(`| ${k} | ${m(k).toFixed(0)} | ${((100 * m(k)) / total).toFixed(1)}% |`);
+  for (const k of ['rollout', 'attention', 'metrics', 'update'] as const)
+    console.log(`| ${k} | ${m(k).toFixed(0)} | ${((100 * m(k)) / total).toFixed(1)}% |`);
   console.log(`| step (wall) | ${total.toFixed(0)} | |\n| step (process CPU) | ${m('cpu').toFixed(0)} | |`);
-  console.log(`attention pass + credit: ${((100 * (m('attention') + m('metrics'))) / total).toFixed(1)}% of the step (target ≤ 10%); step ${(total / 1000).toFixed(2)} s wall, ${(m('cpu') / 1000).toFixed(2)} s CPU (target < 3 s)`);
+  console.log(
+    `attention pass + credit: ${((100 * (m('attention') + m('metrics'))) / total).toFixed(1)}% of the step (target ≤ 10%); step ${(total / 1000).toFixed(2)} s wall, ${(m('cpu') / 1000).toFixed(2)} s CPU (target < 3 s)`,
+  );
   trainer.dispose();
 }
 

@@ -94,9 +94,15 @@ test.describe('app shell', () => {
       const file = new URL(route.request().url()).pathname.split('/').pop()!;
       if (file === 'model.safetensors') {
         await new Promise((r) => setTimeout(r, 1500)); // long enough to see the progress bar
-        await route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from([0xff, 0xff, 0xff, 0x7f, 1, 2, 3, 4, 5, 6, 7, 8]) });
+        await route.fulfill({
+          status: 200,
+          contentType: 'application/octet-stream',
+          body: Buffer.from([0xff, 0xff, 0xff, 0x7f, 1, 2, 3, 4, 5, 6, 7, 8]),
+        });
       } else {
-        const real = await route.fetch({ url: route.request().url().replace('/models/broken/', `/models/${FIXTURE_MODEL}/`) });
+        const real = await route.fetch({
+          url: route.request().url().replace('/models/broken/', `/models/${FIXTURE_MODEL}/`),
+        });
         await route.fulfill({ response: real });
       }
     });
@@ -128,7 +134,10 @@ test.describe('app shell', () => {
     await expect(page.getByTestId('backend-badge')).toContainText('cpu');
     await waitForModel(page);
     expect(page.url()).toContain('backend=cpu');
-    expect(await page.evaluate(() => window.__rhythmscope!.state())).toMatchObject({ backend: 'cpu', model: FIXTURE_MODEL });
+    expect(await page.evaluate(() => window.__rhythmscope!.state())).toMatchObject({
+      backend: 'cpu',
+      model: FIXTURE_MODEL,
+    });
     await page.getByTestId('max-tokens-input').fill('4');
     await page.getByTestId('generate-button').click();
     await expect(page.getByTestId('generation-status')).toContainText('4 tokens');

@@ -9,7 +9,12 @@ export function isWebgpuProject(info: TestInfo): boolean {
 /** The page URL for a project: the webgpu project always asks for webgpu (auto would rank it below wasm here). */
 export function appUrl(info: TestInfo, params: Record<string, string> = {}): string {
   // builtin=tiny-random: the tests use the fixture even once the trained built-in model ships.
-  const q = new URLSearchParams({ test: '1', builtin: FIXTURE_MODEL, ...(isWebgpuProject(info) ? { backend: 'webgpu' } : {}), ...params });
+  const q = new URLSearchParams({
+    test: '1',
+    builtin: FIXTURE_MODEL,
+    ...(isWebgpuProject(info) ? { backend: 'webgpu' } : {}),
+    ...params,
+  });
   return `/?${q}`;
 }
 

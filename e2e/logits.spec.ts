@@ -18,12 +18,16 @@ interface LogitsFixture {
   logits: number[];
 }
 
-const fixture: LogitsFixture = JSON.parse(readFileSync(new URL('./fixtures/tiny-random-logits.json', import.meta.url), 'utf8'));
+const fixture: LogitsFixture = JSON.parse(
+  readFileSync(new URL('./fixtures/tiny-random-logits.json', import.meta.url), 'utf8'),
+);
 
 test('the logits fixture was made from the committed weights', () => {
   const weights = readFileSync(new URL('../public/models/tiny-random/model.safetensors', import.meta.url));
   const sha = createHash('sha256').update(weights).digest('hex');
-  expect(sha, 'stale e2e/fixtures/tiny-random-logits.json: run `npx tsx e2e/fixtures/make-logits-fixture.ts`').toBe(fixture.weightsSha256);
+  expect(sha, 'stale e2e/fixtures/tiny-random-logits.json: run `npx tsx e2e/fixtures/make-logits-fixture.ts`').toBe(
+    fixture.weightsSha256,
+  );
 });
 
 async function browserLogitsDiff(page: Page): Promise<{ backend: string; maxDiff: number }> {
@@ -31,7 +35,8 @@ async function browserLogitsDiff(page: Page): Promise<{ backend: string; maxDiff
   expect(out.seqLen).toBe(fixture.seqLen);
   expect(out.vocabSize).toBe(fixture.vocabSize);
   let maxDiff = 0;
-  for (let i = 0; i < fixture.logits.length; i++) maxDiff = Math.max(maxDiff, Math.abs(out.logits[i] - fixture.logits[i]));
+  for (let i = 0; i < fixture.logits.length; i++)
+    maxDiff = Math.max(maxDiff, Math.abs(out.logits[i] - fixture.logits[i]));
   const backend = (await page.evaluate(() => window.__rhythmscope!.state().backend))!;
   return { backend, maxDiff };
 }
@@ -47,7 +52,9 @@ test('webgpu logits match the Node reference', async ({ page }, info) => {
 });
 
 for (const requested of ['auto', 'wasm', 'webgl', 'cpu'] as const) {
-  test(`${requested === 'auto' ? 'auto-picked fallback' : requested} logits match the Node reference`, async ({ page }, info) => {
+  test(`${requested === 'auto' ? 'auto-picked fallback' : requested} logits match the Node reference`, async ({
+    page,
+  }, info) => {
     test.skip(isWebgpuProject(info), 'no-webgpu project only');
     await page.goto(`/?test=1&builtin=tiny-random${requested === 'auto' ? '' : `&backend=${requested}`}`);
     await waitForModel(page);

@@ -12,7 +12,9 @@ async function waitForAnalysis(page: Page) {
 }
 
 test.describe('performance', () => {
-  test('Cancel mid-forward: stops after the running layer; cancelled, previous analysis kept, next one works, no tensors left', async ({ page }, info) => {
+  test('Cancel mid-forward: stops after the running layer; cancelled, previous analysis kept, next one works, no tensors left', async ({
+    page,
+  }, info) => {
     const errors = trackConsoleErrors(page);
     await page.goto(appUrl(info));
     await waitForModel(page);

@@ -22,7 +22,15 @@ async function openTrain(page: Page, info: TestInfo, params: Record<string, stri
 
 /** Tiny settings: a run is a few seconds on the 2-core CPU. */
 async function tinySettings(page: Page) {
-  const fill: [string, string][] = [['train-steps', '3'], ['train-prompts', '2'], ['train-group', '2'], ['train-max-tokens', '24'], ['train-eval-problems', '4'], ['train-eval-every', '3'], ['train-seeds', '0']];
+  const fill: [string, string][] = [
+    ['train-steps', '3'],
+    ['train-prompts', '2'],
+    ['train-group', '2'],
+    ['train-max-tokens', '24'],
+    ['train-eval-problems', '4'],
+    ['train-eval-every', '3'],
+    ['train-seeds', '0'],
+  ];
   for (const [id, v] of fill) await page.getByTestId(id).fill(v);
   // Countdown 1: rhythm-mini solves it sometimes, so groups can differ (addition 1 it always solves).
   await page.getByTestId('train-task').selectOption('countdown');
@@ -52,7 +60,9 @@ async function checkSummaryAndExports(page: Page, project: string): Promise<void
   const curves = await download(page, page.getByTestId('train-export-csv'));
   expect(curves.name).toBe(`${MODEL}-train-curves.csv`);
   const lines = curves.bytes.toString('utf8').trimEnd().split('\n');
-  expect(lines[0]).toBe('strategy,seed,step,mean_reward,heldout_accuracy,mean_length,entropy,amplified_share,clip_fraction');
+  expect(lines[0]).toBe(
+    'strategy,seed,step,mean_reward,heldout_accuracy,mean_length,entropy,amplified_share,clip_fraction',
+  );
   expect(lines).toHaveLength(1 + 2 * 3);
   for (const l of lines.slice(1)) {
     const cells = l.split(',');
@@ -68,11 +78,17 @@ async function checkSummaryAndExports(page: Page, project: string): Promise<void
   expect(svg.name).toBe(`${MODEL}-train-curves.svg`);
   const parsed = await page.evaluate((text) => {
     const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
-    return { error: doc.querySelector('parsererror')?.textContent ?? null, root: doc.documentElement.nodeName, texts: [...doc.querySelectorAll('text')].map((t) => t.textContent) };
+    return {
+      error: doc.querySelector('parsererror')?.textContent ?? null,
+      root: doc.documentElement.nodeName,
+      texts: [...doc.querySelectorAll('text')].map((t) => t.textContent),
+    };
   }, svg.bytes.toString('utf8'));
   expect(parsed.error).toBeNull();
   expect(parsed.root).toBe('svg');
-  expect(parsed.texts).toEqual(expect.arrayContaining(['uniform · seed 0', 'coupled · seed 0', 'Mean reward', 'Held-out accuracy', 'step']));
+  expect(parsed.texts).toEqual(
+    expect.arrayContaining(['uniform · seed 0', 'coupled · seed 0', 'Mean reward', 'Held-out accuracy', 'step']),
+  );
 
   const png = await download(page, page.getByTestId('train-export-png'));
   expect(png.name).toBe(`${MODEL}-train-curves.png`);
@@ -114,7 +130,9 @@ test.describe('train panel', () => {
     await expect(page.getByTestId('generate-button')).toBeVisible();
   });
 
-  test('train, pause, resume, export a model that loads, before/after, reload shows checkpoints', async ({ page }, info) => {
+  test('train, pause, resume, export a model that loads, before/after, reload shows checkpoints', async ({
+    page,
+  }, info) => {
     // On the webgpu project the engine runs on a SwiftShader adapter; the panel trains on wasm there (see README).
     test.setTimeout(isWebgpuProject(info) ? 300_000 : 180_000);
     const errors = trackConsoleErrors(page);
@@ -157,7 +175,11 @@ test.describe('train panel', () => {
     const zipBytes = new Uint8Array(readFileSync(path!));
     const entries = await readZip(zipBytes, fileName);
     const stem = fileName.replace(/\.zip$/, '');
-    expect(entries.map((e) => e.path).sort()).toEqual([`${stem}/char_vocab.json`, `${stem}/config.json`, `${stem}/model.safetensors`]);
+    expect(entries.map((e) => e.path).sort()).toEqual([
+      `${stem}/char_vocab.json`,
+      `${stem}/config.json`,
+      `${stem}/model.safetensors`,
+    ]);
     const byName = Object.fromEntries(entries.map((e) => [e.path.split('/')[1], e.bytes]));
     const config = JSON.parse(new TextDecoder().decode(byName['config.json']));
     expect(config).toMatchObject({ model_type: 'gpt2', n_layer: 3, n_embd: 96 });
@@ -171,7 +193,9 @@ test.describe('train panel', () => {
     await snap(page, info, 'train-done');
 
     // The exported zip loads through the model picker.
-    await page.getByTestId('model-zip-input').setInputFiles({ name: fileName, mimeType: 'application/zip', buffer: Buffer.from(zipBytes) });
+    await page
+      .getByTestId('model-zip-input')
+      .setInputFiles({ name: fileName, mimeType: 'application/zip', buffer: Buffer.from(zipBytes) });
     await waitForModel(page, stem);
 
     // Reload: the saved checkpoints are listed and the curves reopen from their log lines.
@@ -188,7 +212,10 @@ test.describe('train panel', () => {
     await expect(page.locator('[data-testid="train-summary"] tbody tr[data-strategy]')).toHaveCount(2);
     await expect(page.getByTestId('train-checkpoint-resume')).toHaveCount(0);
     // Open loads the saved model into the engine.
-    await page.locator(`[data-testid="train-checkpoint"][data-name="${stem}"]`).getByTestId('train-checkpoint-open').click();
+    await page
+      .locator(`[data-testid="train-checkpoint"][data-name="${stem}"]`)
+      .getByTestId('train-checkpoint-open')
+      .click();
     await waitForModel(page, stem);
     await snap(page, info, 'train-reopened');
     expect(errors).toEqual([]);
@@ -226,7 +253,9 @@ test.describe('train panel', () => {
     await expect(page.locator('[data-testid="train-chart-reward"] g[data-series] circle')).toHaveCount(6);
     await expect(page.locator('[data-testid="train-chart-heldout"] g[data-series] circle')).toHaveCount(3);
     await expect(page.getByTestId('train-checkpoint')).toHaveCount(1);
-    await expect(page.locator(`[data-testid="train-checkpoint"][data-name="${MODEL}-coupled-s0-step6"]`)).toHaveCount(1);
+    await expect(page.locator(`[data-testid="train-checkpoint"][data-name="${MODEL}-coupled-s0-step6"]`)).toHaveCount(
+      1,
+    );
     await expect(page.getByTestId('train-checkpoint-resume')).toHaveCount(0);
     const row = page.locator('[data-testid="train-summary"] tbody tr[data-strategy="coupled"] td');
     await expect(row.nth(1)).toHaveText('1');

@@ -35,7 +35,8 @@ export async function installLongTaskObserver(page: Page): Promise<void> {
     w.__longTasks = [];
     w.__longTaskLog = [];
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) (w.__longTasks.push(e.duration), w.__longTaskLog.push(`${e.startTime.toFixed(0)}+${e.duration.toFixed(0)}`));
+      for (const e of list.getEntries())
+        (w.__longTasks.push(e.duration), w.__longTaskLog.push(`${e.startTime.toFixed(0)}+${e.duration.toFixed(0)}`));
     }).observe({ type: 'longtask', buffered: true });
   });
 }
@@ -66,7 +67,7 @@ export function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"', i++);
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
@@ -111,7 +112,12 @@ export async function traceLongTasks(page: Page): Promise<() => Promise<TaskShar
   const cdp = await page.context().newCDPSession(page);
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
-  await cdp.send('Tracing.start', { transferMode: 'ReportEvents', traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'v8.execute'] } });
+  await cdp.send('Tracing.start', {
+    transferMode: 'ReportEvents',
+    traceConfig: {
+      includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'v8.execute'],
+    },
+  });
   return async () => {
     const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
     await cdp.send('Tracing.end');
@@ -121,11 +127,22 @@ export async function traceLongTasks(page: Page): Promise<() => Promise<TaskShar
   };
 }
 
-interface TraceEvent { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string; data?: { url?: string } } }
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string; data?: { url?: string } };
+}
 
 function attributeTasks(events: TraceEvent[], origin: string): TaskShare[] {
   const key = (e: TraceEvent) => `${e.pid}:${e.tid}`;
-  const mainThreads = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map(key));
+  const mainThreads = new Set(
+    events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map(key),
+  );
   const perThread = new Map<string, TraceEvent[]>();
   for (const e of events) {
     if (e.ph !== 'X' || e.dur === undefined || !mainThreads.has(key(e))) continue;
@@ -134,7 +151,9 @@ function attributeTasks(events: TraceEvent[], origin: string): TaskShare[] {
     else perThread.set(key(e), [e]);
   }
   // The page's renderer is the busiest one.
-  const ev = [...perThread.values()].sort((a, b) => b.length - a.length)[0]?.sort((a, b) => a.ts - b.ts || b.dur! - a.dur!) ?? [];
+  const ev =
+    [...perThread.values()].sort((a, b) => b.length - a.length)[0]?.sort((a, b) => a.ts - b.ts || b.dur! - a.dur!) ??
+    [];
   const t0 = ev[0]?.ts ?? 0;
   const out: TaskShare[] = [];
   let end = -1;
@@ -142,7 +161,12 @@ function attributeTasks(events: TraceEvent[], origin: string): TaskShare[] {
     if (!/RunTask$/.test(task.name) || task.ts < end) continue; // top-level tasks only
     end = task.ts + task.dur!;
     if (task.dur! <= 50_000) continue;
-    let appUs = 0, appCpuUs = 0, moduleUs = 0, coveredTo = task.ts, top = '', topUs = 0;
+    let appUs = 0,
+      appCpuUs = 0,
+      moduleUs = 0,
+      coveredTo = task.ts,
+      top = '',
+      topUs = 0;
     for (const e of ev) {
       if (e.ts < task.ts || e.ts >= end) continue;
       if (e.name === 'v8.evaluateModule') moduleUs += e.dur!;
@@ -152,9 +176,17 @@ function attributeTasks(events: TraceEvent[], origin: string): TaskShare[] {
       appUs += e.dur!;
       appCpuUs += e.tdur ?? e.dur!;
       coveredTo = e.ts + e.dur!;
-      if (e.dur! > topUs) (topUs = e.dur!, (top = `${e.name} ${url.replace(/.*\//, '')}`.trim()));
+      if (e.dur! > topUs) ((topUs = e.dur!), (top = `${e.name} ${url.replace(/.*\//, '')}`.trim()));
     }
-    out.push({ startMs: (task.ts - t0) / 1000, totalMs: task.dur! / 1000, cpuMs: (task.tdur ?? task.dur!) / 1000, appMs: appUs / 1000, appCpuMs: appCpuUs / 1000, moduleMs: moduleUs / 1000, top });
+    out.push({
+      startMs: (task.ts - t0) / 1000,
+      totalMs: task.dur! / 1000,
+      cpuMs: (task.tdur ?? task.dur!) / 1000,
+      appMs: appUs / 1000,
+      appCpuMs: appCpuUs / 1000,
+      moduleMs: moduleUs / 1000,
+      top,
+    });
   }
   return out;
 }

@@ -2,9 +2,25 @@ import { cpus, loadavg } from 'node:os';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { appUrl, FIXTURE_MODEL, isWebgpuProject, snap, trackConsoleErrors, waitForModel } from './helpers';
 import { writeZip } from '../src/core/io/zip';
-import { dropFiles, fixtureFiles, installLongTaskObserver, longTaskLog, maxLongTask, parseCsv, traceLongTasks, viewShot } from './workbench-helpers';
+import {
+  dropFiles,
+  fixtureFiles,
+  installLongTaskObserver,
+  longTaskLog,
+  maxLongTask,
+  parseCsv,
+  traceLongTasks,
+  viewShot,
+} from './workbench-helpers';
 
-const VIEWS = ['token-strip', 'rhythm-chart', 'attention-heatmap', 'head-gallery', 'credit-view', 'settings-panel'] as const;
+const VIEWS = [
+  'token-strip',
+  'rhythm-chart',
+  'attention-heatmap',
+  'head-gallery',
+  'credit-view',
+  'settings-panel',
+] as const;
 
 async function waitForAnalysis(page: Page) {
   await expect(page.getByTestId('analysis-status')).toBeVisible();
@@ -32,7 +48,9 @@ test.describe('workbench', () => {
     await waitForModel(page);
     if (isWebgpuProject(info)) {
       // ~60x slower compute here: the backend and one short analysis only.
-      page.on('console', (m) => { if (m.type() === 'error') console.log(`[page error] ${m.text()}`); });
+      page.on('console', (m) => {
+        if (m.type() === 'error') console.log(`[page error] ${m.text()}`);
+      });
       await expect(page.getByTestId('backend-badge')).toContainText('webgpu');
       await generateAndAnalyze(page, 8);
       await expect(page.getByTestId('analysis-status')).toContainText('one forward pass');
@@ -43,7 +61,9 @@ test.describe('workbench', () => {
     const tLoaded = await page.evaluate(() => performance.now());
     await generateAndAnalyze(page, 60);
     const tAnalysed = await page.evaluate(() => performance.now());
-    console.log(`model ready at ${tLoaded.toFixed(0)} ms, analysis shown by ${tAnalysed.toFixed(0)} ms; long tasks: ${(await longTaskLog(page)).join(', ')}`);
+    console.log(
+      `model ready at ${tLoaded.toFixed(0)} ms, analysis shown by ${tAnalysed.toFixed(0)} ms; long tasks: ${(await longTaskLog(page)).join(', ')}`,
+    );
     await expect(page.getByTestId('verdict')).toContainText('verifier');
     for (const v of VIEWS) await expect(page.getByTestId(v)).toBeVisible();
     await expect(page.getByTestId('analysis-status')).toContainText('one forward pass');
@@ -51,17 +71,26 @@ test.describe('workbench', () => {
     expect(response.length).toBeGreaterThan(0);
 
     // Hover a response token in the strip: the credit column and the chart follow.
-    const pos = await page.evaluate(() => Number(document.querySelector('[data-testid="credit-view"] [data-pos]')!.getAttribute('data-pos')) + 5);
+    const pos = await page.evaluate(
+      () => Number(document.querySelector('[data-testid="credit-view"] [data-pos]')!.getAttribute('data-pos')) + 5,
+    );
     await page.locator(`[data-testid="token-strip"] [data-pos="${pos}"]`).hover();
     await expect.poll(() => page.evaluate(() => window.__rhythmscope!.ui().hovered)).toBe(pos);
-    await expect(page.locator('[data-testid="credit-view"] .cv-col-hover, [data-testid="credit-view"] .cv-tok.is-hovered')).toHaveCount(1);
+    await expect(
+      page.locator('[data-testid="credit-view"] .cv-col-hover, [data-testid="credit-view"] .cv-tok.is-hovered'),
+    ).toHaveCount(1);
     // Click selects it everywhere: the strip, the credit column, the chart's marker.
     await page.locator(`[data-testid="token-strip"] [data-pos="${pos}"]`).click();
     await expect.poll(() => page.evaluate(() => window.__rhythmscope!.ui().selected)).toBe(pos);
     await expect(page.locator(`[data-testid="token-strip"] [data-pos="${pos}"]`)).toHaveClass(/is-selected/);
-    await expect(page.locator('[data-testid="credit-view"] .cv-col-selected, [data-testid="credit-view"] .cv-tok.is-selected')).toHaveCount(1);
+    await expect(
+      page.locator('[data-testid="credit-view"] .cv-col-selected, [data-testid="credit-view"] .cv-tok.is-selected'),
+    ).toHaveCount(1);
     // Hovering in the credit view lights the strip token.
-    await page.locator(`[data-testid="credit-view"] [data-pos="${pos + 2}"]`).first().hover();
+    await page
+      .locator(`[data-testid="credit-view"] [data-pos="${pos + 2}"]`)
+      .first()
+      .hover();
     await expect(page.locator(`[data-testid="token-strip"] [data-pos="${pos + 2}"]`)).toHaveClass(/is-hovered/);
 
     // Brushing a span in the rhythm chart dims the tokens outside it in the strip.
@@ -87,8 +116,13 @@ test.describe('workbench', () => {
     const tasks = await stopTrace!();
     const longestCpu = Math.max(0, ...tasks.map((t) => t.cpuMs));
     const longestAppCpu = Math.max(0, ...tasks.map((t) => t.appCpuMs));
-    console.log(`[${info.project.name}] longest main-thread task during load/generate/analyze: ${longest.toFixed(0)} ms wall, ${longestCpu.toFixed(0)} ms CPU; app script in one task ≤ ${longestAppCpu.toFixed(0)} ms CPU`);
-    for (const t of tasks) console.log(`  task @${t.startMs.toFixed(0)} ms: ${t.totalMs.toFixed(0)} ms wall, ${t.cpuMs.toFixed(0)} ms CPU; app script ${t.appMs.toFixed(0)} ms wall, ${t.appCpuMs.toFixed(0)} ms CPU${t.moduleMs ? `; bundle evaluation ${t.moduleMs.toFixed(0)} ms` : ''} (${t.top || 'browser work only'})`);
+    console.log(
+      `[${info.project.name}] longest main-thread task during load/generate/analyze: ${longest.toFixed(0)} ms wall, ${longestCpu.toFixed(0)} ms CPU; app script in one task ≤ ${longestAppCpu.toFixed(0)} ms CPU`,
+    );
+    for (const t of tasks)
+      console.log(
+        `  task @${t.startMs.toFixed(0)} ms: ${t.totalMs.toFixed(0)} ms wall, ${t.cpuMs.toFixed(0)} ms CPU; app script ${t.appMs.toFixed(0)} ms wall, ${t.appCpuMs.toFixed(0)} ms CPU${t.moduleMs ? `; bundle evaluation ${t.moduleMs.toFixed(0)} ms` : ''} (${t.top || 'browser work only'})`,
+      );
     // Strict: no main-thread task does more than 100 ms of work (its CPU time; before this check: the bundle's
     // evaluation as one task, 75–120 ms, React's first render as one task, heatmap/gallery/axes drawn twice per
     // mount). CPU time, because this shared 2-vCPU box (load average often > 5) preempts the renderer: in the long
@@ -99,12 +133,18 @@ test.describe('workbench', () => {
     // Wall clock, as the PerformanceObserver sees it: ≤ 100 ms with a free core; here it scales with the load.
     const perCore = loadavg()[0] / cpus().length;
     const bound = perCore <= 1 ? 100 : 100 * Math.min(perCore, 10);
-    if (bound > 100) info.annotations.push({ type: 'long-tasks', description: `load ${perCore.toFixed(1)}/core: bound ${bound.toFixed(0)} ms, longest ${longest.toFixed(0)} ms (${longestCpu.toFixed(0)} ms CPU)` });
+    if (bound > 100)
+      info.annotations.push({
+        type: 'long-tasks',
+        description: `load ${perCore.toFixed(1)}/core: bound ${bound.toFixed(0)} ms, longest ${longest.toFixed(0)} ms (${longestCpu.toFixed(0)} ms CPU)`,
+      });
     expect(longest).toBeLessThanOrEqual(bound);
     expect(errors).toEqual([]);
   });
 
-  test('an analysis gives real numbers and leaves the backend usable: generate and analyze again after it', async ({ page }, info) => {
+  test('an analysis gives real numbers and leaves the backend usable: generate and analyze again after it', async ({
+    page,
+  }, info) => {
     const errors = trackConsoleErrors(page);
     await page.goto(appUrl(info));
     await waitForModel(page);
@@ -118,7 +158,9 @@ test.describe('workbench', () => {
     expect(errors).toEqual([]);
   });
 
-  test('changing W recomputes the metrics from the cached maps and says so; reload keeps settings', async ({ page }, info) => {
+  test('changing W recomputes the metrics from the cached maps and says so; reload keeps settings', async ({
+    page,
+  }, info) => {
     test.skip(isWebgpuProject(info), 'compute-heavy; the no-webgpu project covers it');
     await page.goto(appUrl(info));
     await waitForModel(page);
@@ -188,20 +230,27 @@ test.describe('workbench', () => {
       const png = await download(`export-figure-${view}-png`);
       expect(png.bytes.subarray(0, 8).toString('hex'), view).toBe('89504e470d0a1a0a');
       expect(png.bytes.length, view).toBeGreaterThan(2000);
-      const width = png.bytes.readUInt32BE(16), height = png.bytes.readUInt32BE(20);
+      const width = png.bytes.readUInt32BE(16),
+        height = png.bytes.readUInt32BE(20);
       expect(width, view).toBeGreaterThan(200);
       expect(height, view).toBeGreaterThan(50);
       const svg = (await download(`export-figure-${view}-svg`)).bytes.toString('utf8');
       const parsed = await page.evaluate((text) => {
         const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
-        return { error: doc.querySelector('parsererror')?.textContent ?? null, root: doc.documentElement.nodeName, texts: doc.querySelectorAll('text').length };
+        return {
+          error: doc.querySelector('parsererror')?.textContent ?? null,
+          root: doc.documentElement.nodeName,
+          texts: doc.querySelectorAll('text').length,
+        };
       }, svg);
       expect(parsed.error, view).toBeNull();
       expect(parsed.root, view).toBe('svg');
     }
   });
 
-  test('Cancel during an analysis: stops it, says so, the previous analysis stays usable; the next one works', async ({ page }, info) => {
+  test('Cancel during an analysis: stops it, says so, the previous analysis stays usable; the next one works', async ({
+    page,
+  }, info) => {
     test.skip(isWebgpuProject(info), 'one project is enough');
     const errors = trackConsoleErrors(page);
     await page.goto(appUrl(info));
@@ -269,7 +318,9 @@ test.describe('workbench', () => {
     expect(imported).toEqual(waad);
     await snap(fresh, info, 'imported-dump');
     // A text file is refused with a clear error naming it.
-    await fresh.getByTestId('import-dump-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a dump') });
+    await fresh
+      .getByTestId('import-dump-input')
+      .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a dump') });
     await expect(fresh.getByTestId('error-banner')).toContainText('notes.txt');
     await fresh.close();
   });
@@ -284,8 +335,16 @@ test.describe('workbench', () => {
     await generateAndAnalyze(page, 10);
 
     const broken: [string, Record<string, Buffer>, RegExp][] = [
-      ['bad safetensors', { ...files, 'model.safetensors': Buffer.from([0xff, 0xff, 0xff, 0x7f, 1, 2, 3, 4, 5, 6, 7, 8]) }, /model\.safetensors/],
-      ['wrong config', { ...files, 'config.json': Buffer.from('{"model_type": "gpt2", "n_layer": "two"}') }, /config\.json/],
+      [
+        'bad safetensors',
+        { ...files, 'model.safetensors': Buffer.from([0xff, 0xff, 0xff, 0x7f, 1, 2, 3, 4, 5, 6, 7, 8]) },
+        /model\.safetensors/,
+      ],
+      [
+        'wrong config',
+        { ...files, 'config.json': Buffer.from('{"model_type": "gpt2", "n_layer": "two"}') },
+        /config\.json/,
+      ],
       ['a text file', { 'notes.txt': Buffer.from('hello') }, /config\.json/],
     ];
     for (const [label, set, message] of broken) {
@@ -300,25 +359,35 @@ test.describe('workbench', () => {
     await expect(page.getByTestId('generation-status')).toContainText('5 tokens');
   });
 
-  test('a model folder as a .zip: through the picker and by drop; a broken zip keeps the model', async ({ page }, info) => {
+  test('a model folder as a .zip: through the picker and by drop; a broken zip keeps the model', async ({
+    page,
+  }, info) => {
     test.skip(isWebgpuProject(info), 'one project is enough');
     const errors = trackConsoleErrors(page);
     await page.goto(appUrl(info));
     await waitForModel(page);
     const files = fixtureFiles();
     // Inside one folder, as `zip -r tiny.zip tiny/` makes it.
-    const zip = Buffer.from(writeZip(Object.entries(files).map(([name, bytes]) => ({ path: `tiny/${name}`, bytes: new Uint8Array(bytes) }))));
-    await page.getByTestId('model-zip-input').setInputFiles({ name: 'zipped-tiny.zip', mimeType: 'application/zip', buffer: zip });
+    const zip = Buffer.from(
+      writeZip(Object.entries(files).map(([name, bytes]) => ({ path: `tiny/${name}`, bytes: new Uint8Array(bytes) }))),
+    );
+    await page
+      .getByTestId('model-zip-input')
+      .setInputFiles({ name: 'zipped-tiny.zip', mimeType: 'application/zip', buffer: zip });
     await waitForModel(page, 'zipped-tiny');
     await generateAndAnalyze(page, 8);
     await snap(page, info, 'zip-model');
 
     // Files at the archive's root, dropped on the drop zone.
-    const rootZip = Buffer.from(writeZip(Object.entries(files).map(([name, bytes]) => ({ path: name, bytes: new Uint8Array(bytes) }))));
+    const rootZip = Buffer.from(
+      writeZip(Object.entries(files).map(([name, bytes]) => ({ path: name, bytes: new Uint8Array(bytes) }))),
+    );
     await dropFiles(page, { 'dropped.zip': rootZip });
     await waitForModel(page, 'dropped');
 
-    await page.getByTestId('model-zip-input').setInputFiles({ name: 'cut.zip', mimeType: 'application/zip', buffer: zip.subarray(0, 2000) });
+    await page
+      .getByTestId('model-zip-input')
+      .setInputFiles({ name: 'cut.zip', mimeType: 'application/zip', buffer: zip.subarray(0, 2000) });
     await expect(page.getByTestId('error-banner')).toContainText('cut.zip: truncated zip archive');
     await expect(page.getByTestId('model-name')).toHaveText('dropped');
     expect(errors.filter((e) => !e.includes('truncated zip archive'))).toEqual([]);
@@ -327,7 +396,10 @@ test.describe('workbench', () => {
   test('a vocabulary token with markup renders as text everywhere', async ({ page }, info) => {
     test.skip(isWebgpuProject(info), 'one project is enough');
     let dialog = false;
-    page.on('dialog', async (d) => { dialog = true; await d.dismiss(); });
+    page.on('dialog', async (d) => {
+      dialog = true;
+      await d.dismiss();
+    });
     await page.goto(appUrl(info));
     await waitForModel(page);
     const xss = '<img src=x onerror=alert(1)>';
@@ -352,9 +424,13 @@ test.describe('workbench', () => {
   test('the best built-in model is picked at start-up (rhythm-mini when served)', async ({ page }, info) => {
     test.skip(isWebgpuProject(info), 'one project is enough');
     // Serve the fixture under rhythm-mini's folder (and list it) whether or not the real one exists.
-    await page.route('**/models/catalog.json', (route) => route.fulfill({ json: { models: ['rhythm-mini', FIXTURE_MODEL] } }));
+    await page.route('**/models/catalog.json', (route) =>
+      route.fulfill({ json: { models: ['rhythm-mini', FIXTURE_MODEL] } }),
+    );
     await page.route('**/models/rhythm-mini/**', async (route) => {
-      const real = await route.fetch({ url: route.request().url().replace('/models/rhythm-mini/', `/models/${FIXTURE_MODEL}/`) });
+      const real = await route.fetch({
+        url: route.request().url().replace('/models/rhythm-mini/', `/models/${FIXTURE_MODEL}/`),
+      });
       await route.fulfill({ response: real });
     });
     await page.goto('/?test=1');

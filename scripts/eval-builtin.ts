@@ -42,8 +42,14 @@ for (const [task, level] of pairs) {
   const row = await evaluateTask(gen, ck.tokenizer, { task, level, n, nSampled, seed, k, temperature: 1 });
   rows.push(row);
   // Written after every level so an interrupted evaluation still leaves its rows.
-  await writeFile(out, JSON.stringify({ model: dir, seed, n, n_sampled: nSampled, k, temperature: 1, partial: true, rows }, null, 2) + '\n');
-  console.error(`${task} ${level}: greedy ${(100 * row.greedy).toFixed(1)}% pass@1 ${(100 * row.pass1).toFixed(1)}% pass@${k} ${(100 * row.passK).toFixed(1)}% (${row.seconds.toFixed(0)} s)`);
+  await writeFile(
+    out,
+    JSON.stringify({ model: dir, seed, n, n_sampled: nSampled, k, temperature: 1, partial: true, rows }, null, 2) +
+      '\n',
+  );
+  console.error(
+    `${task} ${level}: greedy ${(100 * row.greedy).toFixed(1)}% pass@1 ${(100 * row.pass1).toFixed(1)}% pass@${k} ${(100 * row.passK).toFixed(1)}% (${row.seconds.toFixed(0)} s)`,
+  );
 }
 model.dispose();
 
@@ -53,11 +59,21 @@ const heads = operandHeadScores(loaded.model, loaded.tokenizer, generateProblems
 loaded.model.dispose();
 
 const result = {
-  model: dir, backend: report.name, node: process.version, seed, n, n_sampled: nSampled, k, temperature: 1,
-  seconds: Math.round((Date.now() - t0) / 1000), date: new Date().toISOString(), rows,
+  model: dir,
+  backend: report.name,
+  node: process.version,
+  seed,
+  n,
+  n_sampled: nSampled,
+  k,
+  temperature: 1,
+  seconds: Math.round((Date.now() - t0) / 1000),
+  date: new Date().toISOString(),
+  rows,
   operand_heads: { problems: headProblems, task: 'addition', level: 1, scores: heads },
 };
 await writeFile(out, JSON.stringify(result, null, 2) + '\n');
 console.log(formatEvalTable(rows));
 console.log('\nheads by mean attention on the aligned operand digit (a | b | both):');
-for (const h of heads.slice(0, 6)) console.log(`  L${h.layer}H${h.head}: ${h.a.toFixed(3)} | ${h.b.toFixed(3)} | ${h.both.toFixed(3)}`);
+for (const h of heads.slice(0, 6))
+  console.log(`  L${h.layer}H${h.head}: ${h.a.toFixed(3)} | ${h.b.toFixed(3)} | ${h.both.toFixed(3)}`);

@@ -67,7 +67,10 @@ async function main() {
     const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     if (isRoot && isDebianLike()) {
       console.error(`find-chromium: no Chromium found; running: ${INSTALL_COMMAND}`);
-      execSync(INSTALL_COMMAND, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      execSync(INSTALL_COMMAND, {
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
       found = await findChromium();
     }
   }

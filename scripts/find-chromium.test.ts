@@ -25,7 +25,9 @@ describe('findChromium', () => {
 
   it('skips a CHROMIUM_PATH that is not executable, with a message, then tries system paths in order', async () => {
     const err = vi.spyOn(console, 'error').mockImplementation(() => {});
-    expect(await findChromium({ CHROMIUM_PATH: notExec }, { systemPaths: [missing, a, b], playwright: noPlaywright })).toBe(a);
+    expect(
+      await findChromium({ CHROMIUM_PATH: notExec }, { systemPaths: [missing, a, b], playwright: noPlaywright }),
+    ).toBe(a);
     expect(err.mock.calls[0][0]).toMatch(/CHROMIUM_PATH=.*not an executable/);
     err.mockRestore();
   });

@@ -23,7 +23,10 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
-const modelDir = arg('--model', existsSync('public/models/rhythm-mini/config.json') ? 'public/models/rhythm-mini' : 'public/models/tiny-random');
+const modelDir = arg(
+  '--model',
+  existsSync('public/models/rhythm-mini/config.json') ? 'public/models/rhythm-mini' : 'public/models/tiny-random',
+);
 const outFile = arg('--out', 'tools/harness/fixture.json');
 const THUMB = 64;
 
@@ -52,10 +55,14 @@ const json: FixtureJson = {
   record,
   spans: Array.from({ length: L }, (_, l) => Array.from(cache.layers.get(l)?.span ?? [], (d) => Number(d.toFixed(4)))),
   thumbnailSize: cache.thumbnails.values().next().value?.size ?? THUMB,
-  thumbnails: [...cache.thumbnails.entries()].sort((a, b) => a[0] - b[0]).map(([layer, t]) => ({ layer, data: encodeF32(t.data) })),
+  thumbnails: [...cache.thumbnails.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([layer, t]) => ({ layer, data: encodeF32(t.data) })),
   maps: keep.map(([layer, head]) => ({ layer, head, data: encodeF32(cache.maps.get(`${layer}:${head}`)!) })),
 };
 const text = JSON.stringify(json);
 await writeFile(outFile, text + '\n');
-console.log(`${outFile}: N=${ids.length} (prompt ${promptIds.length}), ${L}x${H} heads, ${keep.length} maps, ${(text.length / 1024).toFixed(0)} KB`);
+console.log(
+  `${outFile}: N=${ids.length} (prompt ${promptIds.length}), ${L}x${H} heads, ${keep.length} maps, ${(text.length / 1024).toFixed(0)} KB`,
+);
 model.dispose();

@@ -19,11 +19,16 @@ const init = await loadPolicy(await openModelFiles(arg('model', 'public/models/r
 const n = Number(arg('problems', '32'));
 for (const spec of arg('levels', 'addition:1,addition:2,multistep:1,countdown:1').split(',')) {
   const [task, level] = spec.split(':');
-  const t = new RlTrainer(init, resolveRlOptions({ task, level: Number(level), evalProblems: n, prompts: Math.ceil(n / 4), group: 4, steps: 1 }));
+  const t = new RlTrainer(
+    init,
+    resolveRlOptions({ task, level: Number(level), evalProblems: n, prompts: Math.ceil(n / 4), group: 4, steps: 1 }),
+  );
   const greedy = await t.evaluate();
   const ro = (await t.rollout(t.problemsAt(0)))!;
   const sampled = ro.verdicts.filter((v) => v.correct).length / ro.verdicts.length;
   const groupsWithSignal = ro.problems.filter((_, i) => new Set(ro.rewards.slice(i * 4, i * 4 + 4)).size > 1).length;
-  console.log(`${spec}: greedy ${(100 * greedy!).toFixed(1)}% | sampled ${(100 * sampled).toFixed(1)}% | groups with signal ${groupsWithSignal}/${ro.problems.length}`);
+  console.log(
+    `${spec}: greedy ${(100 * greedy!).toFixed(1)}% | sampled ${(100 * sampled).toFixed(1)}% | groups with signal ${groupsWithSignal}/${ro.problems.length}`,
+  );
   t.dispose();
 }

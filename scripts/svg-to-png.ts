@@ -12,7 +12,10 @@ export async function svgToPng(svg: string, scale = 2): Promise<Buffer> {
   const h = Number(/height="(\d+(?:\.\d+)?)"/.exec(svg)?.[1] ?? 600);
   const browser = await chromium.launch({ executablePath: await findChromium(), args: ['--no-sandbox'] });
   try {
-    const page = await browser.newPage({ viewport: { width: Math.ceil(w), height: Math.ceil(h) }, deviceScaleFactor: scale });
+    const page = await browser.newPage({
+      viewport: { width: Math.ceil(w), height: Math.ceil(h) },
+      deviceScaleFactor: scale,
+    });
     await page.setContent(`<!doctype html><html><body style="margin:0;background:#fff">${svg}</body></html>`);
     return await page.locator('svg').first().screenshot({ omitBackground: false });
   } finally {

@@ -26,7 +26,15 @@ function argErr(argv: string[], ...parts: string[]) {
 describe('parseArgs', () => {
   it('parses --flag value, --flag=value, booleans, numbers, lists and applies defaults', () => {
     const a = parseArgs(['--model', 'm', '--ids=1,2, 3', '--temperature', '0.7', '--h-hi', 'inf', '--sink'], SPECS);
-    expect(a).toEqual({ model: 'm', ids: [1, 2, 3], temperature: 0.7, 'h-hi': Infinity, sink: true, 'max-tokens': 32, format: 'jsonl' });
+    expect(a).toEqual({
+      model: 'm',
+      ids: [1, 2, 3],
+      temperature: 0.7,
+      'h-hi': Infinity,
+      sink: true,
+      'max-tokens': 32,
+      format: 'jsonl',
+    });
     const b = parseArgs(['--model=x=y', '--no-sink', '--max-tokens', '0', '--format', 'csv', '--top-p', '1e-1'], SPECS);
     expect(b.model).toBe('x=y');
     expect(b.sink).toBe(false);

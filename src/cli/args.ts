@@ -49,8 +49,12 @@ function parseNumber(flag: string, spec: FlagSpec, text: string): number {
   let v: number;
   if (spec.allowInf && /^\+?inf(inity)?$/i.test(text)) v = Infinity;
   else if (NUMBER.test(text.trim())) v = Number(text);
-  else throw new ArgumentError(`--${flag}: expected ${spec.type === 'int' ? 'an integer' : 'a number'}${spec.allowInf ? ' or inf' : ''}, got "${text}"`);
-  if (spec.type === 'int' && !Number.isSafeInteger(v)) throw new ArgumentError(`--${flag}: expected an integer, got "${text}"`);
+  else
+    throw new ArgumentError(
+      `--${flag}: expected ${spec.type === 'int' ? 'an integer' : 'a number'}${spec.allowInf ? ' or inf' : ''}, got "${text}"`,
+    );
+  if (spec.type === 'int' && !Number.isSafeInteger(v))
+    throw new ArgumentError(`--${flag}: expected an integer, got "${text}"`);
   if (spec.min !== undefined && (v < spec.min || (spec.minExclusive && v === spec.min))) {
     throw new ArgumentError(`--${flag}: must be ${spec.minExclusive ? '>' : '>='} ${spec.min}, got ${text}`);
   }
@@ -70,7 +74,8 @@ function convert(flag: string, spec: FlagSpec, text: string): string | number | 
       return parseNumber(flag, spec, text);
     case 'ints': {
       const parts = text.split(',').map((s) => s.trim());
-      if (parts.length === 0 || parts.some((p) => p === '')) throw new ArgumentError(`--${flag}: expected a comma-separated list of integers, got "${text}"`);
+      if (parts.length === 0 || parts.some((p) => p === ''))
+        throw new ArgumentError(`--${flag}: expected a comma-separated list of integers, got "${text}"`);
       return parts.map((p) => parseNumber(flag, { ...spec, type: 'int' }, p));
     }
     case 'boolean':
@@ -97,7 +102,12 @@ export function parseArgs<T extends FlagSpecs>(argv: string[], specs: T, command
     const eq = arg.indexOf('=');
     let flag = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
     let inline: string | undefined = eq >= 0 ? arg.slice(eq + 1) : undefined;
-    if (!(flag in specs) && flag.startsWith('no-') && specs[flag.slice(3)]?.type === 'boolean' && inline === undefined) {
+    if (
+      !(flag in specs) &&
+      flag.startsWith('no-') &&
+      specs[flag.slice(3)]?.type === 'boolean' &&
+      inline === undefined
+    ) {
       flag = flag.slice(3);
       inline = 'false';
     }
@@ -110,7 +120,8 @@ export function parseArgs<T extends FlagSpecs>(argv: string[], specs: T, command
     }
     if (inline === undefined) {
       const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new ArgumentError(`--${flag} needs a value`);
+      if (next === undefined || (next.startsWith('--') && next.length > 2))
+        throw new ArgumentError(`--${flag} needs a value`);
       inline = next;
       i++;
     }
@@ -127,8 +138,13 @@ export function parseArgs<T extends FlagSpecs>(argv: string[], specs: T, command
 /** The options part of a command's --help, generated from its specs so help never drifts from the parser. */
 export function formatFlags(specs: FlagSpecs): string {
   const rows = Object.entries(specs).map(([flag, s]) => {
-    const value = s.type === 'boolean' ? '' : ` ${s.value ?? (s.choices ? s.choices.join('|') : s.type === 'string' ? 'TEXT' : s.type === 'ints' ? 'N,N,…' : 'N')}`;
-    const extra = [s.required ? 'required' : '', s.default !== undefined ? `default ${s.default}` : ''].filter(Boolean).join('; ');
+    const value =
+      s.type === 'boolean'
+        ? ''
+        : ` ${s.value ?? (s.choices ? s.choices.join('|') : s.type === 'string' ? 'TEXT' : s.type === 'ints' ? 'N,N,…' : 'N')}`;
+    const extra = [s.required ? 'required' : '', s.default !== undefined ? `default ${s.default}` : '']
+      .filter(Boolean)
+      .join('; ');
     return [`  --${flag}${value}`, `${s.help}${extra ? ` (${extra})` : ''}`];
   });
   const width = Math.min(34, Math.max(...rows.map(([a]) => a.length)) + 2);

@@ -39,7 +39,10 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function spawnCli(args: string[]) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'rhythmscope.js'), ...args], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'rhythmscope.js'), ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -77,7 +80,19 @@ describe('rhythmscope via bin/rhythmscope.js', () => {
 
   it('forward writes a dump that parses back with rows summing to 1', () => {
     const out = join(dir, 'spawned.safetensors');
-    const r = spawnCli(['forward', '--model', model, '--ids', '3,14,15,9,2,6,5', '--prompt-length', '2', '--out', out, '--backend', 'wasm']);
+    const r = spawnCli([
+      'forward',
+      '--model',
+      model,
+      '--ids',
+      '3,14,15,9,2,6,5',
+      '--prompt-length',
+      '2',
+      '--out',
+      out,
+      '--backend',
+      'wasm',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const dump = parseAttentionDump(new Uint8Array(readFileSync(out)), out);
     expect([dump.numHeads, dump.seqLen, dump.numLayers, dump.promptLength]).toEqual([2, 7, 3, 2]);
@@ -138,7 +153,19 @@ describe('rhythmscope in-process', () => {
   it('forward --prompt --response sets prompt_length to the prompt token count; repeated runs leak nothing', async () => {
     const out = join(dir, 'pr.safetensors');
     for (let i = 0; i < 2; i++) {
-      const r = await runCli(['forward', '--backend', 'cpu', '--model', model, '--prompt', '12+3=', '--response', '15', '--out', out]);
+      const r = await runCli([
+        'forward',
+        '--backend',
+        'cpu',
+        '--model',
+        model,
+        '--prompt',
+        '12+3=',
+        '--response',
+        '15',
+        '--out',
+        out,
+      ]);
       expect(r.code, r.stderr).toBe(0);
     }
     const dump = parseAttentionDump(new Uint8Array(readFileSync(out)), out);
@@ -149,10 +176,23 @@ describe('rhythmscope in-process', () => {
   it('forward rejects bad ids and paths without leaving a file', async () => {
     const out = join(dir, 'never.safetensors');
     expectUsageError(await runCli(['forward', '--model', model, '--ids', '1,99999', '--out', out]), '--ids', '99999');
-    expectUsageError(await runCli(['forward', '--model', model, '--ids', '1,2', '--prompt-length', '2', '--out', out]), '--prompt-length');
-    expectUsageError(await runCli(['forward', '--model', model, '--ids', '1,2', '--prompt', 'x', '--out', out]), 'exactly one');
-    expectUsageError(await runCli(['forward', '--model', join(dir, 'nope'), '--ids', '1', '--out', out]), 'nope', '--model');
-    expectUsageError(await runCli(['forward', '--model', model, '--ids', '1', '--out', join(dir, 'no', 'x')]), 'does not exist');
+    expectUsageError(
+      await runCli(['forward', '--model', model, '--ids', '1,2', '--prompt-length', '2', '--out', out]),
+      '--prompt-length',
+    );
+    expectUsageError(
+      await runCli(['forward', '--model', model, '--ids', '1,2', '--prompt', 'x', '--out', out]),
+      'exactly one',
+    );
+    expectUsageError(
+      await runCli(['forward', '--model', join(dir, 'nope'), '--ids', '1', '--out', out]),
+      'nope',
+      '--model',
+    );
+    expectUsageError(
+      await runCli(['forward', '--model', model, '--ids', '1', '--out', join(dir, 'no', 'x')]),
+      'does not exist',
+    );
     expect(existsSync(out)).toBe(false);
   });
 
@@ -173,7 +213,12 @@ describe('rhythmscope in-process', () => {
 
   it('--model takes a .zip of the model folder: the same output as the folder; other files are refused', async () => {
     const zipPath = join(dir, 'tiny.zip');
-    writeFileSync(zipPath, writeZip(readdirSync(model).map((f) => ({ path: `tiny/${f}`, bytes: new Uint8Array(readFileSync(join(model, f))) }))));
+    writeFileSync(
+      zipPath,
+      writeZip(
+        readdirSync(model).map((f) => ({ path: `tiny/${f}`, bytes: new Uint8Array(readFileSync(join(model, f))) })),
+      ),
+    );
     const args = ['generate', '--prompt', '7*8=', '--max-tokens', '6', '--no-stop-eos'];
     const fromDir = await runCli([...args, '--model', model]);
     const fromZip = await runCli([...args, '--model', zipPath]);
@@ -189,9 +234,40 @@ describe('rhythmscope in-process', () => {
 
   it('analyze --attention: a record with the options given as flags', async () => {
     const dumpPath = join(dir, 'for-analyze.safetensors');
-    expect((await runCli(['forward', '--model', model, '--ids', '3,4,5,6,7,8,9,10', '--prompt-length', '3', '--out', dumpPath])).code).toBe(0);
+    expect(
+      (
+        await runCli([
+          'forward',
+          '--model',
+          model,
+          '--ids',
+          '3,4,5,6,7,8,9,10',
+          '--prompt-length',
+          '3',
+          '--out',
+          dumpPath,
+        ])
+      ).code,
+    ).toBe(0);
     const out = join(dir, 'a.jsonl');
-    const r = await runCli(['analyze', '--attention', dumpPath, '--out', out, '--window', '3', '--h-lo', '1', '--h-hi', 'inf', '--layers', 'all', '--q', '0.5', '--sink']);
+    const r = await runCli([
+      'analyze',
+      '--attention',
+      dumpPath,
+      '--out',
+      out,
+      '--window',
+      '3',
+      '--h-lo',
+      '1',
+      '--h-hi',
+      'inf',
+      '--layers',
+      'all',
+      '--q',
+      '0.5',
+      '--sink',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -215,8 +291,15 @@ describe('rhythmscope in-process', () => {
     expect(rec2.heads.local).toEqual(rec.heads.local);
     expectUsageError(await runCli(['analyze', '--attention', dumpPath, '--out', out, '--q', '2']), '--q');
     expectUsageError(await runCli(['analyze', '--attention', dumpPath, '--out', out, '--layers', 'odd']), '--layers');
-    expectUsageError(await runCli(['analyze', '--attention', join(dir, 'missing.st'), '--out', out]), 'missing.st', 'no such file');
-    expectUsageError(await runCli(['analyze', '--attention', join(model, 'model.safetensors'), '--out', out]), 'no attention tensors');
+    expectUsageError(
+      await runCli(['analyze', '--attention', join(dir, 'missing.st'), '--out', out]),
+      'missing.st',
+      'no such file',
+    );
+    expectUsageError(
+      await runCli(['analyze', '--attention', join(model, 'model.safetensors'), '--out', out]),
+      'no attention tensors',
+    );
   });
 
   it('analyze --input: GRPO groups, jsonl/csv/verl, and bad lines named by file:line with no output', async () => {
@@ -233,22 +316,39 @@ describe('rhythmscope in-process', () => {
     const out = join(dir, 'o.jsonl');
     const r = await runCli(['analyze', '--model', model, '--input', input, '--out', out]);
     expect(r.code, r.stderr).toBe(0);
-    const recs = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const recs = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(recs.map((x) => x.advantage)).toEqual([1, -1, undefined]);
     expect(recs[0].shaped_advantage.uniform).toEqual([1]);
     expect(recs[2].token_ids).toEqual([3, 4, 5, 6, 7]);
     for (const format of ['csv', 'verl']) {
       const o = join(dir, `o.${format}`);
-      expect((await runCli(['analyze', '--model', model, '--input', input, '--out', o, '--format', format])).code).toBe(0);
+      expect((await runCli(['analyze', '--model', model, '--input', input, '--out', o, '--format', format])).code).toBe(
+        0,
+      );
       expect(readFileSync(o, 'utf8').length).toBeGreaterThan(10);
     }
     const badOut = join(dir, 'bad.jsonl');
     writeFileSync(input, '{"prompt": "a", "response": "b"}\n{"prompt": "a"}\n');
-    expectUsageError(await runCli(['analyze', '--model', model, '--input', input, '--out', badOut]), 'in.jsonl:2', 'response');
+    expectUsageError(
+      await runCli(['analyze', '--model', model, '--input', input, '--out', badOut]),
+      'in.jsonl:2',
+      'response',
+    );
     writeFileSync(input, '{"prompt": "a", "response": "b", "group": 1}\n');
-    expectUsageError(await runCli(['analyze', '--model', model, '--input', input, '--out', badOut]), 'in.jsonl:1', 'reward');
+    expectUsageError(
+      await runCli(['analyze', '--model', model, '--input', input, '--out', badOut]),
+      'in.jsonl:1',
+      'reward',
+    );
     writeFileSync(input, '{"prompt_ids": [1], "response_ids": [100000]}\n');
-    expectUsageError(await runCli(['analyze', '--model', model, '--input', input, '--out', badOut]), 'in.jsonl:1', '100000');
+    expectUsageError(
+      await runCli(['analyze', '--model', model, '--input', input, '--out', badOut]),
+      'in.jsonl:1',
+      '100000',
+    );
     expectUsageError(await runCli(['analyze', '--input', input, '--out', badOut]), '--model');
     expect(existsSync(badOut)).toBe(false);
   });

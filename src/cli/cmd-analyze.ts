@@ -24,16 +24,29 @@ import { ArgumentError, formatFlags, parseArgs, type FlagSpecs } from './args';
 import { CHAT_FLAGS, checkIds, checkOutputPath, loadModelDir, note, promptWrapper } from './common';
 
 const FLAGS = {
-  model: { type: 'string', value: 'DIR|ORG/NAME', help: 'model folder, .zip, Hugging Face cache snapshot or ORG/NAME[@REV] in the local cache (with --input)' },
+  model: {
+    type: 'string',
+    value: 'DIR|ORG/NAME',
+    help: 'model folder, .zip, Hugging Face cache snapshot or ORG/NAME[@REV] in the local cache (with --input)',
+  },
   ...CHAT_FLAGS,
-  input: { type: 'string', value: 'IN.jsonl', help: 'lines {"prompt","response"} or {"prompt_ids","response_ids"}, optional reward, group' },
+  input: {
+    type: 'string',
+    value: 'IN.jsonl',
+    help: 'lines {"prompt","response"} or {"prompt_ids","response_ids"}, optional reward, group',
+  },
   attention: { type: 'string', value: 'DUMP.safetensors', help: 'analyze an attention dump instead (no model needed)' },
   out: { type: 'string', value: 'OUT', required: true, help: 'output file ("-" = stdout)' },
   format: { type: 'string', choices: ['jsonl', 'csv', 'verl'], default: 'jsonl', help: 'output format' },
   // Rhythm options (method.md); defaults come from the rhythm engine, listed in its README.
   window: { type: 'number', value: 'W', help: 'WAAD window W (default 10)' },
   'h-lo': { type: 'int', value: 'N', help: 'FAI horizon start H_lo (default 10)' },
-  'h-hi': { type: 'number', value: 'N|inf', allowInf: true, help: 'FAI horizon end H_hi (default 100; inf = to the end)' },
+  'h-hi': {
+    type: 'number',
+    value: 'N|inf',
+    allowInf: true,
+    help: 'FAI horizon end H_hi (default 100; inf = to the end)',
+  },
   q: { type: 'number', help: 'top-q fraction for preplan/anchor sets (default 0.4)' },
   'head-fraction': { type: 'number', help: 'share of selected heads taken as local/global (default 0.3)' },
   layers: { type: 'string', value: 'middle-third|all|1,2,3', help: 'candidate layers (default middle-third)' },
@@ -43,11 +56,19 @@ const FLAGS = {
   'gamma-amp': { type: 'number', help: 'boost factor γ_amp (default 1.5)' },
   sink: { type: 'boolean', help: 'exclude key 0 (attention sink) and renormalize rows (default off)' },
   'tau-waad': { type: 'string', value: 'median|X', help: 'WAAD threshold for dominated anchors (default median)' },
-  'tau-delta': { type: 'string', value: 'min-preplan|X', help: 'Δ threshold for dominated anchors (default min-preplan)' },
+  'tau-delta': {
+    type: 'string',
+    value: 'min-preplan|X',
+    help: 'Δ threshold for dominated anchors (default min-preplan)',
+  },
   seed: { type: 'int', help: 'seed of the random control strategy (default 0)' },
   'hicra-coef': { type: 'number', help: 'HICRA-style coefficient (default 0.2)' },
   'advantage-std': { type: 'string', choices: ['population', 'sample'], help: 'GRPO std (default population)' },
-  'fai-heads': { type: 'string', choices: ['global', 'receiver'], help: 'heads whose FAI defines anchors (default global)' },
+  'fai-heads': {
+    type: 'string',
+    choices: ['global', 'receiver'],
+    help: 'heads whose FAI defines anchors (default global)',
+  },
 } as const satisfies FlagSpecs;
 
 export const help = `Compute attention-rhythm analysis records (WAAD, FAI, preplan/anchor tokens, credit γ)
@@ -65,14 +86,16 @@ type Flags = ReturnType<typeof parseArgs<typeof FLAGS>>;
 
 function layersOption(text: string): RhythmOptions['layers'] {
   if (text === 'middle-third' || text === 'all') return text;
-  if (!/^\s*\d+\s*(,\s*\d+\s*)*$/.test(text)) throw new ArgumentError(`--layers: expected middle-third, all or a list like 1,2,3, got "${text}"`);
+  if (!/^\s*\d+\s*(,\s*\d+\s*)*$/.test(text))
+    throw new ArgumentError(`--layers: expected middle-third, all or a list like 1,2,3, got "${text}"`);
   return text.split(',').map(Number);
 }
 
 function numberOr<T extends string>(flag: string, word: T, text: string): T | number {
   if (text === word) return word;
   const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v)) throw new ArgumentError(`--${flag}: expected ${word} or a number, got "${text}"`);
+  if (text.trim() === '' || !Number.isFinite(v))
+    throw new ArgumentError(`--${flag}: expected ${word} or a number, got "${text}"`);
   return v;
 }
 
@@ -108,7 +131,9 @@ export function rhythmOptionsFromFlags(a: Flags): RhythmOptions {
   } catch (e) {
     const field = isInputError(e) ? e.where.field?.split('.')[0] : undefined;
     if (field && field in OPTION_FLAGS) {
-      throw new ArgumentError(`--${OPTION_FLAGS[field as keyof RhythmOptions]}: ${(e as Error).message.replace(/^.*?: /, '')}`);
+      throw new ArgumentError(
+        `--${OPTION_FLAGS[field as keyof RhythmOptions]}: ${(e as Error).message.replace(/^.*?: /, '')}`,
+      );
     }
     throw e;
   }
@@ -116,18 +141,25 @@ export function rhythmOptionsFromFlags(a: Flags): RhythmOptions {
 
 export async function run(argv: string[]): Promise<number> {
   const a = parseArgs(argv, FLAGS, 'analyze');
-  if ((a.input === undefined) === (a.attention === undefined)) throw new ArgumentError('give exactly one of --input (with --model) or --attention');
+  if ((a.input === undefined) === (a.attention === undefined))
+    throw new ArgumentError('give exactly one of --input (with --model) or --attention');
   if (a.input !== undefined && a.model === undefined) throw new ArgumentError('--input needs --model DIR');
-  if (a.attention !== undefined && a.model !== undefined) throw new ArgumentError('--attention needs no --model (the dump holds the attention)');
+  if (a.attention !== undefined && a.model !== undefined)
+    throw new ArgumentError('--attention needs no --model (the dump holds the attention)');
   const options = rhythmOptionsFromFlags(a);
   const out = a.out!;
   if (out !== '-') await checkOutputPath(out);
 
-  const records = a.attention !== undefined ? [await analyzeDumpFile(a.attention, options)] : await analyzeJsonl(a.input!, a.model!, options, a);
+  const records =
+    a.attention !== undefined
+      ? [await analyzeDumpFile(a.attention, options)]
+      : await analyzeJsonl(a.input!, a.model!, options, a);
   const text = writeRecords(records, a.format as OutputFormat);
   if (out === '-') process.stdout.write(text);
   else await writeFileAtomic(out, text);
-  note(`[analyze] ${records.length} record${records.length === 1 ? '' : 's'} -> ${out === '-' ? 'stdout' : out} (${a.format})`);
+  note(
+    `[analyze] ${records.length} record${records.length === 1 ? '' : 's'} -> ${out === '-' ? 'stdout' : out} (${a.format})`,
+  );
   return 0;
 }
 
@@ -136,7 +168,10 @@ async function readInput(path: string, flag: string): Promise<Uint8Array> {
     return new Uint8Array(await readFile(path));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code})`, { file: path, field: flag });
+    throw new InputError(
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code})`,
+      { file: path, field: flag },
+    );
   }
 }
 
@@ -162,7 +197,9 @@ async function analyzeJsonl(
     for (const [i, input] of inputs.entries()) {
       const seq = encode(input, loaded, path, wrap);
       records.push(analyzeModel(loaded.model, seq, options).record);
-      note(`[analyze] ${i + 1}/${inputs.length} (${path}:${input.line}, N=${seq.ids.length}) ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      note(
+        `[analyze] ${i + 1}/${inputs.length} (${path}:${input.line}, N=${seq.ids.length}) ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
     }
     return withGroups(records, inputs, options);
   } finally {
@@ -170,7 +207,12 @@ async function analyzeJsonl(
   }
 }
 
-function encode(input: AnalyzeInput, { model, tokenizer }: LoadedModel, file: string, wrap: (prompt: string) => string) {
+function encode(
+  input: AnalyzeInput,
+  { model, tokenizer }: LoadedModel,
+  file: string,
+  wrap: (prompt: string) => string,
+) {
   const where = (field: string) => ({ file, line: input.line, field });
   let promptIds: number[];
   let responseIds: number[];
@@ -178,7 +220,8 @@ function encode(input: AnalyzeInput, { model, tokenizer }: LoadedModel, file: st
     promptIds = input.promptIds ?? tokenizer.encode(wrap(input.prompt!));
     responseIds = input.responseIds ?? tokenizer.encode(input.response!);
   } catch (e) {
-    if (e instanceof Error && e.name === 'TokenizerError') throw new InputError(e.message, where(input.promptIds ? 'response' : 'prompt'));
+    if (e instanceof Error && e.name === 'TokenizerError')
+      throw new InputError(e.message, where(input.promptIds ? 'response' : 'prompt'));
     throw e;
   }
   const field = input.promptIds ? 'response_ids' : 'response';
@@ -187,7 +230,9 @@ function encode(input: AnalyzeInput, { model, tokenizer }: LoadedModel, file: st
   try {
     checkIds(ids, model.config.vocab_size, model.config.n_positions, field);
   } catch (e) {
-    throw isInputError(e) ? new InputError(e.message, where(input.promptIds ? 'prompt_ids/response_ids' : 'prompt/response')) : e;
+    throw isInputError(e)
+      ? new InputError(e.message, where(input.promptIds ? 'prompt_ids/response_ids' : 'prompt/response'))
+      : e;
   }
   return { ids, promptLength: promptIds.length, tokens: ids.map((id) => tokenizer.tokenString(id)) };
 }

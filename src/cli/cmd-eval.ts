@@ -3,7 +3,14 @@ import { InputError } from '../core/errors';
 import { getTask, isTaskName, TASK_NAMES } from '../core/tasks/index';
 import type { Tokenizer } from '../core/tokenizer/types';
 import { loadCheckpoint } from '../core/train/checkpoint';
-import { batchedGenerator, evaluateTask, formatEvalTable, runtimeGenerator, type EvalRow, type Generator } from '../core/train/evaluate';
+import {
+  batchedGenerator,
+  evaluateTask,
+  formatEvalTable,
+  runtimeGenerator,
+  type EvalRow,
+  type Generator,
+} from '../core/train/evaluate';
 import { GPT2Train } from '../core/train/gpt2-train';
 import { formatFlags, parseArgs, type FlagSpecs } from './args';
 import { loadModelDir, note, openModel } from './common';
@@ -15,9 +22,20 @@ const FLAGS = {
   n: { type: 'int', min: 1, default: 500, help: 'problems per level' },
   seed: { type: 'int', min: 0, default: 12345, help: 'problem seed (training draws never use this seed space)' },
   k: { type: 'int', min: 0, default: 8, help: 'samples per problem for pass@1 and pass@k (0 = greedy only)' },
-  temperature: { type: 'number', min: 0, minExclusive: true, default: 1, help: 'sampling temperature for pass@1/pass@k' },
+  temperature: {
+    type: 'number',
+    min: 0,
+    minExclusive: true,
+    default: 1,
+    help: 'sampling temperature for pass@1/pass@k',
+  },
   'n-sampled': { type: 'int', min: 0, help: 'problems (the first ones) that get k samples (default n)' },
-  engine: { type: 'string', choices: ['batched', 'runtime'], default: 'batched', help: 'batched lockstep decoder (GPT-2 with tied head and char vocabulary) or the runtime generate() one by one' },
+  engine: {
+    type: 'string',
+    choices: ['batched', 'runtime'],
+    default: 'batched',
+    help: 'batched lockstep decoder (GPT-2 with tied head and char vocabulary) or the runtime generate() one by one',
+  },
   'batch-size': { type: 'int', min: 1, default: 256, help: 'sequences per batch (batched engine)' },
   json: { type: 'boolean', help: 'print the rows as JSON instead of a table' },
 } as const satisfies FlagSpecs;
@@ -38,7 +56,8 @@ export async function run(argv: string[]): Promise<number> {
   const levels = a.level ?? [1];
   const known = getTask(task).levels;
   for (const l of levels) {
-    if (!known.includes(l)) throw new InputError(`level ${l} does not exist (levels: ${known.join(', ')})`, { field: '--level' });
+    if (!known.includes(l))
+      throw new InputError(`level ${l} does not exist (levels: ${known.join(', ')})`, { field: '--level' });
   }
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -62,15 +81,23 @@ export async function run(argv: string[]): Promise<number> {
     const rows: EvalRow[] = [];
     for (const level of levels) {
       let lastNote = 0;
-      rows.push(await evaluateTask(gen, tokenizer, {
-        task, level, n: a.n!, nSampled: a['n-sampled'], seed: a.seed!, k: a.k!, temperature: a.temperature!,
-        onProgress: (done, total) => {
-          if (Date.now() - lastNote > 5000) {
-            note(`[eval] ${task} level ${level}: ${done}/${total} generations`);
-            lastNote = Date.now();
-          }
-        },
-      }));
+      rows.push(
+        await evaluateTask(gen, tokenizer, {
+          task,
+          level,
+          n: a.n!,
+          nSampled: a['n-sampled'],
+          seed: a.seed!,
+          k: a.k!,
+          temperature: a.temperature!,
+          onProgress: (done, total) => {
+            if (Date.now() - lastNote > 5000) {
+              note(`[eval] ${task} level ${level}: ${done}/${total} generations`);
+              lastNote = Date.now();
+            }
+          },
+        }),
+      );
       if (controller.signal.aborted) throw new InputError('interrupted', { field: 'eval' });
     }
     process.stdout.write(a.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatEvalTable(rows)}\n`);

@@ -24,9 +24,19 @@ import { note, openModel } from './common';
 
 const FLAGS = {
   model: { type: 'string', value: 'DIR', required: true, help: 'starting model folder, or a .zip of one' },
-  strategies: { type: 'string', value: 'LIST', default: 'uniform,local_chunk,global_anchor,coupled,random', help: `comma-separated (${RL_STRATEGIES.join(', ')})` },
+  strategies: {
+    type: 'string',
+    value: 'LIST',
+    default: 'uniform,local_chunk,global_anchor,coupled,random',
+    help: `comma-separated (${RL_STRATEGIES.join(', ')})`,
+  },
   seeds: { type: 'ints', value: 'N,N,…', default: '0,1,2', help: 'seeds' },
-  'out-dir': { type: 'string', value: 'DIR', required: true, help: 'output folder (created; finished runs in it are reused)' },
+  'out-dir': {
+    type: 'string',
+    value: 'DIR',
+    required: true,
+    help: 'output folder (created; finished runs in it are reused)',
+  },
   ...RUN_FLAGS,
 } as const satisfies FlagSpecs;
 
@@ -46,15 +56,33 @@ export async function run(argv: string[]): Promise<number> {
     }
   });
   const seeds: number[] = Array.isArray(a.seeds) ? a.seeds : String(a.seeds).split(',').map(Number);
-  if (new Set(strategies).size !== strategies.length) throw new InputError('a strategy is listed twice', { field: '--strategies' });
-  if (seeds.length === 0 || new Set(seeds).size !== seeds.length) throw new InputError('give distinct seeds', { field: '--seeds' });
+  if (new Set(strategies).size !== strategies.length)
+    throw new InputError('a strategy is listed twice', { field: '--strategies' });
+  if (seeds.length === 0 || new Set(seeds).size !== seeds.length)
+    throw new InputError('give distinct seeds', { field: '--seeds' });
   // Seed-major order: an experiment stopped early still has every strategy on the first seeds.
-  const plans = seeds.flatMap((seed) => strategies.map((s) => ({ strategy: s, seed, options: optionsFromFlags(a, s, seed) })));
+  const plans = seeds.flatMap((seed) =>
+    strategies.map((s) => ({ strategy: s, seed, options: optionsFromFlags(a, s, seed) })),
+  );
   const dir = a['out-dir']!;
   mkdirSync(join(dir, 'runs'), { recursive: true });
   const init = await loadPolicy(await openModel(a.model!));
   await registerGradientsNode();
-  await writeFileAtomic(join(dir, 'experiment.json'), JSON.stringify({ command: `rhythmscope experiment ${argv.join(' ')}`, model: a.model, strategies, seeds, options: plans[0].options, node: process.version }, null, 2) + '\n');
+  await writeFileAtomic(
+    join(dir, 'experiment.json'),
+    JSON.stringify(
+      {
+        command: `rhythmscope experiment ${argv.join(' ')}`,
+        model: a.model,
+        strategies,
+        seeds,
+        options: plans[0].options,
+        node: process.version,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
 
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -68,7 +96,12 @@ export async function run(argv: string[]): Promise<number> {
       if (existsSync(file) && existsSync(meta)) {
         const lines = parseRunLog(readFileSync(file, 'utf8'), file);
         if (lines.length === p.options.steps) {
-          results.push({ strategy: p.strategy, seed: p.seed, lines, initialAccuracy: JSON.parse(readFileSync(meta, 'utf8')).initialAccuracy });
+          results.push({
+            strategy: p.strategy,
+            seed: p.seed,
+            lines,
+            initialAccuracy: JSON.parse(readFileSync(meta, 'utf8')).initialAccuracy,
+          });
           note(`[experiment] ${i + 1}/${plans.length} ${p.strategy} seed ${p.seed}: reused ${file}`);
           continue;
         }
@@ -80,7 +113,9 @@ export async function run(argv: string[]): Promise<number> {
           signal: controller.signal,
           onLine: (l) => {
             if (l.step % 5 === 0 || l.heldout_accuracy !== undefined) {
-              note(`[experiment]   step ${l.step} reward ${l.mean_reward.toFixed(3)}${l.heldout_accuracy !== undefined ? ` held-out ${(100 * l.heldout_accuracy).toFixed(1)}%` : ''} ${(l.time_ms.total / 1000).toFixed(1)} s`);
+              note(
+                `[experiment]   step ${l.step} reward ${l.mean_reward.toFixed(3)}${l.heldout_accuracy !== undefined ? ` held-out ${(100 * l.heldout_accuracy).toFixed(1)}%` : ''} ${(l.time_ms.total / 1000).toFixed(1)} s`,
+              );
             }
           },
         });
@@ -89,7 +124,15 @@ export async function run(argv: string[]): Promise<number> {
           return 130;
         }
         await writeFileAtomic(file, s.lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
-        await writeFileAtomic(meta, JSON.stringify({ initialAccuracy: s.initialAccuracy, finalAccuracy: s.finalAccuracy, nanAborts: s.nanAborts, options: p.options }) + '\n');
+        await writeFileAtomic(
+          meta,
+          JSON.stringify({
+            initialAccuracy: s.initialAccuracy,
+            finalAccuracy: s.finalAccuracy,
+            nanAborts: s.nanAborts,
+            options: p.options,
+          }) + '\n',
+        );
         results.push({ strategy: p.strategy, seed: p.seed, lines: s.lines, initialAccuracy: s.initialAccuracy });
       } finally {
         rlRun.dispose();

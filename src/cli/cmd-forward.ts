@@ -11,13 +11,23 @@ import { formatFlags, parseArgs, type FlagSpecs } from './args';
 import { CHAT_FLAGS, checkIds, checkOutputPath, formatBytes, loadModelDir, note, promptWrapper } from './common';
 
 const FLAGS = {
-  model: { type: 'string', value: 'DIR|ORG/NAME', required: true, help: 'model folder (config.json, model.safetensors, tokenizer), .zip, Hugging Face cache snapshot, or ORG/NAME[@REV] in the local cache' },
+  model: {
+    type: 'string',
+    value: 'DIR|ORG/NAME',
+    required: true,
+    help: 'model folder (config.json, model.safetensors, tokenizer), .zip, Hugging Face cache snapshot, or ORG/NAME[@REV] in the local cache',
+  },
   ids: { type: 'ints', value: '1,2,3', min: 0, help: 'token ids of the whole sequence' },
   prompt: { type: 'string', help: 'text to encode with the model tokenizer (instead of --ids)' },
   ...CHAT_FLAGS,
   response: { type: 'string', help: 'with --prompt: response text appended; prompt_length = the prompt token count' },
   out: { type: 'string', value: 'FILE.safetensors', required: true, help: 'attention dump to write' },
-  'prompt-length': { type: 'int', value: 'P', min: 0, help: 'tokens that belong to the prompt (default 0, or the --prompt token count with --response)' },
+  'prompt-length': {
+    type: 'int',
+    value: 'P',
+    min: 0,
+    help: 'tokens that belong to the prompt (default 0, or the --prompt token count with --response)',
+  },
 } as const satisfies FlagSpecs;
 
 export const help = `Run one forward pass and write logits and every layer's attention to a dump
@@ -32,10 +42,14 @@ ${formatFlags(FLAGS)}`;
 export async function run(argv: string[]): Promise<number> {
   const a = parseArgs(argv, FLAGS, 'forward');
   const out = a.out!;
-  if ((a.ids === undefined) === (a.prompt === undefined)) throw new InputError('give exactly one of --ids or --prompt', { field: '--ids' });
-  if (a.response !== undefined && a.prompt === undefined) throw new InputError('--response needs --prompt', { field: '--response' });
+  if ((a.ids === undefined) === (a.prompt === undefined))
+    throw new InputError('give exactly one of --ids or --prompt', { field: '--ids' });
+  if (a.response !== undefined && a.prompt === undefined)
+    throw new InputError('--response needs --prompt', { field: '--response' });
   if (a.response !== undefined && a['prompt-length'] !== undefined) {
-    throw new InputError('with --response the prompt length is the --prompt token count; drop --prompt-length', { field: '--prompt-length' });
+    throw new InputError('with --response the prompt length is the --prompt token count; drop --prompt-length', {
+      field: '--prompt-length',
+    });
   }
   await checkOutputPath(out);
 
@@ -53,7 +67,10 @@ export async function run(argv: string[]): Promise<number> {
     const field = a.ids ? '--ids' : '--prompt';
     checkIds(ids, model.config.vocab_size, model.config.n_positions, field);
     if (promptLength >= ids.length) {
-      throw new InputError(`${promptLength} leaves no response tokens (the sequence has ${ids.length}; need prompt length < N)`, { field: '--prompt-length' });
+      throw new InputError(
+        `${promptLength} leaves no response tokens (the sequence has ${ids.length}; need prompt length < N)`,
+        { field: '--prompt-length' },
+      );
     }
 
     const N = ids.length;
@@ -82,7 +99,8 @@ export async function run(argv: string[]): Promise<number> {
       const logitsT = model.forward(ids, {
         onAttention: (layer, probs) => {
           // The header promised layers 0..L-1 in order; anything else would make a corrupt file.
-          if (layer !== nextLayer || probs.size !== H * N * N) throw new Error(`forward: got attention for layer ${layer} (${probs.shape}), expected layer ${nextLayer}`);
+          if (layer !== nextLayer || probs.size !== H * N * N)
+            throw new Error(`forward: got attention for layer ${layer} (${probs.shape}), expected layer ${nextLayer}`);
           writer.write(float32Bytes(probs.dataSync() as Float32Array)); // written before the tensor is freed
           nextLayer++;
         },
@@ -95,10 +113,13 @@ export async function run(argv: string[]): Promise<number> {
       }
       const ms = performance.now() - t0;
       if (nextLayer !== L) throw new Error(`forward: the model reported attention for ${nextLayer} of ${L} layers`);
-      if (logits.length !== N * V) throw new Error(`forward: logits have ${logits.length} values, expected ${N} x ${V}`);
+      if (logits.length !== N * V)
+        throw new Error(`forward: logits have ${logits.length} values, expected ${N} x ${V}`);
       writer.write(float32Bytes(logits));
       writer.commit();
-      note(`forward: N=${N}, ${L} layers x ${H} heads in ${ms.toFixed(0)} ms; wrote ${out} (${formatBytes(writer.bytesWritten)})`);
+      note(
+        `forward: N=${N}, ${L} layers x ${H} heads in ${ms.toFixed(0)} ms; wrote ${out} (${formatBytes(writer.bytesWritten)})`,
+      );
       return 0;
     } finally {
       writer.abort(); // no-op after commit; removes the partial temp file otherwise

@@ -8,7 +8,12 @@ import { formatFlags, parseArgs, type FlagSpecs } from './args';
 import { CHAT_FLAGS, checkIds, loadModelDir, note, promptWrapper } from './common';
 
 const FLAGS = {
-  model: { type: 'string', value: 'DIR|ORG/NAME', required: true, help: 'model folder, .zip, Hugging Face cache snapshot, or ORG/NAME[@REV] in the local cache' },
+  model: {
+    type: 'string',
+    value: 'DIR|ORG/NAME',
+    required: true,
+    help: 'model folder, .zip, Hugging Face cache snapshot, or ORG/NAME[@REV] in the local cache',
+  },
   prompt: { type: 'string', required: true, help: 'text to continue' },
   ...CHAT_FLAGS,
   'max-tokens': { type: 'int', min: 0, default: 64, help: 'new tokens at most' },
@@ -37,7 +42,8 @@ function stablePrefixLength(text: string): number {
 
 export async function run(argv: string[]): Promise<number> {
   const a = parseArgs(argv, FLAGS, 'generate');
-  if (a['top-k'] !== undefined && !a.temperature) note('note: --top-k has no effect with greedy decoding (temperature 0)');
+  if (a['top-k'] !== undefined && !a.temperature)
+    note('note: --top-k has no effect with greedy decoding (temperature 0)');
   const { model, tokenizer } = await loadModelDir(a.model!);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -75,7 +81,9 @@ export async function run(argv: string[]): Promise<number> {
     const text = tokenizer.decode(ids);
     process.stdout.write(`${text.slice(printed)}\n`);
     const s = (performance.now() - t0) / 1000;
-    note(`[generate] ${result.ids.length} tokens, stop: ${result.stopReason}, ${(result.ids.length / s).toFixed(1)} tokens/s`);
+    note(
+      `[generate] ${result.ids.length} tokens, stop: ${result.stopReason}, ${(result.ids.length / s).toFixed(1)} tokens/s`,
+    );
     return result.stopReason === 'aborted' ? 130 : 0;
   } finally {
     process.off('SIGINT', onSigint);

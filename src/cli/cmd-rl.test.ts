@@ -44,7 +44,19 @@ async function runCli(args: string[]) {
   }
 }
 
-const base = () => ['rl', '--backend', 'wasm', '--model', model, '--task', 'addition', '--level', '1', '--out', join(dir, 'run.jsonl')];
+const base = () => [
+  'rl',
+  '--backend',
+  'wasm',
+  '--model',
+  model,
+  '--task',
+  'addition',
+  '--level',
+  '1',
+  '--out',
+  join(dir, 'run.jsonl'),
+];
 
 describe('rhythmscope rl: bad arguments', () => {
   it.each([
@@ -70,7 +82,17 @@ describe('rhythmscope rl: bad arguments', () => {
     const t = await runCli(['rl', '--model', model, '--task', 'chess', '--level', '1', '--out', join(dir, 'x.jsonl')]);
     expect(t.code).toBe(2);
     expect(t.stderr).toMatch(/--task: expected one of addition, countdown, multistep, got "chess"/);
-    const m = await runCli(['rl', '--model', join(dir, 'nope'), '--task', 'addition', '--level', '1', '--out', join(dir, 'x.jsonl')]);
+    const m = await runCli([
+      'rl',
+      '--model',
+      join(dir, 'nope'),
+      '--task',
+      'addition',
+      '--level',
+      '1',
+      '--out',
+      join(dir, 'x.jsonl'),
+    ]);
     expect(m.code).toBe(2);
     expect(m.stderr).toMatch(/nope.*--model.*not a model folder/);
   });
@@ -80,14 +102,36 @@ describe('rhythmscope rl and experiment: tiny runs', () => {
   it('writes one line per step and saves a loadable model', async () => {
     const out = join(dir, 'ok.jsonl');
     const save = join(dir, 'tuned');
-    const r = await runCli([...base().slice(0, -1), out, '--strategy', 'global-anchor', '--steps', '2', '--prompts', '2', '--group', '2', '--max-tokens', '12', '--eval-problems', '2', '--eval-every', '1', '--save', save]);
+    const r = await runCli([
+      ...base().slice(0, -1),
+      out,
+      '--strategy',
+      'global-anchor',
+      '--steps',
+      '2',
+      '--prompts',
+      '2',
+      '--group',
+      '2',
+      '--max-tokens',
+      '12',
+      '--eval-problems',
+      '2',
+      '--eval-every',
+      '1',
+      '--save',
+      save,
+    ]);
     expect(r.stderr).not.toMatch(/error/);
     expect(r.code).toBe(0);
     const lines = parseRunLog(readFileSync(out, 'utf8'), out);
     expect(lines.map((l) => l.step)).toEqual([1, 2]);
     expect(lines[1]).toMatchObject({ strategy: 'global_anchor', seed: 0 });
-    for (const key of ['mean_reward', 'mean_length', 'entropy', 'amplified_share', 'clip_fraction', 'heldout_accuracy']) expect(lines[1]).toHaveProperty(key);
-    expect(Object.keys(lines[1].time_ms)).toEqual(expect.arrayContaining(['rollout', 'attention', 'metrics', 'update', 'total']));
+    for (const key of ['mean_reward', 'mean_length', 'entropy', 'amplified_share', 'clip_fraction', 'heldout_accuracy'])
+      expect(lines[1]).toHaveProperty(key);
+    expect(Object.keys(lines[1].time_ms)).toEqual(
+      expect.arrayContaining(['rollout', 'attention', 'metrics', 'update', 'total']),
+    );
     expect(existsSync(`${out}.partial`)).toBe(false);
     expect(existsSync(join(save, 'model.safetensors')) && existsSync(join(save, 'char_vocab.json'))).toBe(true);
     const g = await runCli(['generate', '--model', save, '--prompt', '12+3=?\n', '--max-tokens', '3']);
@@ -96,12 +140,41 @@ describe('rhythmscope rl and experiment: tiny runs', () => {
 
   it('experiment: table, CSVs and SVG; a second call reuses the finished runs', async () => {
     const outDir = join(dir, 'exp');
-    const args = ['experiment', '--backend', 'wasm', '--model', model, '--task', 'addition', '--level', '1', '--steps', '2', '--prompts', '2', '--group', '2', '--max-tokens', '8', '--eval-problems', '2', '--eval-every', '2', '--strategies', 'uniform,coupled', '--seeds', '0,1', '--out-dir', outDir];
+    const args = [
+      'experiment',
+      '--backend',
+      'wasm',
+      '--model',
+      model,
+      '--task',
+      'addition',
+      '--level',
+      '1',
+      '--steps',
+      '2',
+      '--prompts',
+      '2',
+      '--group',
+      '2',
+      '--max-tokens',
+      '8',
+      '--eval-problems',
+      '2',
+      '--eval-every',
+      '2',
+      '--strategies',
+      'uniform,coupled',
+      '--seeds',
+      '0,1',
+      '--out-dir',
+      outDir,
+    ];
     const r = await runCli(args);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\| uniform \| 2 \|/);
     expect(r.stdout).toMatch(/\| coupled \| 2 \|/);
-    for (const f of ['summary.md', 'summary.csv', 'curves.csv', 'curves.svg', 'experiment.json']) expect(existsSync(join(outDir, f))).toBe(true);
+    for (const f of ['summary.md', 'summary.csv', 'curves.csv', 'curves.svg', 'experiment.json'])
+      expect(existsSync(join(outDir, f))).toBe(true);
     expect(readFileSync(join(outDir, 'curves.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
     const again = await runCli(args);
     expect(again.code).toBe(0);

@@ -20,15 +20,34 @@ export const BUILTIN_MIX =
   'addition:1:4,addition:2:3,addition:3:2,addition:4:0.5,countdown:1:1.5,countdown:2:0.75,multistep:1:1,multistep:2:0.75,multistep:3:0.25';
 
 const FLAGS = {
-  out: { type: 'string', value: 'DIR', required: true, help: 'checkpoint folder (HF model files + optimizer.safetensors + trainer_state.json)' },
-  resume: { type: 'boolean', help: 'continue from the checkpoint in --out (same data order unless --mix is given; schedule from --steps)' },
+  out: {
+    type: 'string',
+    value: 'DIR',
+    required: true,
+    help: 'checkpoint folder (HF model files + optimizer.safetensors + trainer_state.json)',
+  },
+  resume: {
+    type: 'boolean',
+    help: 'continue from the checkpoint in --out (same data order unless --mix is given; schedule from --steps)',
+  },
   steps: { type: 'int', min: 1, default: 2000, help: 'total optimizer steps' },
   'batch-size': { type: 'int', min: 1, default: 32, help: 'sequences per step' },
   seed: { type: 'int', min: 0, default: 1, help: 'seed for the initial weights and the data' },
   lr: { type: 'number', min: 0, minExclusive: true, default: DEFAULT_ADAM.lr, help: 'peak learning rate' },
   warmup: { type: 'int', min: 0, default: DEFAULT_ADAM.warmupSteps, help: 'linear warm-up steps' },
-  'min-lr-fraction': { type: 'number', min: 0, max: 1, default: DEFAULT_ADAM.minLrFraction, help: 'cosine ends at lr times this' },
-  'weight-decay': { type: 'number', min: 0, default: DEFAULT_ADAM.weightDecay, help: 'decoupled weight decay (matrices only)' },
+  'min-lr-fraction': {
+    type: 'number',
+    min: 0,
+    max: 1,
+    default: DEFAULT_ADAM.minLrFraction,
+    help: 'cosine ends at lr times this',
+  },
+  'weight-decay': {
+    type: 'number',
+    min: 0,
+    default: DEFAULT_ADAM.weightDecay,
+    help: 'decoupled weight decay (matrices only)',
+  },
   clip: { type: 'number', min: 0, default: DEFAULT_ADAM.clipNorm, help: 'global gradient-norm clip (0 = off)' },
   mix: { type: 'string', value: 'LIST', default: BUILTIN_MIX, help: 'task:level:weight,... training mix' },
   'n-layer': { type: 'int', min: 1, default: 3, help: 'new model: layers' },
@@ -39,7 +58,12 @@ const FLAGS = {
   'eval-every': { type: 'int', min: 0, default: 200, help: 'held-out evaluation every N steps (0 = only at the end)' },
   'eval-problems': { type: 'int', min: 1, default: 32, help: 'held-out problems per mix entry' },
   'checkpoint-every': { type: 'int', min: 0, default: 100, help: 'checkpoint every N steps (and always at the end)' },
-  'max-minutes': { type: 'number', min: 0, default: 0, help: 'stop with a checkpoint after this many minutes (0 = no limit)' },
+  'max-minutes': {
+    type: 'number',
+    min: 0,
+    default: 0,
+    help: 'stop with a checkpoint after this many minutes (0 = no limit)',
+  },
 } as const satisfies FlagSpecs;
 
 export const help = `Train a character-level GPT-2 on the verifiable tasks (supervised, loss on the completion)
@@ -61,8 +85,13 @@ export async function run(argv: string[]): Promise<number> {
   const out = a.out!;
   const steps = a.steps!;
   const adam: AdamConfig = {
-    ...DEFAULT_ADAM, lr: a.lr!, warmupSteps: a.warmup!, minLrFraction: a['min-lr-fraction']!,
-    weightDecay: a['weight-decay']!, clipNorm: a.clip!, totalSteps: steps,
+    ...DEFAULT_ADAM,
+    lr: a.lr!,
+    warmupSteps: a.warmup!,
+    minLrFraction: a['min-lr-fraction']!,
+    weightDecay: a['weight-decay']!,
+    clipNorm: a.clip!,
+    totalSteps: steps,
   };
   let mix;
   try {
@@ -75,24 +104,41 @@ export async function run(argv: string[]): Promise<number> {
   const resumeFrom = a.resume && (await isDirectory(out)) ? await loadCheckpoint(filesFromDir(out)) : undefined;
   if (a.resume && !resumeFrom) console.log(`no checkpoint in ${out} yet; starting a new model`);
   const tokenizer = resumeFrom?.tokenizer ?? new CharTokenizer([...TASK_TOKENS], { eosToken: EOS_TOKEN });
-  if (!resumeFrom && a['n-embd']! % a['n-head']! !== 0) throw new ArgumentError('--n-embd must be divisible by --n-head');
+  if (!resumeFrom && a['n-embd']! % a['n-head']! !== 0)
+    throw new ArgumentError('--n-embd must be divisible by --n-head');
   const config: GPT2Config = resumeFrom?.config ?? {
-    model_type: 'gpt2', n_layer: a['n-layer']!, n_head: a['n-head']!, n_embd: a['n-embd']!, n_positions: a['n-positions']!,
-    vocab_size: tokenizer.vocabSize, layer_norm_epsilon: 1e-5,
+    model_type: 'gpt2',
+    n_layer: a['n-layer']!,
+    n_head: a['n-head']!,
+    n_embd: a['n-embd']!,
+    n_positions: a['n-positions']!,
+    vocab_size: tokenizer.vocabSize,
+    layer_norm_epsilon: 1e-5,
     activation_function: a.activation as GPT2Config['activation_function'],
-    bos_token_id: EOS_ID, eos_token_id: EOS_ID, raw: {},
+    bos_token_id: EOS_ID,
+    eos_token_id: EOS_ID,
+    raw: {},
   };
   await initNodeTraining();
   const summary = await runTraining({
-    config, tokenizer, mix: mixGiven || !resumeFrom?.state ? mix : resumeFrom.state.mix, steps, adam,
-    batchSize: resumeFrom?.state?.batch_size ?? a['batch-size']!, seed: resumeFrom?.state?.seed ?? a.seed!,
-    evalEvery: a['eval-every']!, evalProblems: a['eval-problems']!, checkpointEvery: a['checkpoint-every']!,
+    config,
+    tokenizer,
+    mix: mixGiven || !resumeFrom?.state ? mix : resumeFrom.state.mix,
+    steps,
+    adam,
+    batchSize: resumeFrom?.state?.batch_size ?? a['batch-size']!,
+    seed: resumeFrom?.state?.seed ?? a.seed!,
+    evalEvery: a['eval-every']!,
+    evalProblems: a['eval-problems']!,
+    checkpointEvery: a['checkpoint-every']!,
     maxSeconds: a['max-minutes']! * 60,
     extraState: { command: `rhythmscope train ${argv.join(' ')}`, backend: tf.getBackend(), node: process.version },
     resumeFrom,
     save: (files) => writeCheckpointDir(out, files),
     log: (line) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
   });
-  console.log(`done: ${summary.steps} steps in ${Math.round(summary.seconds)} s, last loss ${summary.lastLoss.toFixed(4)}${summary.stoppedEarly ? ' (stopped early)' : ''}`);
+  console.log(
+    `done: ${summary.steps} steps in ${Math.round(summary.seconds)} s, last loss ${summary.lastLoss.toFixed(4)}${summary.stoppedEarly ? ' (stopped early)' : ''}`,
+  );
   return 0;
 }

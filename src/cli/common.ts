@@ -27,7 +27,11 @@ export async function openModel(arg: string, flag = '--model'): Promise<ModelFil
 }
 
 /** Loads a model (see openModel), reporting progress on stderr. */
-export async function loadModelDir(dir: string, flag = '--model', opts: { tokenizerOptional?: boolean } = {}): Promise<LoadedModel> {
+export async function loadModelDir(
+  dir: string,
+  flag = '--model',
+  opts: { tokenizerOptional?: boolean } = {},
+): Promise<LoadedModel> {
   let last = '';
   const loaded = await loadModel(await openModel(dir, flag), {
     tokenizerOptional: opts.tokenizerOptional,
@@ -55,7 +59,10 @@ export async function checkOutputPath(path: string, flag = '--out'): Promise<voi
 export function checkIds(ids: number[], vocabSize: number, maxPositions: number, field: string): void {
   if (ids.length === 0) throw new InputError('no tokens', { field });
   const bad = ids.findIndex((id) => !Number.isInteger(id) || id < 0 || id >= vocabSize);
-  if (bad >= 0) throw new InputError(`token id ${ids[bad]} (position ${bad}) is outside the vocabulary [0, ${vocabSize})`, { field });
+  if (bad >= 0)
+    throw new InputError(`token id ${ids[bad]} (position ${bad}) is outside the vocabulary [0, ${vocabSize})`, {
+      field,
+    });
   if (ids.length > maxPositions) {
     throw new InputError(`${ids.length} tokens exceed the model's context of ${maxPositions} (n_positions)`, { field });
   }
@@ -67,26 +74,40 @@ export function formatBytes(n: number): string {
 
 /** `--chat` and `--no-thinking`, shared by the commands that take prompts. */
 export const CHAT_FLAGS = {
-  chat: { type: 'boolean', help: "wrap each prompt in the model's chat template (a user turn + the assistant's opening)" },
-  thinking: { type: 'boolean', default: true, help: 'with --chat on Qwen3-style templates: --no-thinking asks for no thinking block' },
+  chat: {
+    type: 'boolean',
+    help: "wrap each prompt in the model's chat template (a user turn + the assistant's opening)",
+  },
+  thinking: {
+    type: 'boolean',
+    default: true,
+    help: 'with --chat on Qwen3-style templates: --no-thinking asks for no thinking block',
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 /**
  * The prompt as the model should see it: unchanged without --chat, else one user turn rendered by the model's chat
  * template with the generation prompt on. Returns a function so the template is compiled once per command.
  */
-export function promptWrapper(tokenizer: Tokenizer, a: { chat?: boolean; thinking?: boolean }): (prompt: string) => string {
+export function promptWrapper(
+  tokenizer: Tokenizer,
+  a: { chat?: boolean; thinking?: boolean },
+): (prompt: string) => string {
   if (!a.chat) {
     if (a.thinking === false) note('note: --no-thinking has no effect without --chat');
     return (p) => p;
   }
   const spec = tokenizer.chatTemplate;
   if (!spec) {
-    throw new InputError("the model has no chat template (looked for chat_template.jinja and tokenizer_config.json's chat_template)", {
-      field: '--chat',
-    });
+    throw new InputError(
+      "the model has no chat template (looked for chat_template.jinja and tokenizer_config.json's chat_template)",
+      {
+        field: '--chat',
+      },
+    );
   }
   const template = new ChatTemplate(spec);
-  if (a.thinking === false && !template.supportsThinking) note(`note: --no-thinking: ${spec.fileName} has no thinking switch`);
+  if (a.thinking === false && !template.supportsThinking)
+    note(`note: --no-thinking: ${spec.fileName} has no thinking switch`);
   return (p) => template.wrapPrompt(p, { enableThinking: a.thinking !== false });
 }

@@ -41,15 +41,39 @@ describe('rhythm-mini model card vs `rhythmscope eval`', () => {
   it('greedy accuracy of addition levels 1 and 4 on 60 problems (seed 12345) matches the card', async () => {
     const card = cardGreedy();
     const n = 60;
-    const { code, stdout } = await runEval(['eval', '--backend', 'wasm', '--model', DIR, '--task', 'addition', '--level', '1,4',
-      '--n', String(n), '--seed', '12345', '--k', '0', '--engine', 'runtime', '--json']);
+    const { code, stdout } = await runEval([
+      'eval',
+      '--backend',
+      'wasm',
+      '--model',
+      DIR,
+      '--task',
+      'addition',
+      '--level',
+      '1,4',
+      '--n',
+      String(n),
+      '--seed',
+      '12345',
+      '--k',
+      '0',
+      '--engine',
+      'runtime',
+      '--json',
+    ]);
     expect(code).toBe(0);
     const rows = JSON.parse(stdout) as { task: string; level: number; n: number; greedy: number }[];
-    expect(rows.map((r) => [r.task, r.level, r.n])).toEqual([['addition', 1, n], ['addition', 4, n]]);
+    expect(rows.map((r) => [r.task, r.level, r.n])).toEqual([
+      ['addition', 1, n],
+      ['addition', 4, n],
+    ]);
     for (const row of rows) {
       const claimed = card.get(`${row.task}:${row.level}`)!;
       const bound = Math.max(0.03, 3 * Math.sqrt((claimed * (1 - claimed)) / n));
-      expect(Math.abs(row.greedy - claimed), `addition ${row.level}: eval ${row.greedy}, card ${claimed}`).toBeLessThanOrEqual(bound);
+      expect(
+        Math.abs(row.greedy - claimed),
+        `addition ${row.level}: eval ${row.greedy}, card ${claimed}`,
+      ).toBeLessThanOrEqual(bound);
     }
   }, 240_000);
 });

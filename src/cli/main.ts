@@ -16,7 +16,9 @@ type NodeBackendChoice = (typeof BACKENDS)[number];
 
 export function mainHelp(commands: Map<string, CommandModule | null>): string {
   const width = Math.max(...[...commands].map(([name]) => name.length)) + 2;
-  const rows = [...commands].map(([name, mod]) => `  ${name.padEnd(width)}${mod ? mod.help.split('\n')[0] : '(could not be loaded)'}`);
+  const rows = [...commands].map(
+    ([name, mod]) => `  ${name.padEnd(width)}${mod ? mod.help.split('\n')[0] : '(could not be loaded)'}`,
+  );
   return [
     'rhythmscope — attention rhythm (WAAD, FAI, preplan/anchor tokens) and per-token RL credit',
     '',
@@ -45,7 +47,8 @@ function takeGlobals(argv: string[]): { rest: string[]; backend: NodeBackendChoi
     else if (a === '--backend' || a.startsWith('--backend=')) {
       const v = a === '--backend' ? argv[++i] : a.slice('--backend='.length);
       if (v === undefined) throw new ArgumentError('--backend needs a value (auto, wasm or cpu)');
-      if (!(BACKENDS as readonly string[]).includes(v)) throw new ArgumentError(`--backend: expected auto, wasm or cpu, got "${v}"`);
+      if (!(BACKENDS as readonly string[]).includes(v))
+        throw new ArgumentError(`--backend: expected auto, wasm or cpu, got "${v}"`);
       if (backend !== undefined) throw new ArgumentError('--backend given more than once');
       backend = v as NodeBackendChoice;
     } else rest.push(a);
@@ -75,7 +78,10 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const loader = loaders.get(name);
-    if (!loader) throw new ArgumentError(`unknown command "${name}" (commands: ${[...loaders.keys()].join(', ')}; see rhythmscope --help)`);
+    if (!loader)
+      throw new ArgumentError(
+        `unknown command "${name}" (commands: ${[...loaders.keys()].join(', ')}; see rhythmscope --help)`,
+      );
     const mod = await loader();
     if (help) {
       process.stdout.write(`${mod.help.trimEnd()}\n`);
@@ -98,7 +104,9 @@ export async function main(argv: string[]): Promise<number> {
 
 function isEntryPoint(): boolean {
   try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+    return (
+      process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
+    );
   } catch {
     return false;
   }
@@ -113,7 +121,10 @@ if (isEntryPoint()) {
   // An interrupted or failing run must not leave temporary output files behind. Commands that handle
   // SIGINT themselves (generate stops gracefully) keep it; otherwise clean up and exit 130 / 143.
   process.on('exit', removePendingTempFiles);
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     process.on(signal, () => {
       if (process.listenerCount(signal) > 1) return;
       removePendingTempFiles();

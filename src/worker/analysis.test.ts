@@ -30,21 +30,36 @@ describe('worker analysis operations', () => {
   });
 
   it('refuses head maps and exports before any analysis, naming the field', async () => {
-    await expect(h.headMap({ choice: { kind: 'local' } }, ctx())).rejects.toMatchObject({ name: 'InputError', message: expect.stringMatching(/analysis/) });
+    await expect(h.headMap({ choice: { kind: 'local' } }, ctx())).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringMatching(/analysis/),
+    });
   });
 
   it('analyze equals the engine run directly and returns thumbnails and spans of every head', async () => {
     const out = await h.analyze({ input, options: { W: 4, H_lo: 2, H_hi: 8 } }, ctx());
-    const ref = analyzeModel(engine.current()!.model, { ids, promptLength: 6, tokens: out.record.tokens }, { W: 4, H_lo: 2, H_hi: 8 });
+    const ref = analyzeModel(
+      engine.current()!.model,
+      { ids, promptLength: 6, tokens: out.record.tokens },
+      { W: 4, H_lo: 2, H_hi: 8 },
+    );
     expect(out.how).toBe('forward');
     expect(out.record.waad).toEqual(ref.record.waad);
     expect(out.record.fai).toEqual(ref.record.fai);
     expect(out.record.gamma).toEqual(ref.record.gamma);
-    expect(out.summary).toMatchObject({ numLayers: 3, numHeads: 2, seqLen: 20, promptLength: 6, mapsCached: true, source: 'model' });
+    expect(out.summary).toMatchObject({
+      numLayers: 3,
+      numHeads: 2,
+      seqLen: 20,
+      promptLength: 6,
+      mapsCached: true,
+      source: 'model',
+    });
     // N = 20 ≤ 64: thumbnails are the whole maps; every layer's are copied (not left as zeros).
     expect(out.summary.thumbnailSize).toBe(20);
     expect(out.summary.thumbnails.length).toBe(3 * 2 * 20 * 20);
-    for (let l = 0; l < 3; l++) expect(Math.max(...out.summary.thumbnails.subarray(l * 800, (l + 1) * 800))).toBeGreaterThan(0.1);
+    for (let l = 0; l < 3; l++)
+      expect(Math.max(...out.summary.thumbnails.subarray(l * 800, (l + 1) * 800))).toBeGreaterThan(0.1);
     expect(Array.from(out.summary.spans.subarray(2, 4))).toEqual(Array.from(ref.cache.layers.get(1)!.span));
   });
 
@@ -54,7 +69,11 @@ describe('worker analysis operations', () => {
     expect(q.record.options.q).toBe(0.2);
     const w = await h.reanalyze({ options: { W: 2, H_lo: 2, H_hi: 8 } }, ctx());
     expect(w.how).toBe('maps');
-    const fresh = analyzeModel(engine.current()!.model, { ids, promptLength: 6, tokens: w.record.tokens }, { W: 2, H_lo: 2, H_hi: 8 });
+    const fresh = analyzeModel(
+      engine.current()!.model,
+      { ids, promptLength: 6, tokens: w.record.tokens },
+      { W: 2, H_lo: 2, H_hi: 8 },
+    );
     w.record.waad.forEach((v, i) => expect(v).toBeCloseTo(fresh.record.waad[i], 5));
     expect(w.record.waad).not.toEqual(q.record.waad);
   });
@@ -64,7 +83,9 @@ describe('worker analysis operations', () => {
     const N = 20;
     const loc = out.record.heads.local;
     const mean = await h.headMap({ choice: { kind: 'local' } }, ctx());
-    const singles = await Promise.all(loc.map(([layer, head]) => h.headMap({ choice: { kind: 'head', layer, head } }, ctx())));
+    const singles = await Promise.all(
+      loc.map(([layer, head]) => h.headMap({ choice: { kind: 'head', layer, head } }, ctx())),
+    );
     for (const i of [0, N + 1, 5 * N + 3, N * N - 1]) {
       const avg = singles.reduce((a, s) => a + s.map[i], 0) / singles.length;
       expect(mean.map[i]).toBeCloseTo(avg, 6);
@@ -90,11 +111,16 @@ describe('worker analysis operations', () => {
 
   it('rejects a text file as a dump with an InputError naming the file', async () => {
     const bytes = new TextEncoder().encode('hello, not a dump').buffer as ArrayBuffer;
-    await expect(h.importDump({ name: 'notes.txt', bytes, options: {} }, ctx())).rejects.toMatchObject({ name: 'InputError', message: expect.stringMatching(/notes\.txt/) });
+    await expect(h.importDump({ name: 'notes.txt', bytes, options: {} }, ctx())).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringMatching(/notes\.txt/),
+    });
   });
 
   it('rejects an empty response and bad options before running', async () => {
-    await expect(h.analyze({ input: { kind: 'text', prompt: 'ab', response: '' }, options: {} }, ctx())).rejects.toThrow(/response/);
+    await expect(
+      h.analyze({ input: { kind: 'text', prompt: 'ab', response: '' }, options: {} }, ctx()),
+    ).rejects.toThrow(/response/);
     await expect(h.analyze({ input, options: { W: 0 } }, ctx())).rejects.toThrow(/W/);
   });
 
@@ -128,12 +154,18 @@ describe('worker analysis operations', () => {
   });
 });
 
-function ctxWith<K extends OperationName>(signal: AbortSignal, progress: (f: number, m: string) => void): CallContext<K> {
+function ctxWith<K extends OperationName>(
+  signal: AbortSignal,
+  progress: (f: number, m: string) => void,
+): CallContext<K> {
   return { signal, progress, emit: () => {} };
 }
 
 describe.each(['wasm', 'cpu'] as const)('analysis forward by layer, cancellable (%s)', (backend) => {
-  const engine = createEngine({ initBackend: (requested) => initNodeBackend(requested), openSource: () => tinyGpt2Files(TINY, 'tiny') });
+  const engine = createEngine({
+    initBackend: (requested) => initNodeBackend(requested),
+    openSource: () => tinyGpt2Files(TINY, 'tiny'),
+  });
   const h = engine.handlers;
   const ids = [1, 5, 2, 7, 3, 9, 4, 4, 8, 1, 6, 2];
   const input = { kind: 'ids' as const, ids, promptLength: 4 };
@@ -143,14 +175,19 @@ describe.each(['wasm', 'cpu'] as const)('analysis forward by layer, cancellable 
     await h.loadModel({ source: { kind: 'url', url: 'tiny' } }, ctx());
   });
 
-  it('gives exactly model.forward\'s logits and maps, and frees every intermediate', async () => {
+  it("gives exactly model.forward's logits and maps, and frees every intermediate", async () => {
     const { model } = engine.current()!;
-    const maps = (into: number[][]) => (l: number, p: tf.Tensor3D) => { into[l] = Array.from(p.dataSync()); };
-    const refMaps: number[][] = [], gotMaps: number[][] = [];
+    const maps = (into: number[][]) => (l: number, p: tf.Tensor3D) => {
+      into[l] = Array.from(p.dataSync());
+    };
+    const refMaps: number[][] = [],
+      gotMaps: number[][] = [];
     const ref = model.forward(ids, { onAttention: maps(refMaps) });
     const before = tf.memory().numTensors;
     let pauses = 0;
-    const got = await forwardByLayer(model, ids, maps(gotMaps), async () => { pauses++; });
+    const got = await forwardByLayer(model, ids, maps(gotMaps), async () => {
+      pauses++;
+    });
     expect(pauses).toBe(3);
     expect(Array.from(got.dataSync())).toEqual(Array.from(ref.dataSync()));
     expect(gotMaps).toEqual(refMaps);
@@ -165,10 +202,13 @@ describe.each(['wasm', 'cpu'] as const)('analysis forward by layer, cancellable 
     await h.debug({ analysisLayerDelayMs: 30 }, ctx());
     const controller = new AbortController();
     const layersSeen: string[] = [];
-    const run = h.analyze({ input: { ...input, ids: [...ids].reverse() }, options: {} }, ctxWith(controller.signal, (_f, m) => {
-      layersSeen.push(m);
-      if (m === 'layer 1 of 3') controller.abort(new DOMException('Cancelled', 'AbortError'));
-    }));
+    const run = h.analyze(
+      { input: { ...input, ids: [...ids].reverse() }, options: {} },
+      ctxWith(controller.signal, (_f, m) => {
+        layersSeen.push(m);
+        if (m === 'layer 1 of 3') controller.abort(new DOMException('Cancelled', 'AbortError'));
+      }),
+    );
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
     expect(layersSeen.filter((m) => m.startsWith('layer'))).toEqual(['layer 1 of 3']);
     expect(liveTensors()).toBe(tensors);
@@ -182,6 +222,9 @@ describe.each(['wasm', 'cpu'] as const)('analysis forward by layer, cancellable 
   });
 
   it('refuses a delay outside 0..10000, naming the field', async () => {
-    await expect(h.debug({ analysisLayerDelayMs: -1 }, ctx())).rejects.toMatchObject({ name: 'InputError', message: expect.stringContaining('analysisLayerDelayMs') });
+    await expect(h.debug({ analysisLayerDelayMs: -1 }, ctx())).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringContaining('analysisLayerDelayMs'),
+    });
   });
 });

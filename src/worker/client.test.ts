@@ -22,9 +22,13 @@ describe('EngineClient + host', () => {
   it('resolves results and delivers progress before the result', async () => {
     const client = connect(fakeHandlers([]));
     const progress: string[] = [];
-    const info = await client.call('loadModel', { source: { kind: 'url', url: 'models/x/' } }, {
-      onProgress: (f, m) => progress.push(`${f}:${m}`),
-    });
+    const info = await client.call(
+      'loadModel',
+      { source: { kind: 'url', url: 'models/x/' } },
+      {
+        onProgress: (f, m) => progress.push(`${f}:${m}`),
+      },
+    );
     expect(info.name).toBe('models/x/');
     expect(progress).toEqual(['0.5:half']);
   });
@@ -40,13 +44,17 @@ describe('EngineClient + host', () => {
     const client = connect(fakeHandlers([]));
     const controller = new AbortController();
     const seen: number[] = [];
-    const result = await client.call('generate', { prompt: 'a', maxTokens: 1000, temperature: 0 }, {
-      signal: controller.signal,
-      onStream: (ev) => {
-        seen.push(ev.index);
-        if (ev.index === 2) controller.abort();
+    const result = await client.call(
+      'generate',
+      { prompt: 'a', maxTokens: 1000, temperature: 0 },
+      {
+        signal: controller.signal,
+        onStream: (ev) => {
+          seen.push(ev.index);
+          if (ev.index === 2) controller.abort();
+        },
       },
-    });
+    );
     expect(result.stopReason).toBe('aborted');
     expect(seen.slice(0, 3)).toEqual([0, 1, 2]);
     expect(result.ids.length).toBeLessThan(10);
@@ -69,7 +77,11 @@ describe('EngineClient + host', () => {
   it('runs calls one after another in the order sent', async () => {
     const log: string[] = [];
     const client = connect(fakeHandlers(log));
-    await Promise.all([client.call('forwardLogits', { ids: [1] }), client.call('init', { backend: 'auto' }), client.call('forwardLogits', { ids: [2] })]);
+    await Promise.all([
+      client.call('forwardLogits', { ids: [1] }),
+      client.call('init', { backend: 'auto' }),
+      client.call('forwardLogits', { ids: [2] }),
+    ]);
     expect(log).toEqual(['forward:1', 'init', 'forward:2']);
   });
 
@@ -81,7 +93,9 @@ describe('EngineClient + host', () => {
 
   it('an unknown operation is an error, not a hang', async () => {
     const client = connect(fakeHandlers([]));
-    const err: Error = await (client.call as (op: string, p: unknown) => Promise<unknown>)('nope', {}).catch((e: Error) => e) as Error;
+    const err: Error = (await (client.call as (op: string, p: unknown) => Promise<unknown>)('nope', {}).catch(
+      (e: Error) => e,
+    )) as Error;
     expect(err.message).toMatch(/Unknown operation "nope"/);
   });
 });

@@ -55,7 +55,11 @@ export class EngineClient<Ops = Operations> {
     return new EngineClient(worker);
   }
 
-  call<K extends keyof Ops & string>(op: K, params: ParamsOf<K, Ops>, opts: CallOptions<K, Ops> = {}): Promise<ResultOf<K, Ops>> {
+  call<K extends keyof Ops & string>(
+    op: K,
+    params: ParamsOf<K, Ops>,
+    opts: CallOptions<K, Ops> = {},
+  ): Promise<ResultOf<K, Ops>> {
     if (this.closed) return Promise.reject(this.closed);
     const id = this.nextId++;
     const { signal } = opts;

@@ -28,7 +28,7 @@ function makeEngine(folders: Record<string, ModelFiles>) {
 const brokenConfig = async (): Promise<ModelFiles> => {
   const good = tinyGpt2Files(TINY, 'broken');
   const entries: Record<string, Uint8Array | string> = {};
-  for (const p of (await good.list!())) entries[p] = (await good.get(p))!;
+  for (const p of await good.list!()) entries[p] = (await good.get(p))!;
   entries['config.json'] = '{"model_type": "gpt2", "n_layer": "two"}';
   return filesFromMap('broken', entries);
 };
@@ -36,13 +36,19 @@ const brokenConfig = async (): Promise<ModelFiles> => {
 describe('engine', () => {
   let engine: ReturnType<typeof makeEngine>;
   beforeAll(async () => {
-    engine = makeEngine({ tiny: tinyGpt2Files(TINY, 'tiny'), other: tinyGpt2Files({ ...TINY, seed: 8 }, 'other'), broken: await brokenConfig() });
+    engine = makeEngine({
+      tiny: tinyGpt2Files(TINY, 'tiny'),
+      other: tinyGpt2Files({ ...TINY, seed: 8 }, 'other'),
+      broken: await brokenConfig(),
+    });
     const report = await engine.handlers.init({ backend: 'auto' }, ctx());
     expect(report.name).toBe(tf.getBackend());
   });
 
   it('refuses to generate before a model is loaded, naming the field', async () => {
-    await expect(engine.handlers.generate({ prompt: '1', maxTokens: 2, temperature: 0 }, ctx())).rejects.toThrow(/model/);
+    await expect(engine.handlers.generate({ prompt: '1', maxTokens: 2, temperature: 0 }, ctx())).rejects.toThrow(
+      /model/,
+    );
   });
 
   it('loads a model and describes it', async () => {
@@ -94,7 +100,9 @@ describe('engine', () => {
 
   it('a failed load keeps the previous model, which still generates', async () => {
     const before = engine.current();
-    const err = await engine.handlers.loadModel({ source: { kind: 'url', url: 'broken' } }, ctx()).catch((e: Error) => e);
+    const err = await engine.handlers
+      .loadModel({ source: { kind: 'url', url: 'broken' } }, ctx())
+      .catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toMatch(/config\.json/);
     expect(engine.current()).toBe(before);
@@ -118,7 +126,11 @@ describe('engine', () => {
 
   it('the test-only token delay slows tokens without changing them', async () => {
     const plain = await engine.handlers.generate({ prompt: '12', maxTokens: 4, temperature: 0 }, ctx());
-    expect(await engine.handlers.debug({ tokenDelayMs: 30 }, ctx())).toMatchObject({ tokenDelayMs: 30, analysisLayerDelayMs: 0, liveTensors: liveTensors() });
+    expect(await engine.handlers.debug({ tokenDelayMs: 30 }, ctx())).toMatchObject({
+      tokenDelayMs: 30,
+      analysisLayerDelayMs: 0,
+      liveTensors: liveTensors(),
+    });
     const started = performance.now();
     const slow = await engine.handlers.generate({ prompt: '12', maxTokens: 4, temperature: 0 }, ctx());
     expect(performance.now() - started).toBeGreaterThanOrEqual(4 * 30 - 5);
@@ -128,9 +140,15 @@ describe('engine', () => {
   });
 
   it('checks generation settings up front', async () => {
-    await expect(engine.handlers.generate({ prompt: '1', maxTokens: 0, temperature: 0 }, ctx())).rejects.toThrow(/max tokens/);
-    await expect(engine.handlers.generate({ prompt: '1', maxTokens: 2, temperature: -1 }, ctx())).rejects.toThrow(/temperature/);
-    await expect(engine.handlers.generate({ prompt: '', maxTokens: 2, temperature: 0 }, ctx())).rejects.toThrow(/prompt/);
+    await expect(engine.handlers.generate({ prompt: '1', maxTokens: 0, temperature: 0 }, ctx())).rejects.toThrow(
+      /max tokens/,
+    );
+    await expect(engine.handlers.generate({ prompt: '1', maxTokens: 2, temperature: -1 }, ctx())).rejects.toThrow(
+      /temperature/,
+    );
+    await expect(engine.handlers.generate({ prompt: '', maxTokens: 2, temperature: 0 }, ctx())).rejects.toThrow(
+      /prompt/,
+    );
   });
 });
 
@@ -138,14 +156,28 @@ describe('throttledPhases', () => {
   it('passes a new phase and fraction 1 at once, and within a phase at most one message per interval', () => {
     let t = 0;
     const got: string[] = [];
-    const p = throttledPhases('rs:test', (f, m) => got.push(`${f}:${m}`), 50, () => t);
+    const p = throttledPhases(
+      'rs:test',
+      (f, m) => got.push(`${f}:${m}`),
+      50,
+      () => t,
+    );
     p(0, 'reading config.json');
     p(0.1, 'uploading weights 1/9'); // new phase
-    t = 10; p(0.2, 'uploading weights 2/9'); // 10 ms later: dropped
-    t = 49; p(0.3, 'uploading weights 3/9'); // dropped
-    t = 60; p(0.4, 'uploading weights 4/9'); // 60 ms after the last one sent
-    t = 61; p(1, 'uploading weights 9/9'); // the end always passes
-    expect(got).toEqual(['0:reading config.json', '0.1:uploading weights 1/9', '0.4:uploading weights 4/9', '1:uploading weights 9/9']);
+    t = 10;
+    p(0.2, 'uploading weights 2/9'); // 10 ms later: dropped
+    t = 49;
+    p(0.3, 'uploading weights 3/9'); // dropped
+    t = 60;
+    p(0.4, 'uploading weights 4/9'); // 60 ms after the last one sent
+    t = 61;
+    p(1, 'uploading weights 9/9'); // the end always passes
+    expect(got).toEqual([
+      '0:reading config.json',
+      '0.1:uploading weights 1/9',
+      '0.4:uploading weights 4/9',
+      '1:uploading weights 9/9',
+    ]);
     expect(performance.getEntriesByName('rs:test:uploading weights')).toHaveLength(1);
   });
 });

@@ -78,7 +78,8 @@ export function createEngine(deps: EngineDeps): Engine {
     async init({ backend: requested, threads }) {
       if (loaded) {
         // Tensors live on the backend that made them; a backend change needs a fresh worker.
-        if (backend && requested !== backend.requested) throw new Error('init: backend change after a model load; restart the worker');
+        if (backend && requested !== backend.requested)
+          throw new Error('init: backend change after a model load; restart the worker');
       }
       backend = await deps.initBackend(requested, { threads });
       return backend;
@@ -111,7 +112,10 @@ export function createEngine(deps: EngineDeps): Engine {
         topK: params.topK,
         topP: params.topP,
         seed: params.seed,
-        stopTokens: tokenizer.eosId !== undefined && !params.ignoreEos ? [...(tokenizer.stopIds ?? [tokenizer.eosId])] : undefined,
+        stopTokens:
+          tokenizer.eosId !== undefined && !params.ignoreEos
+            ? [...(tokenizer.stopIds ?? [tokenizer.eosId])]
+            : undefined,
         stopStrings: params.stopStrings,
         useCache: params.useCache ?? true,
         decode: (ids) => tokenizer.decode(ids),
@@ -171,7 +175,12 @@ export function createEngine(deps: EngineDeps): Engine {
  * always at a new phase (the message up to its first digit or colon) and at fraction 1. Each phase also leaves a
  * performance mark, so the browser bench can read where load time goes from the worker's timeline.
  */
-export function throttledPhases(prefix: string, progress: (fraction: number, message: string) => void, minIntervalMs = 50, now = () => performance.now()): (fraction: number, message: string) => void {
+export function throttledPhases(
+  prefix: string,
+  progress: (fraction: number, message: string) => void,
+  minIntervalMs = 50,
+  now = () => performance.now(),
+): (fraction: number, message: string) => void {
   let last = '';
   let lastSent = -Infinity;
   return (fraction, message) => {

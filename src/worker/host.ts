@@ -21,7 +21,10 @@ export interface CallContext<K extends keyof Ops, Ops = Operations> {
   emit(event: StreamOf<K, Ops>): void;
 }
 
-export type Handler<K extends keyof Ops, Ops = Operations> = (params: ParamsOf<K, Ops>, ctx: CallContext<K, Ops>) => Promise<ResultOf<K, Ops>>;
+export type Handler<K extends keyof Ops, Ops = Operations> = (
+  params: ParamsOf<K, Ops>,
+  ctx: CallContext<K, Ops>,
+) => Promise<ResultOf<K, Ops>>;
 export type Handlers<Ops = Operations> = { [K in keyof Ops]: Handler<K, Ops> };
 
 /** The minimal surface of a worker's global scope (or one end of a MessageChannel). */
@@ -39,7 +42,11 @@ export interface HostOptions<Ops> {
   immediate?: (keyof Ops)[];
 }
 
-export function startHost<Ops = Operations>(port: HostPort, handlers: Handlers<Ops>, options: HostOptions<Ops> = {}): void {
+export function startHost<Ops = Operations>(
+  port: HostPort,
+  handlers: Handlers<Ops>,
+  options: HostOptions<Ops> = {},
+): void {
   const controllers = new Map<number, AbortController>();
   let queue: Promise<void> = Promise.resolve();
 

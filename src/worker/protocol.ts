@@ -17,8 +17,7 @@ import type { CorpusOperations } from './corpus-protocol';
 
 /** Where a model folder comes from. Bytes are transferred, not copied. */
 export type ModelSource =
-  | { kind: 'url'; url: string; name?: string }
-  | { kind: 'files'; name: string; files: Record<string, ArrayBuffer> };
+  { kind: 'url'; url: string; name?: string } | { kind: 'files'; name: string; files: Record<string, ArrayBuffer> };
 
 /** What the page needs to know about the loaded model (no tensors cross the boundary). */
 export interface ModelInfo {
@@ -97,7 +96,11 @@ export interface Operations extends CorpusOperations {
   /** The full [N, N] map of one head, or the mean of the local / global heads, of the current sequence. */
   headMap: { params: { choice: MapRequest }; result: HeadMapOutcome; stream: never };
   /** An attention dump's bytes (formats.md) -> analysis, without any model. */
-  importDump: { params: { name: string; bytes: ArrayBuffer; options: Record<string, unknown> }; result: AnalysisOutcome; stream: never };
+  importDump: {
+    params: { name: string; bytes: ArrayBuffer; options: Record<string, unknown> };
+    result: AnalysisOutcome;
+    stream: never;
+  };
   /** The current sequence's attention dump (F32 safetensors), written layer by layer into one buffer. */
   exportDump: { params: Record<string, never>; result: { bytes: Uint8Array; fileName: string }; stream: never };
   /** Test-only knobs (the page exposes them only with ?test=1). */
@@ -107,8 +110,7 @@ export interface Operations extends CorpusOperations {
 
 /** What to analyze: token ids (after a generation) or texts (a pasted response), tokenized in the worker. */
 export type AnalyzeInput =
-  | { kind: 'ids'; ids: number[]; promptLength: number }
-  | { kind: 'text'; prompt: string; response: string };
+  { kind: 'ids'; ids: number[]; promptLength: number } | { kind: 'text'; prompt: string; response: string };
 
 export interface AnalyzeParams {
   input: AnalyzeInput;

@@ -12,7 +12,9 @@ describe('layerPause', () => {
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
     // No delay: the first pauses return without a macrotask (a timer set before them has not fired yet).
     let fired = false;
-    setTimeout(() => { fired = true; }, 0);
+    setTimeout(() => {
+      fired = true;
+    }, 0);
     const quick = layerPause(0, undefined, 10_000);
     await quick();
     await quick();

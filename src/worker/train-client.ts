@@ -6,6 +6,9 @@ export type TrainClient = EngineClient<TrainOperations>;
 
 /** Starts a training worker (Vite bundles it as its own ES module worker). */
 export function spawnTrainClient(): TrainClient {
-  const worker = new Worker(new URL('./train-worker.ts', import.meta.url), { type: 'module', name: 'rhythmscope-train' });
+  const worker = new Worker(new URL('./train-worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'rhythmscope-train',
+  });
   return new EngineClient<TrainOperations>(worker);
 }

@@ -12,10 +12,14 @@ function connect(immediate: (keyof Ops)[]): EngineClient<Ops> {
   const { port1, port2 } = new MessageChannel();
   let release: () => void = () => {};
   const gate = new Promise<void>((r) => (release = r));
-  startHost<Ops>(port2 as unknown as HostPort, {
-    slow: async () => (await gate, 'slow done'),
-    poke: async () => (release(), 'poked'),
-  }, { immediate });
+  startHost<Ops>(
+    port2 as unknown as HostPort,
+    {
+      slow: async () => (await gate, 'slow done'),
+      poke: async () => (release(), 'poked'),
+    },
+    { immediate },
+  );
   port1.start();
   port2.start();
   return new EngineClient<Ops>(port1 as unknown as ClientPort);

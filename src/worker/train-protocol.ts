@@ -15,7 +15,10 @@ export interface TrainModel {
 }
 
 /** Options of every run, without the ones that vary across the comparison. */
-export type SharedRlOptions = Omit<Partial<RlOptions>, 'strategy' | 'seed' | 'task' | 'level'> & { task: string; level: number };
+export type SharedRlOptions = Omit<Partial<RlOptions>, 'strategy' | 'seed' | 'task' | 'level'> & {
+  task: string;
+  level: number;
+};
 
 export interface StartParams {
   model: TrainModel;

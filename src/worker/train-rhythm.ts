@@ -36,16 +36,25 @@ function runtime(config: GPT2Config, files: ModelFolderBytes, name: string): Dec
   return Decoder.fromSource(config, parseSafetensors(bytes, `${name}/model.safetensors`), { name });
 }
 
-export async function beforeAfterRhythm(base: BeforeAfterBase, run: BeforeAfterRun, prompt: string | undefined, signal?: AbortSignal): Promise<BeforeAfterResult> {
+export async function beforeAfterRhythm(
+  base: BeforeAfterBase,
+  run: BeforeAfterRun,
+  prompt: string | undefined,
+  signal?: AbortSignal,
+): Promise<BeforeAfterResult> {
   const tok = base.tokenizer;
-  const text = prompt ?? heldOutProblems({ task: run.options.task, level: run.options.level, weight: 1 }, 1, EVAL_SEED)[0].prompt;
+  const text =
+    prompt ?? heldOutProblems({ task: run.options.task, level: run.options.level, weight: 1 }, 1, EVAL_SEED)[0].prompt;
   const promptIds = tok.encode(text);
   if (promptIds.length === 0) throw new InputError('the prompt is empty', { field: 'prompt' });
   const before = runtime(base.config, base.files, base.name);
   const after = runtime(base.config, run.files, `${base.name}-${run.ref.key}`);
   try {
     const room = base.config.n_positions - promptIds.length;
-    if (room < 2) throw new InputError(`the prompt fills the model's context (${base.config.n_positions} tokens)`, { field: 'prompt' });
+    if (room < 2)
+      throw new InputError(`the prompt fills the model's context (${base.config.n_positions} tokens)`, {
+        field: 'prompt',
+      });
     const gen = await generate(after, promptIds, {
       maxTokens: Math.min(run.options.maxTokens, room),
       temperature: 0,

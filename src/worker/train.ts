@@ -52,11 +52,15 @@ export interface TrainEngine {
 }
 
 /** The comparison's runs (strategy-major) and their options; InputError naming the field on bad input. */
-export function planRuns(params: Pick<StartParams, 'options' | 'strategies' | 'seeds'>): { runs: RunRef[]; options: RlOptions[] } {
+export function planRuns(params: Pick<StartParams, 'options' | 'strategies' | 'seeds'>): {
+  runs: RunRef[];
+  options: RlOptions[];
+} {
   if (!Array.isArray(params.strategies) || params.strategies.length === 0) {
     throw new InputError('choose at least one strategy', { field: 'strategy' });
   }
-  if (!Array.isArray(params.seeds) || params.seeds.length === 0) throw new InputError('give at least one seed', { field: 'seed' });
+  if (!Array.isArray(params.seeds) || params.seeds.length === 0)
+    throw new InputError('give at least one seed', { field: 'seed' });
   const strategies = [...new Set(params.strategies.map(parseStrategy))];
   const seeds = [...new Set(params.seeds)];
   const runs: RunRef[] = [];
@@ -77,18 +81,35 @@ export async function loadBaseModel(model: TrainModel): Promise<BaseModel> {
   if (ck.tokenizer.eosId === undefined) {
     throw new InputError('RL needs a vocabulary with an end token', { file: `${model.name}/char_vocab.json` });
   }
-  return { name: model.name, config: ck.config, tokenizer: ck.tokenizer, files, weights: ck.weights, optimizer: ck.optimizer };
+  return {
+    name: model.name,
+    config: ck.config,
+    tokenizer: ck.tokenizer,
+    files,
+    weights: ck.weights,
+    optimizer: ck.optimizer,
+  };
 }
 
 /** The run to continue and how: its options re-validated, Adam's state from the checkpoint folder. */
 function planResume(params: StartParams, base: BaseModel): { ref: RunRef; options: RlOptions; resume: RunResume } {
   const r = params.resume!;
   const options = resolveRlOptions(r.options);
-  if (!base.optimizer) throw new InputError('missing file: a run resumes only from a checkpoint with its optimizer state', { file: `${base.name}/optimizer.safetensors` });
+  if (!base.optimizer)
+    throw new InputError('missing file: a run resumes only from a checkpoint with its optimizer state', {
+      file: `${base.name}/optimizer.safetensors`,
+    });
   if (!Number.isInteger(r.step) || r.step < 1 || r.step >= options.steps) {
-    throw new InputError(`must be a whole number from 1 to ${options.steps - 1} (a finished run has nothing to resume), got ${r.step}`, { field: 'step' });
+    throw new InputError(
+      `must be a whole number from 1 to ${options.steps - 1} (a finished run has nothing to resume), got ${r.step}`,
+      { field: 'step' },
+    );
   }
-  return { ref: r.run, options, resume: { step: r.step, adamStep: r.adamStep, optimizer: base.optimizer, initialAccuracy: r.initialAccuracy } };
+  return {
+    ref: r.run,
+    options,
+    resume: { step: r.step, adamStep: r.adamStep, optimizer: base.optimizer, initialAccuracy: r.initialAccuracy },
+  };
 }
 
 /** Waits `ms` (tests' step delay), released early by an abort. */
@@ -119,7 +140,10 @@ export function createTrainEngine(deps: TrainDeps): TrainEngine {
   const checkpointOf = (run: RlRun, model = folderOf(run)): { files: ModelFolderBytes; adamStep?: number } => {
     const t = run.trainer;
     if (t.step >= t.options.steps) return { files: model };
-    return { files: { ...model, 'optimizer.safetensors': writeSafetensors(t.adam.stateArrays()) }, adamStep: t.adam.step };
+    return {
+      files: { ...model, 'optimizer.safetensors': writeSafetensors(t.adam.stateArrays()) },
+      adamStep: t.adam.step,
+    };
   };
 
   /** The active run when it is the one asked for (or none is named), else a finished one. */
@@ -129,13 +153,17 @@ export function createTrainEngine(deps: TrainDeps): TrainEngine {
     }
     const i = index ?? Math.max(-1, ...finished.keys());
     const f = finished.get(i);
-    if (!f) throw new InputError(index === undefined ? 'no run to export yet: start training first' : `no run ${index}`, { field: 'run' });
+    if (!f)
+      throw new InputError(index === undefined ? 'no run to export yet: start training first' : `no run ${index}`, {
+        field: 'run',
+      });
     return f;
   };
 
   const handlers: Handlers<TrainOperations> = {
     async init({ backend: requested }) {
-      if (backend && requested !== backend.requested) throw new Error('init: backend change; restart the training worker');
+      if (backend && requested !== backend.requested)
+        throw new Error('init: backend change; restart the training worker');
       backend = await deps.initBackend(requested);
       return { ...backend, simdAttention: fastBatchMatMulActive() };
     },
@@ -144,7 +172,8 @@ export function createTrainEngine(deps: TrainDeps): TrainEngine {
       if (!backend) throw new Error('start: call init first');
       if (active) throw new InputError('a training run is already going', { field: 'start' });
       const every = params.checkpointEvery ?? 0;
-      if (!Number.isInteger(every) || every < 0) throw new InputError('must be a whole number ≥ 0', { field: 'checkpointEvery' });
+      if (!Number.isInteger(every) || every < 0)
+        throw new InputError('must be a whole number ≥ 0', { field: 'checkpointEvery' });
       ctx.progress(0, 'loading the starting model');
       const loaded = await loadBaseModel(params.model);
       const resumed = params.resume ? planResume(params, loaded) : null;
@@ -159,7 +188,12 @@ export function createTrainEngine(deps: TrainDeps): TrainEngine {
       for (const [i, ref] of plan.runs.entries()) {
         if (ctx.signal.aborted) break;
         const options = plan.options[i];
-        const run = new RlRun({ config: base.config, weights: base.weights, tokenizer: base.tokenizer }, options, deps.testHooks, resumed?.resume);
+        const run = new RlRun(
+          { config: base.config, weights: base.weights, tokenizer: base.tokenizer },
+          options,
+          deps.testHooks,
+          resumed?.resume,
+        );
         active = { run, ref, options };
         if (paused) run.pause();
         try {
@@ -174,15 +208,23 @@ export function createTrainEngine(deps: TrainDeps): TrainEngine {
             },
             onStart: (initialAccuracy) => ctx.emit({ kind: 'run-evaluated', run: ref, initialAccuracy }),
             afterStep: delayMs > 0 ? () => delay(delayMs, ctx.signal) : undefined,
-            onProgress: (f, message) => ctx.progress((i + f) / plan.runs.length, `run ${i + 1}/${plan.runs.length} (${ref.key}): ${message}`),
+            onProgress: (f, message) =>
+              ctx.progress((i + f) / plan.runs.length, `run ${i + 1}/${plan.runs.length} (${ref.key}): ${message}`),
           });
           const files = folderOf(run);
           finished.set(i, { ref, step: summary.steps, files, options });
-          const outcome: RunOutcome = { run: ref, steps: summary.steps, aborted: summary.aborted, initialAccuracy: summary.initialAccuracy, finalAccuracy: summary.finalAccuracy };
+          const outcome: RunOutcome = {
+            run: ref,
+            steps: summary.steps,
+            aborted: summary.aborted,
+            initialAccuracy: summary.initialAccuracy,
+            finalAccuracy: summary.finalAccuracy,
+          };
           outcomes.push(outcome);
           // run-end first: the page stores the final checkpoint with the starting model's accuracy.
           ctx.emit({ kind: 'run-end', outcome });
-          if (summary.steps > 0) ctx.emit({ kind: 'checkpoint', run: ref, step: summary.steps, ...checkpointOf(run, files), final: true });
+          if (summary.steps > 0)
+            ctx.emit({ kind: 'checkpoint', run: ref, step: summary.steps, ...checkpointOf(run, files), final: true });
         } finally {
           active = null;
           run.dispose();
@@ -215,7 +257,10 @@ export function createTrainEngine(deps: TrainDeps): TrainEngine {
     async beforeAfter({ run, prompt }, ctx) {
       if (!base) throw new InputError('train a model first', { field: 'run' });
       if (base.resumedAt !== undefined) {
-        throw new InputError(`a resumed run has no starting model to compare with (it continued from a checkpoint at step ${base.resumedAt})`, { field: 'run' });
+        throw new InputError(
+          `a resumed run has no starting model to compare with (it continued from a checkpoint at step ${base.resumedAt})`,
+          { field: 'run' },
+        );
       }
       const f = pick(run);
       return beforeAfterRhythm(base, f, prompt, ctx.signal);

@@ -52,7 +52,8 @@ export function decodeF32(b64: string, expectedLength?: number): Float32Array {
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   const out = new Float32Array(bytes.buffer);
-  if (expectedLength !== undefined && out.length !== expectedLength) throw new Error(`expected ${expectedLength} floats, got ${out.length}`);
+  if (expectedLength !== undefined && out.length !== expectedLength)
+    throw new Error(`expected ${expectedLength} floats, got ${out.length}`);
   return out;
 }
 

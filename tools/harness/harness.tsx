@@ -23,8 +23,17 @@ function Harness() {
       <main style={{ padding: 24 }}>
         <h1 style={{ fontSize: 18 }}>Rhythmscope view harness</h1>
         {name && <p role="alert">No view named “{name}”.</p>}
-        <p>Fixture: {fixture.source} — N = {fixture.seqLen}, prompt {fixture.promptLength}, {fixture.numLayers}×{fixture.numHeads} heads.</p>
-        <ul>{Object.entries(registry).map(([k, v]) => <li key={k}><a href={`?view=${encodeURIComponent(k)}`}>{k}</a> — {v.title}</li>)}</ul>
+        <p>
+          Fixture: {fixture.source} — N = {fixture.seqLen}, prompt {fixture.promptLength}, {fixture.numLayers}×
+          {fixture.numHeads} heads.
+        </p>
+        <ul>
+          {Object.entries(registry).map(([k, v]) => (
+            <li key={k}>
+              <a href={`?view=${encodeURIComponent(k)}`}>{k}</a> — {v.title}
+            </li>
+          ))}
+        </ul>
       </main>
     );
   }
@@ -36,4 +45,8 @@ function Harness() {
   );
 }
 
-createRoot(document.getElementById('root')!).render(<StrictMode><Harness /></StrictMode>);
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <Harness />
+  </StrictMode>,
+);

@@ -7,7 +7,7 @@ import type { Thumbnail } from '../../src/core/rhythm';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
 }
 
 /** Row-major [n, n] causal row-stochastic map. locality ∈ [0, 1]: 1 = purely local, 0 = anchors + sink. */
@@ -25,21 +25,33 @@ export function syntheticMap(n: number, locality: number, seed = 1): Float32Arra
       if (s === 0) w += 0.3 * (1 - locality) + 0.02;
       sum += m[row + s] = w;
     }
-    for (const a of anchors) if (a <= t) { const w = (1 - locality) * (0.4 + rand()) * Math.exp(-(t - a) / 400); m[row + a] += w; sum += w; }
+    for (const a of anchors)
+      if (a <= t) {
+        const w = (1 - locality) * (0.4 + rand()) * Math.exp(-(t - a) / 400);
+        m[row + a] += w;
+        sum += w;
+      }
     for (let s = 0; s <= t; s++) m[row + s] /= sum;
   }
   return m;
 }
 
 /** Max-pooled [size, size] thumbnail of an analytic rhythm-like map of n tokens (no n² work). */
-function syntheticThumb(n: number, size: number, locality: number, rand: () => number, out: Float32Array, offset: number): void {
+function syntheticThumb(
+  n: number,
+  size: number,
+  locality: number,
+  rand: () => number,
+  out: Float32Array,
+  offset: number,
+): void {
   const block = n / size;
   for (let i = 0; i < size; i++) {
     for (let j = 0; j <= i; j++) {
       const dist = (i - j) * block;
       let v = locality * Math.exp(-dist / (2 + 8 * (1 - locality))) + 0.01 * rand();
       if (j === 0) v += 0.3 * (1 - locality);
-      if ((1 - locality) > 0.3 && (j * 7 + 3) % 11 === 0) v += (1 - locality) * 0.2 * (0.5 + rand());
+      if (1 - locality > 0.3 && (j * 7 + 3) % 11 === 0) v += (1 - locality) * 0.2 * (0.5 + rand());
       out[offset + i * size + j] = v;
     }
   }
@@ -50,7 +62,10 @@ export interface SyntheticModel {
   numHeads: number;
   thumbnails: Map<number, Thumbnail>;
   spans: Map<number, Float32Array>;
-  selection: { layers: number[]; heads: { local: [number, number][]; global: [number, number][]; span: [number, number, number][] } };
+  selection: {
+    layers: number[];
+    heads: { local: [number, number][]; global: [number, number][]; span: [number, number, number][] };
+  };
 }
 
 /** A big model's worth of thumbnails and spans, with the method's head selection (middle third, 30 %). */
@@ -72,9 +87,12 @@ export function syntheticModel(numLayers: number, numHeads: number, n = 512, siz
     thumbnails.set(l, { size, data });
     spans.set(l, span);
   }
-  const lo = Math.floor(numLayers / 3), hi = Math.floor((2 * numLayers) / 3);
+  const lo = Math.floor(numLayers / 3),
+    hi = Math.floor((2 * numLayers) / 3);
   const layers = [...new Set(Array.from({ length: 5 }, (_, i) => lo + Math.floor((i * (hi - lo)) / 4 + 0.5)))];
-  const all = layers.flatMap((l) => Array.from({ length: numHeads }, (_, h) => [l, h, spans.get(l)![h]] as [number, number, number]));
+  const all = layers.flatMap((l) =>
+    Array.from({ length: numHeads }, (_, h) => [l, h, spans.get(l)![h]] as [number, number, number]),
+  );
   const sorted = [...all].sort((a, b) => a[2] - b[2] || a[0] - b[0] || a[1] - b[1]);
   const k = Math.ceil(0.3 * sorted.length);
   return {

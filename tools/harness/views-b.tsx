@@ -21,7 +21,11 @@ interface Link {
 }
 
 /** Shared hover / selection / span state, as the app's ui store will hold it. */
-function Linked({ initialSelected = null, initialSpan = null, children }: {
+function Linked({
+  initialSelected = null,
+  initialSpan = null,
+  children,
+}: {
   initialSelected?: number | null;
   initialSpan?: [number, number] | null;
   children: (link: Link) => ReactNode;
@@ -37,7 +41,12 @@ function SettingsDemo({ record }: { record: AnalysisRecord }) {
   return (
     <div style={{ display: 'grid', gap: 12 }}>
       <SettingsPanel value={options} analyzed={record.options} onChange={setOptions} />
-      <pre style={{ fontSize: 11, margin: 0, color: 'var(--muted)', whiteSpace: 'pre-wrap' }} data-testid="settings-output">{JSON.stringify(options)}</pre>
+      <pre
+        style={{ fontSize: 11, margin: 0, color: 'var(--muted)', whiteSpace: 'pre-wrap' }}
+        data-testid="settings-output"
+      >
+        {JSON.stringify(options)}
+      </pre>
     </div>
   );
 }
@@ -47,34 +56,74 @@ const stack = { display: 'grid', gap: 12, maxWidth: 1180 } as const;
 export const viewsB: ViewRegistry = {
   tokens: {
     title: 'Token strip (coloured by WAAD; hover for values, click and arrow keys to select)',
-    render: (f) => <Linked initialSelected={f.promptLength + 5}>{(l) => <div style={stack}><TokenStrip record={f.record} {...l} /></div>}</Linked>,
+    render: (f) => (
+      <Linked initialSelected={f.promptLength + 5}>
+        {(l) => (
+          <div style={stack}>
+            <TokenStrip record={f.record} {...l} />
+          </div>
+        )}
+      </Linked>
+    ),
   },
   'tokens-gamma': {
     title: 'Token strip coloured by γ of the coupled strategy, with a span',
     render: (f) => (
       <Linked initialSpan={[f.promptLength + 20, f.promptLength + 60]}>
-        {(l) => <div style={stack}><TokenStrip record={f.record} signal="gamma.coupled" scheme="cividis" {...l} /></div>}
+        {(l) => (
+          <div style={stack}>
+            <TokenStrip record={f.record} signal="gamma.coupled" scheme="cividis" {...l} />
+          </div>
+        )}
       </Linked>
     ),
   },
   rhythm: {
     title: 'Rhythm chart (WAAD and FAI; drag to brush a span)',
-    render: (f) => <Linked initialSelected={f.promptLength + 40}>{(l) => <div style={stack}><RhythmChart record={f.record} {...l} /></div>}</Linked>,
+    render: (f) => (
+      <Linked initialSelected={f.promptLength + 40}>
+        {(l) => (
+          <div style={stack}>
+            <RhythmChart record={f.record} {...l} />
+          </div>
+        )}
+      </Linked>
+    ),
   },
   'rhythm-short': {
     title: 'Rhythm chart of the first 40 response tokens (token labels on the axis)',
     render: (f) => {
       const r = truncate(f.record, 40);
-      return <Linked initialSpan={[r.prompt_length + 10, r.prompt_length + 18]}>{(l) => <div style={stack}><RhythmChart record={r} {...l} /></div>}</Linked>;
+      return (
+        <Linked initialSpan={[r.prompt_length + 10, r.prompt_length + 18]}>
+          {(l) => (
+            <div style={stack}>
+              <RhythmChart record={r} {...l} />
+            </div>
+          )}
+        </Linked>
+      );
     },
   },
   credit: {
     title: 'Credit view (γ per strategy, role counts, thresholds, linkage, exports)',
-    render: (f) => <Linked initialSelected={f.promptLength + 12}>{(l) => <div style={stack}><CreditView record={f.record} exportName={f.model} {...l} /></div>}</Linked>,
+    render: (f) => (
+      <Linked initialSelected={f.promptLength + 12}>
+        {(l) => (
+          <div style={stack}>
+            <CreditView record={f.record} exportName={f.model} {...l} />
+          </div>
+        )}
+      </Linked>
+    ),
   },
   settings: {
     title: 'Settings panel (engine options, defaults, validation)',
-    render: (f) => <div style={stack}><SettingsDemo record={f.record} /></div>,
+    render: (f) => (
+      <div style={stack}>
+        <SettingsDemo record={f.record} />
+      </div>
+    ),
   },
   'views-b-1024': {
     title: 'Linked views at N ≈ 1024 (the fixture response tiled; not model output)',
@@ -97,21 +146,45 @@ export const viewsB: ViewRegistry = {
     title: 'Token strip at N ≈ 1024 (tiled fixture)',
     render: (f) => {
       const r = tile(f.record, 1024);
-      return <Linked>{(l) => <div style={stack}><TokenStrip record={r} {...l} /></div>}</Linked>;
+      return (
+        <Linked>
+          {(l) => (
+            <div style={stack}>
+              <TokenStrip record={r} {...l} />
+            </div>
+          )}
+        </Linked>
+      );
     },
   },
   'rhythm-1024': {
     title: 'Rhythm chart at N ≈ 1024 (tiled fixture)',
     render: (f) => {
       const r = tile(f.record, 1024);
-      return <Linked>{(l) => <div style={stack}><RhythmChart record={r} {...l} /></div>}</Linked>;
+      return (
+        <Linked>
+          {(l) => (
+            <div style={stack}>
+              <RhythmChart record={r} {...l} />
+            </div>
+          )}
+        </Linked>
+      );
     },
   },
   'credit-1024': {
     title: 'Credit view at N ≈ 1024 (tiled fixture)',
     render: (f) => {
       const r = tile(f.record, 1024);
-      return <Linked>{(l) => <div style={stack}><CreditView record={r} {...l} /></div>}</Linked>;
+      return (
+        <Linked>
+          {(l) => (
+            <div style={stack}>
+              <CreditView record={r} {...l} />
+            </div>
+          )}
+        </Linked>
+      );
     },
   },
   'views-b': {
@@ -134,13 +207,20 @@ export const viewsB: ViewRegistry = {
 function truncate(rec: AnalysisRecord, count: number): AnalysisRecord {
   const p = rec.prompt_length;
   const cut = <T,>(a: T[]) => a.slice(0, count);
-  const gamma = Object.fromEntries(Object.entries(rec.gamma).map(([k, v]) => [k, cut(v as number[])])) as AnalysisRecord['gamma'];
+  const gamma = Object.fromEntries(
+    Object.entries(rec.gamma).map(([k, v]) => [k, cut(v as number[])]),
+  ) as AnalysisRecord['gamma'];
   return {
     ...rec,
     tokens: rec.tokens.slice(0, p + count),
     ...(rec.token_ids ? { token_ids: rec.token_ids.slice(0, p + count) } : {}),
-    waad: cut(rec.waad), fai: cut(rec.fai), delta: cut(rec.delta),
-    preplan: cut(rec.preplan), anchor: cut(rec.anchor), dominated: cut(rec.dominated), intro: cut(rec.intro),
+    waad: cut(rec.waad),
+    fai: cut(rec.fai),
+    delta: cut(rec.delta),
+    preplan: cut(rec.preplan),
+    anchor: cut(rec.anchor),
+    dominated: cut(rec.dominated),
+    intro: cut(rec.intro),
     ...(rec.entropy ? { entropy: cut(rec.entropy) } : {}),
     gamma,
   };
@@ -152,13 +232,20 @@ function tile(rec: AnalysisRecord, n: number): AnalysisRecord {
   const count = n - p;
   const rep = <T,>(a: T[]) => Array.from({ length: count }, (_, i) => a[i % a.length]);
   const resp = rec.tokens.slice(p);
-  const gamma = Object.fromEntries(Object.entries(rec.gamma).map(([k, v]) => [k, rep(v as number[])])) as AnalysisRecord['gamma'];
+  const gamma = Object.fromEntries(
+    Object.entries(rec.gamma).map(([k, v]) => [k, rep(v as number[])]),
+  ) as AnalysisRecord['gamma'];
   return {
     ...rec,
     tokens: [...rec.tokens.slice(0, p), ...rep(resp)],
     ...(rec.token_ids ? { token_ids: [...rec.token_ids.slice(0, p), ...rep(rec.token_ids.slice(p))] } : {}),
-    waad: rep(rec.waad), fai: rep(rec.fai), delta: rep(rec.delta),
-    preplan: rep(rec.preplan), anchor: rep(rec.anchor), dominated: rep(rec.dominated), intro: rep(rec.intro),
+    waad: rep(rec.waad),
+    fai: rep(rec.fai),
+    delta: rep(rec.delta),
+    preplan: rep(rec.preplan),
+    anchor: rep(rec.anchor),
+    dominated: rep(rec.dominated),
+    intro: rep(rec.intro),
     ...(rec.entropy ? { entropy: rep(rec.entropy) } : {}),
     gamma,
   };

@@ -23,10 +23,15 @@ describe('initBackend (browser entry, in Node)', () => {
     console.warn = () => {};
     try {
       // A fallback adapter is "available", but tfjs-backend-webgpu registers nothing without navigator.gpu.
-      const env = { WebAssembly, navigator: { gpu: { requestAdapter: async () => ({ info: { isFallbackAdapter: true } }) } } };
+      const env = {
+        WebAssembly,
+        navigator: { gpu: { requestAdapter: async () => ({ info: { isFallbackAdapter: true } }) } },
+      };
       const r = await initBackend({ requested: 'webgpu', env });
       expect(r.attempts[0]).toMatchObject({ name: 'webgpu', ok: false });
-      expect(r.attempts[0].note).toBe('its package registered no backend here; the WebGPU adapter is a software fallback (slower than wasm)');
+      expect(r.attempts[0].note).toBe(
+        'its package registered no backend here; the WebGPU adapter is a software fallback (slower than wasm)',
+      );
       expect(r.name).toBe('wasm');
       expect(r.name).toBe(tf.getBackend());
       expect(r.fallbackAdapter).toBe(true);
@@ -50,8 +55,22 @@ describe('initBackend (browser entry, in Node)', () => {
     const probed: string[] = [];
     const env = {
       WebAssembly,
-      navigator: { gpu: { requestAdapter: async () => { probed.push('webgpu'); return null; } } },
-      OffscreenCanvas: class { constructor() { probed.push('webgl'); } getContext() { return null; } },
+      navigator: {
+        gpu: {
+          requestAdapter: async () => {
+            probed.push('webgpu');
+            return null;
+          },
+        },
+      },
+      OffscreenCanvas: class {
+        constructor() {
+          probed.push('webgl');
+        }
+        getContext() {
+          return null;
+        }
+      },
     };
     const r = await initBackend({ requested: 'wasm', env: env as never });
     expect(probed).toEqual([]);

@@ -33,7 +33,11 @@ let wasmPathsSet = false;
 let wasmThreadsSet = false;
 
 /** Imports one backend package (which registers it with tfjs-core) and applies its settings. */
-async function loadBackend(name: BackendName, wasmPaths: InitBackendOptions['wasmPaths'], threads?: number): Promise<void> {
+async function loadBackend(
+  name: BackendName,
+  wasmPaths: InitBackendOptions['wasmPaths'],
+  threads?: number,
+): Promise<void> {
   switch (name) {
     case 'webgpu':
       // Registers 'webgpu' only when navigator.gpu exists.
@@ -58,7 +62,8 @@ async function loadBackend(name: BackendName, wasmPaths: InitBackendOptions['was
         wasm.setThreadsCount(want);
         // tfjs-wasm caps its pool at half the logical cores it reads from navigator (one thread on a 2-core
         // machine, whatever setThreadsCount says); this worker's navigator reports enough cores for `want`.
-        if (nav && want > cores / 2) Object.defineProperty(nav, 'hardwareConcurrency', { value: want * 2, configurable: true });
+        if (nav && want > cores / 2)
+          Object.defineProperty(nav, 'hardwareConcurrency', { value: want * 2, configurable: true });
         wasmThreadsSet = true;
       }
       // setWasmPaths throws once wasm has started initializing, so set the paths once.

@@ -12,14 +12,17 @@ export function nodeCapabilities(): Capabilities {
 }
 
 async function loadNodeBackend(name: BackendName): Promise<void> {
-  if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm'); // single-threaded in Node, loads its .wasm from disk
+  if (name === 'wasm')
+    await import('@tensorflow/tfjs-backend-wasm'); // single-threaded in Node, loads its .wasm from disk
   else if (name === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
   else throw new Error(`${name} is browser-only`);
 }
 
 export async function initNodeBackend(requested: BackendName | 'auto' = 'auto'): Promise<BackendReport> {
   if (requested !== 'auto' && !isBackendName(requested)) {
-    throw new InputError(`unknown backend "${String(requested)}" (expected auto, ${BACKEND_NAMES.join(', ')})`, { field: 'backend' });
+    throw new InputError(`unknown backend "${String(requested)}" (expected auto, ${BACKEND_NAMES.join(', ')})`, {
+      field: 'backend',
+    });
   }
   if (requested === 'webgpu' || requested === 'webgl') {
     throw new InputError(`${requested} is browser-only; in Node use wasm, cpu or auto`, { field: 'backend' });
@@ -30,7 +33,10 @@ export async function initNodeBackend(requested: BackendName | 'auto' = 'auto'):
     requested,
     order,
     load: loadNodeBackend,
-    why: (name) => (name === 'wasm' ? 'wasm (XNNPACK, single-threaded in Node) is the fastest backend in Node' : describeRank(name, caps)),
+    why: (name) =>
+      name === 'wasm'
+        ? 'wasm (XNNPACK, single-threaded in Node) is the fastest backend in Node'
+        : describeRank(name, caps),
     unavailable: [
       { name: 'webgpu', note: 'browser-only' },
       { name: 'webgl', note: 'browser-only' },

@@ -39,7 +39,13 @@ describe('probeCapabilities', () => {
       OffscreenCanvas: offscreen(gl),
       WebAssembly: {},
     });
-    expect(r).toMatchObject({ hasWebGPU: true, fallbackAdapter: false, hasWebGL: true, softwareWebGL: false, hasWasm: true });
+    expect(r).toMatchObject({
+      hasWebGPU: true,
+      fallbackAdapter: false,
+      hasWebGL: true,
+      softwareWebGL: false,
+      hasWasm: true,
+    });
     expect(r.webglRenderer).toContain('NVIDIA');
     expect(state.lost).toBe(true);
     expect(rankBackends(r)).toEqual(['webgpu', 'webgl', 'wasm', 'cpu']);
@@ -85,10 +91,15 @@ describe('probeCapabilities', () => {
   });
 
   it('survives a throwing or hanging requestAdapter', async () => {
-    const throwing = await probeCapabilities({ navigator: { gpu: { requestAdapter: async () => Promise.reject(new Error('GPU process crashed')) } } });
+    const throwing = await probeCapabilities({
+      navigator: { gpu: { requestAdapter: async () => Promise.reject(new Error('GPU process crashed')) } },
+    });
     expect(throwing.hasWebGPU).toBe(false);
     expect(throwing.notes.webgpu).toContain('GPU process crashed');
-    const hanging = await probeCapabilities({ navigator: { gpu: { requestAdapter: () => new Promise(() => {}) } } }, { adapterTimeoutMs: 20 });
+    const hanging = await probeCapabilities(
+      { navigator: { gpu: { requestAdapter: () => new Promise(() => {}) } } },
+      { adapterTimeoutMs: 20 },
+    );
     expect(hanging.hasWebGPU).toBe(false);
     expect(hanging.notes.webgpu).toContain('no answer in 20 ms');
   });

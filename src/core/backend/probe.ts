@@ -29,16 +29,21 @@ interface GpuAdapterLike {
 }
 
 /** Asks for an adapter the way tfjs-backend-webgpu does ('high-performance'), so we judge the one it will get. */
-async function probeWebGPU(env: ProbeEnv, timeoutMs: number): Promise<{ ok: boolean; fallback: boolean; note?: string }> {
+async function probeWebGPU(
+  env: ProbeEnv,
+  timeoutMs: number,
+): Promise<{ ok: boolean; fallback: boolean; note?: string }> {
   const gpu = env.navigator?.gpu;
-  if (!gpu || typeof gpu.requestAdapter !== 'function') return { ok: false, fallback: false, note: 'navigator.gpu is missing' };
+  if (!gpu || typeof gpu.requestAdapter !== 'function')
+    return { ok: false, fallback: false, note: 'navigator.gpu is missing' };
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
     const adapter = await Promise.race([gpu.requestAdapter({ powerPreference: 'high-performance' }), timeout]);
-    if (adapter === 'timeout') return { ok: false, fallback: false, note: `requestAdapter gave no answer in ${timeoutMs} ms` };
+    if (adapter === 'timeout')
+      return { ok: false, fallback: false, note: `requestAdapter gave no answer in ${timeoutMs} ms` };
     if (!adapter) return { ok: false, fallback: false, note: 'navigator.gpu.requestAdapter() returned no adapter' };
     const a = adapter as GpuAdapterLike;
     return { ok: true, fallback: (a.info?.isFallbackAdapter ?? a.isFallbackAdapter) === true };

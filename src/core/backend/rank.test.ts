@@ -5,8 +5,16 @@ const none: Capabilities = { hasWebGPU: false, fallbackAdapter: false, hasWebGL:
 
 describe('rankBackends', () => {
   const cases: [string, Partial<Capabilities>, string[]][] = [
-    ['everything, hardware WebGPU', { hasWebGPU: true, hasWebGL: true, hasWasm: true }, ['webgpu', 'webgl', 'wasm', 'cpu']],
-    ['fallback WebGPU ranks below wasm', { hasWebGPU: true, fallbackAdapter: true, hasWebGL: true, hasWasm: true }, ['webgl', 'wasm', 'webgpu', 'cpu']],
+    [
+      'everything, hardware WebGPU',
+      { hasWebGPU: true, hasWebGL: true, hasWasm: true },
+      ['webgpu', 'webgl', 'wasm', 'cpu'],
+    ],
+    [
+      'fallback WebGPU ranks below wasm',
+      { hasWebGPU: true, fallbackAdapter: true, hasWebGL: true, hasWasm: true },
+      ['webgl', 'wasm', 'webgpu', 'cpu'],
+    ],
     ['fallback WebGPU, no WebGL', { hasWebGPU: true, fallbackAdapter: true, hasWasm: true }, ['wasm', 'webgpu', 'cpu']],
     ['fallback WebGPU, no wasm', { hasWebGPU: true, fallbackAdapter: true }, ['webgpu', 'cpu']],
     ['hardware WebGPU only', { hasWebGPU: true }, ['webgpu', 'cpu']],
@@ -15,9 +23,21 @@ describe('rankBackends', () => {
     ['WebGL only', { hasWebGL: true }, ['webgl', 'cpu']],
     ['wasm only (Node, worker without canvas)', { hasWasm: true }, ['wasm', 'cpu']],
     ['nothing', {}, ['cpu']],
-    ['software WebGL ranks below wasm', { hasWebGL: true, softwareWebGL: true, hasWasm: true }, ['wasm', 'webgl', 'cpu']],
-    ['both software', { hasWebGPU: true, fallbackAdapter: true, hasWebGL: true, softwareWebGL: true, hasWasm: true }, ['wasm', 'webgpu', 'webgl', 'cpu']],
-    ['hardware WebGPU, software WebGL', { hasWebGPU: true, hasWebGL: true, softwareWebGL: true, hasWasm: true }, ['webgpu', 'wasm', 'webgl', 'cpu']],
+    [
+      'software WebGL ranks below wasm',
+      { hasWebGL: true, softwareWebGL: true, hasWasm: true },
+      ['wasm', 'webgl', 'cpu'],
+    ],
+    [
+      'both software',
+      { hasWebGPU: true, fallbackAdapter: true, hasWebGL: true, softwareWebGL: true, hasWasm: true },
+      ['wasm', 'webgpu', 'webgl', 'cpu'],
+    ],
+    [
+      'hardware WebGPU, software WebGL',
+      { hasWebGPU: true, hasWebGL: true, softwareWebGL: true, hasWasm: true },
+      ['webgpu', 'wasm', 'webgl', 'cpu'],
+    ],
     ['fallbackAdapter without WebGPU is ignored', { fallbackAdapter: true, hasWasm: true }, ['wasm', 'cpu']],
   ];
   it.each(cases)('%s', (_label, caps, expected) => {

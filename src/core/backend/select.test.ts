@@ -39,7 +39,9 @@ describe('selectBackend', () => {
       ['cpu', true],
     ]);
     expect(r.attempts[0].note).toContain('initialization failed');
-    expect(r.reason).toBe('cpu was chosen automatically: cpu reason; webgpu failed (tf.setBackend reported failure (initialization failed))');
+    expect(r.reason).toBe(
+      'cpu was chosen automatically: cpu reason; webgpu failed (tf.setBackend reported failure (initialization failed))',
+    );
   });
 
   it('skips a backend that initializes but cannot compute', async () => {
@@ -52,11 +54,15 @@ describe('selectBackend', () => {
   });
 
   it('tries a requested backend first, even when it is not in the ranking, and says when it could not be used', async () => {
-    const r = await quietly(() => selectBackend({ requested: 'webgpu', order: ['cpu'], load, why, fallbackAdapter: true }));
+    const r = await quietly(() =>
+      selectBackend({ requested: 'webgpu', order: ['cpu'], load, why, fallbackAdapter: true }),
+    );
     expect(r.name).toBe('cpu');
     expect(r.requested).toBe('webgpu');
     expect(r.fallbackAdapter).toBe(true);
-    expect(r.reason).toMatch(/^webgpu was requested but could not be used, so cpu was chosen: cpu reason; webgpu failed/);
+    expect(r.reason).toMatch(
+      /^webgpu was requested but could not be used, so cpu was chosen: cpu reason; webgpu failed/,
+    );
     const ok = await selectBackend({ requested: 'cpu', order: ['wasm', 'cpu'], load, why });
     expect(ok.attempts).toHaveLength(1);
     expect(ok.reason).toBe('cpu was requested; cpu reason');
@@ -65,9 +71,13 @@ describe('selectBackend', () => {
   it('quotes the probe: why nominally better backends were passed over, and why a failure happened', async () => {
     const notes = { webgpu: 'software fallback adapter', webgl: 'no WebGL context' };
     const auto = await selectBackend({ requested: 'auto', order: ['cpu'], load, why, notes });
-    expect(auto.reason).toBe('cpu was chosen automatically: cpu reason (not used: webgpu: software fallback adapter; webgl: no WebGL context)');
+    expect(auto.reason).toBe(
+      'cpu was chosen automatically: cpu reason (not used: webgpu: software fallback adapter; webgl: no WebGL context)',
+    );
     const forced = await quietly(() => selectBackend({ requested: 'webgpu', order: ['cpu'], load, why, notes }));
-    expect(forced.attempts[0].note).toBe('tf.setBackend reported failure (initialization failed); software fallback adapter');
+    expect(forced.attempts[0].note).toBe(
+      'tf.setBackend reported failure (initialization failed); software fallback adapter',
+    );
   });
 
   it('gives up on a backend that hangs', async () => {
@@ -101,18 +111,33 @@ describe('selectBackend', () => {
   });
 
   it('a failed selection carries its attempts; a later one skips them and reports them first', async () => {
-    const err = await quietly(() => selectBackend({ requested: 'wasm', order: ['wasm'], load, why })).catch((e: unknown) => e);
+    const err = await quietly(() => selectBackend({ requested: 'wasm', order: ['wasm'], load, why })).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(NoBackendError);
     const prior = (err as NoBackendError).attempts;
     expect(prior).toEqual([{ name: 'wasm', ok: false, note: 'wasm binaries not found' }]);
     const tried: BackendName[] = [];
-    const r = await quietly(() => selectBackend({
-      requested: 'wasm', order: ['wasm', 'cpu'], why, priorAttempts: prior,
-      load: (n) => { tried.push(n); return load(n); },
-    }));
+    const r = await quietly(() =>
+      selectBackend({
+        requested: 'wasm',
+        order: ['wasm', 'cpu'],
+        why,
+        priorAttempts: prior,
+        load: (n) => {
+          tried.push(n);
+          return load(n);
+        },
+      }),
+    );
     expect(tried).toEqual(['cpu']); // wasm is not tried twice
     expect(r.name).toBe('cpu');
-    expect(r.attempts.map((a) => [a.name, a.ok])).toEqual([['wasm', false], ['cpu', true]]);
-    expect(r.reason).toBe('wasm was requested but could not be used, so cpu was chosen: cpu reason; wasm failed (wasm binaries not found)');
+    expect(r.attempts.map((a) => [a.name, a.ok])).toEqual([
+      ['wasm', false],
+      ['cpu', true],
+    ]);
+    expect(r.reason).toBe(
+      'wasm was requested but could not be used, so cpu was chosen: cpu reason; wasm failed (wasm binaries not found)',
+    );
   });
 });

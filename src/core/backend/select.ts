@@ -48,7 +48,10 @@ export interface SelectOptions {
 
 /** selectBackend's error when nothing started: every attempt, so a caller can go on from there. */
 export class NoBackendError extends Error {
-  constructor(message: string, readonly attempts: BackendAttempt[]) {
+  constructor(
+    message: string,
+    readonly attempts: BackendAttempt[],
+  ) {
     super(message);
     this.name = 'NoBackendError';
   }
@@ -64,7 +67,8 @@ async function checkBackendComputes(): Promise<void> {
   const product = tf.tidy(() => tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([5, 6, 7, 8], [2, 2])));
   try {
     const got = Array.from(await product.data());
-    if (got.join(',') !== '19,22,43,50') throw new Error(`a test matMul gave [${got.join(', ')}] instead of [19, 22, 43, 50]`);
+    if (got.join(',') !== '19,22,43,50')
+      throw new Error(`a test matMul gave [${got.join(', ')}] instead of [19, 22, 43, 50]`);
   } finally {
     product.dispose();
   }
@@ -128,8 +132,9 @@ export function selectBackend(opts: SelectOptions): Promise<BackendReport> {
 async function selectNow(opts: SelectOptions): Promise<BackendReport> {
   const { requested, order } = opts;
   const attempts: BackendAttempt[] = [...(opts.priorAttempts ?? [])];
-  const candidates = (requested === 'auto' ? [...order] : [requested, ...order.filter((n) => n !== requested)])
-    .filter((n) => !attempts.some((a) => a.name === n));
+  const candidates = (requested === 'auto' ? [...order] : [requested, ...order.filter((n) => n !== requested)]).filter(
+    (n) => !attempts.some((a) => a.name === n),
+  );
   for (const name of candidates) {
     let failure = await attemptWithTimeout(name, opts);
     const probeNote = opts.notes?.[name];
@@ -150,12 +155,18 @@ async function selectNow(opts: SelectOptions): Promise<BackendReport> {
   throw new NoBackendError(`no tfjs backend could be initialized (${tried || 'none available'})`, attempts);
 }
 
-function explain(chosen: BackendName, requested: BackendName | 'auto', attempts: BackendAttempt[], opts: SelectOptions): string {
+function explain(
+  chosen: BackendName,
+  requested: BackendName | 'auto',
+  attempts: BackendAttempt[],
+  opts: SelectOptions,
+): string {
   const why = opts.why(chosen);
   const failed = attempts.filter((a) => !a.ok).map((a) => `${a.name} failed (${a.note})`);
   const failures = failed.length ? `; ${failed.join('; ')}` : '';
   if (requested === chosen) return `${chosen} was requested; ${why}`;
-  if (requested !== 'auto') return `${requested} was requested but could not be used, so ${chosen} was chosen: ${why}${failures}`;
+  if (requested !== 'auto')
+    return `${requested} was requested but could not be used, so ${chosen} was chosen: ${why}${failures}`;
   // Name the nominally better backends that were not even tried (unavailable, or ranked lower as software).
   const tried = new Set(attempts.map((a) => a.name));
   const skipped = NOMINAL_ORDER.slice(0, NOMINAL_ORDER.indexOf(chosen))

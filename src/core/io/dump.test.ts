@@ -12,7 +12,7 @@ function causalMaps(H: number, N: number, seed = 1): Float32Array {
     for (let t = 0; t < N; t++) {
       const row = (h * N + t) * N;
       let sum = 0;
-      for (let j = 0; j <= t; j++) sum += (a[row + j] = rnd() + 0.01);
+      for (let j = 0; j <= t; j++) sum += a[row + j] = rnd() + 0.01;
       for (let j = 0; j <= t; j++) a[row + j] /= sum;
     }
   }
@@ -39,7 +39,11 @@ function baseDump(H = 2, N = 5, layers = [0, 1, 2]): DumpInput {
 /** Re-encodes a written F32 dump with some tensors' data mutated and/or metadata replaced, optionally as F16/BF16. */
 function rewrite(
   d: DumpInput,
-  opts: { meta?: Record<string, string | undefined>; dtype?: 'F16' | 'BF16'; extra?: { name: string; shape: number[]; data: Float32Array } } = {},
+  opts: {
+    meta?: Record<string, string | undefined>;
+    dtype?: 'F16' | 'BF16';
+    extra?: { name: string; shape: number[]; data: Float32Array };
+  } = {},
 ): Uint8Array {
   const src = parseSafetensors(writeAttentionDump(d), 'in');
   const metadata: Record<string, string> = { ...src.metadata };
@@ -58,11 +62,17 @@ function rewrite(
     const bytes = half
       ? new Uint8Array(Uint16Array.from(t.data, (x) => enc(x)).buffer)
       : new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-    header[t.name] = { dtype: half ? opts.dtype : 'F32', shape: t.shape, data_offsets: [offset, offset + bytes.length] };
+    header[t.name] = {
+      dtype: half ? opts.dtype : 'F32',
+      shape: t.shape,
+      data_offsets: [offset, offset + bytes.length],
+    };
     chunks.push(bytes);
     offset += bytes.length;
   }
-  const json = new TextEncoder().encode(JSON.stringify(header).padEnd(Math.ceil(JSON.stringify(header).length / 8) * 8));
+  const json = new TextEncoder().encode(
+    JSON.stringify(header).padEnd(Math.ceil(JSON.stringify(header).length / 8) * 8),
+  );
   const out = new Uint8Array(8 + json.length + offset);
   new DataView(out.buffer).setUint32(0, json.length, true);
   out.set(json, 8);
@@ -129,36 +139,78 @@ describe('attention dump round trip', () => {
 describe('parseAttentionDump rejects bad dumps, naming file, field, layer and row', () => {
   const d = baseDump();
   it('no attention tensors', () =>
-    expectDumpError(writeSafetensors([{ name: 'logits', shape: [1, 2], data: new Float32Array(2) }], { tokens: '["a"]', prompt_length: '0' }), 'no attention tensors'));
+    expectDumpError(
+      writeSafetensors([{ name: 'logits', shape: [1, 2], data: new Float32Array(2) }], {
+        tokens: '["a"]',
+        prompt_length: '0',
+      }),
+      'no attention tensors',
+    ));
   it('a malformed attn name', () =>
     expectDumpError(rewrite(d, { extra: { name: 'attn.L01', shape: [1], data: new Float32Array(1) } }), 'attn.L01'));
   it('shape not [H, N, N]', () =>
-    expectDumpError(rewrite(d, { extra: { name: 'attn.L5', shape: [2, 5, 4], data: new Float32Array(40) } }), 'attn.L5', '[2, 5, 4]'));
+    expectDumpError(
+      rewrite(d, { extra: { name: 'attn.L5', shape: [2, 5, 4], data: new Float32Array(40) } }),
+      'attn.L5',
+      '[2, 5, 4]',
+    ));
   it('different H across layers', () =>
-    expectDumpError(rewrite({ ...d, numLayers: 6 }, { extra: { name: 'attn.L5', shape: [1, 5, 5], data: causalMaps(1, 5) } }), 'attn.L5', 'differs'));
+    expectDumpError(
+      rewrite({ ...d, numLayers: 6 }, { extra: { name: 'attn.L5', shape: [1, 5, 5], data: causalMaps(1, 5) } }),
+      'attn.L5',
+      'differs',
+    ));
   it('tokens missing', () => expectDumpError(rewrite(d, { meta: { tokens: undefined } }), 'tokens', 'missing'));
   it('tokens not JSON', () => expectDumpError(rewrite(d, { meta: { tokens: '[' } }), 'tokens', 'JSON'));
   it('tokens not strings', () => expectDumpError(rewrite(d, { meta: { tokens: '[1,2,3,4,5]' } }), 'tokens', 'strings'));
   it('tokens wrong length', () => expectDumpError(rewrite(d, { meta: { tokens: '["a"]' } }), 'tokens', '1 entries'));
-  it('prompt_length missing', () => expectDumpError(rewrite(d, { meta: { prompt_length: undefined } }), 'prompt_length', 'missing'));
-  it('prompt_length not an integer', () => expectDumpError(rewrite(d, { meta: { prompt_length: '1.5' } }), 'prompt_length', '"1.5"'));
+  it('prompt_length missing', () =>
+    expectDumpError(rewrite(d, { meta: { prompt_length: undefined } }), 'prompt_length', 'missing'));
+  it('prompt_length not an integer', () =>
+    expectDumpError(rewrite(d, { meta: { prompt_length: '1.5' } }), 'prompt_length', '"1.5"'));
   it('prompt_length negative', () => expectDumpError(rewrite(d, { meta: { prompt_length: '-1' } }), 'prompt_length'));
-  it('prompt_length >= N', () => expectDumpError(rewrite(d, { meta: { prompt_length: '5' } }), 'prompt_length', 'N = 5'));
-  it('token_ids wrong length', () => expectDumpError(rewrite(d, { meta: { token_ids: '[1,2]' } }), 'token_ids', '2 entries'));
-  it('token_ids not integers', () => expectDumpError(rewrite(d, { meta: { token_ids: '[1,2,3,4,"x"]' } }), 'token_ids'));
+  it('prompt_length >= N', () =>
+    expectDumpError(rewrite(d, { meta: { prompt_length: '5' } }), 'prompt_length', 'N = 5'));
+  it('token_ids wrong length', () =>
+    expectDumpError(rewrite(d, { meta: { token_ids: '[1,2]' } }), 'token_ids', '2 entries'));
+  it('token_ids not integers', () =>
+    expectDumpError(rewrite(d, { meta: { token_ids: '[1,2,3,4,"x"]' } }), 'token_ids'));
   it('num_layers too small', () => expectDumpError(rewrite(d, { meta: { num_layers: '2' } }), 'num_layers', 'attn.L2'));
   it('num_layers not an integer', () => expectDumpError(rewrite(d, { meta: { num_layers: 'three' } }), 'num_layers'));
   it('a row that does not sum to 1', () =>
-    expectDumpError(rewrite(mutateLayer(d, 1, (a) => (a[(1 * 5 + 3) * 5] += 0.05))), 'attn.L1 row 3 sums to 1.05', 'head 1'));
+    expectDumpError(
+      rewrite(mutateLayer(d, 1, (a) => (a[(1 * 5 + 3) * 5] += 0.05))),
+      'attn.L1 row 3 sums to 1.05',
+      'head 1',
+    ));
   it('mass above the diagonal', () =>
-    expectDumpError(rewrite(mutateLayer(d, 2, (a) => (a[2 * 5 + 4] = 0.01))), 'attn.L2 row 2', 'above the diagonal', 'head 0'));
+    expectDumpError(
+      rewrite(mutateLayer(d, 2, (a) => (a[2 * 5 + 4] = 0.01))),
+      'attn.L2 row 2',
+      'above the diagonal',
+      'head 0',
+    ));
   it('a negative entry', () =>
-    expectDumpError(rewrite(mutateLayer(d, 0, (a) => ((a[4 * 5 + 1] += a[4 * 5] + 0.1), (a[4 * 5] = -0.1)))), 'attn.L0 row 4', 'negative'));
-  it('NaN', () => expectDumpError(rewrite(mutateLayer(d, 0, (a) => (a[3 * 5 + 1] = NaN))), 'attn.L0 row 3', 'NaN at column 1'));
+    expectDumpError(
+      rewrite(mutateLayer(d, 0, (a) => ((a[4 * 5 + 1] += a[4 * 5] + 0.1), (a[4 * 5] = -0.1)))),
+      'attn.L0 row 4',
+      'negative',
+    ));
+  it('NaN', () =>
+    expectDumpError(rewrite(mutateLayer(d, 0, (a) => (a[3 * 5 + 1] = NaN))), 'attn.L0 row 3', 'NaN at column 1'));
   it('Infinity above the diagonal', () =>
-    expectDumpError(rewrite(mutateLayer(d, 0, (a) => (a[5 * 5 + 0 * 5 + 3] = Infinity))), 'attn.L0 row 0', 'Infinity at column 3', 'head 1'));
+    expectDumpError(
+      rewrite(mutateLayer(d, 0, (a) => (a[5 * 5 + 0 * 5 + 3] = Infinity))),
+      'attn.L0 row 0',
+      'Infinity at column 3',
+      'head 1',
+    ));
   it('logits of the wrong shape', () =>
-    expectDumpError(rewrite({ ...d, logits: undefined }, { extra: { name: 'logits', shape: [4, 7], data: new Float32Array(28) } }), 'logits', '[4, 7]'));
+    expectDumpError(
+      rewrite({ ...d, logits: undefined }, { extra: { name: 'logits', shape: [4, 7], data: new Float32Array(28) } }),
+      'logits',
+      '[4, 7]',
+    ));
   it('logits with NaN', () => {
     const data = d.logits!.data.slice();
     data[7 * 3 + 2] = NaN;

@@ -10,7 +10,13 @@
  *   NaN or ±Inf anywhere (attention or logits) is an error.
  */
 import { InputError } from '../errors';
-import { encodeSafetensorsHeader, parseSafetensors, writeSafetensors, type SafeDtype, type TensorSource } from './safetensors';
+import {
+  encodeSafetensorsHeader,
+  parseSafetensors,
+  writeSafetensors,
+  type SafeDtype,
+  type TensorSource,
+} from './safetensors';
 
 export interface AttentionDump {
   fileName: string;
@@ -42,9 +48,11 @@ export function parseAttentionDump(bytes: Uint8Array, fileName: string): Attenti
   for (const name of src.names) {
     const m = LAYER_NAME.exec(name);
     if (m) layerIndices.push(Number(m[1]));
-    else if (name.startsWith('attn.')) throw new InputError('attention tensors must be named attn.L{layer}, e.g. attn.L0', where(name));
+    else if (name.startsWith('attn.'))
+      throw new InputError('attention tensors must be named attn.L{layer}, e.g. attn.L0', where(name));
   }
-  if (layerIndices.length === 0) throw new InputError('no attention tensors (attn.L0, attn.L1, …) in the file', { file: fileName });
+  if (layerIndices.length === 0)
+    throw new InputError('no attention tensors (attn.L0, attn.L1, …) in the file', { file: fileName });
   layerIndices.sort((a, b) => a - b);
 
   // Shapes: every layer [H, N, N] with the same H and N.
@@ -77,7 +85,8 @@ export function parseAttentionDump(bytes: Uint8Array, fileName: string): Attenti
     layerIndices,
     ...meta,
     layer(l: number) {
-      if (!layerIndices.includes(l)) throw new InputError(`no layer ${l} in this dump (layers: ${layerIndices.join(', ')})`, where(attnName(l)));
+      if (!layerIndices.includes(l))
+        throw new InputError(`no layer ${l} in this dump (layers: ${layerIndices.join(', ')})`, where(attnName(l)));
       return src.getFloat32(attnName(l));
     },
     ...(logits ? { logits } : {}),
@@ -95,25 +104,37 @@ function parseJsonField(text: string | undefined, field: string, fileName: strin
 
 function parseIntField(text: string | undefined, field: string, fileName: string): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\s*[0-9]+\s*$/.test(text)) throw new InputError(`must be a non-negative integer string, got ${JSON.stringify(text)}`, { file: fileName, field });
+  if (!/^\s*[0-9]+\s*$/.test(text))
+    throw new InputError(`must be a non-negative integer string, got ${JSON.stringify(text)}`, {
+      file: fileName,
+      field,
+    });
   return Number(text);
 }
 
 function readDumpMetadata(src: TensorSource, seqLen: number, layerIndices: number[], fileName: string) {
   const md = src.metadata;
   const tokens = parseJsonField(md.tokens, 'tokens', fileName);
-  if (tokens === undefined) throw new InputError('missing metadata (JSON array of N token strings)', { file: fileName, field: 'tokens' });
+  if (tokens === undefined)
+    throw new InputError('missing metadata (JSON array of N token strings)', { file: fileName, field: 'tokens' });
   if (!Array.isArray(tokens) || !tokens.every((t) => typeof t === 'string')) {
     throw new InputError('must be a JSON array of strings', { file: fileName, field: 'tokens' });
   }
   if (tokens.length !== seqLen) {
-    throw new InputError(`has ${tokens.length} entries, attention has N = ${seqLen}`, { file: fileName, field: 'tokens' });
+    throw new InputError(`has ${tokens.length} entries, attention has N = ${seqLen}`, {
+      file: fileName,
+      field: 'tokens',
+    });
   }
 
   const promptLength = parseIntField(md.prompt_length, 'prompt_length', fileName);
-  if (promptLength === undefined) throw new InputError('missing metadata (integer string)', { file: fileName, field: 'prompt_length' });
+  if (promptLength === undefined)
+    throw new InputError('missing metadata (integer string)', { file: fileName, field: 'prompt_length' });
   if (promptLength >= seqLen) {
-    throw new InputError(`${promptLength} leaves no response tokens (N = ${seqLen}; need 0 <= prompt_length < N)`, { file: fileName, field: 'prompt_length' });
+    throw new InputError(`${promptLength} leaves no response tokens (N = ${seqLen}; need 0 <= prompt_length < N)`, {
+      file: fileName,
+      field: 'prompt_length',
+    });
   }
 
   const tokenIds = parseJsonField(md.token_ids, 'token_ids', fileName);
@@ -121,7 +142,11 @@ function readDumpMetadata(src: TensorSource, seqLen: number, layerIndices: numbe
     if (!Array.isArray(tokenIds) || !tokenIds.every((t) => Number.isSafeInteger(t) && t >= 0)) {
       throw new InputError('must be a JSON array of non-negative integers', { file: fileName, field: 'token_ids' });
     }
-    if (tokenIds.length !== seqLen) throw new InputError(`has ${tokenIds.length} entries, attention has N = ${seqLen}`, { file: fileName, field: 'token_ids' });
+    if (tokenIds.length !== seqLen)
+      throw new InputError(`has ${tokenIds.length} entries, attention has N = ${seqLen}`, {
+        file: fileName,
+        field: 'token_ids',
+      });
   }
 
   const maxLayer = layerIndices[layerIndices.length - 1];
@@ -158,14 +183,16 @@ function checkAttention(a: Float32Array, H: number, N: number, tol: number, name
       }
       let upper = 0;
       for (let i = row + t + 1, end = row + N; i < end; i++) upper += Math.abs(a[i]);
-      const fail = (msg: string) => new InputError(`${name} row ${t} ${msg} (head ${h})`, { file: fileName, field: name });
+      const fail = (msg: string) =>
+        new InputError(`${name} row ${t} ${msg} (head ${h})`, { file: fileName, field: name });
       if (!Number.isFinite(sum) || !Number.isFinite(upper)) {
         let s = 0;
         while (s < N - 1 && Number.isFinite(a[row + s])) s++;
         throw fail(`has ${a[row + s]} at column ${s}`);
       }
       if (min < -tol) throw fail(`has a negative entry ${min}`);
-      if (upper > tol) throw fail(`has mass ${upper.toPrecision(3)} above the diagonal (causal attention has none; tolerance ${tol})`);
+      if (upper > tol)
+        throw fail(`has mass ${upper.toPrecision(3)} above the diagonal (causal attention has none; tolerance ${tol})`);
       if (Math.abs(sum - 1) > tol) throw fail(`sums to ${sum.toPrecision(4)}, expected 1 ± ${tol}`);
     }
   }
@@ -175,13 +202,19 @@ function readLogits(src: TensorSource, seqLen: number, fileName: string): Attent
   const info = src.info('logits');
   if (!info) return undefined;
   if (info.shape.length !== 2 || info.shape[0] !== seqLen || info.shape[1] < 1) {
-    throw new InputError(`shape [${info.shape.join(', ')}] must be [N, vocab] with N = ${seqLen}`, { file: fileName, field: 'logits' });
+    throw new InputError(`shape [${info.shape.join(', ')}] must be [N, vocab] with N = ${seqLen}`, {
+      file: fileName,
+      field: 'logits',
+    });
   }
   const data = src.getFloat32('logits'); // a copy: the dump object keeps it
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i])) {
       const V = info.shape[1];
-      throw new InputError(`row ${Math.floor(i / V)} has ${data[i]} at column ${i % V}`, { file: fileName, field: 'logits' });
+      throw new InputError(`row ${Math.floor(i / V)} has ${data[i]} at column ${i % V}`, {
+        file: fileName,
+        field: 'logits',
+      });
     }
   }
   return { data, vocabSize: info.shape[1] };
@@ -211,14 +244,18 @@ export function encodeAttentionDumpHeader(layout: DumpLayout): Uint8Array {
 function dumpTensors(d: DumpToWrite) {
   const layerIndices = [...d.layers.keys()];
   const { tensors, metadata } = dumpLayout({ ...d, layerIndices, vocabSize: d.logits?.vocabSize });
-  const withData = tensors.map((t) => ({ ...t, data: t.name === 'logits' ? d.logits!.data : d.layers.get(Number(t.name.slice(6)))! }));
+  const withData = tensors.map((t) => ({
+    ...t,
+    data: t.name === 'logits' ? d.logits!.data : d.layers.get(Number(t.name.slice(6)))!,
+  }));
   return { tensors: withData, metadata };
 }
 
 function dumpLayout(d: DumpLayout) {
   const { numHeads: H, seqLen: N } = d;
   if (d.tokens.length !== N) throw new Error(`writeAttentionDump: ${d.tokens.length} tokens for N = ${N}`);
-  if (d.tokenIds && d.tokenIds.length !== N) throw new Error(`writeAttentionDump: ${d.tokenIds.length} token ids for N = ${N}`);
+  if (d.tokenIds && d.tokenIds.length !== N)
+    throw new Error(`writeAttentionDump: ${d.tokenIds.length} token ids for N = ${N}`);
   if (!(Number.isInteger(d.promptLength) && d.promptLength >= 0 && d.promptLength < N)) {
     throw new Error(`writeAttentionDump: prompt_length ${d.promptLength} not in [0, ${N})`);
   }

@@ -34,7 +34,9 @@ export function filesFromUrl(baseUrl: string, fetchImpl: typeof fetch = fetch): 
   return {
     name,
     async get(path) {
-      const res = await fetchImpl(new URL(path, new URL(base, globalThis.location?.href ?? 'http://localhost/')).toString());
+      const res = await fetchImpl(
+        new URL(path, new URL(base, globalThis.location?.href ?? 'http://localhost/')).toString(),
+      );
       if (res.status === 404) return undefined;
       if (!res.ok) throw new Error(`${base}${path}: HTTP ${res.status} ${res.statusText}`);
       return new Uint8Array(await res.arrayBuffer());

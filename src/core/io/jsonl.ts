@@ -32,7 +32,8 @@ export function parseAnalyzeJsonl(text: string, fileName: string): AnalyzeInput[
     if (raw === '') continue;
     out.push(parseLine(raw, fileName, i + 1));
   }
-  if (out.length === 0) throw new InputError('no records (the file is empty or has only blank lines)', { file: fileName });
+  if (out.length === 0)
+    throw new InputError('no records (the file is empty or has only blank lines)', { file: fileName });
   return out;
 }
 
@@ -55,13 +56,15 @@ function parseLine(raw: string, file: string, line: number): AnalyzeInput {
   const hasText = 'prompt' in rec || 'response' in rec;
   const hasIds = 'prompt_ids' in rec || 'response_ids' in rec;
   if (hasText && hasIds) throw err('give either prompt/response or prompt_ids/response_ids, not both');
-  if (!hasText && !hasIds) throw err('needs "prompt" and "response" (strings) or "prompt_ids" and "response_ids" (arrays)');
+  if (!hasText && !hasIds)
+    throw err('needs "prompt" and "response" (strings) or "prompt_ids" and "response_ids" (arrays)');
   const out: AnalyzeInput = { line };
   if (hasText) {
     for (const k of ['prompt', 'response'] as const) {
       if (typeof rec[k] !== 'string') throw err(rec[k] === undefined ? 'missing' : 'must be a string', k);
     }
-    if ((rec.response as string).length === 0) throw err('must not be empty (analysis needs response tokens)', 'response');
+    if ((rec.response as string).length === 0)
+      throw err('must not be empty (analysis needs response tokens)', 'response');
     out.prompt = rec.prompt as string;
     out.response = rec.response as string;
   } else {
@@ -72,7 +75,8 @@ function parseLine(raw: string, file: string, line: number): AnalyzeInput {
       const bad = v.findIndex((x) => !(Number.isSafeInteger(x) && x >= 0));
       if (bad >= 0) throw err(`entry ${bad} (${JSON.stringify(v[bad])}) is not a non-negative integer`, k);
     }
-    if ((rec.response_ids as number[]).length === 0) throw err('must not be empty (analysis needs response tokens)', 'response_ids');
+    if ((rec.response_ids as number[]).length === 0)
+      throw err('must not be empty (analysis needs response tokens)', 'response_ids');
     out.promptIds = rec.prompt_ids as number[];
     out.responseIds = rec.response_ids as number[];
   }
@@ -82,7 +86,8 @@ function parseLine(raw: string, file: string, line: number): AnalyzeInput {
   }
   if (rec.group !== undefined) {
     const g = rec.group;
-    if (!(typeof g === 'string' || (typeof g === 'number' && Number.isFinite(g)))) throw err('must be a string or a number', 'group');
+    if (!(typeof g === 'string' || (typeof g === 'number' && Number.isFinite(g))))
+      throw err('must be a string or a number', 'group');
     out.group = g;
   }
   return out;

@@ -32,7 +32,11 @@ describe('openModelFiles', () => {
   });
 
   it('refuses a missing path and a plain file, naming the path and the flag', async () => {
-    await expect(openModelFiles(join(dir, 'nope'), '--model')).rejects.toThrow(/nope, field "--model": not a model folder or \.zip \(no such file/);
-    await expect(openModelFiles(join(dir, 'notes.txt'))).rejects.toThrow(/notes\.txt, field "--model": not a model folder or \.zip \(a plain file\)/);
+    await expect(openModelFiles(join(dir, 'nope'), '--model')).rejects.toThrow(
+      /nope, field "--model": not a model folder or \.zip \(no such file/,
+    );
+    await expect(openModelFiles(join(dir, 'notes.txt'))).rejects.toThrow(
+      /notes\.txt, field "--model": not a model folder or \.zip \(a plain file\)/,
+    );
   });
 });

@@ -185,7 +185,8 @@ describe('F16 and BF16 decoding', () => {
 describe('parseSafetensors rejects bad input, naming file and field', () => {
   const F = 'bad.safetensors';
   const four = new Uint8Array(4);
-  it('file shorter than 8 bytes', () => expectInputError(() => parseSafetensors(new Uint8Array(5), F), F, 'header length', '5 bytes'));
+  it('file shorter than 8 bytes', () =>
+    expectInputError(() => parseSafetensors(new Uint8Array(5), F), F, 'header length', '5 bytes'));
   it('header length past end of file', () =>
     expectInputError(() => parseSafetensors(rawFile({}, new Uint8Array(0), 1000), F), F, 'header length', '1000'));
   it('header length with high bits set', () => {
@@ -199,32 +200,86 @@ describe('parseSafetensors rejects bad input, naming file and field', () => {
     expectInputError(() => parseSafetensors(b, F), F, 'header', 'UTF-8');
   });
   it('header not JSON', () => expectInputError(() => parseSafetensors(rawFile('{"a": '), F), F, 'header', 'JSON'));
-  it('header not an object', () => expectInputError(() => parseSafetensors(rawFile('[1,2]'), F), F, 'header', 'object'));
+  it('header not an object', () =>
+    expectInputError(() => parseSafetensors(rawFile('[1,2]'), F), F, 'header', 'object'));
   it('tensor entry not an object', () => expectInputError(() => parseSafetensors(rawFile({ w: 3 }), F), F, '"w"'));
   it('missing dtype', () =>
-    expectInputError(() => parseSafetensors(rawFile({ w: { shape: [1], data_offsets: [0, 4] } }, four), F), F, '"w"', 'dtype'));
+    expectInputError(
+      () => parseSafetensors(rawFile({ w: { shape: [1], data_offsets: [0, 4] } }, four), F),
+      F,
+      '"w"',
+      'dtype',
+    ));
   it('missing shape', () =>
-    expectInputError(() => parseSafetensors(rawFile({ w: { dtype: 'F32', data_offsets: [0, 4] } }, four), F), F, '"w"', 'shape'));
+    expectInputError(
+      () => parseSafetensors(rawFile({ w: { dtype: 'F32', data_offsets: [0, 4] } }, four), F),
+      F,
+      '"w"',
+      'shape',
+    ));
   it('missing data_offsets', () =>
-    expectInputError(() => parseSafetensors(rawFile({ w: { dtype: 'F32', shape: [1] } }, four), F), F, '"w"', 'data_offsets'));
+    expectInputError(
+      () => parseSafetensors(rawFile({ w: { dtype: 'F32', shape: [1] } }, four), F),
+      F,
+      '"w"',
+      'data_offsets',
+    ));
   it('dtype of wrong type', () =>
-    expectInputError(() => parseSafetensors(rawFile({ w: { dtype: 4, shape: [1], data_offsets: [0, 4] } }, four), F), F, '"w"', 'dtype'));
+    expectInputError(
+      () => parseSafetensors(rawFile({ w: { dtype: 4, shape: [1], data_offsets: [0, 4] } }, four), F),
+      F,
+      '"w"',
+      'dtype',
+    ));
   it('shape of wrong type', () =>
-    expectInputError(() => parseSafetensors(rawFile({ w: { dtype: 'F32', shape: [1.5], data_offsets: [0, 4] } }, four), F), F, '"w"', 'shape'));
+    expectInputError(
+      () => parseSafetensors(rawFile({ w: { dtype: 'F32', shape: [1.5], data_offsets: [0, 4] } }, four), F),
+      F,
+      '"w"',
+      'shape',
+    ));
   it('data_offsets of wrong type', () =>
-    expectInputError(() => parseSafetensors(rawFile({ w: { dtype: 'F32', shape: [1], data_offsets: ['0', 4] } }, four), F), F, '"w"', 'data_offsets'));
+    expectInputError(
+      () => parseSafetensors(rawFile({ w: { dtype: 'F32', shape: [1], data_offsets: ['0', 4] } }, four), F),
+      F,
+      '"w"',
+      'data_offsets',
+    ));
   it('unknown dtype', () =>
-    expectInputError(() => parseSafetensors(rawFile({ w: { dtype: 'Q4', shape: [1], data_offsets: [0, 4] } }, four), F), F, '"w"', 'Q4'));
+    expectInputError(
+      () => parseSafetensors(rawFile({ w: { dtype: 'Q4', shape: [1], data_offsets: [0, 4] } }, four), F),
+      F,
+      '"w"',
+      'Q4',
+    ));
   it('offsets out of range', () =>
-    expectInputError(() => parseSafetensors(rawFile({ w: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, four), F), F, '"w"', 'past the data section'));
+    expectInputError(
+      () => parseSafetensors(rawFile({ w: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, four), F),
+      F,
+      '"w"',
+      'past the data section',
+    ));
   it('begin > end', () =>
-    expectInputError(() => parseSafetensors(rawFile({ w: { dtype: 'F32', shape: [1], data_offsets: [4, 0] } }, four), F), F, '"w"', 'begin 4 > end 0'));
+    expectInputError(
+      () => parseSafetensors(rawFile({ w: { dtype: 'F32', shape: [1], data_offsets: [4, 0] } }, four), F),
+      F,
+      '"w"',
+      'begin 4 > end 0',
+    ));
   it('overlapping tensors', () => {
-    const h = { a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } };
+    const h = {
+      a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+      b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] },
+    };
     expectInputError(() => parseSafetensors(rawFile(h, new Uint8Array(12)), F), F, '"b"', 'overlaps tensor "a"');
   });
   it('byte length != product(shape) x dtype size', () =>
-    expectInputError(() => parseSafetensors(rawFile({ w: { dtype: 'F16', shape: [3], data_offsets: [0, 4] } }, four), F), F, '"w"', 'byte length 4 != 6'));
+    expectInputError(
+      () => parseSafetensors(rawFile({ w: { dtype: 'F16', shape: [3], data_offsets: [0, 4] } }, four), F),
+      F,
+      '"w"',
+      'byte length 4 != 6',
+    ));
   it('__metadata__ values not strings', () =>
     expectInputError(() => parseSafetensors(rawFile({ __metadata__: { n: 3 } }), F), F, '__metadata__.n', 'string'));
   it('__metadata__ not an object', () =>

@@ -179,7 +179,8 @@ export function parseSafetensors(bytes: Uint8Array, fileName: string): Safetenso
       const e = entries.get(name);
       if (!e) throw new InputError('no such tensor', { file: fileName, field: name });
       const absolute = bytes.byteOffset + e.begin;
-      if (e.dtype === 'F32' && absolute % 4 === 0) return new Float32Array(bytes.buffer, absolute, (e.end - e.begin) / 4);
+      if (e.dtype === 'F32' && absolute % 4 === 0)
+        return new Float32Array(bytes.buffer, absolute, (e.end - e.begin) / 4);
       return decode(bytes, e);
     },
   };
@@ -204,13 +205,18 @@ function decode(bytes: Uint8Array, e: Entry): Float32Array {
  * The header (length prefix + JSON padded with spaces to a multiple of 8) for F32 tensors of the given shapes,
  * laid out contiguously in the given order. Lets a writer stream the data afterwards, tensor by tensor.
  */
-export function encodeSafetensorsHeader(tensors: { name: string; shape: number[] }[], metadata?: Record<string, string>): Uint8Array {
+export function encodeSafetensorsHeader(
+  tensors: { name: string; shape: number[] }[],
+  metadata?: Record<string, string>,
+): Uint8Array {
   const header: Record<string, unknown> = {};
   if (metadata && Object.keys(metadata).length > 0) header['__metadata__'] = metadata;
   let offset = 0;
   for (const t of tensors) {
-    if (t.name === '__metadata__' || t.name in header) throw new Error(`writeSafetensors: duplicate or reserved name "${t.name}"`);
-    if (!t.shape.every((d) => isNonNegInt(d))) throw new Error(`writeSafetensors: "${t.name}" has a bad shape [${t.shape.join(', ')}]`);
+    if (t.name === '__metadata__' || t.name in header)
+      throw new Error(`writeSafetensors: duplicate or reserved name "${t.name}"`);
+    if (!t.shape.every((d) => isNonNegInt(d)))
+      throw new Error(`writeSafetensors: "${t.name}" has a bad shape [${t.shape.join(', ')}]`);
     const bytes = product(t.shape) * 4;
     header[t.name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;

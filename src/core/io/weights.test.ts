@@ -16,11 +16,24 @@ describe('readWeights', () => {
   });
 
   it('merges shards through the index weight_map', async () => {
-    const s1 = writeSafetensors([{ name: 'a', shape: [1], data: f32(1) }, { name: 'b', shape: [2], data: f32(2, 3) }], { k: 'v' });
+    const s1 = writeSafetensors(
+      [
+        { name: 'a', shape: [1], data: f32(1) },
+        { name: 'b', shape: [2], data: f32(2, 3) },
+      ],
+      { k: 'v' },
+    );
     const s2 = writeSafetensors([{ name: 'c', shape: [1], data: f32(4) }]);
-    const index = { metadata: { total_size: 16 }, weight_map: { a: 's-1.safetensors', b: 's-1.safetensors', c: 's-2.safetensors' } };
+    const index = {
+      metadata: { total_size: 16 },
+      weight_map: { a: 's-1.safetensors', b: 's-1.safetensors', c: 's-2.safetensors' },
+    };
     const src = await readWeights(
-      filesFromMap('m', { 'model.safetensors.index.json': JSON.stringify(index), 's-1.safetensors': s1, 's-2.safetensors': s2 }),
+      filesFromMap('m', {
+        'model.safetensors.index.json': JSON.stringify(index),
+        's-1.safetensors': s1,
+        's-2.safetensors': s2,
+      }),
     );
     expect(src.names).toEqual(['a', 'b', 'c']);
     expect(Array.from(src.getFloat32('b'))).toEqual([2, 3]);
@@ -35,14 +48,18 @@ describe('readWeights', () => {
   it('errors name the folder, the shard and the tensor', async () => {
     await expect(readWeights(filesFromMap('empty', {}))).rejects.toThrow(/empty.*model\.safetensors/);
     const idx = (wm: unknown) => ({ 'model.safetensors.index.json': JSON.stringify({ weight_map: wm }) });
-    await expect(readWeights(filesFromMap('m', idx({ a: 's.safetensors' })))).rejects.toThrow(/m\/s\.safetensors.*missing/);
+    await expect(readWeights(filesFromMap('m', idx({ a: 's.safetensors' })))).rejects.toThrow(
+      /m\/s\.safetensors.*missing/,
+    );
     const s = writeSafetensors([{ name: 'a', shape: [1], data: f32(1) }]);
     await expect(
       readWeights(filesFromMap('m', { ...idx({ a: 's.safetensors', q: 's.safetensors' }), 's.safetensors': s })),
     ).rejects.toThrow(/m\/s\.safetensors, field "q"/);
     await expect(readWeights(filesFromMap('m', idx({ a: '../x' })))).rejects.toThrow(/weight_map\.a/);
     await expect(readWeights(filesFromMap('m', idx([])))).rejects.toThrow(/weight_map/);
-    await expect(readWeights(filesFromMap('m', { 'model.safetensors.index.json': '{' }))).rejects.toThrow(/index\.json.*JSON/);
+    await expect(readWeights(filesFromMap('m', { 'model.safetensors.index.json': '{' }))).rejects.toThrow(
+      /index\.json.*JSON/,
+    );
     // A corrupt shard: the parse error names the shard file.
     await expect(
       readWeights(filesFromMap('m', { ...idx({ a: 'bad.safetensors' }), 'bad.safetensors': new Uint8Array(3) })),

@@ -33,14 +33,19 @@ export async function readWeights(
     onProgress?.(i / shardNames.length, `reading ${shard} (${i + 1}/${shardNames.length})`);
     const bytes = await files.get(shard);
     if (!bytes) {
-      throw new InputError(`shard listed in ${INDEX_FILE} is missing from the model folder`, { file: `${files.name}/${shard}` });
+      throw new InputError(`shard listed in ${INDEX_FILE} is missing from the model folder`, {
+        file: `${files.name}/${shard}`,
+      });
     }
     shards.set(shard, parseSafetensors(bytes, `${files.name}/${shard}`));
   }
   for (const [name, shard] of weightMap) {
     const src = shards.get(shard)!;
     if (!src.info(name)) {
-      throw new InputError(`tensor listed in ${INDEX_FILE} weight_map is not in this shard`, { file: src.fileName, field: name });
+      throw new InputError(`tensor listed in ${INDEX_FILE} weight_map is not in this shard`, {
+        file: src.fileName,
+        field: name,
+      });
     }
   }
   onProgress?.(1, `read ${weightMap.size} tensors from ${shardNames.length} shards`);
@@ -56,7 +61,10 @@ function parseIndex(text: string, fileName: string): Map<string, string> {
   }
   const wm = (index as { weight_map?: unknown } | null)?.weight_map;
   if (wm === null || typeof wm !== 'object' || Array.isArray(wm)) {
-    throw new InputError('must be an object mapping tensor names to shard files', { file: fileName, field: 'weight_map' });
+    throw new InputError('must be an object mapping tensor names to shard files', {
+      file: fileName,
+      field: 'weight_map',
+    });
   }
   const map = new Map<string, string>();
   for (const [name, shard] of Object.entries(wm as Record<string, unknown>)) {
@@ -73,7 +81,11 @@ function parseIndex(text: string, fileName: string): Map<string, string> {
   return map;
 }
 
-function mergeShards(fileName: string, weightMap: Map<string, string>, shards: Map<string, TensorSource>): TensorSource {
+function mergeShards(
+  fileName: string,
+  weightMap: Map<string, string>,
+  shards: Map<string, TensorSource>,
+): TensorSource {
   const metadata: Record<string, string> = {};
   for (const s of shards.values()) Object.assign(metadata, s.metadata);
   const names = [...weightMap.keys()];

@@ -13,7 +13,8 @@ const b64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 const INFOZIP = b64(
   'UEsDBBQAAAAIAO0wel10lYLfMQAAAGEAAAAQAAAAdGlueS9jb25maWcuanNvbqtWys1PSc2JL6ksSFWyUlBKLygxUtJRUMqLz0msTC0CChkiePF5+SVgVYlEAqVaLgBQSwMECgAAAAAA7TB6XXp6b+0DAAAAAwAAAA4AAAB0aW55L25vdGVzLnR4dGhpClBLAQIeAxQAAAAIAO0wel10lYLfMQAAAGEAAAAQAAAAAAAAAAEAAACkgQAAAAB0aW55L2NvbmZpZy5qc29uUEsBAh4DCgAAAAAA7TB6XXp6b+0DAAAAAwAAAA4AAAAAAAAAAAAAAKSBXwAAAHRpbnkvbm90ZXMudHh0UEsFBgAAAAACAAIAegAAAI4AAAAAAA==',
 );
-const INFOZIP_CONFIG = '{"model_type": "gpt2", "n_layer": 1, "n_layer_note": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}\n';
+const INFOZIP_CONFIG =
+  '{"model_type": "gpt2", "n_layer": 1, "n_layer_note": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}\n';
 
 /**
  * Made by Python's zipfile writing to an unseekable stream (so sizes and CRCs follow the data in data descriptors,
@@ -29,7 +30,10 @@ const ZIP64 = b64(
 );
 
 async function rejects(bytes: Uint8Array, message: RegExp) {
-  const err = await readZip(bytes, 'm.zip').then(() => null, (e: unknown) => e);
+  const err = await readZip(bytes, 'm.zip').then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(InputError);
   expect((err as Error).message).toMatch(/^m\.zip: /);
   expect((err as Error).message).toMatch(message);
@@ -52,7 +56,9 @@ describe('crc32', () => {
       return (c ^ 0xffffffff) >>> 0;
     };
     const data = Uint8Array.from({ length: 300 }, (_, i) => (i * 167 + 13) & 0xff);
-    for (let n = 0; n <= 40; n++) for (const off of [0, 1, 3]) expect(crc32(data.subarray(off, off + n)), `${off}+${n}`).toBe(byteWise(data.subarray(off, off + n)));
+    for (let n = 0; n <= 40; n++)
+      for (const off of [0, 1, 3])
+        expect(crc32(data.subarray(off, off + n)), `${off}+${n}`).toBe(byteWise(data.subarray(off, off + n)));
     expect(crc32(data)).toBe(byteWise(data));
   });
 });
@@ -118,15 +124,42 @@ describe('readZip', () => {
       patch(new DataView(b.buffer), b);
       return b;
     };
-    await rejects(bad((_, b) => (b[35] ^= 1)), /entry "a\.txt": CRC-32 mismatch \(stored 0x352441c2, data 0x/);
-    await rejects(bad((v) => (v.setUint16(8, 12, true), v.setUint16(38 + 10, 12, true))), /entry "a\.txt": unsupported compression method 12 \(bzip2\)/);
-    await rejects(bad((v) => v.setUint16(38 + 8, 0x801, true)), /encrypted/);
-    await rejects(bad((v) => v.setUint32(0, 0x12345678, true)), /entry "a\.txt": bad local header signature/);
-    await rejects(bad((v) => v.setUint32(38, 0x12345678, true)), /corrupt central directory \(bad signature of entry 1 of 1\)/);
-    await rejects(bad((v) => v.setUint32(38 + 20, 300, true)), /entry "a\.txt": truncated data/);
-    await rejects(bad((v) => v.setUint32(89 + 16, 1000, true)), /central directory at 1000\+51 runs past/);
-    await rejects(bad((v) => v.setUint16(89 + 4, 1, true)), /split \(multi-disk\)/);
-    const twice = writeZip([{ path: 'a', bytes: new Uint8Array(1) }, { path: 'a', bytes: new Uint8Array(1) }]);
+    await rejects(
+      bad((_, b) => (b[35] ^= 1)),
+      /entry "a\.txt": CRC-32 mismatch \(stored 0x352441c2, data 0x/,
+    );
+    await rejects(
+      bad((v) => (v.setUint16(8, 12, true), v.setUint16(38 + 10, 12, true))),
+      /entry "a\.txt": unsupported compression method 12 \(bzip2\)/,
+    );
+    await rejects(
+      bad((v) => v.setUint16(38 + 8, 0x801, true)),
+      /encrypted/,
+    );
+    await rejects(
+      bad((v) => v.setUint32(0, 0x12345678, true)),
+      /entry "a\.txt": bad local header signature/,
+    );
+    await rejects(
+      bad((v) => v.setUint32(38, 0x12345678, true)),
+      /corrupt central directory \(bad signature of entry 1 of 1\)/,
+    );
+    await rejects(
+      bad((v) => v.setUint32(38 + 20, 300, true)),
+      /entry "a\.txt": truncated data/,
+    );
+    await rejects(
+      bad((v) => v.setUint32(89 + 16, 1000, true)),
+      /central directory at 1000\+51 runs past/,
+    );
+    await rejects(
+      bad((v) => v.setUint16(89 + 4, 1, true)),
+      /split \(multi-disk\)/,
+    );
+    const twice = writeZip([
+      { path: 'a', bytes: new Uint8Array(1) },
+      { path: 'a', bytes: new Uint8Array(1) },
+    ]);
     await rejects(twice, /entry "a": appears twice/);
   });
 
@@ -145,11 +178,25 @@ describe('model folders in a zip', () => {
   const e = (path: string) => ({ path, bytes: enc.encode(path) });
 
   it('strips one enclosing folder and macOS litter; keeps a root layout and nested folders', () => {
-    expect(Object.keys(modelEntriesFromZip([e('gpt2/config.json'), e('gpt2/tok/vocab.json'), e('__MACOSX/gpt2/._config.json'), e('gpt2/.DS_Store')], 'z')))
-      .toEqual(['config.json', 'tok/vocab.json']);
-    expect(Object.keys(modelEntriesFromZip([e('config.json'), e('tok/vocab.json')], 'z'))).toEqual(['config.json', 'tok/vocab.json']);
-    expect(Object.keys(modelEntriesFromZip([e('a/config.json'), e('b/model.safetensors')], 'z'))).toEqual(['a/config.json', 'b/model.safetensors']);
-    expect(() => modelEntriesFromZip([e('__MACOSX/x')], 'empty.zip')).toThrow(/empty\.zip: the zip archive holds no files/);
+    expect(
+      Object.keys(
+        modelEntriesFromZip(
+          [e('gpt2/config.json'), e('gpt2/tok/vocab.json'), e('__MACOSX/gpt2/._config.json'), e('gpt2/.DS_Store')],
+          'z',
+        ),
+      ),
+    ).toEqual(['config.json', 'tok/vocab.json']);
+    expect(Object.keys(modelEntriesFromZip([e('config.json'), e('tok/vocab.json')], 'z'))).toEqual([
+      'config.json',
+      'tok/vocab.json',
+    ]);
+    expect(Object.keys(modelEntriesFromZip([e('a/config.json'), e('b/model.safetensors')], 'z'))).toEqual([
+      'a/config.json',
+      'b/model.safetensors',
+    ]);
+    expect(() => modelEntriesFromZip([e('__MACOSX/x')], 'empty.zip')).toThrow(
+      /empty\.zip: the zip archive holds no files/,
+    );
   });
 
   it('filesFromZip: a ModelFiles named after the archive', async () => {

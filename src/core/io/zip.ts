@@ -46,8 +46,15 @@ export function crc32(bytes: Uint8Array): number {
   for (const end = bytes.length - 7; i < end; i += 8) {
     const lo = (c ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24))) >>> 0;
     const hi = bytes[i + 4] | (bytes[i + 5] << 8) | (bytes[i + 6] << 16) | (bytes[i + 7] << 24);
-    c = t[1792 + (lo & 0xff)] ^ t[1536 + ((lo >>> 8) & 0xff)] ^ t[1280 + ((lo >>> 16) & 0xff)] ^ t[1024 + (lo >>> 24)] ^
-      t[768 + (hi & 0xff)] ^ t[512 + ((hi >>> 8) & 0xff)] ^ t[256 + ((hi >>> 16) & 0xff)] ^ t[hi >>> 24];
+    c =
+      t[1792 + (lo & 0xff)] ^
+      t[1536 + ((lo >>> 8) & 0xff)] ^
+      t[1280 + ((lo >>> 16) & 0xff)] ^
+      t[1024 + (lo >>> 24)] ^
+      t[768 + (hi & 0xff)] ^
+      t[512 + ((hi >>> 8) & 0xff)] ^
+      t[256 + ((hi >>> 16) & 0xff)] ^
+      t[hi >>> 24];
   }
   for (; i < bytes.length; i++) c = t[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
@@ -71,7 +78,8 @@ export function writeZip(entries: ZipEntry[]): Uint8Array<ArrayBuffer> {
     localSize += 30 + names[i].length + e.bytes.length;
     centralSize += 46 + names[i].length;
   });
-  if (localSize + centralSize + END_SIZE > 0xffffffff) throw new Error('writeZip: over 4 GiB needs zip64 (not supported)');
+  if (localSize + centralSize + END_SIZE > 0xffffffff)
+    throw new Error('writeZip: over 4 GiB needs zip64 (not supported)');
   const out = new Uint8Array(localSize + centralSize + END_SIZE);
   const view = new DataView(out.buffer);
   let local = 0;
@@ -115,7 +123,16 @@ export function writeZip(entries: ZipEntry[]): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-const METHOD_NAMES: Record<number, string> = { 1: 'shrink', 6: 'implode', 9: 'deflate64', 12: 'bzip2', 14: 'lzma', 93: 'zstd', 95: 'xz', 99: 'AES encryption' };
+const METHOD_NAMES: Record<number, string> = {
+  1: 'shrink',
+  6: 'implode',
+  9: 'deflate64',
+  12: 'bzip2',
+  14: 'lzma',
+  93: 'zstd',
+  95: 'xz',
+  99: 'AES encryption',
+};
 
 /**
  * The files of a zip archive, in central-directory order (directory entries left out). Reads stored and deflate
@@ -144,18 +161,26 @@ export async function readZip(bytes: Uint8Array, fileName: string): Promise<ZipE
   const count = u16(end + 10);
   const dirSize = u32(end + 12);
   const dirOffset = u32(end + 16);
-  if ((end >= 20 && u32(end - 20) === SIG_ZIP64_LOCATOR) || count === 0xffff || dirSize === 0xffffffff || dirOffset === 0xffffffff) {
+  if (
+    (end >= 20 && u32(end - 20) === SIG_ZIP64_LOCATOR) ||
+    count === 0xffff ||
+    dirSize === 0xffffffff ||
+    dirOffset === 0xffffffff
+  ) {
     fail('zip64 archives are not supported (re-create it without zip64, e.g. `zip -r` on files under 4 GiB)');
   }
-  if (u16(end + 4) !== 0 || u16(end + 6) !== 0 || u16(end + 8) !== count) fail('split (multi-disk) zip archives are not supported');
-  if (dirOffset + dirSize > end) fail(`truncated or corrupt zip archive (central directory at ${dirOffset}+${dirSize} runs past byte ${end})`);
+  if (u16(end + 4) !== 0 || u16(end + 6) !== 0 || u16(end + 8) !== count)
+    fail('split (multi-disk) zip archives are not supported');
+  if (dirOffset + dirSize > end)
+    fail(`truncated or corrupt zip archive (central directory at ${dirOffset}+${dirSize} runs past byte ${end})`);
 
   const utf8 = new TextDecoder('utf-8');
   const out: ZipEntry[] = [];
   const seen = new Set<string>();
   let at = dirOffset;
   for (let i = 0; i < count; i++) {
-    if (at + 46 > dirOffset + dirSize || u32(at) !== SIG_CENTRAL) fail(`corrupt central directory (bad signature of entry ${i + 1} of ${count})`);
+    if (at + 46 > dirOffset + dirSize || u32(at) !== SIG_CENTRAL)
+      fail(`corrupt central directory (bad signature of entry ${i + 1} of ${count})`);
     const flags = u16(at + 8);
     const method = u16(at + 10);
     const crc = u32(at + 16);
@@ -168,14 +193,20 @@ export async function readZip(bytes: Uint8Array, fileName: string): Promise<ZipE
     const path = utf8.decode(bytes.subarray(at + 46, at + 46 + nameLen));
     const localAt = u32(at + 42);
     at = next;
-    if (packed === 0xffffffff || size === 0xffffffff || localAt === 0xffffffff) fail('zip64 entries are not supported', path);
+    if (packed === 0xffffffff || size === 0xffffffff || localAt === 0xffffffff)
+      fail('zip64 entries are not supported', path);
     if (path.endsWith('/')) continue; // a directory
     if (seen.has(path)) fail('appears twice in the archive', path);
     seen.add(path);
     if (flags & FLAG_ENCRYPTED) fail('encrypted entries are not supported', path);
-    if (method !== 0 && method !== 8) fail(`unsupported compression method ${method}${METHOD_NAMES[method] ? ` (${METHOD_NAMES[method]})` : ''}; only stored and deflate are read`, path);
+    if (method !== 0 && method !== 8)
+      fail(
+        `unsupported compression method ${method}${METHOD_NAMES[method] ? ` (${METHOD_NAMES[method]})` : ''}; only stored and deflate are read`,
+        path,
+      );
 
-    if (localAt + 30 > dirOffset || u32(localAt) !== SIG_LOCAL) fail(`bad local header signature at byte ${localAt}`, path);
+    if (localAt + 30 > dirOffset || u32(localAt) !== SIG_LOCAL)
+      fail(`bad local header signature at byte ${localAt}`, path);
     const dataAt = localAt + 30 + u16(localAt + 26) + u16(localAt + 28);
     if (dataAt + packed > dirOffset) fail(`truncated data (${packed} bytes at ${dataAt} run past the file data)`, path);
     const raw = bytes.subarray(dataAt, dataAt + packed);
@@ -198,7 +229,8 @@ const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
 
 /** Raw deflate → bytes, stopping as soon as the output would exceed `size` (a corrupt or hostile entry). */
 async function inflateRaw(raw: Uint8Array, size: number, fail: (message: string) => never): Promise<Uint8Array> {
-  if (typeof DecompressionStream === 'undefined') fail('deflate entries need DecompressionStream (Node ≥ 18 or a current browser)');
+  if (typeof DecompressionStream === 'undefined')
+    fail('deflate entries need DecompressionStream (Node ≥ 18 or a current browser)');
   const out = new Uint8Array(size);
   let filled = 0;
   const input = new Blob([raw as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw'));

@@ -3,13 +3,31 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import '../train/gradients';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { batchMatMul, fastBatchMatMulActive, LOWER_A, LOWER_OUT, TRANSPOSE_A, TRANSPOSE_B, UPPER_A } from './batch-matmul';
+import {
+  batchMatMul,
+  fastBatchMatMulActive,
+  LOWER_A,
+  LOWER_OUT,
+  TRANSPOSE_A,
+  TRANSPOSE_B,
+  UPPER_A,
+} from './batch-matmul';
 import { bmmReference, triangularOperand } from './bmm-reference';
 import { maxAbsDiff } from '../testing/numeric';
 import { Rng } from '../tasks/prng';
 
-const MODES = [0, LOWER_OUT, LOWER_A, UPPER_A, TRANSPOSE_A, TRANSPOSE_A | UPPER_A, TRANSPOSE_A | LOWER_A, TRANSPOSE_B,
-  TRANSPOSE_B | LOWER_OUT, LOWER_A | LOWER_OUT];
+const MODES = [
+  0,
+  LOWER_OUT,
+  LOWER_A,
+  UPPER_A,
+  TRANSPOSE_A,
+  TRANSPOSE_A | UPPER_A,
+  TRANSPOSE_A | LOWER_A,
+  TRANSPOSE_B,
+  TRANSPOSE_B | LOWER_OUT,
+  LOWER_A | LOWER_OUT,
+];
 
 describe.each(['cpu', 'wasm'])('batchMatMul on %s', (backend) => {
   beforeAll(async () => {
@@ -22,7 +40,13 @@ describe.each(['cpu', 'wasm'])('batchMatMul on %s', (backend) => {
 
   it('equals the plain-loop reference in every mode, odd sizes included', () => {
     const rng = new Rng(7);
-    for (const [batch, M, K, N] of [[3, 9, 9, 9], [2, 5, 7, 18], [4, 33, 33, 24], [1, 1, 1, 1], [6, 1, 24, 37]]) {
+    for (const [batch, M, K, N] of [
+      [3, 9, 9, 9],
+      [2, 5, 7, 18],
+      [4, 33, 33, 24],
+      [1, 1, 1, 1],
+      [6, 1, 24, 37],
+    ]) {
       for (const mode of MODES) {
         if (mode & (LOWER_A | UPPER_A) && K !== M) continue;
         const a = triangularOperand(batch, M, K, mode, () => rng.next());
@@ -31,7 +55,10 @@ describe.each(['cpu', 'wasm'])('batchMatMul on %s', (backend) => {
         const tb = tf.tensor3d(b, mode & TRANSPOSE_B ? [batch, N, K] : [batch, K, N]);
         const c = batchMatMul(ta, tb, { mode, alpha: 1.5 });
         expect(c.shape).toEqual([batch, M, N]);
-        expect(maxAbsDiff(c.dataSync(), bmmReference(a, b, batch, M, K, N, mode, 1.5)), `[${batch},${M},${K},${N}] mode ${mode}`).toBeLessThan(1e-5);
+        expect(
+          maxAbsDiff(c.dataSync(), bmmReference(a, b, batch, M, K, N, mode, 1.5)),
+          `[${batch},${M},${K},${N}] mode ${mode}`,
+        ).toBeLessThan(1e-5);
         tf.dispose([ta, tb, c]);
       }
     }
@@ -53,7 +80,12 @@ describe.each(['cpu', 'wasm'])('batchMatMul on %s', (backend) => {
     const before = tf.memory().numTensors;
     for (const mode of MODES) {
       batchMatMul(a, b, { mode, alpha: 2 }).dispose();
-      tf.dispose(tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(batchMatMul(x as tf.Tensor3D, y as tf.Tensor3D, { mode })))([a, b]));
+      tf.dispose(
+        tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(batchMatMul(x as tf.Tensor3D, y as tf.Tensor3D, { mode })))([
+          a,
+          b,
+        ]),
+      );
     }
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([a, b]);
@@ -64,10 +96,17 @@ describe.each(['cpu', 'wasm'])('batchMatMul on %s', (backend) => {
     const [batch, M] = [3, 7];
     for (const mode of MODES) {
       const [tA, tB] = [(mode & TRANSPOSE_A) !== 0, (mode & TRANSPOSE_B) !== 0];
-      const a = tf.tensor3d(triangularOperand(batch, M, M, mode, () => rng.next()), [batch, M, M]);
-      const b = tf.tensor3d(Float32Array.from({ length: batch * M * M }, () => rng.next() - 0.5), [batch, M, M]);
+      const a = tf.tensor3d(
+        triangularOperand(batch, M, M, mode, () => rng.next()),
+        [batch, M, M],
+      );
+      const b = tf.tensor3d(
+        Float32Array.from({ length: batch * M * M }, () => rng.next() - 0.5),
+        [batch, M, M],
+      );
       const up = tf.randomNormal([batch, M, M], 0, 1, 'float32', mode);
-      const ours = (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(batchMatMul(x as tf.Tensor3D, y as tf.Tensor3D, { mode, alpha: 1.5 }), up));
+      const ours = (x: tf.Tensor, y: tf.Tensor) =>
+        tf.sum(tf.mul(batchMatMul(x as tf.Tensor3D, y as tf.Tensor3D, { mode, alpha: 1.5 }), up));
       const plain = (x: tf.Tensor, y: tf.Tensor) => {
         let opA = tA ? tf.transpose(x, [0, 2, 1]) : x;
         if (mode & LOWER_A) opA = tf.linalg.bandPart(opA, -1, 0);
@@ -78,7 +117,8 @@ describe.each(['cpu', 'wasm'])('batchMatMul on %s', (backend) => {
       };
       const got = tf.grads(ours)([a, b]);
       const want = tf.grads(plain)([a, b]);
-      for (let i = 0; i < 2; i++) expect(maxAbsDiff(got[i].dataSync(), want[i].dataSync()), `mode ${mode}, d${'ab'[i]}`).toBeLessThan(1e-4);
+      for (let i = 0; i < 2; i++)
+        expect(maxAbsDiff(got[i].dataSync(), want[i].dataSync()), `mode ${mode}, d${'ab'[i]}`).toBeLessThan(1e-4);
       tf.dispose([a, b, up, ...got, ...want]);
     }
   });

@@ -23,7 +23,12 @@ export interface BatchMatMulOptions {
 /** The parts of tfjs-wasm's backend the kernel touches (BackendWasm's public fields). */
 interface WasmBackendLike {
   /** The emscripten module: its heap is `HEAPU8`; the Memory is `wasmMemory` (threaded build) or an export. */
-  wasm: { asm?: Record<string, unknown>; wasmExports?: Record<string, unknown>; wasmMemory?: unknown; HEAPU8?: Uint8Array } | null;
+  wasm: {
+    asm?: Record<string, unknown>;
+    wasmExports?: Record<string, unknown>;
+    wasmMemory?: unknown;
+    HEAPU8?: Uint8Array;
+  } | null;
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
@@ -51,13 +56,19 @@ function kernelOf(backend: WasmBackendLike): BmmFn | null {
 
 /** Shapes of alpha · op(a) · b, or an error naming the mismatch. */
 function shapes(a: tf.TensorInfo, b: tf.TensorInfo, mode: number): { batch: number; M: number; K: number; N: number } {
-  if (a.shape.length !== 3 || b.shape.length !== 3) throw new Error(`batchMatMul: rank-3 operands expected, got [${a.shape}] and [${b.shape}]`);
+  if (a.shape.length !== 3 || b.shape.length !== 3)
+    throw new Error(`batchMatMul: rank-3 operands expected, got [${a.shape}] and [${b.shape}]`);
   const [batch, r, c] = a.shape;
   const [M, K] = mode & TRANSPOSE_A ? [c, r] : [r, c];
-  if (mode & TRANSPOSE_A && mode & TRANSPOSE_B) throw new Error('batchMatMul: TRANSPOSE_A and TRANSPOSE_B together are not supported');
+  if (mode & TRANSPOSE_A && mode & TRANSPOSE_B)
+    throw new Error('batchMatMul: TRANSPOSE_A and TRANSPOSE_B together are not supported');
   const [bb, bk, N] = mode & TRANSPOSE_B ? [b.shape[0], b.shape[2], b.shape[1]] : b.shape;
-  if (bb !== batch || bk !== K) throw new Error(`batchMatMul: op(a) is [${batch}, ${M}, ${K}] but ${mode & TRANSPOSE_B ? 'bᵀ' : 'b'} is [${bb}, ${bk}, ${N}]`);
-  if (mode & (LOWER_A | UPPER_A) && M !== K) throw new Error(`batchMatMul: a triangular op(a) must be square, got [${M}, ${K}]`);
+  if (bb !== batch || bk !== K)
+    throw new Error(
+      `batchMatMul: op(a) is [${batch}, ${M}, ${K}] but ${mode & TRANSPOSE_B ? 'bᵀ' : 'b'} is [${bb}, ${bk}, ${N}]`,
+    );
+  if (mode & (LOWER_A | UPPER_A) && M !== K)
+    throw new Error(`batchMatMul: a triangular op(a) must be square, got [${M}, ${K}]`);
   if (a.dtype !== 'float32' || b.dtype !== 'float32') throw new Error('batchMatMul: float32 operands expected');
   return { batch, M, K, N };
 }
@@ -98,14 +109,20 @@ export function batchMatMul(a: tf.Tensor3D, b: tf.Tensor3D, options: BatchMatMul
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, y, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc];
     save([x, y]);
-    return { value: product(x, y, mode, alpha), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => gradients(dy as tf.Tensor3D, saved as tf.Tensor3D[], mode, alpha) };
+    return {
+      value: product(x, y, mode, alpha),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        gradients(dy as tf.Tensor3D, saved as tf.Tensor3D[], mode, alpha),
+    };
   });
   return (f as unknown as (x: tf.Tensor3D, y: tf.Tensor3D) => tf.Tensor3D)(a, b);
 }
 
 function product(a: tf.Tensor3D, b: tf.Tensor3D, mode: number, alpha: number): tf.Tensor3D {
   if (fastBatchMatMulActive()) {
-    return tf.engine().runKernel(BATCH_MATMUL_KERNEL, { a, b }, { mode, alpha } as unknown as tf.NamedAttrMap) as tf.Tensor3D;
+    return tf
+      .engine()
+      .runKernel(BATCH_MATMUL_KERNEL, { a, b }, { mode, alpha } as unknown as tf.NamedAttrMap) as tf.Tensor3D;
   }
   return tf.tidy(() => {
     let c: tf.Tensor3D = tf.matMul(a, b, (mode & TRANSPOSE_A) !== 0, (mode & TRANSPOSE_B) !== 0);

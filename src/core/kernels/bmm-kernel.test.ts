@@ -27,7 +27,16 @@ describe('SIMD batched matMul kernel (own memory)', () => {
    * Runs the kernel with A, B, C at 4-byte-aligned (not 16-byte) offsets, C prefilled with NaN, guard words before
    * and after C, and checks that nothing but C was written.
    */
-  function run(a: Float32Array, b: Float32Array, batch: number, M: number, K: number, N: number, mode: number, alpha: number) {
+  function run(
+    a: Float32Array,
+    b: Float32Array,
+    batch: number,
+    M: number,
+    K: number,
+    N: number,
+    mode: number,
+    alpha: number,
+  ) {
     const [ao, bo] = [4, 8 + 4 * a.length];
     const co = bo + 4 * b.length + 8;
     const size = batch * M * N;
@@ -66,19 +75,41 @@ describe('SIMD batched matMul kernel (own memory)', () => {
       const want = bmmReference(a, b, batch, M, M, 21, mode, 1);
       // A row pair (i, i+1) reads op(A)[i, i+1] (LOWER_A) or op(A)[i+1, i] (UPPER_A), both assumed 0: NaN goes
       // one step further out, where no row reads.
-      for (let z = 0; z < batch; z++) for (let i = 0; i < M; i++) for (let p = 0; p < M; p++) {
-        const far = mode & LOWER_A ? p > i + 1 : p < i - 1;
-        if (far) a[z * M * M + (mode & TRANSPOSE_A ? p * M + i : i * M + p)] = NaN;
-      }
+      for (let z = 0; z < batch; z++)
+        for (let i = 0; i < M; i++)
+          for (let p = 0; p < M; p++) {
+            const far = mode & LOWER_A ? p > i + 1 : p < i - 1;
+            if (far) a[z * M * M + (mode & TRANSPOSE_A ? p * M + i : i * M + p)] = NaN;
+          }
       expect(maxAbsDiff(run(a, b, batch, M, M, 21, mode, 1), want), `mode ${mode}`).toBeLessThan(1e-5);
     }
   });
 
   const cases: [number, number, number, number][] = [
-    [1, 1, 1, 1], [2, 3, 5, 7], [3, 5, 5, 5], [2, 17, 9, 33], [4, 21, 21, 24], [3, 20, 24, 20], [2, 7, 7, 7], [1, 40, 3, 37], [5, 1, 24, 13], [3, 1, 9, 1],
+    [1, 1, 1, 1],
+    [2, 3, 5, 7],
+    [3, 5, 5, 5],
+    [2, 17, 9, 33],
+    [4, 21, 21, 24],
+    [3, 20, 24, 20],
+    [2, 7, 7, 7],
+    [1, 40, 3, 37],
+    [5, 1, 24, 13],
+    [3, 1, 9, 1],
   ];
-  const modes = [0, LOWER_OUT, LOWER_A, UPPER_A, TRANSPOSE_A, TRANSPOSE_A | UPPER_A, TRANSPOSE_A | LOWER_A, LOWER_A | LOWER_OUT,
-    TRANSPOSE_B, TRANSPOSE_B | LOWER_OUT, TRANSPOSE_B | LOWER_A];
+  const modes = [
+    0,
+    LOWER_OUT,
+    LOWER_A,
+    UPPER_A,
+    TRANSPOSE_A,
+    TRANSPOSE_A | UPPER_A,
+    TRANSPOSE_A | LOWER_A,
+    LOWER_A | LOWER_OUT,
+    TRANSPOSE_B,
+    TRANSPOSE_B | LOWER_OUT,
+    TRANSPOSE_B | LOWER_A,
+  ];
   it.each(cases)('equals the plain-loop reference: batch %i, M %i, K %i, N %i, all modes', (batch, M, K, N) => {
     const rng = new Rng(batch * 1000 + M * 100 + K * 10 + N);
     for (const mode of modes) {

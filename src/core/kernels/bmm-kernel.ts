@@ -52,22 +52,50 @@ function pointAt(c: Code): void {
 /** The p loop of a block of `width` columns (16 or 4): accumulators ACC[0..w/4) for row i0, ACC[4..) for i1. */
 function vectorBlock(c: Code, width: 16 | 4): void {
   const lanes = width / 4;
-  for (let v = 0; v < lanes; v++) c.v128Zero().set(ACC[v]).v128Zero().set(ACC[4 + v]);
+  for (let v = 0; v < lanes; v++)
+    c.v128Zero()
+      .set(ACC[v])
+      .v128Zero()
+      .set(ACC[4 + v]);
   c.get(P_START).set(P);
   pointAt(c);
-  c.while((c) => c.get(P).get(P_END).ltS(), (c) => {
-    c.get(PA0).v128Load32Splat().set(AV0).get(PA1).v128Load32Splat().set(AV1);
-    for (let v = 0; v < lanes; v++) {
-      c.get(PB).v128Load(16 * v).set(BV);
-      c.get(ACC[v]).get(AV0).get(BV).f32x4Mul().f32x4Add().set(ACC[v]);
-      c.get(ACC[4 + v]).get(AV1).get(BV).f32x4Mul().f32x4Add().set(ACC[4 + v]);
-    }
-    c.inc(PA0, (c) => c.get(A_COL)).inc(PA1, (c) => c.get(A_COL)).inc(PB, (c) => c.get(B_ROW)).inc(P, 1);
-  });
+  c.while(
+    (c) => c.get(P).get(P_END).ltS(),
+    (c) => {
+      c.get(PA0).v128Load32Splat().set(AV0).get(PA1).v128Load32Splat().set(AV1);
+      for (let v = 0; v < lanes; v++) {
+        c.get(PB)
+          .v128Load(16 * v)
+          .set(BV);
+        c.get(ACC[v]).get(AV0).get(BV).f32x4Mul().f32x4Add().set(ACC[v]);
+        c.get(ACC[4 + v])
+          .get(AV1)
+          .get(BV)
+          .f32x4Mul()
+          .f32x4Add()
+          .set(ACC[4 + v]);
+      }
+      c.inc(PA0, (c) => c.get(A_COL))
+        .inc(PA1, (c) => c.get(A_COL))
+        .inc(PB, (c) => c.get(B_ROW))
+        .inc(P, 1);
+    },
+  );
   // c0[j + 4v] = alpha · acc (row i1 after row i0, so a self-paired last row stores the same value twice)
-  for (const [row, base] of [[C0, 0], [C1, 4]] as const) {
+  for (const [row, base] of [
+    [C0, 0],
+    [C1, 4],
+  ] as const) {
     for (let v = 0; v < lanes; v++) {
-      c.get(row).get(J).i32(4).mul().add().get(ACC[base + v]).get(ALPHA_V).f32x4Mul().v128Store(16 * v);
+      c.get(row)
+        .get(J)
+        .i32(4)
+        .mul()
+        .add()
+        .get(ACC[base + v])
+        .get(ALPHA_V)
+        .f32x4Mul()
+        .v128Store(16 * v);
     }
   }
   c.inc(J, width);
@@ -76,11 +104,17 @@ function vectorBlock(c: Code, width: 16 | 4): void {
 function scalarColumn(c: Code): void {
   c.f32(0).set(S0).f32(0).set(S1).get(P_START).set(P);
   pointAt(c);
-  c.while((c) => c.get(P).get(P_END).ltS(), (c) => {
-    c.get(S0).get(PA0).f32Load().get(PB).f32Load().f32Mul().f32Add().set(S0);
-    c.get(S1).get(PA1).f32Load().get(PB).f32Load().f32Mul().f32Add().set(S1);
-    c.inc(PA0, (c) => c.get(A_COL)).inc(PA1, (c) => c.get(A_COL)).inc(PB, (c) => c.get(B_ROW)).inc(P, 1);
-  });
+  c.while(
+    (c) => c.get(P).get(P_END).ltS(),
+    (c) => {
+      c.get(S0).get(PA0).f32Load().get(PB).f32Load().f32Mul().f32Add().set(S0);
+      c.get(S1).get(PA1).f32Load().get(PB).f32Load().f32Mul().f32Add().set(S1);
+      c.inc(PA0, (c) => c.get(A_COL))
+        .inc(PA1, (c) => c.get(A_COL))
+        .inc(PB, (c) => c.get(B_ROW))
+        .inc(P, 1);
+    },
+  );
   c.get(C0).get(J).i32(4).mul().add().get(S0).get(ALPHA).f32Mul().f32Store();
   c.get(C1).get(J).i32(4).mul().add().get(S1).get(ALPHA).f32Mul().f32Store();
   c.inc(J, 1);
@@ -102,19 +136,31 @@ function dotBlock(c: Code, cols: 4 | 1): void {
   for (let k = 0; k < cols; k++) c.v128Zero().set(ACC[k]).f32(0).set(S[k]);
   c.get(A).get(I0).get(K).mul().i32(4).mul().add().set(PA0);
   c.get(B).get(J).get(K).mul().i32(4).mul().add().set(PBS[0]);
-  for (let k = 1; k < cols; k++) c.get(PBS[k - 1]).get(K).i32(4).mul().add().set(PBS[k]);
+  for (let k = 1; k < cols; k++)
+    c.get(PBS[k - 1])
+      .get(K)
+      .i32(4)
+      .mul()
+      .add()
+      .set(PBS[k]);
   c.i32(0).set(P);
-  c.while((c) => c.get(P).i32(4).add().get(K).leS(), (c) => {
-    c.get(PA0).v128Load().set(AV0);
-    for (let k = 0; k < cols; k++) c.get(ACC[k]).get(AV0).get(PBS[k]).v128Load().f32x4Mul().f32x4Add().set(ACC[k]);
-    c.inc(PA0, 16).inc(P, 4);
-    for (let k = 0; k < cols; k++) c.inc(PBS[k], 16);
-  });
-  c.while((c) => c.get(P).get(K).ltS(), (c) => {
-    for (let k = 0; k < cols; k++) c.get(S[k]).get(PA0).f32Load().get(PBS[k]).f32Load().f32Mul().f32Add().set(S[k]);
-    c.inc(PA0, 4).inc(P, 1);
-    for (let k = 0; k < cols; k++) c.inc(PBS[k], 4);
-  });
+  c.while(
+    (c) => c.get(P).i32(4).add().get(K).leS(),
+    (c) => {
+      c.get(PA0).v128Load().set(AV0);
+      for (let k = 0; k < cols; k++) c.get(ACC[k]).get(AV0).get(PBS[k]).v128Load().f32x4Mul().f32x4Add().set(ACC[k]);
+      c.inc(PA0, 16).inc(P, 4);
+      for (let k = 0; k < cols; k++) c.inc(PBS[k], 16);
+    },
+  );
+  c.while(
+    (c) => c.get(P).get(K).ltS(),
+    (c) => {
+      for (let k = 0; k < cols; k++) c.get(S[k]).get(PA0).f32Load().get(PBS[k]).f32Load().f32Mul().f32Add().set(S[k]);
+      c.inc(PA0, 4).inc(P, 1);
+      for (let k = 0; k < cols; k++) c.inc(PBS[k], 4);
+    },
+  );
   for (let k = 0; k < cols; k++) {
     c.get(C0).get(J).i32(k).add().i32(4).mul().add(); // &C[I0, J + k]
     c.get(S[k]);
@@ -127,32 +173,45 @@ function dotBlock(c: Code, cols: 4 | 1): void {
 /** The loop nest of TRANSPOSE_B (rows one at a time; the column blocks are the unit of reuse). */
 function dotLoops(c: Code, bit: (b: number) => void): void {
   c.i32(0).set(Z);
-  c.while((c) => c.get(Z).get(BATCH).ltS(), (c) => {
-    c.i32(0).set(I0);
-    c.while((c) => c.get(I0).get(M).ltS(), (c) => {
-      c.get(I0).i32(1).add().get(N).get(I0).i32(1).add().get(N).ltS().select().get(N);
-      bit(LOWER_OUT);
-      c.select().set(J_LIM); // LOWER_OUT ? min(i0 + 1, N) : N
-      c.get(C).get(I0).get(B_ROW).mul().add().set(C0);
-      c.i32(0).set(J);
-      c.while((c) => c.get(J).i32(4).add().get(J_LIM).leS(), (c) => dotBlock(c, 4));
-      c.while((c) => c.get(J).get(J_LIM).ltS(), (c) => dotBlock(c, 1));
-      bit(LOWER_OUT);
-      c.if((c) => zeroAboveDiagonal(c, C0, I0));
-      c.inc(I0, 1);
-    });
-    c.inc(A, (c) => c.get(M).get(K).mul().i32(4).mul());
-    c.inc(B, (c) => c.get(K).get(N).mul().i32(4).mul());
-    c.inc(C, (c) => c.get(M).get(N).mul().i32(4).mul());
-    c.inc(Z, 1);
-  });
+  c.while(
+    (c) => c.get(Z).get(BATCH).ltS(),
+    (c) => {
+      c.i32(0).set(I0);
+      c.while(
+        (c) => c.get(I0).get(M).ltS(),
+        (c) => {
+          c.get(I0).i32(1).add().get(N).get(I0).i32(1).add().get(N).ltS().select().get(N);
+          bit(LOWER_OUT);
+          c.select().set(J_LIM); // LOWER_OUT ? min(i0 + 1, N) : N
+          c.get(C).get(I0).get(B_ROW).mul().add().set(C0);
+          c.i32(0).set(J);
+          c.while(
+            (c) => c.get(J).i32(4).add().get(J_LIM).leS(),
+            (c) => dotBlock(c, 4),
+          );
+          c.while(
+            (c) => c.get(J).get(J_LIM).ltS(),
+            (c) => dotBlock(c, 1),
+          );
+          bit(LOWER_OUT);
+          c.if((c) => zeroAboveDiagonal(c, C0, I0));
+          c.inc(I0, 1);
+        },
+      );
+      c.inc(A, (c) => c.get(M).get(K).mul().i32(4).mul());
+      c.inc(B, (c) => c.get(K).get(N).mul().i32(4).mul());
+      c.inc(C, (c) => c.get(M).get(N).mul().i32(4).mul());
+      c.inc(Z, 1);
+    },
+  );
 }
 
 function bmmCode(): Code {
   const c = new Code();
   const bit = (b: number) => c.get(MODE).i32(b).and();
   /** Pushes min(i1 + 1, limit). */
-  const diagonalLimit = (limit: number) => c.get(I1).i32(1).add().get(limit).get(I1).i32(1).add().get(limit).ltS().select();
+  const diagonalLimit = (limit: number) =>
+    c.get(I1).i32(1).add().get(limit).get(I1).i32(1).add().get(limit).ltS().select();
   c.get(N).i32(4).mul().set(B_ROW);
   c.get(ALPHA).f32x4Splat().set(ALPHA_V);
   bit(TRANSPOSE_B);
@@ -168,42 +227,49 @@ function bmmCode(): Code {
   bit(TRANSPOSE_A);
   c.select().set(A_COL);
   c.i32(0).set(Z);
-  c.while((c) => c.get(Z).get(BATCH).ltS(), (c) => {
-    c.i32(0).set(I0);
-    c.while((c) => c.get(I0).get(M).ltS(), (c) => {
-      // i1 = i0 + 1 < M ? i0 + 1 : i0
-      c.get(I0).i32(1).add().get(I0).get(I0).i32(1).add().get(M).ltS().select().set(I1);
-      c.get(I0).i32(0);
-      bit(UPPER_A);
-      c.select().set(P_START); // UPPER_A ? i0 : 0
-      diagonalLimit(K);
-      c.get(K);
-      bit(LOWER_A);
-      c.select().set(P_END); // LOWER_A ? min(i1 + 1, K) : K
-      diagonalLimit(N);
-      c.get(N);
-      bit(LOWER_OUT);
-      c.select().set(J_LIM); // LOWER_OUT ? min(i1 + 1, N) : N
-      c.get(C).get(I0).get(B_ROW).mul().add().set(C0);
-      c.get(C).get(I1).get(B_ROW).mul().add().set(C1);
-      c.i32(0).set(J);
-      const blockFits = (w: number) => (c: Code) => c.get(J).i32(w).add().get(N).leS().get(J).get(J_LIM).ltS().and();
-      c.while(blockFits(16), (c) => vectorBlock(c, 16));
-      c.while(blockFits(4), (c) => vectorBlock(c, 4));
-      c.while((c) => c.get(J).get(J_LIM).ltS(), scalarColumn);
-      bit(LOWER_OUT);
-      c.if((c) => {
-        zeroAboveDiagonal(c, C0, I0);
-        zeroAboveDiagonal(c, C1, I1);
-      });
-      c.inc(I0, 2);
-    });
-    // next batch: A, B, C advance by one matrix each
-    c.inc(A, (c) => c.get(M).get(K).mul().i32(4).mul());
-    c.inc(B, (c) => c.get(K).get(N).mul().i32(4).mul());
-    c.inc(C, (c) => c.get(M).get(N).mul().i32(4).mul());
-    c.inc(Z, 1);
-  });
+  c.while(
+    (c) => c.get(Z).get(BATCH).ltS(),
+    (c) => {
+      c.i32(0).set(I0);
+      c.while(
+        (c) => c.get(I0).get(M).ltS(),
+        (c) => {
+          // i1 = i0 + 1 < M ? i0 + 1 : i0
+          c.get(I0).i32(1).add().get(I0).get(I0).i32(1).add().get(M).ltS().select().set(I1);
+          c.get(I0).i32(0);
+          bit(UPPER_A);
+          c.select().set(P_START); // UPPER_A ? i0 : 0
+          diagonalLimit(K);
+          c.get(K);
+          bit(LOWER_A);
+          c.select().set(P_END); // LOWER_A ? min(i1 + 1, K) : K
+          diagonalLimit(N);
+          c.get(N);
+          bit(LOWER_OUT);
+          c.select().set(J_LIM); // LOWER_OUT ? min(i1 + 1, N) : N
+          c.get(C).get(I0).get(B_ROW).mul().add().set(C0);
+          c.get(C).get(I1).get(B_ROW).mul().add().set(C1);
+          c.i32(0).set(J);
+          const blockFits = (w: number) => (c: Code) =>
+            c.get(J).i32(w).add().get(N).leS().get(J).get(J_LIM).ltS().and();
+          c.while(blockFits(16), (c) => vectorBlock(c, 16));
+          c.while(blockFits(4), (c) => vectorBlock(c, 4));
+          c.while((c) => c.get(J).get(J_LIM).ltS(), scalarColumn);
+          bit(LOWER_OUT);
+          c.if((c) => {
+            zeroAboveDiagonal(c, C0, I0);
+            zeroAboveDiagonal(c, C1, I1);
+          });
+          c.inc(I0, 2);
+        },
+      );
+      // next batch: A, B, C advance by one matrix each
+      c.inc(A, (c) => c.get(M).get(K).mul().i32(4).mul());
+      c.inc(B, (c) => c.get(K).get(N).mul().i32(4).mul());
+      c.inc(C, (c) => c.get(M).get(N).mul().i32(4).mul());
+      c.inc(Z, 1);
+    },
+  );
   return c;
 }
 
@@ -212,7 +278,17 @@ export function bmmModuleBytes(sharedMemory = false): Uint8Array<ArrayBuffer> {
   return assembleModule([{ name: 'bmm', params: PARAMS, locals: LOCALS, code: bmmCode() }], sharedMemory);
 }
 
-export type BmmFn = (a: number, b: number, c: number, batch: number, M: number, K: number, N: number, mode: number, alpha: number) => void;
+export type BmmFn = (
+  a: number,
+  b: number,
+  c: number,
+  batch: number,
+  M: number,
+  K: number,
+  N: number,
+  mode: number,
+  alpha: number,
+) => void;
 
 /** Instantiates the kernel on `memory` (synchronous: the module is a few hundred bytes). */
 export function instantiateBmm(memory: WebAssembly.Memory): BmmFn {

@@ -2,8 +2,16 @@
 import { LOWER_A, LOWER_OUT, TRANSPOSE_A, TRANSPOSE_B, UPPER_A } from './bmm-kernel';
 
 /** C[z, i, j] = alpha · Σ_p op(A)[z, i, p] · B[z, p, j], honouring the mode bits literally. */
-export function bmmReference(a: ArrayLike<number>, b: ArrayLike<number>, batch: number, M: number, K: number, N: number,
-  mode: number, alpha: number): Float32Array {
+export function bmmReference(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  batch: number,
+  M: number,
+  K: number,
+  N: number,
+  mode: number,
+  alpha: number,
+): Float32Array {
   const c = new Float32Array(batch * M * N);
   for (let z = 0; z < batch; z++) {
     for (let i = 0; i < M; i++) {
@@ -23,7 +31,13 @@ export function bmmReference(a: ArrayLike<number>, b: ArrayLike<number>, batch: 
 }
 
 /** Random op(A) operand [batch, M, K] (stored [K, M] per matrix when TRANSPOSE_A) that is zero where the mode assumes zeros. */
-export function triangularOperand(batch: number, M: number, K: number, mode: number, random: () => number): Float32Array {
+export function triangularOperand(
+  batch: number,
+  M: number,
+  K: number,
+  mode: number,
+  random: () => number,
+): Float32Array {
   const a = new Float32Array(batch * M * K);
   for (let z = 0; z < batch; z++) {
     for (let i = 0; i < M; i++) {

@@ -55,43 +55,97 @@ export class Code {
     return this.op(0xfd, ...uleb(code), ...rest);
   }
 
-  get(local: number): this { return this.op(0x20, ...uleb(local)); }
-  set(local: number): this { return this.op(0x21, ...uleb(local)); }
-  tee(local: number): this { return this.op(0x22, ...uleb(local)); }
-  i32(n: number): this { return this.op(0x41, ...sleb(n)); }
+  get(local: number): this {
+    return this.op(0x20, ...uleb(local));
+  }
+  set(local: number): this {
+    return this.op(0x21, ...uleb(local));
+  }
+  tee(local: number): this {
+    return this.op(0x22, ...uleb(local));
+  }
+  i32(n: number): this {
+    return this.op(0x41, ...sleb(n));
+  }
   f32(x: number): this {
     const b = new DataView(new ArrayBuffer(4));
     b.setFloat32(0, x, true); // WebAssembly immediates are little-endian
     return this.op(0x43, b.getUint8(0), b.getUint8(1), b.getUint8(2), b.getUint8(3));
   }
   // i32 arithmetic and comparisons (signed)
-  add(): this { return this.op(0x6a); }
-  sub(): this { return this.op(0x6b); }
-  mul(): this { return this.op(0x6c); }
-  and(): this { return this.op(0x71); }
-  eqz(): this { return this.op(0x45); }
-  ltS(): this { return this.op(0x48); }
-  gtS(): this { return this.op(0x4a); }
-  leS(): this { return this.op(0x4c); }
-  select(): this { return this.op(0x1b); }
+  add(): this {
+    return this.op(0x6a);
+  }
+  sub(): this {
+    return this.op(0x6b);
+  }
+  mul(): this {
+    return this.op(0x6c);
+  }
+  and(): this {
+    return this.op(0x71);
+  }
+  eqz(): this {
+    return this.op(0x45);
+  }
+  ltS(): this {
+    return this.op(0x48);
+  }
+  gtS(): this {
+    return this.op(0x4a);
+  }
+  leS(): this {
+    return this.op(0x4c);
+  }
+  select(): this {
+    return this.op(0x1b);
+  }
   // f32
-  f32Load(offset = 0): this { return this.op(0x2a, 2, ...uleb(offset)); }
-  f32Store(offset = 0): this { return this.op(0x38, 2, ...uleb(offset)); }
-  f32Add(): this { return this.op(0x92); }
-  f32Mul(): this { return this.op(0x94); }
+  f32Load(offset = 0): this {
+    return this.op(0x2a, 2, ...uleb(offset));
+  }
+  f32Store(offset = 0): this {
+    return this.op(0x38, 2, ...uleb(offset));
+  }
+  f32Add(): this {
+    return this.op(0x92);
+  }
+  f32Mul(): this {
+    return this.op(0x94);
+  }
   // v128 / f32x4 (memarg alignment hint 2 = 4 bytes: tfjs buffers are only 4-byte aligned)
-  v128Load(offset = 0): this { return this.simd(0x00, 2, ...uleb(offset)); }
-  v128Load32Splat(offset = 0): this { return this.simd(0x09, 2, ...uleb(offset)); }
-  v128Store(offset = 0): this { return this.simd(0x0b, 2, ...uleb(offset)); }
-  v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
-  f32x4Splat(): this { return this.simd(0x13); }
-  f32x4ExtractLane(lane: number): this { return this.simd(0x1f, lane); }
-  f32x4Add(): this { return this.simd(0xe4); }
-  f32x4Mul(): this { return this.simd(0xe6); }
+  v128Load(offset = 0): this {
+    return this.simd(0x00, 2, ...uleb(offset));
+  }
+  v128Load32Splat(offset = 0): this {
+    return this.simd(0x09, 2, ...uleb(offset));
+  }
+  v128Store(offset = 0): this {
+    return this.simd(0x0b, 2, ...uleb(offset));
+  }
+  v128Zero(): this {
+    return this.simd(0x0c, ...new Array<number>(16).fill(0));
+  }
+  f32x4Splat(): this {
+    return this.simd(0x13);
+  }
+  f32x4ExtractLane(lane: number): this {
+    return this.simd(0x1f, lane);
+  }
+  f32x4Add(): this {
+    return this.simd(0xe4);
+  }
+  f32x4Mul(): this {
+    return this.simd(0xe6);
+  }
   /** memory.fill(dest, value, length) on memory 0. */
-  memoryFill(): this { return this.op(0xfc, ...uleb(11), 0); }
+  memoryFill(): this {
+    return this.op(0xfc, ...uleb(11), 0);
+  }
   // control
-  return(): this { return this.op(0x0f); }
+  return(): this {
+    return this.op(0x0f);
+  }
   if(body: (c: this) => void): this {
     this.op(0x04, 0x40);
     body(this);
@@ -137,7 +191,14 @@ export function assembleModule(functions: FunctionSpec[], sharedMemory = false):
     return [...uleb(body.length), ...body];
   });
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec(types)),
     ...section(2, vec(imports)),
     ...section(3, vec(functions.map((_, i) => uleb(i)))),

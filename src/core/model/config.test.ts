@@ -28,7 +28,14 @@ function errorOf(obj: unknown, text?: string): Error {
 describe('parseGPT2Config', () => {
   it('parses the GPT-2 small config', () => {
     const c = parseGPT2Config(JSON.stringify(GPT2_SMALL));
-    expect(c).toMatchObject({ n_layer: 12, n_head: 12, n_embd: 768, n_positions: 1024, vocab_size: 50257, eos_token_id: 50256 });
+    expect(c).toMatchObject({
+      n_layer: 12,
+      n_head: 12,
+      n_embd: 768,
+      n_positions: 1024,
+      vocab_size: 50257,
+      eos_token_id: 50256,
+    });
     expect(c.activation_function).toBe('gelu_new');
     expect(c.raw.n_ctx).toBe(1024);
   });
@@ -51,7 +58,14 @@ describe('parseGPT2Config', () => {
 
   it('accepts HF aliases (n_ctx, num_hidden_layers, hidden_size, ...)', () => {
     const c = parseGPT2Config(
-      JSON.stringify({ model_type: 'gpt2', num_hidden_layers: 2, num_attention_heads: 4, hidden_size: 64, n_ctx: 128, vocab_size: 10 }),
+      JSON.stringify({
+        model_type: 'gpt2',
+        num_hidden_layers: 2,
+        num_attention_heads: 4,
+        hidden_size: 64,
+        n_ctx: 128,
+        vocab_size: 10,
+      }),
     );
     expect([c.n_layer, c.n_head, c.n_embd, c.n_positions]).toEqual([2, 4, 64, 128]);
   });

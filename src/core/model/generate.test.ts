@@ -45,8 +45,12 @@ describe('generate', () => {
 
   it('top-k = 1 and a tiny top-p equal greedy', async () => {
     const greedy = await generate(model, PROMPT, { maxTokens: 20 });
-    expect((await generate(model, PROMPT, { maxTokens: 20, temperature: 1.3, topK: 1, seed: 9 })).ids).toEqual(greedy.ids);
-    expect((await generate(model, PROMPT, { maxTokens: 20, temperature: 1.3, topP: 1e-6, seed: 9 })).ids).toEqual(greedy.ids);
+    expect((await generate(model, PROMPT, { maxTokens: 20, temperature: 1.3, topK: 1, seed: 9 })).ids).toEqual(
+      greedy.ids,
+    );
+    expect((await generate(model, PROMPT, { maxTokens: 20, temperature: 1.3, topP: 1e-6, seed: 9 })).ids).toEqual(
+      greedy.ids,
+    );
   });
 
   it('streams every token through onToken in order', async () => {
@@ -71,7 +75,11 @@ describe('generate', () => {
 
   it('abort stops it: from onToken, from a timer while it runs, and before it starts', async () => {
     const ac = new AbortController();
-    const r1 = await generate(model, PROMPT, { maxTokens: 30, signal: ac.signal, onToken: (_, i) => i === 2 && ac.abort() });
+    const r1 = await generate(model, PROMPT, {
+      maxTokens: 30,
+      signal: ac.signal,
+      onToken: (_, i) => i === 2 && ac.abort(),
+    });
     expect(r1.stopReason).toBe('aborted');
     expect(r1.ids).toHaveLength(3);
 
@@ -90,7 +98,10 @@ describe('generate', () => {
     const r = await generate(model, prompt, { maxTokens: 10 });
     expect(r.stopReason).toBe('context_full');
     expect(r.ids).toHaveLength(4);
-    expect(await generate(model, new Array(48).fill(3), { maxTokens: 3 })).toEqual({ ids: [], stopReason: 'context_full' });
+    expect(await generate(model, new Array(48).fill(3), { maxTokens: 3 })).toEqual({
+      ids: [],
+      stopReason: 'context_full',
+    });
     expect(await generate(model, PROMPT, { maxTokens: 0 })).toEqual({ ids: [], stopReason: 'max_tokens' });
   });
 
@@ -99,7 +110,9 @@ describe('generate', () => {
     await expect(generate(model, PROMPT, { maxTokens: 3, temperature: -0.5 })).rejects.toThrow(/field "temperature"/);
     await expect(generate(model, PROMPT, { maxTokens: 3, stopStrings: ['x'] })).rejects.toThrow(/decode/);
     await expect(generate(model, [], { maxTokens: 3 })).rejects.toThrow(/prompt has no tokens/);
-    await expect(generate(model, new Array(49).fill(1), { maxTokens: 3 })).rejects.toThrow(/49 tokens, more than .* 48/);
+    await expect(generate(model, new Array(49).fill(1), { maxTokens: 3 })).rejects.toThrow(
+      /49 tokens, more than .* 48/,
+    );
     await expect(generate(model, [1, 9999], { maxTokens: 3 })).rejects.toThrow(/token id 9999/);
   });
 });

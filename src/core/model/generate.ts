@@ -64,9 +64,12 @@ export async function generate(model: CausalLM, promptIds: number[], opts: Gener
   const P = model.config.n_positions;
   if (promptIds.length === 0) throw new InputError('the prompt has no tokens', { field: 'prompt' });
   if (promptIds.length > P) {
-    throw new InputError(`the prompt has ${promptIds.length} tokens, more than the model's context of ${P} (n_positions)`, {
-      field: 'prompt',
-    });
+    throw new InputError(
+      `the prompt has ${promptIds.length} tokens, more than the model's context of ${P} (n_positions)`,
+      {
+        field: 'prompt',
+      },
+    );
   }
   const rng = mulberry32(opts.seed ?? 0);
   const stopTokens = new Set(opts.stopTokens ?? []);
@@ -82,7 +85,8 @@ export async function generate(model: CausalLM, promptIds: number[], opts: Gener
       if (opts.signal?.aborted) return { ids, stopReason: 'aborted' };
       if (seq.length >= P) return { ids, stopReason: 'context_full' };
       let logitsT: tf.Tensor2D;
-      if (cache) logitsT = cache.step(ids.length === 0 ? promptIds : [ids[ids.length - 1]]); // [1, V]
+      if (cache)
+        logitsT = cache.step(ids.length === 0 ? promptIds : [ids[ids.length - 1]]); // [1, V]
       else logitsT = model.forward(seq, { logits: 'last' }); // [1, V]
       let logits: Float32Array;
       try {

@@ -181,7 +181,9 @@ describe('GPT2 input checks', () => {
     const config = parseGPT2Config(configJson);
     const before = tf.memory().numTensors;
     const missing = tensors.filter((t) => t.name !== 'h.1.mlp.c_fc.bias');
-    const e1 = catchError(() => Decoder.fromSource(config, parseSafetensors(writeSafetensors(missing), 'm.safetensors')));
+    const e1 = catchError(() =>
+      Decoder.fromSource(config, parseSafetensors(writeSafetensors(missing), 'm.safetensors')),
+    );
     expect(isInputError(e1)).toBe(true);
     expect(e1.message).toMatch(/m\.safetensors.*missing tensor "h\.1\.mlp\.c_fc\.bias"/);
     const bad = tensors.map((t) => (t.name === 'h.2.attn.c_proj.weight' ? { ...t, shape: [16, 64] } : t));
@@ -194,7 +196,9 @@ describe('GPT2 input checks', () => {
     const { config, source } = build(OPTS);
     const model = Decoder.fromSource(config, source);
     // 3 layers * 2 * 64 tokens * 32 * 4 bytes = 49152 bytes
-    expect(() => model.createCache({ maxBytes: 49151 })).toThrow(/needs 0\.0 MiB.*3 layers × 64 tokens × 64 K\/V floats × 4 bytes/);
+    expect(() => model.createCache({ maxBytes: 49151 })).toThrow(
+      /needs 0\.0 MiB.*3 layers × 64 tokens × 64 K\/V floats × 4 bytes/,
+    );
     model.createCache({ maxBytes: 49152 }).dispose();
     model.dispose();
   });

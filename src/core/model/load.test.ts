@@ -21,7 +21,10 @@ function filesWith(patch: Record<string, string | Uint8Array | undefined>, opts 
     'char_vocab.json': charVocabJson(),
     ...patch,
   };
-  const kept = Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)) as Record<string, string | Uint8Array>;
+  const kept = Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)) as Record<
+    string,
+    string | Uint8Array
+  >;
   return filesFromMap('tiny', kept);
 }
 
@@ -102,7 +105,10 @@ describe('loadModel', () => {
     const ac = new AbortController();
     const before = tf.memory().numTensors;
     await expect(
-      loadModel(tinyGpt2Files(OPTS), { signal: ac.signal, onProgress: (_, m) => m === 'uploading weights' && ac.abort() }),
+      loadModel(tinyGpt2Files(OPTS), {
+        signal: ac.signal,
+        onProgress: (_, m) => m === 'uploading weights' && ac.abort(),
+      }),
     ).rejects.toThrow(/abort/i);
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -120,7 +126,9 @@ describe('loadModel', () => {
       },
     };
     const before = tf.memory().numTensors;
-    expect(() => uploadWeights(parseGPT2Config(JSON.stringify(config)), specOf(parseGPT2Config(JSON.stringify(config))), failing)).toThrow('disk gone');
+    expect(() =>
+      uploadWeights(parseGPT2Config(JSON.stringify(config)), specOf(parseGPT2Config(JSON.stringify(config))), failing),
+    ).toThrow('disk gone');
     expect(tf.memory().numTensors).toBe(before);
   });
 });

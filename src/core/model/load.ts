@@ -47,9 +47,10 @@ export async function loadModel(files: ModelFiles, opts: LoadOptions = {}): Prom
   throwIfAborted(signal);
 
   onProgress?.(0.02, 'reading the tokenizer');
-  const tokenizer = opts.tokenizerOptional && !(await hasTokenizerFile(files))
-    ? new IdTokenizer(config.vocab_size)
-    : await loadTokenizer(files);
+  const tokenizer =
+    opts.tokenizerOptional && !(await hasTokenizerFile(files))
+      ? new IdTokenizer(config.vocab_size)
+      : await loadTokenizer(files);
   if (tokenizer.vocabSize > config.vocab_size) {
     throw new InputError(
       `the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocab_size is ${config.vocab_size}`,
@@ -72,7 +73,11 @@ export async function loadModel(files: ModelFiles, opts: LoadOptions = {}): Prom
     model.dispose();
     throw e;
   }
-  const read = [CONFIG_FILE, ...(tokenizer.kind === 'ids' ? [] : [tokenizerFileName(tokenizer)]), source.fileName.slice(files.name.length + 1) || source.fileName];
+  const read = [
+    CONFIG_FILE,
+    ...(tokenizer.kind === 'ids' ? [] : [tokenizerFileName(tokenizer)]),
+    source.fileName.slice(files.name.length + 1) || source.fileName,
+  ];
   onProgress?.(1, `loaded ${files.name}: ${(model.numParams / 1e6).toFixed(2)}M parameters`);
   return { model, tokenizer, files: read };
 }

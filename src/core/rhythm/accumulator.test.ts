@@ -86,9 +86,15 @@ describe.each(['cpu', 'wasm'])('accumulator on %s', (backend) => {
     // H_lo = H_hi = 1: T(1) = {2} -> A[2][1] = 0.25; T(2) = {3} -> A[3][2] = 0.25; T(3) = ∅ -> 0
     expectClose(run([HAND], { seqLen: 4, promptLength: 1, H_lo: 1, H_hi: 1 }).layers.get(0)!.fai, [0.25, 0.25, 0]);
     // H_lo = 1, H_hi = ∞: T(1) = {2, 3} -> (0.25 + 0)/2; T(2) = {3} -> 0.25; T(3) = ∅ -> 0
-    expectClose(run([HAND], { seqLen: 4, promptLength: 1, H_lo: 1, H_hi: Infinity }).layers.get(0)!.fai, [0.125, 0.25, 0]);
+    expectClose(
+      run([HAND], { seqLen: 4, promptLength: 1, H_lo: 1, H_hi: Infinity }).layers.get(0)!.fai,
+      [0.125, 0.25, 0],
+    );
     // H_lo = 0, H_hi = ∞: T(1) = {1,2,3}: (0.5+0.25+0)/3; T(2) = {2,3}: (0.5+0.25)/2; T(3) = {3}: 0.25
-    expectClose(run([HAND], { seqLen: 4, promptLength: 1, H_lo: 0, H_hi: Infinity }).layers.get(0)!.fai, [0.25, 0.375, 0.25]);
+    expectClose(
+      run([HAND], { seqLen: 4, promptLength: 1, H_lo: 0, H_hi: Infinity }).layers.get(0)!.fai,
+      [0.25, 0.375, 0.25],
+    );
     // defaults (H_lo = 10): every T(s) empty -> zeros
     expectClose(run([HAND], { seqLen: 4, promptLength: 1 }).layers.get(0)!.fai, [0, 0, 0]);
   });
@@ -168,7 +174,8 @@ describe.each(['cpu', 'wasm'])('accumulator on %s', (backend) => {
       for (let i = 0; i < 2; i++)
         for (let j = 0; j < 2; j++) {
           let m = 0;
-          for (let a = 3 * i; a < Math.min(5, 3 * i + 3); a++) for (let b = 3 * j; b < Math.min(5, 3 * j + 3); b++) m = Math.max(m, maps[h][a][b]);
+          for (let a = 3 * i; a < Math.min(5, 3 * i + 3); a++)
+            for (let b = 3 * j; b < Math.min(5, 3 * j + 3); b++) m = Math.max(m, maps[h][a][b]);
           expect(t.data[h * 4 + i * 2 + j]).toBeCloseTo(m, 6);
         }
   });

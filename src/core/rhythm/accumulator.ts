@@ -118,11 +118,15 @@ export class RhythmAccumulator {
   constructor(opts: AccumulatorOptions) {
     const { seqLen, promptLength, thumbnailSize, keepMaps, ...mapOpts } = opts;
     this.mapOptions = mapOptionsOf(mapOpts);
-    if (!Number.isInteger(seqLen) || seqLen < 1) throw new InputError(`sequence length must be ≥ 1 (got ${seqLen})`, { field: 'seqLen' });
+    if (!Number.isInteger(seqLen) || seqLen < 1)
+      throw new InputError(`sequence length must be ≥ 1 (got ${seqLen})`, { field: 'seqLen' });
     if (!Number.isInteger(promptLength) || promptLength < 0 || promptLength >= seqLen) {
-      throw new InputError(`prompt_length must be an integer in 0..${seqLen - 1} so the response is not empty (got ${promptLength})`, {
-        field: 'prompt_length',
-      });
+      throw new InputError(
+        `prompt_length must be an integer in 0..${seqLen - 1} so the response is not empty (got ${promptLength})`,
+        {
+          field: 'prompt_length',
+        },
+      );
     }
     this.seqLen = seqLen;
     this.promptLength = promptLength;
@@ -138,7 +142,14 @@ export class RhythmAccumulator {
       basis: tf.keep(tf.tensor2d(w.basis, [N, 3])),
       tIndex: tf.keep(tf.tensor2d(w.tIndex, [1, N])),
       response: tf.keep(tf.tensor2d(w.response, [1, N])),
-      pick: [0, 1, 2].map((i) => tf.keep(tf.tensor2d([0, 1, 2].map((j) => (i === j ? 1 : 0)), [3, 1]))),
+      pick: [0, 1, 2].map((i) =>
+        tf.keep(
+          tf.tensor2d(
+            [0, 1, 2].map((j) => (i === j ? 1 : 0)),
+            [3, 1],
+          ),
+        ),
+      ),
     };
   }
 
@@ -153,19 +164,28 @@ export class RhythmAccumulator {
     if (!weights) throw new Error('RhythmAccumulator: addLayer after finish/dispose');
     const [H, N, N2] = probs.shape;
     if (probs.rank !== 3 || N !== this.seqLen || N2 !== this.seqLen) {
-      throw new InputError(`attention of layer ${layer} has shape [${probs.shape}], expected [H, ${this.seqLen}, ${this.seqLen}]`, {
-        field: `attn.L${layer}`,
-      });
+      throw new InputError(
+        `attention of layer ${layer} has shape [${probs.shape}], expected [H, ${this.seqLen}, ${this.seqLen}]`,
+        {
+          field: `attn.L${layer}`,
+        },
+      );
     }
     if (this.numHeads >= 0 && H !== this.numHeads) {
-      throw new InputError(`layer ${layer} has ${H} heads, earlier layers ${this.numHeads}`, { field: `attn.L${layer}` });
+      throw new InputError(`layer ${layer} has ${H} heads, earlier layers ${this.numHeads}`, {
+        field: `attn.L${layer}`,
+      });
     }
     if (!Number.isInteger(layer) || layer < 0 || this.pending.has(layer)) {
       throw new InputError(`layer index ${layer} is invalid or given twice`, { field: `attn.L${layer}` });
     }
     this.numHeads = H;
     const vectors = tf.tidy(() => {
-      const v = layerVectors(tf.reshape(probs, [1, H, N, N]), { ...weights, responseLength: this.responseLength }, this.mapOptions.sink);
+      const v = layerVectors(
+        tf.reshape(probs, [1, H, N, N]),
+        { ...weights, responseLength: this.responseLength },
+        this.mapOptions.sink,
+      );
       return tf.reshape(v, [H, 1 + 2 * N]) as tf.Tensor2D; // [1, H, 1 + 2N] -> [H, 1 + 2N]
     });
     this.pending.set(layer, tf.keep(vectors));
@@ -179,7 +199,9 @@ export class RhythmAccumulator {
   addLayerData(layer: number, data: Float32Array, numHeads: number): void {
     const N = this.seqLen;
     if (data.length !== numHeads * N * N) {
-      throw new InputError(`attention of layer ${layer} has ${data.length} values, expected ${numHeads}·${N}·${N}`, { field: `attn.L${layer}` });
+      throw new InputError(`attention of layer ${layer} has ${data.length} values, expected ${numHeads}·${N}·${N}`, {
+        field: `attn.L${layer}`,
+      });
     }
     tf.tidy(() => this.addLayer(layer, tf.tensor3d(data, [numHeads, N, N])));
   }
@@ -191,7 +213,11 @@ export class RhythmAccumulator {
       if (N <= size) return tf.clone(probs);
       const block = Math.ceil(N / size);
       const cells = Math.ceil(N / block);
-      const padded = tf.pad(probs, [[0, 0], [0, cells * block - N], [0, cells * block - N]]); // [H, cells·block, cells·block]
+      const padded = tf.pad(probs, [
+        [0, 0],
+        [0, cells * block - N],
+        [0, cells * block - N],
+      ]); // [H, cells·block, cells·block]
       const x = tf.reshape(padded, [H, cells * block, cells * block, 1]); // NHWC with heads as the batch
       return tf.maxPool(x as tf.Tensor4D, [block, block], [block, block], 'valid'); // [H, cells, cells, 1]
     });

@@ -35,7 +35,9 @@ function makeDump(L: number, H: number, N: number, p: number, seed: number, with
     tokenIds: Array.from({ length: N }, (_, i) => i),
     promptLength: p,
     layer: (l) => Float32Array.from(maps[l].flat(2)),
-    ...(withLogits ? { logits: { data: Float32Array.from({ length: N * V }, () => 4 * rand() - 2), vocabSize: V } } : {}),
+    ...(withLogits
+      ? { logits: { data: Float32Array.from({ length: N * V }, () => 4 * rand() - 2), vocabSize: V } }
+      : {}),
   };
   return { dump, maps };
 }
@@ -44,7 +46,8 @@ function makeDump(L: number, H: number, N: number, p: number, seed: number, with
 function mean(maps: number[][][][], heads: [number, number][]): number[][] {
   const N = maps[0][0].length;
   const out = Array.from({ length: N }, () => new Array<number>(N).fill(0));
-  for (const [l, h] of heads) for (let t = 0; t < N; t++) for (let s = 0; s < N; s++) out[t][s] += maps[l][h][t][s] / heads.length;
+  for (const [l, h] of heads)
+    for (let t = 0; t < N; t++) for (let s = 0; s < N; s++) out[t][s] += maps[l][h][t][s] / heads.length;
   return out;
 }
 
@@ -96,11 +99,41 @@ describe.each(['cpu', 'wasm'])('analysis on %s', (backend) => {
   it('writes every formats.md field; options feed back in; JSON keeps H_hi = ∞', () => {
     const { dump } = makeDump(4, 2, 7, 3, 9, true);
     const { record } = analyzeDump(dump, { H_hi: Infinity, q: 0.5 });
-    for (const key of ['prompt_length', 'tokens', 'token_ids', 'layers', 'heads', 'waad', 'fai', 'delta', 'preplan', 'anchor', 'dominated', 'intro', 'entropy', 'gamma', 'options']) {
+    for (const key of [
+      'prompt_length',
+      'tokens',
+      'token_ids',
+      'layers',
+      'heads',
+      'waad',
+      'fai',
+      'delta',
+      'preplan',
+      'anchor',
+      'dominated',
+      'intro',
+      'entropy',
+      'gamma',
+      'options',
+    ]) {
       expect(record).toHaveProperty(key);
     }
-    for (const key of ['uniform', 'local_chunk', 'global_anchor', 'coupled', 'random', 'high_entropy']) expect(record.gamma).toHaveProperty(key);
-    for (const key of ['W', 'H_lo', 'H_hi', 'q', 'headFraction', 'layers', 'k', 'tau_waad', 'tau_delta', 'alpha', 'gamma_amp', 'sink']) {
+    for (const key of ['uniform', 'local_chunk', 'global_anchor', 'coupled', 'random', 'high_entropy'])
+      expect(record.gamma).toHaveProperty(key);
+    for (const key of [
+      'W',
+      'H_lo',
+      'H_hi',
+      'q',
+      'headFraction',
+      'layers',
+      'k',
+      'tau_waad',
+      'tau_delta',
+      'alpha',
+      'gamma_amp',
+      'sink',
+    ]) {
       expect(record.options).toHaveProperty(key);
     }
     expect(record.options.H_hi).toBe('Infinity');
@@ -114,7 +147,11 @@ describe.each(['cpu', 'wasm'])('analysis on %s', (backend) => {
     const { dump } = makeDump(4, 2, 9, 2, 13);
     const { cache } = analyzeDump(dump, { H_lo: 2 });
     const fresh = analyzeDump(dump, { H_lo: 2, q: 0.2, k: 1, layers: 'all', headFraction: 0.5 }).record;
-    const cached = analyzeCache(cache, { tokens: dump.tokens, tokenIds: dump.tokenIds, numLayers: 4 }, { q: 0.2, k: 1, layers: 'all', headFraction: 0.5 });
+    const cached = analyzeCache(
+      cache,
+      { tokens: dump.tokens, tokenIds: dump.tokenIds, numLayers: 4 },
+      { q: 0.2, k: 1, layers: 'all', headFraction: 0.5 },
+    );
     expect(cached.preplan).toEqual(fresh.preplan);
     expect(cached.anchor).toEqual(fresh.anchor);
     expect(cached.gamma).toEqual(fresh.gamma);
@@ -123,7 +160,15 @@ describe.each(['cpu', 'wasm'])('analysis on %s', (backend) => {
 
   it('pinned heads and missing layers', () => {
     const { dump } = makeDump(4, 2, 6, 1, 17);
-    const { record } = analyzeDump(dump, { heads: { local: [[0, 1]], global: [[3, 0], [3, 1]] } });
+    const { record } = analyzeDump(dump, {
+      heads: {
+        local: [[0, 1]],
+        global: [
+          [3, 0],
+          [3, 1],
+        ],
+      },
+    });
     expect(record.heads.local).toEqual([[0, 1]]);
     const partial: DumpLike = { ...dump, layerIndices: [0], numLayers: 4 };
     expect(() => analyzeDump(partial)).toThrow(/test\.safetensors.*layer 1 is selected/);
@@ -133,7 +178,12 @@ describe.each(['cpu', 'wasm'])('analysis on %s', (backend) => {
   it('reads a real dump file (io/dump.ts) and leaks no tensors', () => {
     const { dump, maps } = makeDump(3, 2, 6, 2, 21);
     const bytes = writeAttentionDump({
-      numHeads: 2, seqLen: 6, layerIndices: [0, 1, 2], numLayers: 3, tokens: dump.tokens, promptLength: 2,
+      numHeads: 2,
+      seqLen: 6,
+      layerIndices: [0, 1, 2],
+      numLayers: 3,
+      tokens: dump.tokens,
+      promptLength: 2,
       layers: new Map(maps.map((m, l) => [l, Float32Array.from(m.flat(2))])),
     });
     const parsed = parseAttentionDump(bytes, 'x.safetensors');
@@ -175,7 +225,9 @@ describe('groups', () => {
     g.forEach((r) => {
       expect(r.shaped_advantage!.uniform).toEqual(r.gamma.uniform.map(() => r.advantage));
       expect(r.shaped_advantage!.coupled).toEqual(r.gamma.coupled.map((x) => x * r.advantage!));
-      expect(r.shaped_advantage!.hicra).toEqual(r.anchor.map((a) => (a ? r.advantage! + 0.2 * Math.abs(r.advantage!) : r.advantage)));
+      expect(r.shaped_advantage!.hicra).toEqual(
+        r.anchor.map((a) => (a ? r.advantage! + 0.2 * Math.abs(r.advantage!) : r.advantage)),
+      );
     });
     expect(applyGroup(recs, [1, 1, 1]).map((r) => r.advantage)).toEqual([0, 0, 0]);
     expect(() => applyGroup(recs, [1, 0])).toThrow(/2 rewards for 3 responses/);
@@ -183,7 +235,12 @@ describe('groups', () => {
 
   it('applyGroups forms groups by key and leaves ungrouped records alone', () => {
     const recs = [1, 2, 3, 4].map((s) => analyzeDump(makeDump(2, 1, 5, 1, s).dump).record);
-    const out = applyGroups(recs, [{ group: 'a', reward: 1 }, { group: 'b', reward: 3 }, { group: 'a', reward: 0 }, {}]);
+    const out = applyGroups(recs, [
+      { group: 'a', reward: 1 },
+      { group: 'b', reward: 3 },
+      { group: 'a', reward: 0 },
+      {},
+    ]);
     // group a: rewards 1, 0 -> ±1; group b: a single response -> 0
     expect(out.map((r) => r.advantage)).toEqual([1, 0, -1, undefined]);
     expect(out[0].group).toBe('a');
@@ -202,10 +259,20 @@ describe('model pass', () => {
       const opts = { H_lo: 0, H_hi: 2, W: 3 };
       const { record } = analyzeModel(model, seq, opts);
       const layers = new Map<number, Float32Array>();
-      const logits = model.forward(ids, { onAttention: (l, probs) => layers.set(l, probs.dataSync().slice() as Float32Array) });
+      const logits = model.forward(ids, {
+        onAttention: (l, probs) => layers.set(l, probs.dataSync().slice() as Float32Array),
+      });
       const dump: DumpLike = {
-        fileName: 'captured', numHeads: 2, seqLen: ids.length, layerIndices: [0, 1, 2], numLayers: 3, tokens, tokenIds: ids,
-        promptLength: 6, layer: (l) => layers.get(l)!, logits: { data: logits.dataSync() as Float32Array, vocabSize: logits.shape[1] },
+        fileName: 'captured',
+        numHeads: 2,
+        seqLen: ids.length,
+        layerIndices: [0, 1, 2],
+        numLayers: 3,
+        tokens,
+        tokenIds: ids,
+        promptLength: 6,
+        layer: (l) => layers.get(l)!,
+        logits: { data: logits.dataSync() as Float32Array, vocabSize: logits.shape[1] },
       };
       logits.dispose();
       const ref = analyzeDump(dump, opts).record;

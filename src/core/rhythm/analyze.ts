@@ -32,7 +32,11 @@ function withFile<T>(fileName: string, fn: () => T): T {
 }
 
 /** Accumulates every layer of a dump (each layer goes through a tensor, one at a time). */
-export function accumulateDump(dump: DumpLike, options: Partial<RhythmOptions> = {}, capture: CaptureOptions = {}): HeadCache {
+export function accumulateDump(
+  dump: DumpLike,
+  options: Partial<RhythmOptions> = {},
+  capture: CaptureOptions = {},
+): HeadCache {
   return withFile(dump.fileName, () => {
     const acc = new RhythmAccumulator({
       seqLen: dump.seqLen,
@@ -53,7 +57,11 @@ export function accumulateDump(dump: DumpLike, options: Partial<RhythmOptions> =
 }
 
 /** Record (and cache) of one dumped sequence; entropy from the dump's logits when present. */
-export function analyzeDump(dump: DumpLike, options: Partial<RhythmOptions> = {}, capture: CaptureOptions = {}): Analysis {
+export function analyzeDump(
+  dump: DumpLike,
+  options: Partial<RhythmOptions> = {},
+  capture: CaptureOptions = {},
+): Analysis {
   const cache = accumulateDump(dump, options, capture);
   return withFile(dump.fileName, () => {
     const entropy = dump.logits
@@ -77,7 +85,12 @@ export interface ModelSequence {
 }
 
 /** One forward pass with the accumulator as onAttention; entropy from the same pass's logits. */
-export function analyzeModel(model: CausalLM, seq: ModelSequence, options: Partial<RhythmOptions> = {}, capture: CaptureOptions = {}): Analysis {
+export function analyzeModel(
+  model: CausalLM,
+  seq: ModelSequence,
+  options: Partial<RhythmOptions> = {},
+  capture: CaptureOptions = {},
+): Analysis {
   const acc = new RhythmAccumulator({
     seqLen: seq.ids.length,
     promptLength: seq.promptLength,

@@ -35,7 +35,8 @@ function causalHead(N: number, next: () => number, sinkHeavy: boolean): Float32A
 
 const close = (got: ArrayLike<number>, want: number[], tol: number) => {
   expect(got.length).toBe(want.length);
-  for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i]), `index ${i}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want[i])));
+  for (let i = 0; i < want.length; i++)
+    expect(Math.abs(got[i] - want[i]), `index ${i}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want[i])));
 };
 
 describe.each(['cpu', 'wasm'])('BatchRhythmAccumulator vs the plain-loop reference (%s)', (backend) => {
@@ -53,13 +54,23 @@ describe.each(['cpu', 'wasm'])('BatchRhythmAccumulator vs the plain-loop referen
     const next = rng(o.W * 31 + o.H_lo);
     const H = 2;
     const L = 2;
-    const rows = [{ seqLen: 13, promptLength: 4 }, { seqLen: 7, promptLength: 0 }, { seqLen: 10, promptLength: 9 }, { seqLen: 16, promptLength: 3 }];
+    const rows = [
+      { seqLen: 13, promptLength: 4 },
+      { seqLen: 7, promptLength: 0 },
+      { seqLen: 10, promptLength: 9 },
+      { seqLen: 16, promptLength: 3 },
+    ];
     // maps[row][layer][head]
-    const maps = rows.map((r) => Array.from({ length: L }, () => Array.from({ length: H }, (_, h) => causalHead(r.seqLen, next, h === 1))));
+    const maps = rows.map((r) =>
+      Array.from({ length: L }, () => Array.from({ length: H }, (_, h) => causalHead(r.seqLen, next, h === 1))),
+    );
     const before = tf.memory().numTensors;
     const acc = new BatchRhythmAccumulator(rows, o, H);
     // Two batches: rows 0, (skipped), 1 padded to T = 14; rows 3, 2 padded to T = 17 (one wider than any row).
-    for (const [members, T] of [[[0, -1, 1], 14], [[3, 2], 17]] as [number[], number][]) {
+    for (const [members, T] of [
+      [[0, -1, 1], 14],
+      [[3, 2], 17],
+    ] as [number[], number][]) {
       for (let l = 0; l < L; l++) {
         const batch = new Float32Array(members.length * H * T * T).fill(0.25); // padding: never part of a result
         members.forEach((i, j) => {

@@ -29,10 +29,17 @@ export class BatchRhythmAccumulator {
   private weightsKey = '';
   private weights: BatchWeights | null = null;
 
-  constructor(readonly rows: BatchRow[], readonly mapOptions: MapOptions, readonly numHeads: number) {
+  constructor(
+    readonly rows: BatchRow[],
+    readonly mapOptions: MapOptions,
+    readonly numHeads: number,
+  ) {
     rows.forEach(({ seqLen, promptLength }, i) => {
       if (!Number.isInteger(seqLen) || !Number.isInteger(promptLength) || promptLength < 0 || promptLength >= seqLen) {
-        throw new InputError(`row ${i}: prompt length ${promptLength} must be in 0..${seqLen - 1} so the response is not empty`, { field: 'prompt_length' });
+        throw new InputError(
+          `row ${i}: prompt length ${promptLength} must be in 0..${seqLen - 1} so the response is not empty`,
+          { field: 'prompt_length' },
+        );
       }
     });
   }
@@ -71,7 +78,14 @@ export class BatchRhythmAccumulator {
       tIndex: tf.keep(tf.tensor3d(tIndex, [R, 1, T])),
       response: tf.keep(tf.tensor3d(response, [R, 1, T])),
       responseLength: tf.keep(tf.tensor3d(responseLength, [R, 1, 1])),
-      pick: [0, 1, 2].map((i) => tf.keep(tf.tensor2d([0, 1, 2].map((j) => (i === j ? 1 : 0)), [3, 1]))),
+      pick: [0, 1, 2].map((i) =>
+        tf.keep(
+          tf.tensor2d(
+            [0, 1, 2].map((j) => (i === j ? 1 : 0)),
+            [3, 1],
+          ),
+        ),
+      ),
     };
     this.weightsKey = key;
     return this.weights;
@@ -86,7 +100,8 @@ export class BatchRhythmAccumulator {
   addLayer(layer: number, probs: tf.Tensor, members: number[], T: number): void {
     const H = this.numHeads;
     const R = members.length;
-    if (probs.size !== R * H * T * T) throw new Error(`BatchRhythmAccumulator: maps of ${probs.size} values for [${R}, ${H}, ${T}, ${T}]`);
+    if (probs.size !== R * H * T * T)
+      throw new Error(`BatchRhythmAccumulator: maps of ${probs.size} values for [${R}, ${H}, ${T}, ${T}]`);
     const w = this.weightsFor(members, T);
     const vectors = tf.tidy(() => layerVectors(tf.reshape(probs, [R, H, T, T]), w, this.mapOptions.sink)); // [R, H, 1 + 2T]
     this.pending.push({ layer, members: members.slice(), T, vectors: tf.keep(vectors) });
@@ -103,7 +118,11 @@ export class BatchRhythmAccumulator {
           if (i < 0) return;
           const { seqLen: N, promptLength: p } = this.rows[i];
           const r = N - p;
-          const out: LayerVectors = { span: new Float32Array(H), waad: new Float32Array(H * r), fai: new Float32Array(H * r) };
+          const out: LayerVectors = {
+            span: new Float32Array(H),
+            waad: new Float32Array(H * r),
+            fai: new Float32Array(H * r),
+          };
           for (let h = 0; h < H; h++) {
             const base = (j * H + h) * (1 + 2 * T);
             out.span[h] = v[base];
@@ -114,8 +133,13 @@ export class BatchRhythmAccumulator {
         });
       }
       return this.rows.map((row, i) => ({
-        seqLen: row.seqLen, promptLength: row.promptLength, numHeads: H, layers: layers[i], mapOptions: this.mapOptions,
-        thumbnails: new Map(), maps: new Map(),
+        seqLen: row.seqLen,
+        promptLength: row.promptLength,
+        numHeads: H,
+        layers: layers[i],
+        mapOptions: this.mapOptions,
+        thumbnails: new Map(),
+        maps: new Map(),
       }));
     } finally {
       this.dispose();

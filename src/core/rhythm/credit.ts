@@ -11,7 +11,8 @@ import { topQMask } from './select';
 
 export const STRATEGIES = ['uniform', 'local_chunk', 'global_anchor', 'coupled', 'random', 'high_entropy'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
-export type Gammas = Partial<Record<Strategy, number[]>> & Record<'uniform' | 'local_chunk' | 'global_anchor' | 'coupled' | 'random', number[]>;
+export type Gammas = Partial<Record<Strategy, number[]>> &
+  Record<'uniform' | 'local_chunk' | 'global_anchor' | 'coupled' | 'random', number[]>;
 
 /**
  * Exactly `count` distinct indices of 0..n−1, by a partial Fisher–Yates shuffle: for i = 0..count−1,
@@ -77,7 +78,12 @@ export function grpoAdvantages(rewards: number[], std: 'population' | 'sample' =
 export type ShapedAdvantage = Partial<Record<Strategy | 'hicra', number[]>>;
 
 /** Ã = γ·Â for every strategy in `gammas`, and `hicra`: Â + coef·|Â| on anchors, Â elsewhere. */
-export function shapeAdvantage(advantage: number, gammas: Gammas, anchor: boolean[], hicraCoef: number): ShapedAdvantage {
+export function shapeAdvantage(
+  advantage: number,
+  gammas: Gammas,
+  anchor: boolean[],
+  hicraCoef: number,
+): ShapedAdvantage {
   const out: ShapedAdvantage = {};
   for (const s of STRATEGIES) {
     const g = gammas[s];

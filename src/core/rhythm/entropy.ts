@@ -20,7 +20,12 @@ export function softmaxEntropy(row: ArrayLike<number>): number {
 }
 
 /** Entropy of every response token from logits [N, V] (row-major). */
-export function responseEntropy(logits: Float32Array, vocabSize: number, seqLen: number, promptLength: number): number[] {
+export function responseEntropy(
+  logits: Float32Array,
+  vocabSize: number,
+  seqLen: number,
+  promptLength: number,
+): number[] {
   if (logits.length !== seqLen * vocabSize) {
     throw new InputError(`logits hold ${logits.length} values, expected ${seqLen}·${vocabSize}`, { field: 'logits' });
   }

@@ -83,7 +83,7 @@ describe('linkage', () => {
 describe('role invariants on random vectors', () => {
   it('set sizes, dominated ⊆ anchor, intro within k before a dominated anchor, Δ ≥ 0', () => {
     let seed = 1;
-    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     for (let trial = 0; trial < 50; trial++) {
       const r = 1 + Math.floor(rand() * 30);
       const waad = Array.from({ length: r }, () => rand() * 10);

@@ -21,15 +21,22 @@ export function selectHeads(cache: HeadCache, numLayers: number, opts: RhythmOpt
   const spans: HeadSpan[] = [];
   for (const l of layers) {
     const v = cache.layers.get(l);
-    if (!v) throw new InputError(`layer ${l} is selected but its attention is missing (have ${[...cache.layers.keys()].join(', ') || 'none'})`, { field: `attn.L${l}` });
+    if (!v)
+      throw new InputError(
+        `layer ${l} is selected but its attention is missing (have ${[...cache.layers.keys()].join(', ') || 'none'})`,
+        { field: `attn.L${l}` },
+      );
     for (let h = 0; h < cache.numHeads; h++) spans.push({ layer: l, head: h, d: v.span[h] });
   }
   if (opts.heads) {
     for (const [l, h] of [...opts.heads.local, ...opts.heads.global]) {
       if (!cache.layers.has(l) || h >= cache.numHeads) {
-        throw new InputError(`pinned head [${l}, ${h}] is not in the attention (layers ${[...cache.layers.keys()].join(', ')}, ${cache.numHeads} heads)`, {
-          field: 'heads',
-        });
+        throw new InputError(
+          `pinned head [${l}, ${h}] is not in the attention (layers ${[...cache.layers.keys()].join(', ')}, ${cache.numHeads} heads)`,
+          {
+            field: 'heads',
+          },
+        );
       }
     }
     return { layers, local: opts.heads.local, global: opts.heads.global, spans };
@@ -65,7 +72,11 @@ export interface Roles {
  * Roles over response indices i = 0..|R|−1 (position t = prompt_length + i). Since [t−k, t−1] ∩ R only holds
  * response positions, the look-back is over response indices max(0, i−k)..i−1; empty ⇒ not dominated.
  */
-export function rhythmRoles(waad: ArrayLike<number>, fai: ArrayLike<number>, opts: Pick<RhythmOptions, 'q' | 'k' | 'tau_waad' | 'tau_delta'>): Roles {
+export function rhythmRoles(
+  waad: ArrayLike<number>,
+  fai: ArrayLike<number>,
+  opts: Pick<RhythmOptions, 'q' | 'k' | 'tau_waad' | 'tau_delta'>,
+): Roles {
   const r = waad.length;
   const delta = new Array<number>(r);
   for (let i = 0; i < r; i++) delta[i] = i + 1 < r ? Math.abs(waad[i] - waad[i + 1]) : 0; // Δ at the last token = 0
@@ -125,7 +136,7 @@ export function linkage(roles: Roles, k: number, entropy?: ArrayLike<number>): L
     const mean = (pick: boolean) => {
       let sum = 0;
       let n = 0;
-      for (let i = 0; i < r; i++) if (roles.preplan[i] === pick) (sum += entropy[i]), n++;
+      for (let i = 0; i < r; i++) if (roles.preplan[i] === pick) ((sum += entropy[i]), n++);
       return n ? sum / n : null;
     };
     out.entropy_preplan = mean(true);

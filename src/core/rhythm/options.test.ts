@@ -35,8 +35,23 @@ describe('resolveOptions', () => {
   it('fills the documented defaults', () => {
     const o = resolveOptions();
     expect(o).toEqual({ ...DEFAULT_OPTIONS });
-    expect(o).toMatchObject({ W: 10, H_lo: 10, H_hi: 100, q: 0.4, k: 3, headFraction: 0.3, alpha: 0.5, gamma_amp: 1.5 });
-    expect(o).toMatchObject({ sink: false, seed: 0, hicraCoef: 0.2, advantageStd: 'population', layers: 'middle-third' });
+    expect(o).toMatchObject({
+      W: 10,
+      H_lo: 10,
+      H_hi: 100,
+      q: 0.4,
+      k: 3,
+      headFraction: 0.3,
+      alpha: 0.5,
+      gamma_amp: 1.5,
+    });
+    expect(o).toMatchObject({
+      sink: false,
+      seed: 0,
+      hicraCoef: 0.2,
+      advantageStd: 'population',
+      layers: 'middle-third',
+    });
     expect(o).toMatchObject({ tau_waad: 'median', tau_delta: 'min-preplan' });
   });
 
@@ -101,9 +116,34 @@ describe('needsMaps', () => {
 
 describe('optionsFromFlags', () => {
   it('parses kebab-case flags and option names', () => {
-    const o = optionsFromFlags({ window: '5', 'h-lo': '2', 'h-hi': 'inf', q: '0.25', sink: 'true', layers: '1,3', 'tau-waad': 'median', 'tau-delta': '0.5', 'advantage-std': 'sample', 'head-fraction': '0.5' });
-    expect(o).toMatchObject({ W: 5, H_lo: 2, H_hi: Infinity, q: 0.25, sink: true, layers: [1, 3], tau_waad: 'median', tau_delta: 0.5, advantageStd: 'sample', headFraction: 0.5 });
-    expect(optionsFromFlags({ gamma_amp: '2', heads: '{"local":[[0,1]],"global":[[2,0]]}' })).toMatchObject({ gamma_amp: 2, heads: { local: [[0, 1]], global: [[2, 0]] } });
+    const o = optionsFromFlags({
+      window: '5',
+      'h-lo': '2',
+      'h-hi': 'inf',
+      q: '0.25',
+      sink: 'true',
+      layers: '1,3',
+      'tau-waad': 'median',
+      'tau-delta': '0.5',
+      'advantage-std': 'sample',
+      'head-fraction': '0.5',
+    });
+    expect(o).toMatchObject({
+      W: 5,
+      H_lo: 2,
+      H_hi: Infinity,
+      q: 0.25,
+      sink: true,
+      layers: [1, 3],
+      tau_waad: 'median',
+      tau_delta: 0.5,
+      advantageStd: 'sample',
+      headFraction: 0.5,
+    });
+    expect(optionsFromFlags({ gamma_amp: '2', heads: '{"local":[[0,1]],"global":[[2,0]]}' })).toMatchObject({
+      gamma_amp: 2,
+      heads: { local: [[0, 1]], global: [[2, 0]] },
+    });
     expect(optionForFlag('--gamma-amp')).toBe('gamma_amp');
   });
   it('rejects unknown flags and bad values with the option named', () => {

@@ -102,19 +102,32 @@ function bad(option: string, message: string): InputError {
   return new InputError(message, { field: option });
 }
 
-function num(o: Record<string, unknown>, name: string, ok: (v: number) => boolean, range: string, integer = false): number {
+function num(
+  o: Record<string, unknown>,
+  name: string,
+  ok: (v: number) => boolean,
+  range: string,
+  integer = false,
+): number {
   const v = o[name];
   if (typeof v !== 'number' || Number.isNaN(v) || !ok(v) || (integer && !Number.isInteger(v))) {
-    throw bad(name, `option ${name} must be ${integer ? 'an integer ' : ''}${range} (got ${JSON.stringify(v) ?? String(v)})`);
+    throw bad(
+      name,
+      `option ${name} must be ${integer ? 'an integer ' : ''}${range} (got ${JSON.stringify(v) ?? String(v)})`,
+    );
   }
   return v;
 }
 
 function headList(v: unknown, name: string): HeadRef[] {
-  if (!Array.isArray(v) || v.length === 0) throw bad(name, `option ${name} must be a non-empty list of [layer, head] pairs`);
+  if (!Array.isArray(v) || v.length === 0)
+    throw bad(name, `option ${name} must be a non-empty list of [layer, head] pairs`);
   return v.map((p) => {
     if (!Array.isArray(p) || p.length !== 2 || !p.every((x) => Number.isInteger(x) && x >= 0)) {
-      throw bad(name, `option ${name} must hold [layer, head] pairs of non-negative integers (got ${JSON.stringify(p)})`);
+      throw bad(
+        name,
+        `option ${name} must hold [layer, head] pairs of non-negative integers (got ${JSON.stringify(p)})`,
+      );
     }
     return [p[0], p[1]] as HeadRef;
   });
@@ -146,7 +159,10 @@ export function resolveOptions(partial: Partial<RhythmOptions> | Record<string, 
   else if (Array.isArray(o.layers) && o.layers.length > 0 && o.layers.every((x) => Number.isInteger(x) && x >= 0)) {
     layers = [...new Set(o.layers as number[])].sort((a, b) => a - b);
   } else {
-    throw bad('layers', `option layers must be 'middle-third', 'all' or a non-empty list of layer indices ≥ 0 (got ${JSON.stringify(o.layers)})`);
+    throw bad(
+      'layers',
+      `option layers must be 'middle-third', 'all' or a non-empty list of layer indices ≥ 0 (got ${JSON.stringify(o.layers)})`,
+    );
   }
 
   const H_lo = num(o, 'H_lo', (v) => v >= 0 && Number.isFinite(v), '≥ 0', true);
@@ -160,9 +176,13 @@ export function resolveOptions(partial: Partial<RhythmOptions> | Record<string, 
   if (o.tau_delta === 'min-preplan') tau_delta = 'min-preplan';
   else tau_delta = num(o, 'tau_delta', Number.isFinite, "'min-preplan' or a finite number");
 
-  if (typeof o.sink !== 'boolean') throw bad('sink', `option sink must be true or false (got ${JSON.stringify(o.sink)})`);
+  if (typeof o.sink !== 'boolean')
+    throw bad('sink', `option sink must be true or false (got ${JSON.stringify(o.sink)})`);
   if (o.advantageStd !== 'population' && o.advantageStd !== 'sample') {
-    throw bad('advantageStd', `option advantageStd must be 'population' or 'sample' (got ${JSON.stringify(o.advantageStd)})`);
+    throw bad(
+      'advantageStd',
+      `option advantageStd must be 'population' or 'sample' (got ${JSON.stringify(o.advantageStd)})`,
+    );
   }
 
   if (o.faiHeads !== 'global' && o.faiHeads !== 'receiver') {
@@ -223,17 +243,26 @@ export function optionsFromFlags(flags: Record<string, string | boolean>): Rhyth
     if (!key) throw bad(rawKey, `unknown rhythm option --${rawKey.replace(/^--/, '')}`);
     const text = typeof value === 'boolean' ? String(value) : value.trim();
     if (key === 'sink') {
-      if (text !== 'true' && text !== 'false') throw bad('sink', `option sink must be true or false (got ${JSON.stringify(text)})`);
+      if (text !== 'true' && text !== 'false')
+        throw bad('sink', `option sink must be true or false (got ${JSON.stringify(text)})`);
       out.sink = text === 'true';
     } else if (key === 'layers') {
-      out.layers = text === 'middle-third' || text === 'all' ? text : text.split(',').map((x) => (x.trim() === '' ? NaN : Number(x)));
+      out.layers =
+        text === 'middle-third' || text === 'all'
+          ? text
+          : text.split(',').map((x) => (x.trim() === '' ? NaN : Number(x)));
     } else if (key === 'heads') {
       try {
         out.heads = JSON.parse(text);
       } catch {
         throw bad('heads', 'option heads must be JSON like {"local":[[0,1]],"global":[[3,2]]}');
       }
-    } else if (key === 'advantageStd' || key === 'faiHeads' || (key === 'tau_waad' && text === 'median') || (key === 'tau_delta' && text === 'min-preplan')) {
+    } else if (
+      key === 'advantageStd' ||
+      key === 'faiHeads' ||
+      (key === 'tau_waad' && text === 'median') ||
+      (key === 'tau_delta' && text === 'min-preplan')
+    ) {
       out[key] = text;
     } else if (key === 'H_hi' && /^(inf|infinity|∞)$/i.test(text)) {
       out.H_hi = Infinity;

@@ -6,7 +6,14 @@ import { groupKey } from '../io/jsonl';
 import type { HeadCache } from './accumulator';
 import { creditGammas, grpoAdvantages, shapeAdvantage, type Gammas, type ShapedAdvantage } from './credit';
 import { headMean, linkage, rhythmRoles, selectHeads, type Linkage } from './metrics';
-import { ceilFraction, MAP_OPTIONS, resolveOptions, type HeadRef, type LayerChoice, type RhythmOptions } from './options';
+import {
+  ceilFraction,
+  MAP_OPTIONS,
+  resolveOptions,
+  type HeadRef,
+  type LayerChoice,
+  type RhythmOptions,
+} from './options';
 import { receiverHeads } from './receiver';
 
 /** `options` of a record: the option values as given (H_hi = Infinity is written "Infinity"); feeds back into resolveOptions. */
@@ -18,7 +25,13 @@ export interface AnalysisRecord {
   token_ids?: number[];
   layers: number[];
   /** `receiver`: the receiver heads (receiver.ts), `kurtosis`: [l, h, κ] of every selected head (κ = −∞ written as null). */
-  heads: { local: HeadRef[]; global: HeadRef[]; span: [number, number, number][]; receiver?: HeadRef[]; kurtosis?: [number, number, number | null][] };
+  heads: {
+    local: HeadRef[];
+    global: HeadRef[];
+    span: [number, number, number][];
+    receiver?: HeadRef[];
+    kurtosis?: [number, number, number | null][];
+  };
   waad: number[];
   /** FAI over the heads the `faiHeads` option names (global by default). */
   fai: number[];
@@ -62,20 +75,30 @@ export function recordOptions(o: RhythmOptions): RecordOptions {
 }
 
 /** Everything of method.md §1–§4 from the cached per-head vectors. Map options come from the cache. */
-export function analyzeCache(cache: HeadCache, info: SequenceInfo, options: Partial<RhythmOptions> = {}): AnalysisRecord {
+export function analyzeCache(
+  cache: HeadCache,
+  info: SequenceInfo,
+  options: Partial<RhythmOptions> = {},
+): AnalysisRecord {
   const given = resolveOptions(options);
   for (const key of MAP_OPTIONS) {
     if (options[key] !== undefined && given[key] !== cache.mapOptions[key]) {
-      throw new InputError(`option ${key} = ${given[key]} differs from the cached pass (${cache.mapOptions[key]}); rerun the attention pass (see needsMaps)`, { field: key });
+      throw new InputError(
+        `option ${key} = ${given[key]} differs from the cached pass (${cache.mapOptions[key]}); rerun the attention pass (see needsMaps)`,
+        { field: key },
+      );
     }
   }
   const opts: RhythmOptions = { ...given, ...cache.mapOptions };
   const N = cache.seqLen;
   const p = cache.promptLength;
   const r = N - p;
-  if (info.tokens.length !== N) throw new InputError(`tokens has ${info.tokens.length} entries, expected ${N}`, { field: 'tokens' });
-  if (info.tokenIds && info.tokenIds.length !== N) throw new InputError(`token_ids has ${info.tokenIds.length} entries, expected ${N}`, { field: 'token_ids' });
-  if (info.entropy && info.entropy.length !== r) throw new InputError(`entropy has ${info.entropy.length} entries, expected ${r}`, { field: 'entropy' });
+  if (info.tokens.length !== N)
+    throw new InputError(`tokens has ${info.tokens.length} entries, expected ${N}`, { field: 'tokens' });
+  if (info.tokenIds && info.tokenIds.length !== N)
+    throw new InputError(`token_ids has ${info.tokenIds.length} entries, expected ${N}`, { field: 'token_ids' });
+  if (info.entropy && info.entropy.length !== r)
+    throw new InputError(`entropy has ${info.entropy.length} entries, expected ${r}`, { field: 'entropy' });
   const numLayers = info.numLayers ?? Math.max(...cache.layers.keys()) + 1;
   const sel = selectHeads(cache, numLayers, opts);
   const waad = headMean(cache, sel.local, 'waad');
@@ -123,10 +146,16 @@ export function analyzeCache(cache: HeadCache, info: SequenceInfo, options: Part
  * One GRPO group: rewards[i] belongs to records[i]. Returns new records with `reward`, `advantage` (Â_i) and
  * `shaped_advantage` {strategy: γ·Â_i, hicra: Â_i + hicraCoef·|Â_i| on anchors}. Options default to each record's.
  */
-export function applyGroup(records: AnalysisRecord[], rewards: number[], options: Partial<Pick<RhythmOptions, 'advantageStd' | 'hicraCoef'>> = {}): AnalysisRecord[] {
-  if (rewards.length !== records.length) throw new InputError(`${rewards.length} rewards for ${records.length} responses`, { field: 'reward' });
+export function applyGroup(
+  records: AnalysisRecord[],
+  rewards: number[],
+  options: Partial<Pick<RhythmOptions, 'advantageStd' | 'hicraCoef'>> = {},
+): AnalysisRecord[] {
+  if (rewards.length !== records.length)
+    throw new InputError(`${rewards.length} rewards for ${records.length} responses`, { field: 'reward' });
   rewards.forEach((x, i) => {
-    if (typeof x !== 'number' || !Number.isFinite(x)) throw new InputError(`reward of response ${i} must be a finite number (got ${x})`, { field: 'reward' });
+    if (typeof x !== 'number' || !Number.isFinite(x))
+      throw new InputError(`reward of response ${i} must be a finite number (got ${x})`, { field: 'reward' });
   });
   const std = options.advantageStd ?? records[0]?.options.advantageStd ?? 'population';
   const adv = grpoAdvantages(rewards, std);
@@ -155,7 +184,11 @@ export function applyGroups(
     groups.set(key, [...(groups.get(key) ?? []), i]);
   });
   for (const idx of groups.values()) {
-    const shaped = applyGroup(idx.map((i) => records[i]), idx.map((i) => meta[i].reward!), options);
+    const shaped = applyGroup(
+      idx.map((i) => records[i]),
+      idx.map((i) => meta[i].reward!),
+      options,
+    );
     idx.forEach((i, j) => (out[i] = { ...shaped[j], group: meta[i].group }));
   }
   return out;

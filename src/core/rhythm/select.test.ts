@@ -36,21 +36,46 @@ describe('head split', () => {
     ];
     // M = 5, n = ⌈1.5⌉ = 2; order: (1,1) 1, (2,0) 1, (1,0) 2, (3,0) 3, (2,1) 5
     const s = splitHeads(spans, 0.3);
-    expect(s.local).toEqual([[1, 1], [2, 0]]);
-    expect(s.global).toEqual([[3, 0], [2, 1]]);
+    expect(s.local).toEqual([
+      [1, 1],
+      [2, 0],
+    ]);
+    expect(s.global).toEqual([
+      [3, 0],
+      [2, 1],
+    ]);
   });
 
   it('overlaps for tiny M', () => {
     // M = 1: n = ⌈0.3⌉ = 1, the one head is local and global
     expect(splitHeads([{ layer: 0, head: 0, d: 4 }], 0.3)).toMatchObject({ local: [[0, 0]], global: [[0, 0]] });
     // M = 2, headFraction 0.6: n = ⌈1.2⌉ = 2 -> both sets hold both heads
-    const two = splitHeads([{ layer: 0, head: 1, d: 1 }, { layer: 0, head: 0, d: 3 }], 0.6);
-    expect(two.local).toEqual([[0, 1], [0, 0]]);
-    expect(two.global).toEqual([[0, 1], [0, 0]]);
+    const two = splitHeads(
+      [
+        { layer: 0, head: 1, d: 1 },
+        { layer: 0, head: 0, d: 3 },
+      ],
+      0.6,
+    );
+    expect(two.local).toEqual([
+      [0, 1],
+      [0, 0],
+    ]);
+    expect(two.global).toEqual([
+      [0, 1],
+      [0, 0],
+    ]);
   });
 
   it('treats float32-level differences in d as ties', () => {
-    const s = splitHeads([{ layer: 5, head: 0, d: 1.0000000001 }, { layer: 4, head: 0, d: 1 }, { layer: 0, head: 0, d: 9 }], 0.3);
+    const s = splitHeads(
+      [
+        { layer: 5, head: 0, d: 1.0000000001 },
+        { layer: 4, head: 0, d: 1 },
+        { layer: 0, head: 0, d: 9 },
+      ],
+      0.3,
+    );
     expect(s.local).toEqual([[4, 0]]); // tie -> lower layer first, n = 1
   });
 });

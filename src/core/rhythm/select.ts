@@ -23,7 +23,8 @@ export function tieTolerance(values: ArrayLike<number>): number {
  * integers as ⌊(2·i·(hi−lo) + 4)/8⌋), duplicates removed; if hi − lo + 1 ≤ 5 every layer lo..hi; if L < 3 all layers.
  */
 export function middleThirdLayers(L: number): number[] {
-  if (!Number.isInteger(L) || L < 1) throw new InputError(`number of layers must be an integer ≥ 1 (got ${L})`, { field: 'num_layers' });
+  if (!Number.isInteger(L) || L < 1)
+    throw new InputError(`number of layers must be an integer ≥ 1 (got ${L})`, { field: 'num_layers' });
   if (L < 3) return Array.from({ length: L }, (_, i) => i);
   const lo = Math.floor(L / 3);
   const hi = Math.floor((2 * L) / 3);
@@ -59,7 +60,10 @@ export interface HeadSpan {
  * Sort the M heads by (d, layer, head) ascending, n = ⌈headFraction·M⌉: the first n are local, the last n global
  * (they overlap when 2n > M). Returned in that sorted order.
  */
-export function splitHeads(spans: HeadSpan[], headFraction: number): { local: HeadRef[]; global: HeadRef[]; sorted: HeadSpan[] } {
+export function splitHeads(
+  spans: HeadSpan[],
+  headFraction: number,
+): { local: HeadRef[]; global: HeadRef[]; sorted: HeadSpan[] } {
   const tol = tieTolerance(spans.map((s) => s.d));
   const sorted = [...spans].sort((a, b) => {
     if (Math.abs(a.d - b.d) > tol) return a.d - b.d;

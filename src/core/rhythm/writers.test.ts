@@ -17,10 +17,16 @@ function record(tokens: string[], p: number): AnalysisRecord {
     fai: arr((i) => i / 10),
     delta: arr(() => 1),
     preplan: arr((i) => i % 2).map(Boolean),
-    anchor: arr((i) => i === 0 ? 1 : 0).map(Boolean),
+    anchor: arr((i) => (i === 0 ? 1 : 0)).map(Boolean),
     dominated: arr(() => 0).map(Boolean),
     intro: arr(() => 0).map(Boolean),
-    gamma: { uniform: arr(() => 1), local_chunk: arr(() => 1.5), global_anchor: arr(() => 1), coupled: arr(() => 1), random: arr(() => 1) },
+    gamma: {
+      uniform: arr(() => 1),
+      local_chunk: arr(() => 1.5),
+      global_anchor: arr(() => 1),
+      coupled: arr(() => 1),
+      random: arr(() => 1),
+    },
     options: recordOptions(resolveOptions({ H_hi: Infinity })),
     tau_waad: 1,
     tau_delta: 1,
@@ -66,10 +72,19 @@ describe('writers', () => {
 
   it('verl: per-response arrays of response length', () => {
     const withAdv = { ...recs[0], reward: 1, advantage: 0.5, shaped_advantage: { uniform: [0.5, 0.5] } };
-    const lines = toVerl([withAdv, recs[1]]).trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = toVerl([withAdv, recs[1]])
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0]).toEqual({
-      index: 0, prompt_length: 2, response_length: 2, token_ids: [12, 13], gamma: recs[0].gamma,
-      reward: 1, advantage: 0.5, shaped_advantage: { uniform: [0.5, 0.5] },
+      index: 0,
+      prompt_length: 2,
+      response_length: 2,
+      token_ids: [12, 13],
+      gamma: recs[0].gamma,
+      reward: 1,
+      advantage: 0.5,
+      shaped_advantage: { uniform: [0.5, 0.5] },
     });
     expect(lines[1]).toMatchObject({ index: 1, response_length: 1, token_ids: [11] });
     expect(lines[1].gamma.uniform).toEqual([1]);

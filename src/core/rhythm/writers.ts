@@ -34,8 +34,19 @@ export function toCsv(records: AnalysisRecord[]): string {
   const shaped = [...STRATEGIES, 'hicra' as const].filter((s) => records.some((r) => r.shaped_advantage?.[s]));
   const withAdv = records.some((r) => r.advantage !== undefined);
   const header = [
-    'sequence', 'position', 'response_index', 'token', 'token_id', 'waad', 'fai', 'delta',
-    'preplan', 'anchor', 'dominated', 'intro', 'entropy',
+    'sequence',
+    'position',
+    'response_index',
+    'token',
+    'token_id',
+    'waad',
+    'fai',
+    'delta',
+    'preplan',
+    'anchor',
+    'dominated',
+    'intro',
+    'entropy',
     ...strategies.map((s) => `gamma_${s}`),
     ...(withAdv ? ['advantage'] : []),
     ...shaped.map((s) => `shaped_${s}`),
@@ -46,8 +57,19 @@ export function toCsv(records: AnalysisRecord[]): string {
     for (let i = 0; i < rec.waad.length; i++) {
       const b = (x: boolean) => (x ? 1 : 0);
       const row = [
-        seq, p + i, i, rec.tokens[p + i], rec.token_ids?.[p + i], rec.waad[i], rec.fai[i], rec.delta[i],
-        b(rec.preplan[i]), b(rec.anchor[i]), b(rec.dominated[i]), b(rec.intro[i]), rec.entropy?.[i],
+        seq,
+        p + i,
+        i,
+        rec.tokens[p + i],
+        rec.token_ids?.[p + i],
+        rec.waad[i],
+        rec.fai[i],
+        rec.delta[i],
+        b(rec.preplan[i]),
+        b(rec.anchor[i]),
+        b(rec.dominated[i]),
+        b(rec.intro[i]),
+        rec.entropy?.[i],
         ...strategies.map((s) => rec.gamma[s]?.[i]),
         ...(withAdv ? [rec.advantage] : []),
         ...shaped.map((s) => rec.shaped_advantage?.[s]?.[i]),

@@ -9,7 +9,15 @@ import { runtimeOf, tinyPolicy } from './testing/tinyPolicy';
 describe('makePolicyBatch', () => {
   it('lays out inputs, targets, mask and Ã by hand', () => {
     // row 0: prompt [1, 2], response [3, 4] with Ã [0.5, -1]; row 1: prompt [1, 2], response [5] with Ã [2]
-    const b = makePolicyBatch([[1, 2, 3, 4], [1, 2, 5]], [2, 2], [[0.5, -1], [2]], 0);
+    const b = makePolicyBatch(
+      [
+        [1, 2, 3, 4],
+        [1, 2, 5],
+      ],
+      [2, 2],
+      [[0.5, -1], [2]],
+      0,
+    );
     expect(b.T).toBe(3);
     expect([...b.ids]).toEqual([1, 2, 3, 1, 2, 0]);
     expect([...b.targets]).toEqual([2, 3, 4, 2, 5, 0]);
@@ -21,7 +29,10 @@ describe('makePolicyBatch', () => {
   });
 
   it('fullColumns keeps every row whole (the last column has no target); fillAdvantages fills in place', () => {
-    const rows = [[1, 2, 3, 4], [1, 2, 5]];
+    const rows = [
+      [1, 2, 3, 4],
+      [1, 2, 5],
+    ];
     const b = makePolicyBatch(rows, [2, 2], null, 0, undefined, true);
     expect(b.T).toBe(4);
     expect([...b.ids]).toEqual([1, 2, 3, 4, 1, 2, 5, 0]);
@@ -42,12 +53,17 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const init = tinyPolicy(5);
       const m = new GPT2Train(init.config, init.weights);
       const rt = runtimeOf(init);
-      const rows = [[1, 2, 3, 4], [1, 2, 5]];
+      const rows = [
+        [1, 2, 3, 4],
+        [1, 2, 5],
+      ];
       const b = makePolicyBatch(rows, [2, 2], [[1, 1], [1]], 0);
       const V = init.config.vocab_size;
       for (const tau of [1, 0.5]) {
         const before = tf.memory().numTensors;
-        const out = tf.tidy(() => policyOutputs(m, b, tau) as unknown as tf.TensorContainer) as unknown as ReturnType<typeof policyOutputs>;
+        const out = tf.tidy(() => policyOutputs(m, b, tau) as unknown as tf.TensorContainer) as unknown as ReturnType<
+          typeof policyOutputs
+        >;
         const logp = out.logp.dataSync();
         const ent = out.entropy.dataSync();
         tf.dispose([out.logp, out.entropy]);

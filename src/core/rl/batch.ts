@@ -26,8 +26,14 @@ export interface PolicyBatch {
  * fill them later with fillAdvantages. `fullColumns` makes T the longest row (its last input column has no target)
  * so the forward also sees each row's last token: the fused attention pass needs every row's full N×N map.
  */
-export function makePolicyBatch(rows: number[][], promptLengths: number[], advantages: number[][] | null, padId: number,
-  rollout?: { logprobs: number[][]; entropies: number[][] }, fullColumns = false): PolicyBatch {
+export function makePolicyBatch(
+  rows: number[][],
+  promptLengths: number[],
+  advantages: number[][] | null,
+  padId: number,
+  rollout?: { logprobs: number[][]; entropies: number[][] },
+  fullColumns = false,
+): PolicyBatch {
   const B = rows.length;
   const T = Math.max(...rows.map((r) => r.length)) - (fullColumns ? 0 : 1);
   const ids = new Int32Array(B * T).fill(padId);
@@ -50,17 +56,31 @@ export function makePolicyBatch(rows: number[][], promptLengths: number[], advan
       }
     }
   });
-  const batch: PolicyBatch = { B, T, ids, targets, mask, advantages: new Float32Array(B * T), ...(rollout ? { oldLogp, oldEntropy } : {}) };
+  const batch: PolicyBatch = {
+    B,
+    T,
+    ids,
+    targets,
+    mask,
+    advantages: new Float32Array(B * T),
+    ...(rollout ? { oldLogp, oldEntropy } : {}),
+  };
   if (advantages) fillAdvantages(batch, rows, promptLengths, advantages);
   return batch;
 }
 
 /** Writes Ã of every response token into the batch (in place: slices made by sliceBatch see it). */
-export function fillAdvantages(batch: PolicyBatch, rows: number[][], promptLengths: number[], advantages: number[][]): void {
+export function fillAdvantages(
+  batch: PolicyBatch,
+  rows: number[][],
+  promptLengths: number[],
+  advantages: number[][],
+): void {
   const T = batch.T;
   rows.forEach((row, b) => {
     const p = promptLengths[b];
-    if (advantages[b].length !== row.length - p) throw new Error(`row ${b}: ${advantages[b].length} advantages for ${row.length - p} response tokens`);
+    if (advantages[b].length !== row.length - p)
+      throw new Error(`row ${b}: ${advantages[b].length} advantages for ${row.length - p} response tokens`);
     for (let t = p - 1; t < row.length - 1; t++) batch.advantages[b * T + t] = advantages[b][t + 1 - p];
   });
 }
@@ -75,7 +95,9 @@ export function sliceBatch(b: PolicyBatch, from: number, to: number): PolicyBatc
     targets: b.targets.subarray(from * T, to * T),
     mask: b.mask.subarray(from * T, to * T),
     advantages: b.advantages.subarray(from * T, to * T),
-    ...(b.oldLogp ? { oldLogp: b.oldLogp.subarray(from * T, to * T), oldEntropy: b.oldEntropy!.subarray(from * T, to * T) } : {}),
+    ...(b.oldLogp
+      ? { oldLogp: b.oldLogp.subarray(from * T, to * T), oldEntropy: b.oldEntropy!.subarray(from * T, to * T) }
+      : {}),
   };
 }
 
@@ -90,8 +112,12 @@ export interface PolicyOutputs {
  * Log-probs of the targets under softmax(logits/τ) — the distribution rollouts sampled from — and its entropy.
  * Differentiable (call inside variableGrads for the new policy, inside tidy for old/reference).
  */
-export function policyOutputs(model: TrainablePolicy, b: PolicyBatch, temperature: number,
-  onAttention?: (layer: number, probs: tf.Tensor3D) => void): PolicyOutputs {
+export function policyOutputs(
+  model: TrainablePolicy,
+  b: PolicyBatch,
+  temperature: number,
+  onAttention?: (layer: number, probs: tf.Tensor3D) => void,
+): PolicyOutputs {
   const V = model.config.vocab_size;
   const ids = tf.tensor2d(b.ids, [b.B, b.T], 'int32');
   const logits = model.forward(ids, onAttention); // [B*T, V]

@@ -37,11 +37,17 @@ for (const backend of ['cpu', 'wasm'] as const) {
       runtime.dispose();
     });
 
-    const rows = [[5, 9, 13, 4, 19, 20, 1], [3, 7, 1], [12, 12, 12, 13, 14]];
+    const rows = [
+      [5, 9, 13, 4, 19, 20, 1],
+      [3, 7, 1],
+      [12, 12, 12, 13, 14],
+    ];
 
     it('names an out-of-range token instead of reading past the table', () => {
       const before = tf.memory().numTensors;
-      expect(() => batched.forwardAll(new Int32Array([1, init.config.vocab_size]), 1, 2)).toThrow(/token \d+ at position 1 is outside the vocabulary/);
+      expect(() => batched.forwardAll(new Int32Array([1, init.config.vocab_size]), 1, 2)).toThrow(
+        /token \d+ at position 1 is outside the vocabulary/,
+      );
       expect(tf.memory().numTensors).toBe(before);
     });
 
@@ -61,7 +67,11 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const V = init.config.vocab_size;
       rows.forEach((r, i) => {
         const ref: Float32Array[] = [];
-        const refLogits = runtime.forward(r, { onAttention: (l, p) => { ref[l] = p.dataSync() as Float32Array; } });
+        const refLogits = runtime.forward(r, {
+          onAttention: (l, p) => {
+            ref[l] = p.dataSync() as Float32Array;
+          },
+        });
         close(all.subarray(i * T * V, (i * T + r.length) * V), refLogits.dataSync());
         refLogits.dispose();
         for (let l = 0; l < init.config.n_layer; l++) close(maps[i][l], ref[l]);
@@ -71,7 +81,11 @@ for (const backend of ['cpu', 'wasm'] as const) {
     it('decoder: left-padded prefill and steps match per-sequence logits', () => {
       const dec = batched.decoder(rows, 0);
       let out = dec.prefill();
-      const extra = [[2, 3], [4, 5], [6, 7]];
+      const extra = [
+        [2, 3],
+        [4, 5],
+        [6, 7],
+      ];
       for (let s = 0; s <= 2; s++) {
         const got = out.dataSync();
         out.dispose();
@@ -111,11 +125,19 @@ describe.each(['cpu', 'wasm'] as const)('BatchedLM on a grouped-query RoPE model
     const weights = new Map(src.names.map((n) => [n, tf.tensor(src.getFloat32(n), src.info(n)!.shape)]));
     const runtime = Decoder.fromSource(config, src);
     const lm = new BatchedLM(config, weights);
-    const rows = [[5, 9, 13, 4, 19, 20, 1], [3, 7, 1], [12, 12, 13, 14]];
+    const rows = [
+      [5, 9, 13, 4, 19, 20, 1],
+      [3, 7, 1],
+      [12, 12, 13, 14],
+    ];
     const V = config.vocab_size;
     const dec = lm.decoder(rows, 0);
     let out = dec.prefill();
-    const extra = [[2, 3], [4, 5], [6, 7]];
+    const extra = [
+      [2, 3],
+      [4, 5],
+      [6, 7],
+    ];
     for (let s = 0; s <= 2; s++) {
       const got = out.dataSync();
       out.dispose();
@@ -134,7 +156,9 @@ describe.each(['cpu', 'wasm'] as const)('BatchedLM on a grouped-query RoPE model
     const H = config.n_head;
     const maps: Float32Array[][] = rows.map(() => []);
     const logits = lm.forwardAll(ids, rows.length, T, (l, p) =>
-      rows.forEach((r, i) => (maps[i][l] = tf.slice(p, [i, 0, 0, 0], [1, H, r.length, r.length]).dataSync() as Float32Array)),
+      rows.forEach(
+        (r, i) => (maps[i][l] = tf.slice(p, [i, 0, 0, 0], [1, H, r.length, r.length]).dataSync() as Float32Array),
+      ),
     );
     const all = logits.dataSync();
     logits.dispose();

@@ -43,8 +43,12 @@ export class CreditAnalyzer {
   private readonly acc: BatchRhythmAccumulator;
   private readonly entropy: number[][];
 
-  constructor(readonly rows: CreditRow[], private readonly rhythm: Partial<RhythmOptions>, numHeads: number,
-    private readonly numLayers: number) {
+  constructor(
+    readonly rows: CreditRow[],
+    private readonly rhythm: Partial<RhythmOptions>,
+    numHeads: number,
+    private readonly numLayers: number,
+  ) {
     const rowShapes = rows.map((row) => ({ seqLen: row.ids.length, promptLength: row.promptLength }));
     this.acc = new BatchRhythmAccumulator(rowShapes, mapOptionsOf(rhythm), numHeads);
     this.entropy = rows.map(() => []);
@@ -73,7 +77,12 @@ export class CreditAnalyzer {
     try {
       const caches = this.acc.finish();
       return this.rows.map((row, i) =>
-        analyzeCache(caches[i], { tokens: row.tokens, tokenIds: row.ids, numLayers: this.numLayers, entropy: this.entropy[i] }, { ...this.rhythm, seed: row.seed }));
+        analyzeCache(
+          caches[i],
+          { tokens: row.tokens, tokenIds: row.ids, numLayers: this.numLayers, entropy: this.entropy[i] },
+          { ...this.rhythm, seed: row.seed },
+        ),
+      );
     } finally {
       this.dispose();
     }
@@ -94,8 +103,13 @@ const MAP_BUDGET_BYTES = 32 * 2 ** 20;
  * longest row: attention is causal, so a row's first N×N block is its exact map whatever follows it (one forward
  * per distinct length, as before, paid the per-op overhead of a whole forward for every length).
  */
-export function attentionCredit(model: BatchedLM, rows: CreditRow[], rhythm: Partial<RhythmOptions>, temperature = 1,
-  mapBudgetBytes = MAP_BUDGET_BYTES): CreditPass {
+export function attentionCredit(
+  model: BatchedLM,
+  rows: CreditRow[],
+  rhythm: Partial<RhythmOptions>,
+  temperature = 1,
+  mapBudgetBytes = MAP_BUDGET_BYTES,
+): CreditPass {
   if (rows.length === 0) return { records: [], attentionMs: 0, metricsMs: 0 };
   const t0 = performance.now();
   const H = model.config.n_head;
@@ -105,7 +119,8 @@ export function attentionCredit(model: BatchedLM, rows: CreditRow[], rhythm: Par
     for (let start = 0; start < order.length;) {
       // Grow the chunk while its maps [R, H, T, T] (T = its longest row, the last one: sorted) fit the budget.
       let end = start + 1;
-      while (end < order.length && (end + 1 - start) * H * rows[order[end]].ids.length ** 2 * 4 <= mapBudgetBytes) end++;
+      while (end < order.length && (end + 1 - start) * H * rows[order[end]].ids.length ** 2 * 4 <= mapBudgetBytes)
+        end++;
       const members = order.slice(start, end);
       const R = members.length;
       const T = rows[members[R - 1]].ids.length;
@@ -147,11 +162,18 @@ export interface RowCredit {
  * `entropy_minority`, Â everywhere for `uniform`. `sign` v1 leaves Â < 0 unshaped (γ strategies and HICRA).
  * A zero Â gives zeros for every strategy but TEMPO (its term can be non-zero where the row's reward is the mean).
  */
-export function tokenAdvantages(strategy: RlStrategy, advantage: number, responseLength: number,
-  record: AnalysisRecord | undefined, hicraCoef: number, sign: CreditSign = 'v2', row: RowCredit = {}): number[] {
+export function tokenAdvantages(
+  strategy: RlStrategy,
+  advantage: number,
+  responseLength: number,
+  record: AnalysisRecord | undefined,
+  hicraCoef: number,
+  sign: CreditSign = 'v2',
+  row: RowCredit = {},
+): number[] {
   const n = responseLength;
   if (strategy === 'tempo') {
-    if (!row.tempo) throw new Error('tokenAdvantages: strategy tempo needs the group\'s prefix-tree terms');
+    if (!row.tempo) throw new Error("tokenAdvantages: strategy tempo needs the group's prefix-tree terms");
     return combineCredit(advantage, n, { add: row.tempo });
   }
   if (strategy === 'uniform' || advantage === 0) return new Array<number>(n).fill(advantage);
@@ -159,12 +181,16 @@ export function tokenAdvantages(strategy: RlStrategy, advantage: number, respons
     if (!row.minority) throw new Error('tokenAdvantages: strategy entropy_minority needs the batch entropy mask');
     return combineCredit(advantage, n, { gamma: row.minority.map((m) => (m ? 1 : 0)) });
   }
-  if (strategy === 'hicra' && row.planning) return combineCredit(advantage, n, hicraCredit(advantage, row.planning, hicraCoef, sign));
+  if (strategy === 'hicra' && row.planning)
+    return combineCredit(advantage, n, hicraCredit(advantage, row.planning, hicraCoef, sign));
   if (!record) throw new Error(`tokenAdvantages: strategy ${strategy} needs the row's analysis record`);
   const values = strategy === 'hicra' ? record.anchor : record.gamma[strategy as Strategy];
   if (!values) throw new Error(`tokenAdvantages: no γ for strategy ${strategy} (high_entropy needs entropy)`);
   if (values.length !== n) throw new Error(`tokenAdvantages: ${values.length} values for ${n} response tokens`);
-  const credit = strategy === 'hicra' ? hicraCredit(advantage, record.anchor, hicraCoef, sign) : signedGamma(advantage, values as number[], sign);
+  const credit =
+    strategy === 'hicra'
+      ? hicraCredit(advantage, record.anchor, hicraCoef, sign)
+      : signedGamma(advantage, values as number[], sign);
   return combineCredit(advantage, n, credit);
 }
 

@@ -1,12 +1,37 @@
 import { describe, expect, it } from 'vitest';
-import { curvesCsv, meanCi, meanCurve, rewardAuc, summarize, summaryCsv, summaryMarkdown, type RunResult } from './experiment';
+import {
+  curvesCsv,
+  meanCi,
+  meanCurve,
+  rewardAuc,
+  summarize,
+  summaryCsv,
+  summaryMarkdown,
+  type RunResult,
+} from './experiment';
 import { comparisonSvg, niceStep, smooth } from './plot';
 import type { RunLogLine } from './runlog';
 
 const line = (step: number, r: number, acc?: number): RunLogLine => ({
-  step, strategy: 'uniform', seed: 0, mean_reward: r, accuracy: r, mean_length: 10, entropy: 1, amplified_share: 0.25, clip_fraction: 0,
-  loss: 0, kl: 0, grad_norm: 0, first_ratio_dev: 0, zero_adv_groups: 0, analyzed_rows: 0, updated_rows: 0, nan_abort: false,
-  ...(acc !== undefined ? { heldout_accuracy: acc } : {}), time_ms: { rollout: 60, attention: 10, metrics: 10, update: 20, total: 100 },
+  step,
+  strategy: 'uniform',
+  seed: 0,
+  mean_reward: r,
+  accuracy: r,
+  mean_length: 10,
+  entropy: 1,
+  amplified_share: 0.25,
+  clip_fraction: 0,
+  loss: 0,
+  kl: 0,
+  grad_norm: 0,
+  first_ratio_dev: 0,
+  zero_adv_groups: 0,
+  analyzed_rows: 0,
+  updated_rows: 0,
+  nan_abort: false,
+  ...(acc !== undefined ? { heldout_accuracy: acc } : {}),
+  time_ms: { rollout: 60, attention: 10, metrics: 10, update: 20, total: 100 },
 });
 
 describe('experiment statistics', () => {
@@ -25,35 +50,46 @@ describe('experiment statistics', () => {
   });
   it('summarize, CSV, markdown and SVG from two seeds', () => {
     const runs: RunResult[] = [0, 1].map((seed) => ({
-      strategy: 'uniform', seed, initialAccuracy: 0.1,
+      strategy: 'uniform',
+      seed,
+      initialAccuracy: 0.1,
       lines: [line(1, 0.1 + seed * 0.1), line(2, 0.3, 0.2 + seed * 0.2)],
     }));
     const [row] = summarize(runs);
     expect(row.finalAccuracy.mean).toBeCloseTo(0.3, 12);
-    expect(row.finalAccuracy.ci).toBeCloseTo(12.706 * (Math.SQRT2 * 0.1 / Math.SQRT2), 6); // s = 0.1414, /√2 = 0.1
+    expect(row.finalAccuracy.ci).toBeCloseTo(12.706 * ((Math.SQRT2 * 0.1) / Math.SQRT2), 6); // s = 0.1414, /√2 = 0.1
     expect(row.rewardAuc.mean).toBeCloseTo(((0.1 + 0.3) / 2 + (0.2 + 0.3) / 2) / 2, 12);
     expect(row.creditShare).toBeCloseTo(0.2, 12);
     expect(summaryMarkdown([row], 0.1)).toMatch(/\| uniform \| 2 \| 30\.0 ± 127\.1 \|/);
     expect(summaryCsv([row]).split('\n')[1]).toMatch(/^uniform,2,0\.3,/);
     expect(curvesCsv(runs).split('\n')).toHaveLength(6);
-    expect(meanCurve(runs, (l) => l.heldout_accuracy)).toEqual([{ step: 2, mean: expect.closeTo(0.3, 12), ci: expect.any(Number), n: 2 }]);
+    expect(meanCurve(runs, (l) => l.heldout_accuracy)).toEqual([
+      { step: 2, mean: expect.closeTo(0.3, 12), ci: expect.any(Number), n: 2 },
+    ]);
     expect(comparisonSvg(runs, 'a <test>')).toMatch(/a &lt;test&gt;[\s\S]*<polyline/);
   });
   it('paired differences from uniform over the seeds both have, by hand', () => {
     const run = (strategy: RunResult['strategy'], seed: number, acc: number, rewards: number[]): RunResult => ({
-      strategy, seed, initialAccuracy: 0.1, lines: rewards.map((r, i) => line(i + 1, r, i === rewards.length - 1 ? acc : undefined)),
+      strategy,
+      seed,
+      initialAccuracy: 0.1,
+      lines: rewards.map((r, i) => line(i + 1, r, i === rewards.length - 1 ? acc : undefined)),
     });
     const rows = summarize([
-      run('uniform', 0, 0.5, [0, 0.2]), run('uniform', 1, 0.7, [0.2, 0.4]), run('uniform', 2, 0.6, [0, 0]),
+      run('uniform', 0, 0.5, [0, 0.2]),
+      run('uniform', 1, 0.7, [0.2, 0.4]),
+      run('uniform', 2, 0.6, [0, 0]),
       // coupled: seeds 0, 1 and 3 (no uniform seed 3: not paired)
-      run('coupled', 0, 0.6, [0.2, 0.2]), run('coupled', 1, 0.9, [0.2, 0.4]), run('coupled', 3, 0.1, [0, 0]),
+      run('coupled', 0, 0.6, [0.2, 0.2]),
+      run('coupled', 1, 0.9, [0.2, 0.4]),
+      run('coupled', 3, 0.1, [0, 0]),
     ]);
     const [u, c] = rows;
     expect(u.vsBaseline).toBeNull();
     // Δ acc = 0.1, 0.2: mean 0.15, sd 0.0707, CI = 12.706 · 0.0707 / √2 = 0.6353
     expect(c.vsBaseline!.finalAccuracy.n).toBe(2);
     expect(c.vsBaseline!.finalAccuracy.mean).toBeCloseTo(0.15, 12);
-    expect(c.vsBaseline!.finalAccuracy.ci).toBeCloseTo(0.63530, 4);
+    expect(c.vsBaseline!.finalAccuracy.ci).toBeCloseTo(0.6353, 4);
     // Δ AUC = (0.2 − 0.1), (0.3 − 0.3): mean 0.05
     expect(c.vsBaseline!.rewardAuc.mean).toBeCloseTo(0.05, 12);
     expect(summaryMarkdown(rows, 0.1)).toMatch(/\| coupled \| 3 \| [\d.]+ ± [\d.]+ \| \+15\.0 ± 63\.5 \|/);

@@ -44,7 +44,10 @@ export interface StrategyRow {
 export const BASELINE: RlStrategy = 'uniform';
 
 /** Two-sided 95% Student t quantiles, df = 1..30 (beyond: 1.96). */
-const T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+const T95 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
 
 export function meanCi(xs: number[]): Interval {
   const n = xs.length;
@@ -67,7 +70,8 @@ export function rewardAuc(lines: RunLogLine[]): number {
 const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 
 /** The last held-out accuracy of a run, if it was evaluated. */
-const finalAccuracyOf = (r: RunResult) => [...r.lines].reverse().find((l) => l.heldout_accuracy !== undefined)?.heldout_accuracy;
+const finalAccuracyOf = (r: RunResult) =>
+  [...r.lines].reverse().find((l) => l.heldout_accuracy !== undefined)?.heldout_accuracy;
 
 /** mean ± CI of f(run) − f(baseline run of the same seed), over seeds where both are defined. */
 function paired(runs: RunResult[], baseline: RunResult[], f: (r: RunResult) => number | undefined): Interval {
@@ -86,7 +90,9 @@ export function summarize(results: RunResult[]): StrategyRow[] {
   return [...byStrategy].map(([strategy, runs]) => {
     const finals = runs.map(finalAccuracyOf).filter((x): x is number => x !== undefined);
     const all = runs.flatMap((r) => r.lines);
-    const tail = runs.map((r) => avg(r.lines.slice(-Math.max(1, Math.round(r.lines.length / 10))).map((l) => l.mean_reward)));
+    const tail = runs.map((r) =>
+      avg(r.lines.slice(-Math.max(1, Math.round(r.lines.length / 10))).map((l) => l.mean_reward)),
+    );
     const total = all.reduce((a, l) => a + l.time_ms.total, 0);
     return {
       strategy,
@@ -97,9 +103,13 @@ export function summarize(results: RunResult[]): StrategyRow[] {
       amplifiedShare: avg(all.map((l) => l.amplified_share)),
       stepSeconds: total / Math.max(all.length, 1) / 1000,
       creditShare: total ? all.reduce((a, l) => a + l.time_ms.attention + l.time_ms.metrics, 0) / total : 0,
-      vsBaseline: baseline && strategy !== BASELINE
-        ? { finalAccuracy: paired(runs, baseline, finalAccuracyOf), rewardAuc: paired(runs, baseline, (r) => rewardAuc(r.lines)) }
-        : null,
+      vsBaseline:
+        baseline && strategy !== BASELINE
+          ? {
+              finalAccuracy: paired(runs, baseline, finalAccuracyOf),
+              rewardAuc: paired(runs, baseline, (r) => rewardAuc(r.lines)),
+            }
+          : null,
     };
   });
 }
@@ -108,37 +118,89 @@ const pct = (x: number) => (Number.isNaN(x) ? 'n/a' : (100 * x).toFixed(1));
 const pm = (i: Interval, scale = 100, digits = 1) =>
   `${Number.isNaN(i.mean) ? 'n/a' : (i.mean * scale).toFixed(digits)} ± ${Number.isNaN(i.ci) ? 'n/a' : (i.ci * scale).toFixed(digits)}`;
 
-const signed = (i: Interval) => (Number.isNaN(i.mean) ? 'n/a' : `${i.mean >= 0 ? '+' : '−'}${pm({ ...i, mean: Math.abs(i.mean) })}`);
+const signed = (i: Interval) =>
+  Number.isNaN(i.mean) ? 'n/a' : `${i.mean >= 0 ? '+' : '−'}${pm({ ...i, mean: Math.abs(i.mean) })}`;
 
 /** Markdown table (accuracies and rewards in %; Δ = paired difference from uniform, in points). */
 export function summaryMarkdown(rows: StrategyRow[], initialAccuracy: number | null): string {
-  const head = '| strategy | seeds | final held-out acc. % (95% CI) | Δ acc. vs uniform, paired | reward AUC % (95% CI) | Δ AUC vs uniform, paired | final reward % | amplified tokens % | s/step | attention+credit % of step |\n|---|---|---|---|---|---|---|---|---|---|';
-  const body = rows.map((r) => `| ${r.strategy} | ${r.seeds.length} | ${pm(r.finalAccuracy)} | ${r.vsBaseline ? signed(r.vsBaseline.finalAccuracy) : '–'} | ${pm(r.rewardAuc)} | ${r.vsBaseline ? signed(r.vsBaseline.rewardAuc) : '–'} | ${pm(r.finalReward)} | ${pct(r.amplifiedShare)} | ${r.stepSeconds.toFixed(2)} | ${pct(r.creditShare)} |`);
+  const head =
+    '| strategy | seeds | final held-out acc. % (95% CI) | Δ acc. vs uniform, paired | reward AUC % (95% CI) | Δ AUC vs uniform, paired | final reward % | amplified tokens % | s/step | attention+credit % of step |\n|---|---|---|---|---|---|---|---|---|---|';
+  const body = rows.map(
+    (r) =>
+      `| ${r.strategy} | ${r.seeds.length} | ${pm(r.finalAccuracy)} | ${r.vsBaseline ? signed(r.vsBaseline.finalAccuracy) : '–'} | ${pm(r.rewardAuc)} | ${r.vsBaseline ? signed(r.vsBaseline.rewardAuc) : '–'} | ${pm(r.finalReward)} | ${pct(r.amplifiedShare)} | ${r.stepSeconds.toFixed(2)} | ${pct(r.creditShare)} |`,
+  );
   const start = initialAccuracy === null ? '' : `\nStarting model: held-out accuracy ${pct(initialAccuracy)}%.`;
   return [head, ...body].join('\n') + start + '\n';
 }
 
 export function summaryCsv(rows: StrategyRow[]): string {
-  const head = 'strategy,seeds,final_acc_mean,final_acc_ci95,reward_auc_mean,reward_auc_ci95,final_reward_mean,final_reward_ci95,amplified_share,step_seconds,credit_share,' +
+  const head =
+    'strategy,seeds,final_acc_mean,final_acc_ci95,reward_auc_mean,reward_auc_ci95,final_reward_mean,final_reward_ci95,amplified_share,step_seconds,credit_share,' +
     'delta_acc_vs_uniform_mean,delta_acc_vs_uniform_ci95,delta_auc_vs_uniform_mean,delta_auc_vs_uniform_ci95';
   const f = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '' : String(+x.toFixed(6)));
-  return [head, ...rows.map((r) => [r.strategy, r.seeds.length, f(r.finalAccuracy.mean), f(r.finalAccuracy.ci), f(r.rewardAuc.mean), f(r.rewardAuc.ci),
-    f(r.finalReward.mean), f(r.finalReward.ci), f(r.amplifiedShare), f(r.stepSeconds), f(r.creditShare),
-    f(r.vsBaseline?.finalAccuracy.mean), f(r.vsBaseline?.finalAccuracy.ci), f(r.vsBaseline?.rewardAuc.mean), f(r.vsBaseline?.rewardAuc.ci)].join(','))].join('\n') + '\n';
+  return (
+    [
+      head,
+      ...rows.map((r) =>
+        [
+          r.strategy,
+          r.seeds.length,
+          f(r.finalAccuracy.mean),
+          f(r.finalAccuracy.ci),
+          f(r.rewardAuc.mean),
+          f(r.rewardAuc.ci),
+          f(r.finalReward.mean),
+          f(r.finalReward.ci),
+          f(r.amplifiedShare),
+          f(r.stepSeconds),
+          f(r.creditShare),
+          f(r.vsBaseline?.finalAccuracy.mean),
+          f(r.vsBaseline?.finalAccuracy.ci),
+          f(r.vsBaseline?.rewardAuc.mean),
+          f(r.vsBaseline?.rewardAuc.ci),
+        ].join(','),
+      ),
+    ].join('\n') + '\n'
+  );
 }
 
 /** Long-format curves: one row per (strategy, seed, step). */
 export function curvesCsv(results: RunResult[]): string {
-  const rows = results.flatMap((r) => r.lines.map((l) => [r.strategy, r.seed, l.step, l.mean_reward, l.heldout_accuracy ?? '', l.mean_length, l.entropy, l.amplified_share, l.clip_fraction].join(',')));
-  return ['strategy,seed,step,mean_reward,heldout_accuracy,mean_length,entropy,amplified_share,clip_fraction', ...rows].join('\n') + '\n';
+  const rows = results.flatMap((r) =>
+    r.lines.map((l) =>
+      [
+        r.strategy,
+        r.seed,
+        l.step,
+        l.mean_reward,
+        l.heldout_accuracy ?? '',
+        l.mean_length,
+        l.entropy,
+        l.amplified_share,
+        l.clip_fraction,
+      ].join(','),
+    ),
+  );
+  return (
+    ['strategy,seed,step,mean_reward,heldout_accuracy,mean_length,entropy,amplified_share,clip_fraction', ...rows].join(
+      '\n',
+    ) + '\n'
+  );
 }
 
 /** Per strategy and step: mean over seeds of a per-step value (steps where every seed has it). */
-export function meanCurve(runs: RunResult[], pick: (l: RunLogLine) => number | undefined): { step: number; mean: number; ci: number }[] {
+export function meanCurve(
+  runs: RunResult[],
+  pick: (l: RunLogLine) => number | undefined,
+): { step: number; mean: number; ci: number }[] {
   const steps = new Map<number, number[]>();
-  for (const r of runs) for (const l of r.lines) {
-    const v = pick(l);
-    if (v !== undefined) steps.set(l.step, [...(steps.get(l.step) ?? []), v]);
-  }
-  return [...steps].filter(([, v]) => v.length === runs.length).sort((a, b) => a[0] - b[0]).map(([step, v]) => ({ step, ...meanCi(v) }));
+  for (const r of runs)
+    for (const l of r.lines) {
+      const v = pick(l);
+      if (v !== undefined) steps.set(l.step, [...(steps.get(l.step) ?? []), v]);
+    }
+  return [...steps]
+    .filter(([, v]) => v.length === runs.length)
+    .sort((a, b) => a[0] - b[0])
+    .map(([step, v]) => ({ step, ...meanCi(v) }));
 }

@@ -35,10 +35,25 @@ for (const backend of ['cpu', 'wasm'] as const) {
       ];
       const rows: CreditRow[] = ids.map((r, i) => ({ ids: r, promptLength: 5, tokens: r.map(String), seed: i }));
       const rhythm = { W: 3, H_lo: 2, H_hi: 8 };
-      const options = resolveRlOptions({ task: 'addition', level: 1, microBatches: 2, prompts: 1, group: 3, temperature: 0.7, rhythm });
+      const options = resolveRlOptions({
+        task: 'addition',
+        level: 1,
+        microBatches: 2,
+        prompts: 1,
+        group: 3,
+        temperature: 0.7,
+        rhythm,
+      });
       const before = tf.memory().numTensors;
       const separate = attentionCredit(sampler, rows, rhythm, 0.7).records;
-      const batch = makePolicyBatch(ids, rows.map((r) => r.promptLength), null, 0, undefined, true);
+      const batch = makePolicyBatch(
+        ids,
+        rows.map((r) => r.promptLength),
+        null,
+        0,
+        undefined,
+        true,
+      );
       const analyzer = new CreditAnalyzer(rows, rhythm, init.config.n_head, init.config.n_layer);
       const old = computeOldPolicy({ options, policy, adam: new Adam(DEFAULT_ADAM) }, batch, {
         onLayer: (layer, probs, from, to) => analyzer.addLayer(layer, probs, [0, 1, 2].slice(from, to), batch.T),

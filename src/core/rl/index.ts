@@ -14,5 +14,16 @@ export { BatchedLM } from './batched';
 export { BatchDecoder } from './batch-decoder';
 export { sampleRows, type SampleOptions, type SampleResult } from './rollout';
 export { makePolicyBatch, policyOutputs, type PolicyBatch } from './batch';
-export { meanCi, rewardAuc, summarize, summaryMarkdown, summaryCsv, curvesCsv, meanCurve, type RunResult, type StrategyRow, type Interval } from './experiment';
+export {
+  meanCi,
+  rewardAuc,
+  summarize,
+  summaryMarkdown,
+  summaryCsv,
+  curvesCsv,
+  meanCurve,
+  type RunResult,
+  type StrategyRow,
+  type Interval,
+} from './experiment';
 export { comparisonSvg, smooth } from './plot';

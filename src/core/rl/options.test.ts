@@ -6,7 +6,15 @@ const base = { task: 'addition', level: 2 };
 describe('resolveRlOptions', () => {
   it('fills the documented defaults (paper: ε 0.2, G 8, no KL, no entropy bonus)', () => {
     const o = resolveRlOptions(base);
-    expect(o).toMatchObject({ task: 'addition', level: 2, strategy: 'uniform', group: 8, clipEps: 0.2, klCoef: 0, entropyCoef: 0 });
+    expect(o).toMatchObject({
+      task: 'addition',
+      level: 2,
+      strategy: 'uniform',
+      group: 8,
+      clipEps: 0.2,
+      klCoef: 0,
+      entropyCoef: 0,
+    });
     expect(o.steps).toBe(DEFAULT_RL_OPTIONS.steps);
   });
 

@@ -10,7 +10,17 @@ import { isTaskName, TASKS, type TaskName } from '../tasks/index';
  * (Â + α|Â| on planning tokens), TEMPO (prefix-tree additive term) and the high-entropy minority (gradient only on
  * the batch's top-20% entropy tokens).
  */
-export const RL_STRATEGIES = ['uniform', 'local_chunk', 'global_anchor', 'coupled', 'random', 'high_entropy', 'hicra', 'tempo', 'entropy_minority'] as const;
+export const RL_STRATEGIES = [
+  'uniform',
+  'local_chunk',
+  'global_anchor',
+  'coupled',
+  'random',
+  'high_entropy',
+  'hicra',
+  'tempo',
+  'entropy_minority',
+] as const;
 export type RlStrategy = (typeof RL_STRATEGIES)[number];
 
 export interface RlOptions {
@@ -102,10 +112,16 @@ export const DEFAULT_RL_OPTIONS: Readonly<Omit<RlOptions, 'task' | 'level'>> = O
 /** `local-chunk`, `local_chunk`, `GRPO` (= uniform) and `hicra-style` are accepted. */
 export function parseStrategy(name: string): RlStrategy {
   const s = String(name).trim().toLowerCase().replace(/-/g, '_');
-  const alias: Record<string, RlStrategy> = { grpo: 'uniform', hicra_style: 'hicra', high_entropy_minority: 'entropy_minority' };
+  const alias: Record<string, RlStrategy> = {
+    grpo: 'uniform',
+    hicra_style: 'hicra',
+    high_entropy_minority: 'entropy_minority',
+  };
   const out = alias[s] ?? s;
   if (!(RL_STRATEGIES as readonly string[]).includes(out)) {
-    throw new InputError(`unknown strategy "${name}" (expected one of ${RL_STRATEGIES.join(', ')})`, { field: 'strategy' });
+    throw new InputError(`unknown strategy "${name}" (expected one of ${RL_STRATEGIES.join(', ')})`, {
+      field: 'strategy',
+    });
   }
   return out as RlStrategy;
 }
@@ -119,25 +135,42 @@ export function needsAttention(s: RlStrategy, planningSet: RlOptions['planningSe
   return s !== 'uniform' && s !== 'tempo' && s !== 'entropy_minority';
 }
 
-function check(o: Record<string, unknown>, name: string, ok: (v: number) => boolean, range: string, integer: boolean): number {
+function check(
+  o: Record<string, unknown>,
+  name: string,
+  ok: (v: number) => boolean,
+  range: string,
+  integer: boolean,
+): number {
   const v = o[name];
   if (typeof v !== 'number' || Number.isNaN(v) || !ok(v) || (integer && !Number.isInteger(v))) {
-    throw new InputError(`${name} must be ${integer ? 'an integer ' : ''}${range} (got ${JSON.stringify(v) ?? String(v)})`, { field: name });
+    throw new InputError(
+      `${name} must be ${integer ? 'an integer ' : ''}${range} (got ${JSON.stringify(v) ?? String(v)})`,
+      { field: name },
+    );
   }
   return v;
 }
 
 /** Defaults + validation; unknown option names are errors (a typo never falls back to a default). */
-export function resolveRlOptions(partial: Omit<Partial<RlOptions>, 'task'> & { task: string; level: number }): RlOptions {
+export function resolveRlOptions(
+  partial: Omit<Partial<RlOptions>, 'task'> & { task: string; level: number },
+): RlOptions {
   const known = new Set([...Object.keys(DEFAULT_RL_OPTIONS), 'task', 'level']);
-  for (const k of Object.keys(partial)) if (!known.has(k)) throw new InputError(`unknown RL option "${k}"`, { field: k });
+  for (const k of Object.keys(partial))
+    if (!known.has(k)) throw new InputError(`unknown RL option "${k}"`, { field: k });
   const o: Record<string, unknown> = { ...DEFAULT_RL_OPTIONS };
   for (const [k, v] of Object.entries(partial)) if (v !== undefined) o[k] = v;
   const task = String(o.task);
-  if (!isTaskName(task)) throw new InputError(`unknown task "${task}" (expected one of ${Object.keys(TASKS).join(', ')})`, { field: 'task' });
+  if (!isTaskName(task))
+    throw new InputError(`unknown task "${task}" (expected one of ${Object.keys(TASKS).join(', ')})`, {
+      field: 'task',
+    });
   const levels = TASKS[task].levels;
   if (!levels.includes(o.level as number)) {
-    throw new InputError(`level of ${task} must be one of ${levels.join(', ')} (got ${JSON.stringify(o.level)})`, { field: 'level' });
+    throw new InputError(`level of ${task} must be one of ${levels.join(', ')} (got ${JSON.stringify(o.level)})`, {
+      field: 'level',
+    });
   }
   const pos = (v: number) => v > 0 && Number.isFinite(v);
   const nonneg = (v: number) => v >= 0 && Number.isFinite(v);
@@ -169,22 +202,34 @@ export function resolveRlOptions(partial: Omit<Partial<RlOptions>, 'task'> & { t
     planningSet: o.planningSet as RlOptions['planningSet'],
   };
   if (res.creditSign !== 'v2' && res.creditSign !== 'v1') {
-    throw new InputError(`creditSign must be 'v2' or 'v1' (got ${JSON.stringify(res.creditSign)})`, { field: 'creditSign' });
+    throw new InputError(`creditSign must be 'v2' or 'v1' (got ${JSON.stringify(res.creditSign)})`, {
+      field: 'creditSign',
+    });
   }
   if (res.planningSet !== 'anchor' && res.planningSet !== 'grams') {
-    throw new InputError(`planningSet must be 'anchor' or 'grams' (got ${JSON.stringify(res.planningSet)})`, { field: 'planningSet' });
+    throw new InputError(`planningSet must be 'anchor' or 'grams' (got ${JSON.stringify(res.planningSet)})`, {
+      field: 'planningSet',
+    });
   }
   if (res.zeroAdvantageRows !== 'drop' && res.zeroAdvantageRows !== 'keep') {
-    throw new InputError(`zeroAdvantageRows must be 'drop' or 'keep' (got ${JSON.stringify(res.zeroAdvantageRows)})`, { field: 'zeroAdvantageRows' });
+    throw new InputError(`zeroAdvantageRows must be 'drop' or 'keep' (got ${JSON.stringify(res.zeroAdvantageRows)})`, {
+      field: 'zeroAdvantageRows',
+    });
   }
   if (res.oldLogProbs !== 'recompute' && res.oldLogProbs !== 'rollout') {
-    throw new InputError(`oldLogProbs must be 'recompute' or 'rollout' (got ${JSON.stringify(res.oldLogProbs)})`, { field: 'oldLogProbs' });
+    throw new InputError(`oldLogProbs must be 'recompute' or 'rollout' (got ${JSON.stringify(res.oldLogProbs)})`, {
+      field: 'oldLogProbs',
+    });
   }
   if (res.attentionPass !== 'needed' && res.attentionPass !== 'always') {
-    throw new InputError(`attentionPass must be 'needed' or 'always' (got ${JSON.stringify(res.attentionPass)})`, { field: 'attentionPass' });
+    throw new InputError(`attentionPass must be 'needed' or 'always' (got ${JSON.stringify(res.attentionPass)})`, {
+      field: 'attentionPass',
+    });
   }
   if (res.microBatches > res.prompts * res.group) {
-    throw new InputError(`microBatches (${res.microBatches}) exceeds the rows per step (${res.prompts}·${res.group})`, { field: 'microBatches' });
+    throw new InputError(`microBatches (${res.microBatches}) exceeds the rows per step (${res.prompts}·${res.group})`, {
+      field: 'microBatches',
+    });
   }
   return res;
 }

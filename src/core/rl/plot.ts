@@ -6,8 +6,15 @@ import { meanCurve, type RunResult } from './experiment';
 import type { RlStrategy } from './options';
 
 const COLORS: Record<RlStrategy, string> = {
-  uniform: '#444444', local_chunk: '#1f77b4', global_anchor: '#2ca02c', coupled: '#d62728', random: '#9467bd', high_entropy: '#ff7f0e', hicra: '#8c564b',
-  tempo: '#17becf', entropy_minority: '#bcbd22',
+  uniform: '#444444',
+  local_chunk: '#1f77b4',
+  global_anchor: '#2ca02c',
+  coupled: '#d62728',
+  random: '#9467bd',
+  high_entropy: '#ff7f0e',
+  hicra: '#8c564b',
+  tempo: '#17becf',
+  entropy_minority: '#bcbd22',
 };
 
 const esc = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
@@ -38,21 +45,32 @@ export function comparisonSvg(results: RunResult[], title: string, opts: { smoot
   const sm = opts.smoothing ?? 5;
   const panels: Panel[] = [
     {
-      title: `mean reward per step (moving average over ${sm} steps)`, x0: 60,
+      title: `mean reward per step (moving average over ${sm} steps)`,
+      x0: 60,
       series: strategies.map((s) => {
         const c = meanCurve(runsOf(s), (l) => l.mean_reward);
-        const m = smooth(c.map((p) => p.mean), sm);
-        const ci = smooth(c.map((p) => (Number.isNaN(p.ci) ? 0 : p.ci)), sm);
+        const m = smooth(
+          c.map((p) => p.mean),
+          sm,
+        );
+        const ci = smooth(
+          c.map((p) => (Number.isNaN(p.ci) ? 0 : p.ci)),
+          sm,
+        );
         return { strategy: s, pts: c.map((p, i) => ({ step: p.step, mean: m[i], ci: ci[i] })) };
       }),
     },
     {
-      title: 'held-out greedy accuracy', x0: 540,
+      title: 'held-out greedy accuracy',
+      x0: 540,
       series: strategies.map((s) => {
         const runs = runsOf(s);
         const start = runs[0]?.initialAccuracy;
         const c = meanCurve(runs, (l) => l.heldout_accuracy);
-        return { strategy: s, pts: [...(start !== null && start !== undefined ? [{ step: 0, mean: start, ci: 0 }] : []), ...c] };
+        return {
+          strategy: s,
+          pts: [...(start !== null && start !== undefined ? [{ step: 0, mean: start, ci: 0 }] : []), ...c],
+        };
       }),
     },
   ];
@@ -73,20 +91,30 @@ export function comparisonSvg(results: RunResult[], title: string, opts: { smoot
     out.push(`<text x="${p.x0 + pw / 2}" y="${top - 10}" text-anchor="middle">${esc(p.title)}</text>`);
     out.push(`<rect x="${p.x0}" y="${top}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>`);
     for (let v = 0; v <= yMax + 1e-9; v += yStep) {
-      out.push(`<line x1="${p.x0 - 4}" x2="${p.x0}" y1="${y(v)}" y2="${y(v)}" stroke="#999"/><text x="${p.x0 - 6}" y="${y(v) + 4}" text-anchor="end">${(100 * v).toFixed(yStep < 0.01 ? 1 : 0)}%</text>`);
+      out.push(
+        `<line x1="${p.x0 - 4}" x2="${p.x0}" y1="${y(v)}" y2="${y(v)}" stroke="#999"/><text x="${p.x0 - 6}" y="${y(v) + 4}" text-anchor="end">${(100 * v).toFixed(yStep < 0.01 ? 1 : 0)}%</text>`,
+      );
     }
-    for (let s = 0; s <= maxStep; s += xStep) out.push(`<text x="${x(s)}" y="${top + ph + 16}" text-anchor="middle">${s}</text>`);
+    for (let s = 0; s <= maxStep; s += xStep)
+      out.push(`<text x="${x(s)}" y="${top + ph + 16}" text-anchor="middle">${s}</text>`);
     out.push(`<text x="${p.x0 + pw / 2}" y="${top + ph + 32}" text-anchor="middle">step</text>`);
     for (const s of p.series) {
       if (s.pts.length === 0) continue;
-      const band = [...s.pts.map((q) => `${x(q.step).toFixed(1)},${y(q.mean + q.ci).toFixed(1)}`), ...[...s.pts].reverse().map((q) => `${x(q.step).toFixed(1)},${y(q.mean - q.ci).toFixed(1)}`)];
+      const band = [
+        ...s.pts.map((q) => `${x(q.step).toFixed(1)},${y(q.mean + q.ci).toFixed(1)}`),
+        ...[...s.pts].reverse().map((q) => `${x(q.step).toFixed(1)},${y(q.mean - q.ci).toFixed(1)}`),
+      ];
       out.push(`<polygon points="${band.join(' ')}" fill="${COLORS[s.strategy]}" fill-opacity="0.12" stroke="none"/>`);
-      out.push(`<polyline points="${s.pts.map((q) => `${x(q.step).toFixed(1)},${y(q.mean).toFixed(1)}`).join(' ')}" fill="none" stroke="${COLORS[s.strategy]}" stroke-width="1.8"/>`);
+      out.push(
+        `<polyline points="${s.pts.map((q) => `${x(q.step).toFixed(1)},${y(q.mean).toFixed(1)}`).join(' ')}" fill="none" stroke="${COLORS[s.strategy]}" stroke-width="1.8"/>`,
+      );
     }
   }
   strategies.forEach((s, i) => {
     const lx = 60 + i * Math.min(175, 880 / strategies.length);
-    out.push(`<line x1="${lx}" x2="${lx + 20}" y1="${H - 14}" y2="${H - 14}" stroke="${COLORS[s]}" stroke-width="3"/><text x="${lx + 25}" y="${H - 10}">${esc(s)} (n=${runsOf(s).length})</text>`);
+    out.push(
+      `<line x1="${lx}" x2="${lx + 20}" y1="${H - 14}" y2="${H - 14}" stroke="${COLORS[s]}" stroke-width="3"/><text x="${lx + 25}" y="${H - 10}">${esc(s)} (n=${runsOf(s).length})</text>`,
+    );
   });
   out.push('</svg>');
   return out.join('\n') + '\n';

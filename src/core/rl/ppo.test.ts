@@ -13,16 +13,42 @@ const t2 = (rows: number[][]) => tf.tensor2d(rows);
 describe('responseTokenMean', () => {
   it('averages tokens within a response, then responses', () => {
     // response 0: (1 + 3) / 2 = 2; response 1: 10 / 1 = 10 (second token is padding); mean = 6
-    const v = responseTokenMean(t2([[1, 3], [10, 99]]), t2([[1, 1], [1, 0]]));
+    const v = responseTokenMean(
+      t2([
+        [1, 3],
+        [10, 99],
+      ]),
+      t2([
+        [1, 1],
+        [1, 0],
+      ]),
+    );
     expect(v.dataSync()[0]).toBeCloseTo(6, 6);
   });
 });
 
 describe('ppoClipLoss', () => {
   it('ratio 1 (first micro-step) gives minus the token-mean advantage and no clipping', () => {
-    const logp = t2([[-1, -2], [-0.5, -0.5]]);
-    const adv = t2([[1.5, 1], [-1, -1]]);
-    const { loss, clipFraction } = ppoClipLoss({ logpNew: logp, logpOld: logp, advantages: adv, mask: t2([[1, 1], [1, 1]]) }, { clipEps: 0.2 });
+    const logp = t2([
+      [-1, -2],
+      [-0.5, -0.5],
+    ]);
+    const adv = t2([
+      [1.5, 1],
+      [-1, -1],
+    ]);
+    const { loss, clipFraction } = ppoClipLoss(
+      {
+        logpNew: logp,
+        logpOld: logp,
+        advantages: adv,
+        mask: t2([
+          [1, 1],
+          [1, 1],
+        ]),
+      },
+      { clipEps: 0.2 },
+    );
     // responses: (1.5 + 1)/2 = 1.25 and (−1 − 1)/2 = −1; mean 0.125; loss −0.125
     expect(loss.dataSync()[0]).toBeCloseTo(-0.125, 6);
     expect(clipFraction.dataSync()[0]).toBe(0);
@@ -56,7 +82,9 @@ describe('ppoClipLoss', () => {
       const old = tf.tidy(logpOf0);
       const before = old.dataSync()[0];
       const { grads } = tf.variableGrads(
-        () => ppoClipLoss({ logpNew: logpOf0(), logpOld: old, advantages: t2([[a]]), mask: t2([[1]]) }, { clipEps: 0.2 }).loss,
+        () =>
+          ppoClipLoss({ logpNew: logpOf0(), logpOld: old, advantages: t2([[a]]), mask: t2([[1]]) }, { clipEps: 0.2 })
+            .loss,
       );
       logit.assign(tf.sub(logit, tf.mul(0.1, grads[logit.name])));
       const after = tf.tidy(logpOf0).dataSync()[0];
@@ -68,7 +96,13 @@ describe('ppoClipLoss', () => {
 
   it('adds β·k3 KL to the reference and leaves no tensors behind', () => {
     const before = tf.memory().numTensors;
-    const inputs = { logpNew: t2([[-1]]), logpOld: t2([[-1]]), advantages: t2([[0]]), mask: t2([[1]]), logpRef: t2([[-1.5]]) };
+    const inputs = {
+      logpNew: t2([[-1]]),
+      logpOld: t2([[-1]]),
+      advantages: t2([[0]]),
+      mask: t2([[1]]),
+      logpRef: t2([[-1.5]]),
+    };
     const { loss, kl, clipFraction } = ppoClipLoss(inputs, { clipEps: 0.2, klCoef: 0.1 });
     // d = ref − new = −0.5; k3 = e^{−0.5} + 0.5 − 1 ≈ 0.106531
     const k3 = Math.exp(-0.5) + 0.5 - 1;

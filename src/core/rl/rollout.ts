@@ -36,7 +36,10 @@ export async function sampleRows(model: BatchedLM, prompts: number[][], o: Sampl
   if (o.seeds.length !== R) throw new Error(`sampleRows: ${o.seeds.length} seeds for ${R} rows`);
   const P = Math.max(...prompts.map((p) => p.length));
   const room = model.config.n_positions - P;
-  if (room < 1) throw new InputError(`prompts of ${P} tokens leave no room in the context of ${model.config.n_positions}`, { field: 'prompt' });
+  if (room < 1)
+    throw new InputError(`prompts of ${P} tokens leave no room in the context of ${model.config.n_positions}`, {
+      field: 'prompt',
+    });
   const maxTokens = Math.min(o.maxTokens, room);
   const rngs = o.seeds.map((s) => mulberry32(s));
   const responses: number[][] = prompts.map(() => []);
@@ -63,7 +66,8 @@ export async function sampleRows(model: BatchedLM, prompts: number[][], o: Sampl
         }
         if (id === o.eosId) finished[r] = true;
       }
-      if (finished.every(Boolean) || n === maxTokens - 1) return { responses, finished, logprobs, entropies, aborted: false };
+      if (finished.every(Boolean) || n === maxTokens - 1)
+        return { responses, finished, logprobs, entropies, aborted: false };
       if (o.signal?.aborted) return { responses, finished, logprobs, entropies, aborted: true };
       await yieldToEventLoop();
       logitsT = decoder.step(next);
@@ -76,7 +80,13 @@ export async function sampleRows(model: BatchedLM, prompts: number[][], o: Sampl
 }
 
 /** log softmax(x/τ)[id] and the entropy of softmax(x/τ) over x = logits[offset .. offset+V), in float64. */
-export function temperedLogProb(logits: Float32Array, offset: number, V: number, tau: number, id: number): [number, number] {
+export function temperedLogProb(
+  logits: Float32Array,
+  offset: number,
+  V: number,
+  tau: number,
+  id: number,
+): [number, number] {
   let m = -Infinity;
   for (let i = 0; i < V; i++) m = Math.max(m, logits[offset + i] / tau);
   let z = 0;

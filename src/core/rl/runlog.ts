@@ -55,7 +55,10 @@ export function parseRunLog(text: string, fileName: string): RunLogLine[] {
     }
     const o = v as Partial<RunLogLine>;
     if (typeof o !== 'object' || o === null || !Number.isInteger(o.step) || typeof o.mean_reward !== 'number') {
-      throw new InputError('expected a run-log object with integer "step" and numeric "mean_reward"', { file: fileName, line: i + 1 });
+      throw new InputError('expected a run-log object with integer "step" and numeric "mean_reward"', {
+        file: fileName,
+        line: i + 1,
+      });
     }
     out.push(o as RunLogLine);
   });

@@ -14,10 +14,24 @@ beforeAll(async () => {
 });
 
 const opts = (over: Partial<RlOptions> = {}): RlOptions =>
-  resolveRlOptions({ task: 'addition', level: 1, prompts: 2, group: 4, maxTokens: 24, steps: 5, evalProblems: 4, evalEvery: 5, lr: 1e-3, formatCredit: 0.5, ...over });
+  resolveRlOptions({
+    task: 'addition',
+    level: 1,
+    prompts: 2,
+    group: 4,
+    maxTokens: 24,
+    steps: 5,
+    evalProblems: 4,
+    evalEvery: 5,
+    lr: 1e-3,
+    formatCredit: 0.5,
+    ...over,
+  });
 
 /** A reward with spread on a random model: the share of '1' characters (so groups have non-zero advantages). */
-const ones = { reward: (_p: string, c: string) => (c.length ? [...c].filter((ch) => ch === '1').length / c.length : 0) };
+const ones = {
+  reward: (_p: string, c: string) => (c.length ? [...c].filter((ch) => ch === '1').length / c.length : 0),
+};
 
 const weightsOf = (t: RlTrainer) => t.weights().map((w) => Array.from(w.data));
 
@@ -27,7 +41,11 @@ describe('RlTrainer', () => {
     for (let k = 0; k < 2; k++) {
       const run = new RlRun(tinyPolicy(7), opts({ strategy: 'coupled', seed: 11 }), ones);
       const summary = await run.run();
-      results.push({ lines: summary.lines.map(({ time_ms: _t, ...rest }) => rest), w: weightsOf(run.trainer), acc: summary.finalAccuracy });
+      results.push({
+        lines: summary.lines.map(({ time_ms: _t, ...rest }) => rest),
+        w: weightsOf(run.trainer),
+        acc: summary.finalAccuracy,
+      });
       run.dispose();
     }
     expect(results[0].lines).toHaveLength(5);
@@ -93,7 +111,10 @@ describe('RlTrainer', () => {
   }, 30_000);
 
   it('NaN guard: a NaN loss aborts that step, keeps the step-start weights and optimizer, and the run goes on', async () => {
-    const t = new RlTrainer(tinyPolicy(7), opts({ microBatches: 2 }), { ...ones, corruptLoss: (step, micro) => step === 1 && micro === 1 });
+    const t = new RlTrainer(tinyPolicy(7), opts({ microBatches: 2 }), {
+      ...ones,
+      corruptLoss: (step, micro) => step === 1 && micro === 1,
+    });
     await t.trainStep();
     const before = weightsOf(t);
     const adamStep = t.adam.step;
@@ -131,7 +152,11 @@ describe('RlTrainer', () => {
   }, 30_000);
 
   it('tempo, entropy_minority and hicra on strategic grams train without the attention pass; no tensors leak', async () => {
-    for (const over of [{ strategy: 'tempo' }, { strategy: 'entropy_minority' }, { strategy: 'hicra', planningSet: 'grams' }] as Partial<RlOptions>[]) {
+    for (const over of [
+      { strategy: 'tempo' },
+      { strategy: 'entropy_minority' },
+      { strategy: 'hicra', planningSet: 'grams' },
+    ] as Partial<RlOptions>[]) {
       const t = new RlTrainer(tinyPolicy(7), opts(over), ones);
       const l1 = (await t.trainStep())!;
       expect(l1.analyzed_rows).toBe(0);
@@ -183,7 +208,13 @@ describe('RlTrainer', () => {
     first.dispose();
 
     const init = { ...tinyPolicy(7), weights: ck.weights };
-    const rest = new RlRun(init, o, ones, { step: ck.step, adamStep: ck.adamStep, optimizer: ck.optimizer, initialAccuracy: head.initialAccuracy, lastAccuracy: head.finalAccuracy });
+    const rest = new RlRun(init, o, ones, {
+      step: ck.step,
+      adamStep: ck.adamStep,
+      optimizer: ck.optimizer,
+      initialAccuracy: head.initialAccuracy,
+      lastAccuracy: head.finalAccuracy,
+    });
     const tail = await rest.run();
     expect(tail.lines.map((l) => l.step)).toEqual([3, 4]);
     expect(tail.steps).toBe(4);
@@ -203,10 +234,14 @@ describe('RlTrainer', () => {
     const m = t.checkpoint();
     t.dispose();
     const base = { step: 1, adamStep: 2, optimizer: m.optimizer };
-    expect(() => new RlTrainer(init, opts(), ones, { ...base, step: 6 })).toThrow(/field "step": must be a whole number from 0 to steps \(5\)/);
+    expect(() => new RlTrainer(init, opts(), ones, { ...base, step: 6 })).toThrow(
+      /field "step": must be a whole number from 0 to steps \(5\)/,
+    );
     const bad = [{ name: 'm.wte.weight', shape: [3, 4], data: new Float32Array(12) }];
     expect(() => new RlTrainer(init, opts(), ones, { ...base, optimizer: bad })).toThrow(InputError);
-    expect(() => new RlTrainer(init, opts(), ones, { ...base, optimizer: bad })).toThrow(/optimizer\.safetensors, field "m\.wte\.weight"/);
+    expect(() => new RlTrainer(init, opts(), ones, { ...base, optimizer: bad })).toThrow(
+      /optimizer\.safetensors, field "m\.wte\.weight"/,
+    );
     expect(() => new RlTrainer(init, opts({ klCoef: 0.1 }), ones, base)).toThrow(/KL reference/);
   });
 });

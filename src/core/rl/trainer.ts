@@ -19,12 +19,26 @@ import type { NamedArray } from '../train/gpt2-train';
 import { createPolicy, policyParamShapes, type TrainablePolicy } from '../train/policy';
 import { fillAdvantages, makePolicyBatch } from './batch';
 import { BatchedLM } from './batched';
-import { amplifiedCount, attentionCredit, CreditAnalyzer, tokenAdvantages, type CreditRow, type RowCredit } from './credit';
+import {
+  amplifiedCount,
+  attentionCredit,
+  CreditAnalyzer,
+  tokenAdvantages,
+  type CreditRow,
+  type RowCredit,
+} from './credit';
 import { entropyMinorityMask, strategicGramMask, tempoTerms } from './token-credit';
 import { needsAttention, type RlOptions } from './options';
 import { sampleRows } from './rollout';
 import type { RunLogLine } from './runlog';
-import { computeOldPolicy, disposeOldPolicy, ppoUpdate, type OldPolicy, type TestHooks, type UpdateResult } from './update';
+import {
+  computeOldPolicy,
+  disposeOldPolicy,
+  ppoUpdate,
+  type OldPolicy,
+  type TestHooks,
+  type UpdateResult,
+} from './update';
 
 export interface PolicyInit {
   config: ModelConfig;
@@ -97,7 +111,15 @@ export class RlTrainer {
     this.policy = createPolicy(init.config, init.weights);
     if (options.klCoef > 0) this.reference = createPolicy(init.config, resume?.reference ?? init.weights);
     // Constant learning rate, no weight decay: RL fine-tuning of a trained model.
-    const adam: AdamConfig = { ...DEFAULT_ADAM, lr: options.lr, warmupSteps: 0, minLrFraction: 1, weightDecay: 0, clipNorm: options.clipNorm, totalSteps: options.steps };
+    const adam: AdamConfig = {
+      ...DEFAULT_ADAM,
+      lr: options.lr,
+      warmupSteps: 0,
+      minLrFraction: 1,
+      weightDecay: 0,
+      clipNorm: options.clipNorm,
+      totalSteps: options.steps,
+    };
     this.adam = new Adam(adam);
     this.sampler = new BatchedLM(init.config, this.policy.vars);
     if (resume) {
@@ -108,7 +130,12 @@ export class RlTrainer {
 
   /** The state to resume from later (between steps): weights, Adam moments and counters. */
   checkpoint(): TrainerCheckpoint {
-    return { step: this.stepIndex, adamStep: this.adam.step, weights: this.weights(), optimizer: this.adam.stateArrays() };
+    return {
+      step: this.stepIndex,
+      adamStep: this.adam.step,
+      weights: this.weights(),
+      optimizer: this.adam.stateArrays(),
+    };
   }
 
   /** Steps done. */
@@ -137,13 +164,25 @@ export class RlTrainer {
     const seeds = rows.map((_, r) => mixSeed(base, r));
     const res = await sampleRows(this.sampler, rows, { maxTokens, temperature, seeds, eosId: this.eosId, signal });
     if (res.aborted) return null;
-    const verdicts = res.responses.map((ids, r) => verifyCompletion(task, problems[Math.floor(r / G)].prompt, this.completion(ids), { formatCredit }));
+    const verdicts = res.responses.map((ids, r) =>
+      verifyCompletion(task, problems[Math.floor(r / G)].prompt, this.completion(ids), { formatCredit }),
+    );
     const custom = this.testHooks.reward;
-    const rewards = custom ? res.responses.map((ids, r) => custom(problems[Math.floor(r / G)].prompt, this.completion(ids))) : verdicts.map((v) => v.reward);
+    const rewards = custom
+      ? res.responses.map((ids, r) => custom(problems[Math.floor(r / G)].prompt, this.completion(ids)))
+      : verdicts.map((v) => v.reward);
     rewards.forEach((x, r) => {
       if (!Number.isFinite(x)) throw new Error(`reward of row ${r} is not a finite number (${x})`);
     });
-    return { problems, promptIds, responses: res.responses, rewards, verdicts, logprobs: res.logprobs, entropies: res.entropies };
+    return {
+      problems,
+      promptIds,
+      responses: res.responses,
+      rewards,
+      verdicts,
+      logprobs: res.logprobs,
+      entropies: res.entropies,
+    };
   }
 
   /** One RL step. Returns null when aborted (nothing changed). */
@@ -157,7 +196,8 @@ export class RlTrainer {
 
     // GRPO advantages per group; all-equal rewards give exactly 0.
     const adv: number[] = [];
-    for (let i = 0; i < ro.problems.length; i++) adv.push(...grpoAdvantages(ro.rewards.slice(i * G, (i + 1) * G), this.rhythm.advantageStd));
+    for (let i = 0; i < ro.problems.length; i++)
+      adv.push(...grpoAdvantages(ro.rewards.slice(i * G, (i + 1) * G), this.rhythm.advantageStd));
     const rows = ro.responses.map((resp, r) => [...ro.promptIds[Math.floor(r / G)], ...resp]);
     const promptLengths = ro.responses.map((_, r) => ro.promptIds[Math.floor(r / G)].length);
 
@@ -168,7 +208,9 @@ export class RlTrainer {
     const batchCreditMs = performance.now() - c0;
     // A TEMPO row whose reward is the group mean has Â = 0 but can still carry prefix-tree credit.
     const hasSignal = (r: number) => adv[r] !== 0 || (rowCredit[r].tempo?.some((x) => x !== 0) ?? false);
-    const want = ro.responses.map((_, r) => needsAttention(o.strategy, o.planningSet) && (o.attentionPass === 'always' || adv[r] !== 0));
+    const want = ro.responses.map(
+      (_, r) => needsAttention(o.strategy, o.planningSet) && (o.attentionPass === 'always' || adv[r] !== 0),
+    );
     const keepAll = o.zeroAdvantageRows === 'keep' || o.klCoef > 0 || o.entropyCoef > 0;
     const keep = rows.flatMap((_, r) => (keepAll || hasSignal(r) ? [r] : []));
     // Fused pass: rows that are both analyzed and updated take their maps from the update's π_old forward (same
@@ -178,7 +220,9 @@ export class RlTrainer {
     const fusedSet = new Set(fused);
     const separate = want.flatMap((w, r) => (w && !fusedSet.has(r) ? [r] : []));
     const creditRow = (r: number): CreditRow => ({
-      ids: rows[r], promptLength: promptLengths[r], tokens: rows[r].map((id) => this.tokenizer.tokenString(id)),
+      ids: rows[r],
+      promptLength: promptLengths[r],
+      tokens: rows[r].map((id) => this.tokenizer.tokenString(id)),
       seed: mixSeed(o.seed ^ 0x68e31da4, this.stepIndex * 65536 + r),
     });
     const pass = attentionCredit(this.sampler, separate.map(creditRow), o.rhythm, o.temperature);
@@ -187,14 +231,21 @@ export class RlTrainer {
     let metricsMs = pass.metricsMs + batchCreditMs;
 
     const pick = <T>(xs: T[]) => keep.map((r) => xs[r]);
-    const rollout = o.oldLogProbs === 'rollout' && keep.length > 0 ? { logprobs: pick(ro.logprobs), entropies: pick(ro.entropies) } : undefined;
+    const rollout =
+      o.oldLogProbs === 'rollout' && keep.length > 0
+        ? { logprobs: pick(ro.logprobs), entropies: pick(ro.entropies) }
+        : undefined;
     const keptRows = pick(rows);
     const keptPromptLengths = pick(promptLengths);
-    const batch = keep.length > 0 ? makePolicyBatch(keptRows, keptPromptLengths, null, this.eosId, rollout, fuse) : undefined;
+    const batch =
+      keep.length > 0 ? makePolicyBatch(keptRows, keptPromptLengths, null, this.eosId, rollout, fuse) : undefined;
     let oldPolicy: OldPolicy | undefined;
     let oldMs = 0;
     if (batch) {
-      const analyzer = fused.length > 0 ? new CreditAnalyzer(fused.map(creditRow), o.rhythm, this.policy.config.n_head, this.policy.config.n_layer) : undefined;
+      const analyzer =
+        fused.length > 0
+          ? new CreditAnalyzer(fused.map(creditRow), o.rhythm, this.policy.config.n_head, this.policy.config.n_layer)
+          : undefined;
       // Batch row -> analyzer row: `fused` is `keep` filtered in order, so analyzer rows count up along the batch.
       let next = 0;
       const slot = keep.map((r) => (fusedSet.has(r) ? next++ : -1));
@@ -206,10 +257,16 @@ export class RlTrainer {
       };
       const o0 = performance.now();
       try {
-        oldPolicy = computeOldPolicy(this, batch, analyzer && {
-          onLayer: (layer, probs, from, to) => timed(() => analyzer.addLayer(layer, probs, slot.slice(from, to), batch.T)),
-          onEntropy: (h, from, to) => timed(() => slot.slice(from, to).forEach((i, j) => i >= 0 && analyzer.setEntropy(i, h, j * batch.T))),
-        });
+        oldPolicy = computeOldPolicy(
+          this,
+          batch,
+          analyzer && {
+            onLayer: (layer, probs, from, to) =>
+              timed(() => analyzer.addLayer(layer, probs, slot.slice(from, to), batch.T)),
+            onEntropy: (h, from, to) =>
+              timed(() => slot.slice(from, to).forEach((i, j) => i >= 0 && analyzer.setEntropy(i, h, j * batch.T))),
+          },
+        );
       } catch (e) {
         analyzer?.dispose();
         throw e;
@@ -222,7 +279,15 @@ export class RlTrainer {
         metricsMs += performance.now() - m0;
       }
     }
-    let upd: UpdateResult = { loss: 0, clipFraction: 0, kl: 0, entropy: NaN, gradNorm: 0, firstRatioDev: 0, aborted: false };
+    let upd: UpdateResult = {
+      loss: 0,
+      clipFraction: 0,
+      kl: 0,
+      entropy: NaN,
+      gradNorm: 0,
+      firstRatioDev: 0,
+      aborted: false,
+    };
     let amplified = 0;
     let responseTokens = 0;
     let t2 = 0;
@@ -230,7 +295,9 @@ export class RlTrainer {
     try {
       const hicraCoef = this.rhythm.hicraCoef;
       t2 = performance.now();
-      const tokenAdv = ro.responses.map((resp, r) => tokenAdvantages(o.strategy, adv[r], resp.length, records.get(r), hicraCoef, o.creditSign, rowCredit[r]));
+      const tokenAdv = ro.responses.map((resp, r) =>
+        tokenAdvantages(o.strategy, adv[r], resp.length, records.get(r), hicraCoef, o.creditSign, rowCredit[r]),
+      );
       ro.responses.forEach((resp, r) => {
         responseTokens += resp.length;
         amplified += amplifiedCount(o.strategy, records.get(r), rowCredit[r]);
@@ -269,8 +336,11 @@ export class RlTrainer {
       nan_abort: upd.aborted,
       ...(upd.aborted ? { error: upd.error } : {}),
       time_ms: {
-        rollout: round(t1 - t0), attention: round(attentionMs), metrics: round(metricsMs + (t3 - t2)),
-        update: round(oldMs + t4 - t3), total: round(t4 - t0),
+        rollout: round(t1 - t0),
+        attention: round(attentionMs),
+        metrics: round(metricsMs + (t3 - t2)),
+        update: round(oldMs + t4 - t3),
+        total: round(t4 - t0),
       },
     };
   }
@@ -281,9 +351,17 @@ export class RlTrainer {
     if (o.evalProblems === 0) return null;
     const problems = heldOutProblems({ task: o.task, level: o.level, weight: 1 }, o.evalProblems, EVAL_SEED);
     const prompts = problems.map((p) => this.tokenizer.encode(p.prompt));
-    const res = await sampleRows(this.sampler, prompts, { maxTokens: o.maxTokens, temperature: 0, seeds: prompts.map(() => 0), eosId: this.eosId, signal });
+    const res = await sampleRows(this.sampler, prompts, {
+      maxTokens: o.maxTokens,
+      temperature: 0,
+      seeds: prompts.map(() => 0),
+      eosId: this.eosId,
+      signal,
+    });
     if (res.aborted) return null;
-    const correct = res.responses.filter((ids, i) => verifyCompletion(o.task, problems[i].prompt, this.completion(ids)).correct).length;
+    const correct = res.responses.filter(
+      (ids, i) => verifyCompletion(o.task, problems[i].prompt, this.completion(ids)).correct,
+    ).length;
     return correct / problems.length;
   }
 
@@ -300,14 +378,26 @@ export class RlTrainer {
 }
 
 function checkResume(r: TrainerResume, o: RlOptions, config: ModelConfig): void {
-  if (!Number.isInteger(r.step) || r.step < 0 || r.step > o.steps) throw new InputError(`must be a whole number from 0 to steps (${o.steps}), got ${r.step}`, { field: 'step' });
-  if (!Number.isInteger(r.adamStep) || r.adamStep < 0) throw new InputError(`must be a whole number ≥ 0, got ${r.adamStep}`, { field: 'adamStep' });
-  if (o.klCoef > 0 && !r.reference) throw new InputError('a run with a KL term resumes only with its starting weights (the KL reference)', { field: 'reference' });
+  if (!Number.isInteger(r.step) || r.step < 0 || r.step > o.steps)
+    throw new InputError(`must be a whole number from 0 to steps (${o.steps}), got ${r.step}`, { field: 'step' });
+  if (!Number.isInteger(r.adamStep) || r.adamStep < 0)
+    throw new InputError(`must be a whole number ≥ 0, got ${r.adamStep}`, { field: 'adamStep' });
+  if (o.klCoef > 0 && !r.reference)
+    throw new InputError('a run with a KL term resumes only with its starting weights (the KL reference)', {
+      field: 'reference',
+    });
   const shapes = new Map(policyParamShapes(config).map((p) => [p.name, p.shape.join(',')]));
   for (const a of r.optimizer) {
     const shape = shapes.get(a.name.replace(/^[mv]\./, ''));
-    if (!/^[mv]\./.test(a.name) || shape !== a.shape.join(',') || a.data.length !== a.shape.reduce((x, y) => x * y, 1)) {
-      throw new InputError(`optimizer tensor ${a.name} [${a.shape}] matches no parameter of the model`, { file: 'optimizer.safetensors', field: a.name });
+    if (
+      !/^[mv]\./.test(a.name) ||
+      shape !== a.shape.join(',') ||
+      a.data.length !== a.shape.reduce((x, y) => x * y, 1)
+    ) {
+      throw new InputError(`optimizer tensor ${a.name} [${a.shape}] matches no parameter of the model`, {
+        file: 'optimizer.safetensors',
+        field: a.name,
+      });
     }
   }
 }

@@ -41,7 +41,15 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const policy = new GPT2Train(init.config, init.weights);
       const adam = new Adam({ ...DEFAULT_ADAM, lr: 1e-2, warmupSteps: 0, minLrFraction: 1, weightDecay: 0 });
       const options = resolveRlOptions({ task: 'addition', level: 1, microBatches: 2, prompts: 1, group: 2 });
-      const batch = makePolicyBatch([[4, 7, 8], [4, 9]], [1, 1], [[0, 0], [0]], 0);
+      const batch = makePolicyBatch(
+        [
+          [4, 7, 8],
+          [4, 9],
+        ],
+        [1, 1],
+        [[0, 0], [0]],
+        0,
+      );
       const w0 = policy.toArrays().map((w) => Array.from(w.data));
       const res = ppoUpdate({ options, policy, adam }, batch, 0);
       expect(res.gradNorm).toBe(0);

@@ -79,7 +79,11 @@ export function computeOldPolicy(host: UpdateHost, batch: PolicyBatch, capture?:
     const b = sliceBatch(batch, from, to);
     const mask = tf.tensor2d(b.mask, [b.B, b.T]);
     const { old, ent } = tf.tidy(() => {
-      if (b.oldLogp) return { old: tf.tensor2d(b.oldLogp, [b.B, b.T]), ent: responseTokenMean(tf.tensor2d(b.oldEntropy!, [b.B, b.T]), mask) };
+      if (b.oldLogp)
+        return {
+          old: tf.tensor2d(b.oldLogp, [b.B, b.T]),
+          ent: responseTokenMean(tf.tensor2d(b.oldEntropy!, [b.B, b.T]), mask),
+        };
       const onAttention = capture && ((layer: number, probs: tf.Tensor3D) => capture.onLayer(layer, probs, from, to));
       const out = policyOutputs(host.policy, b, o.temperature, onAttention);
       if (capture) capture.onEntropy(out.entropy.dataSync() as Float32Array, from, to);
@@ -102,7 +106,13 @@ export function disposeOldPolicy(old: OldPolicy): void {
  * The PPO-clip update on `batch`. Its advantages are read now, so a caller may fill them after computeOldPolicy.
  * Takes ownership of `prepared` (computed here when absent).
  */
-export function ppoUpdate(host: UpdateHost, batch: PolicyBatch, step: number, hooks: TestHooks = {}, prepared?: OldPolicy): UpdateResult {
+export function ppoUpdate(
+  host: UpdateHost,
+  batch: PolicyBatch,
+  step: number,
+  hooks: TestHooks = {},
+  prepared?: OldPolicy,
+): UpdateResult {
   const o = host.options;
   const oldPolicy = prepared ?? computeOldPolicy(host, batch);
   const chunks = oldPolicy.chunks;
@@ -124,10 +134,14 @@ export function ppoUpdate(host: UpdateHost, batch: PolicyBatch, step: number, ho
         let devT: tf.Scalar | undefined;
         const { value, grads } = tf.variableGrads(() => {
           const out = policyOutputs(host.policy, c.batch, o.temperature);
-          const terms = ppoClipLoss({ logpNew: out.logp, logpOld: c.old, advantages: advs[ci], mask: c.mask, logpRef: c.ref }, { clipEps: o.clipEps, klCoef: o.klCoef });
+          const terms = ppoClipLoss(
+            { logpNew: out.logp, logpOld: c.old, advantages: advs[ci], mask: c.mask, logpRef: c.ref },
+            { clipEps: o.clipEps, klCoef: o.klCoef },
+          );
           clipT = tf.keep(terms.clipFraction);
           klT = tf.keep(terms.kl);
-          if (micro === 0) devT = tf.keep(tf.max(tf.mul(tf.abs(tf.sub(tf.exp(tf.sub(out.logp, c.old)), 1)), c.mask)) as tf.Scalar);
+          if (micro === 0)
+            devT = tf.keep(tf.max(tf.mul(tf.abs(tf.sub(tf.exp(tf.sub(out.logp, c.old)), 1)), c.mask)) as tf.Scalar);
           let loss = terms.loss;
           if (o.entropyCoef > 0) loss = tf.sub(loss, tf.mul(o.entropyCoef, responseTokenMean(out.entropy, c.mask)));
           if (hooks.corruptLoss?.(step, micro)) loss = tf.mul(loss, NaN);
@@ -145,7 +159,13 @@ export function ppoUpdate(host: UpdateHost, batch: PolicyBatch, step: number, ho
           tf.dispose(Object.values(grads));
           restoreState(host, snapshot);
           return {
-            loss: lossValue, clipFraction: clip, kl, entropy, gradNorm: norm, firstRatioDev, aborted: true,
+            loss: lossValue,
+            clipFraction: clip,
+            kl,
+            entropy,
+            gradNorm: norm,
+            firstRatioDev,
+            aborted: true,
             error: `non-finite ${Number.isFinite(lossValue) ? 'gradient norm' : 'loss'} at micro-step ${micro}; update skipped, weights of the step's start kept`,
           };
         }
@@ -158,7 +178,15 @@ export function ppoUpdate(host: UpdateHost, batch: PolicyBatch, step: number, ho
         micro++;
       }
     }
-    return { loss: lossSum / micro, clipFraction: clipSum / micro, kl: klSum / micro, entropy, gradNorm: normSum / micro, firstRatioDev, aborted: false };
+    return {
+      loss: lossSum / micro,
+      clipFraction: clipSum / micro,
+      kl: klSum / micro,
+      entropy,
+      gradNorm: normSum / micro,
+      firstRatioDev,
+      aborted: false,
+    };
   } finally {
     disposeOldPolicy(oldPolicy);
     tf.dispose(advs);

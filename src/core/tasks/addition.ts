@@ -59,8 +59,13 @@ function verify(prompt: string, completion: string, opts?: VerifyOptions): Verif
   const m = typeof prompt === 'string' ? PROMPT_RE.exec(prompt) : null;
   if (!m) return makeResult(false, false, undefined, 'prompt is not an addition problem', opts);
   const parts = splitCompletion(completion);
-  const formatOk = !parts.error && parts.trailing === 0 && parts.answer !== undefined && ANSWER_RE.test(parts.answer)
-    && parts.steps.length === Math.max(m[1].length, m[2].length) && parts.steps.every((s) => STEP_RE.test(s));
+  const formatOk =
+    !parts.error &&
+    parts.trailing === 0 &&
+    parts.answer !== undefined &&
+    ANSWER_RE.test(parts.answer) &&
+    parts.steps.length === Math.max(m[1].length, m[2].length) &&
+    parts.steps.every((s) => STEP_RE.test(s));
   if (parts.answer === undefined) return makeResult(false, formatOk, undefined, parts.error, opts);
   if (!ANSWER_RE.test(parts.answer)) return makeResult(false, formatOk, parts.answer, 'answer is not a number', opts);
   const correct = BigInt(parts.answer) === BigInt(m[1]) + BigInt(m[2]);

@@ -26,8 +26,13 @@ export function splitCompletion(completion: string): SplitCompletion {
 }
 
 /** Builds the result from correctness and format checks, applying the partial-credit option. */
-export function makeResult(correct: boolean, formatOk: boolean, answer: string | undefined, error: string | undefined,
-  opts: VerifyOptions = {}): VerifyResult {
+export function makeResult(
+  correct: boolean,
+  formatOk: boolean,
+  answer: string | undefined,
+  error: string | undefined,
+  opts: VerifyOptions = {},
+): VerifyResult {
   const credit = opts.formatCredit ?? 0;
   const reward = correct ? 1 : formatOk ? credit : 0;
   return { reward, correct, formatOk, answer, error: correct ? undefined : error };

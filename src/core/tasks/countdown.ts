@@ -12,7 +12,12 @@ import type { Rng } from './prng';
 import { equalsInt } from './rational';
 import type { Problem, TaskSpec, VerifyOptions, VerifyResult } from './types';
 
-interface LevelSpec { count: number; max: number; targetMin: number; targetMax: number }
+interface LevelSpec {
+  count: number;
+  max: number;
+  targetMin: number;
+  targetMax: number;
+}
 const LEVELS: Record<number, LevelSpec> = {
   1: { count: 3, max: 9, targetMin: 10, targetMax: 60 },
   2: { count: 3, max: 25, targetMin: 10, targetMax: 99 },
@@ -21,7 +26,11 @@ const LEVELS: Record<number, LevelSpec> = {
 };
 export const COUNTDOWN_LEVELS = [1, 2, 3, 4] as const;
 
-interface Node { value: number; expr: Expr; steps: string[] }
+interface Node {
+  value: number;
+  expr: Expr;
+  steps: string[];
+}
 
 /**
  * Depth-first search over "pick two values, combine, recurse" in a fixed order (pairs i<j, then
@@ -34,11 +43,18 @@ function search(nodes: Node[], visit: (n: Node) => boolean): boolean {
     for (let j = i + 1; j < nodes.length; j++) {
       const [x, y] = nodes[i].value >= nodes[j].value ? [nodes[i], nodes[j]] : [nodes[j], nodes[i]];
       const rest = nodes.filter((_, k) => k !== i && k !== j);
-      const options: [Op, number][] = [['+', x.value + y.value], ['*', x.value * y.value]];
+      const options: [Op, number][] = [
+        ['+', x.value + y.value],
+        ['*', x.value * y.value],
+      ];
       if (x.value > y.value) options.push(['-', x.value - y.value]);
       if (y.value > 1 && x.value % y.value === 0) options.push(['/', x.value / y.value]);
       for (const [op, value] of options) {
-        const node: Node = { value, expr: bin(op, x.expr, y.expr), steps: [...x.steps, ...y.steps, `${x.value}${op}${y.value}=${value}`] };
+        const node: Node = {
+          value,
+          expr: bin(op, x.expr, y.expr),
+          steps: [...x.steps, ...y.steps, `${x.value}${op}${y.value}=${value}`],
+        };
         if (search([...rest, node], visit)) return true;
       }
     }
@@ -63,8 +79,11 @@ export function makeCountdownProblem(numbers: number[], target: number, level: n
   const sol = solveCountdown(numbers, target);
   if (!sol) return undefined;
   return {
-    task: 'countdown', level, prompt: `${numbers.join(',')}=${target}?\n`,
-    solution: [...sol.steps, `A:${sol.expression}`].join('\n'), answer: sol.expression,
+    task: 'countdown',
+    level,
+    prompt: `${numbers.join(',')}=${target}?\n`,
+    solution: [...sol.steps, `A:${sol.expression}`].join('\n'),
+    answer: sol.expression,
   };
 }
 

@@ -25,8 +25,25 @@ describe('expression parser', () => {
   });
 
   it('rejects malformed and hostile input without throwing', () => {
-    for (const bad of ['', '(', '(1+2', '1+2)', '1+', '+1', '-1', '1++2', '()', 'constructor', '__proto__',
-      '1+2;process.exit()', 'this', '1e3', '0x10', '2**3', '1 2']) {
+    for (const bad of [
+      '',
+      '(',
+      '(1+2',
+      '1+2)',
+      '1+',
+      '+1',
+      '-1',
+      '1++2',
+      '()',
+      'constructor',
+      '__proto__',
+      '1+2;process.exit()',
+      'this',
+      '1e3',
+      '0x10',
+      '2**3',
+      '1 2',
+    ]) {
       const p = parseExpr(bad);
       expect(p.ok, bad).toBe(false);
     }

@@ -24,7 +24,8 @@ export type ParseResult = { ok: true; expr: Expr } | { ok: false; error: string 
 
 export function parseExpr(text: string, limits: ParseLimits = DEFAULT_LIMITS): ParseResult {
   if (typeof text !== 'string') return { ok: false, error: 'not a string' };
-  if (text.length > limits.maxLength) return { ok: false, error: `expression longer than ${limits.maxLength} characters` };
+  if (text.length > limits.maxLength)
+    return { ok: false, error: `expression longer than ${limits.maxLength} characters` };
   const src = text;
   let pos = 0;
   // Spaces may separate tokens but never split a number ("1 2" is an error).

@@ -37,7 +37,12 @@ export function generateProblems(task: TaskName, level: number, n: number, seed:
   return Array.from({ length: n }, (_, i) => generateProblem(task, level, seed, i));
 }
 
-export function verifyCompletion(task: TaskName, prompt: string, completion: string, opts?: VerifyOptions): VerifyResult {
+export function verifyCompletion(
+  task: TaskName,
+  prompt: string,
+  completion: string,
+  opts?: VerifyOptions,
+): VerifyResult {
   return TASKS[task].verify(prompt, completion, opts);
 }
 

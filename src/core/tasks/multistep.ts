@@ -10,7 +10,10 @@ import { bin, evaluate, formatExpr, num, parseExpr, type Expr, type Op } from '.
 import type { Rng } from './prng';
 import type { Problem, TaskSpec, VerifyOptions, VerifyResult } from './types';
 
-interface LevelSpec { ops: number; max: number }
+interface LevelSpec {
+  ops: number;
+  max: number;
+}
 const LEVELS: Record<number, LevelSpec> = {
   1: { ops: 2, max: 9 },
   2: { ops: 3, max: 20 },
@@ -25,7 +28,14 @@ export function multistepSteps(e: Expr): { steps: string[]; value: bigint } {
   if (e.kind === 'num') return { steps: [], value: e.value };
   const l = multistepSteps(e.left);
   const r = multistepSteps(e.right);
-  const value = e.op === '+' ? l.value + r.value : e.op === '-' ? l.value - r.value : e.op === '*' ? l.value * r.value : l.value / r.value;
+  const value =
+    e.op === '+'
+      ? l.value + r.value
+      : e.op === '-'
+        ? l.value - r.value
+        : e.op === '*'
+          ? l.value * r.value
+          : l.value / r.value;
   return { steps: [...l.steps, ...r.steps, `${l.value}${e.op}${r.value}=${value}`], value };
 }
 
@@ -39,7 +49,11 @@ function randomTree(rng: Rng, ops: number, max: number): { expr: Expr; value: nu
   const l = randomTree(rng, leftOps, max);
   const r = randomTree(rng, ops - 1 - leftOps, max);
   if (!l || !r) return undefined;
-  const candidates: [Op, number][] = [['+', l.value + r.value], ['-', l.value - r.value], ['*', l.value * r.value]];
+  const candidates: [Op, number][] = [
+    ['+', l.value + r.value],
+    ['-', l.value - r.value],
+    ['*', l.value * r.value],
+  ];
   const ok = candidates.filter(([, v]) => v >= 0 && v <= MAX_INTERMEDIATE);
   if (ok.length === 0) return undefined;
   const [op, value] = rng.pick(ok);
@@ -48,7 +62,13 @@ function randomTree(rng: Rng, ops: number, max: number): { expr: Expr; value: nu
 
 export function makeMultistepProblem(expr: Expr, level: number): Problem {
   const { steps, value } = multistepSteps(expr);
-  return { task: 'multistep', level, prompt: `${formatExpr(expr)}=?\n`, solution: [...steps, `A:${value}`].join('\n'), answer: String(value) };
+  return {
+    task: 'multistep',
+    level,
+    prompt: `${formatExpr(expr)}=?\n`,
+    solution: [...steps, `A:${value}`].join('\n'),
+    answer: String(value),
+  };
 }
 
 function generate(rng: Rng, level: number): Problem {
@@ -71,7 +91,8 @@ function verify(prompt: string, completion: string, opts?: VerifyOptions): Verif
   const parts = splitCompletion(completion);
   if (parts.answer === undefined) return makeResult(false, false, undefined, parts.error, opts);
   const answerOk = ANSWER_RE.test(parts.answer);
-  const formatOk = answerOk && parts.trailing === 0 && parts.steps.length > 0 && parts.steps.every((s) => STEP_RE.test(s));
+  const formatOk =
+    answerOk && parts.trailing === 0 && parts.steps.length > 0 && parts.steps.every((s) => STEP_RE.test(s));
   if (!answerOk) return makeResult(false, false, parts.answer, 'answer is not an integer', opts);
   return makeResult(BigInt(parts.answer) === value.num, formatOk, parts.answer, 'wrong answer', opts);
 }

@@ -10,7 +10,14 @@ describe('Rng (mulberry32)', () => {
   });
 
   it('is deterministic per seed and differs across seeds', () => {
-    const draw = (s: number) => Array.from({ length: 5 }, ((r) => () => r.int(0, 1000))(new Rng(s)));
+    const draw = (s: number) =>
+      Array.from(
+        { length: 5 },
+        (
+          (r) => () =>
+            r.int(0, 1000)
+        )(new Rng(s)),
+      );
     expect(draw(7)).toEqual(draw(7));
     expect(draw(7)).not.toEqual(draw(8));
   });

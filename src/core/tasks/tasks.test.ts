@@ -1,15 +1,43 @@
 import { describe, expect, it } from 'vitest';
 import { CharTokenizer } from '../tokenizer/char';
-import { detectTask, EOS_TOKEN, generateProblems, getTask, TASK_NAMES, TASK_TOKENS, taskVocabJson, verifyCompletion } from './index';
+import {
+  detectTask,
+  EOS_TOKEN,
+  generateProblems,
+  getTask,
+  TASK_NAMES,
+  TASK_TOKENS,
+  taskVocabJson,
+  verifyCompletion,
+} from './index';
 
 const HOSTILE = [
-  '', '\n', 'A:', 'A:' + '9'.repeat(400), 'A:1e400', 'A:constructor', 'A:__proto__', 'A:1/0', 'A:((1+2)', 'A:NaN',
-  'A:Infinity', 'A:' + '('.repeat(3000) + '1' + ')'.repeat(3000), 'x'.repeat(10_000), 'A:' + '1+'.repeat(5000) + '1',
-  '\n'.repeat(10_000) + 'A:5', 'A:-0', 'A:0x1F', 'A: 5', 'A:5\nA:6', '<eos><eos>', 'A:5<eos>garbage',
+  '',
+  '\n',
+  'A:',
+  'A:' + '9'.repeat(400),
+  'A:1e400',
+  'A:constructor',
+  'A:__proto__',
+  'A:1/0',
+  'A:((1+2)',
+  'A:NaN',
+  'A:Infinity',
+  'A:' + '('.repeat(3000) + '1' + ')'.repeat(3000),
+  'x'.repeat(10_000),
+  'A:' + '1+'.repeat(5000) + '1',
+  '\n'.repeat(10_000) + 'A:5',
+  'A:-0',
+  'A:0x1F',
+  'A: 5',
+  'A:5\nA:6',
+  '<eos><eos>',
+  'A:5<eos>garbage',
 ];
 
 describe('addition', () => {
-  const v = (prompt: string, completion: string, formatCredit?: number) => verifyCompletion('addition', prompt, completion, { formatCredit });
+  const v = (prompt: string, completion: string, formatCredit?: number) =>
+    verifyCompletion('addition', prompt, completion, { formatCredit });
 
   it('has the documented scratchpad format', () => {
     const [p] = generateProblems('addition', 1, 1, 123);

@@ -22,8 +22,15 @@ export interface AdamConfig {
 }
 
 export const DEFAULT_ADAM: AdamConfig = {
-  lr: 3e-3, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.01,
-  warmupSteps: 100, totalSteps: 2000, minLrFraction: 0.1, clipNorm: 1,
+  lr: 3e-3,
+  beta1: 0.9,
+  beta2: 0.99,
+  eps: 1e-8,
+  weightDecay: 0.01,
+  warmupSteps: 100,
+  totalSteps: 2000,
+  minLrFraction: 0.1,
+  clipNorm: 1,
 };
 
 /**
@@ -99,8 +106,12 @@ export class Adam {
   /** Optimizer state as named arrays ("m.<param>", "v.<param>"), for checkpoints. */
   stateArrays(): NamedArray[] {
     const out: NamedArray[] = [];
-    for (const [prefix, map] of [['m', this.m], ['v', this.v]] as const) {
-      for (const [name, t] of map) out.push({ name: `${prefix}.${name}`, shape: t.shape.slice(), data: t.dataSync() as Float32Array });
+    for (const [prefix, map] of [
+      ['m', this.m],
+      ['v', this.v],
+    ] as const) {
+      for (const [name, t] of map)
+        out.push({ name: `${prefix}.${name}`, shape: t.shape.slice(), data: t.dataSync() as Float32Array });
     }
     return out;
   }

@@ -6,7 +6,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { causalAttentionBuiltin, makeCausalAttention } from './causal-attention';
 import { maxAbsDiff } from '../testing/numeric';
 
-const causal = (T: number) => tf.tensor2d(Array.from({ length: T * T }, (_, i) => (i % T > Math.floor(i / T) ? -1e9 : 0)), [T, T]);
+const causal = (T: number) =>
+  tf.tensor2d(
+    Array.from({ length: T * T }, (_, i) => (i % T > Math.floor(i / T) ? -1e9 : 0)),
+    [T, T],
+  );
 
 describe.each(['cpu', 'wasm'])('causal attention core on %s', (backend) => {
   beforeAll(async () => {
@@ -26,14 +30,19 @@ describe.each(['cpu', 'wasm'])('causal attention core on %s', (backend) => {
     // L = o1: dv = p row 1 = [1/4, 3/4]; dS = p ⊙ (v − o1) = [1/4·(−3), 3/4·1] = [−3/4, 3/4];
     // dq1 = dS·k = 3/4; dk = dSᵀ·q1 = [−3/4·ln 3, 3/4·ln 3]; row 0 has no gradient.
     const sel = tf.tensor3d([[[0], [1]]]);
-    const [dq, dk, dv] = tf.grads((a, b, c) => tf.sum(tf.mul(attend(a as tf.Tensor3D, b as tf.Tensor3D, c as tf.Tensor3D), sel)))([q, k, v]);
+    const [dq, dk, dv] = tf.grads((a, b, c) =>
+      tf.sum(tf.mul(attend(a as tf.Tensor3D, b as tf.Tensor3D, c as tf.Tensor3D), sel)),
+    )([q, k, v]);
     expect(maxAbsDiff(dq.dataSync(), [0, 0.75])).toBeLessThan(1e-5);
     expect(maxAbsDiff(dk.dataSync(), [-0.75 * Math.log(3), 0.75 * Math.log(3)])).toBeLessThan(1e-5);
     expect(maxAbsDiff(dv.dataSync(), [0.25, 0.75])).toBeLessThan(1e-5);
     tf.dispose([q, k, v, mask, o, sel, dq, dk, dv]);
   });
 
-  it.each([[6, 7, 5], [5, 37, 24]])("value and gradients equal tfjs's autodiff on random data, [BH, T, hd] = [%i, %i, %i]", (BH, T, hd) => {
+  it.each([
+    [6, 7, 5],
+    [5, 37, 24],
+  ])("value and gradients equal tfjs's autodiff on random data, [BH, T, hd] = [%i, %i, %i]", (BH, T, hd) => {
     const q = tf.randomNormal([BH, T, hd], 0, 1, 'float32', 1) as tf.Tensor3D;
     const k = tf.randomNormal([BH, T, hd], 0, 1, 'float32', 2) as tf.Tensor3D;
     const v = tf.randomNormal([BH, T, hd], 0, 1, 'float32', 3) as tf.Tensor3D;
@@ -42,7 +51,8 @@ describe.each(['cpu', 'wasm'])('causal attention core on %s', (backend) => {
     const scale = 1 / Math.sqrt(hd);
     const fast = makeCausalAttention(mask, scale);
     const ref = (a: tf.Tensor3D, b: tf.Tensor3D, c: tf.Tensor3D) => causalAttentionBuiltin(a, b, c, mask, scale);
-    const loss = (f: typeof fast) => (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(tf.tanh(f(a as tf.Tensor3D, b as tf.Tensor3D, c as tf.Tensor3D)), up));
+    const loss = (f: typeof fast) => (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+      tf.sum(tf.mul(tf.tanh(f(a as tf.Tensor3D, b as tf.Tensor3D, c as tf.Tensor3D)), up));
     const of = fast(q, k, v);
     const or = ref(q, k, v);
     expect(maxAbsDiff(of.dataSync(), or.dataSync())).toBeLessThan(1e-5);

@@ -21,7 +21,11 @@ const swap = (t: tf.Tensor): tf.Tensor3D => tf.transpose(t, [0, 2, 1]) as tf.Ten
  * attention probabilities [BH, T, T] of the forward (the RL attention pass reads them from the π_old forward;
  * do not keep the tensor).
  */
-export function makeCausalAttention(mask: tf.Tensor2D, scale: number, onProbs?: (probs: tf.Tensor3D) => void): AttentionFn {
+export function makeCausalAttention(
+  mask: tf.Tensor2D,
+  scale: number,
+  onProbs?: (probs: tf.Tensor3D) => void,
+): AttentionFn {
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [q, k, v, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc];
     const scores = tf.add(batchMatMul(q, swap(k), { mode: LOWER_OUT, alpha: scale }), mask); // [BH, T, T]
@@ -46,8 +50,14 @@ export function makeCausalAttention(mask: tf.Tensor2D, scale: number, onProbs?: 
 }
 
 /** The same function with tfjs's own gradient (the reference for tests and measurements). */
-export function causalAttentionBuiltin(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor2D, scale: number,
-  onProbs?: (probs: tf.Tensor3D) => void): tf.Tensor3D {
+export function causalAttentionBuiltin(
+  q: tf.Tensor3D,
+  k: tf.Tensor3D,
+  v: tf.Tensor3D,
+  mask: tf.Tensor2D,
+  scale: number,
+  onProbs?: (probs: tf.Tensor3D) => void,
+): tf.Tensor3D {
   const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), scale), mask); // [BH, T, T]
   const p = tf.softmax(scores) as tf.Tensor3D; // [BH, T, T]
   onProbs?.(p);

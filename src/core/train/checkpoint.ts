@@ -31,21 +31,46 @@ export interface TrainerState {
 
 /** config.json text for a GPT-2 with a tied head, HF style. */
 export function gpt2ConfigJson(c: Omit<GPT2Config, 'raw'>): string {
-  return JSON.stringify({
-    model_type: 'gpt2', architectures: ['GPT2LMHeadModel'],
-    n_layer: c.n_layer, n_head: c.n_head, n_embd: c.n_embd, n_positions: c.n_positions, n_ctx: c.n_positions,
-    vocab_size: c.vocab_size, layer_norm_epsilon: c.layer_norm_epsilon, activation_function: c.activation_function,
-    bos_token_id: c.bos_token_id, eos_token_id: c.eos_token_id, tie_word_embeddings: true, n_inner: c.n_inner ?? null,
-    resid_pdrop: 0, embd_pdrop: 0, attn_pdrop: 0,
-  }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      {
+        model_type: 'gpt2',
+        architectures: ['GPT2LMHeadModel'],
+        n_layer: c.n_layer,
+        n_head: c.n_head,
+        n_embd: c.n_embd,
+        n_positions: c.n_positions,
+        n_ctx: c.n_positions,
+        vocab_size: c.vocab_size,
+        layer_norm_epsilon: c.layer_norm_epsilon,
+        activation_function: c.activation_function,
+        bos_token_id: c.bos_token_id,
+        eos_token_id: c.eos_token_id,
+        tie_word_embeddings: true,
+        n_inner: c.n_inner ?? null,
+        resid_pdrop: 0,
+        embd_pdrop: 0,
+        attn_pdrop: 0,
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
-export function checkpointFiles(config: ModelConfig, weights: NamedArray[], tokenizer: CharTokenizer,
-  optimizer?: NamedArray[], state?: TrainerState): Record<string, Uint8Array> {
+export function checkpointFiles(
+  config: ModelConfig,
+  weights: NamedArray[],
+  tokenizer: CharTokenizer,
+  optimizer?: NamedArray[],
+  state?: TrainerState,
+): Record<string, Uint8Array> {
   const enc = new TextEncoder();
   const files: Record<string, Uint8Array> = {
     // Other families keep the config.json they were loaded with (training changes no hyperparameter).
-    'config.json': enc.encode(config.model_type === 'gpt2' ? gpt2ConfigJson(config) : JSON.stringify(config.raw, null, 2) + '\n'),
+    'config.json': enc.encode(
+      config.model_type === 'gpt2' ? gpt2ConfigJson(config) : JSON.stringify(config.raw, null, 2) + '\n',
+    ),
     'model.safetensors': writeSafetensors(weights, { format: 'pt' }),
     'char_vocab.json': enc.encode(tokenizer.toVocabJson() + '\n'),
   };
@@ -84,7 +109,10 @@ export async function loadCheckpoint(files: ModelFiles): Promise<LoadedCheckpoin
     });
   }
   const known = new Set(gpt2ParamShapes(config).map((s) => s.name));
-  const tokenizer = CharTokenizer.fromVocabJson(decodeUtf8(await need(files, 'char_vocab.json')), `${files.name}/char_vocab.json`);
+  const tokenizer = CharTokenizer.fromVocabJson(
+    decodeUtf8(await need(files, 'char_vocab.json')),
+    `${files.name}/char_vocab.json`,
+  );
   const optBytes = await files.get('optimizer.safetensors');
   const stateBytes = await files.get('trainer_state.json');
   let state: TrainerState | undefined;
@@ -95,7 +123,10 @@ export async function loadCheckpoint(files: ModelFiles): Promise<LoadedCheckpoin
       throw new InputError(`not valid JSON (${(e as Error).message})`, { file: `${files.name}/trainer_state.json` });
     }
     if (!Number.isInteger(state.step) || state.step < 0) {
-      throw new InputError('expected a non-negative integer', { file: `${files.name}/trainer_state.json`, field: 'step' });
+      throw new InputError('expected a non-negative integer', {
+        file: `${files.name}/trainer_state.json`,
+        field: 'step',
+      });
     }
   }
   return {
@@ -118,6 +149,9 @@ export interface TrainableCheckpoint {
 export async function loadTrainable(files: ModelFiles): Promise<TrainableCheckpoint> {
   const config = parseModelConfig(decodeUtf8(await need(files, 'config.json')), `${files.name}/config.json`);
   if (config.model_type === 'gpt2') return loadCheckpoint(files);
-  const tokenizer = CharTokenizer.fromVocabJson(decodeUtf8(await need(files, 'char_vocab.json')), `${files.name}/char_vocab.json`);
+  const tokenizer = CharTokenizer.fromVocabJson(
+    decodeUtf8(await need(files, 'char_vocab.json')),
+    `${files.name}/char_vocab.json`,
+  );
   return { config, weights: arrays(await readWeights(files)), tokenizer };
 }

@@ -97,5 +97,7 @@ export function trainingBatch(mix: MixEntry[], seed: number, step: number, B: nu
 
 /** Held-out problems: a seed space disjoint from training draws (training seeds come from mixSeed). */
 export function heldOutProblems(entry: MixEntry, n: number, seed: number): Problem[] {
-  return Array.from({ length: n }, (_, i) => generateProblem(entry.task, entry.level, (seed ^ 0x5eed0ff5) >>> 0, 1_000_000 + i));
+  return Array.from({ length: n }, (_, i) =>
+    generateProblem(entry.task, entry.level, (seed ^ 0x5eed0ff5) >>> 0, 1_000_000 + i),
+  );
 }

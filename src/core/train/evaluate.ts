@@ -13,7 +13,12 @@ import { sampleRows } from '../rl/rollout';
 import type { ModelConfig } from '../model/types';
 
 /** Continues every prompt; returns the new ids per row (end token included when it stopped the row). */
-export type Generator = (prompts: number[][], temperature: number, seeds: number[], maxNewTokens: number) => Promise<number[][]>;
+export type Generator = (
+  prompts: number[][],
+  temperature: number,
+  seeds: number[],
+  maxNewTokens: number,
+) => Promise<number[][]>;
 
 /** One sequence at a time through the inference runtime's generate() (KV cache). Works for any CausalLM. */
 export function runtimeGenerator(model: CausalLM, stopId?: number, signal?: AbortSignal): Generator {
@@ -21,7 +26,13 @@ export function runtimeGenerator(model: CausalLM, stopId?: number, signal?: Abor
     const out: number[][] = [];
     for (let i = 0; i < prompts.length; i++) {
       const maxTokens = Math.max(1, Math.min(maxNewTokens, model.config.n_positions - prompts[i].length));
-      const res = await generate(model, prompts[i], { maxTokens, temperature, seed: seeds[i], stopTokens: stopId === undefined ? [] : [stopId], signal });
+      const res = await generate(model, prompts[i], {
+        maxTokens,
+        temperature,
+        seed: seeds[i],
+        stopTokens: stopId === undefined ? [] : [stopId],
+        signal,
+      });
       out.push(res.ids);
     }
     return out;
@@ -32,15 +43,25 @@ export function runtimeGenerator(model: CausalLM, stopId?: number, signal?: Abor
  * Many sequences at once through the model's batched KV-cache decoder (../rl/batched.ts, the same Decoder as
  * everything else); much faster for tiny models. Reads live weights (a GPT2Train's variables, or any HF-named map).
  */
-export function batchedGenerator(model: { config: ModelConfig; vars: WeightMap }, stopId: number | undefined, batchSize = 256): Generator {
+export function batchedGenerator(
+  model: { config: ModelConfig; vars: WeightMap },
+  stopId: number | undefined,
+  batchSize = 256,
+): Generator {
   // The end token stops a row and pads finished ones; a tokenizer without one cannot drive the batched decoder.
-  if (stopId === undefined) throw new InputError('the batched decoder needs an end token; the tokenizer has none', { field: 'eos_token' });
+  if (stopId === undefined)
+    throw new InputError('the batched decoder needs an end token; the tokenizer has none', { field: 'eos_token' });
   const lm = new BatchedLM(model.config, model.vars);
   return async (prompts, temperature, seeds, maxNewTokens) => {
     const out: number[][] = [];
     for (let i = 0; i < prompts.length; i += batchSize) {
       const chunk = prompts.slice(i, i + batchSize);
-      const res = await sampleRows(lm, chunk, { maxTokens: maxNewTokens, temperature, seeds: seeds.slice(i, i + batchSize), eosId: stopId });
+      const res = await sampleRows(lm, chunk, {
+        maxTokens: maxNewTokens,
+        temperature,
+        seeds: seeds.slice(i, i + batchSize),
+        eosId: stopId,
+      });
       out.push(...res.responses);
     }
     return out;
@@ -96,7 +117,12 @@ export async function evaluateTask(gen: Generator, tokenizer: Tokenizer, o: Eval
   let greedy = 0;
   let length = 0;
   let formatErrors = 0;
-  const outs = await gen(prompts, 0, prompts.map(() => 0), maxNew);
+  const outs = await gen(
+    prompts,
+    0,
+    prompts.map(() => 0),
+    maxNew,
+  );
   outs.forEach((ids, i) => {
     const r = verifyCompletion(o.task, problems[i].prompt, tokenizer.decode(ids));
     greedy += r.correct ? 1 : 0;
@@ -108,7 +134,12 @@ export async function evaluateTask(gen: Generator, tokenizer: Tokenizer, o: Eval
   let passK = 0;
   if (o.k > 0 && nSampled > 0) {
     const rows = Array.from({ length: nSampled * o.k }, (_, j) => Math.floor(j / o.k));
-    const samples = await gen(rows.map((i) => prompts[i]), o.temperature, rows.map((_, j) => mixSeed(o.seed, j)), maxNew);
+    const samples = await gen(
+      rows.map((i) => prompts[i]),
+      o.temperature,
+      rows.map((_, j) => mixSeed(o.seed, j)),
+      maxNew,
+    );
     const correct = new Array(nSampled).fill(0);
     samples.forEach((ids, j) => {
       if (verifyCompletion(o.task, problems[rows[j]].prompt, tokenizer.decode(ids)).correct) correct[rows[j]]++;
@@ -119,9 +150,19 @@ export async function evaluateTask(gen: Generator, tokenizer: Tokenizer, o: Eval
   }
   const n = Math.max(problems.length, 1);
   return {
-    task: o.task, level: o.level, n: problems.length, nSampled: o.k ? nSampled : 0, k: o.k, seed: o.seed, temperature: o.temperature,
-    greedy: greedy / n, pass1: o.k ? pass1 : NaN, passK: o.k ? passK : NaN,
-    meanLength: length / n, formatErrors: formatErrors / n, seconds: (Date.now() - t0) / 1000,
+    task: o.task,
+    level: o.level,
+    n: problems.length,
+    nSampled: o.k ? nSampled : 0,
+    k: o.k,
+    seed: o.seed,
+    temperature: o.temperature,
+    greedy: greedy / n,
+    pass1: o.k ? pass1 : NaN,
+    passK: o.k ? passK : NaN,
+    meanLength: length / n,
+    formatErrors: formatErrors / n,
+    seconds: (Date.now() - t0) / 1000,
   };
 }
 
@@ -132,6 +173,9 @@ export function formatEvalTable(rows: EvalRow[]): string {
   const k = rows[0]?.k ?? 8;
   const T = rows[0]?.temperature ?? 1;
   const head = `| task | level | n (greedy) | greedy acc | n (sampled) | pass@1 (T=${T}) | pass@${k} | mean length | format errors |\n|---|---|---|---|---|---|---|---|---|`;
-  const body = rows.map((r) => `| ${r.task} | ${r.level} | ${r.n} | ${pct(r.greedy)} | ${r.nSampled} | ${pct(r.pass1)} | ${pct(r.passK)} | ${r.meanLength.toFixed(1)} | ${pct(r.formatErrors)} |`);
+  const body = rows.map(
+    (r) =>
+      `| ${r.task} | ${r.level} | ${r.n} | ${pct(r.greedy)} | ${r.nSampled} | ${pct(r.pass1)} | ${pct(r.passK)} | ${r.meanLength.toFixed(1)} | ${pct(r.formatErrors)} |`,
+  );
   return [head, ...body].join('\n');
 }

@@ -14,8 +14,15 @@ import { GPT2Train, initGpt2Params } from './gpt2-train';
 import { maxAbsDiff } from '../testing/numeric';
 
 const base: GPT2Config = {
-  model_type: 'gpt2', n_layer: 2, n_head: 2, n_embd: 16, n_positions: 32, vocab_size: TASK_TOKENS.length,
-  layer_norm_epsilon: 1e-5, activation_function: 'gelu_new', raw: {},
+  model_type: 'gpt2',
+  n_layer: 2,
+  n_head: 2,
+  n_embd: 16,
+  n_positions: 32,
+  vocab_size: TASK_TOKENS.length,
+  layer_norm_epsilon: 1e-5,
+  activation_function: 'gelu_new',
+  raw: {},
 };
 const ROWS = [
   [3, 4, 13, 5, 19, 20, 1, 23, 22, 12, 0],
@@ -25,7 +32,10 @@ const ROWS = [
 /** Larger-than-init weights so attention is far from uniform and errors would show. */
 function randomParams(config: GPT2Config, seed: number) {
   return initGpt2Params(config, seed).map((p) => ({
-    ...p, data: p.data.map((v, i) => (p.name.endsWith('.bias') ? 0.1 * Math.sin(i + seed) : v * 20 + (p.name.includes('ln_') ? 0.1 * Math.cos(i) : 0))),
+    ...p,
+    data: p.data.map((v, i) =>
+      p.name.endsWith('.bias') ? 0.1 * Math.sin(i + seed) : v * 20 + (p.name.includes('ln_') ? 0.1 * Math.cos(i) : 0),
+    ),
   }));
 }
 
@@ -141,7 +151,9 @@ describe('checkpoints training would change are supported or refused', () => {
     const arrays = model.toArrays();
     const wte = arrays.find((a) => a.name === 'wte.weight')!;
     const files = checkpointFiles(base, [...arrays, { ...wte, name: 'lm_head.weight' }], tok);
-    await expect(loadCheckpoint(filesFromMap('ckpt', files))).rejects.toThrow(/field "lm_head\.weight": training ties the LM head/);
+    await expect(loadCheckpoint(filesFromMap('ckpt', files))).rejects.toThrow(
+      /field "lm_head\.weight": training ties the LM head/,
+    );
     model.dispose();
   });
 });

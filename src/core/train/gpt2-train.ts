@@ -102,7 +102,12 @@ export class GPT2Train {
 
   private layerNorm(x: tf.Tensor2D, prefix: string): tf.Tensor2D {
     const f = this.builtinGrads ? layerNormBuiltin : layerNorm;
-    return f(x, this.v<tf.Rank.R1>(`${prefix}.weight`), this.v<tf.Rank.R1>(`${prefix}.bias`), this.config.layer_norm_epsilon);
+    return f(
+      x,
+      this.v<tf.Rank.R1>(`${prefix}.weight`),
+      this.v<tf.Rank.R1>(`${prefix}.bias`),
+      this.config.layer_norm_epsilon,
+    );
   }
 
   /**
@@ -150,7 +155,10 @@ export class GPT2Train {
     };
     for (let l = 0; l < this.config.n_layer; l++) {
       x = tf.add(x, this.attention(this.layerNorm(x, `h.${l}.ln_1`), B, T, l, coreOf(l)));
-      const m = mlpActivation(this.lin(this.layerNorm(x, `h.${l}.ln_2`), `h.${l}.mlp.c_fc`), this.config.activation_function);
+      const m = mlpActivation(
+        this.lin(this.layerNorm(x, `h.${l}.ln_2`), `h.${l}.mlp.c_fc`),
+        this.config.activation_function,
+      );
       x = tf.add(x, this.lin(m, `h.${l}.mlp.c_proj`));
     }
     x = this.layerNorm(x, 'ln_f');
@@ -159,7 +167,11 @@ export class GPT2Train {
 
   /** Current weights in HF names (tied head: no lm_head.weight). */
   toArrays(): NamedArray[] {
-    return [...this.vars.entries()].map(([name, v]) => ({ name, shape: v.shape.slice(), data: v.dataSync() as Float32Array }));
+    return [...this.vars.entries()].map(([name, v]) => ({
+      name,
+      shape: v.shape.slice(),
+      data: v.dataSync() as Float32Array,
+    }));
   }
 
   dispose(): void {

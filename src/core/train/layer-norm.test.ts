@@ -12,7 +12,12 @@ describe.each(['cpu', 'wasm'])('fast LayerNorm on %s', (backend) => {
   });
 
   it('sumRows adds the rows', () => {
-    const s = sumRows(tf.tensor2d([[1, 2, 3], [10, 20, 30]]));
+    const s = sumRows(
+      tf.tensor2d([
+        [1, 2, 3],
+        [10, 20, 30],
+      ]),
+    );
     expect(Array.from(s.dataSync())).toEqual([11, 22, 33]);
     expect(s.shape).toEqual([3]);
     s.dispose();
@@ -28,7 +33,9 @@ describe.each(['cpu', 'wasm'])('fast LayerNorm on %s', (backend) => {
     // L = Σ y·c with c = [1, 0]: g = c·w = [2, 0]; mean(g) = 1; mean(g·ŷ) = −1;
     // dx = r·(g − 1 − ŷ·(−1)) = [2 − 1 − 1, 0 − 1 + 1] = [0, 0]; dw = c·ŷ = [−1, 0]; db = c = [1, 0].
     const c = tf.tensor2d([[1, 0]]);
-    const [dx, dw, db] = tf.grads((xx, ww, bb) => tf.sum(tf.mul(layerNorm(xx as tf.Tensor2D, ww as tf.Tensor1D, bb as tf.Tensor1D, 0), c)))([x, w, b]);
+    const [dx, dw, db] = tf.grads((xx, ww, bb) =>
+      tf.sum(tf.mul(layerNorm(xx as tf.Tensor2D, ww as tf.Tensor1D, bb as tf.Tensor1D, 0), c)),
+    )([x, w, b]);
     expect(maxAbsDiff(dx.dataSync(), [0, 0])).toBeLessThan(1e-6);
     expect(Array.from(dw.dataSync())).toEqual([-1, 0]);
     expect(Array.from(db.dataSync())).toEqual([1, 0]);
@@ -56,7 +63,10 @@ describe.each(['cpu', 'wasm'])('fast LayerNorm on %s', (backend) => {
     const w = tf.variable(tf.ones([4]));
     const b = tf.variable(tf.zeros([4]));
     const run = () => {
-      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(layerNorm(x, w as unknown as tf.Tensor1D, b as unknown as tf.Tensor1D, 1e-5))) as tf.Scalar);
+      const { value, grads } = tf.variableGrads(
+        () =>
+          tf.sum(tf.square(layerNorm(x, w as unknown as tf.Tensor1D, b as unknown as tf.Tensor1D, 1e-5))) as tf.Scalar,
+      );
       tf.dispose([value, ...Object.values(grads)]);
     };
     run();

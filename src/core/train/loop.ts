@@ -40,13 +40,12 @@ export interface RunSummary {
   stoppedEarly: boolean;
 }
 
-const fmtTime = (s: number): string => (s >= 3600 ? `${(s / 3600).toFixed(1)}h` : s >= 60 ? `${Math.round(s / 60)}m` : `${Math.round(s)}s`);
+const fmtTime = (s: number): string =>
+  s >= 3600 ? `${(s / 3600).toFixed(1)}h` : s >= 60 ? `${Math.round(s / 60)}m` : `${Math.round(s)}s`;
 
 export async function runTraining(o: RunOptions): Promise<RunSummary> {
   const now = o.now ?? (() => Date.now());
-  const model = o.resumeFrom
-    ? new GPT2Train(o.config, o.resumeFrom.weights)
-    : GPT2Train.init(o.config, o.seed);
+  const model = o.resumeFrom ? new GPT2Train(o.config, o.resumeFrom.weights) : GPT2Train.init(o.config, o.seed);
   const trainer = new Trainer(model, o.tokenizer, { mix: o.mix, batchSize: o.batchSize, seed: o.seed, adam: o.adam });
   let elapsedBefore = 0;
   let examples = 0;
@@ -66,9 +65,15 @@ export async function runTraining(o: RunOptions): Promise<RunSummary> {
   let windowN = 0;
 
   const state = (): TrainerState => ({
-    step: trainer.step, seed: o.seed, batch_size: o.batchSize, mix: o.mix, adam: o.adam,
-    elapsed_s: Math.round(elapsedBefore + (now() - t0) / 1000), examples_seen: examples,
-    last_eval: lastEval, ...o.extraState,
+    step: trainer.step,
+    seed: o.seed,
+    batch_size: o.batchSize,
+    mix: o.mix,
+    adam: o.adam,
+    elapsed_s: Math.round(elapsedBefore + (now() - t0) / 1000),
+    examples_seen: examples,
+    last_eval: lastEval,
+    ...o.extraState,
   });
   const checkpoint = async (): Promise<void> => {
     await o.save(checkpointFiles(o.config, model.toArrays(), o.tokenizer, trainer.adam.stateArrays(), state()));
@@ -77,7 +82,9 @@ export async function runTraining(o: RunOptions): Promise<RunSummary> {
   const evaluate = (): void => {
     const res = trainer.evaluate(o.evalProblems, o.seed + 1);
     lastEval = res.map((r) => ({ entry: `${r.entry.task}:${r.entry.level}`, accuracy: r.accuracy }));
-    o.log(`eval step ${trainer.step} | held-out seq acc ${res.map((r) => `${r.entry.task}:${r.entry.level} ${(100 * r.accuracy).toFixed(0)}%`).join(' ')}`);
+    o.log(
+      `eval step ${trainer.step} | held-out seq acc ${res.map((r) => `${r.entry.task}:${r.entry.level} ${(100 * r.accuracy).toFixed(0)}%`).join(' ')}`,
+    );
   };
 
   let stoppedEarly = false;
@@ -97,7 +104,9 @@ export async function runTraining(o: RunOptions): Promise<RunSummary> {
       if (done % 10 === 0 || done === o.steps) {
         const rate = (examples - (o.resumeFrom?.state?.examples_seen ?? 0)) / Math.max(secs, 1e-9);
         const eta = ((o.steps - done) * secs) / Math.max(done - startStep, 1);
-        o.log(`step ${done}/${o.steps} | ${rate.toFixed(1)} ex/s | loss ${(windowLoss / windowN).toFixed(4)} | lr ${r.lr.toExponential(2)} | gnorm ${r.gradNorm.toFixed(2)} | ETA ${fmtTime(eta)}`);
+        o.log(
+          `step ${done}/${o.steps} | ${rate.toFixed(1)} ex/s | loss ${(windowLoss / windowN).toFixed(4)} | lr ${r.lr.toExponential(2)} | gnorm ${r.gradNorm.toFixed(2)} | ETA ${fmtTime(eta)}`,
+        );
         windowLoss = 0;
         windowN = 0;
       }

@@ -17,7 +17,13 @@ export function maskedCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, ma
  * position. For greedy decoding this is exactly "greedy output = reference solution", so it is a lower
  * bound on greedy task accuracy (another correct route, e.g. in Countdown, also scores there).
  */
-export function sequenceAccuracy(logits: tf.Tensor2D, targets: Int32Array, mask: Float32Array, B: number, T: number): number {
+export function sequenceAccuracy(
+  logits: tf.Tensor2D,
+  targets: Int32Array,
+  mask: Float32Array,
+  B: number,
+  T: number,
+): number {
   const predTensor = tf.argMax(logits, 1);
   const pred = predTensor.dataSync();
   predTensor.dispose();

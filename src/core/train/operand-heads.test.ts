@@ -9,7 +9,10 @@ describe('operandQueries', () => {
     const text = p.prompt + p.solution;
     const qs = operandQueries(p);
     // Line 0 starts at 9: a's digit '7' (index 2) is predicted from position 8 ('\n'); b's '5' (index 5) from '+' at 10.
-    expect(qs.slice(0, 2)).toEqual([{ query: 8, key: 2, operand: 'a' }, { query: 10, key: 5, operand: 'b' }]);
+    expect(qs.slice(0, 2)).toEqual([
+      { query: 8, key: 2, operand: 'a' },
+      { query: 10, key: 5, operand: 'b' },
+    ]);
     for (const q of qs) {
       // The character after the query is the digit the key holds.
       expect(text[q.query + 1]).toBe(text[q.key]);

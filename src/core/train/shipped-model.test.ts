@@ -29,7 +29,12 @@ describe('the shipped model public/models/rhythm-mini', () => {
     const ck = await loadCheckpoint(filesFromDir(DIR));
     const model = new GPT2Train(ck.config, ck.weights);
     const res = await evaluateTask(batchedGenerator(model, ck.tokenizer.eosId), ck.tokenizer, {
-      task: 'addition', level: 1, n: 100, seed: card.seed, k: 0, temperature: 1,
+      task: 'addition',
+      level: 1,
+      n: 100,
+      seed: card.seed,
+      k: 0,
+      temperature: 1,
     });
     model.dispose();
     expect(Math.abs(res.greedy - row.greedy)).toBeLessThanOrEqual(0.05);

@@ -14,8 +14,15 @@ import { runTraining, type RunOptions } from './loop';
 import { Trainer } from './trainer';
 
 const config: GPT2Config = {
-  model_type: 'gpt2', n_layer: 2, n_head: 2, n_embd: 32, n_positions: 64, vocab_size: TASK_TOKENS.length,
-  layer_norm_epsilon: 1e-5, activation_function: 'relu', raw: {},
+  model_type: 'gpt2',
+  n_layer: 2,
+  n_head: 2,
+  n_embd: 32,
+  n_positions: 64,
+  vocab_size: TASK_TOKENS.length,
+  layer_norm_epsilon: 1e-5,
+  activation_function: 'relu',
+  raw: {},
 };
 const tok = new CharTokenizer([...TASK_TOKENS], { eosToken: EOS_TOKEN });
 const mix = parseMix('addition:1:1,multistep:1:1');
@@ -47,9 +54,20 @@ describe('supervised training (wasm)', () => {
   it('a resumed run reproduces an uninterrupted one exactly', async () => {
     const saved: Record<string, Uint8Array>[] = [];
     const opts = (steps: number, extra: Partial<RunOptions> = {}): RunOptions => ({
-      config, tokenizer: tok, mix, steps, batchSize: 4, seed: 3, adam: { ...adam, totalSteps: 4 },
-      evalEvery: 0, evalProblems: 4, checkpointEvery: 0, maxSeconds: 0,
-      save: async (f) => void saved.push(f), log: () => undefined, ...extra,
+      config,
+      tokenizer: tok,
+      mix,
+      steps,
+      batchSize: 4,
+      seed: 3,
+      adam: { ...adam, totalSteps: 4 },
+      evalEvery: 0,
+      evalProblems: 4,
+      checkpointEvery: 0,
+      maxSeconds: 0,
+      save: async (f) => void saved.push(f),
+      log: () => undefined,
+      ...extra,
     });
     await runTraining(opts(4));
     const straight = saved.pop()!;

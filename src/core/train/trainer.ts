@@ -75,7 +75,11 @@ export class Trainer {
   }
 
   /** Teacher-forced sequence accuracy (= greedy output equals the reference) per mix entry. */
-  evaluate(n: number, evalSeed: number, entries: MixEntry[] = this.options.mix): { entry: MixEntry; accuracy: number; loss: number }[] {
+  evaluate(
+    n: number,
+    evalSeed: number,
+    entries: MixEntry[] = this.options.mix,
+  ): { entry: MixEntry; accuracy: number; loss: number }[] {
     return entries.map((entry) => {
       const batch = makeBatch(heldOutProblems(entry, n, evalSeed), this.tokenizer, entry);
       const { ids, targets, mask } = this.batchTensors(batch);

@@ -35,25 +35,53 @@ export function AttentionPanel() {
     if (!seen.has(choiceKey(mapChoice))) list.push(mapChoice);
     return list;
   }, [record, mapChoice]);
-  const current = map && choiceKey(map.choice) === choiceKey(mapChoice) && map.seqLen === record.tokens.length ? map : null;
+  const current =
+    map && choiceKey(map.choice) === choiceKey(mapChoice) && map.seqLen === record.tokens.length ? map : null;
   const picker = (
     <label className="attention-picker">
       <span className="visually-hidden">Map</span>
-      <select className="select select-small" data-testid="map-choice" aria-label="Attention map to show" value={choiceKey(mapChoice)}
-        onChange={(e) => { const c = parseChoiceKey(e.target.value); if (c) void loadMap(c); }}>
-        {options.map((c) => <option key={choiceKey(c)} value={choiceKey(c)}>{choiceLabel(c, record.heads)}</option>)}
+      <select
+        className="select select-small"
+        data-testid="map-choice"
+        aria-label="Attention map to show"
+        value={choiceKey(mapChoice)}
+        onChange={(e) => {
+          const c = parseChoiceKey(e.target.value);
+          if (c) void loadMap(c);
+        }}
+      >
+        {options.map((c) => (
+          <option key={choiceKey(c)} value={choiceKey(c)}>
+            {choiceLabel(c, record.heads)}
+          </option>
+        ))}
       </select>
     </label>
   );
   if (!current) {
-    return <section className="chart-panel attention-heatmap attention-empty" data-testid="attention-heatmap"><div className="chart-toolbar">{picker}</div><p>Loading the map…</p></section>;
+    return (
+      <section className="chart-panel attention-heatmap attention-empty" data-testid="attention-heatmap">
+        <div className="chart-toolbar">{picker}</div>
+        <p>Loading the map…</p>
+      </section>
+    );
   }
   return (
-    <AttentionHeatmap map={current.map} tokens={record.tokens} promptLength={record.prompt_length}
-      title={choiceLabel(mapChoice, record.heads)} heading="Attention" subtitle={current.heads.map(([l, h]) => `L${l}H${h}`).join(' ')}
-      scheme={scheme} mode={mode} onScaleChange={(s) => useUiStore.setState(s)}
-      selectedToken={selected} hoveredToken={hovered}
-      onHoverToken={(t) => useUiStore.setState({ hovered: t })} onSelectToken={(t) => useUiStore.setState({ selected: t })}
-      toolbarExtra={picker} />
+    <AttentionHeatmap
+      map={current.map}
+      tokens={record.tokens}
+      promptLength={record.prompt_length}
+      title={choiceLabel(mapChoice, record.heads)}
+      heading="Attention"
+      subtitle={current.heads.map(([l, h]) => `L${l}H${h}`).join(' ')}
+      scheme={scheme}
+      mode={mode}
+      onScaleChange={(s) => useUiStore.setState(s)}
+      selectedToken={selected}
+      hoveredToken={hovered}
+      onHoverToken={(t) => useUiStore.setState({ hovered: t })}
+      onSelectToken={(t) => useUiStore.setState({ selected: t })}
+      toolbarExtra={picker}
+    />
   );
 }

@@ -5,9 +5,16 @@ import { smallRecord } from '../tokens/testRecord';
 import { AppExportMenu, ExportMenuBody, openExportMenu, useExportMenuStore } from './ExportMenu';
 
 const ITEMS = [
-  'export-credits-json', 'export-credits-csv', 'export-credits-verl', 'export-dump',
-  ...['tokens', 'rhythm', 'heatmap', 'gallery', 'credit'].flatMap((v) => [`export-figure-${v}-png`, `export-figure-${v}-svg`]),
-  'import-dump-button', 'import-dump-input',
+  'export-credits-json',
+  'export-credits-csv',
+  'export-credits-verl',
+  'export-dump',
+  ...['tokens', 'rhythm', 'heatmap', 'gallery', 'credit'].flatMap((v) => [
+    `export-figure-${v}-png`,
+    `export-figure-${v}-svg`,
+  ]),
+  'import-dump-button',
+  'import-dump-input',
 ];
 const EXPORTS = ITEMS.slice(0, -2);
 

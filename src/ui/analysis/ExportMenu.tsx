@@ -41,9 +41,15 @@ function figureOf(view: FigureView): string | SVGSVGElement | HTMLCanvasElement 
       if (!map) throw new Error('the attention map is still loading');
       const domain = autoDomain(map.map, ui.mode);
       return buildHeatmapFigure({
-        map: map.map, indices: quantizeMap(map.map, n, ui.mode, domain), lut: makeLut(ui.scheme), tokens: record.tokens,
-        promptLength: record.prompt_length, title: choiceLabel(map.choice, record.heads), spec: { scheme: ui.scheme, mode: ui.mode, domain },
-        rows: [0, n - 1], cols: [0, n - 1],
+        map: map.map,
+        indices: quantizeMap(map.map, n, ui.mode, domain),
+        lut: makeLut(ui.scheme),
+        tokens: record.tokens,
+        promptLength: record.prompt_length,
+        title: choiceLabel(map.choice, record.heads),
+        spec: { scheme: ui.scheme, mode: ui.mode, domain },
+        rows: [0, n - 1],
+        cols: [0, n - 1],
       });
     }
     case 'rhythm': {
@@ -58,20 +64,43 @@ function figureOf(view: FigureView): string | SVGSVGElement | HTMLCanvasElement 
     }
     case 'tokens': {
       const values = signalValues(record, ui.signal) ?? record.waad;
-      return tokenRowsSvg(record, [{ label: ui.signal, values }], ui.scheme, signalDomainFor(record, ui.signal), `Response tokens coloured by ${ui.signal}`, ui.signal);
+      return tokenRowsSvg(
+        record,
+        [{ label: ui.signal, values }],
+        ui.scheme,
+        signalDomainFor(record, ui.signal),
+        `Response tokens coloured by ${ui.signal}`,
+        ui.signal,
+      );
     }
     case 'credit': {
-      const rows = Object.entries(record.gamma).map(([k, v]) => ({ label: `γ ${STRATEGY_LABELS[k as keyof typeof STRATEGY_LABELS] ?? k}`, values: v as number[] }));
-      return tokenRowsSvg(record, rows, ui.scheme, gammaDomain(record), `γ per token and strategy (γ_amp ${record.options.gamma_amp})`, 'γ');
+      const rows = Object.entries(record.gamma).map(([k, v]) => ({
+        label: `γ ${STRATEGY_LABELS[k as keyof typeof STRATEGY_LABELS] ?? k}`,
+        values: v as number[],
+      }));
+      return tokenRowsSvg(
+        record,
+        rows,
+        ui.scheme,
+        gammaDomain(record),
+        `γ per token and strategy (γ_amp ${record.options.gamma_amp})`,
+        'γ',
+      );
     }
   }
 }
 
 /** The gallery's canvas wrapped in an SVG with a caption (the thumbnails are a raster on screen too). */
 function canvasSvg(canvas: HTMLCanvasElement, title: string): string {
-  const w = canvas.width, h = canvas.height;
-  return svgDocument(w, h + 28, textEl(8, 18, title, 'font-size="13" font-weight="bold" fill="#111"') +
-    `<image x="0" y="28" width="${w}" height="${h}" href="${canvas.toDataURL('image/png')}"/>\n`, title);
+  const w = canvas.width,
+    h = canvas.height;
+  return svgDocument(
+    w,
+    h + 28,
+    textEl(8, 18, title, 'font-size="13" font-weight="bold" fill="#111"') +
+      `<image x="0" y="28" width="${w}" height="${h}" href="${canvas.toDataURL('image/png')}"/>\n`,
+    title,
+  );
 }
 
 export async function exportFigure(view: FigureView, kind: 'png' | 'svg'): Promise<void> {
@@ -79,14 +108,21 @@ export async function exportFigure(view: FigureView, kind: 'png' | 'svg'): Promi
     const fig = figureOf(view);
     const name = `rhythmscope-${view}.${kind}`;
     if (kind === 'png') await exportPng(fig, name);
-    else exportSvg(fig instanceof HTMLCanvasElement ? canvasSvg(fig, 'Head gallery: every head, max-pooled attention') : fig, name);
+    else
+      exportSvg(
+        fig instanceof HTMLCanvasElement ? canvasSvg(fig, 'Head gallery: every head, max-pooled attention') : fig,
+        name,
+      );
   } catch (e) {
     reportError(`Exporting the ${view} figure`, e);
   }
 }
 
 /** Open state of the one menu, so a view (the credit view's "Export…") can open it. */
-export const useExportMenuStore = create<{ open: boolean; focusFirst: boolean }>(() => ({ open: false, focusFirst: false }));
+export const useExportMenuStore = create<{ open: boolean; focusFirst: boolean }>(() => ({
+  open: false,
+  focusFirst: false,
+}));
 
 /** Opens the Export menu and focuses its first item (which scrolls it into view). */
 export function openExportMenu(): void {
@@ -109,8 +145,12 @@ export function AppExportMenu() {
       useExportMenuStore.setState({ focusFirst: false });
     }
     // A click outside or Escape closes it, as menus do.
-    const onPointer = (e: PointerEvent) => { if (!detailsRef.current?.contains(e.target as Node)) closeMenu(); };
-    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') closeMenu(); };
+    const onPointer = (e: PointerEvent) => {
+      if (!detailsRef.current?.contains(e.target as Node)) closeMenu();
+    };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') closeMenu();
+    };
     document.addEventListener('pointerdown', onPointer);
     document.addEventListener('keydown', onKey);
     return () => {
@@ -120,9 +160,19 @@ export function AppExportMenu() {
   }, [open, focusFirst]);
 
   return (
-    <details className="export-menu" data-testid="export-menu" ref={detailsRef} open={open}
-      onToggle={(e) => { if (e.currentTarget.open !== useExportMenuStore.getState().open) useExportMenuStore.setState({ open: e.currentTarget.open }); }}>
-      <summary className="btn btn-small" data-testid="export-menu-toggle">Export ▾</summary>
+    <details
+      className="export-menu"
+      data-testid="export-menu"
+      ref={detailsRef}
+      open={open}
+      onToggle={(e) => {
+        if (e.currentTarget.open !== useExportMenuStore.getState().open)
+          useExportMenuStore.setState({ open: e.currentTarget.open });
+      }}
+    >
+      <summary className="btn btn-small" data-testid="export-menu-toggle">
+        Export ▾
+      </summary>
       <ExportMenuBody record={record} modelName={summary?.name} busy={busy} onDone={closeMenu} />
     </details>
   );
@@ -146,28 +196,84 @@ export function ExportMenuBody({ record, modelName, busy, onDone }: ExportMenuBo
       <div className="export-group">
         <span className="export-group-label">Credits</span>
         {CREDIT_EXPORTS.map(({ format, label, help }) => (
-          <button key={format} type="button" className="chart-button" role="menuitem" data-testid={`export-credits-${format}`} title={help} disabled={!record}
-            onClick={() => { if (record) downloadFile(creditExport([record], format, modelName)); onDone(); }}>{label}</button>
+          <button
+            key={format}
+            type="button"
+            className="chart-button"
+            role="menuitem"
+            data-testid={`export-credits-${format}`}
+            title={help}
+            disabled={!record}
+            onClick={() => {
+              if (record) downloadFile(creditExport([record], format, modelName));
+              onDone();
+            }}
+          >
+            {label}
+          </button>
         ))}
       </div>
       <div className="export-group">
         <span className="export-group-label">Attention</span>
-        <button type="button" className="chart-button" role="menuitem" data-testid="export-dump" disabled={!record || busy}
-          title="The sequence's attention maps as a safetensors dump (formats.md)" onClick={() => { void exportDumpFile(); onDone(); }}>Dump (.safetensors)</button>
+        <button
+          type="button"
+          className="chart-button"
+          role="menuitem"
+          data-testid="export-dump"
+          disabled={!record || busy}
+          title="The sequence's attention maps as a safetensors dump (formats.md)"
+          onClick={() => {
+            void exportDumpFile();
+            onDone();
+          }}
+        >
+          Dump (.safetensors)
+        </button>
       </div>
       {VIEWS.map((v) => (
         <div className="export-group" key={v.id}>
           <span className="export-group-label">{v.label}</span>
           {(['png', 'svg'] as const).map((k) => (
-            <button key={k} type="button" className="chart-button" role="menuitem" data-testid={`export-figure-${v.id}-${k}`} disabled={!record}
-              onClick={() => { void exportFigure(v.id, k); onDone(); }}>{k.toUpperCase()}</button>
+            <button
+              key={k}
+              type="button"
+              className="chart-button"
+              role="menuitem"
+              data-testid={`export-figure-${v.id}-${k}`}
+              disabled={!record}
+              onClick={() => {
+                void exportFigure(v.id, k);
+                onDone();
+              }}
+            >
+              {k.toUpperCase()}
+            </button>
           ))}
         </div>
       ))}
       <div className="export-group export-import">
-        <button type="button" className="btn btn-small" data-testid="import-dump-button" disabled={busy} onClick={() => fileRef.current?.click()}>Import attention dump…</button>
-        <input ref={fileRef} type="file" accept=".safetensors,application/octet-stream" className="visually-hidden" data-testid="import-dump-input"
-          onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ''; onDone(); if (f) void importDumpFile(f); }} />
+        <button
+          type="button"
+          className="btn btn-small"
+          data-testid="import-dump-button"
+          disabled={busy}
+          onClick={() => fileRef.current?.click()}
+        >
+          Import attention dump…
+        </button>
+        <input
+          ref={fileRef}
+          type="file"
+          accept=".safetensors,application/octet-stream"
+          className="visually-hidden"
+          data-testid="import-dump-input"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            e.target.value = '';
+            onDone();
+            if (f) void importDumpFile(f);
+          }}
+        />
       </div>
     </div>
   );

@@ -30,8 +30,16 @@ export function Workbench() {
     return (
       <section className="card wb-empty" data-testid="workbench-empty">
         <h2 className="card-title">Analysis</h2>
-        {cancelled && !running && <p className="wb-cancelled" data-testid="analysis-cancelled">{cancelled}: cancelled.</p>}
-        <p>{running ? `${running.label}…` : 'Sample a task problem and Generate, paste a response and Analyze, or import an attention dump (Export ▾ → Import). The analysis appears here: token strip, rhythm chart, attention maps, head gallery and credit.'}</p>
+        {cancelled && !running && (
+          <p className="wb-cancelled" data-testid="analysis-cancelled">
+            {cancelled}: cancelled.
+          </p>
+        )}
+        <p>
+          {running
+            ? `${running.label}…`
+            : 'Sample a task problem and Generate, paste a response and Analyze, or import an attention dump (Export ▾ → Import). The analysis appears here: token strip, rhythm chart, attention maps, head gallery and credit.'}
+        </p>
       </section>
     );
   }
@@ -51,20 +59,30 @@ function StagedViews() {
     const id = setTimeout(() => startTransition(() => setStage((s) => s + 1)), 0);
     return () => clearTimeout(id);
   }, [stage]);
-  const at = (k: number, view: ReactNode, height: number) => (stage >= k ? view : <div className="chart-panel wb-placeholder" style={{ height }} aria-hidden="true" />);
+  const at = (k: number, view: ReactNode, height: number) =>
+    stage >= k ? view : <div className="chart-panel wb-placeholder" style={{ height }} aria-hidden="true" />;
   return (
     <div className="wb" data-testid="workbench">
       <AnalysisStatus />
-      <Caption view="tokens" section="roles">The response, one box per token, coloured by a metric; ▲ preplan, ◆ anchor; hover for values.</Caption>
+      <Caption view="tokens" section="roles">
+        The response, one box per token, coloured by a metric; ▲ preplan, ◆ anchor; hover for values.
+      </Caption>
       {at(1, <Strip />, 160)}
-      <Caption view="rhythm" section="waad">WAAD (how far back each token looks) and FAI (how much later tokens look back at it) along the response.</Caption>
+      <Caption view="rhythm" section="waad">
+        WAAD (how far back each token looks) and FAI (how much later tokens look back at it) along the response.
+      </Caption>
       {at(2, <Chart />, 380)}
-      <Caption view="attention" section="heads">Who attends to whom: row = the token reading, column = the token read; the gallery shows every head, local and global.</Caption>
+      <Caption view="attention" section="heads">
+        Who attends to whom: row = the token reading, column = the token read; the gallery shows every head, local and
+        global.
+      </Caption>
       <div className="wb-pair">
         {at(3, <AttentionPanel />, 480)}
         {at(4, <Gallery />, 300)}
       </div>
-      <Caption view="credit" section="credit">How each RL credit strategy would weight these tokens (γ), given a reward.</Caption>
+      <Caption view="credit" section="credit">
+        How each RL credit strategy would weight these tokens (γ), given a reward.
+      </Caption>
       {at(5, <Credit />, 260)}
     </div>
   );
@@ -84,9 +102,15 @@ function AnalysisStatus() {
   };
   return (
     <p className="wb-status" data-testid="analysis-status">
-      <strong>{summary?.name}</strong> · N = {record.tokens.length} ({record.prompt_length} prompt + {record.waad.length} response) ·
-      {' '}{record.num_layers} layers × {record.num_heads} heads · {how ? text[how] : ''}{ms !== null ? ` · ${ms.toFixed(0)} ms` : ''}
-      {cancelled && <span className="wb-cancelled" data-testid="analysis-cancelled"> · {cancelled}: cancelled, this is still the previous analysis</span>}
+      <strong>{summary?.name}</strong> · N = {record.tokens.length} ({record.prompt_length} prompt +{' '}
+      {record.waad.length} response) · {record.num_layers} layers × {record.num_heads} heads · {how ? text[how] : ''}
+      {ms !== null ? ` · ${ms.toFixed(0)} ms` : ''}
+      {cancelled && (
+        <span className="wb-cancelled" data-testid="analysis-cancelled">
+          {' '}
+          · {cancelled}: cancelled, this is still the previous analysis
+        </span>
+      )}
     </p>
   );
 }
@@ -94,14 +118,35 @@ function AnalysisStatus() {
 function Strip() {
   const record = useAnalysisStore((s) => s.record)!;
   const { hovered, selected, span, signal, scheme } = useUiStore();
-  return <TokenStrip record={record} hovered={hovered} selected={selected} span={span} signal={signal} scheme={scheme}
-    onSignalChange={(s) => useUiStore.setState({ signal: s })} onHover={setHovered} onSelect={setSelected} />;
+  return (
+    <TokenStrip
+      record={record}
+      hovered={hovered}
+      selected={selected}
+      span={span}
+      signal={signal}
+      scheme={scheme}
+      onSignalChange={(s) => useUiStore.setState({ signal: s })}
+      onHover={setHovered}
+      onSelect={setSelected}
+    />
+  );
 }
 
 function Chart() {
   const record = useAnalysisStore((s) => s.record)!;
   const { hovered, selected, span } = useUiStore();
-  return <RhythmChart record={record} hovered={hovered} selected={selected} span={span} onHover={setHovered} onSelect={setSelected} onBrush={setSpan} />;
+  return (
+    <RhythmChart
+      record={record}
+      hovered={hovered}
+      selected={selected}
+      span={span}
+      onHover={setHovered}
+      onSelect={setSelected}
+      onBrush={setSpan}
+    />
+  );
 }
 
 function Gallery() {
@@ -112,21 +157,49 @@ function Gallery() {
   const scheme = useUiStore((s) => s.scheme);
   const onSelectHead = useCallback((layer: number, head: number) => void loadMap({ kind: 'head', layer, head }), []);
   const kvHeads = useModelStore((s) => (summary.source === 'model' ? s.info?.nKvHead : undefined));
-  return <HeadGallery numLayers={summary.numLayers} numHeads={summary.numHeads} numKvHeads={kvHeads} thumbnails={heads.thumbnails} spans={heads.spans}
-    selection={record} scheme={scheme} selected={choice.kind === 'head' ? { layer: choice.layer, head: choice.head } : null} onSelectHead={onSelectHead} />;
+  return (
+    <HeadGallery
+      numLayers={summary.numLayers}
+      numHeads={summary.numHeads}
+      numKvHeads={kvHeads}
+      thumbnails={heads.thumbnails}
+      spans={heads.spans}
+      selection={record}
+      scheme={scheme}
+      selected={choice.kind === 'head' ? { layer: choice.layer, head: choice.head } : null}
+      onSelectHead={onSelectHead}
+    />
+  );
 }
 
 function Credit() {
   const record = useAnalysisStore((s) => s.record)!;
   const summary = useAnalysisStore((s) => s.summary);
   const { hovered, selected, span, scheme } = useUiStore();
-  return <CreditView record={record} exportName={summary?.name} scheme={scheme} hovered={hovered} selected={selected} span={span}
-    onHover={setHovered} onSelect={setSelected} onOpenExport={openExportMenu} />;
+  return (
+    <CreditView
+      record={record}
+      exportName={summary?.name}
+      scheme={scheme}
+      hovered={hovered}
+      selected={selected}
+      span={span}
+      onHover={setHovered}
+      onSelect={setSelected}
+      onOpenExport={openExportMenu}
+    />
+  );
 }
 
 /** The settings panel over the settings store; a change re-analyses (without a rerun when possible). */
 export function Settings() {
   const options = useSettingsStore((s) => s.options);
   const analyzed = useAnalysisStore((s) => s.analyzedOptions);
-  return <SettingsPanel value={options} analyzed={analyzed ?? options} onChange={(o) => void setOptions(o as unknown as Record<string, unknown>)} />;
+  return (
+    <SettingsPanel
+      value={options}
+      analyzed={analyzed ?? options}
+      onChange={(o) => void setOptions(o as unknown as Record<string, unknown>)}
+    />
+  );
 }

@@ -43,7 +43,9 @@ afterEach(() => {
 });
 
 const input = { kind: 'text', prompt: '1+2=?\n', response: 'A:3' } as const;
-const until = async (f: () => boolean) => { while (!f()) await new Promise((r) => setTimeout(r, 2)); };
+const until = async (f: () => boolean) => {
+  while (!f()) await new Promise((r) => setTimeout(r, 2));
+};
 
 describe('cancelAnalysis', () => {
   it('stops a running analysis: resolves false, says cancelled, keeps the shown record, no error', async () => {

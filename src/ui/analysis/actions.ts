@@ -10,8 +10,17 @@ import { useModelStore } from '../model/modelStore';
 import { modelPrompt } from '../prompt/chat';
 import { useDocumentStore } from '../prompt/documentStore';
 import {
-  DOCUMENT_KEY, SETTINGS_KEY, optionsFromSearch, optionsToParams, parseStoredDocument, parseStoredOptions, readStorage,
-  serializeOptions, URL_PREFIX, writeStorage, type OptionValues,
+  DOCUMENT_KEY,
+  SETTINGS_KEY,
+  optionsFromSearch,
+  optionsToParams,
+  parseStoredDocument,
+  parseStoredOptions,
+  readStorage,
+  serializeOptions,
+  URL_PREFIX,
+  writeStorage,
+  type OptionValues,
 } from './persist';
 import { headViews, useAnalysisStore, useSettingsStore, useUiStore } from './stores';
 
@@ -24,7 +33,10 @@ let cancelledByUser: AbortController | null = null;
  * Runs one engine call with progress in the analysis store; a newer call cancels this one. A call the user
  * cancels resolves null and leaves `cancelled` set, whatever the engine answered meanwhile.
  */
-async function withProgress<T>(label: string, fn: (signal: AbortSignal, onProgress: (f: number, m: string) => void) => Promise<T>): Promise<T | null> {
+async function withProgress<T>(
+  label: string,
+  fn: (signal: AbortSignal, onProgress: (f: number, m: string) => void) => Promise<T>,
+): Promise<T | null> {
   controller?.abort();
   const mine = new AbortController();
   controller = mine;
@@ -42,7 +54,8 @@ async function withProgress<T>(label: string, fn: (signal: AbortSignal, onProgre
       return null;
     }
     // An AbortError we did not ask for is a failure (e.g. a lost GPU device rejects its reads that way).
-    if (!mine.signal.aborted && e instanceof Error && e.name === 'AbortError') reportError(label, new Error(`${e.message} (the engine aborted this)`));
+    if (!mine.signal.aborted && e instanceof Error && e.name === 'AbortError')
+      reportError(label, new Error(`${e.message} (the engine aborted this)`));
     else reportError(label, e);
     return null;
   } finally {
@@ -56,7 +69,12 @@ async function withProgress<T>(label: string, fn: (signal: AbortSignal, onProgre
 function applyOutcome(out: AnalysisOutcome, options: OptionValues, keepView: boolean) {
   const previous = useAnalysisStore.getState().summary;
   useAnalysisStore.setState({
-    record: out.record, summary: out.summary, heads: headViews(out.summary), how: out.how, ms: out.ms, analyzedOptions: options,
+    record: out.record,
+    summary: out.summary,
+    heads: headViews(out.summary),
+    how: out.how,
+    ms: out.ms,
+    analyzedOptions: options,
   });
   const ui = useUiStore.getState();
   const sameSequence = keepView && previous?.seqLen === out.summary.seqLen;
@@ -70,7 +88,9 @@ function applyOutcome(out: AnalysisOutcome, options: OptionValues, keepView: boo
 /** Teacher-forced analysis of the given sequence with the current settings. */
 export async function analyze(input: AnalyzeInput, label = 'Analysing'): Promise<boolean> {
   const options = useSettingsStore.getState().options;
-  const out = await withProgress(label, (signal, onProgress) => engine().call('analyze', { input, options }, { signal, onProgress }));
+  const out = await withProgress(label, (signal, onProgress) =>
+    engine().call('analyze', { input, options }, { signal, onProgress }),
+  );
   if (!out) return false;
   applyOutcome(out, options, false);
   return true;
@@ -96,7 +116,10 @@ export function analyzeGeneration(promptIds: number[], ids: number[], text: stri
   useAnalysisStore.setState({ response: text });
   persistDocument();
   if (ids.length === 0) return Promise.resolve(false);
-  return analyze({ kind: 'ids', ids: [...promptIds, ...ids], promptLength: promptIds.length }, 'Analysing the generation');
+  return analyze(
+    { kind: 'ids', ids: [...promptIds, ...ids], promptLength: promptIds.length },
+    'Analysing the generation',
+  );
 }
 
 /** New settings: stored, put in the URL, and the current analysis recomputed (without a rerun when possible). */
@@ -104,7 +127,9 @@ export async function setOptions(options: OptionValues): Promise<void> {
   useSettingsStore.setState({ options });
   persistSettings();
   if (!useAnalysisStore.getState().record) return;
-  const out = await withProgress('Re-analysing', (signal, onProgress) => engine().call('reanalyze', { options }, { signal, onProgress }));
+  const out = await withProgress('Re-analysing', (signal, onProgress) =>
+    engine().call('reanalyze', { options }, { signal, onProgress }),
+  );
   if (out) applyOutcome(out, options, true);
 }
 
@@ -136,7 +161,9 @@ export async function importDumpFile(file: File): Promise<boolean> {
 }
 
 export async function exportDumpFile(): Promise<void> {
-  const out = await withProgress('Exporting the attention dump', (signal, onProgress) => engine().call('exportDump', {}, { signal, onProgress }));
+  const out = await withProgress('Exporting the attention dump', (signal, onProgress) =>
+    engine().call('exportDump', {}, { signal, onProgress }),
+  );
   if (out) downloadBlob(new Blob([out.bytes as BlobPart], { type: 'application/octet-stream' }), out.fileName);
 }
 
@@ -173,5 +200,8 @@ function persistSettings() {
 }
 
 export function persistDocument(): void {
-  writeStorage(DOCUMENT_KEY, JSON.stringify({ prompt: useDocumentStore.getState().prompt, response: useAnalysisStore.getState().response }));
+  writeStorage(
+    DOCUMENT_KEY,
+    JSON.stringify({ prompt: useDocumentStore.getState().prompt, response: useAnalysisStore.getState().response }),
+  );
 }

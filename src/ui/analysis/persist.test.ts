@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { changedOptions, optionsFromSearch, optionsToParams, parseStoredDocument, parseStoredOptions, serializeOptions } from './persist';
+import {
+  changedOptions,
+  optionsFromSearch,
+  optionsToParams,
+  parseStoredDocument,
+  parseStoredOptions,
+  serializeOptions,
+} from './persist';
 
 describe('settings in the URL and storage', () => {
   it('writes only options that differ from the defaults, Infinity as text', () => {
@@ -13,7 +20,8 @@ describe('settings in the URL and storage', () => {
   });
 
   it('reads them back, keeping valid ones and naming the invalid one', () => {
-    const search = '?test=1&rhythm.W=4&rhythm.H_hi=Infinity&rhythm.q=7&rhythm.tau_waad=median&rhythm.layers=%5B1%2C2%5D';
+    const search =
+      '?test=1&rhythm.W=4&rhythm.H_hi=Infinity&rhythm.q=7&rhythm.tau_waad=median&rhythm.layers=%5B1%2C2%5D';
     const r = optionsFromSearch(search);
     expect(r.options).toEqual({ W: 4, H_hi: Infinity, tau_waad: 'median', layers: [1, 2] });
     expect(r.present).toBe(true);
@@ -31,7 +39,10 @@ describe('settings in the URL and storage', () => {
   });
 
   it('reads a stored document only when both texts are strings', () => {
-    expect(parseStoredDocument('{"prompt":"1+2=?\\n","response":"A:3"}')).toEqual({ prompt: '1+2=?\n', response: 'A:3' });
+    expect(parseStoredDocument('{"prompt":"1+2=?\\n","response":"A:3"}')).toEqual({
+      prompt: '1+2=?\n',
+      response: 'A:3',
+    });
     expect(parseStoredDocument('{"prompt":1}')).toBeNull();
     expect(parseStoredDocument('{')).toBeNull();
   });

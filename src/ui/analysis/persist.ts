@@ -14,7 +14,8 @@ export const MAX_DOCUMENT_CHARS = 200_000;
 
 export type OptionValues = Record<string, unknown>;
 
-const encodeValue = (v: unknown): string => (typeof v === 'string' ? v : v === Infinity ? 'Infinity' : JSON.stringify(v));
+const encodeValue = (v: unknown): string =>
+  typeof v === 'string' ? v : v === Infinity ? 'Infinity' : JSON.stringify(v);
 
 function decodeValue(text: string): unknown {
   if (text === 'Infinity') return Infinity;
@@ -87,7 +88,9 @@ export function parseStoredDocument(text: string | null): StoredDocument | null 
   if (!text) return null;
   try {
     const d = JSON.parse(text) as Partial<StoredDocument>;
-    return typeof d.prompt === 'string' && typeof d.response === 'string' ? { prompt: d.prompt, response: d.response } : null;
+    return typeof d.prompt === 'string' && typeof d.response === 'string'
+      ? { prompt: d.prompt, response: d.response }
+      : null;
   } catch {
     return null;
   }

@@ -75,7 +75,15 @@ export interface UiState {
   scheme: SchemeName;
   mode: ScaleMode;
 }
-export const initialUi: UiState = { hovered: null, selected: null, span: null, mapChoice: { kind: 'local' }, signal: 'waad', scheme: 'viridis', mode: 'log' };
+export const initialUi: UiState = {
+  hovered: null,
+  selected: null,
+  span: null,
+  mapChoice: { kind: 'local' },
+  signal: 'waad',
+  scheme: 'viridis',
+  mode: 'log',
+};
 export const useUiStore = create<UiState>()(() => ({ ...initialUi }));
 
 export function headViews(s: HeadSummary): HeadViews {

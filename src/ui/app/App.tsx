@@ -36,22 +36,30 @@ export function App() {
         <aside className="layout-side">
           <LoadProgress />
           <PromptPanel />
-          <Suspense fallback={null}><Settings /></Suspense>
+          <Suspense fallback={null}>
+            <Settings />
+          </Suspense>
           <ModelPanel />
         </aside>
         <div className="layout-main">
           <MainTabs />
           <div hidden={view !== 'workbench'}>
             <StoryCard />
-            <Suspense fallback={null}><Workbench /></Suspense>
+            <Suspense fallback={null}>
+              <Workbench />
+            </Suspense>
           </div>
           {view === 'corpus' && (
-            <Suspense fallback={null}><CorpusView /></Suspense>
+            <Suspense fallback={null}>
+              <CorpusView />
+            </Suspense>
           )}
           {/* Kept mounted once opened: training goes on while the workbench is shown. */}
           {trainOpened && (
             <div hidden={view !== 'train'}>
-              <Suspense fallback={null}><TrainPanel /></Suspense>
+              <Suspense fallback={null}>
+                <TrainPanel />
+              </Suspense>
             </div>
           )}
         </div>
@@ -68,14 +76,36 @@ function MainTabs() {
   const training = status === 'running' || status === 'starting' || status === 'paused';
   return (
     <div className="main-tabs" role="tablist" aria-label="Main view">
-      <button type="button" role="tab" className="main-tab" aria-selected={view === 'workbench'} data-testid="tab-workbench" onClick={() => setView('workbench')}>
+      <button
+        type="button"
+        role="tab"
+        className="main-tab"
+        aria-selected={view === 'workbench'}
+        data-testid="tab-workbench"
+        onClick={() => setView('workbench')}
+      >
         Workbench
       </button>
-      <button type="button" role="tab" className="main-tab" aria-selected={view === 'corpus'} data-testid="tab-corpus" onClick={() => setView('corpus')}>
+      <button
+        type="button"
+        role="tab"
+        className="main-tab"
+        aria-selected={view === 'corpus'}
+        data-testid="tab-corpus"
+        onClick={() => setView('corpus')}
+      >
         Corpus
       </button>
-      <button type="button" role="tab" className="main-tab" aria-selected={view === 'train'} data-testid="tab-train" onClick={() => setView('train')}>
-        Train{training && <span className="main-tab-dot" title={`training ${status}`} aria-label="training in progress" />}
+      <button
+        type="button"
+        role="tab"
+        className="main-tab"
+        aria-selected={view === 'train'}
+        data-testid="tab-train"
+        onClick={() => setView('train')}
+      >
+        Train
+        {training && <span className="main-tab-dot" title={`training ${status}`} aria-label="training in progress" />}
       </button>
     </div>
   );

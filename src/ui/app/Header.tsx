@@ -11,7 +11,10 @@ export function Header() {
     <header className="app-header">
       <div className="brand">
         <span className="brand-mark" aria-hidden="true">
-          <span /><span /><span /><span />
+          <span />
+          <span />
+          <span />
+          <span />
         </span>
         <div>
           <h1 className="brand-name">Rhythmscope</h1>
@@ -23,8 +26,12 @@ export function Header() {
         <div className="header-model" data-testid="header-model">
           {info ? (
             <>
-              <span className="header-model-name" data-testid="model-name">{info.name}</span>
-              <span className="header-model-params" data-testid="model-params">{formatParams(info.numParams)} params</span>
+              <span className="header-model-name" data-testid="model-name">
+                {info.name}
+              </span>
+              <span className="header-model-params" data-testid="model-params">
+                {formatParams(info.numParams)} params
+              </span>
             </>
           ) : (
             <span className="header-model-none">No model loaded</span>

@@ -9,17 +9,25 @@ export function NoticeBanner() {
   return (
     <>
       {errors.length > 0 && <NoticeList kind="error" testId="error-banner" notices={errors} onDismiss={dismiss} />}
-      {warnings.length > 0 && <NoticeList kind="warning" testId="warning-banner" notices={warnings} onDismiss={dismiss} />}
+      {warnings.length > 0 && (
+        <NoticeList kind="warning" testId="warning-banner" notices={warnings} onDismiss={dismiss} />
+      )}
     </>
   );
 }
 
 function NoticeList(props: { kind: Notice['kind']; testId: string; notices: Notice[]; onDismiss(id: number): void }) {
   return (
-    <div className={`notice notice-${props.kind}`} data-testid={props.testId} role={props.kind === 'error' ? 'alert' : 'status'}>
+    <div
+      className={`notice notice-${props.kind}`}
+      data-testid={props.testId}
+      role={props.kind === 'error' ? 'alert' : 'status'}
+    >
       {props.notices.map((n) => (
         <div className="notice-row" key={n.id}>
-          <span className="notice-icon" aria-hidden="true">{props.kind === 'error' ? '!' : 'i'}</span>
+          <span className="notice-icon" aria-hidden="true">
+            {props.kind === 'error' ? '!' : 'i'}
+          </span>
           <p className="notice-text">
             <strong>{props.kind === 'error' ? `${n.context} failed.` : `${n.context}:`}</strong> {n.message}
           </p>

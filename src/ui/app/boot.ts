@@ -54,7 +54,14 @@ export function bootApp(search: string = window.location.search): Promise<void> 
     else if (params.model && !params.model.toLowerCase().startsWith('hf:')) first = { kind: 'url', url: params.model };
     else {
       const pick = catalog.find((c) => c.id === params.builtin) ?? catalog[0] ?? FALLBACK_MODEL;
-      if (params.builtin && pick.id !== params.builtin) useNoticeStore.getState().push('warning', 'Page address', `URL parameter "builtin": no built-in model "${params.builtin}"; using ${pick.id}`);
+      if (params.builtin && pick.id !== params.builtin)
+        useNoticeStore
+          .getState()
+          .push(
+            'warning',
+            'Page address',
+            `URL parameter "builtin": no built-in model "${params.builtin}"; using ${pick.id}`,
+          );
       first = { kind: 'catalog', id: pick.id, url: pick.url, files: pick.files };
     }
     // A Hub model is judged against the backend before its download, so it waits for the engine.

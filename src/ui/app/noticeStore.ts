@@ -22,7 +22,9 @@ let nextId = 1;
 export const useNoticeStore = create<NoticeState>()((set) => ({
   notices: [],
   push: (kind, context, message) =>
-    set((s) => ({ notices: [...s.notices.filter((n) => n.message !== message), { id: nextId++, kind, context, message }].slice(-4) })),
+    set((s) => ({
+      notices: [...s.notices.filter((n) => n.message !== message), { id: nextId++, kind, context, message }].slice(-4),
+    })),
   dismiss: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
   clear: (kind) => set((s) => ({ notices: kind ? s.notices.filter((n) => n.kind !== kind) : [] })),
 }));

@@ -12,7 +12,11 @@ export interface TestHook {
   /** Logits for the given ids, [N, V] flattened row-major, from the active backend. */
   forwardLogits(ids: number[]): Promise<{ seqLen: number; vocabSize: number; logits: number[] }>;
   /** Greedy generation of exactly `maxTokens` tokens (end token ignored), with or without the KV cache; tokens/s. */
-  generateTimed(prompt: string, maxTokens: number, useCache: boolean): Promise<{ tokens: number; ms: number; tokensPerSecond: number }>;
+  generateTimed(
+    prompt: string,
+    maxTokens: number,
+    useCache: boolean,
+  ): Promise<{ tokens: number; ms: number; tokensPerSecond: number }>;
   /** Delays each generated token (ms) so a test can press Stop mid-stream; 0 turns it off. */
   setTokenDelay(ms: number): Promise<void>;
   /** Sleep after each layer of an analysis forward (cancel tests). */

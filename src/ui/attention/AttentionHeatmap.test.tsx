@@ -18,7 +18,9 @@ function uniform(): Float32Array {
 
 describe('AttentionHeatmap markup', () => {
   it('renders token labels as text, the boundary and the selected crosshair', () => {
-    const html = renderToStaticMarkup(<AttentionHeatmap map={uniform()} tokens={tokens} promptLength={2} title={`Head ${EVIL}`} selectedToken={3} />);
+    const html = renderToStaticMarkup(
+      <AttentionHeatmap map={uniform()} tokens={tokens} promptLength={2} title={`Head ${EVIL}`} selectedToken={3} />,
+    );
     expect(html).toContain('data-testid="attention-heatmap"');
     expect(html).not.toContain('<img');
     expect(html).toContain('&lt;img␣src=…'); // label truncated to 10 characters, escaped
@@ -31,18 +33,27 @@ describe('AttentionHeatmap markup', () => {
     expect(html).toContain('width:280px;height:280px');
   });
   it('two heatmaps on one page get distinct clip-path and control ids', () => {
-    const html = renderToStaticMarkup(<div><AttentionHeatmap map={uniform()} tokens={tokens} promptLength={2} title="a" /><AttentionHeatmap map={uniform()} tokens={tokens} promptLength={2} title="b" /></div>);
+    const html = renderToStaticMarkup(
+      <div>
+        <AttentionHeatmap map={uniform()} tokens={tokens} promptLength={2} title="a" />
+        <AttentionHeatmap map={uniform()} tokens={tokens} promptLength={2} title="b" />
+      </div>,
+    );
     const ids = [...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
     expect(ids.length).toBeGreaterThanOrEqual(6);
     expect(new Set(ids).size).toBe(ids.length);
   });
   it('a map of the wrong size is a clear message, not a crash', () => {
-    const html = renderToStaticMarkup(<AttentionHeatmap map={new Float32Array(5)} tokens={tokens} promptLength={2} title="L0H0" />);
+    const html = renderToStaticMarkup(
+      <AttentionHeatmap map={new Float32Array(5)} tokens={tokens} promptLength={2} title="L0H0" />,
+    );
     expect(html).toContain('role="alert"');
     expect(html).toContain('the map has 5 values, expected 6 × 6 for 6 tokens');
   });
   it('shows a hovered token from a linked view and omits the boundary without a response', () => {
-    const html = renderToStaticMarkup(<AttentionHeatmap map={uniform()} tokens={tokens} promptLength={n} title="t" hoveredToken={1} />);
+    const html = renderToStaticMarkup(
+      <AttentionHeatmap map={uniform()} tokens={tokens} promptLength={n} title="t" hoveredToken={1} />,
+    );
     expect(html).toContain('attention-crosshair-hover');
     expect(html).not.toContain('attention-boundary');
   });
@@ -51,14 +62,19 @@ describe('AttentionHeatmap markup', () => {
 describe('AttentionView', () => {
   const heads = { local: [[0, 0]] as [number, number][], global: [[0, 1]] as [number, number][] };
   it('offers the means and kept heads, titled by the choice', () => {
-    const maps = new Map([['0:0', uniform()], ['0:1', uniform()]]);
+    const maps = new Map([
+      ['0:0', uniform()],
+      ['0:1', uniform()],
+    ]);
     const html = renderToStaticMarkup(<AttentionView heads={heads} maps={maps} tokens={tokens} promptLength={2} />);
     expect(html).toContain('<option value="mean-local" selected="">Mean of 1 local heads</option>');
     expect(html).toContain('<option value="L0H1">Layer 0 · head 1 (global)</option>');
     expect(html).toContain('<h3 class="chart-title">Attention</h3>');
   });
   it('explains when no map was kept', () => {
-    const html = renderToStaticMarkup(<AttentionView heads={heads} maps={new Map()} tokens={tokens} promptLength={2} />);
+    const html = renderToStaticMarkup(
+      <AttentionView heads={heads} maps={new Map()} tokens={tokens} promptLength={2} />,
+    );
     expect(html).toContain('data-testid="attention-heatmap"');
     expect(html).toContain('No attention map to show');
   });

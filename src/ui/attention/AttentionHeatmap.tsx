@@ -59,7 +59,9 @@ export function AttentionHeatmap(props: AttentionHeatmapProps) {
   if (props.map.length !== n * n) {
     return (
       <section className="chart-panel attention-heatmap attention-empty" data-testid="attention-heatmap" role="alert">
-        <p>Cannot show “{props.title}”: the map has {props.map.length} values, expected {n} × {n} for {n} tokens.</p>
+        <p>
+          Cannot show “{props.title}”: the map has {props.map.length} values, expected {n} × {n} for {n} tokens.
+        </p>
       </section>
     );
   }
@@ -67,7 +69,17 @@ export function AttentionHeatmap(props: AttentionHeatmapProps) {
 }
 
 function HeatmapBody(props: AttentionHeatmapProps) {
-  const { map, tokens, promptLength, title, subtitle, selectedToken = null, hoveredToken = null, onHoverToken, onSelectToken } = props;
+  const {
+    map,
+    tokens,
+    promptLength,
+    title,
+    subtitle,
+    selectedToken = null,
+    hoveredToken = null,
+    onHoverToken,
+    onSelectToken,
+  } = props;
   const n = tokens.length;
   const panelRef = useRef<HTMLElement>(null);
   const clipId = `attention-clip-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`; // unique per heatmap on the page
@@ -78,14 +90,24 @@ function HeatmapBody(props: AttentionHeatmapProps) {
   // Margins fit the longest token label (stable across zoom so the plot never jumps).
   const MARGIN = useMemo(() => {
     const chars = Math.max(4, ...tokens.map((t) => [...displayToken(t, 10)].length));
-    return { ...BASE_MARGIN, left: Math.max(BASE_MARGIN.left, 34 + chars * 6.3), bottom: Math.max(BASE_MARGIN.bottom, 36 + chars * 5.5) };
+    return {
+      ...BASE_MARGIN,
+      left: Math.max(BASE_MARGIN.left, 34 + chars * 6.3),
+      bottom: Math.max(BASE_MARGIN.bottom, 36 + chars * 5.5),
+    };
   }, [tokens]);
   const fitHeight = typeof window === 'undefined' ? 900 : window.innerHeight - MARGIN.top - MARGIN.bottom - 120;
-  const size = props.size ?? Math.max(280, Math.min(900, tokens.length * MAX_BASE_CELL_PX, fitHeight, panelWidth - MARGIN.left - MARGIN.right - SIDE_W - 40));
+  const size =
+    props.size ??
+    Math.max(
+      280,
+      Math.min(900, tokens.length * MAX_BASE_CELL_PX, fitHeight, panelWidth - MARGIN.left - MARGIN.right - SIDE_W - 40),
+    );
   const [ownScale, setOwnScale] = useState<{ scheme: SchemeName; mode: ScaleMode }>({ scheme: 'viridis', mode: 'log' });
   const scheme = props.scheme ?? ownScale.scheme;
   const mode = props.mode ?? ownScale.mode;
-  const changeScale = (next: { scheme: SchemeName; mode: ScaleMode }) => (props.onScaleChange ? props.onScaleChange(next) : setOwnScale(next));
+  const changeScale = (next: { scheme: SchemeName; mode: ScaleMode }) =>
+    props.onScaleChange ? props.onScaleChange(next) : setOwnScale(next);
 
   const domain = useMemo(() => props.domain ?? autoDomain(map, mode), [props.domain, map, mode]);
   const indices = useMemo(() => quantizeMap(map, n, mode, domain), [map, n, mode, domain]);
@@ -109,8 +131,14 @@ function HeatmapBody(props: AttentionHeatmapProps) {
     if (!el) return;
     const z = d3zoom<SVGRectElement, unknown>()
       .scaleExtent([1, Math.max(1, MAX_CELL_PX / base)])
-      .extent([[0, 0], [size, size]])
-      .translateExtent([[0, 0], [size, size]])
+      .extent([
+        [0, 0],
+        [size, size],
+      ])
+      .translateExtent([
+        [0, 0],
+        [size, size],
+      ])
       .on('zoom', (e: { transform: ZoomTransform }) => setTransform(e.transform));
     zoomRef.current = z;
     select(el).call(z).on('dblclick.zoom', null);
@@ -136,20 +164,37 @@ function HeatmapBody(props: AttentionHeatmapProps) {
     // Reuse one strip buffer: allocating per wheel event costs more than filling it.
     if (imageRef.current?.width !== w) imageRef.current = ctx.createImageData(w, STRIP_ROWS);
     const strip = imageRef.current;
-    let row = 0, drawMs = 0, frame = 0;
+    let row = 0,
+      drawMs = 0,
+      frame = 0;
     const slice = () => {
-      if (canvas.width !== w) { canvas.width = w; canvas.height = w; }
+      if (canvas.width !== w) {
+        canvas.width = w;
+        canvas.height = w;
+      }
       const t0 = performance.now();
       do {
         const rows = Math.min(STRIP_ROWS, w - row);
         const out = rows === STRIP_ROWS ? strip.data : strip.data.subarray(0, w * rows * 4);
         // The strip is the view shifted up by `row` device px: [rows, w] RGBA.
-        renderView(levelIndices, levelN, lut, { x: transform.x * dpr, y: transform.y * dpr - row, k: k * 2 ** level }, w, rows, out, BACKGROUND);
+        renderView(
+          levelIndices,
+          levelN,
+          lut,
+          { x: transform.x * dpr, y: transform.y * dpr - row, k: k * 2 ** level },
+          w,
+          rows,
+          out,
+          BACKGROUND,
+        );
         ctx.putImageData(strip, 0, row, 0, 0, w, rows);
         row += rows;
       } while (row < w && performance.now() - t0 < FRAME_BUDGET_MS);
       drawMs += performance.now() - t0;
-      if (row < w) { frame = requestAnimationFrame(slice); return; }
+      if (row < w) {
+        frame = requestAnimationFrame(slice);
+        return;
+      }
       // Exposed for the bench / e2e (data-draw-ms) without a React re-render per frame.
       panelRef.current?.setAttribute('data-draw-ms', drawMs.toFixed(2));
     };
@@ -157,10 +202,13 @@ function HeatmapBody(props: AttentionHeatmapProps) {
     return () => cancelAnimationFrame(frame);
   }, [pyramid, lut, transform, base, size, sized]);
 
-  const pick = useCallback((clientX: number, clientY: number) => {
-    const r = zoomTarget.current!.getBoundingClientRect();
-    return cellAt({ x: transform.x, y: transform.y, k: cellPx }, n, clientX - r.left, clientY - r.top);
-  }, [transform, cellPx, n]);
+  const pick = useCallback(
+    (clientX: number, clientY: number) => {
+      const r = zoomTarget.current!.getBoundingClientRect();
+      return cellAt({ x: transform.x, y: transform.y, k: cellPx }, n, clientX - r.left, clientY - r.top);
+    },
+    [transform, cellPx, n],
+  );
   const lastHover = useRef<{ query: number; key: number } | null>(null);
   // Only changes reach React and the linked views (a mousemove inside one cell is not news).
   const setHoverCell = (c: { query: number; key: number } | null) => {
@@ -173,7 +221,12 @@ function HeatmapBody(props: AttentionHeatmapProps) {
 
   const onKeyDown = (e: KeyboardEvent) => {
     const cur = hover ?? { query: selectedToken ?? promptLength, key: selectedToken ?? 0 };
-    const moves: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    const moves: Record<string, [number, number]> = {
+      ArrowUp: [-1, 0],
+      ArrowDown: [1, 0],
+      ArrowLeft: [0, -1],
+      ArrowRight: [0, 1],
+    };
     const z = zoomRef.current;
     const sel = zoomTarget.current ? select(zoomTarget.current) : null;
     if (moves[e.key]) {
@@ -184,7 +237,8 @@ function HeatmapBody(props: AttentionHeatmapProps) {
       // Keep the keyboard cursor on screen: centre it when it leaves the visible window.
       const [r0, r1] = visibleRange(transform.y, cellPx, size, n);
       const [c0, c1] = visibleRange(transform.x, cellPx, size, n);
-      if (z && sel && (query < r0 || query > r1 || key < c0 || key > c1)) sel.call(z.translateTo, (key + 0.5) * base, (query + 0.5) * base);
+      if (z && sel && (query < r0 || query > r1 || key < c0 || key > c1))
+        sel.call(z.translateTo, (key + 0.5) * base, (query + 0.5) * base);
     } else if ((e.key === '+' || e.key === '=') && z && sel) sel.call(z.scaleBy, 1.5);
     else if (e.key === '-' && z && sel) sel.call(z.scaleBy, 1 / 1.5);
     else if (e.key === '0' && z && sel) sel.call(z.transform, zoomIdentity);
@@ -206,37 +260,109 @@ function HeatmapBody(props: AttentionHeatmapProps) {
   const inPlot = (v: number) => v >= 0 && v <= size;
 
   return (
-    <section ref={panelRef} className="chart-panel attention-heatmap" data-testid="attention-heatmap" aria-label={`Attention map: ${title}`}>
+    <section
+      ref={panelRef}
+      className="chart-panel attention-heatmap"
+      data-testid="attention-heatmap"
+      aria-label={`Attention map: ${title}`}
+    >
       <div className="chart-toolbar">
         <h3 className="chart-title">{props.heading ?? title}</h3>
         {subtitle && <span className="chart-subtitle">{subtitle}</span>}
         {props.toolbarExtra}
         <span className="chart-spacer" />
-        <ScaleControls idPrefix={`${clipId}-scale`} scheme={scheme} mode={mode} schemes={SEQUENTIAL} onChange={changeScale} />
-        <button type="button" className="chart-button" onClick={() => zoomTarget.current && zoomRef.current && select(zoomTarget.current).call(zoomRef.current.transform, zoomIdentity)} disabled={transform.k === 1}>Reset zoom</button>
-        <HeatmapExportButtons map={map} indices={indices} lut={lut} tokens={tokens} promptLength={promptLength} title={title} spec={legendSpec} rows={rows} cols={cols} />
+        <ScaleControls
+          idPrefix={`${clipId}-scale`}
+          scheme={scheme}
+          mode={mode}
+          schemes={SEQUENTIAL}
+          onChange={changeScale}
+        />
+        <button
+          type="button"
+          className="chart-button"
+          onClick={() =>
+            zoomTarget.current &&
+            zoomRef.current &&
+            select(zoomTarget.current).call(zoomRef.current.transform, zoomIdentity)
+          }
+          disabled={transform.k === 1}
+        >
+          Reset zoom
+        </button>
+        <HeatmapExportButtons
+          map={map}
+          indices={indices}
+          lut={lut}
+          tokens={tokens}
+          promptLength={promptLength}
+          title={title}
+          spec={legendSpec}
+          rows={rows}
+          cols={cols}
+        />
       </div>
       <div className="attention-body">
         <div className="attention-plot" style={{ width: w, height: h }}>
-          <canvas ref={canvasRef} className="attention-canvas" style={{ left: MARGIN.left, top: MARGIN.top, width: size, height: size }} aria-hidden="true" />
+          <canvas
+            ref={canvasRef}
+            className="attention-canvas"
+            style={{ left: MARGIN.left, top: MARGIN.top, width: size, height: size }}
+            aria-hidden="true"
+          />
           <svg width={w} height={h} className="attention-overlay">
             <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
-              <clipPath id={clipId}><rect width={size} height={size} /></clipPath>
+              <clipPath id={clipId}>
+                <rect width={size} height={size} />
+              </clipPath>
               <g clipPath={`url(#${clipId})`} pointerEvents="none">
                 {promptLength > 0 && promptLength < n && (
                   <g className="attention-boundary">
                     <line x1={boundary} x2={boundary} y1={0} y2={size} stroke={OVERLAY.boundaryHalo} strokeWidth={3} />
-                    <line x1={0} x2={size} y1={boundaryY} y2={boundaryY} stroke={OVERLAY.boundaryHalo} strokeWidth={3} />
-                    <line x1={boundary} x2={boundary} y1={0} y2={size} stroke={OVERLAY.boundary} strokeWidth={1} strokeDasharray="4 3" />
-                    <line x1={0} x2={size} y1={boundaryY} y2={boundaryY} stroke={OVERLAY.boundary} strokeWidth={1} strokeDasharray="4 3" />
+                    <line
+                      x1={0}
+                      x2={size}
+                      y1={boundaryY}
+                      y2={boundaryY}
+                      stroke={OVERLAY.boundaryHalo}
+                      strokeWidth={3}
+                    />
+                    <line
+                      x1={boundary}
+                      x2={boundary}
+                      y1={0}
+                      y2={size}
+                      stroke={OVERLAY.boundary}
+                      strokeWidth={1}
+                      strokeDasharray="4 3"
+                    />
+                    <line
+                      x1={0}
+                      x2={size}
+                      y1={boundaryY}
+                      y2={boundaryY}
+                      stroke={OVERLAY.boundary}
+                      strokeWidth={1}
+                      strokeDasharray="4 3"
+                    />
                   </g>
                 )}
-                {hoveredToken !== null && hoveredToken !== selectedToken && hoveredToken >= 0 && hoveredToken < n && !hover && (
-                  <g className="attention-crosshair-hover" fill="none" stroke={OVERLAY.hover} strokeWidth={1} strokeDasharray="3 2">
-                    <rect x={0} y={transform.y + hoveredToken * cellPx} width={size} height={Math.max(cellPx, 1.5)} />
-                    <rect x={transform.x + hoveredToken * cellPx} y={0} width={Math.max(cellPx, 1.5)} height={size} />
-                  </g>
-                )}
+                {hoveredToken !== null &&
+                  hoveredToken !== selectedToken &&
+                  hoveredToken >= 0 &&
+                  hoveredToken < n &&
+                  !hover && (
+                    <g
+                      className="attention-crosshair-hover"
+                      fill="none"
+                      stroke={OVERLAY.hover}
+                      strokeWidth={1}
+                      strokeDasharray="3 2"
+                    >
+                      <rect x={0} y={transform.y + hoveredToken * cellPx} width={size} height={Math.max(cellPx, 1.5)} />
+                      <rect x={transform.x + hoveredToken * cellPx} y={0} width={Math.max(cellPx, 1.5)} height={size} />
+                    </g>
+                  )}
                 {selectedToken !== null && selectedToken >= 0 && selectedToken < n && (
                   <g className="attention-crosshair" fill="none" stroke={OVERLAY.crosshair} strokeWidth={1.5}>
                     <rect x={0} y={transform.y + selectedToken * cellPx} width={size} height={Math.max(cellPx, 1.5)} />
@@ -244,52 +370,123 @@ function HeatmapBody(props: AttentionHeatmapProps) {
                   </g>
                 )}
                 {hover && (
-                  <rect x={transform.x + hover.key * cellPx - 1} y={transform.y + hover.query * cellPx - 1} width={Math.max(cellPx, 2) + 2} height={Math.max(cellPx, 2) + 2}
-                    fill="none" stroke={OVERLAY.hover} strokeWidth={1.5} />
+                  <rect
+                    x={transform.x + hover.key * cellPx - 1}
+                    y={transform.y + hover.query * cellPx - 1}
+                    width={Math.max(cellPx, 2) + 2}
+                    height={Math.max(cellPx, 2) + 2}
+                    fill="none"
+                    stroke={OVERLAY.hover}
+                    strokeWidth={1.5}
+                  />
                 )}
               </g>
-              <rect ref={zoomTarget} width={size} height={size} fill="transparent" className="attention-zoom" tabIndex={0}
-                role="img" aria-label={`${title}. ${n} tokens, prompt ${promptLength}. Arrow keys move, plus and minus zoom, 0 resets, Enter selects the query token.`}
-                onMouseMove={(e) => setHoverCell(pick(e.clientX, e.clientY))} onMouseLeave={() => setHoverCell(null)}
-                onClick={(e) => { const c = pick(e.clientX, e.clientY); if (c) onSelectToken?.(c.query); }} onKeyDown={onKeyDown} />
+              <rect
+                ref={zoomTarget}
+                width={size}
+                height={size}
+                fill="transparent"
+                className="attention-zoom"
+                tabIndex={0}
+                role="img"
+                aria-label={`${title}. ${n} tokens, prompt ${promptLength}. Arrow keys move, plus and minus zoom, 0 resets, Enter selects the query token.`}
+                onMouseMove={(e) => setHoverCell(pick(e.clientX, e.clientY))}
+                onMouseLeave={() => setHoverCell(null)}
+                onClick={(e) => {
+                  const c = pick(e.clientX, e.clientY);
+                  if (c) onSelectToken?.(c.query);
+                }}
+                onKeyDown={onKeyDown}
+              />
               <g className="axis axis-y" pointerEvents="none">
-                {yTicks.filter((t) => inPlot(t.px)).map((t) => (
-                  <g key={t.index} transform={`translate(0,${t.px})`}>
-                    <line x2={-4} stroke="currentColor" />
-                    <text x={-7} dy="0.32em" textAnchor="end" className={tickClass(t.index, promptLength, cellPx)}>{t.label}</text>
-                  </g>
-                ))}
+                {yTicks
+                  .filter((t) => inPlot(t.px))
+                  .map((t) => (
+                    <g key={t.index} transform={`translate(0,${t.px})`}>
+                      <line x2={-4} stroke="currentColor" />
+                      <text x={-7} dy="0.32em" textAnchor="end" className={tickClass(t.index, promptLength, cellPx)}>
+                        {t.label}
+                      </text>
+                    </g>
+                  ))}
               </g>
               <g className="axis axis-x" transform={`translate(0,${size})`} pointerEvents="none">
-                {xTicks.filter((t) => inPlot(t.px)).map((t) => (
-                  <g key={t.index} transform={`translate(${t.px},0)`}>
-                    <line y2={4} stroke="currentColor" />
-                    {cellPx >= TOKEN_LABEL_MIN_PX
-                      ? <text transform="translate(0,7) rotate(-60)" dy="0.32em" textAnchor="end" className={tickClass(t.index, promptLength, cellPx)}>{t.label}</text>
-                      : <text y={16} textAnchor="middle">{t.label}</text>}
-                  </g>
-                ))}
+                {xTicks
+                  .filter((t) => inPlot(t.px))
+                  .map((t) => (
+                    <g key={t.index} transform={`translate(${t.px},0)`}>
+                      <line y2={4} stroke="currentColor" />
+                      {cellPx >= TOKEN_LABEL_MIN_PX ? (
+                        <text
+                          transform="translate(0,7) rotate(-60)"
+                          dy="0.32em"
+                          textAnchor="end"
+                          className={tickClass(t.index, promptLength, cellPx)}
+                        >
+                          {t.label}
+                        </text>
+                      ) : (
+                        <text y={16} textAnchor="middle">
+                          {t.label}
+                        </text>
+                      )}
+                    </g>
+                  ))}
               </g>
-              <text className="axis-title" x={size / 2} y={size + MARGIN.bottom - 6} textAnchor="middle">key position s (attended to)</text>
-              <text className="axis-title" transform={`translate(${-MARGIN.left + 12},${size / 2}) rotate(-90)`} textAnchor="middle">query position t</text>
+              <text className="axis-title" x={size / 2} y={size + MARGIN.bottom - 6} textAnchor="middle">
+                key position s (attended to)
+              </text>
+              <text
+                className="axis-title"
+                transform={`translate(${-MARGIN.left + 12},${size / 2}) rotate(-90)`}
+                textAnchor="middle"
+              >
+                query position t
+              </text>
             </g>
           </svg>
           {hover && (
             <div className="chart-tooltip" role="status" style={tooltipPos(hover, transform, cellPx, size, MARGIN)}>
-              <div><span className="muted">query</span> {hover.query} <span className="tok">{displayToken(tokens[hover.query] ?? '', 24)}</span> {hover.query < promptLength ? <span className="muted">prompt</span> : null}</div>
-              <div><span className="muted">key</span> {hover.key} <span className="tok">{displayToken(tokens[hover.key] ?? '', 24)}</span> {hover.key < promptLength ? <span className="muted">prompt</span> : null}</div>
-              <div><span className="muted">weight</span> <span className="num">{hover.key > hover.query ? 'masked (future)' : weight.toPrecision(4)}</span> <span className="muted">distance {hover.query - hover.key}</span></div>
+              <div>
+                <span className="muted">query</span> {hover.query}{' '}
+                <span className="tok">{displayToken(tokens[hover.query] ?? '', 24)}</span>{' '}
+                {hover.query < promptLength ? <span className="muted">prompt</span> : null}
+              </div>
+              <div>
+                <span className="muted">key</span> {hover.key}{' '}
+                <span className="tok">{displayToken(tokens[hover.key] ?? '', 24)}</span>{' '}
+                {hover.key < promptLength ? <span className="muted">prompt</span> : null}
+              </div>
+              <div>
+                <span className="muted">weight</span>{' '}
+                <span className="num">{hover.key > hover.query ? 'masked (future)' : weight.toPrecision(4)}</span>{' '}
+                <span className="muted">distance {hover.query - hover.key}</span>
+              </div>
             </div>
           )}
         </div>
         <div className="attention-side">
-          <ColorLegend spec={legendSpec} title="attention weight" orientation="vertical" length={Math.min(240, size - 40)} />
+          <ColorLegend
+            spec={legendSpec}
+            title="attention weight"
+            orientation="vertical"
+            length={Math.min(240, size - 40)}
+          />
           <dl className="attention-facts">
-            <dt>tokens</dt><dd>{n}</dd>
-            <dt>prompt</dt><dd>0–{promptLength - 1}</dd>
-            <dt>zoom</dt><dd>{transform.k.toFixed(1)}×</dd>
-            <dt>queries</dt><dd>{rows[0]}–{rows[1]}</dd>
-            <dt>keys</dt><dd>{cols[0]}–{cols[1]}</dd>
+            <dt>tokens</dt>
+            <dd>{n}</dd>
+            <dt>prompt</dt>
+            <dd>0–{promptLength - 1}</dd>
+            <dt>zoom</dt>
+            <dd>{transform.k.toFixed(1)}×</dd>
+            <dt>queries</dt>
+            <dd>
+              {rows[0]}–{rows[1]}
+            </dd>
+            <dt>keys</dt>
+            <dd>
+              {cols[0]}–{cols[1]}
+            </dd>
           </dl>
           <p className="attention-hint">Scroll to zoom, drag to pan. Dashed lines: prompt | response.</p>
         </div>
@@ -304,7 +501,13 @@ function tickClass(index: number, promptLength: number, cellPx: number): string 
   return index >= promptLength ? 'tick-token tick-response' : 'tick-token tick-prompt';
 }
 
-function tooltipPos(c: { query: number; key: number }, t: ZoomTransform, cellPx: number, size: number, MARGIN: typeof BASE_MARGIN) {
+function tooltipPos(
+  c: { query: number; key: number },
+  t: ZoomTransform,
+  cellPx: number,
+  size: number,
+  MARGIN: typeof BASE_MARGIN,
+) {
   const x = MARGIN.left + t.x + (c.key + 1) * cellPx + 12;
   const y = MARGIN.top + t.y + c.query * cellPx + 12;
   return { left: x > size - 150 ? x - 260 - cellPx : x, top: y > size - 60 ? y - 90 : y };

@@ -32,7 +32,10 @@ export function AttentionView({ heads, maps, choice, onChoiceChange, ...rest }: 
   if (!current || !map) {
     return (
       <section className="chart-panel attention-heatmap attention-empty" data-testid="attention-heatmap">
-        <p>No attention map to show{current ? ` for ${option?.label ?? choiceValue(current)}` : ''}: keep full maps of the heads you want to see (the analysis keeps the local and global heads).</p>
+        <p>
+          No attention map to show{current ? ` for ${option?.label ?? choiceValue(current)}` : ''}: keep full maps of
+          the heads you want to see (the analysis keeps the local and global heads).
+        </p>
       </section>
     );
   }
@@ -40,10 +43,16 @@ export function AttentionView({ heads, maps, choice, onChoiceChange, ...rest }: 
     <label className="attention-picker">
       <span className="visually-hidden">Map</span>
       <select value={choiceValue(current)} onChange={(e) => pick(e.target.value)} aria-label="Attention map to show">
-        {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
       </select>
     </label>
   );
   const title = option?.label ?? choiceValue(current);
-  return <AttentionHeatmap {...rest} map={map} title={title} heading={rest.heading ?? 'Attention'} toolbarExtra={picker} />;
+  return (
+    <AttentionHeatmap {...rest} map={map} title={title} heading={rest.heading ?? 'Attention'} toolbarExtra={picker} />
+  );
 }

@@ -21,7 +21,8 @@ export function buildHeatmapFigure(p: HeatmapExportProps): string {
   const n = p.tokens.length;
   let imageHref: string | undefined;
   if (!usesRects(p.rows, p.cols)) {
-    const nr = p.rows[1] - p.rows[0] + 1, nc = p.cols[1] - p.cols[0] + 1;
+    const nr = p.rows[1] - p.rows[0] + 1,
+      nc = p.cols[1] - p.cols[0] + 1;
     // Integer upscale so each cell is a crisp k×k block even where viewers smooth images.
     const k = Math.max(1, Math.min(4, Math.floor(960 / Math.max(nr, nc))));
     const data = new Uint8ClampedArray(nc * k * nr * k * 4);
@@ -30,7 +31,17 @@ export function buildHeatmapFigure(p: HeatmapExportProps): string {
   }
   const full = p.rows[0] === 0 && p.cols[0] === 0 && p.rows[1] === n - 1 && p.cols[1] === n - 1;
   const title = full ? p.title : `${p.title} (queries ${p.rows[0]}–${p.rows[1]}, keys ${p.cols[0]}–${p.cols[1]})`;
-  return heatmapToSvg({ map: p.map, n, tokens: p.tokens, promptLength: p.promptLength, spec: p.spec, title, rows: p.rows, cols: p.cols, imageHref });
+  return heatmapToSvg({
+    map: p.map,
+    n,
+    tokens: p.tokens,
+    promptLength: p.promptLength,
+    spec: p.spec,
+    title,
+    rows: p.rows,
+    cols: p.cols,
+    imageHref,
+  });
 }
 
 export function HeatmapExportButtons(p: HeatmapExportProps) {
@@ -38,12 +49,32 @@ export function HeatmapExportButtons(p: HeatmapExportProps) {
   const name = `rhythmscope-${slug(p.title)}`;
   const run = async (fn: () => Promise<void> | void) => {
     setBusy(true);
-    try { await fn(); } finally { setBusy(false); }
+    try {
+      await fn();
+    } finally {
+      setBusy(false);
+    }
   };
   return (
     <span className="export-buttons" role="group" aria-label="Export figure">
-      <button type="button" className="chart-button" disabled={busy} onClick={() => run(() => exportSvg(buildHeatmapFigure(p), `${name}.svg`))} title="Download the visible window as SVG">SVG</button>
-      <button type="button" className="chart-button" disabled={busy} onClick={() => run(() => exportPng(buildHeatmapFigure(p), `${name}.png`, 2))} title="Download the visible window as PNG (2×)">PNG</button>
+      <button
+        type="button"
+        className="chart-button"
+        disabled={busy}
+        onClick={() => run(() => exportSvg(buildHeatmapFigure(p), `${name}.svg`))}
+        title="Download the visible window as SVG"
+      >
+        SVG
+      </button>
+      <button
+        type="button"
+        className="chart-button"
+        disabled={busy}
+        onClick={() => run(() => exportPng(buildHeatmapFigure(p), `${name}.png`, 2))}
+        title="Download the visible window as PNG (2×)"
+      >
+        PNG
+      </button>
     </span>
   );
 }

@@ -20,7 +20,14 @@ export const TOKEN_LABEL_MIN_PX = 11;
  * Ticks for cells [first, last] where cell i spans [offset + i·cellPx, offset + (i+1)·cellPx).
  * `length` is the axis length in px (how many numeric ticks fit).
  */
-export function tokenTicks(tokens: string[], first: number, last: number, offset: number, cellPx: number, length: number): TokenTick[] {
+export function tokenTicks(
+  tokens: string[],
+  first: number,
+  last: number,
+  offset: number,
+  cellPx: number,
+  length: number,
+): TokenTick[] {
   if (last < first) return [];
   const centre = (i: number) => offset + (i + 0.5) * cellPx;
   if (cellPx >= TOKEN_LABEL_MIN_PX) {

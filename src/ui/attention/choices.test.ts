@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { choiceValue, mapChoices, parseChoice, resolveChoice } from './choices';
 
-const heads = { local: [[0, 1]] as [number, number][], global: [[1, 0], [0, 1]] as [number, number][] };
+const heads = {
+  local: [[0, 1]] as [number, number][],
+  global: [
+    [1, 0],
+    [0, 1],
+  ] as [number, number][],
+};
 const maps = new Map<string, Float32Array>([
   ['1:0', Float32Array.from([1, 0, 0.2, 0.8])],
   ['0:1', Float32Array.from([1, 0, 0.6, 0.4])],
@@ -25,7 +31,11 @@ describe('map choices', () => {
     expect(resolveChoice({ kind: 'mean', set: 'local' }, { local: [[9, 9]], global: [] }, maps, 2)).toBeNull();
   });
   it('values round-trip', () => {
-    for (const c of [{ kind: 'head', layer: 12, head: 3 }, { kind: 'mean', set: 'local' }, { kind: 'mean', set: 'global' }] as const) {
+    for (const c of [
+      { kind: 'head', layer: 12, head: 3 },
+      { kind: 'mean', set: 'local' },
+      { kind: 'mean', set: 'global' },
+    ] as const) {
       expect(parseChoice(choiceValue(c))).toEqual(c);
     }
     expect(parseChoice('L1')).toBeNull();

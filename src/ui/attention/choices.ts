@@ -21,7 +21,8 @@ export function choiceValue(c: MapChoice): string {
 export function parseChoice(value: string): MapChoice | null {
   const m = /^L(\d+)H(\d+)$/.exec(value);
   if (m) return { kind: 'head', layer: Number(m[1]), head: Number(m[2]) };
-  if (value === 'mean-local' || value === 'mean-global') return { kind: 'mean', set: value === 'mean-local' ? 'local' : 'global' };
+  if (value === 'mean-local' || value === 'mean-global')
+    return { kind: 'mean', set: value === 'mean-local' ? 'local' : 'global' };
   return null;
 }
 
@@ -41,13 +42,25 @@ export function mapChoices(heads: { local: HeadRef[]; global: HeadRef[] }, maps:
     const isG = heads.global.some(([a, b]) => a === l && b === h);
     return isL && isG ? ' (local, global)' : isL ? ' (local)' : isG ? ' (global)' : '';
   };
-  const kept = [...maps.keys()].map((k) => k.split(':').map(Number) as [number, number]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  for (const [l, h] of kept) out.push({ value: `L${l}H${h}`, label: `Layer ${l} · head ${h}${role(l, h)}`, choice: { kind: 'head', layer: l, head: h } });
+  const kept = [...maps.keys()]
+    .map((k) => k.split(':').map(Number) as [number, number])
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  for (const [l, h] of kept)
+    out.push({
+      value: `L${l}H${h}`,
+      label: `Layer ${l} · head ${h}${role(l, h)}`,
+      choice: { kind: 'head', layer: l, head: h },
+    });
   return out;
 }
 
 /** The [n, n] map of a choice (a fresh mean for 'mean'), or null when the needed maps were not kept. */
-export function resolveChoice(c: MapChoice, heads: { local: HeadRef[]; global: HeadRef[] }, maps: Map<string, Float32Array>, n: number): Float32Array | null {
+export function resolveChoice(
+  c: MapChoice,
+  heads: { local: HeadRef[]; global: HeadRef[] },
+  maps: Map<string, Float32Array>,
+  n: number,
+): Float32Array | null {
   if (c.kind === 'head') return maps.get(key(c.layer, c.head)) ?? null;
   const list = heads[c.set].map(([l, h]) => maps.get(key(l, h)));
   if (list.length === 0 || list.some((m) => !m)) return null;

@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { LUT_SIZE, makeLut, MASKED_INDEX, makeNormalizer, lutIndex } from '../theme/scales';
-import { cellAt, indexPyramid, meanMaps, packRgba, poolIndices, pyramidLevel, quantizeMap, renderView, visibleRange } from './raster';
+import {
+  cellAt,
+  indexPyramid,
+  meanMaps,
+  packRgba,
+  poolIndices,
+  pyramidLevel,
+  quantizeMap,
+  renderView,
+  visibleRange,
+} from './raster';
 
 function randomCausal(n: number, seed = 1): Float32Array {
   let x = seed;
-  const rnd = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rnd = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
   const m = new Float32Array(n * n);
   for (let t = 0; t < n; t++) {
     let sum = 0;
@@ -18,21 +28,32 @@ describe('quantizeMap', () => {
   it('hand-computed 2×2: masks the upper triangle and maps the domain ends', () => {
     // rows: t=0 [1, -], t=1 [0.25, 0.75]; linear domain [0, 1]
     const q = quantizeMap([1, 0, 0.25, 0.75], 2, 'linear', [0, 1]);
-    expect(Array.from(q)).toEqual([LUT_SIZE - 1, MASKED_INDEX, Math.round(0.25 * (LUT_SIZE - 1)), Math.round(0.75 * (LUT_SIZE - 1))]);
+    expect(Array.from(q)).toEqual([
+      LUT_SIZE - 1,
+      MASKED_INDEX,
+      Math.round(0.25 * (LUT_SIZE - 1)),
+      Math.round(0.75 * (LUT_SIZE - 1)),
+    ]);
   });
   it('log: one decade below the top of [1e-2, 1] is the middle colour', () => {
     const q = quantizeMap([1, 0, 0.1, 0.9], 2, 'log', [1e-2, 1]);
     expect(q[2]).toBe(lutIndex(0.5));
   });
-  it.each([['log', [1e-4, 1]], ['log', [0, 0.5]], ['linear', [0.01, 0.2]], ['sqrt', [0, 0.3]]] as const)('matches a plain per-cell loop on a random map (%s %j)', (mode, domain) => {
+  it.each([
+    ['log', [1e-4, 1]],
+    ['log', [0, 0.5]],
+    ['linear', [0.01, 0.2]],
+    ['sqrt', [0, 0.3]],
+  ] as const)('matches a plain per-cell loop on a random map (%s %j)', (mode, domain) => {
     const n = 37;
     const m = randomCausal(n);
     m[5 * n + 2] = NaN;
     const q = quantizeMap(m, n, mode, [domain[0], domain[1]]);
     const norm = makeNormalizer(mode, [domain[0], domain[1]]);
-    for (let t = 0; t < n; t++) for (let s = 0; s < n; s++) {
-      expect(q[t * n + s]).toBe(s > t ? MASKED_INDEX : Math.round(norm(m[t * n + s]) * (LUT_SIZE - 1)));
-    }
+    for (let t = 0; t < n; t++)
+      for (let s = 0; s < n; s++) {
+        expect(q[t * n + s]).toBe(s > t ? MASKED_INDEX : Math.round(norm(m[t * n + s]) * (LUT_SIZE - 1)));
+      }
   });
   it('rejects a wrongly sized map', () => {
     expect(() => quantizeMap([1, 2, 3], 2, 'linear', [0, 1])).toThrow(/expected 2×2/);
@@ -52,24 +73,30 @@ describe('renderView', () => {
     const n = 50;
     const q = quantizeMap(randomCausal(n, 7), n, 'sqrt', [0, 1]);
     const view = { x: -37.3, y: 12.5, k: 2.7 };
-    const w = 90, h = 70;
+    const w = 90,
+      h = 70;
     const out = new Uint8ClampedArray(w * h * 4);
     const bg = packRgba(1, 2, 3, 255);
     renderView(q, n, lut, view, w, h, out, bg);
-    for (let py = 0; py < h; py++) for (let px = 0; px < w; px++) {
-      const col = Math.floor((px + 0.5 - view.x) / view.k);
-      const row = Math.floor((py + 0.5 - view.y) / view.k);
-      const inside = col >= 0 && col < n && row >= 0 && row < n;
-      const expected = inside ? Array.from(lut.slice(q[row * n + col] * 4, q[row * n + col] * 4 + 4)) : [1, 2, 3, 255];
-      expect(Array.from(out.slice((py * w + px) * 4, (py * w + px) * 4 + 4))).toEqual(expected);
-    }
+    for (let py = 0; py < h; py++)
+      for (let px = 0; px < w; px++) {
+        const col = Math.floor((px + 0.5 - view.x) / view.k);
+        const row = Math.floor((py + 0.5 - view.y) / view.k);
+        const inside = col >= 0 && col < n && row >= 0 && row < n;
+        const expected = inside
+          ? Array.from(lut.slice(q[row * n + col] * 4, q[row * n + col] * 4 + 4))
+          : [1, 2, 3, 255];
+        expect(Array.from(out.slice((py * w + px) * 4, (py * w + px) * 4 + 4))).toEqual(expected);
+      }
   });
   it('strips of rows (the view shifted up by the strip start) tile the full render exactly', () => {
     // The heatmap draws its canvas in 64-row strips across frames; a strip of a short last height included.
     const n = 40;
     const q = quantizeMap(randomCausal(n, 3), n, 'log', [1e-3, 1]);
     const view = { x: -5.5, y: 7.25, k: 3.3 };
-    const w = 60, h = 150, strip = 64;
+    const w = 60,
+      h = 150,
+      strip = 64;
     const full = new Uint8ClampedArray(w * h * 4);
     renderView(q, n, lut, view, w, h, full, 7);
     const tiled = new Uint8ClampedArray(w * h * 4);
@@ -101,11 +128,14 @@ describe('index pyramid', () => {
     const levels = indexPyramid(q, n, 10);
     expect(levels.map((l) => l.n)).toEqual([100, 50, 25, 13, 7]);
     const L3 = levels[3];
-    for (let i = 0; i < L3.n; i++) for (let j = 0; j < L3.n; j++) {
-      let best = -1;
-      for (let r = 8 * i; r < Math.min(n, 8 * i + 8); r++) for (let c = 8 * j; c < Math.min(n, 8 * j + 8); c++) if (q[r * n + c] !== MASKED_INDEX) best = Math.max(best, q[r * n + c]);
-      expect(L3.indices[i * L3.n + j]).toBe(best < 0 ? MASKED_INDEX : best);
-    }
+    for (let i = 0; i < L3.n; i++)
+      for (let j = 0; j < L3.n; j++) {
+        let best = -1;
+        for (let r = 8 * i; r < Math.min(n, 8 * i + 8); r++)
+          for (let c = 8 * j; c < Math.min(n, 8 * j + 8); c++)
+            if (q[r * n + c] !== MASKED_INDEX) best = Math.max(best, q[r * n + c]);
+        expect(L3.indices[i * L3.n + j]).toBe(best < 0 ? MASKED_INDEX : best);
+      }
   });
   it('pyramidLevel pools until a cell covers a device pixel', () => {
     expect(pyramidLevel(1.5, 5)).toBe(0);
@@ -117,7 +147,17 @@ describe('index pyramid', () => {
 
 describe('helpers', () => {
   it('meanMaps averages element-wise', () => {
-    expect(Array.from(meanMaps([[1, 0, 0.5, 0.5], [1, 0, 0, 1]], 2))).toEqual([1, 0, 0.25, 0.75]);
+    expect(
+      Array.from(
+        meanMaps(
+          [
+            [1, 0, 0.5, 0.5],
+            [1, 0, 0, 1],
+          ],
+          2,
+        ),
+      ),
+    ).toEqual([1, 0, 0.25, 0.75]);
     expect(() => meanMaps([], 2)).toThrow();
   });
   it('cellAt inverts the view', () => {

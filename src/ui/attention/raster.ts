@@ -10,11 +10,25 @@ import { DEFAULT_LOG_FLOOR, LUT_SIZE, MASKED_INDEX, type ScaleMode } from '../th
  * causal = false quantises every cell (for maps that are not attention-shaped). Same result as lutIndex(makeNormalizer(mode, domain)(v)) per cell, with the transform inlined per mode
  * (a closure call per cell is 5–10× slower at a million cells).
  */
-export function quantizeMap(map: ArrayLike<number>, n: number, mode: ScaleMode, domain: [number, number], out = new Uint8Array(n * n), causal = true): Uint8Array {
+export function quantizeMap(
+  map: ArrayLike<number>,
+  n: number,
+  mode: ScaleMode,
+  domain: [number, number],
+  out = new Uint8Array(n * n),
+  causal = true,
+): Uint8Array {
   if (map.length !== n * n) throw new Error(`map has ${map.length} values, expected ${n}×${n}`);
-  let lo = domain[0], hi = domain[1];
-  if (mode === 'log') { lo = Math.max(lo, DEFAULT_LOG_FLOOR); hi = Math.max(hi, lo); }
-  if (mode === 'sqrt') { lo = Math.max(lo, 0); hi = Math.max(hi, lo); }
+  let lo = domain[0],
+    hi = domain[1];
+  if (mode === 'log') {
+    lo = Math.max(lo, DEFAULT_LOG_FLOOR);
+    hi = Math.max(hi, lo);
+  }
+  if (mode === 'sqrt') {
+    lo = Math.max(lo, 0);
+    hi = Math.max(hi, lo);
+  }
   const f = mode === 'log' ? Math.log : mode === 'sqrt' ? Math.sqrt : (v: number) => v;
   const a = f(lo);
   const span = f(hi) - a;
@@ -50,7 +64,16 @@ export interface View {
  * Fills a width × height RGBA buffer with the visible part of the map (nearest cell per device pixel);
  * pixels outside the map get `background`. Cost O(width·height), independent of n.
  */
-export function renderView(indices: Uint8Array, n: number, lut: Uint8ClampedArray, view: View, width: number, height: number, out: Uint8ClampedArray, background = 0): void {
+export function renderView(
+  indices: Uint8Array,
+  n: number,
+  lut: Uint8ClampedArray,
+  view: View,
+  width: number,
+  height: number,
+  out: Uint8ClampedArray,
+  background = 0,
+): void {
   if (out.length !== width * height * 4) throw new Error('output buffer size does not match width × height');
   const lut32 = new Uint32Array(lut.buffer, lut.byteOffset, lut.byteLength >> 2);
   const out32 = new Uint32Array(out.buffer, out.byteOffset, width * height);

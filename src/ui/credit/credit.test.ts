@@ -1,13 +1,28 @@
 import { csvParse } from 'd3';
 import { describe, expect, it } from 'vitest';
 import { smallRecord } from '../tokens/testRecord';
-import { creditRows, distinctGammas, gammaDomain, gammaColor, GAMMA_NEUTRAL, roleSummary, thresholdSummary } from './creditModel';
+import {
+  creditRows,
+  distinctGammas,
+  gammaDomain,
+  gammaColor,
+  GAMMA_NEUTRAL,
+  roleSummary,
+  thresholdSummary,
+} from './creditModel';
 import { creditExport, safeBaseName } from './exports';
 
 describe('credit model', () => {
   it('one row per strategy the record has, with counts and means by hand', () => {
     const rows = creditRows(smallRecord());
-    expect(rows.map((r) => r.strategy)).toEqual(['uniform', 'local_chunk', 'global_anchor', 'coupled', 'random', 'high_entropy']);
+    expect(rows.map((r) => r.strategy)).toEqual([
+      'uniform',
+      'local_chunk',
+      'global_anchor',
+      'coupled',
+      'random',
+      'high_entropy',
+    ]);
     const coupled = rows.find((r) => r.strategy === 'coupled')!;
     expect(coupled.changed).toBe(3); // 1.5, 1.25, 1.25, 1
     expect(coupled.mean).toBe(5 / 4); // (1.5 + 1.25 + 1.25 + 1) / 4
@@ -17,15 +32,33 @@ describe('credit model', () => {
 
   it('role counts with shares of the response', () => {
     expect(roleSummary(smallRecord()).map((s) => [s.label, s.value])).toEqual([
-      ['|T_loc|', '2 (50%)'], ['|T_glob|', '2 (50%)'], ['|D|', '1 (25%)'], ['|I(D)|', '1 (25%)'],
+      ['|T_loc|', '2 (50%)'],
+      ['|T_glob|', '2 (50%)'],
+      ['|D|', '1 (25%)'],
+      ['|I(D)|', '1 (25%)'],
     ]);
   });
 
   it('thresholds, linkage, entropy split and advantage', () => {
-    const rec = { ...smallRecord(), linkage: { k: 3, anchors_near_preplan: 1, anchors: 2, anchor_preplan_share: 0.5, entropy_preplan: 1.5, entropy_other: 3.5 }, advantage: -0.5, reward: 0 };
+    const rec = {
+      ...smallRecord(),
+      linkage: {
+        k: 3,
+        anchors_near_preplan: 1,
+        anchors: 2,
+        anchor_preplan_share: 0.5,
+        entropy_preplan: 1.5,
+        entropy_other: 3.5,
+      },
+      advantage: -0.5,
+      reward: 0,
+    };
     expect(thresholdSummary(rec).map((s) => [s.label, s.value])).toEqual([
-      ['τ_waad', '0.75'], ['τ_Δ', '1.5'], ['anchors with a preplan token ≤ 3 before', '1 / 2 (50%)'],
-      ['entropy: preplan / other', '1.5 / 3.5'], ['GRPO Â', '-0.5'],
+      ['τ_waad', '0.75'],
+      ['τ_Δ', '1.5'],
+      ['anchors with a preplan token ≤ 3 before', '1 / 2 (50%)'],
+      ['entropy: preplan / other', '1.5 / 3.5'],
+      ['GRPO Â', '-0.5'],
     ]);
     expect(thresholdSummary(smallRecord()).map((s) => s.label)).toHaveLength(3);
   });
@@ -45,7 +78,20 @@ describe('γ colours', () => {
     const r = smallRecord();
     expect(gammaDomain(r)).toEqual([1, 1.5]);
     expect(gammaDomain({ ...r, gamma: { ...r.gamma, coupled: [1.75, 1, 1, 1] } })).toEqual([1, 1.75]);
-    expect(gammaDomain({ ...r, options: { ...r.options, gamma_amp: 1 }, gamma: { ...r.gamma, local_chunk: [1, 1, 1, 1], global_anchor: [1, 1, 1, 1], coupled: [1, 1, 1, 1], random: [1, 1, 1, 1], high_entropy: [1, 1, 1, 1] } })).toEqual([1, 1.5]);
+    expect(
+      gammaDomain({
+        ...r,
+        options: { ...r.options, gamma_amp: 1 },
+        gamma: {
+          ...r.gamma,
+          local_chunk: [1, 1, 1, 1],
+          global_anchor: [1, 1, 1, 1],
+          coupled: [1, 1, 1, 1],
+          random: [1, 1, 1, 1],
+          high_entropy: [1, 1, 1, 1],
+        },
+      }),
+    ).toEqual([1, 1.5]);
   });
 
   it('lists few distinct γ values, else asks for a gradient', () => {

@@ -46,8 +46,16 @@ export function roleSummary(record: AnalysisRecord): SummaryItem[] {
 export function thresholdSummary(record: AnalysisRecord): SummaryItem[] {
   const o = record.options;
   const items: SummaryItem[] = [
-    { label: 'τ_waad', value: formatValue(record.tau_waad), help: o.tau_waad === 'median' ? 'median WAAD of the response' : 'fixed by the option tau_waad' },
-    { label: 'τ_Δ', value: formatValue(record.tau_delta), help: o.tau_delta === 'min-preplan' ? 'smallest Δ among preplan tokens' : 'fixed by the option tau_delta' },
+    {
+      label: 'τ_waad',
+      value: formatValue(record.tau_waad),
+      help: o.tau_waad === 'median' ? 'median WAAD of the response' : 'fixed by the option tau_waad',
+    },
+    {
+      label: 'τ_Δ',
+      value: formatValue(record.tau_delta),
+      help: o.tau_delta === 'min-preplan' ? 'smallest Δ among preplan tokens' : 'fixed by the option tau_delta',
+    },
   ];
   const L = record.linkage;
   items.push({
@@ -63,7 +71,11 @@ export function thresholdSummary(record: AnalysisRecord): SummaryItem[] {
     });
   }
   if (record.advantage !== undefined) {
-    items.push({ label: 'GRPO Â', value: formatValue(record.advantage), help: `advantage of this response in its group (reward ${formatValue(record.reward)})` });
+    items.push({
+      label: 'GRPO Â',
+      value: formatValue(record.advantage),
+      help: `advantage of this response in its group (reward ${formatValue(record.reward)})`,
+    });
   }
   return items;
 }

@@ -46,16 +46,38 @@ describe('credit export = the CLI output files', () => {
     ['json', 'jsonl'],
     ['csv', 'csv'],
     ['verl', 'verl'],
-  ] as [CreditExportFormat, string][])('%s download equals `rhythmscope analyze --format %s`', async (format, cliFormat) => {
-    const out = join(dir, `out.${cliFormat}`);
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    const code = await main(['analyze', '--backend', 'wasm', '--model', MODEL, '--input', inputFile, '--out', out, '--format', cliFormat,
-      '--window', '6', '--h-lo', '3', '--h-hi', '20', '--q', '0.3']);
-    stderr.mockRestore();
-    expect(code).toBe(0);
-    const cliText = readFileSync(out, 'utf8');
-    const appText = creditExport([record], format, 'rhythm-mini').text;
-    expect(cliText.length).toBeGreaterThan(100);
-    expect(appText).toBe(cliText);
-  });
+  ] as [CreditExportFormat, string][])(
+    '%s download equals `rhythmscope analyze --format %s`',
+    async (format, cliFormat) => {
+      const out = join(dir, `out.${cliFormat}`);
+      const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      const code = await main([
+        'analyze',
+        '--backend',
+        'wasm',
+        '--model',
+        MODEL,
+        '--input',
+        inputFile,
+        '--out',
+        out,
+        '--format',
+        cliFormat,
+        '--window',
+        '6',
+        '--h-lo',
+        '3',
+        '--h-hi',
+        '20',
+        '--q',
+        '0.3',
+      ]);
+      stderr.mockRestore();
+      expect(code).toBe(0);
+      const cliText = readFileSync(out, 'utf8');
+      const appText = creditExport([record], format, 'rhythm-mini').text;
+      expect(cliText.length).toBeGreaterThan(100);
+      expect(appText).toBe(cliText);
+    },
+  );
 });

@@ -15,7 +15,11 @@ export interface ExportFile {
 
 export const CREDIT_EXPORTS: readonly { format: CreditExportFormat; label: string; help: string }[] = [
   { format: 'json', label: 'JSON', help: 'analysis records (JSONL, one record per line; the CLI --format jsonl)' },
-  { format: 'csv', label: 'CSV', help: 'one row per response token with WAAD, FAI, Δ, roles and γ (the CLI --format csv)' },
+  {
+    format: 'csv',
+    label: 'CSV',
+    help: 'one row per response token with WAAD, FAI, Δ, roles and γ (the CLI --format csv)',
+  },
   { format: 'verl', label: 'verl', help: 'γ arrays per response for token-level advantages (the CLI --format verl)' },
 ];
 
@@ -27,7 +31,10 @@ const WRITER: Record<CreditExportFormat, { format: OutputFormat; ext: string; mi
 
 /** A file-system-safe base name ("rhythmscope" when nothing usable is left). */
 export function safeBaseName(name: string | undefined): string {
-  const s = (name ?? '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 60);
+  const s = (name ?? '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 60);
   return s || 'rhythmscope';
 }
 

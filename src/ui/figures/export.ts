@@ -5,7 +5,22 @@
  */
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Computed properties copied onto each element of a live SVG when it is exported. */
-const STYLE_PROPS = ['fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-dasharray', 'stroke-opacity', 'opacity', 'font-family', 'font-size', 'font-weight', 'text-anchor', 'dominant-baseline', 'visibility', 'display'];
+const STYLE_PROPS = [
+  'fill',
+  'fill-opacity',
+  'stroke',
+  'stroke-width',
+  'stroke-dasharray',
+  'stroke-opacity',
+  'opacity',
+  'font-family',
+  'font-size',
+  'font-weight',
+  'text-anchor',
+  'dominant-baseline',
+  'visibility',
+  'display',
+];
 
 export function downloadBlob(blob: Blob, fileName: string): void {
   const url = URL.createObjectURL(blob);
@@ -49,7 +64,10 @@ function svgText(svg: string | SVGSVGElement): string {
 }
 
 export function exportSvg(svg: string | SVGSVGElement, fileName: string): void {
-  downloadBlob(new Blob([svgText(svg)], { type: 'image/svg+xml' }), fileName.endsWith('.svg') ? fileName : `${fileName}.svg`);
+  downloadBlob(
+    new Blob([svgText(svg)], { type: 'image/svg+xml' }),
+    fileName.endsWith('.svg') ? fileName : `${fileName}.svg`,
+  );
 }
 
 /** Size of an SVG document string from its width/height attributes. */
@@ -62,7 +80,9 @@ function svgSize(svg: string): { width: number; height: number } {
 }
 
 export function canvasToBlob(canvas: HTMLCanvasElement): Promise<Blob> {
-  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas could not be encoded as PNG'))), 'image/png'));
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas could not be encoded as PNG'))), 'image/png'),
+  );
 }
 
 /** Rasterises an SVG (string or element) to a PNG blob at `scale` × its size. */
@@ -91,7 +111,11 @@ export async function svgToPngBlob(svg: string | SVGSVGElement, scale = 2): Prom
 }
 
 /** Downloads a PNG of a canvas (as is) or an SVG (rasterised at `scale`). */
-export async function exportPng(source: HTMLCanvasElement | SVGSVGElement | string, fileName: string, scale = 2): Promise<void> {
+export async function exportPng(
+  source: HTMLCanvasElement | SVGSVGElement | string,
+  fileName: string,
+  scale = 2,
+): Promise<void> {
   const blob = source instanceof HTMLCanvasElement ? await canvasToBlob(source) : await svgToPngBlob(source, scale);
   downloadBlob(blob, fileName.endsWith('.png') ? fileName : `${fileName}.png`);
 }

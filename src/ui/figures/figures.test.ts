@@ -59,7 +59,9 @@ describe('heatmapToSvg', () => {
     expect(cells.length).toBe((n * (n + 1)) / 2); // 21 causal cells
     // Cell (t=1, s=0) has weight 1/2.
     const cell = 480 / n;
-    expect(svg).toContain(`<rect x="0" y="${cell}" width="${cell + 0.02}" height="${cell + 0.02}" fill="${colorOf(spec)(0.5)}"/>`);
+    expect(svg).toContain(
+      `<rect x="0" y="${cell}" width="${cell + 0.02}" height="${cell + 0.02}" fill="${colorOf(spec)(0.5)}"/>`,
+    );
     expect(svg).toContain('&lt;img src=x o'); // truncated token label, escaped
     expect(svg).toContain('>␣</text>'); // space token made visible
     expect(svg).not.toContain('<image');
@@ -70,7 +72,14 @@ describe('heatmapToSvg', () => {
     const map = tri(big);
     const toks = Array.from({ length: big }, (_, i) => `t${i}`);
     expect(() => heatmapToSvg({ map, n: big, tokens: toks, promptLength: 10, spec })).toThrow(/needs a raster/);
-    const svg = heatmapToSvg({ map, n: big, tokens: toks, promptLength: 10, spec, imageHref: 'data:image/png;base64,AAAA' });
+    const svg = heatmapToSvg({
+      map,
+      n: big,
+      tokens: toks,
+      promptLength: 10,
+      spec,
+      imageHref: 'data:image/png;base64,AAAA',
+    });
     expect(xmlProblem(svg)).toBeNull();
     expect(svg).toContain('href="data:image/png;base64,AAAA"');
     expect(svg).toMatch(/>100<\/text>/);
@@ -86,6 +95,8 @@ describe('heatmapToSvg', () => {
     expect(svg).not.toContain('>w160</text>');
     const cells = svg.match(/<rect x="[^"]*" y="[^"]*" width="[^"]*" height="[^"]*" fill="rgb[^"]*"\/>/g) ?? [];
     expect(cells.length).toBe(100); // every cell is causal (t ≥ 150 > s)
-    expect(() => heatmapToSvg({ map, n: 200, tokens: toks, promptLength: 5, spec, rows: [190, 200] })).toThrow(/outside/);
+    expect(() => heatmapToSvg({ map, n: 200, tokens: toks, promptLength: 5, spec, rows: [190, 200] })).toThrow(
+      /outside/,
+    );
   });
 });

@@ -3,8 +3,13 @@ import { galleryGeometry, galleryRasterSize, galleryToSvg, tileOrigin, type Gall
 import { xmlProblem } from './xml-check';
 import { HEAD_CLASS_COLORS } from '../theme/palette';
 
-const head = (layer: number, h: number, cls: GalleryFigureHead['cls'], d: number | null, selectedLayer = false): GalleryFigureHead =>
-  ({ layer, head: h, d, cls, alsoGlobal: false, selectedLayer });
+const head = (
+  layer: number,
+  h: number,
+  cls: GalleryFigureHead['cls'],
+  d: number | null,
+  selectedLayer = false,
+): GalleryFigureHead => ({ layer, head: h, d, cls, alsoGlobal: false, selectedLayer });
 
 describe('gallery figure', () => {
   const g = galleryGeometry(32);
@@ -13,7 +18,10 @@ describe('gallery figure', () => {
     expect(galleryRasterSize(g, 2, 3)).toEqual({ width: 44 + 3 * 40, height: 40 + 2 * 52 });
   });
   it('is well-formed, rings local/global heads in their colours, captions span d, highlights selected layers', () => {
-    const grid = [[head(0, 0, 'local', 1.234), head(0, 1, 'neither', null)], [head(1, 0, 'global', 123.4, true), head(1, 1, 'neither', 12.34, true)]];
+    const grid = [
+      [head(0, 0, 'local', 1.234), head(0, 1, 'neither', null)],
+      [head(1, 0, 'global', 123.4, true), head(1, 1, 'neither', 12.34, true)],
+    ];
     const svg = galleryToSvg(grid, g, 'data:image/png;base64,AAAA', 'Heads <of> "model"');
     expect(xmlProblem(svg)).toBeNull();
     expect(svg).toContain('Heads &lt;of&gt; &quot;model&quot;');

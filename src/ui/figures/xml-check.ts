@@ -16,8 +16,18 @@ export function xmlProblem(xml: string): string | null {
     if (text.includes('>')) return `stray > at ${i + text.indexOf('>')}`;
     if (text.trim() && stack.length === 0) return `text outside the root element at ${i}`;
     if (lt < 0) break;
-    if (xml.startsWith('<?', lt)) { const e = xml.indexOf('?>', lt); if (e < 0) return `unclosed <? at ${lt}`; i = e + 2; continue; }
-    if (xml.startsWith('<!--', lt)) { const e = xml.indexOf('-->', lt); if (e < 0) return `unclosed comment at ${lt}`; i = e + 3; continue; }
+    if (xml.startsWith('<?', lt)) {
+      const e = xml.indexOf('?>', lt);
+      if (e < 0) return `unclosed <? at ${lt}`;
+      i = e + 2;
+      continue;
+    }
+    if (xml.startsWith('<!--', lt)) {
+      const e = xml.indexOf('-->', lt);
+      if (e < 0) return `unclosed comment at ${lt}`;
+      i = e + 3;
+      continue;
+    }
     const close = xml[lt + 1] === '/';
     const nameMatch = NAME.exec(xml.slice(lt + (close ? 2 : 1)));
     if (!nameMatch) return `bad tag name at ${lt}`;
@@ -41,7 +51,8 @@ export function xmlProblem(xml: string): string | null {
       if (end < 0) return `unterminated attribute ${an[0]} at ${j}`;
       const value = xml.slice(j + 2, end);
       if (value.includes('<')) return `'<' inside attribute ${an[0]} at ${j}`;
-      if (/&(?!(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)/.test(value)) return `unescaped & in attribute ${an[0]} at ${j}`;
+      if (/&(?!(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)/.test(value))
+        return `unescaped & in attribute ${an[0]} at ${j}`;
       j = end + 1;
     }
     const selfClosing = xml[j] === '/';

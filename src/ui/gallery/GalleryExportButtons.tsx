@@ -14,7 +14,8 @@ export interface GalleryExportProps {
 }
 
 export function buildGalleryFigure({ grid, thumbnails, lut, mode }: GalleryExportProps): string {
-  const L = grid.length, H = grid[0]?.length ?? 0;
+  const L = grid.length,
+    H = grid[0]?.length ?? 0;
   const tile = H > 16 ? 32 : H > 8 ? 48 : 64;
   const g = galleryGeometry(tile);
   const { width, height } = galleryRasterSize(g, L, H);
@@ -26,7 +27,8 @@ export function buildGalleryFigure({ grid, thumbnails, lut, mode }: GalleryExpor
     for (let h = 0; h < H; h++) {
       thumbnailTile(thumb, h, lut, mode, tile, px);
       const [x0, y0] = tileOrigin(g, l, h);
-      for (let y = 0; y < tile; y++) data.set(px.subarray(y * tile * 4, (y + 1) * tile * 4), ((y0 + y) * width + x0) * 4);
+      for (let y = 0; y < tile; y++)
+        data.set(px.subarray(y * tile * 4, (y + 1) * tile * 4), ((y0 + y) * width + x0) * 4);
     }
   }
   return galleryToSvg(grid, g, rgbaToDataUrl(data, width, height), `Attention heads (${L} layers × ${H} heads)`);
@@ -36,12 +38,30 @@ export function GalleryExportButtons(p: GalleryExportProps) {
   const [busy, setBusy] = useState(false);
   const run = async (fn: () => Promise<void> | void) => {
     setBusy(true);
-    try { await fn(); } finally { setBusy(false); }
+    try {
+      await fn();
+    } finally {
+      setBusy(false);
+    }
   };
   return (
     <span className="export-buttons" role="group" aria-label="Export gallery figure">
-      <button type="button" className="chart-button" disabled={busy} onClick={() => run(() => exportSvg(buildGalleryFigure(p), 'rhythmscope-heads.svg'))}>SVG</button>
-      <button type="button" className="chart-button" disabled={busy} onClick={() => run(() => exportPng(buildGalleryFigure(p), 'rhythmscope-heads.png', 2))}>PNG</button>
+      <button
+        type="button"
+        className="chart-button"
+        disabled={busy}
+        onClick={() => run(() => exportSvg(buildGalleryFigure(p), 'rhythmscope-heads.svg'))}
+      >
+        SVG
+      </button>
+      <button
+        type="button"
+        className="chart-button"
+        disabled={busy}
+        onClick={() => run(() => exportPng(buildGalleryFigure(p), 'rhythmscope-heads.png', 2))}
+      >
+        PNG
+      </button>
     </span>
   );
 }

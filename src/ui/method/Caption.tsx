@@ -7,7 +7,12 @@ export function Caption({ view, section, children }: { view: string; section: Me
   return (
     <p className="view-caption" data-testid={`caption-${view}`}>
       {children}
-      <button type="button" className="method-link" data-testid={`method-link-${view}`} onClick={() => openMethod(section)}>
+      <button
+        type="button"
+        className="method-link"
+        data-testid={`method-link-${view}`}
+        onClick={() => openMethod(section)}
+      >
         How is this computed?
       </button>
     </p>

@@ -16,9 +16,9 @@ const SECTIONS: { id: MethodSection; title: string; body: ReactNode }[] = [
         <p>Only heads of the middle third of the layers take part. For each, its span over the response R is</p>
         <pre className="formula">d(l,h) = 1/|R| · Σ_t∈R Σ_s≤t A[t][s] · (t − s)</pre>
         <p>
-          Sorted by d, the shortest 30 % are the <b>local heads</b> (they read the last few tokens: the rhythm of a step),
-          the longest 30 % the <b>global heads</b> (they reach far back: what the answer builds on). Their attention maps
-          are averaged into Ā_loc and Ā_glob. The head gallery shows every head with its d and class.
+          Sorted by d, the shortest 30 % are the <b>local heads</b> (they read the last few tokens: the rhythm of a
+          step), the longest 30 % the <b>global heads</b> (they reach far back: what the answer builds on). Their
+          attention maps are averaged into Ā_loc and Ā_glob. The head gallery shows every head with its d and class.
         </p>
       </>
     ),
@@ -28,8 +28,10 @@ const SECTIONS: { id: MethodSection; title: string; body: ReactNode }[] = [
     title: 'WAAD — windowed average attention distance',
     body: (
       <>
-        <pre className="formula">WAAD_t = Σ_s≤t Ā_loc[t][s] · min(t − s, W)      W = 10</pre>
-        <p>{DEFINITIONS.WAAD} Inside a step it saw-tooths: low while copying nearby tokens, a jump where the step turns.</p>
+        <pre className="formula">WAAD_t = Σ_s≤t Ā_loc[t][s] · min(t − s, W) W = 10</pre>
+        <p>
+          {DEFINITIONS.WAAD} Inside a step it saw-tooths: low while copying nearby tokens, a jump where the step turns.
+        </p>
       </>
     ),
   },
@@ -38,7 +40,9 @@ const SECTIONS: { id: MethodSection; title: string; body: ReactNode }[] = [
     title: 'FAI — future attention influence',
     body: (
       <>
-        <pre className="formula">FAI_s = mean over t ∈ R, s + H_lo ≤ t ≤ s + H_hi of Ā_glob[t][s]      H_lo = 10, H_hi = 100</pre>
+        <pre className="formula">
+          FAI_s = mean over t ∈ R, s + H_lo ≤ t ≤ s + H_hi of Ā_glob[t][s] H_lo = 10, H_hi = 100
+        </pre>
         <p>{DEFINITIONS.FAI} A token with no later tokens in that window has FAI 0 (the end of a short answer).</p>
       </>
     ),
@@ -48,11 +52,11 @@ const SECTIONS: { id: MethodSection; title: string; body: ReactNode }[] = [
     title: 'Preplan, anchor and their coupling',
     body: (
       <>
-        <pre className="formula">Δ_t = |WAAD_t − WAAD_t+1|     preplan = top 40 % of Δ     anchor = top 40 % of FAI</pre>
+        <pre className="formula">Δ_t = |WAAD_t − WAAD_t+1| preplan = top 40 % of Δ anchor = top 40 % of FAI</pre>
         <p>
-          <b>▲ Preplan</b> tokens are where the local rhythm breaks: the model sets up its next step. <b>◆ Anchors</b> are
-          the tokens later reasoning keeps attending to. They come in pairs: an anchor right after a preplan jump (within
-          k = 3 tokens) and with low WAAD is <b>dominated</b> (✕) — it follows from that preplan token, its{' '}
+          <b>▲ Preplan</b> tokens are where the local rhythm breaks: the model sets up its next step. <b>◆ Anchors</b>{' '}
+          are the tokens later reasoning keeps attending to. They come in pairs: an anchor right after a preplan jump
+          (within k = 3 tokens) and with low WAAD is <b>dominated</b> (✕) — it follows from that preplan token, its{' '}
           <b>introductory</b> token (●). This preplan-then-anchor pattern is the rhythm.
         </p>
       </>
@@ -63,15 +67,39 @@ const SECTIONS: { id: MethodSection; title: string; body: ReactNode }[] = [
     title: 'Credit strategies for RL',
     body: (
       <>
-        <p>GRPO gives every token of response i the same advantage Â_i. These strategies scale it per token, Ã_t = γ_t · Â_i (γ_amp = 1.5):</p>
+        <p>
+          GRPO gives every token of response i the same advantage Â_i. These strategies scale it per token, Ã_t = γ_t ·
+          Â_i (γ_amp = 1.5):
+        </p>
         <table className="method-table">
           <tbody>
-            <tr><td>uniform (GRPO)</td><td>γ = 1</td></tr>
-            <tr><td>local-chunk</td><td>γ_amp on preplan tokens</td></tr>
-            <tr><td>global-anchor</td><td>γ_amp on anchors</td></tr>
-            <tr><td>coupled</td><td>γ_amp on anchors that are not dominated; a dominated anchor keeps a share 1 − α of its boost and its introductory token gets α (α = 0.5)</td></tr>
-            <tr><td>random, high-entropy</td><td>controls: the boost on a random 40 %, or on the 40 % most uncertain tokens</td></tr>
-            <tr><td>HICRA-style</td><td>Â + 0.2·|Â| on anchors</td></tr>
+            <tr>
+              <td>uniform (GRPO)</td>
+              <td>γ = 1</td>
+            </tr>
+            <tr>
+              <td>local-chunk</td>
+              <td>γ_amp on preplan tokens</td>
+            </tr>
+            <tr>
+              <td>global-anchor</td>
+              <td>γ_amp on anchors</td>
+            </tr>
+            <tr>
+              <td>coupled</td>
+              <td>
+                γ_amp on anchors that are not dominated; a dominated anchor keeps a share 1 − α of its boost and its
+                introductory token gets α (α = 0.5)
+              </td>
+            </tr>
+            <tr>
+              <td>random, high-entropy</td>
+              <td>controls: the boost on a random 40 %, or on the 40 % most uncertain tokens</td>
+            </tr>
+            <tr>
+              <td>HICRA-style</td>
+              <td>Â + 0.2·|Â| on anchors</td>
+            </tr>
           </tbody>
         </table>
       </>
@@ -92,14 +120,28 @@ export function MethodPage() {
   if (!open) return null;
   return (
     <div className="method-backdrop" onClick={closeMethod}>
-      <div className="method-page card" role="dialog" aria-modal="true" aria-label="The method" data-testid="method-page" ref={ref} onClick={(e) => e.stopPropagation()}>
+      <div
+        className="method-page card"
+        role="dialog"
+        aria-modal="true"
+        aria-label="The method"
+        data-testid="method-page"
+        ref={ref}
+        onClick={(e) => e.stopPropagation()}
+      >
         <header className="method-head">
           <h2>How the rhythm is computed</h2>
-          <button type="button" className="btn" onClick={closeMethod} data-testid="method-close">Close</button>
+          <button type="button" className="btn" onClick={closeMethod} data-testid="method-close">
+            Close
+          </button>
         </header>
         <p className="method-intro">
-          Every token of the response gets two numbers from the model’s own attention, computed in one forward pass: how far
-          back it looks (WAAD) and how much later tokens look back at it (FAI). From <a href={PAPER.url} target="_blank" rel="noreferrer">{PAPER.cite}</a>.
+          Every token of the response gets two numbers from the model’s own attention, computed in one forward pass: how
+          far back it looks (WAAD) and how much later tokens look back at it (FAI). From{' '}
+          <a href={PAPER.url} target="_blank" rel="noreferrer">
+            {PAPER.cite}
+          </a>
+          .
         </p>
         {SECTIONS.map((s) => (
           <section key={s.id} id={`method-${s.id}`} className={`method-section${s.id === open ? ' current' : ''}`}>

@@ -15,7 +15,11 @@ export function BackendBadge() {
     );
   }
   const fellBack = backend.requested !== 'auto' && backend.requested !== backend.name;
-  const title = [`Backend: ${backend.name}`, backend.reason, ...backend.attempts.filter((a) => !a.ok).map((a) => `${a.name}: ${a.note}`)]
+  const title = [
+    `Backend: ${backend.name}`,
+    backend.reason,
+    ...backend.attempts.filter((a) => !a.ok).map((a) => `${a.name}: ${a.note}`),
+  ]
     .filter(Boolean)
     .join('\n');
   return (

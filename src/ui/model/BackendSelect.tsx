@@ -15,7 +15,9 @@ export function BackendSelect() {
   };
   return (
     <div className="backend-select">
-      <label htmlFor={id} className="header-label">Backend</label>
+      <label htmlFor={id} className="header-label">
+        Backend
+      </label>
       <select
         id={id}
         className="select select-compact"
@@ -25,7 +27,9 @@ export function BackendSelect() {
         onChange={(e) => onChange(e.target.value as BackendChoice)}
       >
         {BACKEND_CHOICES.map((b) => (
-          <option key={b} value={b}>{b}</option>
+          <option key={b} value={b}>
+            {b}
+          </option>
         ))}
       </select>
     </div>

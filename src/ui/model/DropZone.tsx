@@ -39,7 +39,8 @@ export async function droppedModel(dt: DataTransfer): Promise<Dropped> {
   if (entries.length > 0 && entries.every((e) => e)) {
     const single = entries.length === 1 && entries[0]!.isDirectory;
     if (single) out.name = entries[0]!.name;
-    for (const e of entries) await (single ? readDirectory(e as FileSystemDirectoryEntry, '', out) : readEntry(e!, '', out));
+    for (const e of entries)
+      await (single ? readDirectory(e as FileSystemDirectoryEntry, '', out) : readEntry(e!, '', out));
   } else {
     for (const f of Array.from(dt.files)) (out.files.push(f), out.paths.push(f.name));
   }
@@ -53,13 +54,23 @@ export function DropZone({ disabled }: { disabled: boolean }) {
     setOver(false);
     if (disabled) return;
     const d = await droppedModel(e.dataTransfer);
-    if (d.files.length === 1 && /\.zip$/i.test(d.files[0].name)) void loadModelChoice({ kind: 'zip', file: d.files[0] });
+    if (d.files.length === 1 && /\.zip$/i.test(d.files[0].name))
+      void loadModelChoice({ kind: 'zip', file: d.files[0] });
     else if (d.files.length) void loadModelChoice({ kind: 'folder', name: d.name, files: d.files, paths: d.paths });
   };
   return (
-    <div className={`drop-zone${over ? ' is-over' : ''}${disabled ? ' is-disabled' : ''}`} data-testid="model-drop-zone"
-      onDragOver={(e) => { e.preventDefault(); setOver(true); }} onDragLeave={() => setOver(false)} onDrop={(e) => void onDrop(e)}>
-      Drop a model folder (or a .zip of one) here: config.json, model.safetensors and a tokenizer file (Hugging Face layout).
+    <div
+      className={`drop-zone${over ? ' is-over' : ''}${disabled ? ' is-disabled' : ''}`}
+      data-testid="model-drop-zone"
+      onDragOver={(e) => {
+        e.preventDefault();
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e) => void onDrop(e)}
+    >
+      Drop a model folder (or a .zip of one) here: config.json, model.safetensors and a tokenizer file (Hugging Face
+      layout).
     </div>
   );
 }

@@ -13,7 +13,9 @@ import './model.css';
 export function ModelPanel() {
   return (
     <section className="card model-panel" aria-labelledby="model-panel-title">
-      <h2 className="card-title" id="model-panel-title">Model</h2>
+      <h2 className="card-title" id="model-panel-title">
+        Model
+      </h2>
       <ModelFacts />
       <ModelPicker />
     </section>
@@ -42,7 +44,9 @@ function ModelPicker() {
     <div className="model-picker">
       <HubPicker />
       <form className="field" onSubmit={onUrl}>
-        <label className="field-label" htmlFor={urlId}>A model folder URL</label>
+        <label className="field-label" htmlFor={urlId}>
+          A model folder URL
+        </label>
         <div className="input-row">
           <input
             id={urlId}
@@ -53,7 +57,12 @@ function ModelPicker() {
             onChange={(e) => setUrl(e.target.value)}
             spellCheck={false}
           />
-          <button type="submit" className="btn" data-testid="model-url-load" disabled={!ready || loading || !url.trim()}>
+          <button
+            type="submit"
+            className="btn"
+            data-testid="model-url-load"
+            disabled={!ready || loading || !url.trim()}
+          >
             Load
           </button>
         </div>
@@ -62,37 +71,37 @@ function ModelPicker() {
       <div className="field">
         <span className="field-label">A folder on this computer, or a .zip of one</span>
         <div className="file-buttons">
-        <label className={`btn btn-file${!ready || loading ? ' is-disabled' : ''}`}>
-          Open folder…
-          <input
-            type="file"
-            className="visually-hidden"
-            data-testid="model-folder-input"
-            disabled={!ready || loading}
-            // Non-standard but supported by Chromium, Firefox and Safari: pick a whole folder.
-            {...{ webkitdirectory: '', directory: '' }}
-            multiple
-            onChange={(e) => {
-              onFolder(e.target.files);
-              e.target.value = '';
-            }}
-          />
-        </label>
-        <label className={`btn btn-file${!ready || loading ? ' is-disabled' : ''}`}>
-          Open .zip…
-          <input
-            type="file"
-            className="visually-hidden"
-            data-testid="model-zip-input"
-            accept=".zip,application/zip"
-            disabled={!ready || loading}
-            onChange={(e) => {
-              const file = e.target.files?.[0];
-              e.target.value = '';
-              if (file) void loadModelChoice({ kind: 'zip', file });
-            }}
-          />
-        </label>
+          <label className={`btn btn-file${!ready || loading ? ' is-disabled' : ''}`}>
+            Open folder…
+            <input
+              type="file"
+              className="visually-hidden"
+              data-testid="model-folder-input"
+              disabled={!ready || loading}
+              // Non-standard but supported by Chromium, Firefox and Safari: pick a whole folder.
+              {...{ webkitdirectory: '', directory: '' }}
+              multiple
+              onChange={(e) => {
+                onFolder(e.target.files);
+                e.target.value = '';
+              }}
+            />
+          </label>
+          <label className={`btn btn-file${!ready || loading ? ' is-disabled' : ''}`}>
+            Open .zip…
+            <input
+              type="file"
+              className="visually-hidden"
+              data-testid="model-zip-input"
+              accept=".zip,application/zip"
+              disabled={!ready || loading}
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                e.target.value = '';
+                if (file) void loadModelChoice({ kind: 'zip', file });
+              }}
+            />
+          </label>
         </div>
         <DropZone disabled={!ready || loading} />
       </div>
@@ -167,11 +176,24 @@ export function BuiltinModelSelect() {
   };
   return (
     <span className="header-picker">
-      <label className="header-label" htmlFor={id}>Model</label>
-      <select id={id} className="select" data-testid="model-picker" value={selected} disabled={!ready || loading}
-        title={catalog.find((c) => c.id === selected)?.note ?? ''} onChange={(e) => onPick(e.target.value)}>
+      <label className="header-label" htmlFor={id}>
+        Model
+      </label>
+      <select
+        id={id}
+        className="select"
+        data-testid="model-picker"
+        value={selected}
+        disabled={!ready || loading}
+        title={catalog.find((c) => c.id === selected)?.note ?? ''}
+        onChange={(e) => onPick(e.target.value)}
+      >
         {selected === '' && <option value="">{choice ? 'Custom model' : 'Choose a model…'}</option>}
-        {catalog.map((c) => <option key={c.id} value={c.id}>{c.label}</option>)}
+        {catalog.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.label}
+          </option>
+        ))}
       </select>
     </span>
   );

@@ -34,7 +34,11 @@ const broken = { kind: 'url', url: 'models/broken/' } as const;
 describe('model actions', () => {
   it('start, load: the store holds the backend report and the model', async () => {
     expect(await startEngine('wasm')).toBe(true);
-    expect(useModelStore.getState()).toMatchObject({ engineStatus: 'ready', backendChoice: 'wasm', backend: { name: 'wasm' } });
+    expect(useModelStore.getState()).toMatchObject({
+      engineStatus: 'ready',
+      backendChoice: 'wasm',
+      backend: { name: 'wasm' },
+    });
     expect(await loadModelChoice(good)).toBe(true);
     expect(useModelStore.getState()).toMatchObject({ info: { name: 'models/good/' }, choice: good, loading: null });
   });
@@ -48,7 +52,11 @@ describe('model actions', () => {
     expect(s.choice).toEqual(good);
     expect(s.loading).toBeNull();
     const [notice] = useNoticeStore.getState().notices;
-    expect(notice).toMatchObject({ kind: 'error', context: 'Loading model models/broken/', message: 'config.json: bad header' });
+    expect(notice).toMatchObject({
+      kind: 'error',
+      context: 'Loading model models/broken/',
+      message: 'config.json: bad header',
+    });
   });
 
   it('a successful load clears earlier load errors', async () => {
@@ -64,7 +72,11 @@ describe('model actions', () => {
     await loadModelChoice(other);
     await switchBackend('cpu');
     expect(closers.length).toBe(2); // a second engine was made
-    expect(useModelStore.getState()).toMatchObject({ backendChoice: 'cpu', backend: { name: 'cpu' }, info: { name: 'models/other/' } });
+    expect(useModelStore.getState()).toMatchObject({
+      backendChoice: 'cpu',
+      backend: { name: 'cpu' },
+      info: { name: 'models/other/' },
+    });
   });
 });
 
@@ -74,7 +86,10 @@ describe('a model folder as a .zip', () => {
     new File([writeZip(entries.map(([path, text]) => ({ path, bytes: enc.encode(text) })))], name);
 
   it('is unpacked on the page: paths inside the one enclosing folder, named after the archive', async () => {
-    const file = zipFile('my-gpt2.zip', [['gpt2/config.json', '{"n_layer": 1}'], ['gpt2/tok/char_vocab.json', '[]']]);
+    const file = zipFile('my-gpt2.zip', [
+      ['gpt2/config.json', '{"n_layer": 1}'],
+      ['gpt2/tok/char_vocab.json', '[]'],
+    ]);
     const source = await modelSourceOf({ kind: 'zip', file });
     expect(source.kind).toBe('files');
     if (source.kind !== 'files') return;
@@ -127,11 +142,18 @@ describe('generation actions', () => {
 });
 
 describe('built-in model files listed by the catalog', () => {
-  const served: Record<string, string | number> = { 'config.json': '{"n_layer": 1}', 'char_vocab.json': '{}', 'model.safetensors': 'WEIGHTS', 'gone.json': 404, 'broken.json': 500 };
+  const served: Record<string, string | number> = {
+    'config.json': '{"n_layer": 1}',
+    'char_vocab.json': '{}',
+    'model.safetensors': 'WEIGHTS',
+    'gone.json': 404,
+    'broken.json': 500,
+  };
   /** Answers after a tick and records how many requests were open at once. */
   function fakeServer() {
     const seen: string[] = [];
-    let open = 0, maxOpen = 0;
+    let open = 0,
+      maxOpen = 0;
     const fetchFn = (async (url: string) => {
       const name = url.split('/').pop()!;
       seen.push(url);
@@ -139,7 +161,8 @@ describe('built-in model files listed by the catalog', () => {
       await new Promise((r) => setTimeout(r, 5));
       open--;
       const body = served[name];
-      if (typeof body === 'number') return new Response('no', { status: body, statusText: body === 404 ? 'Not Found' : 'Server Error' });
+      if (typeof body === 'number')
+        return new Response('no', { status: body, statusText: body === 404 ? 'Not Found' : 'Server Error' });
       return new Response(body);
     }) as unknown as typeof fetch;
     return { fetchFn, seen, maxOpen: () => maxOpen };
@@ -147,10 +170,17 @@ describe('built-in model files listed by the catalog', () => {
 
   it('fetches every listed file at once, as in-memory files named after the model', async () => {
     const server = fakeServer();
-    const choice = { kind: 'catalog', id: 'rhythm-mini', url: 'http://app.test/models/rhythm-mini/', files: ['config.json', 'char_vocab.json', 'model.safetensors'] } as const;
+    const choice = {
+      kind: 'catalog',
+      id: 'rhythm-mini',
+      url: 'http://app.test/models/rhythm-mini/',
+      files: ['config.json', 'char_vocab.json', 'model.safetensors'],
+    } as const;
     const source = await modelSourceOf({ ...choice, files: [...choice.files] }, server.fetchFn);
     expect(server.maxOpen()).toBe(3);
-    expect(server.seen).toEqual(['config.json', 'char_vocab.json', 'model.safetensors'].map((f) => `http://app.test/models/rhythm-mini/${f}`));
+    expect(server.seen).toEqual(
+      ['config.json', 'char_vocab.json', 'model.safetensors'].map((f) => `http://app.test/models/rhythm-mini/${f}`),
+    );
     if (source.kind !== 'files') throw new Error('expected files');
     expect(source.name).toBe('rhythm-mini');
     expect(Object.keys(source.files)).toEqual(['config.json', 'char_vocab.json', 'model.safetensors']);
@@ -159,13 +189,20 @@ describe('built-in model files listed by the catalog', () => {
 
   it('a listed file that is gone is left out (the loader names it); another HTTP error names the file', async () => {
     const url = 'http://app.test/models/m/';
-    const source = await modelSourceOf({ kind: 'catalog', id: 'm', url, files: ['config.json', 'gone.json'] }, fakeServer().fetchFn);
+    const source = await modelSourceOf(
+      { kind: 'catalog', id: 'm', url, files: ['config.json', 'gone.json'] },
+      fakeServer().fetchFn,
+    );
     expect(source.kind === 'files' && Object.keys(source.files)).toEqual(['config.json']);
-    await expect(modelSourceOf({ kind: 'catalog', id: 'm', url, files: ['config.json', 'broken.json'] }, fakeServer().fetchFn))
-      .rejects.toThrow('http://app.test/models/m/broken.json: HTTP 500 Server Error');
+    await expect(
+      modelSourceOf({ kind: 'catalog', id: 'm', url, files: ['config.json', 'broken.json'] }, fakeServer().fetchFn),
+    ).rejects.toThrow('http://app.test/models/m/broken.json: HTTP 500 Server Error');
   });
 
   it('without a list the worker loads the folder by URL', async () => {
-    expect(await modelSourceOf({ kind: 'catalog', id: 'm', url: 'models/m/' })).toEqual({ kind: 'url', url: 'models/m/' });
+    expect(await modelSourceOf({ kind: 'catalog', id: 'm', url: 'models/m/' })).toEqual({
+      kind: 'url',
+      url: 'models/m/',
+    });
   });
 });

@@ -39,7 +39,11 @@ export async function startEngine(choice: BackendChoice): Promise<boolean> {
 }
 
 /** What the worker loads: a URL, or the folder's files read into memory (a zip unpacked here, on the page). */
-export async function modelSourceOf(choice: ModelChoice, fetchFn: typeof fetch = fetch, ctx?: SourceContext): Promise<ModelSource> {
+export async function modelSourceOf(
+  choice: ModelChoice,
+  fetchFn: typeof fetch = fetch,
+  ctx?: SourceContext,
+): Promise<ModelSource> {
   if (choice.kind === 'hub') {
     return hubModelSource(choice, ctx ?? { signal: new AbortController().signal, onProgress: () => {} });
   }
@@ -53,10 +57,12 @@ export async function modelSourceOf(choice: ModelChoice, fetchFn: typeof fetch =
     }
     return { kind: 'files', name: name.replace(/\.zip$/i, ''), files };
   }
-  if (choice.kind === 'catalog' && choice.files?.length) return fetchListedFiles(choice.id, choice.url, choice.files, fetchFn);
+  if (choice.kind === 'catalog' && choice.files?.length)
+    return fetchListedFiles(choice.id, choice.url, choice.files, fetchFn);
   if (choice.kind !== 'folder') return { kind: 'url', url: choice.url };
   const files: Record<string, ArrayBuffer> = {};
-  for (const [i, f] of choice.files.entries()) files[choice.paths?.[i] ?? folderRelativePath(f.webkitRelativePath, f.name)] = await f.arrayBuffer();
+  for (const [i, f] of choice.files.entries())
+    files[choice.paths?.[i] ?? folderRelativePath(f.webkitRelativePath, f.name)] = await f.arrayBuffer();
   return { kind: 'files', name: choice.name, files };
 }
 
@@ -66,14 +72,21 @@ export async function modelSourceOf(choice: ModelChoice, fetchFn: typeof fetch =
  * (404) is left out, so the loader reports it as missing as it would for a URL. Low fetch priority: the engine
  * worker's scripts, fetched at the same time, are on the critical path (measured: 1689 vs 2012 ms median).
  */
-async function fetchListedFiles(name: string, url: string, paths: string[], fetchFn: typeof fetch): Promise<ModelSource> {
+async function fetchListedFiles(
+  name: string,
+  url: string,
+  paths: string[],
+  fetchFn: typeof fetch,
+): Promise<ModelSource> {
   const base = new URL(url, globalThis.location?.href ?? 'http://localhost/');
-  const bodies = await Promise.all(paths.map(async (path) => {
-    const res = await fetchFn(new URL(path, base).toString(), { priority: 'low' });
-    if (res.status === 404) return null;
-    if (!res.ok) throw new Error(`${url}${path}: HTTP ${res.status} ${res.statusText}`);
-    return [path, await res.arrayBuffer()] as const;
-  }));
+  const bodies = await Promise.all(
+    paths.map(async (path) => {
+      const res = await fetchFn(new URL(path, base).toString(), { priority: 'low' });
+      if (res.status === 404) return null;
+      if (!res.ok) throw new Error(`${url}${path}: HTTP ${res.status} ${res.statusText}`);
+      return [path, await res.arrayBuffer()] as const;
+    }),
+  );
   return { kind: 'files', name, files: Object.fromEntries(bodies.filter((b) => b !== null)) };
 }
 
@@ -97,10 +110,14 @@ export async function loadModelChoice(choice: ModelChoice, prefetched?: Promise<
       if (loadController === controller) set({ loading: { label, fraction, message } });
     };
     const source = await (prefetched ?? modelSourceOf(choice, fetch, { signal: controller.signal, onProgress }));
-    const info = await engine().call('loadModel', { source }, {
-      signal: controller.signal,
-      onProgress: (fraction, message) => onProgress(downloading ? 0.8 + 0.2 * fraction : fraction, message),
-    });
+    const info = await engine().call(
+      'loadModel',
+      { source },
+      {
+        signal: controller.signal,
+        onProgress: (fraction, message) => onProgress(downloading ? 0.8 + 0.2 * fraction : fraction, message),
+      },
+    );
     set({ info, choice });
     settleHubConfig(downloading);
     if (downloading) rememberHubChoice(choice);

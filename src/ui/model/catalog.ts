@@ -57,11 +57,15 @@ const SAFE_NAME = /^[A-Za-z0-9._-]+$/;
 export function catalogFrom(ids: string[], files?: unknown): CatalogEntry[] {
   const valid = ids.filter((id) => typeof id === 'string' && SAFE_NAME.test(id) && id !== '.' && id !== '..');
   const known = KNOWN_MODELS.filter((m) => m === FALLBACK_MODEL || valid.includes(m.id));
-  const others = valid.filter((id) => !KNOWN_MODELS.some((m) => m.id === id))
+  const others = valid
+    .filter((id) => !KNOWN_MODELS.some((m) => m.id === id))
     .map((id) => ({ id, label: id, url: `${import.meta.env.BASE_URL}models/${id}/`, note: `public/models/${id}/` }));
   return [...known.filter((m) => m !== FALLBACK_MODEL), ...others, FALLBACK_MODEL].map((m) => {
     const list = (files as Record<string, unknown> | undefined)?.[m.id];
-    const ok = Array.isArray(list) && list.length > 0 && list.every((f) => typeof f === 'string' && SAFE_NAME.test(f) && !f.startsWith('.'));
+    const ok =
+      Array.isArray(list) &&
+      list.length > 0 &&
+      list.every((f) => typeof f === 'string' && SAFE_NAME.test(f) && !f.startsWith('.'));
     return ok ? { ...m, files: [...list] as string[] } : m;
   });
 }

@@ -30,10 +30,14 @@ export function PromptPanel() {
   return (
     <section className="card prompt-panel" aria-labelledby="prompt-panel-title">
       <div className="card-title-row">
-        <h2 className="card-title" id="prompt-panel-title">Prompt</h2>
+        <h2 className="card-title" id="prompt-panel-title">
+          Prompt
+        </h2>
         <TaskPicker />
       </div>
-      <label className="visually-hidden" htmlFor={promptId}>Prompt text</label>
+      <label className="visually-hidden" htmlFor={promptId}>
+        Prompt text
+      </label>
       <textarea
         id={promptId}
         className="textarea prompt-input"
@@ -58,12 +62,22 @@ export function PromptPanel() {
           >
             {generating ? 'Generating…' : 'Generate'}
           </button>
-          <button type="button" className="btn" data-testid="stop-button" disabled={!generating} onClick={stopGeneration}>
+          <button
+            type="button"
+            className="btn"
+            data-testid="stop-button"
+            disabled={!generating}
+            onClick={stopGeneration}
+          >
             Stop
           </button>
           <label className="auto-analyze" title="Compute the attention rhythm of the response when generation ends">
-            <input type="checkbox" data-testid="auto-analyze" checked={autoAnalyze}
-              onChange={(e) => useDocumentStore.setState({ autoAnalyze: e.target.checked })} />
+            <input
+              type="checkbox"
+              data-testid="auto-analyze"
+              checked={autoAnalyze}
+              onChange={(e) => useDocumentStore.setState({ autoAnalyze: e.target.checked })}
+            />
             analyse when done
           </label>
         </div>
@@ -126,7 +140,9 @@ function NumberField(props: { spec: NumberFieldSpec; value: number; disabled: bo
   };
   return (
     <div className="field field-number">
-      <label className="field-label" htmlFor={id}>{spec.label}</label>
+      <label className="field-label" htmlFor={id}>
+        {spec.label}
+      </label>
       <input
         id={id}
         className="input"

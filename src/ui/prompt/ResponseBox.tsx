@@ -13,23 +13,49 @@ export function ResponseBox() {
   const canRun = useModelStore((s) => s.info !== null && s.loading === null);
   return (
     <div className="response-box">
-      <label className="field-label" htmlFor={id}>Response (teacher-forced analysis)</label>
-      <textarea id={id} className="textarea response-input" data-testid="response-input" rows={3} spellCheck={false}
-        placeholder="Paste a response, or Generate one…" value={response}
-        onChange={(e) => useAnalysisStore.getState().setResponse(e.target.value)} onBlur={persistDocument} />
+      <label className="field-label" htmlFor={id}>
+        Response (teacher-forced analysis)
+      </label>
+      <textarea
+        id={id}
+        className="textarea response-input"
+        data-testid="response-input"
+        rows={3}
+        spellCheck={false}
+        placeholder="Paste a response, or Generate one…"
+        value={response}
+        onChange={(e) => useAnalysisStore.getState().setResponse(e.target.value)}
+        onBlur={persistDocument}
+      />
       <div className="prompt-actions">
-        <button type="button" className="btn" data-testid="analyze-button" disabled={!canRun || generating || running !== null || !response}
-          onClick={() => void analyzePasted()}>
+        <button
+          type="button"
+          className="btn"
+          data-testid="analyze-button"
+          disabled={!canRun || generating || running !== null || !response}
+          onClick={() => void analyzePasted()}
+        >
           Analyze
         </button>
       </div>
       {running && (
         <div className="load-progress" data-testid="analysis-progress">
           <div className="load-progress-head">
-            <span className="load-progress-message">{running.label}: {running.message}</span>
-            <button type="button" className="btn btn-small" data-testid="analysis-cancel" onClick={cancelAnalysis}>Cancel</button>
+            <span className="load-progress-message">
+              {running.label}: {running.message}
+            </span>
+            <button type="button" className="btn btn-small" data-testid="analysis-cancel" onClick={cancelAnalysis}>
+              Cancel
+            </button>
           </div>
-          <div className="progress" role="progressbar" aria-label="Analysis progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(running.fraction * 100)}>
+          <div
+            className="progress"
+            role="progressbar"
+            aria-label="Analysis progress"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={Math.round(running.fraction * 100)}
+          >
             <div className="progress-fill" style={{ width: `${Math.max(0, Math.min(1, running.fraction)) * 100}%` }} />
           </div>
         </div>

@@ -23,7 +23,7 @@ export interface DocumentState {
   generatedFrom: string;
   tokens: TokenEvent[];
   generating: boolean;
-  last: Pick<GenerateOutcome, 'stopReason' | 'ms' | 'tokensPerSecond'> & { count: number } | null;
+  last: (Pick<GenerateOutcome, 'stopReason' | 'ms' | 'tokensPerSecond'> & { count: number }) | null;
   /** Task picker state, and the verifier's verdict on the last generation when its prompt is a task problem. */
   task: TaskName;
   level: number;

@@ -23,9 +23,22 @@ export function ChartExport({ svgRef, name }: ChartExportProps) {
   };
   return (
     <span className="chart-export" role="group" aria-label="Export figure">
-      <button type="button" className="chart-button" onClick={() => void run('png')} title="Download as PNG (2× resolution)">PNG</button>
-      <button type="button" className="chart-button" onClick={() => void run('svg')} title="Download as SVG">SVG</button>
-      {error && <span role="alert" className="chart-export-error">{error}</span>}
+      <button
+        type="button"
+        className="chart-button"
+        onClick={() => void run('png')}
+        title="Download as PNG (2× resolution)"
+      >
+        PNG
+      </button>
+      <button type="button" className="chart-button" onClick={() => void run('svg')} title="Download as SVG">
+        SVG
+      </button>
+      {error && (
+        <span role="alert" className="chart-export-error">
+          {error}
+        </span>
+      )}
     </span>
   );
 }

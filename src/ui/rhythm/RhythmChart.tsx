@@ -4,7 +4,20 @@
  * as a vertical rule; a d3 brush selecting a span (onBrush). Scales, axes, lines and brush are d3; React owns
  * the SVG so the chart is self-contained and exportable.
  */
-import { axisBottom, axisLeft, brushX, line, scaleLinear, select, symbol, symbolCircle, symbolCross, symbolDiamond, symbolTriangle, type D3BrushEvent } from 'd3';
+import {
+  axisBottom,
+  axisLeft,
+  brushX,
+  line,
+  scaleLinear,
+  select,
+  symbol,
+  symbolCircle,
+  symbolCross,
+  symbolDiamond,
+  symbolTriangle,
+  type D3BrushEvent,
+} from 'd3';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AnalysisRecord } from '../../core/rhythm/record';
 import { HEAD_CLASS_COLORS } from '../theme/palette';
@@ -13,7 +26,17 @@ import { tokenLabel } from '../tokens/display';
 import { inSpan, type TokenLinkProps } from '../tokens/link';
 import { ROLES, type RoleStyle } from '../tokens/roles';
 import { formatValue } from '../tokens/signals';
-import { brushSpan, legendOffsets, markerArea, nearestPosition, rolePoints, showTokenLabels, xDomain, yDomain, type Panel } from './chartModel';
+import {
+  brushSpan,
+  legendOffsets,
+  markerArea,
+  nearestPosition,
+  rolePoints,
+  showTokenLabels,
+  xDomain,
+  yDomain,
+  type Panel,
+} from './chartModel';
 import { ChartExport } from './ChartExport';
 import './rhythm.css';
 
@@ -74,10 +97,15 @@ export function RhythmChart(props: RhythmChartProps) {
   const bottom = labels ? 64 : 36;
   const height = M.top + 2 * panelHeight + M.gap + bottom;
   const x = useMemo(() => scaleLinear().domain(xDomain(record)).range([0, innerW]), [record, innerW]);
-  const y = useMemo(() => ({
-    waad: scaleLinear().domain(yDomain(record.waad)).range([panelHeight, 0]),
-    fai: scaleLinear().domain(yDomain([...record.fai, ...(secondFai(record) ?? [])])).range([panelHeight, 0]),
-  }), [record, panelHeight]);
+  const y = useMemo(
+    () => ({
+      waad: scaleLinear().domain(yDomain(record.waad)).range([panelHeight, 0]),
+      fai: scaleLinear()
+        .domain(yDomain([...record.fai, ...(secondFai(record) ?? [])]))
+        .range([panelHeight, 0]),
+    }),
+    [record, panelHeight],
+  );
   const top: Record<Panel, number> = { waad: M.top, fai: M.top + panelHeight + M.gap };
   const points = useMemo(() => rolePoints(record), [record]);
 
@@ -91,10 +119,14 @@ export function RhythmChart(props: RhythmChartProps) {
     const gx = axisRefs.x.current;
     if (!gx) return;
     const ax = axisBottom(x).tickSizeOuter(0);
-    if (labels) ax.tickValues(Array.from({ length: r }, (_, i) => p + i)).tickFormat((t) => tokenLabel(record.tokens[Number(t)], 8));
+    if (labels)
+      ax.tickValues(Array.from({ length: r }, (_, i) => p + i)).tickFormat((t) =>
+        tokenLabel(record.tokens[Number(t)], 8),
+      );
     else ax.ticks(Math.max(2, Math.floor(innerW / 70))).tickFormat((t) => String(t));
     const sel = select(gx).call(ax);
-    sel.selectAll<SVGTextElement, unknown>('text')
+    sel
+      .selectAll<SVGTextElement, unknown>('text')
       .attr('transform', labels ? 'rotate(-55)' : null)
       .style('text-anchor', labels ? 'end' : 'middle')
       .attr('dx', labels ? '-0.4em' : null)
@@ -108,7 +140,10 @@ export function RhythmChart(props: RhythmChartProps) {
     const g = brushRef.current;
     if (!g || !sized) return;
     const b = brushX<unknown>()
-      .extent([[0, 0], [innerW, 2 * panelHeight + M.gap]])
+      .extent([
+        [0, 0],
+        [innerW, 2 * panelHeight + M.gap],
+      ])
       .on('end', (e: D3BrushEvent<unknown>) => {
         if (!e.sourceEvent) return;
         const s = e.selection as [number, number] | null;
@@ -132,78 +167,162 @@ export function RhythmChart(props: RhythmChartProps) {
     }
   };
   const rule = (t: number | null, cls: string) =>
-    t !== null && t >= p && t < n ? <line className={cls} x1={x(t)} x2={x(t)} y1={0} y2={2 * panelHeight + M.gap} /> : null;
+    t !== null && t >= p && t < n ? (
+      <line className={cls} x1={x(t)} x2={x(t)} y1={0} y2={2 * panelHeight + M.gap} />
+    ) : null;
 
   const area = markerArea(innerW / Math.max(1, r));
   const panel = (k: Panel) => {
     const values = record[k];
-    const d = line<number>().x((_, i) => x(p + i)).y((v) => y[k](v))(values) ?? '';
+    const d =
+      line<number>()
+        .x((_, i) => x(p + i))
+        .y((v) => y[k](v))(values) ?? '';
     return (
       <g key={k} transform={`translate(0, ${top[k] - M.top})`}>
-        {span && <rect className="rc-span" x={x(span[0] - 0.5)} width={x(span[1] + 0.5) - x(span[0] - 0.5)} y={0} height={panelHeight} />}
+        {span && (
+          <rect
+            className="rc-span"
+            x={x(span[0] - 0.5)}
+            width={x(span[1] + 0.5) - x(span[0] - 0.5)}
+            y={0}
+            height={panelHeight}
+          />
+        )}
         <g ref={axisRefs[k]} className="rc-axis" />
-        <text className="rc-panel-title" transform={`translate(${-M.left + 12}, ${panelHeight / 2}) rotate(-90)`} textAnchor="middle">{PANEL_TITLES[k]}</text>
+        <text
+          className="rc-panel-title"
+          transform={`translate(${-M.left + 12}, ${panelHeight / 2}) rotate(-90)`}
+          textAnchor="middle"
+        >
+          {PANEL_TITLES[k]}
+        </text>
         {k === 'waad' && Number.isFinite(record.tau_waad) && (
           <g>
             <line className="rc-tau" x1={0} x2={innerW} y1={y.waad(record.tau_waad)} y2={y.waad(record.tau_waad)} />
             {/* Halo as a separate white-stroked copy: survives export, unlike CSS paint-order. */}
-            <text x={innerW - 4} y={y.waad(record.tau_waad) - 4} textAnchor="end" fontSize={10.5} fill="#fff" stroke="#fff" strokeWidth={3} strokeLinejoin="round" aria-hidden="true">τ_waad {formatValue(record.tau_waad)}</text>
-            <text className="rc-tau-label" x={innerW - 4} y={y.waad(record.tau_waad) - 4} textAnchor="end">τ_waad {formatValue(record.tau_waad)}</text>
+            <text
+              x={innerW - 4}
+              y={y.waad(record.tau_waad) - 4}
+              textAnchor="end"
+              fontSize={10.5}
+              fill="#fff"
+              stroke="#fff"
+              strokeWidth={3}
+              strokeLinejoin="round"
+              aria-hidden="true"
+            >
+              τ_waad {formatValue(record.tau_waad)}
+            </text>
+            <text className="rc-tau-label" x={innerW - 4} y={y.waad(record.tau_waad) - 4} textAnchor="end">
+              τ_waad {formatValue(record.tau_waad)}
+            </text>
           </g>
         )}
         {k === 'fai' && secondFai(record) && (
-          <path d={line<number>().x((_, i) => x(p + i)).y((v) => y.fai(v))(secondFai(record)!) ?? ''} fill="none" stroke={SECOND_FAI_COLOR}
-            strokeWidth={1.2} strokeDasharray="4 3" data-series={record.fai_global ? 'fai-global' : 'fai-receiver'}>
+          <path
+            d={
+              line<number>()
+                .x((_, i) => x(p + i))
+                .y((v) => y.fai(v))(secondFai(record)!) ?? ''
+            }
+            fill="none"
+            stroke={SECOND_FAI_COLOR}
+            strokeWidth={1.2}
+            strokeDasharray="4 3"
+            data-series={record.fai_global ? 'fai-global' : 'fai-receiver'}
+          >
             <title>{record.fai_global ? 'FAI over the global heads' : 'FAI over the receiver heads (FAI_recv)'}</title>
           </path>
         )}
         <path d={d} fill="none" stroke={LINE_COLORS[k]} strokeWidth={1.6} strokeLinejoin="round" />
-        {points.filter((pt) => pt.panel === k).map((pt) => {
-          const style = ROLES.find((s) => s.id === pt.role)!;
-          return (
-            <path key={`${pt.role}${pt.t}`} className={inSpan(pt.t, span) ? 'rc-mark' : 'rc-mark is-outside'}
-              d={symbol(SYMBOLS[style.symbol], pt.role === 'dominated' || pt.role === 'intro' ? 0.75 * area : area)() ?? ''}
-              transform={`translate(${x(pt.t)}, ${y[k](pt.value) - (pt.role === 'dominated' || pt.role === 'intro' ? 9 : 0)})${pt.role === 'dominated' ? ' rotate(45)' : ''}`}
-              fill={style.color} stroke="#fff" strokeWidth={0.8} />
-          );
-        })}
+        {points
+          .filter((pt) => pt.panel === k)
+          .map((pt) => {
+            const style = ROLES.find((s) => s.id === pt.role)!;
+            return (
+              <path
+                key={`${pt.role}${pt.t}`}
+                className={inSpan(pt.t, span) ? 'rc-mark' : 'rc-mark is-outside'}
+                d={
+                  symbol(
+                    SYMBOLS[style.symbol],
+                    pt.role === 'dominated' || pt.role === 'intro' ? 0.75 * area : area,
+                  )() ?? ''
+                }
+                transform={`translate(${x(pt.t)}, ${y[k](pt.value) - (pt.role === 'dominated' || pt.role === 'intro' ? 9 : 0)})${pt.role === 'dominated' ? ' rotate(45)' : ''}`}
+                fill={style.color}
+                stroke="#fff"
+                strokeWidth={0.8}
+              />
+            );
+          })}
       </g>
     );
   };
 
   // Lines and markers change with the data and span only; a hover re-renders just the rules and tooltip.
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const panels = useMemo(() => [panel('waad'), panel('fai')], [record, x, y, points, span?.[0], span?.[1], innerW, panelHeight, area]);
+  const panels = useMemo(
+    () => [panel('waad'), panel('fai')],
+    [record, x, y, points, span?.[0], span?.[1], innerW, panelHeight, area],
+  );
   const hoverShown = ownHover;
   const details = hoverShown !== null ? tokenDetails(record, hoverShown) : null;
   return (
     <section className="chart-panel rhythm-chart" data-testid="rhythm-chart" aria-label="Rhythm chart">
       <div className="chart-toolbar">
         <h3 className="chart-title">Rhythm</h3>
-        <span className="chart-subtitle">WAAD and FAI over the response · drag to select a span{span ? ` · t ${span[0]}–${span[1]}` : ''}</span>
+        <span className="chart-subtitle">
+          WAAD and FAI over the response · drag to select a span{span ? ` · t ${span[0]}–${span[1]}` : ''}
+        </span>
         <span className="chart-spacer" />
-        {span && <button type="button" className="chart-button" onClick={() => props.onBrush?.(null)}>Clear span</button>}
+        {span && (
+          <button type="button" className="chart-button" onClick={() => props.onBrush?.(null)}>
+            Clear span
+          </button>
+        )}
         <ChartExport svgRef={svgRef} name="rhythm-chart" />
       </div>
       <div ref={boxRef} className="rc-box">
-        <svg ref={svgRef} width={width} height={height} className="rc-svg" role="img" fontFamily="system-ui, sans-serif"
+        <svg
+          ref={svgRef}
+          width={width}
+          height={height}
+          className="rc-svg"
+          role="img"
+          fontFamily="system-ui, sans-serif"
           aria-label={`WAAD and FAI over ${r} response tokens`}
           onMouseMove={(e) => hoverAt(e.clientX)}
-          onMouseLeave={() => { setOwnHover(null); props.onHover?.(null); }}
-          onMouseDown={(e) => { downX.current = e.clientX; }}
+          onMouseLeave={() => {
+            setOwnHover(null);
+            props.onHover?.(null);
+          }}
+          onMouseDown={(e) => {
+            downX.current = e.clientX;
+          }}
           onClick={(e) => {
             // A brush drag ends in a click too; only a click that did not move selects a token.
             if (Math.abs(e.clientX - downX.current) > 3 || ownHover === null) return;
             props.onSelect?.(ownHover === selected ? null : ownHover);
-          }}>
+          }}
+        >
           <rect x={0} y={0} width={width} height={height} fill="#fff" />
           <g className="rc-legend" transform={`translate(${M.left}, 12)`}>
             {LEGEND.map((e, i) => (
               <g key={e.label} transform={`translate(${LEGEND_X[i]}, 0)`}>
-                {e.line
-                  ? <line x1={0} x2={16} y1={0} y2={0} stroke={e.line} strokeWidth={2} />
-                  : <path d={symbol(SYMBOLS[e.role!.symbol], 44)() ?? ''} fill={e.role!.color} transform={`translate(8, 0)${e.role!.id === 'dominated' ? ' rotate(45)' : ''}`} />}
-                <text x={22} y={4}>{e.label}</text>
+                {e.line ? (
+                  <line x1={0} x2={16} y1={0} y2={0} stroke={e.line} strokeWidth={2} />
+                ) : (
+                  <path
+                    d={symbol(SYMBOLS[e.role!.symbol], 44)() ?? ''}
+                    fill={e.role!.color}
+                    transform={`translate(8, 0)${e.role!.id === 'dominated' ? ' rotate(45)' : ''}`}
+                  />
+                )}
+                <text x={22} y={4}>
+                  {e.label}
+                </text>
               </g>
             ))}
           </g>
@@ -212,15 +331,25 @@ export function RhythmChart(props: RhythmChartProps) {
             {rule(selected, 'rc-rule-selected')}
             {rule(hovered ?? ownHover, 'rc-rule-hover')}
             <g ref={axisRefs.x} className="rc-axis" transform={`translate(0, ${2 * panelHeight + M.gap})`} />
-            <text className="rc-axis-title" x={innerW / 2} y={2 * panelHeight + M.gap + bottom - 4} textAnchor="middle">{labels ? 'response token' : 'position t'}</text>
+            <text className="rc-axis-title" x={innerW / 2} y={2 * panelHeight + M.gap + bottom - 4} textAnchor="middle">
+              {labels ? 'response token' : 'position t'}
+            </text>
             <g ref={brushRef} className="rc-brush" />
           </g>
         </svg>
         {details && details.responseIndex !== null && (
-          <div className="chart-tooltip rc-tooltip" role="tooltip"
-            style={{ left: Math.min(M.left + x(details.position) + 12, width - 200), top: M.top + 8 }}>
-            <span className="tok">{tokenLabel(details.token, 24)}</span> <span className="muted">t = {details.position}</span>
-            <div>WAAD <span className="num">{details.values[0][1]}</span> · FAI <span className="num">{details.values[1][1]}</span> · Δ <span className="num">{details.values[2][1]}</span></div>
+          <div
+            className="chart-tooltip rc-tooltip"
+            role="tooltip"
+            style={{ left: Math.min(M.left + x(details.position) + 12, width - 200), top: M.top + 8 }}
+          >
+            <span className="tok">{tokenLabel(details.token, 24)}</span>{' '}
+            <span className="muted">t = {details.position}</span>
+            <div>
+              WAAD <span className="num">{details.values[0][1]}</span> · FAI{' '}
+              <span className="num">{details.values[1][1]}</span> · Δ{' '}
+              <span className="num">{details.values[2][1]}</span>
+            </div>
             {details.roles.length > 0 && <div className="muted">{describeRoles(details.roles)}</div>}
           </div>
         )}
@@ -228,4 +357,3 @@ export function RhythmChart(props: RhythmChartProps) {
     </section>
   );
 }
-

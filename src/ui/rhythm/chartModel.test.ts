@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { scaleLinear } from 'd3';
-import { brushSpan, legendOffsets, markerArea, nearestPosition, rolePoints, showTokenLabels, xDomain, yDomain } from './chartModel';
+import {
+  brushSpan,
+  legendOffsets,
+  markerArea,
+  nearestPosition,
+  rolePoints,
+  showTokenLabels,
+  xDomain,
+  yDomain,
+} from './chartModel';
 import { smallRecord } from '../tokens/testRecord';
 
 describe('rhythm chart model', () => {

@@ -71,7 +71,13 @@ export function nearestPosition(x: number, invert: (x: number) => number, first:
 /**
  * Brushed pixel range → inclusive span of positions whose centre lies inside it, or null when none does.
  */
-export function brushSpan(x0: number, x1: number, invert: (x: number) => number, first: number, last: number): [number, number] | null {
+export function brushSpan(
+  x0: number,
+  x1: number,
+  invert: (x: number) => number,
+  first: number,
+  last: number,
+): [number, number] | null {
   const a = Math.max(first, Math.ceil(invert(Math.min(x0, x1)) - 1e-9));
   const b = Math.min(last, Math.floor(invert(Math.max(x0, x1)) + 1e-9));
   return a <= b ? [a, b] : null;

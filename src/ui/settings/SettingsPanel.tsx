@@ -6,7 +6,16 @@
  */
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { DEFAULT_OPTIONS, type RhythmOptions } from '../../core/rhythm/options';
-import { changeKind, GROUPS, optionFields, toDrafts, validateDrafts, type Drafts, type OptionField, type OptionKey } from './schema';
+import {
+  changeKind,
+  GROUPS,
+  optionFields,
+  toDrafts,
+  validateDrafts,
+  type Drafts,
+  type OptionField,
+  type OptionKey,
+} from './schema';
 import './settings.css';
 
 export interface SettingsPanelProps {
@@ -61,28 +70,64 @@ export function SettingsPanel({ value, analyzed, onChange }: SettingsPanelProps)
     const inputId = `${id}-${f.key}`;
     const error = validation.errors[f.key];
     const describedBy = `${inputId}-help${error ? ` ${inputId}-err` : ''}`;
-    const common = { id: inputId, 'aria-describedby': describedBy, 'aria-invalid': error ? true : undefined, 'data-option': f.key };
+    const common = {
+      id: inputId,
+      'aria-describedby': describedBy,
+      'aria-invalid': error ? true : undefined,
+      'data-option': f.key,
+    };
     if (f.kind === 'boolean') {
-      return <input type="checkbox" {...common} checked={drafts[f.key] === true} onChange={(e) => set(f.key, e.target.checked, true)} />;
+      return (
+        <input
+          type="checkbox"
+          {...common}
+          checked={drafts[f.key] === true}
+          onChange={(e) => set(f.key, e.target.checked, true)}
+        />
+      );
     }
     if (f.kind === 'choice') {
       return (
-        <select className="select st-input" {...common} value={String(drafts[f.key])} onChange={(e) => set(f.key, e.target.value, true)}>
-          {f.choices!.map((c) => <option key={c} value={c}>{c}</option>)}
+        <select
+          className="select st-input"
+          {...common}
+          value={String(drafts[f.key])}
+          onChange={(e) => set(f.key, e.target.value, true)}
+        >
+          {f.choices!.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
         </select>
       );
     }
     const listId = f.choices ? `${inputId}-list` : undefined;
     return (
       <>
-        <input type="text" className={`input st-input${f.kind === 'heads' ? ' st-wide' : f.kind === 'number' ? '' : ' st-word'}`} {...common} list={listId}
-          inputMode={f.kind === 'number' ? 'decimal' : undefined} spellCheck={false} autoComplete="off"
+        <input
+          type="text"
+          className={`input st-input${f.kind === 'heads' ? ' st-wide' : f.kind === 'number' ? '' : ' st-word'}`}
+          {...common}
+          list={listId}
+          inputMode={f.kind === 'number' ? 'decimal' : undefined}
+          spellCheck={false}
+          autoComplete="off"
           placeholder={f.kind === 'heads' ? 'split per sequence' : undefined}
           value={String(drafts[f.key] ?? '')}
           onChange={(e) => set(f.key, e.target.value, false)}
           onBlur={() => apply(drafts)}
-          onKeyDown={(e) => { if (e.key === 'Enter') apply(drafts); }} />
-        {listId && <datalist id={listId}>{f.choices!.map((c) => <option key={c} value={c} />)}</datalist>}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') apply(drafts);
+          }}
+        />
+        {listId && (
+          <datalist id={listId}>
+            {f.choices!.map((c) => (
+              <option key={c} value={c} />
+            ))}
+          </datalist>
+        )}
       </>
     );
   };
@@ -93,7 +138,15 @@ export function SettingsPanel({ value, analyzed, onChange }: SettingsPanelProps)
         <h3 className="chart-title">Settings</h3>
         <span className="chart-subtitle">method options (arXiv 2510.13554); defaults from the engine</span>
         <span className="chart-spacer" />
-        <button type="button" className="chart-button" onClick={reset} data-testid="settings-reset" title="Back to the engine defaults">Reset to defaults</button>
+        <button
+          type="button"
+          className="chart-button"
+          onClick={reset}
+          data-testid="settings-reset"
+          title="Back to the engine defaults"
+        >
+          Reset to defaults
+        </button>
       </div>
       <p className={`st-note${change?.needsMaps ? ' is-maps' : ''}`} role="status" data-testid="settings-note">
         {!validation.options
@@ -102,36 +155,63 @@ export function SettingsPanel({ value, analyzed, onChange }: SettingsPanelProps)
             ? change.needsMaps
               ? `Changed ${change.changed.join(', ')}: needs the attention maps again (W, H_lo, H_hi and sink change the per-head vectors).`
               : `Changed ${change.changed.join(', ')}: recomputed instantly from the cached attention pass.`
-            : dirty ? 'Press Enter or leave the field to apply.' : 'W, H_lo, H_hi and sink need the attention maps again; every other option recomputes instantly.'}
+            : dirty
+              ? 'Press Enter or leave the field to apply.'
+              : 'W, H_lo, H_hi and sink need the attention maps again; every other option recomputes instantly.'}
       </p>
       <div className="st-groups">
         {GROUPS.map((g) => (
           <fieldset key={g.id} className="st-group">
             <legend>{g.title}</legend>
-            {fields.filter((f) => f.group === g.id).map((f) => {
-              const error = validation.errors[f.key];
-              const isDefault = drafts[f.key] === defaults[f.key];
-              return (
-                <div key={f.key} className={`st-field${error ? ' has-error' : ''}${f.kind === 'boolean' ? ' is-check' : ''}`}>
-                  <label htmlFor={`${id}-${f.key}`} className="st-label">
-                    <span className="st-name">{f.label}</span>
-                    {f.needsMaps
-                      ? <span className="st-badge is-maps" title="changing this needs the attention maps again">maps</span>
-                      : <span className="st-badge" title="changing this recomputes instantly from the cached pass">instant</span>}
-                  </label>
-                  <div className="st-control">
-                    {input(f)}
-                    {f.kind !== 'heads' && (
-                      <span className={`st-default${isDefault ? ' is-default' : ''}`} title={`engine default (${f.flag} on the command line)`}>
-                        default {f.kind === 'boolean' ? (DEFAULT_OPTIONS[f.key as 'sink'] ? 'on' : 'off') : String(defaults[f.key])}
-                      </span>
+            {fields
+              .filter((f) => f.group === g.id)
+              .map((f) => {
+                const error = validation.errors[f.key];
+                const isDefault = drafts[f.key] === defaults[f.key];
+                return (
+                  <div
+                    key={f.key}
+                    className={`st-field${error ? ' has-error' : ''}${f.kind === 'boolean' ? ' is-check' : ''}`}
+                  >
+                    <label htmlFor={`${id}-${f.key}`} className="st-label">
+                      <span className="st-name">{f.label}</span>
+                      {f.needsMaps ? (
+                        <span className="st-badge is-maps" title="changing this needs the attention maps again">
+                          maps
+                        </span>
+                      ) : (
+                        <span className="st-badge" title="changing this recomputes instantly from the cached pass">
+                          instant
+                        </span>
+                      )}
+                    </label>
+                    <div className="st-control">
+                      {input(f)}
+                      {f.kind !== 'heads' && (
+                        <span
+                          className={`st-default${isDefault ? ' is-default' : ''}`}
+                          title={`engine default (${f.flag} on the command line)`}
+                        >
+                          default{' '}
+                          {f.kind === 'boolean'
+                            ? DEFAULT_OPTIONS[f.key as 'sink']
+                              ? 'on'
+                              : 'off'
+                            : String(defaults[f.key])}
+                        </span>
+                      )}
+                    </div>
+                    <p id={`${id}-${f.key}-help`} className="st-help">
+                      {f.help} <code>{f.flag}</code>
+                    </p>
+                    {error && (
+                      <p id={`${id}-${f.key}-err`} className="st-error" role="alert">
+                        {error}
+                      </p>
                     )}
                   </div>
-                  <p id={`${id}-${f.key}-help`} className="st-help">{f.help} <code>{f.flag}</code></p>
-                  {error && <p id={`${id}-${f.key}-err`} className="st-error" role="alert">{error}</p>}
-                </div>
-              );
-            })}
+                );
+              })}
           </fieldset>
         ))}
       </div>

@@ -6,25 +6,46 @@ const field = (key: string) => optionFields().find((f) => f.key === key)!;
 
 describe('settings schema', () => {
   it('covers exactly the engine option list, with help, flags and the engine map options', () => {
-    const keys = optionFields().map((f) => f.key).sort();
+    const keys = optionFields()
+      .map((f) => f.key)
+      .sort();
     expect(keys).toEqual([...Object.keys(DEFAULT_OPTIONS), 'heads'].sort());
     expect(Object.keys(OPTION_META).sort()).toEqual(keys);
     for (const f of optionFields()) expect(f.help.length).toBeGreaterThan(20);
-    expect(optionFields().filter((f) => f.needsMaps).map((f) => f.key).sort()).toEqual([...MAP_OPTIONS].sort());
+    expect(
+      optionFields()
+        .filter((f) => f.needsMaps)
+        .map((f) => f.key)
+        .sort(),
+    ).toEqual([...MAP_OPTIONS].sort());
     expect(field('W').flag).toBe('--window');
     expect(field('H_lo').flag).toBe('--h-lo');
   });
 
   it('defaults round-trip: drafts of the defaults validate to the engine defaults', () => {
     const d = toDrafts({});
-    expect(d).toMatchObject({ W: '10', H_hi: '100', layers: 'middle-third', sink: false, tau_waad: 'median', heads: '' });
+    expect(d).toMatchObject({
+      W: '10',
+      H_hi: '100',
+      layers: 'middle-third',
+      sink: false,
+      tau_waad: 'median',
+      heads: '',
+    });
     expect(validateDrafts(d)).toEqual({ options: resolveOptions({}), errors: {} });
   });
 
   it('writes record-style values: Infinity, lists, pinned heads', () => {
-    const d = toDrafts({ H_hi: 'Infinity', layers: [1, 3], heads: { local: [[0, 1]], global: [[1, 0]] } } as Record<string, unknown>);
+    const d = toDrafts({ H_hi: 'Infinity', layers: [1, 3], heads: { local: [[0, 1]], global: [[1, 0]] } } as Record<
+      string,
+      unknown
+    >);
     expect(d).toMatchObject({ H_hi: '∞', layers: '1, 3', heads: '{"local":[[0,1]],"global":[[1,0]]}' });
-    expect(validateDrafts(d).options).toMatchObject({ H_hi: Infinity, layers: [1, 3], heads: { local: [[0, 1]], global: [[1, 0]] } });
+    expect(validateDrafts(d).options).toMatchObject({
+      H_hi: Infinity,
+      layers: [1, 3],
+      heads: { local: [[0, 1]], global: [[1, 0]] },
+    });
   });
 
   it('parses numbers and passes words through to the engine', () => {
@@ -60,7 +81,10 @@ describe('settings schema', () => {
     const base = resolveOptions({});
     expect(changeKind({}, { ...base, q: 0.3, alpha: 0.2 })).toEqual({ changed: ['q', 'alpha'], needsMaps: false });
     expect(changeKind({}, { ...base, W: 20 })).toEqual({ changed: ['W'], needsMaps: true });
-    expect(changeKind({ H_hi: 'Infinity' } as Record<string, unknown>, { ...base, H_hi: Infinity })).toEqual({ changed: [], needsMaps: false });
+    expect(changeKind({ H_hi: 'Infinity' } as Record<string, unknown>, { ...base, H_hi: Infinity })).toEqual({
+      changed: [],
+      needsMaps: false,
+    });
     expect(changeKind({}, { ...base, sink: true }).needsMaps).toBe(true);
     expect(changeKind({}, base)).toEqual({ changed: [], needsMaps: false });
   });

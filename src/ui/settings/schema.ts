@@ -5,7 +5,14 @@
  * and the conversion between option values and the strings typed into the form.
  */
 import { isInputError } from '../../core/errors';
-import { DEFAULT_OPTIONS, MAP_OPTIONS, needsMaps, OPTION_FLAGS, resolveOptions, type RhythmOptions } from '../../core/rhythm/options';
+import {
+  DEFAULT_OPTIONS,
+  MAP_OPTIONS,
+  needsMaps,
+  OPTION_FLAGS,
+  resolveOptions,
+  type RhythmOptions,
+} from '../../core/rhythm/options';
 
 export type OptionKey = keyof RhythmOptions;
 export type OptionGroup = 'heads' | 'metrics' | 'roles' | 'credit';
@@ -37,23 +44,113 @@ type Meta = Omit<OptionField, 'key' | 'flag' | 'needsMaps'>;
 
 /** Presentation of every engine option; a test checks this covers exactly the engine's option list. */
 export const OPTION_META: Readonly<Record<OptionKey, Meta>> = {
-  layers: { group: 'heads', label: 'layers', kind: 'layers', choices: ['middle-third', 'all'], help: "Candidate layers: 'middle-third' = 5 evenly spaced layers in the middle third (paper), 'all', or a list like 12, 15, 18." },
-  headFraction: { group: 'heads', label: 'head fraction', kind: 'number', help: 'Heads sorted by span d; the first ⌈fraction·M⌉ are local (H_loc), the last ⌈fraction·M⌉ global (H_glob). Paper: 0.3.' },
-  heads: { group: 'heads', label: 'pinned heads', kind: 'heads', help: 'Optional fixed head sets instead of the per-sequence split, as JSON {"local": [[l,h],…], "global": [[l,h],…]}. Empty = split per sequence.' },
-  faiHeads: { group: 'heads', label: 'FAI heads', kind: 'choice', choices: ['global', 'receiver'], help: "Heads whose mean FAI defines anchors and the rhythm's FAI: 'global' (largest span, paper) or 'receiver' (largest kurtosis of their own FAI, Thought Anchors)." },
-  W: { group: 'metrics', label: 'W', kind: 'number', help: 'WAAD window: WAAD_t = Σ_s Ā_loc[t][s]·min(t−s, W). Paper: 10.' },
-  H_lo: { group: 'metrics', label: 'H_lo', kind: 'number', help: 'FAI horizon start: queries t with s + H_lo ≤ t count for key s. Paper: 10.' },
-  H_hi: { group: 'metrics', label: 'H_hi', kind: 'horizon', help: 'FAI horizon end: t ≤ min(N−1, s + H_hi). Paper v2: 100 (v1: 50); ∞ = until the end of the response.' },
-  sink: { group: 'metrics', label: 'exclude sink', kind: 'boolean', help: 'Drop key position 0 (the attention sink) and renormalise rows before everything. Off in the paper.' },
-  q: { group: 'roles', label: 'q', kind: 'number', help: 'Top-q fraction: preplan = top ⌈q·|R|⌉ by Δ, anchors = top ⌈q·|R|⌉ by FAI (also the random and high-entropy controls). Paper: 0.4.' },
-  k: { group: 'roles', label: 'k', kind: 'number', help: 'Look-back for dominated anchors and their introductory token: u ∈ [t−k, t−1] within the response. Default 3.' },
-  tau_waad: { group: 'roles', label: 'τ_waad', kind: 'threshold', choices: ['median'], help: "Dominated anchors have WAAD_t ≤ τ_waad: 'median' of the response's WAAD (default) or a number." },
-  tau_delta: { group: 'roles', label: 'τ_Δ', kind: 'threshold', choices: ['min-preplan'], help: "…and a Δ ≥ τ_Δ within k tokens before: 'min-preplan' = the smallest Δ among preplan tokens (default) or a number." },
-  alpha: { group: 'credit', label: 'α', kind: 'number', help: 'Coupled strategy: share of the boost moved from a dominated anchor to its introductory token. Default 0.5.' },
-  gamma_amp: { group: 'credit', label: 'γ_amp', kind: 'number', help: 'Boost factor γ for chosen tokens (γ = 1 elsewhere). Paper: 1.5.' },
-  seed: { group: 'credit', label: 'seed', kind: 'number', help: 'Seed of the random control strategy (a random q of the response).' },
-  hicraCoef: { group: 'credit', label: 'HICRA coef', kind: 'number', help: 'HICRA-style shaping (arXiv 2509.03646): Â + coef·|Â| on anchors. Default 0.2.' },
-  advantageStd: { group: 'credit', label: 'advantage std', kind: 'choice', choices: ['population', 'sample'], help: 'GRPO Â = (r − mean)/std with the population (ddof 0, default) or sample (ddof 1) std.' },
+  layers: {
+    group: 'heads',
+    label: 'layers',
+    kind: 'layers',
+    choices: ['middle-third', 'all'],
+    help: "Candidate layers: 'middle-third' = 5 evenly spaced layers in the middle third (paper), 'all', or a list like 12, 15, 18.",
+  },
+  headFraction: {
+    group: 'heads',
+    label: 'head fraction',
+    kind: 'number',
+    help: 'Heads sorted by span d; the first ⌈fraction·M⌉ are local (H_loc), the last ⌈fraction·M⌉ global (H_glob). Paper: 0.3.',
+  },
+  heads: {
+    group: 'heads',
+    label: 'pinned heads',
+    kind: 'heads',
+    help: 'Optional fixed head sets instead of the per-sequence split, as JSON {"local": [[l,h],…], "global": [[l,h],…]}. Empty = split per sequence.',
+  },
+  faiHeads: {
+    group: 'heads',
+    label: 'FAI heads',
+    kind: 'choice',
+    choices: ['global', 'receiver'],
+    help: "Heads whose mean FAI defines anchors and the rhythm's FAI: 'global' (largest span, paper) or 'receiver' (largest kurtosis of their own FAI, Thought Anchors).",
+  },
+  W: {
+    group: 'metrics',
+    label: 'W',
+    kind: 'number',
+    help: 'WAAD window: WAAD_t = Σ_s Ā_loc[t][s]·min(t−s, W). Paper: 10.',
+  },
+  H_lo: {
+    group: 'metrics',
+    label: 'H_lo',
+    kind: 'number',
+    help: 'FAI horizon start: queries t with s + H_lo ≤ t count for key s. Paper: 10.',
+  },
+  H_hi: {
+    group: 'metrics',
+    label: 'H_hi',
+    kind: 'horizon',
+    help: 'FAI horizon end: t ≤ min(N−1, s + H_hi). Paper v2: 100 (v1: 50); ∞ = until the end of the response.',
+  },
+  sink: {
+    group: 'metrics',
+    label: 'exclude sink',
+    kind: 'boolean',
+    help: 'Drop key position 0 (the attention sink) and renormalise rows before everything. Off in the paper.',
+  },
+  q: {
+    group: 'roles',
+    label: 'q',
+    kind: 'number',
+    help: 'Top-q fraction: preplan = top ⌈q·|R|⌉ by Δ, anchors = top ⌈q·|R|⌉ by FAI (also the random and high-entropy controls). Paper: 0.4.',
+  },
+  k: {
+    group: 'roles',
+    label: 'k',
+    kind: 'number',
+    help: 'Look-back for dominated anchors and their introductory token: u ∈ [t−k, t−1] within the response. Default 3.',
+  },
+  tau_waad: {
+    group: 'roles',
+    label: 'τ_waad',
+    kind: 'threshold',
+    choices: ['median'],
+    help: "Dominated anchors have WAAD_t ≤ τ_waad: 'median' of the response's WAAD (default) or a number.",
+  },
+  tau_delta: {
+    group: 'roles',
+    label: 'τ_Δ',
+    kind: 'threshold',
+    choices: ['min-preplan'],
+    help: "…and a Δ ≥ τ_Δ within k tokens before: 'min-preplan' = the smallest Δ among preplan tokens (default) or a number.",
+  },
+  alpha: {
+    group: 'credit',
+    label: 'α',
+    kind: 'number',
+    help: 'Coupled strategy: share of the boost moved from a dominated anchor to its introductory token. Default 0.5.',
+  },
+  gamma_amp: {
+    group: 'credit',
+    label: 'γ_amp',
+    kind: 'number',
+    help: 'Boost factor γ for chosen tokens (γ = 1 elsewhere). Paper: 1.5.',
+  },
+  seed: {
+    group: 'credit',
+    label: 'seed',
+    kind: 'number',
+    help: 'Seed of the random control strategy (a random q of the response).',
+  },
+  hicraCoef: {
+    group: 'credit',
+    label: 'HICRA coef',
+    kind: 'number',
+    help: 'HICRA-style shaping (arXiv 2509.03646): Â + coef·|Â| on anchors. Default 0.2.',
+  },
+  advantageStd: {
+    group: 'credit',
+    label: 'advantage std',
+    kind: 'choice',
+    choices: ['population', 'sample'],
+    help: 'GRPO Â = (r − mean)/std with the population (ddof 0, default) or sample (ddof 1) std.',
+  },
 };
 
 /** Every option the engine knows (DEFAULT_OPTIONS plus the optional `heads`), in form order. */
@@ -159,9 +256,14 @@ export interface ChangeKind {
   needsMaps: boolean;
 }
 
-export function changeKind(analyzed: Partial<RhythmOptions> | Record<string, unknown>, next: RhythmOptions): ChangeKind {
+export function changeKind(
+  analyzed: Partial<RhythmOptions> | Record<string, unknown>,
+  next: RhythmOptions,
+): ChangeKind {
   const a = resolveOptions(analyzed) as unknown as Record<string, unknown>;
   const b = next as unknown as Record<string, unknown>;
-  const changed = optionFields().map((f) => f.key).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]) || (a[k] === Infinity) !== (b[k] === Infinity));
+  const changed = optionFields()
+    .map((f) => f.key)
+    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]) || (a[k] === Infinity) !== (b[k] === Infinity));
   return { changed, needsMaps: needsMaps(analyzed as Partial<RhythmOptions>, next) };
 }

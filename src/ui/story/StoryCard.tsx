@@ -17,8 +17,12 @@ function TokenList({ items, mark }: { items: NamedToken[]; mark: string }) {
       {items.map((t, i) => (
         <span key={t.position}>
           {i > 0 && (i === items.length - 1 ? ' and ' : ', ')}
-          <button type="button" className="story-token" onClick={() => useUiStore.setState({ selected: t.position })}
-            title={`select position ${t.position} in every view`}>
+          <button
+            type="button"
+            className="story-token"
+            onClick={() => useUiStore.setState({ selected: t.position })}
+            title={`select position ${t.position} in every view`}
+          >
             {mark} {showToken(t.token)}
           </button>{' '}
           <span className="story-line">in “{t.lineText}”</span>
@@ -51,18 +55,31 @@ export function StoryCard() {
       </p>
       <p>
         <span className="story-mark anchor">◆ Anchors</span> are tokens that the rest of the answer keeps looking back
-        at (high <abbr title="Future Attention Influence: the average attention a token receives from tokens 10–100 positions later, in the long-range (global) heads">FAI</abbr>).
-        The strongest here: <TokenList items={story.anchors} mark="◆" /> — results the later columns reuse.
+        at (high{' '}
+        <abbr title="Future Attention Influence: the average attention a token receives from tokens 10–100 positions later, in the long-range (global) heads">
+          FAI
+        </abbr>
+        ). The strongest here: <TokenList items={story.anchors} mark="◆" /> — results the later columns reuse.
       </p>
       <p>
         <span className="story-mark preplan">▲ Preplan</span> tokens are where the short-range attention pattern changes
-        sharply (a big jump in <abbr title="Windowed Average Attention Distance: how far back, within a window of 10 tokens, the local heads look">WAAD</abbr>)
-        — the model starting a new step: <TokenList items={story.preplan} mark="▲" />.
+        sharply (a big jump in{' '}
+        <abbr title="Windowed Average Attention Distance: how far back, within a window of 10 tokens, the local heads look">
+          WAAD
+        </abbr>
+        ) — the model starting a new step: <TokenList items={story.preplan} mark="▲" />.
       </p>
       <p className="story-actions">
-        <button type="button" className="btn btn-primary" data-testid="story-try" onClick={tryYourOwn}>Try your own problem</button>
-        <button type="button" className="btn" data-testid="story-method" onClick={() => openMethod('roles')}>How is this computed?</button>
-        <span className="story-note">{story.anchorCount} anchors and {story.preplanCount} preplan tokens among {story.responseLength} response tokens (top 40 % each).</span>
+        <button type="button" className="btn btn-primary" data-testid="story-try" onClick={tryYourOwn}>
+          Try your own problem
+        </button>
+        <button type="button" className="btn" data-testid="story-method" onClick={() => openMethod('roles')}>
+          How is this computed?
+        </button>
+        <span className="story-note">
+          {story.anchorCount} anchors and {story.preplanCount} preplan tokens among {story.responseLength} response
+          tokens (top 40 % each).
+        </span>
       </p>
     </section>
   );

@@ -20,7 +20,15 @@ export interface ColorLegendProps {
 
 const GRADIENT_STOPS = 32;
 
-export function ColorLegend({ spec, title, orientation = 'horizontal', length = 200, thickness = 12, ticks, className }: ColorLegendProps) {
+export function ColorLegend({
+  spec,
+  title,
+  orientation = 'horizontal',
+  length = 200,
+  thickness = 12,
+  ticks,
+  className,
+}: ColorLegendProps) {
   const gid = useId().replace(/[^a-zA-Z0-9_-]/g, '');
   const norm = useMemo(() => makeNormalizer(spec.mode, spec.domain), [spec.mode, spec.domain]);
   const tickValues = ticks ?? scaleTicks(spec.mode, spec.domain, orientation === 'horizontal' ? 4 : 5);
@@ -36,16 +44,43 @@ export function ColorLegend({ spec, title, orientation = 'horizontal', length = 
   const barY = horizontal ? titleSpace : pad;
   const summary = `${SCHEMES[spec.scheme].label} colour scale, ${spec.mode}, from ${formatTick(spec.domain[0])} to ${formatTick(spec.domain[1])}`;
   return (
-    <svg className={`color-legend ${className ?? ''}`} width={width} height={height} role="img" aria-label={title ? `${title}: ${summary}` : summary}>
+    <svg
+      className={`color-legend ${className ?? ''}`}
+      width={width}
+      height={height}
+      role="img"
+      aria-label={title ? `${title}: ${summary}` : summary}
+    >
       <defs>
         <linearGradient id={gid} x1="0" y1={horizontal ? 0 : 1} x2={horizontal ? 1 : 0} y2="0">
-          {stops.map((t) => <stop key={t} offset={t} stopColor={interp(t)} />)}
+          {stops.map((t) => (
+            <stop key={t} offset={t} stopColor={interp(t)} />
+          ))}
         </linearGradient>
       </defs>
-      {title && (horizontal
-        ? <text x={barX} y={11} className="color-legend-title">{title}</text>
-        : <text transform={`translate(11, ${pad + length / 2}) rotate(-90)`} textAnchor="middle" className="color-legend-title">{title}</text>)}
-      <rect x={barX} y={barY} width={horizontal ? length : thickness} height={horizontal ? thickness : length} fill={`url(#${gid})`} stroke="rgba(0,0,0,0.25)" strokeWidth={0.5} />
+      {title &&
+        (horizontal ? (
+          <text x={barX} y={11} className="color-legend-title">
+            {title}
+          </text>
+        ) : (
+          <text
+            transform={`translate(11, ${pad + length / 2}) rotate(-90)`}
+            textAnchor="middle"
+            className="color-legend-title"
+          >
+            {title}
+          </text>
+        ))}
+      <rect
+        x={barX}
+        y={barY}
+        width={horizontal ? length : thickness}
+        height={horizontal ? thickness : length}
+        fill={`url(#${gid})`}
+        stroke="rgba(0,0,0,0.25)"
+        strokeWidth={0.5}
+      />
       {tickValues.map((v) => {
         const t = norm(v);
         if (horizontal) {
@@ -53,7 +88,9 @@ export function ColorLegend({ spec, title, orientation = 'horizontal', length = 
           return (
             <g key={v}>
               <line x1={x} x2={x} y1={barY + thickness} y2={barY + thickness + 3} stroke="currentColor" />
-              <text x={x} y={barY + thickness + 13} textAnchor="middle" className="color-legend-tick">{formatTick(v)}</text>
+              <text x={x} y={barY + thickness + 13} textAnchor="middle" className="color-legend-tick">
+                {formatTick(v)}
+              </text>
             </g>
           );
         }
@@ -61,7 +98,9 @@ export function ColorLegend({ spec, title, orientation = 'horizontal', length = 
         return (
           <g key={v}>
             <line x1={barX + thickness} x2={barX + thickness + 3} y1={y} y2={y} stroke="currentColor" />
-            <text x={barX + thickness + 5} y={y + 4} className="color-legend-tick">{formatTick(v)}</text>
+            <text x={barX + thickness + 5} y={y + 4} className="color-legend-tick">
+              {formatTick(v)}
+            </text>
           </g>
         );
       })}

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { interpolateViridis, color } from 'd3';
-import { autoDomain, colorOf, formatTick, lutIndex, LUT_SIZE, makeLut, makeNormalizer, MASKED_INDEX, MASKED_RGBA, scaleTicks, SCHEMES } from './scales';
+import {
+  autoDomain,
+  colorOf,
+  formatTick,
+  lutIndex,
+  LUT_SIZE,
+  makeLut,
+  makeNormalizer,
+  MASKED_INDEX,
+  MASKED_RGBA,
+  scaleTicks,
+  SCHEMES,
+} from './scales';
 import { HEAD_CLASS_COLORS, ROLE_COLORS, STRATEGY_COLORS } from './palette';
 
 describe('makeNormalizer', () => {
@@ -40,7 +52,12 @@ describe('makeLut', () => {
     expect(lut.length).toBe((LUT_SIZE + 1) * 4);
     const first = color(interpolateViridis(0))!.rgb();
     const last = color(interpolateViridis(1))!.rgb();
-    expect([lut[0], lut[1], lut[2], lut[3]]).toEqual([Math.round(first.r), Math.round(first.g), Math.round(first.b), 255]);
+    expect([lut[0], lut[1], lut[2], lut[3]]).toEqual([
+      Math.round(first.r),
+      Math.round(first.g),
+      Math.round(first.b),
+      255,
+    ]);
     const e = (LUT_SIZE - 1) * 4;
     expect([lut[e], lut[e + 1], lut[e + 2]]).toEqual([Math.round(last.r), Math.round(last.g), Math.round(last.b)]);
     expect(Array.from(lut.slice(MASKED_INDEX * 4, MASKED_INDEX * 4 + 4))).toEqual(MASKED_RGBA);
@@ -108,7 +125,12 @@ describe('ticks and labels', () => {
 
 describe('palette', () => {
   it('every categorical colour parses and the classes differ', () => {
-    for (const c of [...Object.values(HEAD_CLASS_COLORS), ...Object.values(ROLE_COLORS), ...Object.values(STRATEGY_COLORS)]) expect(color(c), c).not.toBeNull();
+    for (const c of [
+      ...Object.values(HEAD_CLASS_COLORS),
+      ...Object.values(ROLE_COLORS),
+      ...Object.values(STRATEGY_COLORS),
+    ])
+      expect(color(c), c).not.toBeNull();
     expect(new Set(Object.values(HEAD_CLASS_COLORS)).size).toBe(3);
     expect(new Set(Object.values(ROLE_COLORS)).size).toBe(4);
   });

@@ -23,7 +23,12 @@ export const SCHEMES: Record<SchemeName, SchemeInfo> = {
   cividis: { name: 'cividis', label: 'Cividis', kind: 'sequential', interpolate: interpolateCividis },
   magma: { name: 'magma', label: 'Magma', kind: 'sequential', interpolate: interpolateMagma },
   inferno: { name: 'inferno', label: 'Inferno', kind: 'sequential', interpolate: interpolateInferno },
-  puor: { name: 'puor', label: 'Purple–orange (diverging)', kind: 'diverging', interpolate: (t) => interpolatePuOr(1 - t) },
+  puor: {
+    name: 'puor',
+    label: 'Purple–orange (diverging)',
+    kind: 'diverging',
+    interpolate: (t) => interpolatePuOr(1 - t),
+  },
 };
 export const SCHEME_NAMES = Object.keys(SCHEMES) as SchemeName[];
 export const SCALE_MODES: ScaleMode[] = ['linear', 'sqrt', 'log'];
@@ -39,7 +44,11 @@ export interface ColorScaleSpec {
 export const DEFAULT_LOG_FLOOR = 1e-4;
 
 /** A function value → t ∈ [0, 1] (clamped; NaN → 0). */
-export function makeNormalizer(mode: ScaleMode, domain: [number, number], logFloor = DEFAULT_LOG_FLOOR): (v: number) => number {
+export function makeNormalizer(
+  mode: ScaleMode,
+  domain: [number, number],
+  logFloor = DEFAULT_LOG_FLOOR,
+): (v: number) => number {
   let [lo, hi] = domain;
   let f: (v: number) => number;
   if (mode === 'log') {
@@ -112,8 +121,15 @@ export function finiteExtent(values: ArrayLike<number>): [number, number] | null
  * A sensible domain for values (finite ones only). Log: [max(smallest positive, max·1e-4 , floor), max].
  * Diverging: symmetric around 0. Empty / constant input gives a non-degenerate range.
  */
-export function autoDomain(values: ArrayLike<number>, mode: ScaleMode, kind: 'sequential' | 'diverging' = 'sequential', logFloor = DEFAULT_LOG_FLOOR): [number, number] {
-  let lo = Infinity, hi = -Infinity, minPos = Infinity;
+export function autoDomain(
+  values: ArrayLike<number>,
+  mode: ScaleMode,
+  kind: 'sequential' | 'diverging' = 'sequential',
+  logFloor = DEFAULT_LOG_FLOOR,
+): [number, number] {
+  let lo = Infinity,
+    hi = -Infinity,
+    minPos = Infinity;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (!Number.isFinite(v)) continue;
@@ -139,20 +155,26 @@ export function autoDomain(values: ArrayLike<number>, mode: ScaleMode, kind: 'se
 export function scaleTicks(mode: ScaleMode, domain: [number, number], count = 5): number[] {
   const [lo, hi] = domain;
   if (mode === 'log' && lo > 0 && hi > lo) {
-    const e0 = Math.floor(Math.log10(lo) - 1e-9), e1 = Math.ceil(Math.log10(hi) + 1e-9);
+    const e0 = Math.floor(Math.log10(lo) - 1e-9),
+      e1 = Math.ceil(Math.log10(hi) + 1e-9);
     const inside = (v: number) => v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9);
     const decades: number[] = [];
     for (let e = e0; e <= e1; e++) if (inside(10 ** e)) decades.push(Number((10 ** e).toPrecision(12)));
     if (decades.length >= 2) return decades.length > 7 ? decades.filter((_, i) => i % 2 === 0) : decades; // many decades: every other one
     // Less than two decades in range: 1-2-5 steps.
     const out: number[] = [];
-    for (let e = e0; e <= e1; e++) for (const m of [1, 2, 5]) { const v = Number((m * 10 ** e).toPrecision(12)); if (inside(v)) out.push(v); }
+    for (let e = e0; e <= e1; e++)
+      for (const m of [1, 2, 5]) {
+        const v = Number((m * 10 ** e).toPrecision(12));
+        if (inside(v)) out.push(v);
+      }
     return out.length >= 2 ? out : [lo, hi];
   }
   if (!(hi > lo)) return [lo];
   const step = niceStep((hi - lo) / Math.max(1, count));
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step)
+    out.push(Number(v.toPrecision(12)));
   return out;
 }
 
@@ -173,4 +195,3 @@ export function formatTick(v: number): string {
   }
   return String(Number(v.toPrecision(3)));
 }
-

@@ -17,14 +17,18 @@ export interface SignalLegendProps {
 
 export function SignalLegend({ record, signal, domain, scheme, title }: SignalLegendProps) {
   const levels = signal.startsWith('gamma.') ? distinctGammas(record) : null;
-  if (!levels) return <ColorLegend spec={{ scheme, mode: 'linear', domain }} title={title} length={180} thickness={10} />;
+  if (!levels)
+    return <ColorLegend spec={{ scheme, mode: 'linear', domain }} title={title} length={180} thickness={10} />;
   const interp = SCHEMES[scheme].interpolate;
   return (
     <div className="signal-levels">
       <div className="signal-levels-title">{title}</div>
       <ul aria-label={`${title} colours`}>
         {levels.map((g) => (
-          <li key={g}><span className="signal-swatch" style={{ background: gammaColor(g, domain, interp) }} />γ = {formatValue(g)}{g === 1 ? ' (no boost)' : ''}</li>
+          <li key={g}>
+            <span className="signal-swatch" style={{ background: gammaColor(g, domain, interp) }} />γ = {formatValue(g)}
+            {g === 1 ? ' (no boost)' : ''}
+          </li>
         ))}
       </ul>
     </div>

@@ -35,7 +35,9 @@ describe('views render tokens as text', () => {
     // Exports live in the app's one Export menu: the credit view only opens it, and only when asked to.
     expect(credit).not.toContain('export-menu');
     expect(credit).not.toContain('credit-export-button');
-    const withButton = renderToStaticMarkup(<CreditView record={smallRecord()} onOpenExport={() => undefined} exportName="tiny" />);
+    const withButton = renderToStaticMarkup(
+      <CreditView record={smallRecord()} onOpenExport={() => undefined} exportName="tiny" />,
+    );
     expect(withButton).toMatch(/<button[^>]*data-testid="credit-export-button"[^>]*title="Export the credits of tiny/);
     expect(withButton).not.toContain('export-menu');
     expect(credit).not.toContain('<img');

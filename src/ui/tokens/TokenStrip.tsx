@@ -3,7 +3,17 @@
  * with role glyphs under it, a legend, a tooltip with every value, and keyboard navigation.
  * Token text is rendered as React text nodes only (a token like `<img onerror=…>` shows as text).
  */
-import { memo, useCallback, useId, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
+import {
+  memo,
+  useCallback,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type CSSProperties,
+  type KeyboardEvent,
+  type MouseEvent,
+} from 'react';
 import type { AnalysisRecord } from '../../core/rhythm/record';
 import { SCHEMES, type SchemeName } from '../theme/scales';
 import { describeRoles, lineNeighbour, navigate, tokenDetails } from './details';
@@ -11,7 +21,14 @@ import { displayToken } from './display';
 import { inSpan, type TokenLinkProps } from './link';
 import { ROLES, rolesAt, type RoleStyle } from './roles';
 import { SignalLegend } from './SignalLegend';
-import { availableSignals, signalCellColor, signalDomainFor, signalValues, textColorOn, type SignalId } from './signals';
+import {
+  availableSignals,
+  signalCellColor,
+  signalDomainFor,
+  signalValues,
+  textColorOn,
+  type SignalId,
+} from './signals';
 import { TokenTooltip } from './TokenTooltip';
 import './tokens.css';
 
@@ -50,11 +67,15 @@ export function TokenStrip(props: TokenStripProps) {
     setOwnSignal(s);
     props.onSignalChange?.(s);
   };
-  const select = useCallback((t: number | null) => {
-    setOwnSelected(t);
-    props.onSelect?.(t);
-    if (t !== null) stripRef.current?.querySelector(`[data-pos="${t}"]`)?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
-  }, [props.onSelect]);
+  const select = useCallback(
+    (t: number | null) => {
+      setOwnSelected(t);
+      props.onSelect?.(t);
+      if (t !== null)
+        stripRef.current?.querySelector(`[data-pos="${t}"]`)?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    },
+    [props.onSelect],
+  );
   const hover = (t: number | null) => {
     setOwnHovered(t);
     // Own pointer only; external `hovered` arrives via props.
@@ -122,39 +143,81 @@ export function TokenStrip(props: TokenStripProps) {
     <section className="chart-panel token-strip" data-testid="token-strip" aria-label="Token strip">
       <div className="chart-toolbar">
         <h3 className="chart-title">Tokens</h3>
-        <span className="chart-subtitle">{n - p} response tokens{showPrompt ? `, ${p} prompt` : ''}</span>
+        <span className="chart-subtitle">
+          {n - p} response tokens{showPrompt ? `, ${p} prompt` : ''}
+        </span>
         <span className="chart-spacer" />
         <label className="ts-signal">
           Colour by{' '}
-          <select value={signal} onChange={(e) => setSignal(e.target.value as SignalId)} aria-label="Signal that colours the tokens">
-            {signals.map((s) => <option key={s.id} value={s.id} title={s.help}>{s.label}</option>)}
+          <select
+            value={signal}
+            onChange={(e) => setSignal(e.target.value as SignalId)}
+            aria-label="Signal that colours the tokens"
+          >
+            {signals.map((s) => (
+              <option key={s.id} value={s.id} title={s.help}>
+                {s.label}
+              </option>
+            ))}
           </select>
         </label>
       </div>
       <div className="ts-legend">
-        <SignalLegend record={record} signal={signal} domain={domain} scheme={scheme} title={signalDef ? `${signalDef.label}: ${signalDef.help}` : signal} />
+        <SignalLegend
+          record={record}
+          signal={signal}
+          domain={domain}
+          scheme={scheme}
+          title={signalDef ? `${signalDef.label}: ${signalDef.help}` : signal}
+        />
         <ul className="ts-roles" aria-label="Token roles">
           {ROLES.map((r) => (
-            <li key={r.id} title={r.help}><span style={{ color: r.color }} aria-hidden="true">{r.glyph}</span> {r.label} <span className="ts-set">{r.set}</span></li>
+            <li key={r.id} title={r.help}>
+              <span style={{ color: r.color }} aria-hidden="true">
+                {r.glyph}
+              </span>{' '}
+              {r.label} <span className="ts-set">{r.set}</span>
+            </li>
           ))}
-          <li className="ts-ws-legend" title="whitespace shown as symbols"><span className="ts-ws">␣ ↵ ⇥</span> whitespace</li>
+          <li className="ts-ws-legend" title="whitespace shown as symbols">
+            <span className="ts-ws">␣ ↵ ⇥</span> whitespace
+          </li>
         </ul>
       </div>
-      <div ref={stripRef} className="ts-strip" role="listbox" tabIndex={0} aria-label="Tokens; arrow keys move the selection, Home/End jump, Escape clears"
+      <div
+        ref={stripRef}
+        className="ts-strip"
+        role="listbox"
+        tabIndex={0}
+        aria-label="Tokens; arrow keys move the selection, Home/End jump, Escape clears"
         aria-activedescendant={selected !== null ? `${id}-t${selected}` : undefined}
         onKeyDown={onKeyDown}
         onFocus={() => setFocused(true)}
         onBlur={() => setFocused(false)}
-        onMouseOver={(e) => { const t = posOf(e); if (t !== ownHovered) hover(t); }}
+        onMouseOver={(e) => {
+          const t = posOf(e);
+          if (t !== ownHovered) hover(t);
+        }}
         onMouseLeave={() => hover(null)}
-        onClick={(e) => { const t = posOf(e); if (t !== null) select(t === selected ? null : t); }}>
+        onClick={(e) => {
+          const t = posOf(e);
+          if (t !== null) select(t === selected ? null : t);
+        }}
+      >
         {chunks.map((chunk) => {
           const first = chunk[0].t;
           const last = chunk[chunk.length - 1].t;
           const within = (t: number | null) => (t !== null && t >= first && t <= last ? t : null);
           return (
-            <TokenChunk key={first} items={chunk} idPrefix={id} selected={within(selected)} hovered={within(hovered)}
-              spanStart={span ? span[0] : null} spanEnd={span ? span[1] : null} />
+            <TokenChunk
+              key={first}
+              items={chunk}
+              idPrefix={id}
+              selected={within(selected)}
+              hovered={within(hovered)}
+              spanStart={span ? span[0] : null}
+              spanEnd={span ? span[1] : null}
+            />
           );
         })}
       </div>
@@ -179,7 +242,14 @@ interface TokenItemData {
 /** Tokens per memoised chunk: a hover re-renders the one or two chunks holding the old and new token. */
 const CHUNK = 32;
 
-const TokenChunk = memo(function TokenChunk({ items, idPrefix, selected, hovered, spanStart, spanEnd }: {
+const TokenChunk = memo(function TokenChunk({
+  items,
+  idPrefix,
+  selected,
+  hovered,
+  spanStart,
+  spanEnd,
+}: {
   items: TokenItemData[];
   idPrefix: string;
   selected: number | null;
@@ -191,13 +261,26 @@ const TokenChunk = memo(function TokenChunk({ items, idPrefix, selected, hovered
   return (
     <span className="ts-chunk">
       {items.map((item) => (
-        <TokenItem key={item.t} item={item} id={`${idPrefix}-t${item.t}`} selected={item.t === selected} hovered={item.t === hovered} outside={!inSpan(item.t, span)} />
+        <TokenItem
+          key={item.t}
+          item={item}
+          id={`${idPrefix}-t${item.t}`}
+          selected={item.t === selected}
+          hovered={item.t === hovered}
+          outside={!inSpan(item.t, span)}
+        />
       ))}
     </span>
   );
 });
 
-const TokenItem = memo(function TokenItem({ item, id, selected, hovered, outside }: {
+const TokenItem = memo(function TokenItem({
+  item,
+  id,
+  selected,
+  hovered,
+  outside,
+}: {
   item: TokenItemData;
   id: string;
   selected: boolean;
@@ -209,10 +292,22 @@ const TokenItem = memo(function TokenItem({ item, id, selected, hovered, outside
     <>
       <span id={id} data-pos={item.t} className={cls} role="option" aria-selected={selected} aria-label={item.label}>
         <span className="ts-text" style={item.style}>
-          {item.parts.map((part, k) => (part.escaped ? <span key={k} className="ts-ws">{part.text}</span> : part.text))}
+          {item.parts.map((part, k) =>
+            part.escaped ? (
+              <span key={k} className="ts-ws">
+                {part.text}
+              </span>
+            ) : (
+              part.text
+            ),
+          )}
         </span>
         <span className="ts-marks" aria-hidden="true">
-          {item.glyphs.map((g) => <span key={g.id} style={{ color: g.color }}>{g.glyph}</span>)}
+          {item.glyphs.map((g) => (
+            <span key={g.id} style={{ color: g.color }}>
+              {g.glyph}
+            </span>
+          ))}
         </span>
       </span>
       {item.newline && <span className="ts-break" />}

@@ -5,10 +5,24 @@ import { smallRecord } from './testRecord';
 describe('tokenDetails', () => {
   it('lists every value of a response token', () => {
     const d = tokenDetails(smallRecord(), 4); // response index 2
-    expect(d).toMatchObject({ position: 4, responseIndex: 2, token: 'b,"c"', tokenId: 14, roles: ['anchor', 'dominated'] });
+    expect(d).toMatchObject({
+      position: 4,
+      responseIndex: 2,
+      token: 'b,"c"',
+      tokenId: 14,
+      roles: ['anchor', 'dominated'],
+    });
     expect(d.values).toEqual([
-      ['WAAD', '0.5'], ['FAI', '0.3'], ['Δ', '0.5'], ['entropy', '3'],
-      ['γ uniform (GRPO)', '1'], ['γ local-chunk', '1'], ['γ global-anchor', '1.5'], ['γ coupled', '1.25'], ['γ random', '1.5'], ['γ high-entropy', '1.5'],
+      ['WAAD', '0.5'],
+      ['FAI', '0.3'],
+      ['Δ', '0.5'],
+      ['entropy', '3'],
+      ['γ uniform (GRPO)', '1'],
+      ['γ local-chunk', '1'],
+      ['γ global-anchor', '1.5'],
+      ['γ coupled', '1.25'],
+      ['γ random', '1.5'],
+      ['γ high-entropy', '1.5'],
     ]);
   });
   it('prompt tokens have no values', () => {
@@ -37,8 +51,12 @@ describe('navigate', () => {
 describe('lineNeighbour', () => {
   // Two lines: tokens 0..3 at y = 0 (x = 5, 15, 25, 35), tokens 4..5 at y = 20 (x = 8, 30).
   const boxes = [
-    { t: 0, x: 5, y: 0 }, { t: 1, x: 15, y: 0 }, { t: 2, x: 25, y: 1 }, { t: 3, x: 35, y: 0 },
-    { t: 4, x: 8, y: 20 }, { t: 5, x: 30, y: 20 },
+    { t: 0, x: 5, y: 0 },
+    { t: 1, x: 15, y: 0 },
+    { t: 2, x: 25, y: 1 },
+    { t: 3, x: 35, y: 0 },
+    { t: 4, x: 8, y: 20 },
+    { t: 5, x: 30, y: 20 },
   ];
   it('moves to the closest token on the next / previous line', () => {
     expect(lineNeighbour(boxes, 2, 'down')).toBe(5); // |25−30| < |25−8|

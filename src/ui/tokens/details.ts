@@ -22,7 +22,11 @@ export interface TokenDetails {
 export function tokenDetails(record: AnalysisRecord, t: number): TokenDetails {
   const p = record.prompt_length;
   const i = t - p;
-  const base = { position: t, token: record.tokens[t] ?? '', ...(record.token_ids ? { tokenId: record.token_ids[t] } : {}) };
+  const base = {
+    position: t,
+    token: record.tokens[t] ?? '',
+    ...(record.token_ids ? { tokenId: record.token_ids[t] } : {}),
+  };
   if (i < 0 || i >= record.waad.length) return { ...base, responseIndex: null, values: [], roles: [] };
   const values: [string, string][] = [
     ['WAAD', formatValue(record.waad[i])],
@@ -40,10 +44,12 @@ export function tokenDetails(record: AnalysisRecord, t: number): TokenDetails {
 /** "preplan (T_loc), anchor (T_glob)" or "no role". */
 export function describeRoles(roles: RoleId[]): string {
   if (roles.length === 0) return 'no role';
-  return roles.map((id) => {
-    const r = ROLES.find((x) => x.id === id)!;
-    return `${r.label} (${r.set})`;
-  }).join(', ');
+  return roles
+    .map((id) => {
+      const r = ROLES.find((x) => x.id === id)!;
+      return `${r.label} (${r.set})`;
+    })
+    .join(', ');
 }
 
 /**
@@ -51,7 +57,13 @@ export function describeRoles(roles: RoleId[]): string {
  * ←/→ move by one, Home/End jump to the first/last response token, PageUp/PageDown move by `page`,
  * Escape clears. With nothing selected, any move starts at the first response token.
  */
-export function navigate(current: number | null, key: string, n: number, promptLength: number, page = 20): number | null | undefined {
+export function navigate(
+  current: number | null,
+  key: string,
+  n: number,
+  promptLength: number,
+  page = 20,
+): number | null | undefined {
   const first = Math.min(promptLength, n - 1);
   const clamp = (x: number) => Math.max(0, Math.min(n - 1, x));
   if (key === 'Escape') return null;
@@ -75,7 +87,12 @@ export interface TokenBox {
  * ↑/↓ in a wrapped strip: the token on the previous / next visual line whose centre is closest in x.
  * Lines are told apart by their top y (with a few px tolerance). Returns undefined at the first / last line.
  */
-export function lineNeighbour(boxes: TokenBox[], current: number, dir: 'up' | 'down', tolerance = 4): number | undefined {
+export function lineNeighbour(
+  boxes: TokenBox[],
+  current: number,
+  dir: 'up' | 'down',
+  tolerance = 4,
+): number | undefined {
   const cur = boxes.find((b) => b.t === current);
   if (!cur) return undefined;
   const candidates = boxes.filter((b) => (dir === 'down' ? b.y > cur.y + tolerance : b.y < cur.y - tolerance));

@@ -3,7 +3,15 @@ import { displayToken, tokenLabel } from './display';
 
 describe('displayToken', () => {
   it('makes whitespace visible and marks it escaped', () => {
-    expect(displayToken(' the')).toEqual({ text: '␣the', parts: [{ text: '␣', escaped: true }, { text: 'the', escaped: false }], escaped: true, newline: false });
+    expect(displayToken(' the')).toEqual({
+      text: '␣the',
+      parts: [
+        { text: '␣', escaped: true },
+        { text: 'the', escaped: false },
+      ],
+      escaped: true,
+      newline: false,
+    });
     expect(displayToken('\n\n').text).toBe('↵↵');
     expect(displayToken('\n').newline).toBe(true);
     expect(displayToken('\t\r\u00a0').text).toBe('⇥␍⍽');

@@ -23,10 +23,42 @@ export interface RoleStyle {
 }
 
 export const ROLES: readonly RoleStyle[] = [
-  { id: 'preplan', label: ROLE_LABELS.preplan, set: 'T_loc', glyph: '▲', symbol: 'triangle', color: ROLE_COLORS.preplan, help: 'top q of Δ: where a local chunk turns' },
-  { id: 'anchor', label: ROLE_LABELS.anchor, set: 'T_glob', glyph: '◆', symbol: 'diamond', color: ROLE_COLORS.anchor, help: 'top q of FAI: later tokens look back here' },
-  { id: 'dominated', label: ROLE_LABELS.dominated, set: 'D', glyph: '✕', symbol: 'cross', color: ROLE_COLORS.dominated, help: 'anchor with WAAD ≤ τ_waad right after a Δ ≥ τ_Δ' },
-  { id: 'intro', label: ROLE_LABELS.intro, set: 'I(D)', glyph: '●', symbol: 'circle', color: ROLE_COLORS.intro, help: 'the token that introduces a dominated anchor' },
+  {
+    id: 'preplan',
+    label: ROLE_LABELS.preplan,
+    set: 'T_loc',
+    glyph: '▲',
+    symbol: 'triangle',
+    color: ROLE_COLORS.preplan,
+    help: 'top q of Δ: where a local chunk turns',
+  },
+  {
+    id: 'anchor',
+    label: ROLE_LABELS.anchor,
+    set: 'T_glob',
+    glyph: '◆',
+    symbol: 'diamond',
+    color: ROLE_COLORS.anchor,
+    help: 'top q of FAI: later tokens look back here',
+  },
+  {
+    id: 'dominated',
+    label: ROLE_LABELS.dominated,
+    set: 'D',
+    glyph: '✕',
+    symbol: 'cross',
+    color: ROLE_COLORS.dominated,
+    help: 'anchor with WAAD ≤ τ_waad right after a Δ ≥ τ_Δ',
+  },
+  {
+    id: 'intro',
+    label: ROLE_LABELS.intro,
+    set: 'I(D)',
+    glyph: '●',
+    symbol: 'circle',
+    color: ROLE_COLORS.intro,
+    help: 'the token that introduces a dominated anchor',
+  },
 ];
 
 /** Roles of response index i (0-based within the response), in ROLES order. */

@@ -1,12 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { availableSignals, formatValue, luminance, normalize, signalColor, signalDomain, signalDomainFor, signalValues, textColorOn } from './signals';
+import {
+  availableSignals,
+  formatValue,
+  luminance,
+  normalize,
+  signalColor,
+  signalDomain,
+  signalDomainFor,
+  signalValues,
+  textColorOn,
+} from './signals';
 import { roleCounts, rolesAt } from './roles';
 import { smallRecord } from './testRecord';
 
 describe('signals', () => {
   it('lists the record own signals, entropy ones only when known', () => {
     const ids = availableSignals(smallRecord()).map((s) => s.id);
-    expect(ids).toEqual(['waad', 'fai', 'delta', 'entropy', 'gamma.uniform', 'gamma.local_chunk', 'gamma.global_anchor', 'gamma.coupled', 'gamma.random', 'gamma.high_entropy']);
+    expect(ids).toEqual([
+      'waad',
+      'fai',
+      'delta',
+      'entropy',
+      'gamma.uniform',
+      'gamma.local_chunk',
+      'gamma.global_anchor',
+      'gamma.coupled',
+      'gamma.random',
+      'gamma.high_entropy',
+    ]);
     const without = availableSignals(smallRecord(false)).map((s) => s.id);
     expect(without).not.toContain('entropy');
     expect(without).not.toContain('gamma.high_entropy');

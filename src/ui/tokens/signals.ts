@@ -37,7 +37,12 @@ export const STRATEGY_LABELS: Readonly<Record<Strategy, string>> = {
 export function availableSignals(record: AnalysisRecord): SignalDef[] {
   const out = BASE.filter((s) => s.id !== 'entropy' || record.entropy !== undefined);
   for (const s of STRATEGIES) {
-    if (record.gamma[s]) out.push({ id: `gamma.${s}`, label: `γ ${STRATEGY_LABELS[s]}`, help: `credit scale γ of the ${STRATEGY_LABELS[s]} strategy` });
+    if (record.gamma[s])
+      out.push({
+        id: `gamma.${s}`,
+        label: `γ ${STRATEGY_LABELS[s]}`,
+        help: `credit scale γ of the ${STRATEGY_LABELS[s]} strategy`,
+      });
   }
   return out;
 }
@@ -68,8 +73,15 @@ export function signalDomainFor(record: AnalysisRecord, id: SignalId): [number, 
 }
 
 /** Colour of one value of a signal: γ uses the credit view's colours (neutral at 1), others the plain scale. */
-export function signalCellColor(id: SignalId, value: number, domain: [number, number], interpolate: Interpolator): string {
-  return id.startsWith('gamma.') ? gammaColor(value, domain, interpolate) : signalColor(normalize(value, domain), interpolate);
+export function signalCellColor(
+  id: SignalId,
+  value: number,
+  domain: [number, number],
+  interpolate: Interpolator,
+): string {
+  return id.startsWith('gamma.')
+    ? gammaColor(value, domain, interpolate)
+    : signalColor(normalize(value, domain), interpolate);
 }
 
 /** (v − lo)/(hi − lo) clamped to [0, 1]; non-finite values give NaN (drawn as "no value"). */
@@ -131,13 +143,13 @@ export function gammaColor(g: number, [, hi]: [number, number], interpolate: (t:
 /** The distinct γ values of a record (sorted) when there are few (a discrete legend), else null (use a gradient). */
 export function distinctGammas(record: AnalysisRecord, max = 6): number[] | null {
   const seen = new Set<number>();
-  for (const s of STRATEGIES) for (const g of record.gamma[s] ?? []) {
-    seen.add(g);
-    if (seen.size > max) return null;
-  }
+  for (const s of STRATEGIES)
+    for (const g of record.gamma[s] ?? []) {
+      seen.add(g);
+      if (seen.size > max) return null;
+    }
   return [...seen].sort((a, b) => a - b);
 }
-
 
 /** Colour domain of γ over every strategy of a record: [1, max(γ_amp, largest γ)] (coupled can exceed γ_amp). */
 export function gammaDomain(record: AnalysisRecord): [number, number] {

@@ -9,7 +9,16 @@ export function smallRecord(withEntropy = true): AnalysisRecord {
     tokens: ['Q', ':', ' a', '\n', 'b,"c"', '<img src=x onerror=alert(1)>'],
     token_ids: [10, 11, 12, 13, 14, 15],
     layers: [0, 1],
-    heads: { local: [[0, 0]], global: [[1, 1]], span: [[0, 0, 0.5], [0, 1, 1], [1, 0, 2], [1, 1, 3]] },
+    heads: {
+      local: [[0, 0]],
+      global: [[1, 1]],
+      span: [
+        [0, 0, 0.5],
+        [0, 1, 1],
+        [1, 0, 2],
+        [1, 1, 3],
+      ],
+    },
     waad: [0, 2, 0.5, 1],
     fai: [0.4, 0.1, 0.3, 0],
     delta: [2, 1.5, 0.5, 0],

@@ -26,11 +26,18 @@ export function LineChart({ testId, title, xLabel, yLabel, series, height = 180,
   const ext = extents(series);
   const innerW = width - M.left - M.right;
   const innerH = height - M.top - M.bottom;
-  const x = scaleLinear().domain(ext?.x ?? [0, 1]).range([0, innerW]);
-  const y = scaleLinear().domain(ext?.y ?? [0, 1]).range([innerH, 0]).nice();
+  const x = scaleLinear()
+    .domain(ext?.x ?? [0, 1])
+    .range([0, innerW]);
+  const y = scaleLinear()
+    .domain(ext?.y ?? [0, 1])
+    .range([innerH, 0])
+    .nice();
   const xTicks = x.ticks(Math.max(2, Math.floor(innerW / 70))).filter((t) => !integerX || Number.isInteger(t));
   const yTicks = y.ticks(4);
-  const path = line<[number, number]>().x((p) => x(p[0])).y((p) => y(p[1]));
+  const path = line<[number, number]>()
+    .x((p) => x(p[0]))
+    .y((p) => y(p[1]));
   const withData = series.filter((s) => s.points.length > 0);
   return (
     <figure className="train-chart" data-testid={testId} ref={ref}>
@@ -40,13 +47,17 @@ export function LineChart({ testId, title, xLabel, yLabel, series, height = 180,
           {yTicks.map((t) => (
             <g key={`y${t}`} transform={`translate(0,${y(t)})`}>
               <line x2={innerW} className="train-grid" />
-              <text x={-6} dy="0.32em" textAnchor="end" className="train-tick">{formatTick(t)}</text>
+              <text x={-6} dy="0.32em" textAnchor="end" className="train-tick">
+                {formatTick(t)}
+              </text>
             </g>
           ))}
           {xTicks.map((t) => (
             <g key={`x${t}`} transform={`translate(${x(t)},${innerH})`}>
               <line y2={4} className="train-axis" />
-              <text y={16} textAnchor="middle" className="train-tick">{formatTick(t)}</text>
+              <text y={16} textAnchor="middle" className="train-tick">
+                {formatTick(t)}
+              </text>
             </g>
           ))}
           <line x1={0} x2={innerW} y1={innerH} y2={innerH} className="train-axis" />
@@ -54,15 +65,32 @@ export function LineChart({ testId, title, xLabel, yLabel, series, height = 180,
           {withData.map((s, i) => (
             <g key={s.key} data-series={s.key}>
               {/* Earlier lines are wider, so identical runs (same seed, no update yet) still show both colours. */}
-              <path d={path(s.points) ?? ''} fill="none" stroke={s.color} strokeWidth={1.5 + (2 * (withData.length - 1 - i)) / Math.max(1, withData.length - 1)} strokeDasharray={s.dash || undefined} />
-              {s.points.length <= 60 && s.points.map(([px, py]) => <circle key={px} cx={x(px)} cy={y(py)} r={2.5} fill={s.color} />)}
+              <path
+                d={path(s.points) ?? ''}
+                fill="none"
+                stroke={s.color}
+                strokeWidth={1.5 + (2 * (withData.length - 1 - i)) / Math.max(1, withData.length - 1)}
+                strokeDasharray={s.dash || undefined}
+              />
+              {s.points.length <= 60 &&
+                s.points.map(([px, py]) => <circle key={px} cx={x(px)} cy={y(py)} r={2.5} fill={s.color} />)}
             </g>
           ))}
           {withData.length === 0 && (
-            <text x={innerW / 2} y={innerH / 2} textAnchor="middle" className="train-empty">no data yet</text>
+            <text x={innerW / 2} y={innerH / 2} textAnchor="middle" className="train-empty">
+              no data yet
+            </text>
           )}
-          <text x={innerW / 2} y={innerH + 34} textAnchor="middle" className="train-axis-label">{xLabel}</text>
-          <text transform={`translate(${-44},${innerH / 2}) rotate(-90)`} textAnchor="middle" className="train-axis-label">{yLabel}</text>
+          <text x={innerW / 2} y={innerH + 34} textAnchor="middle" className="train-axis-label">
+            {xLabel}
+          </text>
+          <text
+            transform={`translate(${-44},${innerH / 2}) rotate(-90)`}
+            textAnchor="middle"
+            className="train-axis-label"
+          >
+            {yLabel}
+          </text>
         </g>
       </svg>
       <Legend series={series} />
@@ -77,7 +105,15 @@ export function Legend({ series }: { series: Series[] }) {
       {series.map((s) => (
         <li key={s.key}>
           <svg width={26} height={10} aria-hidden="true">
-            <line x1={1} x2={25} y1={5} y2={5} stroke={s.color} strokeWidth={2.5} strokeDasharray={s.dash || undefined} />
+            <line
+              x1={1}
+              x2={25}
+              y1={5}
+              y2={5}
+              stroke={s.color}
+              strokeWidth={2.5}
+              strokeDasharray={s.dash || undefined}
+            />
           </svg>
           {s.label}
         </li>

@@ -22,7 +22,9 @@ export function TrainPanel() {
   return (
     <section className="train-panel" data-testid="train-panel" aria-labelledby="train-title">
       <div className="card train-setup">
-        <h2 className="card-title" id="train-title">Fine-tune with attention-weighted credit (GRPO)</h2>
+        <h2 className="card-title" id="train-title">
+          Fine-tune with attention-weighted credit (GRPO)
+        </h2>
         <TrainForm />
         <Controls />
         <Progress />
@@ -37,10 +39,16 @@ function Field({ field, children, hint }: { field: FormField; children: (id: str
   const error = useTrainStore((s) => (s.fieldError?.field === field ? s.fieldError.message : null));
   return (
     <div className={`field train-field${error ? ' has-error' : ''}`}>
-      <label className="field-label" htmlFor={id}>{FIELD_LABELS[field]}</label>
+      <label className="field-label" htmlFor={id}>
+        {FIELD_LABELS[field]}
+      </label>
       {children(id)}
       {hint && !error && <span className="train-hint">{hint}</span>}
-      {error && <span className="train-field-error" data-testid="train-field-error" role="alert">{error}</span>}
+      {error && (
+        <span className="train-field-error" data-testid="train-field-error" role="alert">
+          {error}
+        </span>
+      )}
     </div>
   );
 }
@@ -64,30 +72,69 @@ function TrainForm() {
     <fieldset className="train-form" disabled={locked}>
       <Field field="task">
         {(id) => (
-          <select id={id} className="select" data-testid="train-task" value={form.task} onChange={(e) => {
-            const task = e.target.value;
-            const next = isTaskName(task) ? TASKS[task].levels : [];
-            setForm({ task, level: next.map(String).includes(form.level) ? form.level : String(next[0] ?? form.level) });
-          }}>
-            {TASK_NAMES.map((t) => <option key={t} value={t}>{t}</option>)}
+          <select
+            id={id}
+            className="select"
+            data-testid="train-task"
+            value={form.task}
+            onChange={(e) => {
+              const task = e.target.value;
+              const next = isTaskName(task) ? TASKS[task].levels : [];
+              setForm({
+                task,
+                level: next.map(String).includes(form.level) ? form.level : String(next[0] ?? form.level),
+              });
+            }}
+          >
+            {TASK_NAMES.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
           </select>
         )}
       </Field>
       <Field field="level">
         {(id) => (
-          <select id={id} className="select" data-testid="train-level" value={form.level} onChange={(e) => setForm({ level: e.target.value })}>
-            {levels.map((l) => <option key={l} value={String(l)}>{l}</option>)}
+          <select
+            id={id}
+            className="select"
+            data-testid="train-level"
+            value={form.level}
+            onChange={(e) => setForm({ level: e.target.value })}
+          >
+            {levels.map((l) => (
+              <option key={l} value={String(l)}>
+                {l}
+              </option>
+            ))}
           </select>
         )}
       </Field>
       <Field field="seeds" hint='e.g. "0,1"'>
-        {(id) => <input id={id} className="input" data-testid="train-seeds" value={form.seeds} onChange={(e) => setForm({ seeds: e.target.value })} spellCheck={false} />}
+        {(id) => (
+          <input
+            id={id}
+            className="input"
+            data-testid="train-seeds"
+            value={form.seeds}
+            onChange={(e) => setForm({ seeds: e.target.value })}
+            spellCheck={false}
+          />
+        )}
       </Field>
       {NUMBER_FIELDS.map(({ field, testId, hint }) => (
         <Field key={field} field={field} hint={hint}>
           {(id) => (
-            <input id={id} className="input" data-testid={testId} inputMode="decimal" value={form[field] as string}
-              onChange={(e) => setForm({ [field]: e.target.value })} spellCheck={false} />
+            <input
+              id={id}
+              className="input"
+              data-testid={testId}
+              inputMode="decimal"
+              value={form[field] as string}
+              onChange={(e) => setForm({ [field]: e.target.value })}
+              spellCheck={false}
+            />
           )}
         </Field>
       ))}
@@ -100,19 +147,34 @@ function Strategies() {
   const chosen = useTrainStore((s) => s.form.strategies);
   const error = useTrainStore((s) => (s.fieldError?.field === 'strategies' ? s.fieldError.message : null));
   return (
-    <div className={`field train-strategies${error ? ' has-error' : ''}`} data-testid="train-strategies" role="group" aria-label="Strategies to compare">
+    <div
+      className={`field train-strategies${error ? ' has-error' : ''}`}
+      data-testid="train-strategies"
+      role="group"
+      aria-label="Strategies to compare"
+    >
       <span className="field-label">Strategies (one run per strategy × seed)</span>
       <div className="train-strategy-list">
         {STRATEGY_CHOICES.map((name) => (
           <label key={name} className="train-strategy">
-            <input type="checkbox" data-testid={`train-strategy-${name}`} checked={chosen.includes(name)}
-              onChange={(e) => setForm({ strategies: e.target.checked ? [...chosen, name] : chosen.filter((x) => x !== name) })} />
+            <input
+              type="checkbox"
+              data-testid={`train-strategy-${name}`}
+              checked={chosen.includes(name)}
+              onChange={(e) =>
+                setForm({ strategies: e.target.checked ? [...chosen, name] : chosen.filter((x) => x !== name) })
+              }
+            />
             <span className="train-swatch" style={{ background: strategyColor(name) }} aria-hidden="true" />
             {name}
           </label>
         ))}
       </div>
-      {error && <span className="train-field-error" data-testid="train-field-error" role="alert">{error}</span>}
+      {error && (
+        <span className="train-field-error" data-testid="train-field-error" role="alert">
+          {error}
+        </span>
+      )}
     </div>
   );
 }
@@ -123,10 +185,36 @@ function Controls() {
   const going = status === 'starting' || status === 'running' || status === 'paused';
   return (
     <div className="train-controls">
-      <button type="button" className="btn btn-primary" data-testid="train-start" disabled={going || !ready} onClick={() => void startTraining()}>Start</button>
-      <button type="button" className="btn" data-testid="train-pause" disabled={status !== 'running'} onClick={() => void pauseTraining()}>Pause</button>
-      <button type="button" className="btn" data-testid="train-resume" disabled={status !== 'paused'} onClick={() => void resumeTraining()}>Resume</button>
-      <button type="button" className="btn" data-testid="train-cancel" disabled={!going} onClick={cancelTraining}>Cancel</button>
+      <button
+        type="button"
+        className="btn btn-primary"
+        data-testid="train-start"
+        disabled={going || !ready}
+        onClick={() => void startTraining()}
+      >
+        Start
+      </button>
+      <button
+        type="button"
+        className="btn"
+        data-testid="train-pause"
+        disabled={status !== 'running'}
+        onClick={() => void pauseTraining()}
+      >
+        Pause
+      </button>
+      <button
+        type="button"
+        className="btn"
+        data-testid="train-resume"
+        disabled={status !== 'paused'}
+        onClick={() => void resumeTraining()}
+      >
+        Resume
+      </button>
+      <button type="button" className="btn" data-testid="train-cancel" disabled={!going} onClick={cancelTraining}>
+        Cancel
+      </button>
     </div>
   );
 }
@@ -145,7 +233,14 @@ function Progress() {
       </p>
       {progress && (
         <div className="train-progress" data-testid="train-progress">
-          <div className="progress" role="progressbar" aria-label="Training progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(fraction * 100)}>
+          <div
+            className="progress"
+            role="progressbar"
+            aria-label="Training progress"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={Math.round(fraction * 100)}
+          >
             <div className="progress-fill" style={{ width: `${fraction * 100}%` }} />
           </div>
           <span className="train-progress-label">{progressLabel(progress)}</span>

@@ -28,10 +28,19 @@ function Charts() {
   const series = useMemo(() => Object.fromEntries(METRICS.map((m) => [m.id, buildSeries(runs, m.id)])), [runs]);
   return (
     <div className="card train-charts-card">
-      <h3 className="card-title">Training curves <span className="train-sub">colour = strategy, dash = seed</span></h3>
+      <h3 className="card-title">
+        Training curves <span className="train-sub">colour = strategy, dash = seed</span>
+      </h3>
       <div className="train-charts">
         {METRICS.map((m) => (
-          <LineChart key={m.id} testId={`train-chart-${m.id}`} title={m.title} xLabel="step" yLabel={m.yLabel} series={series[m.id]} />
+          <LineChart
+            key={m.id}
+            testId={`train-chart-${m.id}`}
+            title={m.title}
+            xLabel="step"
+            yLabel={m.yLabel}
+            series={series[m.id]}
+          />
         ))}
       </div>
     </div>
@@ -51,19 +60,54 @@ function TunedModel() {
     <div className="card train-tuned">
       <h3 className="card-title">Fine-tuned model</h3>
       <div className="train-tuned-row">
-        <label className="field-label" htmlFor="train-run-select">Run</label>
-        <select id="train-run-select" className="select" data-testid="train-run-select" value={selected} disabled={runs.length === 0}
-          onChange={(e) => selectRun(Number(e.target.value))}>
-          {runs.map((r) => <option key={r.index} value={r.index}>{r.strategy} · seed {r.seed} · step {r.step}{r.done ? '' : live || (going && r.index === selected) ? ' (training)' : ' (unfinished)'}</option>)}
+        <label className="field-label" htmlFor="train-run-select">
+          Run
+        </label>
+        <select
+          id="train-run-select"
+          className="select"
+          data-testid="train-run-select"
+          value={selected}
+          disabled={runs.length === 0}
+          onChange={(e) => selectRun(Number(e.target.value))}
+        >
+          {runs.map((r) => (
+            <option key={r.index} value={r.index}>
+              {r.strategy} · seed {r.seed} · step {r.step}
+              {r.done ? '' : live || (going && r.index === selected) ? ' (training)' : ' (unfinished)'}
+            </option>
+          ))}
         </select>
-        <button type="button" className="btn" data-testid="train-export" disabled={!canExport || busy !== null} onClick={() => void exportTuned()}>
+        <button
+          type="button"
+          className="btn"
+          data-testid="train-export"
+          disabled={!canExport || busy !== null}
+          onClick={() => void exportTuned()}
+        >
           {busy === 'export' ? 'Exporting…' : 'Export .zip'}
         </button>
-        <button type="button" className="btn" data-testid="train-load-tuned" disabled={!canExport || busy !== null} onClick={() => void loadTuned()}>
+        <button
+          type="button"
+          className="btn"
+          data-testid="train-load-tuned"
+          disabled={!canExport || busy !== null}
+          onClick={() => void loadTuned()}
+        >
           {busy === 'load' ? 'Loading…' : 'Load into workbench'}
         </button>
-        <button type="button" className="btn" data-testid="train-before-after-run" disabled={!canExport || !live || busy !== null} onClick={() => void computeBeforeAfter()}
-          title={live ? 'WAAD and FAI of the starting and the fine-tuned model on the same prompt + response' : 'needs the runs of this session: train again (or Open a checkpoint and analyse it in the workbench)'}>
+        <button
+          type="button"
+          className="btn"
+          data-testid="train-before-after-run"
+          disabled={!canExport || !live || busy !== null}
+          onClick={() => void computeBeforeAfter()}
+          title={
+            live
+              ? 'WAAD and FAI of the starting and the fine-tuned model on the same prompt + response'
+              : 'needs the runs of this session: train again (or Open a checkpoint and analyse it in the workbench)'
+          }
+        >
           {busy === 'before-after' ? 'Analysing…' : 'Before / after rhythm'}
         </button>
       </div>
@@ -96,12 +140,25 @@ function BeforeAfter() {
       </p>
       {maxAbsChange(result.before, result.after) < 1e-6 && (
         <p className="train-hint" data-testid="train-before-after-same">
-          The two curves coincide: no step of this run changed the weights (every group had equal rewards, so GRPO had no signal).
+          The two curves coincide: no step of this run changed the weights (every group had equal rewards, so GRPO had
+          no signal).
         </p>
       )}
       <div className="train-charts train-charts-2">
-        <LineChart testId="train-before-after-waad" title="WAAD (local heads)" xLabel="response token" yLabel="WAAD" series={pairSeries(result, 'waad')} />
-        <LineChart testId="train-before-after-fai" title="FAI (global heads)" xLabel="response token" yLabel="FAI" series={pairSeries(result, 'fai')} />
+        <LineChart
+          testId="train-before-after-waad"
+          title="WAAD (local heads)"
+          xLabel="response token"
+          yLabel="WAAD"
+          series={pairSeries(result, 'waad')}
+        />
+        <LineChart
+          testId="train-before-after-fai"
+          title="FAI (global heads)"
+          xLabel="response token"
+          yLabel="FAI"
+          series={pairSeries(result, 'fai')}
+        />
       </div>
     </div>
   );
@@ -112,7 +169,9 @@ function Checkpoints() {
   const going = useTrainStore((s) => s.status === 'starting' || s.status === 'running' || s.status === 'paused');
   return (
     <div className="card train-checkpoints" data-testid="train-checkpoints">
-      <h3 className="card-title">Saved checkpoints <span className="train-sub">in this browser (IndexedDB)</span></h3>
+      <h3 className="card-title">
+        Saved checkpoints <span className="train-sub">in this browser (IndexedDB)</span>
+      </h3>
       {checkpoints.length === 0 ? (
         <p className="train-hint">None yet: each run is saved every few steps (Checkpoint every) and when it ends.</p>
       ) : (
@@ -120,13 +179,38 @@ function Checkpoints() {
           {checkpoints.map((c) => (
             <li key={c.id} data-testid="train-checkpoint" data-name={c.name}>
               <span className="train-mono">{c.name}</span>
-              <span className="train-hint">{new Date(c.created).toLocaleString()} · step {c.step}/{c.options.steps}{c.final && c.step >= c.options.steps ? '' : ' · unfinished'}</span>
+              <span className="train-hint">
+                {new Date(c.created).toLocaleString()} · step {c.step}/{c.options.steps}
+                {c.final && c.step >= c.options.steps ? '' : ' · unfinished'}
+              </span>
               {isResumable(c) && (
-                <button type="button" className="btn btn-small" data-testid="train-checkpoint-resume" disabled={going}
-                  title={`continue training from step ${c.step} to ${c.options.steps} (weights + optimizer state)`} onClick={() => void resumeCheckpoint(c.id)}>Resume</button>
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  data-testid="train-checkpoint-resume"
+                  disabled={going}
+                  title={`continue training from step ${c.step} to ${c.options.steps} (weights + optimizer state)`}
+                  onClick={() => void resumeCheckpoint(c.id)}
+                >
+                  Resume
+                </button>
               )}
-              <button type="button" className="btn btn-small" data-testid="train-checkpoint-open" onClick={() => void openCheckpoint(c.id)}>Open</button>
-              <button type="button" className="btn btn-small" data-testid="train-checkpoint-delete" onClick={() => void removeCheckpoint(c.id)}>Delete</button>
+              <button
+                type="button"
+                className="btn btn-small"
+                data-testid="train-checkpoint-open"
+                onClick={() => void openCheckpoint(c.id)}
+              >
+                Open
+              </button>
+              <button
+                type="button"
+                className="btn btn-small"
+                data-testid="train-checkpoint-delete"
+                onClick={() => void removeCheckpoint(c.id)}
+              >
+                Delete
+              </button>
             </li>
           ))}
         </ul>

@@ -22,7 +22,9 @@ export function TrainSummary() {
   const hasLines = runs.some((r) => r.lines.length > 0);
   return (
     <div className="card train-summary-card">
-      <h3 className="card-title">Comparison <span className="train-sub">mean ± 95% CI over seeds (Student t), in %</span></h3>
+      <h3 className="card-title">
+        Comparison <span className="train-sub">mean ± 95% CI over seeds (Student t), in %</span>
+      </h3>
       <table className="train-summary" data-testid="train-summary">
         <thead>
           <tr>
@@ -31,13 +33,21 @@ export function TrainSummary() {
             <th scope="col">final held-out accuracy</th>
             <th scope="col">reward AUC</th>
             <th scope="col">starting model</th>
-            <th scope="col" title="final held-out accuracy minus uniform's, seed by seed (the seeds share their problems), mean ± 95% CI">Δ acc. vs uniform, paired</th>
+            <th
+              scope="col"
+              title="final held-out accuracy minus uniform's, seed by seed (the seeds share their problems), mean ± 95% CI"
+            >
+              Δ acc. vs uniform, paired
+            </th>
           </tr>
         </thead>
         <tbody>
           {rows.map((r) => (
             <tr key={r.strategy} data-strategy={r.strategy}>
-              <td><span className="train-swatch" style={{ background: strategyColor(r.strategy) }} aria-hidden="true" /> {r.strategy}</td>
+              <td>
+                <span className="train-swatch" style={{ background: strategyColor(r.strategy) }} aria-hidden="true" />{' '}
+                {r.strategy}
+              </td>
               <td>{r.runs}</td>
               <td>{formatInterval(r.finalAccuracy)}</td>
               <td>{formatInterval(r.rewardAuc)}</td>
@@ -46,7 +56,11 @@ export function TrainSummary() {
             </tr>
           ))}
           {rows.length === 0 && (
-            <tr><td colSpan={6} className="train-hint">No finished run yet: a row appears as each strategy's runs end.</td></tr>
+            <tr>
+              <td colSpan={6} className="train-hint">
+                No finished run yet: a row appears as each strategy's runs end.
+              </td>
+            </tr>
           )}
         </tbody>
       </table>
@@ -57,7 +71,14 @@ export function TrainSummary() {
       <div className="train-tuned-row">
         <span className="field-label">Export</span>
         {EXPORTS.map((x) => (
-          <button key={x.kind} type="button" className="btn btn-small" data-testid={x.testId} disabled={!hasLines} onClick={() => void exportComparison(x.kind)}>
+          <button
+            key={x.kind}
+            type="button"
+            className="btn btn-small"
+            data-testid={x.testId}
+            disabled={!hasLines}
+            onClick={() => void exportComparison(x.kind)}
+          >
             {x.label}
           </button>
         ))}

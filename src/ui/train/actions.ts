@@ -41,7 +41,9 @@ function testStepDelayMs(): number | undefined {
 }
 
 /** The engine's backend; a software (SwiftShader) WebGPU adapter would make training crawl, so wasm then. */
-export function trainBackendFor(engineBackend: { name: BackendName; fallbackAdapter?: boolean } | null): BackendName | 'auto' {
+export function trainBackendFor(
+  engineBackend: { name: BackendName; fallbackAdapter?: boolean } | null,
+): BackendName | 'auto' {
   if (!engineBackend) return 'auto';
   if (engineBackend.name === 'webgpu' && engineBackend.fallbackAdapter) return 'wasm';
   return engineBackend.name;
@@ -71,9 +73,20 @@ async function keepCheckpoint(e: Extract<TrainEvent, { kind: 'checkpoint' }>): P
   const run = s.runs.find((r) => r.index === e.run.index);
   if (!run || !s.session || !s.model) return;
   const c: StoredCheckpoint = {
-    id: `${s.session}-${run.key}`, session: s.session, name: tunedName(s.model, run.strategy, run.seed, e.step), model: s.model,
-    created: Date.now(), options: runOptions[run.index], step: e.step, final: e.final, lines: run.lines,
-    initialAccuracy: run.initialAccuracy, index: run.index, adamStep: e.adamStep, checkpointEvery, files: e.files,
+    id: `${s.session}-${run.key}`,
+    session: s.session,
+    name: tunedName(s.model, run.strategy, run.seed, e.step),
+    model: s.model,
+    created: Date.now(),
+    options: runOptions[run.index],
+    step: e.step,
+    final: e.final,
+    lines: run.lines,
+    initialAccuracy: run.initialAccuracy,
+    index: run.index,
+    adamStep: e.adamStep,
+    checkpointEvery,
+    files: e.files,
   };
   try {
     await saveCheckpoint(c);
@@ -81,7 +94,14 @@ async function keepCheckpoint(e: Extract<TrainEvent, { kind: 'checkpoint' }>): P
     await refreshCheckpoints();
   } catch (err) {
     // Saving is a convenience: say so once per comparison, keep training.
-    if (!storeWarned) useNoticeStore.getState().push('warning', 'Saving checkpoints', `${(err as Error).message}. Training goes on; use Export to keep the model.`);
+    if (!storeWarned)
+      useNoticeStore
+        .getState()
+        .push(
+          'warning',
+          'Saving checkpoints',
+          `${(err as Error).message}. Training goes on; use Export to keep the model.`,
+        );
     storeWarned = true;
   }
 }
@@ -92,22 +112,50 @@ function onEvent(e: TrainEvent): void {
       if (resuming) {
         runOptions = [];
         runOptions[resuming.index] = e.options[0];
-        set({ progress: { runIndex: 0, runsTotal: 1, step: resuming.fromStep, steps: e.steps, activeMs: activeMs(), startStep: resuming.fromStep } });
+        set({
+          progress: {
+            runIndex: 0,
+            runsTotal: 1,
+            step: resuming.fromStep,
+            steps: e.steps,
+            activeMs: activeMs(),
+            startStep: resuming.fromStep,
+          },
+        });
         return;
       }
       runOptions = e.options;
       set({
-        runs: e.runs.map((r) => ({ index: r.index, key: r.key, strategy: r.strategy, seed: r.seed, lines: [], done: false, step: 0 })),
+        runs: e.runs.map((r) => ({
+          index: r.index,
+          key: r.key,
+          strategy: r.strategy,
+          seed: r.seed,
+          lines: [],
+          done: false,
+          step: 0,
+        })),
         progress: { runIndex: 0, runsTotal: e.runs.length, step: 0, steps: e.steps, activeMs: activeMs() },
       });
       return;
     case 'run-start':
       if (resuming) set({ selected: e.run.index });
-      else set((s) => ({ selected: e.run.index, progress: s.progress && { ...s.progress, runIndex: e.run.index, step: 0, activeMs: activeMs() } }));
+      else
+        set((s) => ({
+          selected: e.run.index,
+          progress: s.progress && { ...s.progress, runIndex: e.run.index, step: 0, activeMs: activeMs() },
+        }));
       return;
     case 'line':
       updateRun(e.run.index, (r) => ({ ...r, lines: [...r.lines, e.line], step: e.line.step }));
-      set((s) => ({ progress: s.progress && { ...s.progress, runIndex: resuming ? 0 : e.run.index, step: e.line.step, activeMs: activeMs() } }));
+      set((s) => ({
+        progress: s.progress && {
+          ...s.progress,
+          runIndex: resuming ? 0 : e.run.index,
+          step: e.line.step,
+          activeMs: activeMs(),
+        },
+      }));
       return;
     case 'run-evaluated':
       updateRun(e.run.index, (r) => ({ ...r, initialAccuracy: e.initialAccuracy }));
@@ -116,7 +164,12 @@ function onEvent(e: TrainEvent): void {
       void keepCheckpoint(e);
       return;
     case 'run-end':
-      updateRun(e.outcome.run.index, (r) => ({ ...r, done: true, step: e.outcome.steps, initialAccuracy: e.outcome.initialAccuracy }));
+      updateRun(e.outcome.run.index, (r) => ({
+        ...r,
+        done: true,
+        step: e.outcome.steps,
+        initialAccuracy: e.outcome.initialAccuracy,
+      }));
       return;
   }
 }
@@ -150,11 +203,32 @@ export async function startTraining(): Promise<void> {
   }
   resuming = null;
   checkpointEvery = parsed.checkpointEvery;
-  set({ status: 'starting', statusText: `Preparing ${info.name}…`, fieldError: null, runs: [], live: true, model: info.name, session: new Date().toISOString().replace(/[:.]/g, '-'), progress: null, beforeAfter: null, selected: 0 });
-  await runInWorker(async () => ({ model: await modelBytes(choice, info.name), options: parsed.options, strategies: parsed.strategies, seeds: parsed.seeds }), (res) => {
-    const steps = res.runs.reduce((a, r) => a + r.steps, 0);
-    return res.cancelled ? `Cancelled after ${steps} steps in all.` : `Done: ${res.runs.length} run${res.runs.length === 1 ? '' : 's'}, ${steps} steps in ${(activeMs() / 1000).toFixed(1)} s.`;
+  set({
+    status: 'starting',
+    statusText: `Preparing ${info.name}…`,
+    fieldError: null,
+    runs: [],
+    live: true,
+    model: info.name,
+    session: new Date().toISOString().replace(/[:.]/g, '-'),
+    progress: null,
+    beforeAfter: null,
+    selected: 0,
   });
+  await runInWorker(
+    async () => ({
+      model: await modelBytes(choice, info.name),
+      options: parsed.options,
+      strategies: parsed.strategies,
+      seeds: parsed.seeds,
+    }),
+    (res) => {
+      const steps = res.runs.reduce((a, r) => a + r.steps, 0);
+      return res.cancelled
+        ? `Cancelled after ${steps} steps in all.`
+        : `Done: ${res.runs.length} run${res.runs.length === 1 ? '' : 's'}, ${steps} steps in ${(activeMs() / 1000).toFixed(1)} s.`;
+    },
+  );
 }
 
 /**
@@ -168,7 +242,10 @@ export async function resumeCheckpoint(id: string): Promise<void> {
   try {
     c = await getCheckpoint(id);
     if (!c) throw new Error('this checkpoint is gone (deleted in another tab?)');
-    if (!isResumable(c)) throw new Error(`${c.name} cannot be resumed: ${c.step >= c.options.steps ? 'the run is finished' : 'it was saved without the optimizer state'}`);
+    if (!isResumable(c))
+      throw new Error(
+        `${c.name} cannot be resumed: ${c.step >= c.options.steps ? 'the run is finished' : 'it was saved without the optimizer state'}`,
+      );
   } catch (e) {
     reportError('Resuming a saved run', e);
     return;
@@ -182,17 +259,34 @@ export async function resumeCheckpoint(id: string): Promise<void> {
   set({ status: 'starting', statusText: `Resuming ${run.key} at step ${ck.step}…`, selected: run.index });
   const files: Record<string, ArrayBuffer> = {};
   for (const [k, v] of Object.entries(ck.files)) files[k] = v.slice().buffer;
-  await runInWorker(async () => ({
-    model: { name: ck.name, files }, options: { task: ck.options.task, level: ck.options.level }, strategies: [], seeds: [],
-    resume: { run: { index: run.index, key: run.key, strategy: run.strategy as RlOptions['strategy'], seed: run.seed }, options: ck.options, step: ck.step, adamStep: ck.adamStep!, initialAccuracy: ck.initialAccuracy ?? null },
-  }), (res) => {
-    const r = res.runs[0];
-    return res.cancelled || !r || r.aborted ? `Cancelled at step ${r?.steps ?? ck.step} of ${run.key}.` : `Done: ${run.key} resumed at step ${ck.step}, now at step ${r.steps}/${ck.options.steps} (${(activeMs() / 1000).toFixed(1)} s).`;
-  });
+  await runInWorker(
+    async () => ({
+      model: { name: ck.name, files },
+      options: { task: ck.options.task, level: ck.options.level },
+      strategies: [],
+      seeds: [],
+      resume: {
+        run: { index: run.index, key: run.key, strategy: run.strategy as RlOptions['strategy'], seed: run.seed },
+        options: ck.options,
+        step: ck.step,
+        adamStep: ck.adamStep!,
+        initialAccuracy: ck.initialAccuracy ?? null,
+      },
+    }),
+    (res) => {
+      const r = res.runs[0];
+      return res.cancelled || !r || r.aborted
+        ? `Cancelled at step ${r?.steps ?? ck.step} of ${run.key}.`
+        : `Done: ${run.key} resumed at step ${ck.step}, now at step ${r.steps}/${ck.options.steps} (${(activeMs() / 1000).toFixed(1)} s).`;
+    },
+  );
 }
 
 /** One `start` call in the training worker, with the status, cancel and error handling of the panel. */
-async function runInWorker(params: () => Promise<Omit<StartParams, 'checkpointEvery' | 'stepDelayMs'>>, doneText: (res: StartResult) => string): Promise<void> {
+async function runInWorker(
+  params: () => Promise<Omit<StartParams, 'checkpointEvery' | 'stepDelayMs'>>,
+  doneText: (res: StartResult) => string,
+): Promise<void> {
   const controller = new AbortController();
   startController = controller;
   storeWarned = false;
@@ -202,13 +296,17 @@ async function runInWorker(params: () => Promise<Omit<StartParams, 'checkpointEv
     const p = await params();
     const c = await trainClient();
     set({ status: 'running', statusText: resuming ? 'Training (resumed)…' : 'Training…' });
-    const res = await c.call('start', { ...p, checkpointEvery, stepDelayMs: testStepDelayMs() }, {
-      signal: controller.signal,
-      onStream: onEvent,
-      onProgress: (_f, message) => {
-        if (get().status === 'running') set({ statusText: message });
+    const res = await c.call(
+      'start',
+      { ...p, checkpointEvery, stepDelayMs: testStepDelayMs() },
+      {
+        signal: controller.signal,
+        onStream: onEvent,
+        onProgress: (_f, message) => {
+          if (get().status === 'running') set({ statusText: message });
+        },
       },
-    });
+    );
     set({ status: res.cancelled ? 'cancelled' : 'done', statusText: doneText(res) });
   } catch (e) {
     if (isAbortError(e)) {

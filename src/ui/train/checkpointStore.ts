@@ -61,7 +61,8 @@ function request<T>(r: IDBRequest<T>): Promise<T> {
 let dbPromise: Promise<IDBDatabase> | null = null;
 
 function open(): Promise<IDBDatabase> {
-  if (typeof indexedDB === 'undefined') return Promise.reject(new CheckpointStoreError('this browser offers no IndexedDB, so checkpoints are not saved'));
+  if (typeof indexedDB === 'undefined')
+    return Promise.reject(new CheckpointStoreError('this browser offers no IndexedDB, so checkpoints are not saved'));
   dbPromise ??= new Promise<IDBDatabase>((resolve, reject) => {
     const r = indexedDB.open(DB_NAME, 1);
     r.onupgradeneeded = () => {
@@ -100,7 +101,9 @@ export async function saveCheckpoint(c: StoredCheckpoint): Promise<void> {
 /** Every checkpoint without its files, newest first. */
 export async function listCheckpoints(): Promise<CheckpointMeta[]> {
   const all = await withStore<StoredCheckpoint[]>('readonly', (s) => s.getAll());
-  return all.map(({ files: _files, ...meta }) => meta).sort((a, b) => b.created - a.created || a.id.localeCompare(b.id));
+  return all
+    .map(({ files: _files, ...meta }) => meta)
+    .sort((a, b) => b.created - a.created || a.id.localeCompare(b.id));
 }
 
 export async function getCheckpoint(id: string): Promise<StoredCheckpoint | null> {

@@ -25,10 +25,19 @@ export async function refreshCheckpoints(): Promise<CheckpointMeta[]> {
 export function runsOfSession(checkpoints: CheckpointMeta[], session: string): RunView[] {
   const mine = checkpoints.filter((c) => c.session === session);
   // Runs in comparison order (older records without an index: the order their last checkpoints were written).
-  mine.sort((a, b) => (a.index ?? Infinity) - (b.index ?? Infinity) || a.created - b.created || a.id.localeCompare(b.id));
+  mine.sort(
+    (a, b) => (a.index ?? Infinity) - (b.index ?? Infinity) || a.created - b.created || a.id.localeCompare(b.id),
+  );
   return mine.map((c, index) => ({
-    index, key: `${c.options.strategy}-s${c.options.seed}`, strategy: c.options.strategy, seed: c.options.seed,
-    lines: c.lines, initialAccuracy: c.initialAccuracy, done: c.final, step: c.step, checkpointId: c.id,
+    index,
+    key: `${c.options.strategy}-s${c.options.seed}`,
+    strategy: c.options.strategy,
+    seed: c.options.seed,
+    lines: c.lines,
+    initialAccuracy: c.initialAccuracy,
+    done: c.final,
+    step: c.step,
+    checkpointId: c.id,
   }));
 }
 
@@ -38,9 +47,18 @@ export function showSession(checkpoints: CheckpointMeta[], session: string, sele
   const first = checkpoints.find((c) => c.session === session);
   if (!first) return [];
   useTrainStore.setState({
-    runs, live: false, session, model: first.model, progress: null, beforeAfter: null,
-    selected: Math.max(0, runs.findIndex((r) => r.checkpointId === selectedId)),
-    status: 'idle', statusText: `Reopened from saved checkpoints (${runs.length} run${runs.length === 1 ? '' : 's'} of ${first.model}).`,
+    runs,
+    live: false,
+    session,
+    model: first.model,
+    progress: null,
+    beforeAfter: null,
+    selected: Math.max(
+      0,
+      runs.findIndex((r) => r.checkpointId === selectedId),
+    ),
+    status: 'idle',
+    statusText: `Reopened from saved checkpoints (${runs.length} run${runs.length === 1 ? '' : 's'} of ${first.model}).`,
   });
   return runs;
 }
@@ -59,7 +77,8 @@ export async function openCheckpoint(id: string): Promise<void> {
     const c = await getCheckpoint(id);
     if (!c) throw new Error('this checkpoint is gone (deleted in another tab?)');
     const s = useTrainStore.getState();
-    if (s.status !== 'running' && s.status !== 'paused' && s.status !== 'starting') showSession(s.checkpoints, c.session, c.id);
+    if (s.status !== 'running' && s.status !== 'paused' && s.status !== 'starting')
+      showSession(s.checkpoints, c.session, c.id);
     await loadFolderIntoEngine(c.name, c.files);
   } catch (e) {
     reportError('Opening a saved checkpoint', e);

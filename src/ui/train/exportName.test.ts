@@ -10,9 +10,18 @@ describe('tunedName', () => {
 });
 
 describe('folderEntries', () => {
-  const files = { 'config.json': new Uint8Array([1]), 'model.safetensors': new Uint8Array([2]), 'char_vocab.json': new Uint8Array([3]), 'optimizer.safetensors': new Uint8Array([4]) };
+  const files = {
+    'config.json': new Uint8Array([1]),
+    'model.safetensors': new Uint8Array([2]),
+    'char_vocab.json': new Uint8Array([3]),
+    'optimizer.safetensors': new Uint8Array([4]),
+  };
   it('one folder with the three model files (no optimizer)', () => {
-    expect(folderEntries('m', files).map((e) => [e.path, e.bytes[0]])).toEqual([['m/config.json', 1], ['m/model.safetensors', 2], ['m/char_vocab.json', 3]]);
+    expect(folderEntries('m', files).map((e) => [e.path, e.bytes[0]])).toEqual([
+      ['m/config.json', 1],
+      ['m/model.safetensors', 2],
+      ['m/char_vocab.json', 3],
+    ]);
   });
   it('a missing file is an error, not a partial zip', () => {
     expect(() => folderEntries('m', { 'config.json': new Uint8Array(1) })).toThrow(/no model.safetensors/);

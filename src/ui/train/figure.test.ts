@@ -6,13 +6,35 @@ import { trainFigureSvg } from './figure';
 import type { RunData } from './series';
 
 const line = (step: number, over: Partial<RunLogLine> = {}): RunLogLine => ({
-  step, strategy: 'uniform', seed: 0, mean_reward: step / 10, accuracy: 0, mean_length: 10 + step, entropy: 1, amplified_share: 0,
-  clip_fraction: 0.01 * step, loss: 0, kl: 0, grad_norm: 0, first_ratio_dev: 0, zero_adv_groups: 0, analyzed_rows: 0, updated_rows: 0,
-  nan_abort: false, time_ms: { rollout: 1, attention: 0, metrics: 0, update: 1, total: 2 }, ...over,
+  step,
+  strategy: 'uniform',
+  seed: 0,
+  mean_reward: step / 10,
+  accuracy: 0,
+  mean_length: 10 + step,
+  entropy: 1,
+  amplified_share: 0,
+  clip_fraction: 0.01 * step,
+  loss: 0,
+  kl: 0,
+  grad_norm: 0,
+  first_ratio_dev: 0,
+  zero_adv_groups: 0,
+  analyzed_rows: 0,
+  updated_rows: 0,
+  nan_abort: false,
+  time_ms: { rollout: 1, attention: 0, metrics: 0, update: 1, total: 2 },
+  ...over,
 });
 
 const runs: RunData[] = [
-  { key: 'uniform-s0', strategy: 'uniform', seed: 0, lines: [line(1), line(2), line(3, { heldout_accuracy: 0.5 })], initialAccuracy: 0.25 },
+  {
+    key: 'uniform-s0',
+    strategy: 'uniform',
+    seed: 0,
+    lines: [line(1), line(2), line(3, { heldout_accuracy: 0.5 })],
+    initialAccuracy: 0.25,
+  },
   { key: 'coupled-s1', strategy: 'coupled', seed: 1, lines: [line(1), line(2)] },
 ];
 
@@ -24,7 +46,8 @@ describe('trainFigureSvg', () => {
     expect(svg).toContain('fill="#ffffff"');
     expect(svg).toContain('rhythm-mini &lt;GRPO&gt; comparison');
     expect(svg.match(/<g data-metric=/g)).toHaveLength(5);
-    for (const t of ['Mean reward', 'Held-out accuracy', 'Response length', 'Entropy', 'Clip fraction', 'nats / token']) expect(svg).toContain(`>${t}<`);
+    for (const t of ['Mean reward', 'Held-out accuracy', 'Response length', 'Entropy', 'Clip fraction', 'nats / token'])
+      expect(svg).toContain(`>${t}<`);
     // 5 panels × 2 runs (held-out: the coupled run has no evaluated point → no line there).
     expect(svg.match(/<polyline /g)).toHaveLength(9);
     // The later run is drawn thinner on top of the earlier one (identical runs stay visible).

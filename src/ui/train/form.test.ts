@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../core/errors';
-import { DEFAULT_FORM, FormError, formFieldOf, parseSeeds, parseTrainForm, type FormField, type TrainForm } from './form';
+import {
+  DEFAULT_FORM,
+  FormError,
+  formFieldOf,
+  parseSeeds,
+  parseTrainForm,
+  type FormField,
+  type TrainForm,
+} from './form';
 
 const form = (over: Partial<TrainForm>): TrainForm => ({ ...DEFAULT_FORM, ...over });
 
@@ -21,7 +29,17 @@ describe('parseTrainForm', () => {
     expect(p.seeds).toEqual([0, 1]);
     expect(p.strategies).toEqual(['uniform', 'coupled']);
     expect(p.checkpointEvery).toBe(5);
-    expect(p.options).toMatchObject({ task: 'addition', level: 4, steps: 10, group: 4, prompts: 4, lr: 3e-4, maxTokens: 96, evalEvery: 5, evalProblems: 16 });
+    expect(p.options).toMatchObject({
+      task: 'addition',
+      level: 4,
+      steps: 10,
+      group: 4,
+      prompts: 4,
+      lr: 3e-4,
+      maxTokens: 96,
+      evalEvery: 5,
+      evalProblems: 16,
+    });
   });
 
   it.each<[Partial<TrainForm>, FormField]>([
@@ -48,7 +66,9 @@ describe('parseTrainForm', () => {
   });
 
   it('names the field in words and keeps the core message (G = 1)', () => {
-    expect(() => parseTrainForm(form({ group: '1' }))).toThrow(/^field "G \(group size\)": group must be an integer ≥ 2/);
+    expect(() => parseTrainForm(form({ group: '1' }))).toThrow(
+      /^field "G \(group size\)": group must be an integer ≥ 2/,
+    );
   });
 
   it('seeds: a list of whole numbers, duplicates removed', () => {

@@ -51,20 +51,42 @@ export const STRATEGY_CHOICES: readonly RlStrategy[] = RL_STRATEGIES;
 
 /** Form field of an RL option name (resolveRlOptions names the option). */
 const FIELD_OF_OPTION: Record<string, FormField> = {
-  task: 'task', level: 'level', strategy: 'strategies', seed: 'seeds', steps: 'steps', group: 'group',
-  prompts: 'prompts', lr: 'lr', maxTokens: 'maxTokens', evalEvery: 'evalEvery', evalProblems: 'evalProblems',
-  microBatches: 'prompts', checkpointEvery: 'checkpointEvery',
+  task: 'task',
+  level: 'level',
+  strategy: 'strategies',
+  seed: 'seeds',
+  steps: 'steps',
+  group: 'group',
+  prompts: 'prompts',
+  lr: 'lr',
+  maxTokens: 'maxTokens',
+  evalEvery: 'evalEvery',
+  evalProblems: 'evalProblems',
+  microBatches: 'prompts',
+  checkpointEvery: 'checkpointEvery',
 };
 
 /** Human labels, used in messages ("G (group size): …"). */
 export const FIELD_LABELS: Record<FormField, string> = {
-  task: 'Task', level: 'Level', strategies: 'Strategies', seeds: 'Seeds', steps: 'Steps', group: 'G (group size)',
-  prompts: 'Prompts per step', lr: 'Learning rate', maxTokens: 'Max tokens', evalEvery: 'Evaluate every',
-  evalProblems: 'Held-out problems', checkpointEvery: 'Checkpoint every',
+  task: 'Task',
+  level: 'Level',
+  strategies: 'Strategies',
+  seeds: 'Seeds',
+  steps: 'Steps',
+  group: 'G (group size)',
+  prompts: 'Prompts per step',
+  lr: 'Learning rate',
+  maxTokens: 'Max tokens',
+  evalEvery: 'Evaluate every',
+  evalProblems: 'Held-out problems',
+  checkpointEvery: 'Checkpoint every',
 };
 
 export class FormError extends InputError {
-  constructor(readonly formField: FormField, message: string) {
+  constructor(
+    readonly formField: FormField,
+    message: string,
+  ) {
     super(message, { field: FIELD_LABELS[formField] });
   }
 }
@@ -76,7 +98,10 @@ function num(text: string): number {
 }
 
 export function parseSeeds(text: string): number[] {
-  const parts = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const parts = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (parts.length === 0) throw new FormError('seeds', 'give at least one seed, e.g. "0" or "0,1"');
   const seeds = parts.map((p) => {
     const v = Number(p);
@@ -98,10 +123,18 @@ export function parseTrainForm(form: TrainForm): ParsedTrainForm {
   if (form.strategies.length === 0) throw new FormError('strategies', 'choose at least one strategy');
   const seeds = parseSeeds(form.seeds);
   const checkpointEvery = num(form.checkpointEvery);
-  if (!Number.isInteger(checkpointEvery) || checkpointEvery < 0) throw new FormError('checkpointEvery', 'must be a whole number ≥ 0 (0 = only at the end of each run)');
+  if (!Number.isInteger(checkpointEvery) || checkpointEvery < 0)
+    throw new FormError('checkpointEvery', 'must be a whole number ≥ 0 (0 = only at the end of each run)');
   const options: SharedRlOptions = {
-    task: form.task, level: num(form.level), steps: num(form.steps), group: num(form.group), prompts: num(form.prompts),
-    lr: num(form.lr), maxTokens: num(form.maxTokens), evalEvery: num(form.evalEvery), evalProblems: num(form.evalProblems),
+    task: form.task,
+    level: num(form.level),
+    steps: num(form.steps),
+    group: num(form.group),
+    prompts: num(form.prompts),
+    lr: num(form.lr),
+    maxTokens: num(form.maxTokens),
+    evalEvery: num(form.evalEvery),
+    evalProblems: num(form.evalProblems),
   };
   try {
     const strategies = [...new Set(form.strategies.map(parseStrategy))];

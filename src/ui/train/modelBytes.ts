@@ -9,7 +9,11 @@ import { modelSourceOf } from '../model/actions';
 import type { TrainModel } from '../../worker/train-protocol';
 import { FOLDER_FILES } from './exportName';
 
-export async function modelBytes(choice: ModelChoice, name: string, fetchFn: typeof fetch = fetch): Promise<TrainModel> {
+export async function modelBytes(
+  choice: ModelChoice,
+  name: string,
+  fetchFn: typeof fetch = fetch,
+): Promise<TrainModel> {
   const source = await modelSourceOf(choice);
   const files: Record<string, ArrayBuffer> = {};
   if (source.kind === 'files') {
@@ -25,7 +29,10 @@ export async function modelBytes(choice: ModelChoice, name: string, fetchFn: typ
   }
   for (const f of FOLDER_FILES) {
     if (!files[f]) {
-      const why = f === 'char_vocab.json' ? ' (training needs a character-vocabulary model such as the built-in rhythm-mini)' : '';
+      const why =
+        f === 'char_vocab.json'
+          ? ' (training needs a character-vocabulary model such as the built-in rhythm-mini)'
+          : '';
       throw new InputError(`missing file${why}`, { file: `${name}/${f}` });
     }
   }

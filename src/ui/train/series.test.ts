@@ -4,13 +4,35 @@ import { STRATEGY_COLORS } from '../theme/palette';
 import { buildSeries, DASHES, extents, maxAbsChange, type RunData } from './series';
 
 const line = (step: number, over: Partial<RunLogLine> = {}): RunLogLine => ({
-  step, strategy: 'uniform', seed: 0, mean_reward: step / 10, accuracy: 0, mean_length: 10 + step, entropy: 1, amplified_share: 0,
-  clip_fraction: 0.01 * step, loss: 0, kl: 0, grad_norm: 0, first_ratio_dev: 0, zero_adv_groups: 0, analyzed_rows: 0, updated_rows: 0,
-  nan_abort: false, time_ms: { rollout: 1, attention: 0, metrics: 0, update: 1, total: 2 }, ...over,
+  step,
+  strategy: 'uniform',
+  seed: 0,
+  mean_reward: step / 10,
+  accuracy: 0,
+  mean_length: 10 + step,
+  entropy: 1,
+  amplified_share: 0,
+  clip_fraction: 0.01 * step,
+  loss: 0,
+  kl: 0,
+  grad_norm: 0,
+  first_ratio_dev: 0,
+  zero_adv_groups: 0,
+  analyzed_rows: 0,
+  updated_rows: 0,
+  nan_abort: false,
+  time_ms: { rollout: 1, attention: 0, metrics: 0, update: 1, total: 2 },
+  ...over,
 });
 
 const runs: RunData[] = [
-  { key: 'uniform-s0', strategy: 'uniform', seed: 0, lines: [line(1), line(2, { heldout_accuracy: 0.5 })], initialAccuracy: 0.25 },
+  {
+    key: 'uniform-s0',
+    strategy: 'uniform',
+    seed: 0,
+    lines: [line(1), line(2, { heldout_accuracy: 0.5 })],
+    initialAccuracy: 0.25,
+  },
   { key: 'coupled-s3', strategy: 'coupled', seed: 3, lines: [line(1, { mean_reward: NaN })] },
 ];
 
@@ -21,7 +43,10 @@ describe('buildSeries', () => {
       ['uniform-s0', STRATEGY_COLORS.uniform, DASHES[0]],
       ['coupled-s3', STRATEGY_COLORS.coupled, DASHES[1]],
     ]);
-    expect(s[0].points).toEqual([[1, 0.1], [2, 0.2]]);
+    expect(s[0].points).toEqual([
+      [1, 0.1],
+      [2, 0.2],
+    ]);
     // Non-finite values are left out rather than drawn as gaps of NaN.
     expect(s[1].points).toEqual([]);
     expect(s[0].label).toBe('uniform · seed 0');
@@ -29,13 +54,22 @@ describe('buildSeries', () => {
 
   it('held-out accuracy: the starting model at step 0, then only evaluated steps', () => {
     const s = buildSeries(runs, 'heldout');
-    expect(s[0].points).toEqual([[0, 0.25], [2, 0.5]]);
+    expect(s[0].points).toEqual([
+      [0, 0.25],
+      [2, 0.5],
+    ]);
     expect(s[1].points).toEqual([]);
   });
 
   it('length and clip fraction read their own fields', () => {
-    expect(buildSeries(runs, 'length')[0].points).toEqual([[1, 11], [2, 12]]);
-    expect(buildSeries(runs, 'clip')[0].points).toEqual([[1, 0.01], [2, 0.02]]);
+    expect(buildSeries(runs, 'length')[0].points).toEqual([
+      [1, 11],
+      [2, 12],
+    ]);
+    expect(buildSeries(runs, 'clip')[0].points).toEqual([
+      [1, 0.01],
+      [2, 0.02],
+    ]);
   });
 });
 
@@ -44,7 +78,20 @@ describe('extents', () => {
     expect(extents(buildSeries(runs, 'length'))).toEqual({ x: [1, 2], y: [11, 12] });
     const flat = extents([{ key: 'a', label: 'a', color: '', dash: '', points: [[1, 2]] }]);
     expect(flat).toEqual({ x: [1, 2], y: [1.8, 2.2] });
-    expect(extents([{ key: 'z', label: 'z', color: '', dash: '', points: [[1, 0], [2, 0]] }])!.y).toEqual([0, 0.5]);
+    expect(
+      extents([
+        {
+          key: 'z',
+          label: 'z',
+          color: '',
+          dash: '',
+          points: [
+            [1, 0],
+            [2, 0],
+          ],
+        },
+      ])!.y,
+    ).toEqual([0, 0.5]);
     expect(extents([])).toBeNull();
   });
 });

@@ -8,7 +8,12 @@ import { STRATEGY_COLORS } from '../theme/palette';
 
 export type TrainMetric = 'reward' | 'heldout' | 'length' | 'entropy' | 'clip';
 
-export const METRICS: { id: TrainMetric; title: string; yLabel: string; value: (l: RunLogLine) => number | undefined }[] = [
+export const METRICS: {
+  id: TrainMetric;
+  title: string;
+  yLabel: string;
+  value: (l: RunLogLine) => number | undefined;
+}[] = [
   { id: 'reward', title: 'Mean reward', yLabel: 'reward', value: (l) => l.mean_reward },
   { id: 'heldout', title: 'Held-out accuracy', yLabel: 'accuracy', value: (l) => l.heldout_accuracy },
   { id: 'length', title: 'Response length', yLabel: 'tokens', value: (l) => l.mean_length },
@@ -53,7 +58,13 @@ export function buildSeries(runs: RunData[], metric: TrainMetric): Series[] {
       const v = m.value(l);
       if (typeof v === 'number' && Number.isFinite(v)) points.push([l.step, v]);
     }
-    return { key: r.key, label: `${r.strategy} · seed ${r.seed}`, color: strategyColor(r.strategy), dash: DASHES[seedOrder.indexOf(r.seed) % DASHES.length], points };
+    return {
+      key: r.key,
+      label: `${r.strategy} · seed ${r.seed}`,
+      color: strategyColor(r.strategy),
+      dash: DASHES[seedOrder.indexOf(r.seed) % DASHES.length],
+      points,
+    };
   });
 }
 
@@ -79,7 +90,10 @@ export function extents(series: Series[]): { x: [number, number]; y: [number, nu
 }
 
 /** Largest |after − before| over the WAAD and FAI curves of a before/after pair (0: the model did not change). */
-export function maxAbsChange(before: { waad: number[]; fai: number[] }, after: { waad: number[]; fai: number[] }): number {
+export function maxAbsChange(
+  before: { waad: number[]; fai: number[] },
+  after: { waad: number[]; fai: number[] },
+): number {
   let m = 0;
   for (const k of ['waad', 'fai'] as const) {
     if (before[k].length !== after[k].length) return Infinity;

@@ -4,16 +4,46 @@ import { curvesCsvText, formatDifference, formatInterval, summaryCsvText, summar
 import type { RunData } from './series';
 
 const line = (step: number, reward: number, heldout?: number): RunLogLine => ({
-  step, strategy: 'uniform', seed: 0, mean_reward: reward, accuracy: 0, mean_length: 10, entropy: 1, amplified_share: 0,
-  clip_fraction: 0, loss: 0, kl: 0, grad_norm: 0, first_ratio_dev: 0, zero_adv_groups: 0, analyzed_rows: 0, updated_rows: 0,
-  nan_abort: false, time_ms: { rollout: 1, attention: 0, metrics: 0, update: 1, total: 2 }, ...(heldout === undefined ? {} : { heldout_accuracy: heldout }),
+  step,
+  strategy: 'uniform',
+  seed: 0,
+  mean_reward: reward,
+  accuracy: 0,
+  mean_length: 10,
+  entropy: 1,
+  amplified_share: 0,
+  clip_fraction: 0,
+  loss: 0,
+  kl: 0,
+  grad_norm: 0,
+  first_ratio_dev: 0,
+  zero_adv_groups: 0,
+  analyzed_rows: 0,
+  updated_rows: 0,
+  nan_abort: false,
+  time_ms: { rollout: 1, attention: 0, metrics: 0, update: 1, total: 2 },
+  ...(heldout === undefined ? {} : { heldout_accuracy: heldout }),
 });
 
 type Run = RunData & { done: boolean };
 const runs: Run[] = [
   // uniform, 2 seeds: final held-out 0.5 and 0.7; reward curves 0.2,0.4,0.6 (AUC 0.4) and 0,0.2,0.2 (AUC 0.15).
-  { key: 'uniform-s0', strategy: 'uniform', seed: 0, done: true, initialAccuracy: 0.25, lines: [line(1, 0.2), line(2, 0.4, 0.3), line(3, 0.6, 0.5)] },
-  { key: 'uniform-s1', strategy: 'uniform', seed: 1, done: true, initialAccuracy: 0.25, lines: [line(1, 0), line(2, 0.2), line(3, 0.2, 0.7)] },
+  {
+    key: 'uniform-s0',
+    strategy: 'uniform',
+    seed: 0,
+    done: true,
+    initialAccuracy: 0.25,
+    lines: [line(1, 0.2), line(2, 0.4, 0.3), line(3, 0.6, 0.5)],
+  },
+  {
+    key: 'uniform-s1',
+    strategy: 'uniform',
+    seed: 1,
+    done: true,
+    initialAccuracy: 0.25,
+    lines: [line(1, 0), line(2, 0.2), line(3, 0.2, 0.7)],
+  },
   { key: 'coupled-s0', strategy: 'coupled', seed: 0, done: true, initialAccuracy: 0.25, lines: [line(1, 0.5, 0.25)] },
   // Still training: in the curves, not in the table.
   { key: 'coupled-s1', strategy: 'coupled', seed: 1, done: false, initialAccuracy: 0.25, lines: [line(1, 0.9)] },
@@ -51,7 +81,9 @@ describe('summaryRows (mean ± 95% CI over seeds, as rhythmscope experiment)', (
 describe('CSV exports', () => {
   it('curves: the CLI curves.csv columns, one row per step of every run shown', () => {
     const rows = curvesCsvText(runs).trimEnd().split('\n');
-    expect(rows[0]).toBe('strategy,seed,step,mean_reward,heldout_accuracy,mean_length,entropy,amplified_share,clip_fraction');
+    expect(rows[0]).toBe(
+      'strategy,seed,step,mean_reward,heldout_accuracy,mean_length,entropy,amplified_share,clip_fraction',
+    );
     expect(rows).toHaveLength(1 + 3 + 3 + 1 + 1);
     expect(rows[1]).toBe('uniform,0,1,0.2,,10,1,0,0');
     expect(rows[3]).toBe('uniform,0,3,0.6,0.5,10,1,0,0');
@@ -60,8 +92,10 @@ describe('CSV exports', () => {
 
   it('summary: the CLI summary.csv over finished runs plus start_acc', () => {
     const rows = summaryCsvText(runs).trimEnd().split('\n');
-    expect(rows[0]).toBe('strategy,seeds,final_acc_mean,final_acc_ci95,reward_auc_mean,reward_auc_ci95,final_reward_mean,final_reward_ci95,amplified_share,step_seconds,credit_share,'
-      + 'delta_acc_vs_uniform_mean,delta_acc_vs_uniform_ci95,delta_auc_vs_uniform_mean,delta_auc_vs_uniform_ci95,start_acc');
+    expect(rows[0]).toBe(
+      'strategy,seeds,final_acc_mean,final_acc_ci95,reward_auc_mean,reward_auc_ci95,final_reward_mean,final_reward_ci95,amplified_share,step_seconds,credit_share,' +
+        'delta_acc_vs_uniform_mean,delta_acc_vs_uniform_ci95,delta_auc_vs_uniform_mean,delta_auc_vs_uniform_ci95,start_acc',
+    );
     expect(rows).toHaveLength(3);
     // final reward = last step's (10% of 3 steps rounds to 1): 0.6 and 0.2 → 0.4 ± 12.706 · 0.2828 / √2 = 2.5412
     expect(rows[1]).toBe('uniform,2,0.6,1.2706,0.275,1.58825,0.4,2.5412,0,0.002,0,,,,,0.25');

@@ -22,9 +22,14 @@ export interface SummaryRow {
 
 /** Runs as the experiment code takes them (runs without a line yet are left out). */
 export function runResults(runs: RunData[]): RunResult[] {
-  return runs.filter((r) => r.lines.length > 0).map((r) => ({
-    strategy: r.strategy as RlStrategy, seed: r.seed, lines: r.lines, initialAccuracy: r.initialAccuracy ?? null,
-  }));
+  return runs
+    .filter((r) => r.lines.length > 0)
+    .map((r) => ({
+      strategy: r.strategy as RlStrategy,
+      seed: r.seed,
+      lines: r.lines,
+      initialAccuracy: r.initialAccuracy ?? null,
+    }));
 }
 
 /** One row per strategy over the finished runs (`done`): the table updates as each run ends. */
@@ -36,7 +41,8 @@ export function summaryRows(runs: (RunData & { done: boolean })[]): SummaryRow[]
     finalAccuracy: row.finalAccuracy,
     rewardAuc: row.rewardAuc,
     vsUniform: row.vsBaseline?.finalAccuracy ?? null,
-    startAccuracy: results.find((r) => r.strategy === row.strategy && r.initialAccuracy !== null)?.initialAccuracy ?? null,
+    startAccuracy:
+      results.find((r) => r.strategy === row.strategy && r.initialAccuracy !== null)?.initialAccuracy ?? null,
   }));
 }
 

@@ -65,7 +65,10 @@ export const initialTrainState: TrainState = {
 export const useTrainStore = create<TrainState>()(() => ({ ...initialTrainState }));
 
 export function setForm(patch: Partial<TrainForm>): void {
-  useTrainStore.setState((s) => ({ form: { ...s.form, ...patch }, fieldError: s.fieldError && s.fieldError.field in patch ? null : s.fieldError }));
+  useTrainStore.setState((s) => ({
+    form: { ...s.form, ...patch },
+    fieldError: s.fieldError && s.fieldError.field in patch ? null : s.fieldError,
+  }));
 }
 
 export function setView(view: TrainState['view']): void {

@@ -30,7 +30,11 @@ async function selectedFolder(): Promise<{ name: string; files: ModelFolderBytes
   return { name: c.name, files: c.files };
 }
 
-async function busy(kind: NonNullable<ReturnType<typeof get>['busy']>, context: string, fn: () => Promise<void>): Promise<void> {
+async function busy(
+  kind: NonNullable<ReturnType<typeof get>['busy']>,
+  context: string,
+  fn: () => Promise<void>,
+): Promise<void> {
   if (get().busy) return;
   set({ busy: kind });
   try {

@@ -16,8 +16,19 @@ export function fakeHandlers(log: string[]): Handlers {
     },
     async loadModel({ source }, ctx) {
       ctx.progress(0.5, 'half');
-      if (source.kind === 'url' && source.url.includes('broken')) throw new InputError('bad header', { file: 'config.json' });
-      return { name: source.kind === 'url' ? source.url : source.name, numParams: 3, files: [], tokenizerKind: 'char', vocabSize: 2, nLayer: 1, nHead: 1, nEmbd: 2, nPositions: 8 };
+      if (source.kind === 'url' && source.url.includes('broken'))
+        throw new InputError('bad header', { file: 'config.json' });
+      return {
+        name: source.kind === 'url' ? source.url : source.name,
+        numParams: 3,
+        files: [],
+        tokenizerKind: 'char',
+        vocabSize: 2,
+        nLayer: 1,
+        nHead: 1,
+        nEmbd: 2,
+        nPositions: 8,
+      };
     },
     async generate(params, ctx) {
       const ids: number[] = [];

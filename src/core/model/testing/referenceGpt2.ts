@@ -66,8 +66,12 @@ export function referenceGpt2Forward(
     });
   const geluTanh = (v: number) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)));
   const geluErf = (v: number) => 0.5 * v * (1 + erf(v / Math.SQRT2));
-  const act = config.activation_function === 'relu' ? (v: number) => Math.max(0, v)
-    : config.activation_function === 'gelu' ? geluErf : geluTanh;
+  const act =
+    config.activation_function === 'relu'
+      ? (v: number) => Math.max(0, v)
+      : config.activation_function === 'gelu'
+        ? geluErf
+        : geluTanh;
 
   const attention: Float32Array[] = [];
   for (let l = 0; l < L; l++) {

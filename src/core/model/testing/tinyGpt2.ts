@@ -82,7 +82,10 @@ export function makeTinyGpt2(opts: TinyGpt2Options = {}): { configJson: string; 
     tensors.push({ name, shape, data });
     return data;
   };
-  const normal = (std: number, mean = 0) => () => mean + std * randn();
+  const normal =
+    (std: number, mean = 0) =>
+    () =>
+      mean + std * randn();
 
   const wte = add(`${pre}wte.weight`, [V, D], normal(1));
   add(`${pre}wpe.weight`, [P, D], normal(0.5));

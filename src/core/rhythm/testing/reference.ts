@@ -22,7 +22,12 @@ export interface ReferenceVectors {
 }
 
 /** `map` is one head's [N, N] row-major map: row t = query, column s = key. */
-export function referenceHeadVectors(map: ArrayLike<number>, N: number, promptLength: number, o: ReferenceOptions): ReferenceVectors {
+export function referenceHeadVectors(
+  map: ArrayLike<number>,
+  N: number,
+  promptLength: number,
+  o: ReferenceOptions,
+): ReferenceVectors {
   const a = (t: number, s: number): number => {
     if (!o.sink) return map[t * N + s];
     if (s === 0) return 0;

@@ -9,8 +9,18 @@ import type { PolicyInit } from '../trainer';
 
 export function tinyConfig(over: Partial<GPT2Config> = {}): GPT2Config {
   return {
-    model_type: 'gpt2', n_layer: 2, n_head: 2, n_embd: 16, n_positions: 128, vocab_size: TASK_TOKENS.length,
-    layer_norm_epsilon: 1e-5, activation_function: 'relu', bos_token_id: EOS_ID, eos_token_id: EOS_ID, raw: {}, ...over,
+    model_type: 'gpt2',
+    n_layer: 2,
+    n_head: 2,
+    n_embd: 16,
+    n_positions: 128,
+    vocab_size: TASK_TOKENS.length,
+    layer_norm_epsilon: 1e-5,
+    activation_function: 'relu',
+    bos_token_id: EOS_ID,
+    eos_token_id: EOS_ID,
+    raw: {},
+    ...over,
   };
 }
 
@@ -23,7 +33,11 @@ export function tinyWeights(config: GPT2Config, seed: number, scale = 5): NamedA
 
 export function tinyPolicy(seed = 1, over: Partial<GPT2Config> = {}): PolicyInit & { config: GPT2Config } {
   const config = tinyConfig(over);
-  return { config, weights: tinyWeights(config, seed), tokenizer: new CharTokenizer([...TASK_TOKENS], { eosToken: EOS_TOKEN }) };
+  return {
+    config,
+    weights: tinyWeights(config, seed),
+    tokenizer: new CharTokenizer([...TASK_TOKENS], { eosToken: EOS_TOKEN }),
+  };
 }
 
 /** The same weights in the inference runtime (for cross-checks). */

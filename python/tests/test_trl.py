@@ -17,7 +17,7 @@ from toy import addition_prompts, addition_reward, char_tokenizer  # noqa: E402
 
 def make_trainer(tmp_path, seed=0, strategy="coupled", attn="eager", **kw):
     tok = char_tokenizer()
-    model = tiny_qwen3(seed=seed, attn=attn, layers=4)
+    model = tiny_qwen3(seed=seed, attn=attn, layers=4, hidden=96)
     model.config.pad_token_id, model.config.eos_token_id = tok.pad_token_id, tok.eos_token_id
     model.generation_config.pad_token_id, model.generation_config.eos_token_id = tok.pad_token_id, tok.eos_token_id
     args = GRPOConfig(output_dir=str(tmp_path / "out"), per_device_train_batch_size=4, num_generations=4, max_completion_length=12,

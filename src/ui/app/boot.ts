@@ -40,9 +40,11 @@ export function bootApp(search: string = window.location.search): Promise<void> 
     // In parallel: the engine worker starts (tfjs, backend) while the page reads the catalog and the first
     // model's files, so the model is in memory when the engine is ready.
     const started = startEngine(params.backend);
-    // First visit (nothing stored): the shipped analysed example opens as soon as the engine runs — an imported
-    // dump, no model run — and the model loads after it.
-    const example = restoredDocument ? null : fetchExample().catch(() => null);
+    // First visit (nothing stored, no model asked for in the address): the shipped analysed example of the
+    // built-in model opens as soon as the engine runs — an imported dump, no model run — and the model loads after
+    // it. A page opened for another model (?builtin=, ?model=) starts on that model's own problem instead.
+    const wantsExample = !restoredDocument && !params.builtin && !params.model;
+    const example = wantsExample ? fetchExample().catch(() => null) : null;
     const catalog = await probeCatalog();
     useModelStore.setState({ catalog });
     let first: ModelChoice;

@@ -53,7 +53,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   await checkOutputPath(out);
 
-  // Token ids need no tokenizer: a folder without one still runs, its tokens named by id ("#17").
+  // Token ids need no tokenizer: a folder without one still runs, its tokens named by id ("#305").
   const { model, tokenizer } = await loadModelDir(a.model!, '--model', { tokenizerOptional: a.ids !== undefined });
   try {
     let ids: number[];

@@ -1,6 +1,6 @@
 /**
  * A stand-in tokenizer for a model folder without tokenizer files: it cannot encode text, and names each
- * token by its id ("#17"). Enough for work that starts from token ids (`rhythmscope forward --ids`).
+ * token by its id ("#305"). Enough for work that starts from token ids (`rhythmscope forward --ids`).
  */
 import { TokenizerError, type Tokenizer } from './types';
 

@@ -8,7 +8,6 @@ import { InputError, isInputError } from '../core/errors';
 import { parseAttentionDump } from '../core/io/dump';
 import { parseAnalyzeJsonl, type AnalyzeInput } from '../core/io/jsonl';
 import { writeFileAtomic } from '../core/io/node-atomic';
-import type { LoadedModel } from '../core/model/load';
 import {
   analyzeDump,
   analyzeModel,
@@ -21,7 +20,7 @@ import {
   type RhythmOptions,
 } from '../core/rhythm';
 import { ArgumentError, formatFlags, parseArgs, type FlagSpecs } from './args';
-import { CHAT_FLAGS, checkIds, checkOutputPath, loadModelDir, note, promptWrapper } from './common';
+import { CHAT_FLAGS, checkOutputPath, encodeInput, loadModelDir, note, promptWrapper } from './common';
 
 const FLAGS = {
   model: {
@@ -195,7 +194,7 @@ async function analyzeJsonl(
     const records: AnalysisRecord[] = [];
     const t0 = performance.now();
     for (const [i, input] of inputs.entries()) {
-      const seq = encode(input, loaded, path, wrap);
+      const seq = encodeInput(input, loaded, path, wrap);
       records.push(analyzeModel(loaded.model, seq, options).record);
       note(
         `[analyze] ${i + 1}/${inputs.length} (${path}:${input.line}, N=${seq.ids.length}) ${((performance.now() - t0) / 1000).toFixed(1)} s`,
@@ -205,36 +204,6 @@ async function analyzeJsonl(
   } finally {
     loaded.model.dispose();
   }
-}
-
-function encode(
-  input: AnalyzeInput,
-  { model, tokenizer }: LoadedModel,
-  file: string,
-  wrap: (prompt: string) => string,
-) {
-  const where = (field: string) => ({ file, line: input.line, field });
-  let promptIds: number[];
-  let responseIds: number[];
-  try {
-    promptIds = input.promptIds ?? tokenizer.encode(wrap(input.prompt!));
-    responseIds = input.responseIds ?? tokenizer.encode(input.response!);
-  } catch (e) {
-    if (e instanceof Error && e.name === 'TokenizerError')
-      throw new InputError(e.message, where(input.promptIds ? 'response' : 'prompt'));
-    throw e;
-  }
-  const field = input.promptIds ? 'response_ids' : 'response';
-  if (responseIds.length === 0) throw new InputError('encodes to no tokens', where(field));
-  const ids = [...promptIds, ...responseIds];
-  try {
-    checkIds(ids, model.config.vocab_size, model.config.n_positions, field);
-  } catch (e) {
-    throw isInputError(e)
-      ? new InputError(e.message, where(input.promptIds ? 'prompt_ids/response_ids' : 'prompt/response'))
-      : e;
-  }
-  return { ids, promptLength: promptIds.length, tokens: ids.map((id) => tokenizer.tokenString(id)) };
 }
 
 /** Every member of a group needs a reward (GRPO compares rewards within the group). */

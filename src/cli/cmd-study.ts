@@ -7,10 +7,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, isInputError } from '../core/errors';
 import { parseAttentionDump } from '../core/io/dump';
-import { parseAnalyzeJsonl, type AnalyzeInput } from '../core/io/jsonl';
+import { parseAnalyzeJsonl } from '../core/io/jsonl';
 import { writeFileAtomic } from '../core/io/node-atomic';
 import { isDirectory } from '../core/io/node-files';
-import type { LoadedModel } from '../core/model/load';
 import { analyzeDump, analyzeModel, OPTION_FLAGS, optionsFromFlags, type RhythmOptions } from '../core/rhythm';
 import {
   batchedContinuer,
@@ -22,7 +21,7 @@ import {
   type PerturbSequence,
 } from '../core/studies';
 import { ArgumentError, formatFlags, parseArgs, type FlagSpecs } from './args';
-import { checkIds, checkOutputPath, loadModelDir, note } from './common';
+import { checkOutputPath, encodeInput, loadModelDir, note } from './common';
 
 /** Every rhythm option as a text flag (validated by the engine's optionsFromFlags); perturb has its own --k/--seed. */
 function rhythmFlags(skip: string[] = []): FlagSpecs {
@@ -151,31 +150,6 @@ async function dumpPaths(list: string[]): Promise<string[]> {
   return out;
 }
 
-function encode(input: AnalyzeInput, { model, tokenizer }: LoadedModel, file: string) {
-  const where = (field: string) => ({ file, line: input.line, field });
-  let promptIds: number[];
-  let responseIds: number[];
-  try {
-    promptIds = input.promptIds ?? tokenizer.encode(input.prompt!);
-    responseIds = input.responseIds ?? tokenizer.encode(input.response!);
-  } catch (e) {
-    if (e instanceof Error && e.name === 'TokenizerError')
-      throw new InputError(e.message, where(input.promptIds ? 'response' : 'prompt'));
-    throw e;
-  }
-  const field = input.promptIds ? 'response_ids' : 'response';
-  if (responseIds.length === 0) throw new InputError('encodes to no tokens', where(field));
-  const ids = [...promptIds, ...responseIds];
-  try {
-    checkIds(ids, model.config.vocab_size, model.config.n_positions, field);
-  } catch (e) {
-    throw isInputError(e)
-      ? new InputError(e.message, where(input.promptIds ? 'prompt_ids/response_ids' : 'prompt/response'))
-      : e;
-  }
-  return { ids, promptLength: promptIds.length, tokens: ids.map((id) => tokenizer.tokenString(id)) };
-}
-
 const fmt = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
 const rowsLine = (r: LinkageRows) =>
   `entropy ${fmt(r.entropy_at_waad_peaks.observed)}/${fmt(r.entropy_at_waad_peaks.random)} · co-occur ${fmt(r.receiver_global_cooccurrence.observed)}/${fmt(r.receiver_global_cooccurrence.random)} · follows ${fmt(r.fai_follows_waad.observed)}/${fmt(r.fai_follows_waad.random)}`;
@@ -208,7 +182,7 @@ async function linkage(argv: string[]): Promise<number> {
     const loaded = await loadModelDir(a.model!);
     try {
       for (const [i, input] of inputs.entries()) {
-        const seq = encode(input, loaded, a.input!);
+        const seq = encodeInput(input, loaded, a.input!);
         study.add(analyzeModel(loaded.model, seq, options).record);
         progress(i, inputs.length, `(${a.input}:${input.line}, N=${seq.ids.length})`, study.pooled());
       }
@@ -237,7 +211,7 @@ async function perturb(argv: string[]): Promise<number> {
   const t0 = performance.now();
   try {
     for (const [i, input] of inputs.entries()) {
-      const seq = encode(input, loaded, a.input);
+      const seq = encodeInput(input, loaded, a.input);
       const s = await perturbSequence(loaded.model, continuer, loaded.tokenizer, seq, i, options, perturbOptions);
       done.push(s);
       const sum = perturbSummary(done, options, perturbOptions);

@@ -1,9 +1,10 @@
 /** Helpers shared by the CLI commands (Node-only). */
 import { access, constants } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { InputError } from '../core/errors';
+import { InputError, isInputError } from '../core/errors';
 import { ChatTemplate } from '../core/chat/template';
 import type { ModelFiles } from '../core/io/files';
+import type { AnalyzeInput } from '../core/io/jsonl';
 import { isDirectory, openModelFiles } from '../core/io/node-files';
 import { loadModel, type LoadedModel } from '../core/model/load';
 import type { Tokenizer } from '../core/tokenizer/types';
@@ -110,4 +111,38 @@ export function promptWrapper(
   if (a.thinking === false && !template.supportsThinking)
     note(`note: --no-thinking: ${spec.fileName} has no thinking switch`);
   return (p) => template.wrapPrompt(p, { enableThinking: a.thinking !== false });
+}
+
+/**
+ * One JSONL input line → token ids of prompt ⊕ response (`wrap` applies a chat template to a text prompt; ids are
+ * taken as given). Errors name the file, the line and the field.
+ */
+export function encodeInput(
+  input: AnalyzeInput,
+  { model, tokenizer }: LoadedModel,
+  file: string,
+  wrap: (prompt: string) => string = (prompt) => prompt,
+) {
+  const where = (field: string) => ({ file, line: input.line, field });
+  let promptIds: number[];
+  let responseIds: number[];
+  try {
+    promptIds = input.promptIds ?? tokenizer.encode(wrap(input.prompt!));
+    responseIds = input.responseIds ?? tokenizer.encode(input.response!);
+  } catch (e) {
+    if (e instanceof Error && e.name === 'TokenizerError')
+      throw new InputError(e.message, where(input.promptIds ? 'response' : 'prompt'));
+    throw e;
+  }
+  const field = input.promptIds ? 'response_ids' : 'response';
+  if (responseIds.length === 0) throw new InputError('encodes to no tokens', where(field));
+  const ids = [...promptIds, ...responseIds];
+  try {
+    checkIds(ids, model.config.vocab_size, model.config.n_positions, field);
+  } catch (e) {
+    throw isInputError(e)
+      ? new InputError(e.message, where(input.promptIds ? 'prompt_ids/response_ids' : 'prompt/response'))
+      : e;
+  }
+  return { ids, promptLength: promptIds.length, tokens: ids.map((id) => tokenizer.tokenString(id)) };
 }

@@ -17,7 +17,7 @@ async function download(page: Page, testId: string): Promise<string> {
 }
 
 test.describe('corpus', () => {
-  test('20 task problems → linkage table, perturbation view, exports; Cancel keeps what was done; no tensor leak', async ({
+  test('20 task problems → linkage table, perturbation view and corpus totals, exports; Cancel keeps what was done; no tensor leak', async ({
     page,
   }, info) => {
     test.skip(isWebgpuProject(info), 'compute-bound; the no-webgpu project covers it');
@@ -58,6 +58,42 @@ test.describe('corpus', () => {
     const perturb = JSON.parse(await download(page, 'perturb-export'));
     expect(perturb.top[0].candidates.length).toBeGreaterThan(0);
     await snap(page, info, 'corpus-20');
+
+    // The perturbation test over the corpus: the totals of `rhythmscope study perturb`, exported.
+    await page.getByTestId('perturb-study-k').fill('2');
+    await page.getByTestId('perturb-study-m').fill('1');
+    await page.getByTestId('perturb-study-run').click();
+    const study = page.getByTestId('perturb-study-status');
+    await expect(study).toContainText('20 responses', { timeout: 120_000 });
+    await expect(page.getByTestId('perturb-study-progress')).toHaveCount(0);
+    const totals = page.getByTestId('perturb-totals');
+    await expect(totals.locator('tr[data-row="p_top_lower"] td[data-cell="ci"]')).toHaveText(
+      /^\d\.\d{3} – \d\.\d{3} \(Wilson\)$/,
+    );
+    const perturbJson = JSON.parse(await download(page, 'perturb-study-export-json'));
+    expect(perturbJson.study).toBe('perturb');
+    expect(perturbJson.sequences).toBe(20);
+    expect(perturbJson.per_sequence).toHaveLength(20);
+    expect(perturbJson.options).toMatchObject({ k: 2, m: 1, min_tail: 5, seed: 0 });
+    for (const key of ['p_top_lower', 'mean_jaccard_top', 'mean_jaccard_bottom', 'mean_jaccard_random']) {
+      const shown = (await totals.locator(`tr[data-row="${key}"] td[data-cell="value"]`).textContent())!;
+      expect(shown).toBe(perturbJson[key] === null ? '—' : perturbJson[key].toFixed(3));
+    }
+    const perturbCsvLines = (await download(page, 'perturb-study-export-csv')).trim().split('\n');
+    expect(perturbCsvLines).toHaveLength(22); // header, 20 responses, totals
+    expect(perturbCsvLines[21]).toMatch(/^all,20 sequences,/);
+
+    // Cancel midway keeps the responses finished.
+    await page.evaluate(() => window.__rhythmscope!.setTokenDelay(25));
+    await page.getByTestId('perturb-study-run').click();
+    await expect(study).toContainText(/^[2-9] responses|^1\d responses/, { timeout: 60_000 });
+    await page.getByTestId('perturb-study-cancel').click();
+    await expect(page.getByTestId('perturb-study-cancelled')).toBeVisible();
+    const cancelledJson = JSON.parse(await download(page, 'perturb-study-export-json'));
+    expect(cancelledJson.sequences).toBeGreaterThanOrEqual(2);
+    expect(cancelledJson.sequences).toBeLessThan(20);
+    expect(cancelledJson.per_sequence).toHaveLength(cancelledJson.sequences);
+    await page.evaluate(() => window.__rhythmscope!.setTokenDelay(0));
     const settled = await liveTensors(page);
 
     // Cancel midway: slow generation down, stop after a few sequences; what was done stays.

@@ -14,11 +14,9 @@ import { analyzeDump, analyzeModel, OPTION_FLAGS, optionsFromFlags, type RhythmO
 import {
   batchedContinuer,
   LinkageStudy,
-  perturbSequence,
-  perturbSummary,
+  runPerturbStudy,
   sequentialContinuer,
   type LinkageRows,
-  type PerturbSequence,
 } from '../core/studies';
 import { ArgumentError, formatFlags, parseArgs, type FlagSpecs } from './args';
 import { checkOutputPath, encodeInput, loadModelDir, note } from './common';
@@ -207,23 +205,29 @@ async function perturb(argv: string[]): Promise<number> {
   const continuer = a.batched
     ? batchedContinuer(loaded.model, loaded.tokenizer.eosId, loaded.tokenizer.eosId ?? 0)
     : sequentialContinuer(loaded.model, loaded.tokenizer.eosId);
-  const done: PerturbSequence[] = [];
   const t0 = performance.now();
+  let output;
   try {
-    for (const [i, input] of inputs.entries()) {
-      const seq = encodeInput(input, loaded, a.input);
-      const s = await perturbSequence(loaded.model, continuer, loaded.tokenizer, seq, i, options, perturbOptions);
-      done.push(s);
-      const sum = perturbSummary(done, options, perturbOptions);
-      note(
-        `[study perturb] ${i + 1}/${inputs.length} (${a.input}:${input.line}, N=${seq.ids.length}, ${s.eligible} eligible) ${((performance.now() - t0) / 1000).toFixed(1)} s | J top ${fmt(sum.mean_jaccard_top)} bottom ${fmt(sum.mean_jaccard_bottom)} random ${fmt(sum.mean_jaccard_random)} | Pr(top<bottom) ${fmt(sum.p_top_lower)}`,
-      );
-    }
+    // Encoded lazily: a bad line stops the run there (no output written) with its line named.
+    const lengths: number[] = [];
+    const encoded = function* () {
+      for (const input of inputs) {
+        const seq = encodeInput(input, loaded, a.input!);
+        lengths.push(seq.ids.length);
+        yield seq;
+      }
+    };
+    ({ output } = await runPerturbStudy(loaded.model, continuer, loaded.tokenizer, encoded(), options, perturbOptions, {
+      onSequence: (s, sum) =>
+        note(
+          `[study perturb] ${s.index + 1}/${inputs.length} (${a.input}:${inputs[s.index].line}, N=${lengths[s.index]}, ${s.eligible} eligible) ${((performance.now() - t0) / 1000).toFixed(1)} s | J top ${fmt(sum.mean_jaccard_top)} bottom ${fmt(sum.mean_jaccard_bottom)} random ${fmt(sum.mean_jaccard_random)} | Pr(top<bottom) ${fmt(sum.p_top_lower)}`,
+        ),
+    }));
   } finally {
     continuer.dispose();
     loaded.model.dispose();
   }
-  await writeFileAtomic(a.out!, `${JSON.stringify(perturbSummary(done, options, perturbOptions), null, 1)}\n`);
-  note(`[study perturb] ${done.length} sequences (${continuer.kind} continuations) -> ${a.out}`);
+  await writeFileAtomic(a.out!, `${JSON.stringify(output, null, 1)}\n`);
+  note(`[study perturb] ${output.sequences} sequences (${continuer.kind} continuations) -> ${a.out}`);
   return 0;
 }

@@ -7,7 +7,7 @@ import type { CorpusSequence, CorpusSummary } from '../core/studies/corpus';
 import type { LinkageOptions } from '../core/studies/linkage';
 import type { LinkageStudyOutput } from '../core/studies/linkage-study';
 import type { PerturbOptions } from '../core/studies/perturb';
-import type { PerturbSequence } from '../core/studies/perturb-run';
+import type { PerturbSequence, PerturbStudyOutput } from '../core/studies/perturb-run';
 import type { TaskName } from '../core/tasks/types';
 
 export type CorpusSource =
@@ -53,7 +53,32 @@ export interface PerturbParams {
 /** The perturbation of one sequence plus the display text of every token id it mentions. */
 export type PerturbOutcome = PerturbSequence & { token_texts: [number, string][] };
 
+/** The perturbation test over a corpus (the sequences of a corpus run, in order). */
+export interface PerturbStudyParams {
+  sequences: { ids: number[]; promptLength: number }[];
+  options: Record<string, unknown>;
+  perturb?: Partial<PerturbOptions>;
+}
+
+/** The corpus totals of `rhythmscope study perturb` (its JSON without per_sequence). */
+export type PerturbTotals = Omit<PerturbStudyOutput, 'per_sequence'>;
+
+/** Streamed after each response: its J values and the totals so far. */
+export interface PerturbStudyEvent {
+  sequence: Pick<PerturbSequence, 'index' | 'j_top' | 'j_bottom' | 'j_random' | 'eligible'>;
+  totals: PerturbTotals;
+}
+
+export interface PerturbStudyOutcome {
+  /** The JSON of `rhythmscope study perturb` over the responses done. */
+  study: PerturbStudyOutput;
+  /** True when Cancel stopped the run; every response finished before is kept. */
+  cancelled: boolean;
+  ms: number;
+}
+
 export interface CorpusOperations {
   corpusRun: { params: CorpusParams; result: CorpusOutcome; stream: CorpusEvent };
   perturbRun: { params: PerturbParams; result: PerturbOutcome; stream: never };
+  perturbStudyRun: { params: PerturbStudyParams; result: PerturbStudyOutcome; stream: PerturbStudyEvent };
 }

@@ -4,7 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { writeAttentionDump } from '../core/io/dump';
 import { loadModel, type LoadedModel } from '../core/model/load';
 import { tinyGpt2Files } from '../core/model/testing/tinyGpt2';
-import type { CorpusEvent } from './corpus-protocol';
+import { sequentialContinuer } from '../core/studies/continue';
+import { perturbSequence, perturbSummary } from '../core/studies/perturb-run';
+import type { CorpusEvent, PerturbStudyEvent } from './corpus-protocol';
 import { createCorpusHandlers } from './corpus';
 
 let loaded: LoadedModel;
@@ -128,5 +130,54 @@ describe('corpus handlers', () => {
     expect(out.top[0].candidates).toHaveLength(2);
     const texts = new Map(out.token_texts);
     for (const id of out.top[0].candidates[0].continuation_ids) expect(texts.has(id)).toBe(true);
+  });
+
+  it('perturbStudyRun: the totals of the CLI perturbSummary over one-by-one perturbSequence; Cancel keeps what was done', async () => {
+    const handlers = createCorpusHandlers(() => loaded);
+    const corpus = await handlers.corpusRun(
+      { source: { kind: 'task', task: 'addition', level: 1, n: 3, seed: 4, maxTokens: 16, temperature: 0 }, options },
+      ctx().ctx as never,
+    );
+    const sequences = corpus.list.map((s) => ({
+      ids: [...s.promptIds, ...s.responseIds],
+      promptLength: s.promptIds.length,
+    }));
+    const perturb = { k: 2, m: 2, min_tail: 3, seed: 7 };
+    const events: PerturbStudyEvent[] = [];
+    const c = ctx();
+    const run = () =>
+      handlers.perturbStudyRun({ sequences, options, perturb }, {
+        ...c.ctx,
+        emit: (e: PerturbStudyEvent) => events.push(e),
+      } as never);
+    await run(); // first run builds the model's lazy constants
+    events.length = 0;
+    const before = tf.memory().numTensors;
+    const out = await run();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(out.cancelled).toBe(false);
+    // Reference: the CLI's pooling over each response perturbed on its own, through the sequential engine.
+    const cont = sequentialContinuer(loaded.model, loaded.tokenizer.eosId);
+    const ref = [];
+    for (const [i, s] of sequences.entries())
+      ref.push(await perturbSequence(loaded.model, cont, loaded.tokenizer, s, i, options, perturb));
+    const expected = perturbSummary(ref, options, perturb);
+    expect(out.study).toEqual(expected);
+    expect(out.study.sequences).toBe(3);
+    expect(expected.compared).toBeGreaterThan(0); // the responses are long enough to have every set
+    expect(events.map((e) => e.totals.sequences)).toEqual([1, 2, 3]);
+    const { per_sequence: _, ...totals } = expected;
+    expect(events.at(-1)!.totals).toEqual(totals);
+    expect(c.progress.at(-1)).toBe('response 3 of 3');
+
+    // Cancel after the first response: that one is kept, with its totals.
+    const controller = new AbortController();
+    const cancelled = await handlers.perturbStudyRun({ sequences, options, perturb }, {
+      signal: controller.signal,
+      progress: () => {},
+      emit: () => controller.abort(),
+    } as never);
+    expect(cancelled.cancelled).toBe(true);
+    expect(cancelled.study).toEqual(perturbSummary(ref.slice(0, 1), options, perturb));
   });
 });

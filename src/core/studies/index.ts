@@ -5,3 +5,4 @@ export * from './perturb';
 export * from './perturb-run';
 export * from './continue';
 export * from './corpus';
+export * from './perturb-study';

@@ -1,8 +1,9 @@
 /**
  * Corpus actions: a corpus run in the engine worker (streamed summary, Cancel keeps what was done), the
- * perturbation test of one sequence, opening a sequence in the Workbench, and the exports.
+ * perturbation test of one sequence and over the corpus, opening a sequence in the Workbench, and the exports.
  */
 import { corpusCsv } from '../../core/studies/corpus';
+import { perturbCsv } from '../../core/studies/perturb-study';
 import type { CorpusSource } from '../../worker/corpus-protocol';
 import { setView } from '../train/trainStore';
 import { analyzeGeneration } from '../analysis/actions';
@@ -11,10 +12,11 @@ import { engine } from '../app/engine';
 import { reportError } from '../app/noticeStore';
 import { downloadBlob } from '../figures/export';
 import { useDocumentStore } from '../prompt/documentStore';
-import { useCorpusStore } from './corpusStore';
+import { useCorpusStore, type PerturbStudyState } from './corpusStore';
 
 let controller: AbortController | null = null;
 let perturbController: AbortController | null = null;
+let studyController: AbortController | null = null;
 
 export async function runCorpus(source: CorpusSource, label: string): Promise<void> {
   controller?.abort();
@@ -29,6 +31,7 @@ export async function runCorpus(source: CorpusSource, label: string): Promise<vo
     study: null,
     ms: null,
     perturb: null,
+    perturbStudy: null,
     sourceLabel: label,
   });
   const options = useSettingsStore.getState().options as Record<string, unknown>;
@@ -109,6 +112,77 @@ export async function runPerturb(index: number): Promise<void> {
   }
 }
 
+/**
+ * The perturbation test over every corpus sequence with a response (the numbers of `rhythmscope study perturb` on
+ * the same corpus); totals stream in, Cancel keeps the responses finished.
+ */
+export async function runPerturbStudy(): Promise<void> {
+  const { list, perturbForm: f } = useCorpusStore.getState();
+  const chosen = list.filter((s) => s.responseIds.length > 0);
+  if (chosen.length === 0) return;
+  studyController?.abort();
+  const mine = new AbortController();
+  studyController = mine;
+  const corpusIndex = chosen.map((s) => s.index);
+  const patch = (p: Partial<PerturbStudyState>) =>
+    useCorpusStore.setState((s) => (s.perturbStudy ? { perturbStudy: { ...s.perturbStudy, ...p } } : {}));
+  useCorpusStore.setState({
+    perturbStudy: {
+      running: { fraction: 0, message: 'Starting' },
+      totals: null,
+      perSequence: [],
+      study: null,
+      corpusIndex,
+      cancelled: false,
+      ms: null,
+    },
+  });
+  try {
+    const out = await engine().call(
+      'perturbStudyRun',
+      {
+        sequences: chosen.map((s) => ({ ids: [...s.promptIds, ...s.responseIds], promptLength: s.promptIds.length })),
+        options: useSettingsStore.getState().options as Record<string, unknown>,
+        perturb: { k: f.k, m: f.m, min_tail: f.minTail, seed: f.seed },
+      },
+      {
+        signal: mine.signal,
+        onProgress: (fraction, message) => studyController === mine && patch({ running: { fraction, message } }),
+        onStream: (event) => {
+          if (studyController !== mine) return;
+          useCorpusStore.setState((s) =>
+            s.perturbStudy
+              ? {
+                  perturbStudy: {
+                    ...s.perturbStudy,
+                    totals: event.totals,
+                    perSequence: [...s.perturbStudy.perSequence, event.sequence],
+                  },
+                }
+              : {},
+          );
+        },
+      },
+    );
+    if (studyController === mine) {
+      const { per_sequence: _, ...totals } = out.study;
+      patch({ study: out.study, totals, cancelled: out.cancelled, ms: out.ms });
+    }
+  } catch (e) {
+    if (studyController === mine) reportError('Perturbation test over the corpus', e);
+  } finally {
+    if (studyController === mine) {
+      studyController = null;
+      patch({ running: null });
+    }
+  }
+}
+
+/** Cancel: the worker stops inside the current response; the responses finished are kept. */
+export function cancelPerturbStudy(): void {
+  studyController?.abort();
+}
+
 /** Shows one corpus sequence in the Workbench (analysed again there with the current settings). */
 export async function openInWorkbench(index: number): Promise<void> {
   const seq = useCorpusStore.getState().list[index];
@@ -118,7 +192,7 @@ export async function openInWorkbench(index: number): Promise<void> {
   await analyzeGeneration(seq.promptIds, seq.responseIds, '');
 }
 
-export type CorpusExportKind = 'json' | 'csv' | 'perturb-json';
+export type CorpusExportKind = 'json' | 'csv' | 'perturb-json' | 'perturb-study-json' | 'perturb-study-csv';
 
 export function exportCorpus(kind: CorpusExportKind): void {
   const s = useCorpusStore.getState();
@@ -131,5 +205,15 @@ export function exportCorpus(kind: CorpusExportKind): void {
       new Blob([`${JSON.stringify(s.perturb.result, null, 1)}\n`], { type: 'application/json' }),
       `perturb-${s.perturb.index}.json`,
     );
+  } else if (kind === 'perturb-study-json' && s.perturbStudy?.study) {
+    downloadBlob(
+      new Blob([`${JSON.stringify(s.perturbStudy.study, null, 1)}\n`], { type: 'application/json' }),
+      'perturb.json',
+    );
+  } else if (kind === 'perturb-study-csv' && s.perturbStudy?.study) {
+    const { corpusIndex } = s.perturbStudy;
+    const byIndex = new Map(s.list.map((x) => [x.index, x.label]));
+    const labels = corpusIndex.map((i) => byIndex.get(i) ?? '');
+    downloadBlob(new Blob([perturbCsv(s.perturbStudy.study, labels)], { type: 'text/csv' }), 'perturb.csv');
   }
 }

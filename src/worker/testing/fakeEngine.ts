@@ -73,6 +73,9 @@ export function fakeHandlers(log: string[]): Handlers {
     async perturbRun() {
       throw new Error('perturbRun: not in the fake');
     },
+    async perturbStudyRun() {
+      throw new Error('perturbStudyRun: not in the fake');
+    },
   };
 }
 

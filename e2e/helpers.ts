@@ -39,3 +39,11 @@ export function trackConsoleErrors(page: Page): string[] {
   });
   return errors;
 }
+
+/** Opens the Advanced drawer (the method settings live folded there) unless it is open already. */
+export async function openSettings(page: Page): Promise<void> {
+  const drawer = page.getByTestId('advanced-drawer');
+  if (!(await drawer.evaluate((d) => (d as HTMLDetailsElement).open)))
+    await page.getByTestId('advanced-toggle').click();
+  await expect(page.getByTestId('settings-panel')).toBeVisible();
+}

@@ -1,6 +1,14 @@
 import { cpus, loadavg } from 'node:os';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
-import { appUrl, FIXTURE_MODEL, isWebgpuProject, snap, trackConsoleErrors, waitForModel } from './helpers';
+import {
+  appUrl,
+  FIXTURE_MODEL,
+  isWebgpuProject,
+  openSettings,
+  snap,
+  trackConsoleErrors,
+  waitForModel,
+} from './helpers';
 import { writeZip } from '../src/core/io/zip';
 import {
   dropFiles,
@@ -65,6 +73,7 @@ test.describe('workbench', () => {
       `model ready at ${tLoaded.toFixed(0)} ms, analysis shown by ${tAnalysed.toFixed(0)} ms; long tasks: ${(await longTaskLog(page)).join(', ')}`,
     );
     await expect(page.getByTestId('verdict')).toContainText('verifier');
+    await openSettings(page);
     for (const v of VIEWS) await expect(page.getByTestId(v)).toBeVisible();
     await expect(page.getByTestId('analysis-status')).toContainText('one forward pass');
     const response = await page.getByTestId('response-input').inputValue();
@@ -166,6 +175,7 @@ test.describe('workbench', () => {
     await waitForModel(page);
     await generateAndAnalyze(page, 40);
     const before = await page.evaluate(() => window.__rhythmscope!.record()!.waad);
+    await openSettings(page);
     const w = page.locator('[data-testid="settings-panel"] [data-option="W"]');
     await w.fill('3');
     await w.press('Enter');
@@ -183,6 +193,8 @@ test.describe('workbench', () => {
 
     await page.reload();
     await waitForModel(page);
+    // A changed setting is never hidden: the drawer opens by itself.
+    await expect(page.getByTestId('advanced-drawer')).toHaveAttribute('open', '');
     await expect(page.locator('[data-testid="settings-panel"] [data-option="W"]')).toHaveValue('3');
     await expect(page.locator('[data-testid="settings-panel"] [data-option="q"]')).toHaveValue('0.2');
     // The last document came back too, and was analysed again with the kept settings.

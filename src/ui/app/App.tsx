@@ -5,6 +5,7 @@ import { PromptPanel } from '../prompt/PromptPanel';
 import { MethodPage } from '../method/MethodPage';
 import { StoryCard } from '../story/StoryCard';
 import { useTrainStore, setView } from '../train/trainStore';
+import { AdvancedDrawer } from './AdvancedDrawer';
 import { bootApp } from './boot';
 import { Header } from './Header';
 import { NoticeBanner } from './NoticeBanner';
@@ -17,7 +18,7 @@ const Settings = lazy(() => import('../analysis/Workbench').then((m) => ({ defau
 const CorpusView = lazy(() => import('../corpus/CorpusView').then((m) => ({ default: m.CorpusView })));
 const TrainPanel = lazy(() => import('../train/TrainPanel').then((m) => ({ default: m.TrainPanel })));
 
-/** Header; left column: model, prompt/response, settings; main area: the linked analysis views. */
+/** Header; left column: prompt/response, settings (folded in the Advanced drawer), model; main area: the linked analysis views. */
 export function App() {
   useEffect(() => {
     void bootApp();
@@ -36,9 +37,11 @@ export function App() {
         <aside className="layout-side">
           <LoadProgress />
           <PromptPanel />
-          <Suspense fallback={null}>
-            <Settings />
-          </Suspense>
+          <AdvancedDrawer>
+            <Suspense fallback={null}>
+              <Settings />
+            </Suspense>
+          </AdvancedDrawer>
           <ModelPanel />
         </aside>
         <div className="layout-main">

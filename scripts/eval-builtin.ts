@@ -12,7 +12,7 @@ import { loadModel } from '../src/core/model/load';
 import { generateProblems, TASKS, TASK_NAMES, type TaskName } from '../src/core/tasks/index';
 import { loadCheckpoint } from '../src/core/train/checkpoint';
 import { batchedGenerator, evaluateTask, formatEvalTable, type EvalRow } from '../src/core/train/evaluate';
-import { GPT2Train } from '../src/core/train/gpt2-train';
+import { createPolicy } from '../src/core/train/policy';
 import { operandHeadScores } from '../src/core/train/operand-heads';
 
 function flag(name: string, fallback: string): string {
@@ -31,7 +31,7 @@ const headProblems = Number(flag('head-problems', '40'));
 
 const report = await initNodeBackend('wasm');
 const ck = await loadCheckpoint(filesFromDir(dir));
-const model = new GPT2Train(ck.config, ck.weights);
+const model = createPolicy(ck.config, ck.weights);
 const gen = batchedGenerator(model, ck.tokenizer.eosId, 256);
 const pairs: [TaskName, number][] = levelsArg
   ? levelsArg.split(',').map((s) => [s.split(':')[0] as TaskName, Number(s.split(':')[1])])

@@ -11,7 +11,7 @@ import {
   type EvalRow,
   type Generator,
 } from '../core/train/evaluate';
-import { GPT2Train } from '../core/train/gpt2-train';
+import { createPolicy } from '../core/train/policy';
 import { formatFlags, parseArgs, type FlagSpecs } from './args';
 import { loadModelDir, note, openModel } from './common';
 
@@ -34,7 +34,7 @@ const FLAGS = {
     type: 'string',
     choices: ['batched', 'runtime'],
     default: 'batched',
-    help: 'batched lockstep decoder (GPT-2 with tied head and char vocabulary) or the runtime generate() one by one',
+    help: 'batched lockstep KV-cache decoder (any family; needs an end token) or the runtime generate() one by one',
   },
   'batch-size': { type: 'int', min: 1, default: 256, help: 'sequences per batch (batched engine)' },
   json: { type: 'boolean', help: 'print the rows as JSON instead of a table' },
@@ -67,7 +67,7 @@ export async function run(argv: string[]): Promise<number> {
   let dispose: () => void;
   if (a.engine === 'batched') {
     const ck = await loadCheckpoint(await openModel(a.model!));
-    const model = new GPT2Train(ck.config, ck.weights);
+    const model = createPolicy(ck.config, ck.weights);
     gen = batchedGenerator(model, ck.tokenizer.eosId, a['batch-size']!);
     tokenizer = ck.tokenizer;
     dispose = () => model.dispose();

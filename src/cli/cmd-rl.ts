@@ -202,7 +202,7 @@ export async function run(argv: string[]): Promise<number> {
       `[rl] held-out accuracy ${fmt(summary.initialAccuracy)} → ${fmt(summary.finalAccuracy)}; ${summary.nanAborts} NaN aborts; log ${a.out}`,
     );
     if (a.save) {
-      await writeCheckpointDir(a.save, checkpointFiles(init.config, run.trainer.weights(), init.tokenizer));
+      await writeCheckpointDir(a.save, checkpointFiles(init.config, run.trainer.weights(), init.tokenizerFiles));
       note(`[rl] fine-tuned model written to ${a.save}`);
     }
     return 0;

@@ -1,19 +1,22 @@
 /**
- * `rhythmscope train` — supervised training of a small GPT-2 on the built-in tasks (Node only).
- * Checkpoints are HF model folders (+ optimizer state) that `--resume` continues exactly.
+ * `rhythmscope train` — supervised training on the built-in tasks (Node only): a new small GPT-2, or any model
+ * folder the runtime loads (gpt2, llama, qwen2, qwen3) with `--from`. Checkpoints are HF model folders (+ optimizer
+ * state) that `--resume` continues exactly.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { filesFromDir, isDirectory } from '../core/io/node-files';
-import type { GPT2Config } from '../core/model/types';
+import type { GPT2Config, ModelConfig } from '../core/model/types';
 import { TASK_TOKENS, EOS_TOKEN, EOS_ID } from '../core/tasks/index';
 import { CharTokenizer } from '../core/tokenizer/char';
 import { DEFAULT_ADAM, type AdamConfig } from '../core/train/adam';
-import { loadCheckpoint } from '../core/train/checkpoint';
+import { loadCheckpoint, type LoadedCheckpoint } from '../core/train/checkpoint';
+import { checkTaskFit } from '../core/train/folder';
 import { writeCheckpointDir } from '../core/train/checkpoint-node';
 import { parseMix } from '../core/train/data';
 import { registerGradientsNode } from '../core/train/gradients-node';
 import { runTraining } from '../core/train/loop';
 import { ArgumentError, formatFlags, parseArgs, type FlagSpecs } from './args';
+import { openModel } from './common';
 
 /** The built-in model's first-phase mix (public/models/rhythm-mini/README.md lists every phase). */
 export const BUILTIN_MIX =
@@ -25,6 +28,11 @@ const FLAGS = {
     value: 'DIR',
     required: true,
     help: 'checkpoint folder (HF model files + optimizer.safetensors + trainer_state.json)',
+  },
+  from: {
+    type: 'string',
+    value: 'DIR',
+    help: 'start from this model folder or .zip (gpt2, llama, qwen2, qwen3) instead of a new GPT-2; its tokenizer must encode the tasks',
   },
   resume: {
     type: 'boolean',
@@ -66,8 +74,12 @@ const FLAGS = {
   },
 } as const satisfies FlagSpecs;
 
-export const help = `Train a character-level GPT-2 on the verifiable tasks (supervised, loss on the completion)
-Usage: rhythmscope train --out DIR [--steps N --batch-size B --seed S --lr X --mix LIST] [--resume]
+export const help = `Train on the verifiable tasks (supervised, loss on the completion): a new character-level GPT-2,
+or any supported model folder (--from)
+Usage: rhythmscope train --out DIR [--from MODEL] [--steps N --batch-size B --seed S --lr X --mix LIST] [--resume]
+
+With --resume and a checkpoint in --out, that checkpoint continues (any family); otherwise --from's model, or a
+new GPT-2 (--n-layer, --n-head, --n-embd, --n-positions, --activation), starts at step 0.
 
 Progress lines (step, examples/s, loss, learning rate, gradient norm, ETA; held-out accuracy) go to stdout.
 The checkpoint folder is a Hugging Face model folder: \`rhythmscope eval --model DIR\` and the app load it.
@@ -101,12 +113,21 @@ export async function run(argv: string[]): Promise<number> {
   }
   // On --resume the run keeps its mix unless --mix is given (e.g. to shift the mix for a second phase).
   const mixGiven = argv.some((x) => x === '--mix' || x.startsWith('--mix='));
-  const resumeFrom = a.resume && (await isDirectory(out)) ? await loadCheckpoint(filesFromDir(out)) : undefined;
-  if (a.resume && !resumeFrom) console.log(`no checkpoint in ${out} yet; starting a new model`);
-  const tokenizer = resumeFrom?.tokenizer ?? new CharTokenizer([...TASK_TOKENS], { eosToken: EOS_TOKEN });
+  const resumed = a.resume && (await isDirectory(out)) ? await loadCheckpoint(filesFromDir(out)) : undefined;
+  if (a.resume && !resumed)
+    console.log(`no checkpoint in ${out} yet; starting ${a.from ? `from ${a.from}` : 'a new model'}`);
+  // --from: the folder's weights and tokenizer, a fresh optimizer and step 0.
+  let from: LoadedCheckpoint | undefined;
+  if (!resumed && a.from) {
+    from = { ...(await loadCheckpoint(await openModel(a.from, '--from'))), optimizer: undefined, state: undefined };
+    checkTaskFit(from.config, from.tokenizer, mix, a.from);
+  }
+  const resumeFrom = resumed ?? from;
+  const charTokenizer = new CharTokenizer([...TASK_TOKENS], { eosToken: EOS_TOKEN });
+  const tokenizer = resumeFrom?.tokenizer ?? charTokenizer;
   if (!resumeFrom && a['n-embd']! % a['n-head']! !== 0)
     throw new ArgumentError('--n-embd must be divisible by --n-head');
-  const config: GPT2Config = resumeFrom?.config ?? {
+  const config: ModelConfig = resumeFrom?.config ?? {
     model_type: 'gpt2',
     n_layer: a['n-layer']!,
     n_head: a['n-head']!,
@@ -123,6 +144,7 @@ export async function run(argv: string[]): Promise<number> {
   const summary = await runTraining({
     config,
     tokenizer,
+    tokenizerFiles: resumeFrom?.tokenizerFiles ?? charTokenizer,
     mix: mixGiven || !resumeFrom?.state ? mix : resumeFrom.state.mix,
     steps,
     adam,

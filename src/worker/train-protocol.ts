@@ -8,7 +8,10 @@ import type { BackendName, BackendReport } from '../core/backend/index';
 import type { RlOptions } from '../core/rl/options';
 import type { RunLogLine } from '../core/rl/runlog';
 
-/** The starting model's folder (config.json, model.safetensors, char_vocab.json), as bytes. */
+/**
+ * The starting model's folder as bytes, any family: config.json, the weights (model.safetensors, or the index and
+ * its shards) and the tokenizer's files (char_vocab.json, or tokenizer.json and its companions).
+ */
 export interface TrainModel {
   name: string;
   files: Record<string, ArrayBuffer>;
@@ -56,7 +59,7 @@ export interface RunRef {
   seed: number;
 }
 
-/** The fine-tuned model folder: config.json, model.safetensors, char_vocab.json. */
+/** The fine-tuned model folder: config.json, model.safetensors (float32) and the starting folder's tokenizer files. */
 export type ModelFolderBytes = Record<string, Uint8Array>;
 
 export type TrainEvent =

@@ -4,10 +4,11 @@
  * rhythm options, so their WAAD and FAI line up token by token.
  */
 import { InputError } from '../core/errors';
-import { parseSafetensors } from '../core/io/safetensors';
+import { filesFromMap } from '../core/io/files';
+import { readWeights } from '../core/io/weights';
 import { generate } from '../core/model/generate';
 import { Decoder } from '../core/model/decoder';
-import type { GPT2Config } from '../core/model/types';
+import type { ModelConfig } from '../core/model/types';
 import type { RlOptions } from '../core/rl/options';
 import { EVAL_SEED } from '../core/rl/trainer';
 import { analyzeModel } from '../core/rhythm/analyze';
@@ -18,7 +19,7 @@ import type { BeforeAfterResult, ModelFolderBytes, RunRef } from './train-protoc
 
 export interface BeforeAfterBase {
   name: string;
-  config: GPT2Config;
+  config: ModelConfig;
   tokenizer: Tokenizer;
   files: ModelFolderBytes;
 }
@@ -30,10 +31,9 @@ export interface BeforeAfterRun {
   options: RlOptions;
 }
 
-function runtime(config: GPT2Config, files: ModelFolderBytes, name: string): Decoder {
-  const bytes = files['model.safetensors'];
-  if (!bytes) throw new InputError('missing file', { file: `${name}/model.safetensors` });
-  return Decoder.fromSource(config, parseSafetensors(bytes, `${name}/model.safetensors`), { name });
+/** The folder's weights (model.safetensors or an index and its shards) in the runtime's decoder. */
+async function runtime(config: ModelConfig, files: ModelFolderBytes, name: string): Promise<Decoder> {
+  return Decoder.fromSource(config, await readWeights(filesFromMap(name, files)), { name });
 }
 
 export async function beforeAfterRhythm(
@@ -47,8 +47,14 @@ export async function beforeAfterRhythm(
     prompt ?? heldOutProblems({ task: run.options.task, level: run.options.level, weight: 1 }, 1, EVAL_SEED)[0].prompt;
   const promptIds = tok.encode(text);
   if (promptIds.length === 0) throw new InputError('the prompt is empty', { field: 'prompt' });
-  const before = runtime(base.config, base.files, base.name);
-  const after = runtime(base.config, run.files, `${base.name}-${run.ref.key}`);
+  const before = await runtime(base.config, base.files, base.name);
+  let after: Decoder;
+  try {
+    after = await runtime(base.config, run.files, `${base.name}-${run.ref.key}`);
+  } catch (e) {
+    before.dispose();
+    throw e;
+  }
   try {
     const room = base.config.n_positions - promptIds.length;
     if (room < 2)

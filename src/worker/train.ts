@@ -10,10 +10,11 @@ import { fastBatchMatMulActive } from '../core/kernels/batch-matmul';
 import { filesFromMap } from '../core/io/files';
 import { resolveRlOptions, type RlOptions, parseStrategy } from '../core/rl/options';
 import { RlRun, type RunResume } from '../core/rl/run';
-import type { CharTokenizer } from '../core/tokenizer/char';
-import { checkpointFiles, loadCheckpoint } from '../core/train/checkpoint';
+import type { Tokenizer } from '../core/tokenizer/types';
+import { checkpointFiles, loadCheckpoint, type LoadedCheckpoint } from '../core/train/checkpoint';
+import { checkTaskFit, checkVocabCovers, tokenizerFilesOf } from '../core/train/folder';
 import { writeSafetensors } from '../core/io/safetensors';
-import type { GPT2Config } from '../core/model/types';
+import type { ModelConfig } from '../core/model/types';
 import type { TestHooks } from '../core/rl/update';
 import type { Handlers } from './host';
 import type { ModelFolderBytes, RunOutcome, RunRef, StartParams, TrainModel, TrainOperations } from './train-protocol';
@@ -25,15 +26,16 @@ export interface TrainDeps {
   testHooks?: TestHooks;
 }
 
-/** The starting model, kept for every run of a comparison and for the before/after view. */
+/** The starting model (any family), kept for every run of a comparison and for the before/after view. */
 export interface BaseModel {
   name: string;
-  config: GPT2Config;
-  tokenizer: CharTokenizer;
+  config: ModelConfig;
+  tokenizer: Tokenizer;
+  /** The folder as given: config.json, weights (single file or shards), tokenizer files. */
   files: ModelFolderBytes;
-  weights: Awaited<ReturnType<typeof loadCheckpoint>>['weights'];
+  weights: LoadedCheckpoint['weights'];
   /** Adam's state when the folder is a checkpoint being resumed. */
-  optimizer?: Awaited<ReturnType<typeof loadCheckpoint>>['optimizer'];
+  optimizer?: LoadedCheckpoint['optimizer'];
   /** Set when this is a resumed run's checkpoint, not the comparison's starting model. */
   resumedAt?: number;
 }
@@ -78,8 +80,10 @@ export async function loadBaseModel(model: TrainModel): Promise<BaseModel> {
   const files: ModelFolderBytes = {};
   for (const [path, buf] of Object.entries(model.files)) files[path] = new Uint8Array(buf);
   const ck = await loadCheckpoint(filesFromMap(model.name, files));
+  checkVocabCovers(ck.config, ck.tokenizer, model.name);
   if (ck.tokenizer.eosId === undefined) {
-    throw new InputError('RL needs a vocabulary with an end token', { file: `${model.name}/char_vocab.json` });
+    const file = ck.tokenizer.kind === 'char' ? 'char_vocab.json' : 'tokenizer.json';
+    throw new InputError('RL needs a vocabulary with an end token', { file: `${model.name}/${file}` });
   }
   return {
     name: model.name,
@@ -134,7 +138,7 @@ export function createTrainEngine(deps: TrainDeps): TrainEngine {
 
   const folderOf = (run: RlRun): ModelFolderBytes => {
     if (!base) throw new Error('no starting model');
-    return checkpointFiles(base.config, run.trainer.weights(), base.tokenizer);
+    return checkpointFiles(base.config, run.trainer.weights(), tokenizerFilesOf(base.files));
   };
   /** A checkpoint's files: the model folder, plus Adam's state while the run can still be resumed. */
   const checkpointOf = (run: RlRun, model = folderOf(run)): { files: ModelFolderBytes; adamStep?: number } => {
@@ -178,6 +182,8 @@ export function createTrainEngine(deps: TrainDeps): TrainEngine {
       const loaded = await loadBaseModel(params.model);
       const resumed = params.resume ? planResume(params, loaded) : null;
       const plan = resumed ? { runs: [resumed.ref], options: [resumed.options] } : planRuns(params);
+      const { task, level } = plan.options[0];
+      checkTaskFit(loaded.config, loaded.tokenizer, [{ task, level, weight: 1 }], loaded.name);
       base = { ...loaded, resumedAt: resumed?.resume.step };
       const delayMs = params.stepDelayMs ?? 0;
       finished.clear();

@@ -2,17 +2,23 @@
  * The training run: resume or initialise, train with periodic held-out evaluation and checkpoints,
  * report progress lines. Environment-free: checkpoints go through `save`, lines through `log`.
  */
-import type { GPT2Config } from '../model/types';
+import type { ModelConfig } from '../model/types';
 import type { CharTokenizer } from '../tokenizer/char';
+import type { Tokenizer } from '../tokenizer/types';
 import type { AdamConfig } from './adam';
 import { checkpointFiles, type LoadedCheckpoint, type TrainerState } from './checkpoint';
 import { formatMix, type MixEntry } from './data';
+import type { FolderBytes } from './folder';
 import { GPT2Train } from './gpt2-train';
+import { createPolicy, type TrainablePolicy } from './policy';
 import { Trainer } from './trainer';
 
 export interface RunOptions {
-  config: GPT2Config;
-  tokenizer: CharTokenizer;
+  /** A new model (no resumeFrom) must be GPT-2; any family continues from a checkpoint. */
+  config: ModelConfig;
+  tokenizer: Tokenizer;
+  /** What checkpoints carry as the tokenizer: a character vocabulary, or the starting folder's tokenizer files. */
+  tokenizerFiles: CharTokenizer | FolderBytes;
   mix: MixEntry[];
   steps: number;
   batchSize: number;
@@ -45,7 +51,10 @@ const fmtTime = (s: number): string =>
 
 export async function runTraining(o: RunOptions): Promise<RunSummary> {
   const now = o.now ?? (() => Date.now());
-  const model = o.resumeFrom ? new GPT2Train(o.config, o.resumeFrom.weights) : GPT2Train.init(o.config, o.seed);
+  let model: TrainablePolicy;
+  if (o.resumeFrom) model = createPolicy(o.config, o.resumeFrom.weights);
+  else if (o.config.model_type === 'gpt2') model = GPT2Train.init(o.config, o.seed);
+  else throw new Error('a new model is a GPT-2; other families continue from a checkpoint');
   const trainer = new Trainer(model, o.tokenizer, { mix: o.mix, batchSize: o.batchSize, seed: o.seed, adam: o.adam });
   let elapsedBefore = 0;
   let examples = 0;
@@ -55,7 +64,8 @@ export async function runTraining(o: RunOptions): Promise<RunSummary> {
     examples = o.resumeFrom.state.examples_seen;
     o.log(`resumed at step ${trainer.step} (${fmtTime(elapsedBefore)} of earlier training), mix ${formatMix(o.mix)}`);
   } else {
-    o.log(`new model: ${model.numParams} parameters, mix ${formatMix(o.mix)}`);
+    const what = o.resumeFrom ? `${o.config.model_type} model` : 'new model';
+    o.log(`${what}: ${model.numParams} parameters, mix ${formatMix(o.mix)}`);
   }
   const t0 = now();
   const startStep = trainer.step;
@@ -76,7 +86,7 @@ export async function runTraining(o: RunOptions): Promise<RunSummary> {
     ...o.extraState,
   });
   const checkpoint = async (): Promise<void> => {
-    await o.save(checkpointFiles(o.config, model.toArrays(), o.tokenizer, trainer.adam.stateArrays(), state()));
+    await o.save(checkpointFiles(o.config, model.toArrays(), o.tokenizerFiles, trainer.adam.stateArrays(), state()));
     o.log(`checkpoint at step ${trainer.step}`);
   };
   const evaluate = (): void => {

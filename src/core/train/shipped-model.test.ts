@@ -7,7 +7,7 @@ import { filesFromDir } from '../io/node-files';
 import { loadModel } from '../model/load';
 import { loadCheckpoint } from './checkpoint';
 import { batchedGenerator, evaluateTask, type EvalRow } from './evaluate';
-import { GPT2Train } from './gpt2-train';
+import { createPolicy } from './policy';
 
 const DIR = fileURLToPath(new URL('../../../public/models/rhythm-mini', import.meta.url));
 
@@ -27,7 +27,7 @@ describe('the shipped model public/models/rhythm-mini', () => {
     const card = JSON.parse(await readFile(`${DIR}/eval.json`, 'utf8')) as { seed: number; rows: EvalRow[] };
     const row = card.rows.find((r) => r.task === 'addition' && r.level === 1)!;
     const ck = await loadCheckpoint(filesFromDir(DIR));
-    const model = new GPT2Train(ck.config, ck.weights);
+    const model = createPolicy(ck.config, ck.weights);
     const res = await evaluateTask(batchedGenerator(model, ck.tokenizer.eosId), ck.tokenizer, {
       task: 'addition',
       level: 1,

@@ -56,6 +56,7 @@ describe('supervised training (wasm)', () => {
     const opts = (steps: number, extra: Partial<RunOptions> = {}): RunOptions => ({
       config,
       tokenizer: tok,
+      tokenizerFiles: tok,
       mix,
       steps,
       batchSize: 4,

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tokenizer } from '../tokenizer/types';
 import { Adam, type AdamConfig } from './adam';
 import { heldOutProblems, makeBatch, trainingBatch, type Batch, type MixEntry } from './data';
-import type { GPT2Train } from './gpt2-train';
+import type { TrainablePolicy } from './policy';
 import { maskedCrossEntropy, sequenceAccuracy } from './loss';
 
 export interface TrainOptions {
@@ -23,12 +23,12 @@ export interface StepResult {
 }
 
 export class Trainer {
-  readonly model: GPT2Train;
+  readonly model: TrainablePolicy;
   readonly tokenizer: Tokenizer;
   readonly options: TrainOptions;
   readonly adam: Adam;
 
-  constructor(model: GPT2Train, tokenizer: Tokenizer, options: TrainOptions) {
+  constructor(model: TrainablePolicy, tokenizer: Tokenizer, options: TrainOptions) {
     this.model = model;
     this.tokenizer = tokenizer;
     this.options = options;

@@ -112,7 +112,8 @@ function TunedModel() {
         </button>
       </div>
       <p className="train-hint">
-        Export: a folder (config.json, model.safetensors, char_vocab.json) zipped; the model picker and the CLI load it.
+        Export: a folder (config.json, model.safetensors, the tokenizer's files) zipped; the model picker and the CLI
+        load it.
       </p>
     </div>
   );

@@ -27,7 +27,7 @@ export interface StoredCheckpoint {
   adamStep?: number;
   /** The run's checkpoint interval (a resumed run keeps it). */
   checkpointEvery?: number;
-  /** config.json, model.safetensors, char_vocab.json; optimizer.safetensors while the run is short of its steps. */
+  /** config.json, model.safetensors, the tokenizer's files; optimizer.safetensors while the run is short of its steps. */
   files: Record<string, Uint8Array>;
 }
 

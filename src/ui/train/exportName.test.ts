@@ -16,7 +16,7 @@ describe('folderEntries', () => {
     'char_vocab.json': new Uint8Array([3]),
     'optimizer.safetensors': new Uint8Array([4]),
   };
-  it('one folder with the three model files (no optimizer)', () => {
+  it('one folder with config, weights and the vocabulary (no optimizer)', () => {
     expect(folderEntries('m', files).map((e) => [e.path, e.bytes[0]])).toEqual([
       ['m/config.json', 1],
       ['m/model.safetensors', 2],
@@ -25,5 +25,21 @@ describe('folderEntries', () => {
   });
   it('a missing file is an error, not a partial zip', () => {
     expect(() => folderEntries('m', { 'config.json': new Uint8Array(1) })).toThrow(/no model.safetensors/);
+    const noTokenizer = { 'config.json': new Uint8Array(1), 'model.safetensors': new Uint8Array(1) };
+    expect(() => folderEntries('m', noTokenizer)).toThrow(/no tokenizer/);
+  });
+  it("a Hugging Face tokenizer's files follow the weights", () => {
+    const hf = {
+      'model.safetensors': new Uint8Array([2]),
+      'tokenizer_config.json': new Uint8Array([5]),
+      'config.json': new Uint8Array([1]),
+      'tokenizer.json': new Uint8Array([4]),
+    };
+    expect(folderEntries('m', hf).map((e) => e.path)).toEqual([
+      'm/config.json',
+      'm/model.safetensors',
+      'm/tokenizer.json',
+      'm/tokenizer_config.json',
+    ]);
   });
 });

@@ -1,40 +1,32 @@
 /**
- * The loaded model's folder as bytes, for the training worker: local folders and zips through the model
- * picker's own modelSourceOf (src/ui/model/actions.ts); a built-in or URL model is fetched again (the browser
- * cache usually has it).
+ * The loaded model's folder as bytes, for the training worker, any family: config.json, the weights (one file, or
+ * the index and its shards) and the tokenizer's files (src/core/train/folder.ts). Local folders and zips come
+ * through the model picker's own modelSourceOf (src/ui/model/actions.ts); a built-in or URL model is fetched
+ * again (the browser cache usually has it).
  */
-import { InputError } from '../../core/errors';
+import { filesFromMap, filesFromUrl, type ModelFiles } from '../../core/io/files';
+import { trainingFolder } from '../../core/train/folder';
 import type { ModelChoice } from '../model/catalog';
 import { modelSourceOf } from '../model/actions';
 import type { TrainModel } from '../../worker/train-protocol';
-import { FOLDER_FILES } from './exportName';
 
 export async function modelBytes(
   choice: ModelChoice,
   name: string,
   fetchFn: typeof fetch = fetch,
 ): Promise<TrainModel> {
-  const source = await modelSourceOf(choice);
-  const files: Record<string, ArrayBuffer> = {};
+  const source = await modelSourceOf(choice, fetchFn);
+  let folder: ModelFiles;
   if (source.kind === 'files') {
-    for (const f of FOLDER_FILES) if (source.files[f]) files[f] = source.files[f];
+    const entries: Record<string, Uint8Array> = {};
+    for (const [path, buf] of Object.entries(source.files)) entries[path] = new Uint8Array(buf);
+    folder = filesFromMap(name, entries);
   } else {
-    const base = source.url.endsWith('/') ? source.url : `${source.url}/`;
-    for (const f of FOLDER_FILES) {
-      const res = await fetchFn(`${base}${f}`);
-      if (res.status === 404) continue;
-      if (!res.ok) throw new Error(`${base}${f}: HTTP ${res.status}`);
-      files[f] = await res.arrayBuffer();
-    }
+    folder = { ...filesFromUrl(source.url, fetchFn), name };
   }
-  for (const f of FOLDER_FILES) {
-    if (!files[f]) {
-      const why =
-        f === 'char_vocab.json'
-          ? ' (training needs a character-vocabulary model such as the built-in rhythm-mini)'
-          : '';
-      throw new InputError(`missing file${why}`, { file: `${name}/${f}` });
-    }
+  const files: Record<string, ArrayBuffer> = {};
+  for (const [path, bytes] of Object.entries(await trainingFolder(folder))) {
+    files[path] = (bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice()).buffer as ArrayBuffer;
   }
   return { name, files };
 }

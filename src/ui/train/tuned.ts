@@ -46,7 +46,7 @@ async function busy(
   }
 }
 
-/** Downloads `<model>-<strategy>-s<seed>-step<N>.zip`: one folder with config.json, model.safetensors, char_vocab.json. */
+/** Downloads `<model>-<strategy>-s<seed>-step<N>.zip`: one folder with config.json, model.safetensors, the tokenizer. */
 export function exportTuned(): Promise<void> {
   return busy('export', 'Exporting the fine-tuned model', async () => {
     const { name, files } = await selectedFolder();

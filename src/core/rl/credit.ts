@@ -14,6 +14,7 @@ import { analyzeCache, type AnalysisRecord } from '../rhythm/record';
 import type { BatchedLM } from './batched';
 import type { RlStrategy } from './options';
 import { combineCredit, hicraCredit, signedGamma, type CreditSign } from './token-credit';
+import type { StepCredit } from './token-credit-steps';
 
 export interface CreditRow {
   /** prompt ⊕ response ids. */
@@ -154,13 +155,18 @@ export interface RowCredit {
   planning?: boolean[];
   /** The entropy minority's mask (top-20% entropy tokens of the batch). */
   minority?: boolean[];
+  /** CAPO- or PURE-style credit from the step checker (token-credit-steps.ts): Ã_t = advantage + add[t]. */
+  steps?: StepCredit;
+  /** Tokens of the row's wrong steps (step-verified strategies; the run log's amplified share). */
+  wrongStepTokens?: number;
 }
 
 /**
  * Ã per response token for one row, all through Ã_t = γ_t·Â + b_t (token-credit.ts): γ·Â for the γ strategies,
  * Â + α·|Â| on planning tokens for `hicra`, Â + TEMPO's term for `tempo`, Â on the minority mask for
- * `entropy_minority`, Â everywhere for `uniform`. `sign` v1 leaves Â < 0 unshaped (γ strategies and HICRA).
- * A zero Â gives zeros for every strategy but TEMPO (its term can be non-zero where the row's reward is the mean).
+ * `entropy_minority`, Â everywhere for `uniform`; `capo` and `pure` replace Â by their own row term plus per-token
+ * terms. `sign` v1 leaves Â < 0 unshaped (γ strategies and HICRA). A zero Â gives zeros for every strategy but TEMPO
+ * and the step-verified ones (their terms can be non-zero where the row's reward is the mean).
  */
 export function tokenAdvantages(
   strategy: RlStrategy,
@@ -175,6 +181,10 @@ export function tokenAdvantages(
   if (strategy === 'tempo') {
     if (!row.tempo) throw new Error("tokenAdvantages: strategy tempo needs the group's prefix-tree terms");
     return combineCredit(advantage, n, { add: row.tempo });
+  }
+  if (strategy === 'capo' || strategy === 'pure') {
+    if (!row.steps) throw new Error(`tokenAdvantages: strategy ${strategy} needs the group's step-verified credit`);
+    return combineCredit(row.steps.advantage, n, { add: row.steps.add });
   }
   if (strategy === 'uniform' || advantage === 0) return new Array<number>(n).fill(advantage);
   if (strategy === 'entropy_minority') {
@@ -196,11 +206,13 @@ export function tokenAdvantages(
 
 /**
  * Tokens the strategy singles out in one row, for the run log's amplified share: |Ã| > |Â| for the γ strategies,
- * planning tokens for HICRA, tokens with a positive TEMPO term, the tokens that keep a gradient for the minority.
+ * planning tokens for HICRA, tokens with a positive TEMPO term, the tokens that keep a gradient for the minority,
+ * the tokens of wrong steps for the step-verified strategies.
  */
 export function amplifiedCount(strategy: RlStrategy, record: AnalysisRecord | undefined, row: RowCredit = {}): number {
   if (strategy === 'tempo') return row.tempo ? row.tempo.filter((x) => x > 0).length : 0;
   if (strategy === 'entropy_minority') return row.minority ? row.minority.filter(Boolean).length : 0;
+  if (strategy === 'capo' || strategy === 'pure') return row.wrongStepTokens ?? 0;
   if (strategy === 'hicra' && row.planning) return row.planning.filter(Boolean).length;
   if (!record || strategy === 'uniform') return 0;
   if (strategy === 'hicra') return record.anchor.filter(Boolean).length;

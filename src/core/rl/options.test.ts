@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RL_OPTIONS, parseStrategy, resolveRlOptions, RL_STRATEGIES } from './options';
+import { DEFAULT_RL_OPTIONS, needsAttention, parseStrategy, resolveRlOptions, RL_STRATEGIES } from './options';
 
 const base = { task: 'addition', level: 2 };
 
@@ -45,5 +45,10 @@ describe('resolveRlOptions', () => {
     }
     expect(parseStrategy('GRPO')).toBe('uniform');
     expect(parseStrategy('hicra-style')).toBe('hicra');
+    expect(parseStrategy('CAPO-style')).toBe('capo');
+    expect(parseStrategy('pure-min')).toBe('pure');
+    expect(needsAttention('capo')).toBe(false);
+    expect(needsAttention('pure')).toBe(false);
+    expect(() => parseStrategy('capo2')).toThrow(/capo, pure/);
   });
 });

@@ -7,8 +7,9 @@ import { isTaskName, TASKS, type TaskName } from '../tasks/index';
 
 /**
  * Credit strategies (docs/rl.md): the paper's three (method.md §4), the random and high-entropy γ controls, HICRA
- * (Â + α|Â| on planning tokens), TEMPO (prefix-tree additive term) and the high-entropy minority (gradient only on
- * the batch's top-20% entropy tokens).
+ * (Â + α|Â| on planning tokens), TEMPO (prefix-tree additive term), the high-entropy minority (gradient only on
+ * the batch's top-20% entropy tokens) and the two step-verified ones, CAPO- and PURE-style (the tasks' step checkers
+ * judge every scratchpad line: extra supervision the others do not get).
  */
 export const RL_STRATEGIES = [
   'uniform',
@@ -20,6 +21,8 @@ export const RL_STRATEGIES = [
   'hicra',
   'tempo',
   'entropy_minority',
+  'capo',
+  'pure',
 ] as const;
 export type RlStrategy = (typeof RL_STRATEGIES)[number];
 
@@ -109,13 +112,16 @@ export const DEFAULT_RL_OPTIONS: Readonly<Omit<RlOptions, 'task' | 'level'>> = O
   planningSet: 'anchor',
 } as Omit<RlOptions, 'task' | 'level'>);
 
-/** `local-chunk`, `local_chunk`, `GRPO` (= uniform) and `hicra-style` are accepted. */
+/** `local-chunk`, `local_chunk`, `GRPO` (= uniform), `hicra-style`, `capo-style` and `pure-style` are accepted. */
 export function parseStrategy(name: string): RlStrategy {
   const s = String(name).trim().toLowerCase().replace(/-/g, '_');
   const alias: Record<string, RlStrategy> = {
     grpo: 'uniform',
     hicra_style: 'hicra',
     high_entropy_minority: 'entropy_minority',
+    capo_style: 'capo',
+    pure_style: 'pure',
+    pure_min: 'pure',
   };
   const out = alias[s] ?? s;
   if (!(RL_STRATEGIES as readonly string[]).includes(out)) {
@@ -128,11 +134,12 @@ export function parseStrategy(name: string): RlStrategy {
 
 /**
  * Strategies whose credit needs the attention pass (random needs only lengths, high_entropy only logits, but both
- * go through the same record); TEMPO, the entropy minority and HICRA on strategic grams need none.
+ * go through the same record); TEMPO, the entropy minority, the step-verified strategies and HICRA on strategic grams
+ * need none.
  */
 export function needsAttention(s: RlStrategy, planningSet: RlOptions['planningSet'] = 'anchor'): boolean {
   if (s === 'hicra') return planningSet === 'anchor';
-  return s !== 'uniform' && s !== 'tempo' && s !== 'entropy_minority';
+  return s !== 'uniform' && s !== 'tempo' && s !== 'entropy_minority' && s !== 'capo' && s !== 'pure';
 }
 
 function check(

@@ -15,6 +15,8 @@ const COLORS: Record<RlStrategy, string> = {
   hicra: '#8c564b',
   tempo: '#17becf',
   entropy_minority: '#bcbd22',
+  capo: '#e377c2',
+  pure: '#7f7f7f',
 };
 
 const esc = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);

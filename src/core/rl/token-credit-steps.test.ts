@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { amplifiedCount, tokenAdvantages } from './credit';
 import { combineCredit } from './token-credit';
 import { capoCredit, minFormWeights, pureCredit, type StepCredit, type StepTokens } from './token-credit-steps';
 
@@ -72,5 +73,16 @@ describe('PURE-style credit', () => {
     ];
     expect(pureCredit([0, 1], s)).toEqual(pureCredit([0, 1], s));
     expect(() => pureCredit([1], [s[0]])).toThrow(/two responses/);
+  });
+});
+
+describe('tokenAdvantages for the step-verified strategies', () => {
+  it('uses the row term in place of Â (even when Â = 0) plus the per-token terms; needs them', () => {
+    const steps = { advantage: 0.5, add: [0, -1, 0] };
+    for (const s of ['capo', 'pure'] as const) {
+      expect(tokenAdvantages(s, 0, 3, undefined, 0.2, 'v2', { steps })).toEqual([0.5, -0.5, 0.5]);
+      expect(() => tokenAdvantages(s, 1, 3, undefined, 0.2)).toThrow(/step-verified/);
+      expect(amplifiedCount(s, undefined, { steps, wrongStepTokens: 1 })).toBe(1);
+    }
   });
 });

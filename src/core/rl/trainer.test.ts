@@ -169,6 +169,28 @@ describe('RlTrainer', () => {
     }
   }, 30_000);
 
+  it('capo and pure: step-verified credit keeps rows of all-equal reward, trains without the attention pass, repeats per seed', async () => {
+    const zero = { reward: () => 0 };
+    for (const strategy of ['capo', 'pure'] as const) {
+      const lines = [];
+      for (let k = 0; k < 2; k++) {
+        const t = new RlTrainer(tinyPolicy(7), opts({ strategy, task: 'countdown', seed: 4 }), zero);
+        const l1 = (await t.trainStep())!;
+        expect(l1.analyzed_rows).toBe(0);
+        expect(l1.zero_adv_groups).toBe(2); // every reward 0: GRPO alone would update nothing
+        expect(l1.updated_rows).toBeGreaterThan(0); // the step checker's verdicts still separate tokens
+        expect(l1.amplified_share).toBeGreaterThan(0); // tokens of wrong steps
+        expect(Number.isFinite(l1.loss)).toBe(true);
+        const before = tf.memory().numTensors;
+        const l2 = (await t.trainStep())!;
+        expect(tf.memory().numTensors).toBe(before);
+        lines.push([l1, l2].map(({ time_ms: _t, ...rest }) => rest));
+        t.dispose();
+      }
+      expect(lines[1]).toEqual(lines[0]);
+    }
+  }, 60_000);
+
   it('abort and pause: an aborted signal stops before any step; pause holds the loop until resume', async () => {
     const run = new RlRun(tinyPolicy(7), opts({ evalProblems: 0 }));
     const ac = new AbortController();

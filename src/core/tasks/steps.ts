@@ -4,7 +4,7 @@
  * never throw; an unreadable prompt marks every line wrong.
  */
 import { additionSteps } from './addition';
-import { parseExpr, type Expr, type Op } from './expr';
+import { parseExpr, type Op } from './expr';
 import type { TaskName } from './types';
 
 /** The scratchpad lines (before the first "A:" line), their character spans and whether each step is correct. */

@@ -48,6 +48,8 @@ export const STRATEGY_COLORS: Record<string, string> = {
   // Strategies from related papers: darker shades, distinct from the paper's own and from each other.
   tempo: '#8C6D1F',
   entropy_minority: '#2E5E73',
+  capo: '#6B3A2E',
+  pure: '#4B4F8C',
 };
 
 /** Overlay colours on top of a sequential heatmap: visible on both dark and bright ends of viridis/cividis. */

@@ -53,6 +53,7 @@ export function describeModel(loaded: LoadedModel): ModelInfo {
     modelType: c.model_type,
     nKvHead: spec.kvHeads,
     headDim: spec.headDim,
+    config: c.raw,
   };
 }
 
@@ -162,7 +163,7 @@ export function createEngine(deps: EngineDeps): Engine {
         if (!(v >= 0 && v <= 10_000)) throw new InputError('must be between 0 and 10000', { field });
         debug[field] = v;
       }
-      return { ...debug, liveTensors: liveTensors() };
+      return { ...debug, liveTensors: liveTensors(), activeBackend: tf.getBackend() };
     },
   };
 

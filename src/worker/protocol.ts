@@ -39,6 +39,8 @@ export interface ModelInfo {
   /** Key/value heads (grouped-query attention: query head h reads KV head ⌊h / (nHead / nKvHead)⌋). */
   nKvHead?: number;
   headDim?: number;
+  /** The folder's config.json as parsed (the model panel's facts: family, KV heads, dtype on disk, memory). */
+  config?: Record<string, unknown>;
 }
 
 export interface GenerateParams {
@@ -104,8 +106,13 @@ export interface Operations extends CorpusOperations {
   /** The current sequence's attention dump (F32 safetensors), written layer by layer into one buffer. */
   exportDump: { params: Record<string, never>; result: { bytes: Uint8Array; fileName: string }; stream: never };
   /** Test-only knobs (the page exposes them only with ?test=1). */
-  /** The settings now, and the worker's live tensor count (tests check that cancelled work frees its tensors). */
-  debug: { params: DebugSettings; result: DebugSettings & { liveTensors: number }; stream: never };
+  /** The settings now, the worker's live tensor count (tests check that cancelled work frees its tensors) and the
+   * backend tfjs has active now (tests check it is the one asked for: a failed setBackend can leave another one). */
+  debug: {
+    params: DebugSettings;
+    result: DebugSettings & { liveTensors: number; activeBackend: string };
+    stream: never;
+  };
 }
 
 /** What to analyze: token ids (after a generation) or texts (a pasted response), tokenized in the worker. */

@@ -59,4 +59,12 @@ describe('modelFactRows', () => {
     expect(rows.head_dim).toBe('4');
     expect(rows['Memory on wasm']).toBeUndefined();
   });
+  it('a folder, zip or URL: the config.json the worker read gives the same facts as a Hub config', () => {
+    const rows = Object.fromEntries(modelFactRows({ ...info, config: qwen3 }, null, 'wasm'));
+    expect(rows.Family).toBe('qwen3');
+    expect(rows['Layers × heads']).toBe('28 × 16 (8 KV)');
+    expect(rows.head_dim).toBe('128');
+    expect(rows['dtype on disk']).toBe('bfloat16');
+    expect(rows['Memory on wasm']).toBe('3.31 GB at 1024 tokens');
+  });
 });

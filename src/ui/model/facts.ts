@@ -1,7 +1,7 @@
 /**
- * The model panel's facts: from the Hub model's config.json when there is one (family, grouped KV heads,
- * head_dim, dtype on disk), else from what the worker reports (GPT-2 layout); with the memory the workbench
- * needs on the active backend (model/memory.ts, float32 weights).
+ * The model panel's facts: from the model's config.json (the Hub's, or the one the worker read from a URL, folder
+ * or zip: family, grouped KV heads, head_dim, dtype on disk), else from what the worker reports (GPT-2 layout);
+ * with the memory the workbench needs on the active backend (model/memory.ts, float32 weights).
  */
 import type { BackendName } from '../../core/backend/rank';
 import { estimateMemory, modelShape } from '../../core/model/memory';
@@ -16,7 +16,8 @@ export function modelFactRows(
   config: Record<string, unknown> | null,
   backend: BackendName | null,
 ): [string, string][] {
-  const cfg = config ?? {
+  const known = config ?? info.config ?? null;
+  const cfg = known ?? {
     model_type: 'gpt2',
     n_layer: info.nLayer,
     n_head: info.nHead,
@@ -31,7 +32,7 @@ export function modelFactRows(
     shape = undefined;
   }
   const rows: [string, string][] = [];
-  if (config && shape) rows.push(['Family', shape.modelType]);
+  if (known && shape) rows.push(['Family', shape.modelType]);
   rows.push(['Parameters', `${formatParams(info.numParams)} (${withThousands(info.numParams)})`]);
   if (shape && shape.kvHeads !== shape.heads)
     rows.push(['Layers × heads', `${info.nLayer} × ${shape.heads} (${shape.kvHeads} KV)`]);
@@ -43,7 +44,7 @@ export function modelFactRows(
     'Vocabulary',
     `${withThousands(info.vocabSize)} (${info.tokenizerKind === 'char' ? 'characters' : 'BPE'})`,
   ]);
-  if (config && shape) rows.push(['dtype on disk', shape.dtype]);
+  if (known && shape) rows.push(['dtype on disk', shape.dtype]);
   if (shape && backend) {
     const est = estimateMemory(cfg, backend, FACTS_CONTEXT);
     rows.push([`Memory on ${backend}`, `${formatBytes(est.totalBytes)} at ${est.context} tokens`]);

@@ -130,6 +130,7 @@ describe('engine', () => {
       tokenDelayMs: 30,
       analysisLayerDelayMs: 0,
       liveTensors: liveTensors(),
+      activeBackend: tf.getBackend(),
     });
     const started = performance.now();
     const slow = await engine.handlers.generate({ prompt: '12', maxTokens: 4, temperature: 0 }, ctx());

@@ -23,6 +23,8 @@ export interface TestHook {
   setAnalysisLayerDelay(ms: number): Promise<void>;
   /** tf.memory().numTensors in the engine worker. */
   liveTensors(): Promise<number>;
+  /** tf.getBackend() in the engine worker now. */
+  activeBackend(): Promise<string>;
   /** The active backend name and the loaded model's name (null until ready). */
   state(): { backend: string | null; model: string | null; context: number | null };
   /** The analysis record shown now (null before any analysis). */
@@ -57,6 +59,9 @@ export function installTestHook(): void {
     },
     async liveTensors() {
       return (await engine().call('debug', {})).liveTensors;
+    },
+    async activeBackend() {
+      return (await engine().call('debug', {})).activeBackend;
     },
     state() {
       const s = useModelStore.getState();

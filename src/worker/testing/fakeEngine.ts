@@ -49,7 +49,7 @@ export function fakeHandlers(log: string[]): Handlers {
       throw new Error('not in the fake');
     },
     async debug(settings) {
-      return { ...settings, liveTensors: 0 };
+      return { ...settings, liveTensors: 0, activeBackend: 'cpu' };
     },
     // Analysis needs the real engine (src/worker/analysis.test.ts); the fake refuses clearly.
     async analyze() {

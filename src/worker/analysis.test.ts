@@ -4,7 +4,7 @@ import { initNodeBackend } from '../core/backend/node';
 import { parseAttentionDump } from '../core/io/dump';
 import { tinyGpt2Files } from '../core/model/testing/tinyGpt2';
 import { analyzeModel } from '../core/rhythm';
-import { createAnalysisHandlers, forwardByLayer } from './analysis';
+import { MAP_BUDGET_BYTES, createAnalysisHandlers, forwardByLayer } from './analysis';
 import { createEngine, liveTensors } from './engine';
 import type { CallContext } from './host';
 import type { OperationName } from './protocol';
@@ -151,6 +151,17 @@ describe('worker analysis operations', () => {
     byRerun.map.forEach((v, i) => expect(v).toBeCloseTo(fromCache.map[i], 6));
     const dump = parseAttentionDump((await a.exportDump({}, ctx())).bytes, 'rerun.safetensors');
     expect(dump.layer(1).length).toBe(2 * 20 * 20);
+  });
+
+  it('over the logits budget: entropy from the LM head tile by tile, equal to the logits path; no logits dumped', async () => {
+    const a = createAnalysisHandlers(() => engine.current()!, MAP_BUDGET_BYTES, { logitsBudgetBytes: 0 });
+    const tiled = await a.analyze({ input, options: {} }, ctx());
+    const full = await h.analyze({ input, options: {} }, ctx());
+    expect(tiled.record.entropy).toHaveLength(ids.length - 6);
+    tiled.record.entropy!.forEach((v, i) => expect(v).toBeCloseTo(full.record.entropy![i], 6));
+    expect(tiled.record.gamma).toEqual(full.record.gamma);
+    expect(parseAttentionDump((await a.exportDump({}, ctx())).bytes, 'tiled.safetensors').logits).toBeUndefined();
+    expect(parseAttentionDump((await h.exportDump({}, ctx())).bytes, 'full.safetensors').logits).toBeDefined();
   });
 });
 

@@ -83,6 +83,7 @@ export function withTokenDelay(model: CausalLM, delayMs: number): CausalLM {
     embed: (ids, past) => model.embed(ids, past),
     block: (l, x, past, onAttention) => model.block(l, x, past, onAttention),
     head: (x, lastOnly) => model.head(x, lastOnly),
+    headEntropy: (x) => model.headEntropy(x),
     createCache: (options) => {
       const cache = model.createCache(options);
       const slowed: DecodeState = {

@@ -13,6 +13,7 @@ import type { TensorSource } from '../io/safetensors';
 import type { DecoderSpec } from './family';
 import { specOf } from './families';
 import { batchMatMul, LOWER_A } from '../kernels/batch-matmul';
+import { blockEntropy } from './head';
 import { KVCache } from './kvcache';
 import { applyRope, causalMaskData, layerNorm, linear, mlpActivation, rmsNorm, ropeTables } from './ops';
 import { disposeWeights, uploadWeights, type DecoderWeights, type LayerWeights } from './upload';
@@ -186,6 +187,26 @@ export class Decoder implements CausalLM {
     // The [D, V] head is stored in column blocks: XNNPACK runs faster on them than on one huge matrix.
     const parts = w.headT.map((block) => tf.matMul(h, block) as tf.Tensor2D); // [., V_block] each
     return parts.length === 1 ? parts[0] : (tf.concat(parts, 1) as tf.Tensor2D); // [., V]
+  }
+
+  headEntropy(x: tf.Tensor2D): tf.Tensor1D {
+    const h = tf.tidy(() => this.finalHidden(x)); // [M, D]
+    try {
+      return blockEntropy(h, this.live().headT); // [M]
+    } finally {
+      h.dispose();
+    }
+  }
+
+  /** The final norm of the residual stream x [M, D]: what the LM head multiplies. */
+  finalHidden(x: tf.Tensor2D): tf.Tensor2D {
+    const w = this.live();
+    return this.norm(x, w.finalNorm, w.finalNormBias);
+  }
+
+  /** The LM head's [D, V_b] column blocks, in vocabulary order (the model's own: never dispose them). */
+  headBlocks(): readonly tf.Tensor2D[] {
+    return this.live().headT;
   }
 
   /**

@@ -134,6 +134,11 @@ export interface LayerwiseLM {
   ): { x: tf.Tensor2D; kv: LayerKV };
   /** Final norm and LM head: logits [M, V], or [1, V] of the last row only. */
   head(x: tf.Tensor2D, lastOnly: boolean): tf.Tensor2D;
+  /**
+   * Final norm and LM head reduced per row: the entropy (nats) of softmax(logits) of every row, [M], computed tile
+   * by tile (model/head.ts) so logits [M, V] never exist. Caller disposes.
+   */
+  headEntropy(x: tf.Tensor2D): tf.Tensor1D;
 }
 
 /** What a loaded causal language model offers to the rest of the app. */

@@ -7,7 +7,8 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../errors';
 import type { CausalLM } from '../model/types';
 import { RhythmAccumulator, type AccumulatorOptions, type HeadCache } from './accumulator';
-import { responseEntropy, responseEntropyFromTensor } from './entropy';
+import { forwardEntropy } from '../model/head';
+import { responseEntropy, responseEntropyFromRows } from './entropy';
 import type { RhythmOptions } from './options';
 import { analyzeCache, type AnalysisRecord } from './record';
 
@@ -84,7 +85,7 @@ export interface ModelSequence {
   tokens: string[];
 }
 
-/** One forward pass with the accumulator as onAttention; entropy from the same pass's logits. */
+/** One forward pass with the accumulator as onAttention; entropy from the same pass's LM head, tile by tile. */
 export function analyzeModel(
   model: CausalLM,
   seq: ModelSequence,
@@ -100,10 +101,10 @@ export function analyzeModel(
     sink: options.sink,
     ...capture,
   });
-  let logits: tf.Tensor2D | undefined;
+  let rows: tf.Tensor1D | undefined;
   try {
-    logits = model.forward(seq.ids, { onAttention: acc.onAttention });
-    const entropy = responseEntropyFromTensor(logits, seq.promptLength);
+    rows = forwardEntropy(model, seq.ids, acc.onAttention); // [N]: the head tile by tile, no [N, V] logits
+    const entropy = responseEntropyFromRows(rows, seq.promptLength);
     const cache = acc.finish();
     const record = analyzeCache(
       cache,
@@ -112,7 +113,7 @@ export function analyzeModel(
     );
     return { record, cache };
   } finally {
-    logits?.dispose();
+    rows?.dispose();
     acc.dispose();
   }
 }

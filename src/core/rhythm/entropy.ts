@@ -42,19 +42,34 @@ export function responseEntropy(
  */
 export function responseEntropyFromTensor(logits: tf.Tensor2D, promptLength: number): number[] {
   const h = entropyRows(logits);
-  const all = h.dataSync();
-  h.dispose();
-  return responseRows(all, promptLength);
+  try {
+    return responseEntropyFromRows(h, promptLength);
+  } finally {
+    h.dispose();
+  }
 }
 
 /** responseEntropyFromTensor with a non-blocking read: the one to use on WebGPU, where synchronous reads break. */
 export async function responseEntropyFromTensorAsync(logits: tf.Tensor2D, promptLength: number): Promise<number[]> {
   const h = entropyRows(logits);
   try {
-    return responseRows(await h.data(), promptLength);
+    return await responseEntropyFromRowsAsync(h, promptLength);
   } finally {
     h.dispose();
   }
+}
+
+/**
+ * Response entropy from the entropy of every row's distribution, [N] (CausalLM.headEntropy: the LM head reduced
+ * tile by tile, no [N, V] logits). The caller keeps ownership of `rows`.
+ */
+export function responseEntropyFromRows(rows: tf.Tensor1D, promptLength: number): number[] {
+  return responseRows(rows.dataSync(), promptLength);
+}
+
+/** responseEntropyFromRows with a non-blocking read (WebGPU). */
+export async function responseEntropyFromRowsAsync(rows: tf.Tensor1D, promptLength: number): Promise<number[]> {
+  return responseRows(await rows.data(), promptLength);
 }
 
 /** Entropy of every row of logits [N, V], as [N]. */

@@ -32,6 +32,11 @@ const BENCHES: Bench[] = [
     run: async () => (await import('./rl')).benchRl(),
   },
   {
+    name: 'credit-cost',
+    description: 'step checkers (alone, and with CAPO/PURE credit) and TEMPO terms as a share of one RL step',
+    run: async () => (await import('./credit-cost')).main(),
+  },
+  {
     name: 'studies',
     description:
       'linkage per sequence vs a plain analysis (N = 256); perturbation continuations batched vs one at a time',

@@ -87,7 +87,7 @@ const FLAGS = {
   strategy: {
     type: 'string',
     default: 'uniform',
-    help: `credit strategy: ${RL_STRATEGIES.join(', ')} (kebab case accepted)`,
+    help: `credit strategy: ${RL_STRATEGIES.join(', ')} (kebab case accepted; capo and pure also read the task's step checker)`,
   },
   seed: { type: 'int', default: 0, help: 'seed of problems, sampling and the random strategy' },
   out: { type: 'string', value: 'FILE', required: true, help: 'run log, one JSON line per step (.jsonl)' },

@@ -27,6 +27,7 @@ beforeAll(async () => {
     { prompt: '9+9=?\n', response: '9+9=8 c1\nA:18 and more text' },
   ];
   writeFileSync(join(dir, 'in.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n'));
+  writeFileSync(join(dir, 'bad.jsonl'), '{"prompt": "1+1=?\\n", "response": "2"}\n{"prompt": 3}\n');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -125,53 +126,32 @@ describe('study linkage', () => {
     expect(j.rows.fai_follows_waad.observed).not.toBeNull();
   });
 
-  it('bad input: exit 2, one line naming the flag/file, no output left behind', async () => {
+  // Each case: its arguments (built once the temp folder exists) and the parts the error line must name.
+  const badLinkage: [string, () => string[], string[]][] = [
+    ['neither input nor dumps', () => ['--model', model], ['exactly one']],
+    ['--attention without files', () => ['--attention'], ['--attention']],
+    [
+      '--q-peak out of range',
+      () => ['--model', model, '--input', join(dir, 'in.jsonl'), '--q-peak', '2'],
+      ['--q-peak'],
+    ],
+    [
+      'unknown --fai-heads',
+      () => ['--model', model, '--input', join(dir, 'in.jsonl'), '--fai-heads', 'x'],
+      ['--fai-heads'],
+    ],
+    ['a JSONL given as a dump', () => ['--attention', join(dir, 'in.jsonl')], ['in.jsonl']],
+    ['a bad JSONL line', () => ['--model', model, '--input', join(dir, 'bad.jsonl')], ['bad.jsonl', '2']],
+  ];
+  it.each(badLinkage)('bad input (%s): exit 2, one line naming it, no output left behind', async (_, args, parts) => {
     const out = join(dir, 'bad.json');
-    expectUsageError(await runCli(['study', 'linkage', '--model', model, '--out', out]), 'exactly one');
-    expectUsageError(await runCli(['study', 'linkage', '--attention', '--out', out]), '--attention');
-    expectUsageError(
-      await runCli([
-        'study',
-        'linkage',
-        '--model',
-        model,
-        '--input',
-        join(dir, 'in.jsonl'),
-        '--out',
-        out,
-        '--q-peak',
-        '2',
-      ]),
-      '--q-peak',
-    );
-    expectUsageError(
-      await runCli([
-        'study',
-        'linkage',
-        '--model',
-        model,
-        '--input',
-        join(dir, 'in.jsonl'),
-        '--out',
-        out,
-        '--fai-heads',
-        'x',
-      ]),
-      '--fai-heads',
-    );
-    expectUsageError(
-      await runCli(['study', 'linkage', '--attention', join(dir, 'in.jsonl'), '--out', out]),
-      'in.jsonl',
-    );
-    writeFileSync(join(dir, 'bad.jsonl'), '{"prompt": "1+1=?\\n", "response": "2"}\n{"prompt": 3}\n');
-    expectUsageError(
-      await runCli(['study', 'linkage', '--model', model, '--input', join(dir, 'bad.jsonl'), '--out', out]),
-      'bad.jsonl',
-      '2',
-    );
-    expectUsageError(await runCli(['study', 'nope']), 'linkage or perturb');
+    expectUsageError(await runCli(['study', 'linkage', ...args(), '--out', out]), ...parts);
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+
+  it('an unknown study: exit 2', async () => {
+    expectUsageError(await runCli(['study', 'nope']), 'linkage or perturb');
   });
 
   it('--help describes both studies', async () => {
@@ -225,17 +205,15 @@ describe('study perturb', () => {
     );
   });
 
-  it('bad arguments: exit 2', async () => {
+  const badPerturb: [string, () => string[], string[]][] = [
+    ['no --model', () => ['--input', join(dir, 'in.jsonl')], ['--model']],
+    ['--k 0', () => ['--model', model, '--input', join(dir, 'in.jsonl'), '--k', '0'], ['--k']],
+    ['a missing input', () => ['--model', model, '--input', join(dir, 'nope.jsonl')], ['nope.jsonl']],
+    ['a bad JSONL line', () => ['--model', model, '--input', join(dir, 'bad.jsonl')], ['bad.jsonl', '2']],
+  ];
+  it.each(badPerturb)('bad arguments (%s): exit 2, no output', async (_, args, parts) => {
     const out = join(dir, 'bad-p.json');
-    expectUsageError(await runCli(['study', 'perturb', '--input', join(dir, 'in.jsonl'), '--out', out]), '--model');
-    expectUsageError(
-      await runCli(['study', 'perturb', '--model', model, '--input', join(dir, 'in.jsonl'), '--out', out, '--k', '0']),
-      '--k',
-    );
-    expectUsageError(
-      await runCli(['study', 'perturb', '--model', model, '--input', join(dir, 'nope.jsonl'), '--out', out]),
-      'nope.jsonl',
-    );
+    expectUsageError(await runCli(['study', 'perturb', ...args(), '--out', out]), ...parts);
     expect(existsSync(out)).toBe(false);
   });
 });

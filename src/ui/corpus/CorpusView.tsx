@@ -10,7 +10,7 @@ import { TASK_NAMES, type TaskName } from '../../core/tasks/types';
 import { useModelStore } from '../model/modelStore';
 import { ROLES } from '../tokens/roles';
 import { cancelCorpus, exportCorpus, openInWorkbench, runFileCorpus, runPerturb, runTaskCorpus } from './actions';
-import { ChartCard, HeadGridSvg, HistogramSvg, RoleRatesSvg, valuesHistogram } from './charts';
+import { ChartCard, HeadGridSvg, HistogramCard, RoleRatesSvg, valuesHistogram } from './charts';
 import { useCorpusStore } from './corpusStore';
 import { PerturbStudyPanel } from './PerturbStudyPanel';
 import { PerturbView } from './PerturbView';
@@ -33,6 +33,14 @@ export const ROW_LABELS: Record<LinkageRowName, { title: string; observed: strin
     random: 'exact hypergeometric expectation',
   },
 };
+
+/** The per-token metric distributions, in display order (entropy is absent for attention dumps). */
+const DISTRIBUTIONS = [
+  { key: 'waad', title: 'WAAD', label: 'WAAD', color: undefined },
+  { key: 'fai', title: 'FAI (global heads)', label: 'FAI', color: '#E69F00' },
+  { key: 'delta', title: 'Δ', label: 'Δ', color: '#CC79A7' },
+  { key: 'entropy', title: 'Entropy (nats)', label: 'entropy', color: '#009E73' },
+] as const;
 
 const num = (x: number | null, digits = 3) => (x === null ? '—' : x.toFixed(digits));
 const pct = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`);
@@ -227,9 +235,14 @@ function CorpusResults() {
                 <td data-cell="random">{num(summary.rows[r].random)}</td>
                 <td data-cell="lift">{pct(summary.rows[r].lift)}</td>
                 <td>
-                  <ChartCard title="" name={`linkage-${r}`}>
-                    <HistogramSvg h={valuesHistogram(perRow[r])} width={200} height={56} label={`${r} per sequence`} />
-                  </ChartCard>
+                  <HistogramCard
+                    title=""
+                    name={`linkage-${r}`}
+                    h={valuesHistogram(perRow[r])}
+                    width={200}
+                    height={56}
+                    label={`${r} per sequence`}
+                  />
                 </td>
               </tr>
             ))}
@@ -240,20 +253,21 @@ function CorpusResults() {
         <ChartCard title="Role rates" name="role-rates" testId="corpus-role-rates">
           <RoleRatesSvg rates={rates} />
         </ChartCard>
-        <ChartCard title="WAAD" name="waad-distribution">
-          <HistogramSvg h={summary.distributions.waad} label="WAAD" />
-        </ChartCard>
-        <ChartCard title="FAI (global heads)" name="fai-distribution">
-          <HistogramSvg h={summary.distributions.fai} color="#E69F00" label="FAI" />
-        </ChartCard>
-        <ChartCard title="Δ" name="delta-distribution">
-          <HistogramSvg h={summary.distributions.delta} color="#CC79A7" label="Δ" />
-        </ChartCard>
-        {summary.distributions.entropy && (
-          <ChartCard title="Entropy (nats)" name="entropy-distribution">
-            <HistogramSvg h={summary.distributions.entropy} color="#009E73" label="entropy" />
-          </ChartCard>
-        )}
+        {DISTRIBUTIONS.map((d) => {
+          const h = summary.distributions[d.key];
+          return (
+            h && (
+              <HistogramCard
+                key={d.key}
+                title={d.title}
+                name={`${d.key}-distribution`}
+                h={h}
+                color={d.color}
+                label={d.label}
+              />
+            )
+          );
+        })}
       </div>
       {summary.heads.numLayers > 0 && (
         <ChartCard

@@ -37,6 +37,33 @@ export function ChartCard({
   );
 }
 
+/** A white <svg> of the given size (the frame every corpus chart draws into; exported as is). */
+function SvgFrame({
+  width,
+  height,
+  label,
+  children,
+}: {
+  width: number;
+  height: number;
+  label: string;
+  children: ReactNode;
+}) {
+  return (
+    <svg
+      xmlns="http://www.w3.org/2000/svg"
+      width={width}
+      height={height}
+      viewBox={`0 0 ${width} ${height}`}
+      role="img"
+      aria-label={label}
+    >
+      <rect x={0} y={0} width={width} height={height} fill="#fff" />
+      {children}
+    </svg>
+  );
+}
+
 const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(2));
 
 export function HistogramSvg({
@@ -58,15 +85,7 @@ export function HistogramSvg({
   const max = Math.max(1, ...h.counts);
   const bw = w / h.counts.length;
   return (
-    <svg
-      xmlns="http://www.w3.org/2000/svg"
-      width={width}
-      height={height}
-      viewBox={`0 0 ${width} ${height}`}
-      role="img"
-      aria-label={`histogram of ${label}`}
-    >
-      <rect x={0} y={0} width={width} height={height} fill="#fff" />
+    <SvgFrame width={width} height={height} label={`histogram of ${label}`}>
       {h.counts.map((c, i) => (
         <rect
           key={i}
@@ -89,7 +108,32 @@ export function HistogramSvg({
       <text x={pad.l + w / 2} y={height - 3} fontSize={10} fill="#555" textAnchor="middle">
         {h.mean !== null ? `mean ${fmt(h.mean)} · n ${h.n}` : 'no values'}
       </text>
-    </svg>
+    </SvgFrame>
+  );
+}
+
+/** A histogram in a ChartCard (one per metric distribution and per linkage row). */
+export function HistogramCard({
+  title,
+  name,
+  h,
+  color,
+  label,
+  width,
+  height,
+}: {
+  title: ReactNode;
+  name: string;
+  h: Histogram;
+  color?: string;
+  label: string;
+  width?: number;
+  height?: number;
+}) {
+  return (
+    <ChartCard title={title} name={name}>
+      <HistogramSvg h={h} color={color} label={label} width={width} height={height} />
+    </ChartCard>
   );
 }
 
@@ -108,15 +152,7 @@ export function RoleRatesSvg({ rates }: { rates: { label: string; value: number;
   const row = 20;
   const height = rates.length * row + 6;
   return (
-    <svg
-      xmlns="http://www.w3.org/2000/svg"
-      width={width}
-      height={height}
-      viewBox={`0 0 ${width} ${height}`}
-      role="img"
-      aria-label="role rates"
-    >
-      <rect x={0} y={0} width={width} height={height} fill="#fff" />
+    <SvgFrame width={width} height={height} label="role rates">
       {rates.map((r, i) => (
         <g key={r.label} transform={`translate(0, ${i * row + 3})`}>
           <text x={0} y={13} fontSize={11} fill="#333">
@@ -133,7 +169,7 @@ export function RoleRatesSvg({ rates }: { rates: { label: string; value: number;
           >{`${(100 * r.value).toFixed(1)}%`}</text>
         </g>
       ))}
-    </svg>
+    </SvgFrame>
   );
 }
 
@@ -159,15 +195,7 @@ export function HeadGridSvg({ heads, sequences }: { heads: HeadStats; sequences:
   const height = top + L * cell + 4;
   const n = Math.max(sequences, 1);
   return (
-    <svg
-      xmlns="http://www.w3.org/2000/svg"
-      width={width}
-      height={height}
-      viewBox={`0 0 ${width} ${height}`}
-      role="img"
-      aria-label="head roles by layer"
-    >
-      <rect x={0} y={0} width={width} height={height} fill="#fff" />
+    <SvgFrame width={width} height={height} label="head roles by layer">
       {Array.from({ length: H }, (_, h) => (
         <text key={`h${h}`} x={left + h * cell + cell / 2} y={11} fontSize={9} fill="#555" textAnchor="middle">
           {h}
@@ -220,6 +248,6 @@ export function HeadGridSvg({ heads, sequences }: { heads: HeadStats; sequences:
           })}
         </g>
       ))}
-    </svg>
+    </SvgFrame>
   );
 }

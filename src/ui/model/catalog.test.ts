@@ -8,6 +8,12 @@ describe('built-in model catalog', () => {
       'zz-other',
       'tiny-random',
     ]);
+    // Known models keep their own order whatever the folder order.
+    expect(catalogFrom(['tiny-random', 'rhythm-countdown', 'rhythm-mini']).map((m) => m.id)).toEqual([
+      'rhythm-mini',
+      'rhythm-countdown',
+      'tiny-random',
+    ]);
     expect(catalogFrom(['tiny-random']).map((m) => m.id)).toEqual(['tiny-random']);
     expect(catalogFrom([]).map((m) => m.id)).toEqual([FALLBACK_MODEL.id]);
     expect(catalogFrom(['../etc', 'a b']).map((m) => m.id)).toEqual([FALLBACK_MODEL.id]);

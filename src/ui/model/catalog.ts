@@ -23,6 +23,12 @@ export const KNOWN_MODELS: CatalogEntry[] = [
     note: 'The built-in model, trained on addition, countdown and multistep problems: sample a problem and Generate.',
   },
   {
+    id: 'rhythm-countdown',
+    label: 'rhythm-countdown (rhythm-mini fine-tuned on Countdown)',
+    url: `${import.meta.env.BASE_URL}models/rhythm-countdown/`,
+    note: 'rhythm-mini fine-tuned on a Countdown-heavy mix: Countdown level 1 sits in the RL band (public/models/rhythm-countdown/README.md).',
+  },
+  {
     id: 'tiny-random',
     label: 'tiny-random (test fixture)',
     url: `${import.meta.env.BASE_URL}models/tiny-random/`,

@@ -12,7 +12,7 @@ import { filesFromDir } from '../src/core/io/node-files';
 import { loadModel } from '../src/core/model/load';
 import { loadCheckpoint } from '../src/core/train/checkpoint';
 import { batchedGenerator, evaluateTask, type EvalRow } from '../src/core/train/evaluate';
-import { GPT2Train } from '../src/core/train/gpt2-train';
+import { createPolicy } from '../src/core/train/policy';
 
 const MODELS = fileURLToPath(new URL('../public/models', import.meta.url));
 const DIR = join(MODELS, 'rhythm-countdown');
@@ -41,7 +41,7 @@ describe('the shipped model public/models/rhythm-countdown', () => {
     expect(row.pass1).toBeGreaterThanOrEqual(0.2);
     expect(row.pass1).toBeLessThanOrEqual(0.6);
     const ck = await loadCheckpoint(filesFromDir(DIR));
-    const model = new GPT2Train(ck.config, ck.weights);
+    const model = createPolicy(ck.config, ck.weights);
     const res = await evaluateTask(batchedGenerator(model, ck.tokenizer.eosId), ck.tokenizer, {
       task: 'countdown',
       level: 1,

@@ -82,6 +82,7 @@ test.describe('corpus', () => {
     const perturbCsvLines = (await download(page, 'perturb-study-export-csv')).trim().split('\n');
     expect(perturbCsvLines).toHaveLength(22); // header, 20 responses, totals
     expect(perturbCsvLines[21]).toMatch(/^all,20 sequences,/);
+    await snap(page, info, 'corpus-perturb-totals');
 
     // Cancel midway keeps the responses finished.
     await page.evaluate(() => window.__rhythmscope!.setTokenDelay(25));

@@ -29,10 +29,7 @@ export function PerturbStudyPanel() {
     <div className="card" data-testid="perturb-study">
       <h3 className="card-title">
         Perturbation test over the corpus{' '}
-        <span className="muted">
-          force other tokens at the top / bottom / random FAI positions of every response; lower Jaccard = the rest of
-          the reasoning changed more
-        </span>
+        <span className="muted">tokens forced at top / bottom / random FAI positions; lower J = more changed</span>
       </h3>
       <div className="corpus-form-row">
         {FIELDS.map((f) => (

@@ -47,6 +47,7 @@ describe('downloadFile', () => {
     expect(got!.fromCache).toBe(false);
     expect(got!.fetched).toBe(1000);
     expect(progress).toEqual([500, 1000, 1000]);
+    expect(await got!.stored).toBeUndefined();
     const again = await downloadFile(opts);
     expect(again!.fromCache).toBe(true);
     expect(again!.fetched).toBe(0);
@@ -133,9 +134,13 @@ describe('downloadFile', () => {
     const data = bytesOf(100);
     const { hub, cache, opts } = await setup({ bytes: data });
     await cache.put(URL1, new Response(data.slice(0, 50), { headers: { [H_SIZE]: '100' } }));
-    expect((await downloadFile(opts))!.fromCache).toBe(false);
+    const first = (await downloadFile(opts))!;
+    expect(first.fromCache).toBe(false);
+    await first.stored;
     await cache.put(URL1, new Response(data, { headers: { [H_SIZE]: '100', [H_SHA256]: 'f'.repeat(64) } }));
-    expect((await downloadFile(opts))!.fromCache).toBe(false);
+    const second = (await downloadFile(opts))!;
+    expect(second.fromCache).toBe(false);
+    await second.stored;
     expect(hub.requests).toHaveLength(2);
     expect((await downloadFile(opts))!.fromCache).toBe(true);
   });
@@ -187,7 +192,7 @@ describe('downloadFile', () => {
     expect(hub.requests[1].headers.authorization).toBeUndefined();
   });
 
-  it('a failed fetch names CORS; a full store names the bytes needed', async () => {
+  it('a failed fetch names CORS; a store that fails still returns the bytes and says why they are not kept', async () => {
     const { opts } = await setup({ bytes: bytesOf(10) });
     const net = await failure(
       downloadFile({
@@ -203,9 +208,17 @@ describe('downloadFile', () => {
     full.put = async () => {
       throw new DOMException('full', 'QuotaExceededError');
     };
-    const q = await failure(downloadFile({ ...opts, cache: full }));
-    expect(q.kind).toBe('quota');
-    expect(q.details.neededBytes).toBe(10);
+    const q = (await downloadFile({ ...opts, cache: full }))!;
+    expect(q.bytes).toHaveLength(10);
+    expect(await q.stored).toMatch(/no room .* for 10 more bytes/);
+    const broken = memoryCache();
+    broken.put = async () => {
+      throw new TypeError("Failed to execute 'put' on 'Cache': Unexpected internal error.");
+    };
+    const b = (await downloadFile({ ...opts, cache: broken }))!;
+    expect(b.bytes).toEqual(bytesOf(10));
+    expect(await b.stored).toMatch(/Unexpected internal error/);
+    expect(await broken.match(URL1)).toBeUndefined();
   });
 
   it('parses Content-Range', () => {

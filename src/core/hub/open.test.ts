@@ -68,6 +68,7 @@ describe('openHubModel', () => {
     expect(opened.name).toBe('ORG/NAME@refs/pr/1');
     expect(opened.manifest.absent).toEqual(['tokenizer_config.json', 'chat_template.jinja', 'generation_config.json']);
     expect(seen.at(-1)).toBe(opened.manifest.files.reduce((s, f) => s + f.size, 0));
+    expect(await opened.saved).toBeUndefined();
 
     hub.requests.length = 0;
     const again = await openHubModel({ endpoint: E, ref, cache, fetchFn: hub.fetchFn });
@@ -75,6 +76,39 @@ describe('openHubModel', () => {
     expect(again.fetched).toBe(0);
     expect(again.files['model-2.safetensors']).toEqual(bytesOf(200));
     expect((await listCachedModels(cache)).map((m) => m.repo)).toEqual(['ORG/NAME']);
+  });
+
+  it('reports progress at most once per interval, and always the end of each file', async () => {
+    const hub = fakeHub(repo());
+    let t = 0;
+    const seen: string[] = [];
+    const opened = await openHubModel({
+      endpoint: E,
+      ref,
+      cache: memoryCache(),
+      fetchFn: hub.fetchFn,
+      now: () => t++, // 1 ms per report asked for
+      progressIntervalMs: 1000,
+      onProgress: (p) => seen.push(`${p.file} ${p.fileReceived}/${p.fileTotal}`),
+    });
+    await opened.saved;
+    // The first report passes; after it, only the ends of files (fileReceived = fileTotal) do.
+    expect(seen.slice(1).every((s) => /(\d+)\/\1$/.test(s))).toBe(true);
+    expect(seen.at(-1)).toBe('model-2.safetensors 200/200');
+  });
+
+  it('writes no manifest when a file could not be kept, and says why', async () => {
+    const hub = fakeHub(repo());
+    const cache = memoryCache();
+    const put = cache.put.bind(cache);
+    cache.put = async (key, res) => {
+      if (key.endsWith('model-2.safetensors')) throw new TypeError('Unexpected internal error.');
+      return put(key, res);
+    };
+    const opened = await openHubModel({ endpoint: E, ref, cache, fetchFn: hub.fetchFn });
+    expect(opened.files['model-2.safetensors']).toEqual(bytesOf(200));
+    expect(await opened.saved).toBe('model-2.safetensors: Unexpected internal error.');
+    expect(await listCachedModels(cache)).toEqual([]);
   });
 
   it('falls back to model.safetensors when there is no index', async () => {

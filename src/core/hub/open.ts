@@ -36,6 +36,8 @@ export interface OpenHubOptions {
   /** Room left in the origin's storage (navigator.storage.estimate), to refuse a download that cannot be kept. */
   storageEstimate?: () => Promise<{ quota?: number; usage?: number }>;
   now?: () => number;
+  /** At most one progress report per this many ms (the last bytes of a file are always reported); default 100. */
+  progressIntervalMs?: number;
 }
 
 export interface OpenedHubModel {
@@ -45,6 +47,12 @@ export interface OpenedHubModel {
   manifest: Manifest;
   /** Network bytes read (0 when everything came from the cache). */
   fetched: number;
+  /**
+   * The downloaded files' cache writes, which finish after the model is returned; then the manifest is written.
+   * Resolves undefined once the revision is kept for offline use, or why it could not be (a reload then
+   * downloads again); never rejects.
+   */
+  saved: Promise<string | undefined>;
 }
 
 /** Refuses a family the workbench cannot compute, by name (before anything large is fetched). */
@@ -88,6 +96,9 @@ export async function openHubModel(opts: OpenHubOptions): Promise<OpenedHubModel
   const now = opts.now ?? (() => performance.now());
   const label = formatRepoRef(ref);
   const meter = new RateMeter();
+  const interval = opts.progressIntervalMs ?? 100;
+  let lastReport = -Infinity;
+  const writes: Promise<string | undefined>[] = [];
   let heldBefore = 0; // bytes of finished files
   let fetchedBefore = 0;
   let expectedTotal: number | undefined;
@@ -108,6 +119,9 @@ export async function openHubModel(opts: OpenHubOptions): Promise<OpenedHubModel
       optional,
       onProgress: (p) => {
         const t = now();
+        // A report per network chunk (~64 kB) would re-render the page thousands of times per file.
+        if (t - lastReport < interval && p.received !== p.total) return;
+        lastReport = t;
         meter.add(t, fetchedBefore + p.fetched);
         const rate = meter.rate();
         const received = heldBefore + p.received;
@@ -125,6 +139,7 @@ export async function openHubModel(opts: OpenHubOptions): Promise<OpenedHubModel
       },
     });
     if (got) {
+      writes.push(got.stored.then((why) => why && `${file}: ${why}`));
       files[file] = got.bytes;
       manifestFiles.push({ path: file, size: got.bytes.length, sha256: got.sha256 });
       heldBefore += got.bytes.length;
@@ -141,7 +156,7 @@ export async function openHubModel(opts: OpenHubOptions): Promise<OpenedHubModel
     checkFamily(config);
     opts.checkConfig?.(config);
     for (const f of cached.files) if (f.path !== CONFIG_FILE) await get(f.path);
-    return { name: label, files, manifest: cached, fetched: fetchedBefore };
+    return { name: label, files, manifest: cached, fetched: fetchedBefore, saved: Promise.resolve(undefined) };
   }
 
   const config = parseJson((await get(CONFIG_FILE))!.bytes, CONFIG_FILE);
@@ -178,8 +193,18 @@ export async function openHubModel(opts: OpenHubOptions): Promise<OpenedHubModel
     absent,
     savedAt: new Date().toISOString(),
   };
-  await writeManifest(cache, manifest);
-  return { name: label, files, manifest, fetched: fetchedBefore };
+  // Without every file kept, a manifest would promise an offline reopen that cannot happen.
+  const saved = Promise.all(writes).then(async (why) => {
+    const failed = why.find((w) => w !== undefined);
+    if (failed) return failed;
+    try {
+      await writeManifest(cache, manifest);
+      return undefined;
+    } catch (e) {
+      return `the manifest: ${(e as Error).message}`;
+    }
+  });
+  return { name: label, files, manifest, fetched: fetchedBefore, saved };
 }
 
 async function checkRoom(opts: OpenHubOptions, needed: number, file: string): Promise<void> {

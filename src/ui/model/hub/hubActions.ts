@@ -20,6 +20,7 @@ import { describeTransfer } from '../../../core/hub/progress';
 import { DEFAULT_ENDPOINT, formatRepoRef, normalizeEndpoint, type RepoRef } from '../../../core/hub/repo';
 import { estimateMemory, type MemoryEstimate } from '../../../core/model/memory';
 import type { ModelSource } from '../../../worker/protocol';
+import { useNoticeStore } from '../../app/noticeStore';
 import { useModelStore } from '../modelStore';
 import { ENDPOINT_KEY, useHubStore } from './hubStore';
 
@@ -165,6 +166,14 @@ export async function hubModelSource(choice: HubChoice, ctx: SourceContext): Pro
       files[path] = (own ? bytes : bytes.slice()).buffer as ArrayBuffer;
     }
     pendingConfig = config;
+    // The cache writes finish in the background; the panel lists the model once they have.
+    void opened.saved.then((why) => {
+      if (why)
+        useNoticeStore
+          .getState()
+          .push('warning', `Keeping ${refText} for offline use`, `not kept (${why}); a reload downloads it again`);
+      void refreshCachedModels();
+    });
     return { kind: 'files', name: opened.name, files };
   } catch (e) {
     if (isHubError(e)) {

@@ -336,12 +336,14 @@ async function checkAndStore(
   measure('check', file, started);
   if (sha256 && actual !== sha256) {
     await cache.delete(partialKey(url));
+    await cache.delete(url);
     throw new HubError(
       'checksum',
       `the downloaded bytes do not match the sha256 the server gives (${sha256.slice(0, 12)}…); load it again`,
       { file },
     );
   }
+  await cache.delete(partialKey(url)); // the whole file is here: a kept partial is of no more use
   // Only after the check: run at the same time, the cache's copy of the bytes slowed the hash threefold.
   const put = cache.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers })).then(
     () => undefined,
@@ -349,7 +351,6 @@ async function checkAndStore(
   );
   const stored = put.then(async (error) => {
     measure('store', file, started);
-    await cache.delete(partialKey(url)).catch(() => false);
     if (!error) return undefined;
     return error.name === 'QuotaExceededError'
       ? `no room in the browser's storage for ${bytes.length} more bytes: delete cached models`

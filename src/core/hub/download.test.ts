@@ -71,6 +71,7 @@ describe('downloadFile', () => {
     expect(hub.requests[1].headers['if-range']).toBe(etag);
     expect(hub.requests[1].status).toBe(206);
     expect(await cache.match(partialKey(URL1))).toBeUndefined();
+    expect(await got!.stored).toBeUndefined();
     expect((await cache.match(URL1))!.headers.get(H_SHA256)).toBe(etag.slice(1, -1));
   });
 

@@ -90,11 +90,41 @@ describe('experiment statistics', () => {
     expect(c.vsBaseline!.finalAccuracy.n).toBe(2);
     expect(c.vsBaseline!.finalAccuracy.mean).toBeCloseTo(0.15, 12);
     expect(c.vsBaseline!.finalAccuracy.ci).toBeCloseTo(0.6353, 4);
+    // paired t: t = 0.15 / (0.0707/√2) = 3, df 1 → p = 1 − 2·atan(3)/π = 0.2048; one strategy: Holm = p
+    expect(c.vsBaseline!.finalAccuracy.p).toBeCloseTo(0.204833, 5);
+    expect(c.vsBaseline!.finalAccuracy.pHolm).toBeCloseTo(0.204833, 5);
     // Δ AUC = (0.2 − 0.1), (0.3 − 0.3): mean 0.05
     expect(c.vsBaseline!.rewardAuc.mean).toBeCloseTo(0.05, 12);
-    expect(summaryMarkdown(rows, 0.1)).toMatch(/\| coupled \| 3 \| [\d.]+ ± [\d.]+ \| \+15\.0 ± 63\.5 \|/);
+    expect(summaryMarkdown(rows, 0.1)).toMatch(/\| coupled \| 3 \| [\d.]+ ± [\d.]+ \| \+15\.0 ± 63\.5 \| 0\.205 \|/);
+    expect(summaryCsv(rows).split('\n')[2]).toMatch(/,0\.204833,0\.204833,[\d.]*,[\d.]*$/);
     expect(summaryMarkdown(rows, 0.1)).toMatch(/\| uniform \| 3 \| [\d.]+ ± [\d.]+ \| – \|/);
     expect(summarize([run('coupled', 0, 0.5, [0])])[0].vsBaseline).toBeNull(); // no uniform runs
+  });
+  it('Holm across strategies: each metric is one family', () => {
+    const run = (strategy: RunResult['strategy'], seed: number, acc: number): RunResult => ({
+      strategy,
+      seed,
+      initialAccuracy: 0.1,
+      lines: [line(1, 0.1, acc)],
+    });
+    // Δ acc: coupled 0.1, 0.2 (t = 3, df 1: p = 0.2048); random 0.1, 0.3 (t = 2: p = 1 − 2·atan(2)/π = 0.2952)
+    const rows = summarize([
+      run('uniform', 0, 0.5),
+      run('uniform', 1, 0.5),
+      run('coupled', 0, 0.6),
+      run('coupled', 1, 0.7),
+      run('random', 0, 0.6),
+      run('random', 1, 0.8),
+    ]);
+    const pc = 1 - (2 * Math.atan(3)) / Math.PI;
+    const pr = 1 - (2 * Math.atan(2)) / Math.PI;
+    expect(rows[1].vsBaseline!.finalAccuracy.p).toBeCloseTo(pc, 10);
+    expect(rows[2].vsBaseline!.finalAccuracy.p).toBeCloseTo(pr, 10);
+    // smaller p × 2 = 0.4097; larger × 1 = 0.2952 < 0.4097 → carried up to 0.4097
+    expect(rows[1].vsBaseline!.finalAccuracy.pHolm).toBeCloseTo(2 * pc, 10);
+    expect(rows[2].vsBaseline!.finalAccuracy.pHolm).toBeCloseTo(2 * pc, 10);
+    // equal rewards everywhere: Δ AUC = 0 → p = 1
+    expect(rows[1].vsBaseline!.rewardAuc.pHolm).toBe(1);
   });
   it('niceStep: round tick steps by hand', () => {
     expect(niceStep(0.84, 5)).toBeCloseTo(0.2, 12); // raw 0.168 -> 0.2: ticks 0, 20, …, 100%

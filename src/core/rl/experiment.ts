@@ -3,6 +3,7 @@
  * of final held-out accuracy and area under the reward curve (mean ± 95% CI over seeds), CSV and an SVG plot.
  * Environment-free: runs come from a callback (the CLI runs them in turn and stores their logs).
  */
+import { holm, pairedTTestP } from './experiment-stats';
 import type { RlStrategy } from './options';
 import type { RunLogLine } from './runlog';
 
@@ -37,7 +38,15 @@ export interface StrategyRow {
    * Paired differences from the baseline (uniform) over the seeds both have: a seed fixes the problems of every
    * step, so pairing removes what seeds share and is the sharper test. Null for the baseline or without one.
    */
-  vsBaseline: { finalAccuracy: Interval; rewardAuc: Interval } | null;
+  vsBaseline: { finalAccuracy: Paired; rewardAuc: Paired } | null;
+}
+
+/** A paired difference from the baseline with its two-sided paired t-test. */
+export interface Paired extends Interval {
+  /** p-value of the paired t-test (NaN with fewer than two pairs). */
+  p: number;
+  /** p after Holm's correction across the strategies compared with the baseline (one family per metric). */
+  pHolm: number;
 }
 
 /** The strategy the paired differences are taken from. */
@@ -73,21 +82,29 @@ const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.le
 const finalAccuracyOf = (r: RunResult) =>
   [...r.lines].reverse().find((l) => l.heldout_accuracy !== undefined)?.heldout_accuracy;
 
-/** mean ± CI of f(run) − f(baseline run of the same seed), over seeds where both are defined. */
-function paired(runs: RunResult[], baseline: RunResult[], f: (r: RunResult) => number | undefined): Interval {
+/** mean ± CI and t-test p of f(run) − f(baseline run of the same seed), over seeds where both are defined. */
+function paired(runs: RunResult[], baseline: RunResult[], f: (r: RunResult) => number | undefined): Paired {
   const base = new Map(baseline.map((r) => [r.seed, f(r)]));
   const diffs = runs.flatMap((r) => {
     const [x, y] = [f(r), base.get(r.seed)];
     return x !== undefined && y !== undefined ? [x - y] : [];
   });
-  return meanCi(diffs);
+  const p = pairedTTestP(diffs);
+  return { ...meanCi(diffs), p, pHolm: p };
+}
+
+/** Holm over the rows' p-values of one metric (every strategy against the baseline is one family). */
+function adjustHolm(rows: StrategyRow[], metric: 'finalAccuracy' | 'rewardAuc'): void {
+  const compared = rows.filter((r) => r.vsBaseline);
+  const adjusted = holm(compared.map((r) => r.vsBaseline![metric].p));
+  compared.forEach((r, i) => (r.vsBaseline![metric].pHolm = adjusted[i]));
 }
 
 export function summarize(results: RunResult[]): StrategyRow[] {
   const byStrategy = new Map<RlStrategy, RunResult[]>();
   for (const r of results) byStrategy.set(r.strategy, [...(byStrategy.get(r.strategy) ?? []), r]);
   const baseline = byStrategy.get(BASELINE);
-  return [...byStrategy].map(([strategy, runs]) => {
+  const rows = [...byStrategy].map(([strategy, runs]): StrategyRow => {
     const finals = runs.map(finalAccuracyOf).filter((x): x is number => x !== undefined);
     const all = runs.flatMap((r) => r.lines);
     const tail = runs.map((r) =>
@@ -112,23 +129,32 @@ export function summarize(results: RunResult[]): StrategyRow[] {
           : null,
     };
   });
+  adjustHolm(rows, 'finalAccuracy');
+  adjustHolm(rows, 'rewardAuc');
+  return rows;
 }
 
 const pct = (x: number) => (Number.isNaN(x) ? 'n/a' : (100 * x).toFixed(1));
 const pm = (i: Interval, scale = 100, digits = 1) =>
   `${Number.isNaN(i.mean) ? 'n/a' : (i.mean * scale).toFixed(digits)} ± ${Number.isNaN(i.ci) ? 'n/a' : (i.ci * scale).toFixed(digits)}`;
 
+/** A p-value as in the tables: 3 decimals, "<0.001" below, "n/a" without a test. */
+export const formatP = (p: number) => (Number.isNaN(p) ? 'n/a' : p < 0.001 ? '<0.001' : p.toFixed(3));
+
 const signed = (i: Interval) =>
   Number.isNaN(i.mean) ? 'n/a' : `${i.mean >= 0 ? '+' : '−'}${pm({ ...i, mean: Math.abs(i.mean) })}`;
 
-/** Markdown table (accuracies and rewards in %; Δ = paired difference from uniform, in points). */
+/**
+ * Markdown table (accuracies and rewards in %; Δ = paired difference from uniform, in points; Holm p = paired
+ * t-test p-value after Holm's correction across the strategies).
+ */
 export function summaryMarkdown(rows: StrategyRow[], initialAccuracy: number | null): string {
   const head =
-    '| strategy | seeds | final held-out acc. % (95% CI) | Δ acc. vs uniform, paired | reward AUC % (95% CI) | Δ AUC vs uniform, paired | final reward % | amplified tokens % | s/step | attention+credit % of step |\n|---|---|---|---|---|---|---|---|---|---|';
-  const body = rows.map(
-    (r) =>
-      `| ${r.strategy} | ${r.seeds.length} | ${pm(r.finalAccuracy)} | ${r.vsBaseline ? signed(r.vsBaseline.finalAccuracy) : '–'} | ${pm(r.rewardAuc)} | ${r.vsBaseline ? signed(r.vsBaseline.rewardAuc) : '–'} | ${pm(r.finalReward)} | ${pct(r.amplifiedShare)} | ${r.stepSeconds.toFixed(2)} | ${pct(r.creditShare)} |`,
-  );
+    '| strategy | seeds | final held-out acc. % (95% CI) | Δ acc. vs uniform, paired | Holm p (Δ acc.) | reward AUC % (95% CI) | Δ AUC vs uniform, paired | Holm p (Δ AUC) | final reward % | amplified tokens % | s/step | attention+credit % of step |\n|---|---|---|---|---|---|---|---|---|---|---|---|';
+  const body = rows.map((r) => {
+    const v = r.vsBaseline;
+    return `| ${r.strategy} | ${r.seeds.length} | ${pm(r.finalAccuracy)} | ${v ? signed(v.finalAccuracy) : '–'} | ${v ? formatP(v.finalAccuracy.pHolm) : '–'} | ${pm(r.rewardAuc)} | ${v ? signed(v.rewardAuc) : '–'} | ${v ? formatP(v.rewardAuc.pHolm) : '–'} | ${pm(r.finalReward)} | ${pct(r.amplifiedShare)} | ${r.stepSeconds.toFixed(2)} | ${pct(r.creditShare)} |`;
+  });
   const start = initialAccuracy === null ? '' : `\nStarting model: held-out accuracy ${pct(initialAccuracy)}%.`;
   return [head, ...body].join('\n') + start + '\n';
 }
@@ -136,7 +162,8 @@ export function summaryMarkdown(rows: StrategyRow[], initialAccuracy: number | n
 export function summaryCsv(rows: StrategyRow[]): string {
   const head =
     'strategy,seeds,final_acc_mean,final_acc_ci95,reward_auc_mean,reward_auc_ci95,final_reward_mean,final_reward_ci95,amplified_share,step_seconds,credit_share,' +
-    'delta_acc_vs_uniform_mean,delta_acc_vs_uniform_ci95,delta_auc_vs_uniform_mean,delta_auc_vs_uniform_ci95';
+    'delta_acc_vs_uniform_mean,delta_acc_vs_uniform_ci95,delta_auc_vs_uniform_mean,delta_auc_vs_uniform_ci95,' +
+    'delta_acc_p,delta_acc_p_holm,delta_auc_p,delta_auc_p_holm';
   const f = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '' : String(+x.toFixed(6)));
   return (
     [
@@ -158,6 +185,10 @@ export function summaryCsv(rows: StrategyRow[]): string {
           f(r.vsBaseline?.finalAccuracy.ci),
           f(r.vsBaseline?.rewardAuc.mean),
           f(r.vsBaseline?.rewardAuc.ci),
+          f(r.vsBaseline?.finalAccuracy.p),
+          f(r.vsBaseline?.finalAccuracy.pHolm),
+          f(r.vsBaseline?.rewardAuc.p),
+          f(r.vsBaseline?.rewardAuc.pHolm),
         ].join(','),
       ),
     ].join('\n') + '\n'

@@ -90,7 +90,11 @@ export function createEngine(deps: EngineDeps): Engine {
       if (!backend) throw new Error('loadModel: call init first');
       ctx.progress(0, 'Opening model folder');
       const files = (deps.openSource ?? openModelSource)(source);
-      const next = await loadModel(files, { onProgress: throttledPhases('rs:load', ctx.progress), signal: ctx.signal });
+      const next = await loadModel(files, {
+        onProgress: throttledPhases('rs:load', ctx.progress),
+        signal: ctx.signal,
+        maxTensorBytes: deviceTensorLimit(),
+      });
       // Swap only now that the new model is complete.
       const previous = loaded;
       loaded = next;
@@ -199,4 +203,16 @@ export function throttledPhases(
 /** Number of live tensors (tests check that repeated calls do not leak). */
 export function liveTensors(): number {
   return tf.memory().numTensors;
+}
+
+/**
+ * WebGPU: the most bytes one tensor may take, the adapter's storage-binding and buffer limits (the LM head and an
+ * untied embedding are split to fit; a layer weight past it is refused, naming wasm). Other backends: no limit.
+ */
+function deviceTensorLimit(): number | undefined {
+  if (tf.getBackend() !== 'webgpu') return undefined;
+  type Limits = { maxStorageBufferBindingSize?: number; maxBufferSize?: number };
+  const limits = (tf.backend() as unknown as { device?: { limits?: Limits } }).device?.limits;
+  if (!limits) return undefined;
+  return Math.min(limits.maxStorageBufferBindingSize ?? Infinity, limits.maxBufferSize ?? Infinity);
 }

@@ -13,7 +13,7 @@ import type { TensorSource } from '../io/safetensors';
 import type { DecoderSpec } from './family';
 import { specOf } from './families';
 import { batchMatMul, LOWER_A } from '../kernels/batch-matmul';
-import { blockEntropy } from './head';
+import { blockEntropy, gatherFromBlocks } from './head';
 import { KVCache } from './kvcache';
 import { applyRope, causalMaskData, layerNorm, linear, mlpActivation, rmsNorm, ropeTables } from './ops';
 import { disposeWeights, uploadWeights, type DecoderWeights, type LayerWeights } from './upload';
@@ -38,6 +38,8 @@ export interface FromSourceOptions {
   name?: string;
   onProgress?: (f: number) => void;
   headBlock?: number;
+  /** Largest tensor one device buffer may hold (WebGPU's binding limit): the head and embedding are split to fit. */
+  maxTensorBytes?: number;
 }
 
 export class Decoder implements CausalLM {
@@ -62,7 +64,7 @@ export class Decoder implements CausalLM {
   static fromSource(config: ModelConfig, source: TensorSource, opts: FromSourceOptions = {}): Decoder {
     return new Decoder(
       config,
-      uploadWeights(config, specOf(config), source, opts.onProgress, opts.headBlock),
+      uploadWeights(config, specOf(config), source, opts.onProgress, opts.headBlock, opts.maxTensorBytes),
       opts.name,
     );
   }
@@ -210,34 +212,14 @@ export class Decoder implements CausalLM {
   }
 
   /**
-   * Embedding rows of `ids`, [M, D]. A tied model keeps only the head's [D, V] column blocks on the device, so its
-   * rows are gathered as columns of those blocks (grouped per block, put back in order, transposed).
+   * Embedding rows of `ids`, [M, D]: from the [V, D] table, from its row blocks (split to fit a device buffer), or —
+   * a tied model keeps only the head's [D, V] column blocks on the device — as columns of those blocks.
    */
   private tokenRows(ids: number[]): tf.Tensor2D {
     const w = this.live();
     if (w.embed) return tf.gather(w.embed, tf.tensor1d(ids, 'int32')) as tf.Tensor2D;
-    const parts: tf.Tensor2D[] = [];
-    const order: number[] = []; // order[j] = index in ids of the j-th gathered column
-    let start = 0;
-    for (const block of w.headT) {
-      const width = block.shape[1];
-      const local: number[] = [];
-      ids.forEach((id, i) => {
-        if (id >= start && id < start + width) {
-          local.push(id - start);
-          order.push(i);
-        }
-      });
-      if (local.length > 0) parts.push(tf.gather(block, tf.tensor1d(local, 'int32'), 1) as tf.Tensor2D); // [D, m_b]
-      start += width;
-    }
-    let cols = parts.length === 1 ? parts[0] : (tf.concat(parts, 1) as tf.Tensor2D); // [D, M], grouped by block
-    if (order.some((i, j) => i !== j)) {
-      const back = new Int32Array(ids.length);
-      order.forEach((i, j) => (back[i] = j));
-      cols = tf.gather(cols, tf.tensor1d(back, 'int32'), 1) as tf.Tensor2D; // [D, M], in the order of ids
-    }
-    return tf.transpose(cols); // [M, D]
+    if (w.embedBlocks) return gatherFromBlocks(w.embedBlocks, ids, 0); // [M, D]
+    return tf.transpose(gatherFromBlocks(w.headT, ids, 1)); // [D, M] -> [M, D]
   }
 
   private norm(x: tf.Tensor2D, weight: tf.Tensor, bias?: tf.Tensor): tf.Tensor2D {

@@ -78,3 +78,32 @@ export function forwardEntropy(model: CausalLM, ids: number[], onAttention?: Att
     x.dispose();
   }
 }
+
+/**
+ * Entries `ids` of a table kept in blocks along `axis` (0: row blocks [V_b, D]; 1: column blocks [D, V_b]), in the
+ * order of `ids`: [M, D] for axis 0, [D, M] for axis 1. Gathered per block, joined, then put back in order.
+ */
+export function gatherFromBlocks(blocks: tf.Tensor2D[], ids: number[], axis: 0 | 1): tf.Tensor2D {
+  const parts: tf.Tensor2D[] = [];
+  const order: number[] = []; // order[j] = index in ids of the j-th gathered entry
+  let start = 0;
+  for (const block of blocks) {
+    const size = block.shape[axis];
+    const local: number[] = [];
+    ids.forEach((id, i) => {
+      if (id >= start && id < start + size) {
+        local.push(id - start);
+        order.push(i);
+      }
+    });
+    if (local.length > 0) parts.push(tf.gather(block, tf.tensor1d(local, 'int32'), axis) as tf.Tensor2D);
+    start += size;
+  }
+  let out = parts.length === 1 ? parts[0] : (tf.concat(parts, axis) as tf.Tensor2D); // grouped by block
+  if (order.some((i, j) => i !== j)) {
+    const back = new Int32Array(ids.length);
+    order.forEach((i, j) => (back[i] = j));
+    out = tf.gather(out, tf.tensor1d(back, 'int32'), axis) as tf.Tensor2D; // in the order of ids
+  }
+  return out;
+}

@@ -26,6 +26,8 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Accept a folder without tokenizer files, naming tokens by id (for callers that only take token ids). */
   tokenizerOptional?: boolean;
+  /** Largest tensor one device buffer may hold (WebGPU adapter limits); the head and embedding are split to fit. */
+  maxTensorBytes?: number;
 }
 
 function throwIfAborted(signal?: AbortSignal): void {
@@ -66,6 +68,7 @@ export async function loadModel(files: ModelFiles, opts: LoadOptions = {}): Prom
   const model = Decoder.fromSource(config, source, {
     name: files.name,
     onProgress: (f) => onProgress?.(0.6 + 0.4 * f, 'uploading weights'),
+    maxTensorBytes: opts.maxTensorBytes,
   });
   try {
     throwIfAborted(signal);

@@ -33,7 +33,7 @@ export interface MemoryEstimate {
   mapsBytes: number;
   logitsBytes: number;
   totalBytes: number;
-  /** The largest single tensor in float32 (the embedding or LM head): what one GPU buffer must hold. */
+  /** The largest tensor uploaded whole, in float32 (a layer weight): what one GPU buffer must hold. */
   largestTensorBytes: number;
   context: number;
 }
@@ -91,13 +91,13 @@ export function paramCount(s: ModelShape): number {
 export const HEAD_BLOCK_COLUMNS = 8192;
 
 /**
- * Elements of the largest single tensor the decoder uploads: the LM head lives in [D, ≤ 8192] column blocks and a
- * tied model keeps no other copy of the embedding; an untied one also holds the [V, D] embedding whole.
+ * Elements of the largest single tensor the decoder must upload whole: a layer's weight (the fused q/k/v projection,
+ * o_proj, an MLP matrix). The LM head ([D, ≤ 8192] column blocks) and an untied embedding (row blocks once it passes
+ * a device buffer) are split to fit any limit that holds one row (model/upload.ts), so they never decide.
  */
 export function largestTensor(s: ModelShape): number {
-  const head = s.hidden * Math.min(s.vocab, HEAD_BLOCK_COLUMNS);
-  const embed = s.tied ? 0 : s.vocab * s.hidden;
-  return Math.max(head, embed, s.hidden * s.intermediate, s.hidden * s.heads * s.headDim);
+  const qkv = s.hidden * (s.heads + 2 * s.kvHeads) * s.headDim;
+  return Math.max(qkv, s.hidden * s.intermediate, s.hidden * s.heads * s.headDim);
 }
 
 /**

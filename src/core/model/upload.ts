@@ -16,6 +16,11 @@ export type LayerWeights = LayerSlots<tf.Tensor>;
 export interface DecoderWeights extends Omit<GlobalSlots<tf.Tensor>, 'embed'> {
   /** [V, D], or null when the head is tied: then embedding rows are gathered from headT (one copy on the device). */
   embed: tf.Tensor | null;
+  /**
+   * An untied [V, D] embedding larger than one device buffer (maxTensorBytes) is kept as row blocks [V_b, D] instead
+   * of `embed` (WebGPU: a 151936 × 1024 float32 table is 593 MiB, past most adapters' binding limit).
+   */
+  embedBlocks?: tf.Tensor2D[];
   layers: LayerWeights[];
   /**
    * LM head as [D, V] (the embedding or lm_head.weight transposed once), in column blocks of at most HEAD_BLOCK
@@ -29,6 +34,16 @@ export interface DecoderWeights extends Omit<GlobalSlots<tf.Tensor>, 'embed'> {
 /** LM head column block width (ids per block); measured faster than one [768, 50257] matMul on tfjs-wasm. */
 export const HEAD_BLOCK = 8192;
 
+/**
+ * Vectors of `length` floats per block so one block stays within `maxTensorBytes` (a device buffer), at most
+ * `preferred`. Throws when not even one vector fits.
+ */
+export function blockVectors(length: number, maxTensorBytes: number, preferred: number): number {
+  const fit = Math.floor(maxTensorBytes / (4 * length));
+  if (fit < 1) throw new InputError(`one row of ${length} floats exceeds the device's buffer limit`, {});
+  return Math.min(preferred, fit);
+}
+
 const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
 
 export function uploadWeights(
@@ -37,6 +52,7 @@ export function uploadWeights(
   source: TensorSource,
   onProgress?: (fraction: number) => void,
   headBlock = HEAD_BLOCK,
+  maxTensorBytes = Infinity,
 ): DecoderWeights {
   const family = familyOf(config);
   const has = (name: string) => source.info(name) !== undefined;
@@ -78,6 +94,13 @@ export function uploadWeights(
   const created: tf.Tensor[] = [];
   const upload = (t: HostTensor | undefined): tf.Tensor | undefined => {
     if (!t) return undefined;
+    const bytes = 4 * t.data.length;
+    if (bytes > maxTensorBytes) {
+      throw new InputError(
+        `a ${t.shape.join(' × ')} weight takes ${mib(bytes)} in float32, more than one device buffer may hold (${mib(maxTensorBytes)}); use the wasm backend`,
+        { file: source.fileName },
+      );
+    }
     const out = tf.tensor(t.data, t.shape, 'float32');
     created.push(out);
     return out;
@@ -90,9 +113,15 @@ export function uploadWeights(
   try {
     const total = spec.layers + 2;
     const { embed, ...rest } = family.globals(config, read);
+    const { vocab: V, hidden: D } = spec;
+    const width = blockVectors(D, maxTensorBytes, headBlock); // ids per LM-head column block / embedding row block
+    const splitEmbed = headName !== null && 4 * embed.data.length > maxTensorBytes;
+    const embedBlocks = splitEmbed ? rowBlocks(embed.data, V, D, width) : undefined;
+    if (embedBlocks) created.push(...embedBlocks);
     const uploadedGlobals = {
       ...(uploadAll(rest) as Omit<GlobalSlots<tf.Tensor>, 'embed'>),
-      embed: headName ? upload(embed)! : null,
+      embed: headName && !splitEmbed ? upload(embed)! : null,
+      ...(embedBlocks ? { embedBlocks } : {}),
     };
     onProgress?.(1 / total);
     const layers: LayerWeights[] = [];
@@ -101,9 +130,8 @@ export function uploadWeights(
       onProgress?.((l + 2) / total);
     }
     // The LM head is x [N, D] . W^T; keep W^T [D, V] so the product is a plain 2-D matMul.
-    const { vocab: V, hidden: D } = spec;
     const headT = transposeHost(headName ? read(headName) : embed.data, V, D);
-    const headBlocks = columnBlocks(headT, D, V, headBlock).map((b) => tf.tensor2d(b.data, [D, b.cols]));
+    const headBlocks = columnBlocks(headT, D, V, width).map((b) => tf.tensor2d(b.data, [D, b.cols]));
     created.push(...headBlocks);
     onProgress?.(1);
     return { ...uploadedGlobals, layers, headT: headBlocks, tiedHead: !headName, numParams };
@@ -111,6 +139,18 @@ export function uploadWeights(
     for (const t of created) t.dispose();
     throw e;
   }
+}
+
+const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+
+/** Row blocks [<= rows per block, cols] of a [rows, cols] row-major matrix, uploaded (views: no host copy). */
+function rowBlocks(data: Float32Array, rows: number, cols: number, perBlock: number): tf.Tensor2D[] {
+  const out: tf.Tensor2D[] = [];
+  for (let r0 = 0; r0 < rows; r0 += perBlock) {
+    const n = Math.min(perBlock, rows - r0);
+    out.push(tf.tensor2d(data.subarray(r0 * cols, (r0 + n) * cols), [n, cols]));
+  }
+  return out;
 }
 
 /** Column blocks of a [rows, cols] row-major matrix, each [rows, <= width]. */
@@ -132,8 +172,8 @@ function columnBlocks(
 }
 
 export function disposeWeights(w: DecoderWeights): void {
-  const all: tf.Tensor[] = [...w.headT];
-  for (const [k, v] of Object.entries(w)) if (v instanceof tf.Tensor && k !== 'headT') all.push(v);
+  const all: tf.Tensor[] = [...w.headT, ...(w.embedBlocks ?? [])];
+  for (const v of Object.values(w)) if (v instanceof tf.Tensor) all.push(v);
   for (const l of w.layers) all.push(...Object.values(l).filter((t): t is tf.Tensor => !!t));
   for (const t of all) t.dispose();
 }

@@ -132,6 +132,52 @@ test.describe('Hub models', () => {
     await expect(page.getByTestId('generation-status')).toContainText('2 tokens');
   });
 
+  test('a file that changes mid-download is refused with the previous model kept; trying again gets the new one', async ({
+    page,
+  }, info) => {
+    await page.goto(pageUrl(info));
+    await waitForModel(page);
+    await openRepo(page, 'changing/model');
+    const problem = page.getByTestId('hub-problem');
+    await expect(problem).toHaveAttribute('data-kind', 'checksum');
+    await expect(problem).toContainText(/model\.safetensors.*changed during the download/);
+    await expect(page.getByTestId('error-banner')).toBeVisible();
+    await expect(page.getByTestId('model-name')).toHaveText(FIXTURE_MODEL);
+    expect(await page.evaluate(() => window.__rhythmscope!.state().model)).toBe(FIXTURE_MODEL);
+    await page.getByTestId('hub-retry').click();
+    await expect(page.getByTestId('model-name')).toHaveText('changing/model');
+    const cdn = hub.log.filter((r) => r.origin === 'cdn' && r.repo === 'changing/model');
+    expect(cdn).toHaveLength(2);
+    expect(cdn[1].status).toBe(200); // the whole new version, not a resume of the old one
+    expect(cdn[1].bytes).toBeGreaterThan(weightsSize());
+  });
+
+  test('a suggested model opens with its prompt preset: chat template on, Qwen3 thinking toggle', async ({
+    page,
+  }, info) => {
+    await page.goto(pageUrl(info));
+    await waitForModel(page);
+    await page.getByTestId('hub-suggested').locator('summary').click();
+    await page.locator('[data-testid="hub-suggested-item"][data-repo="Qwen/Qwen3-0.6B"]').click();
+    await expect(page.getByTestId('model-name')).toHaveText('Qwen/Qwen3-0.6B');
+    await expect(page.getByTestId('prompt-input')).toHaveValue(/train leaves at 9:40/);
+    await expect(page.getByTestId('chat-template-toggle')).toBeChecked();
+    await expect(page.getByTestId('thinking-toggle')).toBeChecked();
+    // Changed by hand, then another suggested model: its own preset replaces the changes.
+    await page.getByTestId('thinking-toggle').uncheck();
+    await page.getByTestId('chat-template-toggle').uncheck();
+    await page.getByTestId('prompt-input').fill('my own prompt');
+    await page.locator('[data-testid="hub-suggested-item"][data-repo="HuggingFaceTB/SmolLM2-135M-Instruct"]').click();
+    await expect(page.getByTestId('model-name')).toHaveText('HuggingFaceTB/SmolLM2-135M-Instruct');
+    await expect(page.getByTestId('prompt-input')).toHaveValue('Add 27 and 58. Give the sum.');
+    await expect(page.getByTestId('chat-template-toggle')).toBeChecked();
+    // A repo that is not suggested leaves the prompt alone.
+    await page.getByTestId('prompt-input').fill('my own prompt');
+    await openRepo(page, 'tiny/model');
+    await expect(page.getByTestId('model-name')).toHaveText('tiny/model');
+    await expect(page.getByTestId('prompt-input')).toHaveValue('my own prompt');
+  });
+
   test('storage that cannot hold the weights is refused up front, naming the bytes needed', async ({ page }, info) => {
     await page.addInitScript(() => {
       navigator.storage.estimate = async () => ({ quota: 2_000_000, usage: 1_999_000 });

@@ -28,7 +28,7 @@ function uniform(n: number, scale: number, seed: number): Float32Array {
  * A random Qwen3 (2 layers, hidden 16, 2 query heads over 1 KV head, head_dim 8, tied embedding) over the real
  * Qwen3 vocabulary (151,936 rows: 9.7 MB of F32), tensor names as transformers saves them.
  */
-function tinyQwen3Files(): Record<string, Uint8Array> {
+function tinyQwen3Files(metadata: Record<string, string> = { format: 'pt' }): Record<string, Uint8Array> {
   const [V, E, H, KV, D, I, L] = [151936, 16, 2, 1, 8, 32, 2];
   const tensors: { name: string; shape: number[]; data: Float32Array }[] = [];
   let seed = 11;
@@ -77,12 +77,12 @@ function tinyQwen3Files(): Record<string, Uint8Array> {
   return {
     'config.json': enc.encode(JSON.stringify(config, null, 2)),
     ...qwen3TokenizerFiles(),
-    'model.safetensors': writeSafetensors(tensors, { format: 'pt' }),
+    'model.safetensors': writeSafetensors(tensors, metadata),
   };
 }
 
-function tinyFiles(): Record<string, Uint8Array> {
-  if (MODEL === 'qwen3') return tinyQwen3Files();
+function tinyFiles(metadata?: Record<string, string>): Record<string, Uint8Array> {
+  if (MODEL === 'qwen3') return tinyQwen3Files(metadata);
   // ~0.85M parameters (3.4 MB of F32): big enough that progress is on screen while it downloads.
   const { configJson, tensors } = makeTinyGpt2({
     nLayer: 4,
@@ -95,7 +95,7 @@ function tinyFiles(): Record<string, Uint8Array> {
   return {
     'config.json': enc.encode(configJson),
     'char_vocab.json': enc.encode(charVocabJson()),
-    'model.safetensors': writeSafetensors(tensors, { format: 'pt' }),
+    'model.safetensors': writeSafetensors(tensors, metadata ?? { format: 'pt' }),
   };
 }
 
@@ -122,6 +122,14 @@ export function mockRepos(): Record<string, MockRepo> {
     'gated/model': { files, token: TOKEN },
     'nocors/model': { files, noCors: true },
     'odd/mamba': { files: { ...files, 'config.json': enc.encode(JSON.stringify({ ...config, model_type: 'mamba' })) } },
+    // Replaced by a longer version (more header metadata, same tensors) halfway through the first download.
+    'changing/model': {
+      files: { ...files },
+      changeMidway: { 'model.safetensors': tinyFiles({ format: 'pt', note: 'v2 '.repeat(100) })['model.safetensors'] },
+    },
+    // Suggested models' ids, served by the tiny model (the picker's presets are checked against them).
+    'Qwen/Qwen3-0.6B': { files },
+    'HuggingFaceTB/SmolLM2-135M-Instruct': { files },
     // A 70B-sized config: refused before any weight is asked for.
     'huge/model': { files: { ...files, 'config.json': enc.encode(JSON.stringify(HUGE_CONFIG)) } },
   };

@@ -17,6 +17,11 @@ export interface MockRepo {
   token?: string;
   /** Files the CDN cuts after half their bytes, the first time they are asked for. */
   cutOnce?: string[];
+  /**
+   * Files replaced by a new version (here: a longer one) halfway through their first download: that answer
+   * announces the old length and ETag, sends the old first half, then the new bytes from there on.
+   */
+  changeMidway?: Record<string, Uint8Array>;
   /** CDN bytes per second (progress stays on screen long enough to be seen). */
   bytesPerSecond?: number;
   /** No CORS headers on any answer (the browser then refuses to read it). */
@@ -176,6 +181,17 @@ export class MockHub {
     log.status = start > 0 ? 206 : 200;
     res.writeHead(log.status, { ...headers, 'Content-Length': body.length });
     const key = `${id}/${file}`;
+    const next = repo.changeMidway?.[file];
+    if (next && start === 0) {
+      // The file changes on the server while this answer is under way.
+      delete repo.changeMidway![file];
+      repo.files[file] = next;
+      const half = Math.floor(bytes.length / 2);
+      res.write(Buffer.from(bytes.subarray(0, half)));
+      res.end(Buffer.from(next.subarray(half)));
+      log.bytes = half + next.length - half;
+      return;
+    }
     const stopAt = this.cut.delete(key) ? Math.floor(bytes.length / 2) - start : body.length;
     const chunk = 64 * 1024;
     const delay = repo.bytesPerSecond ? (chunk / repo.bytesPerSecond) * 1000 : 0;

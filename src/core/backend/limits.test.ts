@@ -1,31 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { DEEPSEEK_R1_DISTILL_QWEN_1_5B, QWEN3_0_6B } from '../model/known-shapes';
 import { estimateMemory } from '../model/memory';
 import { backendBudget, checkFits } from './limits';
 
 const GiB = 1024 ** 3;
-const qwen3_06b = {
-  model_type: 'qwen3',
-  hidden_size: 1024,
-  intermediate_size: 3072,
-  num_hidden_layers: 28,
-  num_attention_heads: 16,
-  num_key_value_heads: 8,
-  head_dim: 128,
-  vocab_size: 151936,
-  max_position_embeddings: 40960,
-  tie_word_embeddings: true,
-};
-const qwen25_15b = {
-  model_type: 'qwen2',
-  hidden_size: 1536,
-  intermediate_size: 8960,
-  num_hidden_layers: 28,
-  num_attention_heads: 12,
-  num_key_value_heads: 2,
-  vocab_size: 151936,
-  max_position_embeddings: 131072,
-  tie_word_embeddings: false,
-};
+const qwen3_06b = QWEN3_0_6B;
+const qwen25_15b = DEEPSEEK_R1_DISTILL_QWEN_1_5B; // Qwen2.5-1.5B untied
 
 describe('backend budgets', () => {
   it('wasm: at most 4 GiB, and half the device', () => {

@@ -339,7 +339,7 @@ async function checkAndStore(
     await cache.delete(url);
     throw new HubError(
       'checksum',
-      `the downloaded bytes do not match the sha256 the server gives (${sha256.slice(0, 12)}…); load it again`,
+      `the downloaded bytes do not match the sha256 the server gives (${sha256.slice(0, 12)}…): the file changed during the download or arrived damaged; load it again`,
       { file },
     );
   }

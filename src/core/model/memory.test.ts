@@ -1,45 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { HEAD_BLOCK } from './upload';
+import { QWEN2_5_0_5B, QWEN3_0_6B, SMOLLM2_135M } from './known-shapes';
 import { HEAD_BLOCK_COLUMNS, estimateMemory, modelShape, paramCount } from './memory';
 
 // Published parameter counts; the sums are written out per family in the comments.
-const qwen3_06b = {
-  model_type: 'qwen3',
-  hidden_size: 1024,
-  intermediate_size: 3072,
-  num_hidden_layers: 28,
-  num_attention_heads: 16,
-  num_key_value_heads: 8,
-  head_dim: 128,
-  vocab_size: 151936,
-  max_position_embeddings: 40960,
-  tie_word_embeddings: true,
-  torch_dtype: 'bfloat16',
-};
-const smollm2_135m = {
-  model_type: 'llama',
-  hidden_size: 576,
-  intermediate_size: 1536,
-  num_hidden_layers: 30,
-  num_attention_heads: 9,
-  num_key_value_heads: 3,
-  vocab_size: 49152,
-  max_position_embeddings: 8192,
-  tie_word_embeddings: true,
-  torch_dtype: 'bfloat16',
-};
-const qwen25_05b = {
-  model_type: 'qwen2',
-  hidden_size: 896,
-  intermediate_size: 4864,
-  num_hidden_layers: 24,
-  num_attention_heads: 14,
-  num_key_value_heads: 2,
-  vocab_size: 151936,
-  max_position_embeddings: 32768,
-  tie_word_embeddings: true,
-  torch_dtype: 'bfloat16',
-};
+const qwen3_06b = QWEN3_0_6B;
+const smollm2_135m = SMOLLM2_135M;
+const qwen25_05b = QWEN2_5_0_5B;
 const gpt2_small = { model_type: 'gpt2', n_embd: 768, n_head: 12, n_layer: 12, n_positions: 1024, vocab_size: 50257 };
 
 describe('paramCount', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelInfo } from '../../worker/protocol';
+import { QWEN3_0_6B } from '../../core/model/known-shapes';
 import { modelFactRows } from './facts';
 
 const info: ModelInfo = {
@@ -13,19 +14,7 @@ const info: ModelInfo = {
   nEmbd: 1024,
   nPositions: 40960,
 };
-const qwen3 = {
-  model_type: 'qwen3',
-  hidden_size: 1024,
-  intermediate_size: 3072,
-  num_hidden_layers: 28,
-  num_attention_heads: 16,
-  num_key_value_heads: 8,
-  head_dim: 128,
-  vocab_size: 151936,
-  max_position_embeddings: 40960,
-  tie_word_embeddings: true,
-  torch_dtype: 'bfloat16',
-};
+const qwen3 = QWEN3_0_6B;
 
 describe('modelFactRows', () => {
   it('a Hub model: family, query and KV heads, head_dim, dtype on disk, memory on the backend', () => {

@@ -4,7 +4,7 @@ import { isInputError } from '../../../core/errors';
 import { reportError } from '../../app/noticeStore';
 import { loadModelChoice, switchBackend } from '../actions';
 import { useModelStore } from '../modelStore';
-import { fitOn, setHubEndpoint, setHubToken } from './hubActions';
+import { applySuggestedPreset, fitOn, setHubEndpoint, setHubToken } from './hubActions';
 import { useHubStore } from './hubStore';
 import { hubChoiceOf } from './hubUrl';
 import { SUGGESTED_MODELS } from './suggested';
@@ -18,9 +18,10 @@ export function HubPicker() {
   const [text, setText] = useState('');
   const disabled = !ready || loading;
 
+  // A suggested model (chosen from the list or typed) brings its prompt preset once it has opened.
   const open = (id: string) => {
     try {
-      void loadModelChoice(hubChoiceOf(id));
+      void loadModelChoice(hubChoiceOf(id)).then((ok) => ok && applySuggestedPreset(id));
     } catch (e) {
       if (isInputError(e)) reportError('Opening a Hub model', e);
       else throw e;
@@ -128,7 +129,10 @@ function HubProblemBox({ onRetry }: { onRetry(id: string): void }) {
           Switch to wasm
         </button>
       )}
-      {(problem.kind === 'interrupted' || problem.kind === 'size-changed' || problem.kind === 'network') && (
+      {(problem.kind === 'interrupted' ||
+        problem.kind === 'size-changed' ||
+        problem.kind === 'checksum' ||
+        problem.kind === 'network') && (
         <button
           type="button"
           className="btn btn-small"
@@ -168,6 +172,7 @@ function SuggestedModels({ disabled, onOpen }: { disabled: boolean; onOpen(id: s
               disabled={disabled}
               onClick={() => onOpen(m.id)}
               data-testid="hub-suggested-item"
+              data-repo={m.id}
             >
               {m.id}
             </button>

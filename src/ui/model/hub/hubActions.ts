@@ -21,6 +21,9 @@ import { DEFAULT_ENDPOINT, formatRepoRef, normalizeEndpoint, type RepoRef } from
 import { estimateMemory, type MemoryEstimate } from '../../../core/model/memory';
 import type { ModelSource } from '../../../worker/protocol';
 import { useNoticeStore } from '../../app/noticeStore';
+import { persistDocument } from '../../analysis/actions';
+import { useDocumentStore } from '../../prompt/documentStore';
+import { suggestedFor } from './suggested';
 import { useModelStore } from '../modelStore';
 import { ENDPOINT_KEY, useHubStore } from './hubStore';
 
@@ -200,4 +203,15 @@ let pendingConfig: Record<string, unknown> | null = null;
 export function settleHubConfig(isHub: boolean): void {
   useHubStore.setState({ config: isHub ? pendingConfig : null });
   pendingConfig = null;
+}
+
+/**
+ * After a suggested model has opened: its prompt preset in the prompt box (text, chat template and thinking). Returns whether `repoId` named a suggested model.
+ */
+export function applySuggestedPreset(repoId: string): boolean {
+  const preset = suggestedFor(repoId)?.preset;
+  if (!preset) return false;
+  useDocumentStore.setState({ prompt: preset.prompt, chat: { ...preset.chat }, verdict: null });
+  persistDocument();
+  return true;
 }

@@ -1,100 +1,84 @@
 /**
- * A short list of Hub models worth opening, with the config numbers that decide their size (copied from each
- * repo's config.json), so the picker can show download size and memory on the current backend without fetching.
+ * A short list of Hub models worth opening, with the config numbers that decide their size
+ * (src/core/model/known-shapes.ts), so the picker shows download size and memory on the current backend without
+ * fetching; and for each a prompt preset, put in the prompt box when the model has opened.
  */
+import {
+  DEEPSEEK_R1_DISTILL_QWEN_1_5B,
+  LLAMA_3_2_1B,
+  QWEN2_5_0_5B,
+  QWEN2_5_MATH_1_5B,
+  QWEN3_0_6B,
+  SMOLLM2_135M,
+  type ConfigShape,
+} from '../../../core/model/known-shapes';
+import type { ChatSettings } from '../../prompt/chat';
+
+export interface PromptPreset {
+  /** The prompt box's text. */
+  prompt: string;
+  /** Chat template on for every suggested model; `thinking` matters only where the template reads it (Qwen3). */
+  chat: ChatSettings;
+}
+
 export interface SuggestedModel {
   id: string;
   note: string;
   gated?: boolean;
-  config: Record<string, unknown>;
+  config: ConfigShape;
+  preset: PromptPreset;
 }
 
-const qwen2 = (
-  hidden: number,
-  inter: number,
-  layers: number,
-  heads: number,
-  kv: number,
-  ctx: number,
-  tied: boolean,
-) => ({
-  model_type: 'qwen2',
-  hidden_size: hidden,
-  intermediate_size: inter,
-  num_hidden_layers: layers,
-  num_attention_heads: heads,
-  num_key_value_heads: kv,
-  vocab_size: 151936,
-  max_position_embeddings: ctx,
-  tie_word_embeddings: tied,
-  torch_dtype: 'bfloat16',
-});
+const chat = (thinking = true): ChatSettings => ({ template: true, thinking });
 
 export const SUGGESTED_MODELS: SuggestedModel[] = [
   {
     id: 'HuggingFaceTB/SmolLM2-135M-Instruct',
     note: 'Llama family, small and quick: chat template',
-    config: {
-      model_type: 'llama',
-      hidden_size: 576,
-      intermediate_size: 1536,
-      num_hidden_layers: 30,
-      num_attention_heads: 9,
-      num_key_value_heads: 3,
-      vocab_size: 49152,
-      max_position_embeddings: 8192,
-      tie_word_embeddings: true,
-      torch_dtype: 'bfloat16',
-    },
+    config: SMOLLM2_135M,
+    preset: { prompt: 'Add 27 and 58. Give the sum.', chat: chat() },
   },
   {
     id: 'Qwen/Qwen2.5-0.5B-Instruct',
     note: 'Qwen2 family (q/k/v biases): chat template',
-    config: qwen2(896, 4864, 24, 14, 2, 32768, true),
+    config: QWEN2_5_0_5B,
+    preset: { prompt: 'What is 17 × 24? Work it out step by step.', chat: chat() },
   },
   {
     id: 'Qwen/Qwen3-0.6B',
     note: 'Qwen3 family: thinking on or off',
-    config: {
-      model_type: 'qwen3',
-      hidden_size: 1024,
-      intermediate_size: 3072,
-      num_hidden_layers: 28,
-      num_attention_heads: 16,
-      num_key_value_heads: 8,
-      head_dim: 128,
-      vocab_size: 151936,
-      max_position_embeddings: 40960,
-      tie_word_embeddings: true,
-      torch_dtype: 'bfloat16',
+    config: QWEN3_0_6B,
+    preset: {
+      prompt: 'A train leaves at 9:40 and arrives at 11:15. How long is the trip in minutes?',
+      chat: chat(true),
     },
   },
   {
     id: 'deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B',
     note: 'Qwen2 family, a reasoning model (long <think> traces)',
-    config: qwen2(1536, 8960, 28, 12, 2, 131072, false),
+    config: DEEPSEEK_R1_DISTILL_QWEN_1_5B,
+    preset: {
+      prompt: 'If 3x + 7 = 25, what is x? Put the answer in \\boxed{}.',
+      chat: chat(),
+    },
   },
   {
     id: 'Qwen/Qwen2.5-Math-1.5B',
     note: 'Qwen2 family, a math base model',
-    config: qwen2(1536, 8960, 28, 12, 2, 4096, true),
+    config: QWEN2_5_MATH_1_5B,
+    preset: { prompt: 'Find the sum of the first 20 odd numbers.', chat: chat() },
   },
   {
     id: 'meta-llama/Llama-3.2-1B-Instruct',
     note: 'Llama 3.2 (RoPE llama3): gated, needs an access token',
     gated: true,
-    config: {
-      model_type: 'llama',
-      hidden_size: 2048,
-      intermediate_size: 8192,
-      num_hidden_layers: 16,
-      num_attention_heads: 32,
-      num_key_value_heads: 8,
-      head_dim: 64,
-      vocab_size: 128256,
-      max_position_embeddings: 131072,
-      tie_word_embeddings: true,
-      torch_dtype: 'bfloat16',
-    },
+    config: LLAMA_3_2_1B,
+    preset: { prompt: 'Name three prime numbers between 20 and 40.', chat: chat() },
   },
 ];
+
+/** The suggested model a repo id names (any revision), if any. */
+export function suggestedFor(repoId: string): SuggestedModel | undefined {
+  const repo = repoId.trim().replace(/^hf:/, '').split('@')[0];
+  return SUGGESTED_MODELS.find((m) => m.id === repo);
+}

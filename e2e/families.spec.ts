@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { parseAttentionDump, type AttentionDump } from '../src/core/io/dump';
-import { writeZip } from '../src/core/io/zip';
+import { parseSafetensors } from '../src/core/io/safetensors';
+import { readZip, writeZip } from '../src/core/io/zip';
 import type { AnalysisRecord } from '../src/core/rhythm/record';
 import { isWebgpuProject, snap, trackConsoleErrors, waitForModel } from './helpers';
 import { dropFiles } from './workbench-helpers';
@@ -18,7 +19,8 @@ import { dropFiles } from './workbench-helpers';
  *    adapter here), webgl and wasm (the no-webgpu project); the logits must be within 2e-3 of transformers'
  *    (relative to their largest magnitude) and every attention map of the app's own exported dump within 1e-4.
  * 2. The workbench: each family is loaded by URL, .zip and folder, generated from, analysed, its dump exported
- *    and imported back, as the GPT-2 tests do for the built-in model.
+ *    and imported back, as the GPT-2 tests do for the built-in model; the Train tab fine-tunes a tiny Llama and
+ *    its exported checkpoint loads back.
  */
 const FIXTURES = {
   gpt2: 'e2e/fixtures/families/gpt2',
@@ -28,6 +30,9 @@ const FIXTURES = {
 } as const;
 type FixtureName = keyof typeof FIXTURES;
 const NAMES = Object.keys(FIXTURES) as FixtureName[];
+/** A tiny random Llama over the built-in model's char vocabulary (task prompts tokenize): the Train tab's model. */
+const TRAIN_FIXTURE = 'e2e/fixtures/families/llama-train';
+const SERVED: Record<string, string> = { ...FIXTURES, 'llama-train': TRAIN_FIXTURE };
 
 interface Expected {
   ids: number[];
@@ -58,7 +63,7 @@ async function startFixtureServer(): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     const headers = { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' };
     const [, name, file] = /^\/([^/]+)\/([^/?]+)/.exec(req.url ?? '') ?? [];
-    const dir = FIXTURES[name as FixtureName];
+    const dir = SERVED[name];
     const path = dir && file ? resolve(dir, file) : '';
     if (!path || !path.startsWith(resolve(dir)) || !existsSync(path) || !statSync(path).isFile()) {
       res.writeHead(404, headers).end('not found');
@@ -80,7 +85,7 @@ test.afterAll(async () => {
 });
 
 /** Opens the app on a fixture folder by URL, on a named backend, and checks that backend is the active one. */
-async function openByUrl(page: Page, name: FixtureName, backend: string): Promise<void> {
+async function openByUrl(page: Page, name: string, backend: string): Promise<void> {
   const q = new URLSearchParams({ test: '1', backend, model: `${fixtureServer.url}/${name}/` });
   await page.goto(`/?${q}`);
   await waitForModel(page, name);
@@ -179,8 +184,8 @@ async function generate(page: Page, prompt: string, maxTokens: number): Promise<
 }
 
 /** The model panel names the family and its real attention shape (read from the folder's config.json). */
-async function expectFacts(page: Page, name: FixtureName): Promise<void> {
-  const c = JSON.parse(readFileSync(join(FIXTURES[name], 'config.json'), 'utf8'));
+async function expectFacts(page: Page, name: string): Promise<void> {
+  const c = JSON.parse(readFileSync(join(SERVED[name], 'config.json'), 'utf8'));
   const gpt2 = c.model_type === 'gpt2';
   const heads = gpt2 ? c.n_head : c.num_attention_heads;
   const kv = gpt2 ? heads : c.num_key_value_heads;
@@ -251,4 +256,55 @@ test.describe('model families in the workbench', () => {
       expect(errors.filter((e) => !/404/.test(e))).toEqual([]);
     });
   }
+});
+
+test('the Train tab fine-tunes a tiny Llama; the exported checkpoint is a Llama folder that loads and generates', async ({
+  page,
+}, info) => {
+  test.skip(isWebgpuProject(info), 'one project is enough');
+  const errors = trackConsoleErrors(page);
+  await openByUrl(page, 'llama-train', 'wasm');
+  await page.getByTestId('tab-train').click();
+  await expect(page.getByTestId('train-panel')).toBeVisible();
+  const fill: [string, string][] = [
+    ['train-steps', '2'],
+    ['train-prompts', '2'],
+    ['train-group', '2'],
+    ['train-max-tokens', '12'],
+    ['train-eval-problems', '2'],
+    ['train-eval-every', '2'],
+    ['train-seeds', '0'],
+  ];
+  for (const [id, v] of fill) await page.getByTestId(id).fill(v);
+  for (const s of ['uniform', 'coupled']) await page.getByTestId(`train-strategy-${s}`).check();
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+  await expect(page.getByTestId('train-status')).toContainText('2 runs, 4 steps');
+  await expect(page.locator('[data-testid="train-chart-reward"] g[data-series] path')).toHaveCount(2);
+  await snap(page, info, 'family-llama-train');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('train-export').click()]);
+  const fileName = download.suggestedFilename();
+  const zipBytes = new Uint8Array(readFileSync((await download.path())!));
+  const entries = await readZip(zipBytes, fileName);
+  const byName = Object.fromEntries(entries.map((e) => [e.path.split('/').pop()!, e.bytes]));
+  const config = JSON.parse(new TextDecoder().decode(byName['config.json']));
+  expect(config).toMatchObject({ model_type: 'llama', num_hidden_layers: 2, num_key_value_heads: 2 });
+  const names = parseSafetensors(byName['model.safetensors'], 'model.safetensors').names;
+  expect(names).toContain('model.layers.1.self_attn.k_proj.weight');
+  // The same tensors as transformers saved (a random model earns reward 0 on every sample here, so GRPO's
+  // advantages are all zero and the weights stay as they were: the update itself is tested in Node).
+  const start = parseSafetensors(new Uint8Array(readFileSync(join(TRAIN_FIXTURE, 'model.safetensors'))), 'start');
+  const tuned = parseSafetensors(byName['model.safetensors'], 'tuned');
+  expect([...tuned.names].sort()).toEqual([...start.names].sort());
+  for (const n of start.names) expect(tuned.info(n)!.shape, n).toEqual(start.info(n)!.shape);
+
+  await page
+    .getByTestId('model-zip-input')
+    .setInputFiles({ name: fileName, mimeType: 'application/zip', buffer: Buffer.from(zipBytes) });
+  await waitForModel(page, fileName.replace(/\.zip$/, ''));
+  await page.getByTestId('tab-workbench').click();
+  await expectFacts(page, 'llama-train');
+  await generate(page, '1+2=?\n', 4);
+  expect(errors.filter((e) => !/404/.test(e))).toEqual([]);
 });

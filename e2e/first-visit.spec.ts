@@ -20,6 +20,32 @@ test.describe('first visit', () => {
     await expectAnalysisShown(page);
     await expect(page.getByTestId('analysis-status')).toContainText('imported attention dump');
     await expect(page.getByTestId('prompt-input')).toHaveValue('347+185=?\n');
+    // Above the fold at 1280×860, no scrolling: the token strip, the whole rhythm chart and the attention map.
+    const viewport = page.viewportSize()!;
+    for (const target of [
+      page.getByTestId('token-strip'),
+      page.getByTestId('rhythm-chart'),
+      page.locator('[data-testid="attention-heatmap"] canvas'),
+    ]) {
+      const box = (await target.boundingBox())!;
+      expect(box.y).toBeGreaterThanOrEqual(0);
+      expect(box.y + box.height).toBeLessThanOrEqual(viewport.height);
+      expect(box.x + box.width).toBeLessThanOrEqual(viewport.width);
+    }
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    // Hovering a metric name shows its definition: a role in the strip's legend, FAI in the story, the chart legend.
+    const anchorTerm = page.locator('[data-testid="token-strip"] .term[data-term="anchor"]');
+    await anchorTerm.hover();
+    const tip = page.locator(`#${await anchorTerm.getAttribute('aria-describedby')}`);
+    await expect(tip).toBeVisible();
+    await expect(tip).toContainText('later tokens keep looking back');
+    await page.locator('[data-testid="story-card"] .term[data-term="fai"]').hover();
+    await expect(page.locator('[data-testid="story-card"] .term[data-term="fai"] [role="tooltip"]')).toContainText(
+      'future attention influence',
+    );
+    await expect(page.locator('[data-testid="rhythm-chart"] .rc-legend-item title').first()).toContainText(
+      'windowed average attention distance',
+    );
     // The method page opens from each view's caption, and from the story.
     for (const view of METHOD_LINKS) {
       await page.getByTestId(`method-link-${view}`).click();

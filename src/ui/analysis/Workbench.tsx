@@ -64,22 +64,26 @@ function StagedViews() {
   return (
     <div className="wb" data-testid="workbench">
       <AnalysisStatus />
-      <Caption view="tokens" section="roles">
-        The response, one box per token, coloured by a metric; ▲ preplan, ◆ anchor; hover for values.
-      </Caption>
-      {at(1, <Strip />, 160)}
-      <Caption view="rhythm" section="waad">
-        WAAD (how far back each token looks) and FAI (how much later tokens look back at it) along the response.
-      </Caption>
-      {at(2, <Chart />, 380)}
-      <Caption view="attention" section="heads">
-        Who attends to whom: row = the token reading, column = the token read; the gallery shows every head, local and
-        global.
-      </Caption>
-      <div className="wb-pair">
-        {at(3, <AttentionPanel />, 480)}
-        {at(4, <Gallery />, 300)}
+      {/* The first screen: strip and rhythm chart beside the attention map (all three above the fold). */}
+      <div className="wb-top">
+        <div className="wb-col">
+          <Caption view="tokens" section="roles">
+            Response tokens coloured by a metric; ▲ preplan ◆ anchor.
+          </Caption>
+          {at(1, <Strip />, 160)}
+          <Caption view="rhythm" section="waad">
+            How far back each token looks (WAAD) and is looked back at (FAI).
+          </Caption>
+          {at(2, <Chart />, 300)}
+        </div>
+        <div className="wb-col">
+          <Caption view="attention" section="heads">
+            Who attends to whom: row reads, column is read.
+          </Caption>
+          {at(3, <AttentionPanel />, 420)}
+        </div>
       </div>
+      {at(4, <Gallery />, 300)}
       <Caption view="credit" section="credit">
         How each RL credit strategy would weight these tokens (γ), given a reward.
       </Caption>
@@ -145,6 +149,7 @@ function Chart() {
       onHover={setHovered}
       onSelect={setSelected}
       onBrush={setSpan}
+      panelHeight={58}
     />
   );
 }

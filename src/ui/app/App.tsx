@@ -36,6 +36,8 @@ export function App() {
       <main className="layout">
         <aside className="layout-side">
           <LoadProgress />
+          {/* The story sits above the prompt: it explains the example shown, "try your own" leads into the prompt. */}
+          <StoryCard />
           <PromptPanel />
           <AdvancedDrawer>
             <Suspense fallback={null}>
@@ -47,7 +49,6 @@ export function App() {
         <div className="layout-main">
           <MainTabs />
           <div hidden={view !== 'workbench'}>
-            <StoryCard />
             <Suspense fallback={null}>
               <Workbench />
             </Suspense>

@@ -47,6 +47,8 @@ const MAX_BASE_CELL_PX = 40;
 const MAX_CELL_PX = 48;
 /** Width of the legend / facts column next to the plot. */
 const SIDE_W = 150;
+/** Below this panel width the legend goes under the plot. */
+const NARROW_PX = 620;
 const BACKGROUND = packRgba(255, 255, 255);
 const SEQUENTIAL: SchemeName[] = ['viridis', 'cividis', 'magma', 'inferno'];
 /** Device-px rows per raster strip, and the drawing time per animation frame before the rest waits a frame. */
@@ -100,8 +102,14 @@ function HeatmapBody(props: AttentionHeatmapProps) {
   const size =
     props.size ??
     Math.max(
-      280,
-      Math.min(900, tokens.length * MAX_BASE_CELL_PX, fitHeight, panelWidth - MARGIN.left - MARGIN.right - SIDE_W - 40),
+      // Narrow panels put the legend under the plot (attention.css) and allow a smaller square.
+      panelWidth < NARROW_PX ? 200 : 280,
+      Math.min(
+        900,
+        tokens.length * MAX_BASE_CELL_PX,
+        fitHeight,
+        panelWidth - MARGIN.left - MARGIN.right - (panelWidth < NARROW_PX ? 0 : SIDE_W) - 40,
+      ),
     );
   const [ownScale, setOwnScale] = useState<{ scheme: SchemeName; mode: ScaleMode }>({ scheme: 'viridis', mode: 'log' });
   const scheme = props.scheme ?? ownScale.scheme;
@@ -302,7 +310,7 @@ function HeatmapBody(props: AttentionHeatmapProps) {
           cols={cols}
         />
       </div>
-      <div className="attention-body">
+      <div className={`attention-body${panelWidth < NARROW_PX ? ' is-narrow' : ''}`}>
         <div className="attention-plot" style={{ width: w, height: h }}>
           <canvas
             ref={canvasRef}

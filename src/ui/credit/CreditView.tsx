@@ -13,6 +13,7 @@ import { inSpan, type TokenLinkProps } from '../tokens/link';
 import { ROLES, rolesAt } from '../tokens/roles';
 import { formatValue } from '../tokens/signals';
 import { creditRows, gammaDomain, gammaColor, roleSummary, thresholdSummary } from './creditModel';
+import { define } from '../glossary/glossary';
 import './credit.css';
 
 export interface CreditViewProps extends TokenLinkProps {
@@ -89,7 +90,7 @@ export function CreditView(props: CreditViewProps) {
         <div
           key={row.strategy}
           className="cv-rowlabel"
-          title={`${row.label}: ${row.changed} of ${r} tokens boosted, mean γ ${formatValue(row.mean)}`}
+          title={`${define(row.label) ?? row.label} Here: ${row.changed} of ${r} tokens boosted, mean γ ${formatValue(row.mean)}.`}
         >
           <span>{row.label}</span> <span className="cv-count">{row.changed}</span>
         </div>,

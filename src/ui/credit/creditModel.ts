@@ -6,6 +6,7 @@ import { STRATEGIES, type Strategy } from '../../core/rhythm/credit';
 import type { AnalysisRecord } from '../../core/rhythm/record';
 import { roleCounts, ROLES } from '../tokens/roles';
 import { formatValue, STRATEGY_LABELS } from '../tokens/signals';
+import { GLOSSARY } from '../glossary/glossary';
 
 export interface CreditRow {
   strategy: Strategy;
@@ -38,7 +39,7 @@ export function roleSummary(record: AnalysisRecord): SummaryItem[] {
   return ROLES.map((role) => ({
     label: `|${role.set}|`,
     value: `${counts[role.id]}${r ? ` (${Math.round((100 * counts[role.id]) / r)}%)` : ''}`,
-    help: `${role.label}: ${role.help}`,
+    help: GLOSSARY[role.id],
   }));
 }
 
@@ -49,19 +50,19 @@ export function thresholdSummary(record: AnalysisRecord): SummaryItem[] {
     {
       label: 'τ_waad',
       value: formatValue(record.tau_waad),
-      help: o.tau_waad === 'median' ? 'median WAAD of the response' : 'fixed by the option tau_waad',
+      help: `${GLOSSARY.tau_waad} Here: ${o.tau_waad === 'median' ? 'the median WAAD of the response' : 'fixed by the option tau_waad'}.`,
     },
     {
       label: 'τ_Δ',
       value: formatValue(record.tau_delta),
-      help: o.tau_delta === 'min-preplan' ? 'smallest Δ among preplan tokens' : 'fixed by the option tau_delta',
+      help: `${GLOSSARY.tau_delta} Here: ${o.tau_delta === 'min-preplan' ? 'the smallest Δ among preplan tokens' : 'fixed by the option tau_delta'}.`,
     },
   ];
   const L = record.linkage;
   items.push({
     label: `anchors with a preplan token ≤ ${L.k} before`,
     value: `${L.anchors_near_preplan} / ${L.anchors}${L.anchors ? ` (${Math.round(100 * L.anchor_preplan_share)}%)` : ''}`,
-    help: 'linkage: anchors t with a preplan token u ∈ [t−k, t]',
+    help: GLOSSARY.coupling,
   });
   if (L.entropy_preplan !== undefined || L.entropy_other !== undefined) {
     items.push({

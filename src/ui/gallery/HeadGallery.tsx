@@ -27,6 +27,7 @@ import {
   type HeadSelection,
 } from './heads';
 import { GalleryExportButtons } from './GalleryExportButtons';
+import { Term } from '../glossary/Term';
 import { useObservedWidth } from '../theme/useWidth';
 import './gallery.css';
 
@@ -206,7 +207,7 @@ export function HeadGallery(props: HeadGalleryProps) {
       <div className="chart-toolbar">
         <h3 className="chart-title">Heads</h3>
         <span className="chart-subtitle">
-          {numLayers} layers × {numHeads} heads · span d = mean attention distance
+          {numLayers} layers × {numHeads} heads · <Term id="span">span d</Term> = mean attention distance
         </span>
         <span className="chart-spacer" />
         <span className="gallery-legend" aria-label="Head classes">
@@ -218,14 +219,14 @@ export function HeadGallery(props: HeadGalleryProps) {
               >
                 {BADGE[c]}
               </span>
-              {HEAD_CLASS_LABELS[c]} <span className="gallery-count">{counts[c]}</span>
+              <Term id={c}>{HEAD_CLASS_LABELS[c]}</Term> <span className="gallery-count">{counts[c]}</span>
             </span>
           ))}
           <span className="gallery-legend-item">
             <span className="head-badge" style={{ background: RECEIVER_COLOR }}>
               R
             </span>
-            receiver <span className="gallery-count">{receivers}</span>
+            <Term id="receiver">receiver</Term> <span className="gallery-count">{receivers}</span>
           </span>
           <span className="gallery-legend-item">
             <span className="gallery-layer-swatch" /> selected layers

@@ -12,8 +12,9 @@ export function Caption({ view, section, children }: { view: string; section: Me
         className="method-link"
         data-testid={`method-link-${view}`}
         onClick={() => openMethod(section)}
+        title="How is this computed? Opens the method page"
       >
-        How is this computed?
+        How?
       </button>
     </p>
   );

@@ -3,7 +3,8 @@
  * from every view's caption ("how?") and from the story card; Esc or Close returns to the view.
  */
 import { useEffect, useRef, type ReactNode } from 'react';
-import { DEFINITIONS, PAPER } from './definitions';
+import { GLOSSARY } from '../glossary/glossary';
+import { PAPER } from './definitions';
 import { closeMethod, useMethodStore, type MethodSection } from './methodStore';
 import './method.css';
 
@@ -30,7 +31,7 @@ const SECTIONS: { id: MethodSection; title: string; body: ReactNode }[] = [
       <>
         <pre className="formula">WAAD_t = Σ_s≤t Ā_loc[t][s] · min(t − s, W) W = 10</pre>
         <p>
-          {DEFINITIONS.WAAD} Inside a step it saw-tooths: low while copying nearby tokens, a jump where the step turns.
+          {GLOSSARY.waad} Inside a step it saw-tooths: low while copying nearby tokens, a jump where the step turns.
         </p>
       </>
     ),
@@ -43,7 +44,7 @@ const SECTIONS: { id: MethodSection; title: string; body: ReactNode }[] = [
         <pre className="formula">
           FAI_s = mean over t ∈ R, s + H_lo ≤ t ≤ s + H_hi of Ā_glob[t][s] H_lo = 10, H_hi = 100
         </pre>
-        <p>{DEFINITIONS.FAI} A token with no later tokens in that window has FAI 0 (the end of a short answer).</p>
+        <p>{GLOSSARY.fai} A token with no later tokens in that window has FAI 0 (the end of a short answer).</p>
       </>
     ),
   },

@@ -20,6 +20,7 @@ import {
 } from 'd3';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AnalysisRecord } from '../../core/rhythm/record';
+import { define, GLOSSARY } from '../glossary/glossary';
 import { HEAD_CLASS_COLORS } from '../theme/palette';
 import { describeRoles, tokenDetails } from '../tokens/details';
 import { tokenLabel } from '../tokens/display';
@@ -28,7 +29,7 @@ import { ROLES, type RoleStyle } from '../tokens/roles';
 import { formatValue } from '../tokens/signals';
 import {
   brushSpan,
-  legendOffsets,
+  legendLayout,
   markerArea,
   nearestPosition,
   rolePoints,
@@ -62,7 +63,6 @@ const LEGEND: { label: string; line?: string; role?: RoleStyle }[] = [
   { label: 'FAI other heads', line: SECOND_FAI_COLOR },
   ...ROLES.map((role) => ({ label: `${role.label} ${role.set}`, role })),
 ];
-const LEGEND_X = legendOffsets(LEGEND.map((e) => e.label));
 
 /** FAI of the other head set: the receivers' (default) or, under faiHeads = receiver, the global heads'. */
 function secondFai(record: RhythmChartProps['record']): number[] | undefined {
@@ -95,7 +95,17 @@ export function RhythmChart(props: RhythmChartProps) {
   const innerW = width - M.left - M.right;
   const labels = showTokenLabels(r, innerW);
   const bottom = labels ? 64 : 36;
-  const height = M.top + 2 * panelHeight + M.gap + bottom;
+  // The legend wraps onto more rows in a narrow chart; the panels move down by a row each.
+  const legend = useMemo(
+    () =>
+      legendLayout(
+        LEGEND.map((e) => e.label),
+        width - 24,
+      ),
+    [width],
+  );
+  const mTop = M.top + 16 * Math.max(...legend.map((e) => e.row));
+  const height = mTop + 2 * panelHeight + M.gap + bottom;
   const x = useMemo(() => scaleLinear().domain(xDomain(record)).range([0, innerW]), [record, innerW]);
   const y = useMemo(
     () => ({
@@ -106,7 +116,7 @@ export function RhythmChart(props: RhythmChartProps) {
     }),
     [record, panelHeight],
   );
-  const top: Record<Panel, number> = { waad: M.top, fai: M.top + panelHeight + M.gap };
+  const top: Record<Panel, number> = { waad: mTop, fai: mTop + panelHeight + M.gap };
   const points = useMemo(() => rolePoints(record), [record]);
 
   // Axes: d3 draws into groups React placed.
@@ -179,7 +189,7 @@ export function RhythmChart(props: RhythmChartProps) {
         .x((_, i) => x(p + i))
         .y((v) => y[k](v))(values) ?? '';
     return (
-      <g key={k} transform={`translate(0, ${top[k] - M.top})`}>
+      <g key={k} transform={`translate(0, ${top[k] - mTop})`}>
         {span && (
           <rect
             className="rc-span"
@@ -195,7 +205,8 @@ export function RhythmChart(props: RhythmChartProps) {
           transform={`translate(${-M.left + 12}, ${panelHeight / 2}) rotate(-90)`}
           textAnchor="middle"
         >
-          {PANEL_TITLES[k]}
+          <title>{GLOSSARY[k]}</title>
+          {panelHeight < 110 ? k.toUpperCase() : PANEL_TITLES[k]}
         </text>
         {k === 'waad' && Number.isFinite(record.tau_waad) && (
           <g>
@@ -273,9 +284,7 @@ export function RhythmChart(props: RhythmChartProps) {
     <section className="chart-panel rhythm-chart" data-testid="rhythm-chart" aria-label="Rhythm chart">
       <div className="chart-toolbar">
         <h3 className="chart-title">Rhythm</h3>
-        <span className="chart-subtitle">
-          WAAD and FAI over the response · drag to select a span{span ? ` · t ${span[0]}–${span[1]}` : ''}
-        </span>
+        <span className="chart-subtitle">drag to select a span{span ? ` · t ${span[0]}–${span[1]}` : ''}</span>
         <span className="chart-spacer" />
         {span && (
           <button type="button" className="chart-button" onClick={() => props.onBrush?.(null)}>
@@ -308,9 +317,14 @@ export function RhythmChart(props: RhythmChartProps) {
           }}
         >
           <rect x={0} y={0} width={width} height={height} fill="#fff" />
-          <g className="rc-legend" transform={`translate(${M.left}, 12)`}>
+          <g className="rc-legend" transform={`translate(${mTop > M.top ? 12 : M.left}, 12)`}>
             {LEGEND.map((e, i) => (
-              <g key={e.label} transform={`translate(${LEGEND_X[i]}, 0)`}>
+              <g
+                key={e.label}
+                transform={`translate(${legend[i].x}, ${16 * legend[i].row})`}
+                className="rc-legend-item"
+              >
+                <title>{define(e.label)}</title>
                 {e.line ? (
                   <line x1={0} x2={16} y1={0} y2={0} stroke={e.line} strokeWidth={2} />
                 ) : (
@@ -326,7 +340,7 @@ export function RhythmChart(props: RhythmChartProps) {
               </g>
             ))}
           </g>
-          <g transform={`translate(${M.left}, ${M.top})`}>
+          <g transform={`translate(${M.left}, ${mTop})`}>
             {panels}
             {rule(selected, 'rc-rule-selected')}
             {rule(hovered ?? ownHover, 'rc-rule-hover')}
@@ -341,7 +355,7 @@ export function RhythmChart(props: RhythmChartProps) {
           <div
             className="chart-tooltip rc-tooltip"
             role="tooltip"
-            style={{ left: Math.min(M.left + x(details.position) + 12, width - 200), top: M.top + 8 }}
+            style={{ left: Math.min(M.left + x(details.position) + 12, width - 200), top: mTop + 8 }}
           >
             <span className="tok">{tokenLabel(details.token, 24)}</span>{' '}
             <span className="muted">t = {details.position}</span>

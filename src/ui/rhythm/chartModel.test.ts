@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { scaleLinear } from 'd3';
 import {
   brushSpan,
+  legendLayout,
   legendOffsets,
   markerArea,
   nearestPosition,
@@ -60,5 +61,14 @@ describe('rhythm chart model', () => {
     expect(showTokenLabels(40, 800)).toBe(true);
     expect(showTokenLabels(200, 800)).toBe(false);
     expect(showTokenLabels(0, 800)).toBe(false);
+  });
+  it('legendLayout wraps entries onto a new row when the next would pass maxWidth', () => {
+    // widths: 20 + 2·5 = 30, 20 + 4·5 = 40, 30; gap 10
+    expect(legendLayout(['ab', 'abcd', 'ab'], 85, 20, 5, 10)).toEqual([
+      { x: 0, row: 0 },
+      { x: 40, row: 0 },
+      { x: 0, row: 1 },
+    ]);
+    expect(legendLayout(['ab', 'abcd', 'ab'], 1000, 20, 5, 10).map((e) => e.row)).toEqual([0, 0, 0]);
   });
 });

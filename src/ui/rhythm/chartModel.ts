@@ -58,6 +58,29 @@ export function legendOffsets(labels: string[], symbolWidth = 22, charWidth = 6.
   return out;
 }
 
+/** Legend entries laid out in rows no wider than maxWidth: each entry's x offset and row. */
+export function legendLayout(
+  labels: string[],
+  maxWidth: number,
+  symbolWidth = 22,
+  charWidth = 6.6,
+  gap = 14,
+): { x: number; row: number }[] {
+  const out: { x: number; row: number }[] = [];
+  let x = 0,
+    row = 0;
+  for (const label of labels) {
+    const w = symbolWidth + label.length * charWidth;
+    if (x > 0 && x + w > maxWidth) {
+      row += 1;
+      x = 0;
+    }
+    out.push({ x, row });
+    x += w + gap;
+  }
+  return out;
+}
+
 /** x domain of the response: positions p..N−1, widened by half a step so end points are not on the frame. */
 export function xDomain(record: Pick<AnalysisRecord, 'prompt_length' | 'tokens'>): [number, number] {
   return [record.prompt_length - 0.5, record.tokens.length - 0.5];

@@ -4,6 +4,7 @@
  */
 import { useMemo } from 'react';
 import { useAnalysisStore, useUiStore } from '../analysis/stores';
+import { Term } from '../glossary/Term';
 import { openMethod } from '../method/methodStore';
 import { sampleProblem } from '../prompt/actions';
 import { useDocumentStore } from '../prompt/documentStore';
@@ -21,11 +22,11 @@ function TokenList({ items, mark }: { items: NamedToken[]; mark: string }) {
             type="button"
             className="story-token"
             onClick={() => useUiStore.setState({ selected: t.position })}
-            title={`select position ${t.position} in every view`}
+            title={`“${showToken(t.token)}” in line ${t.line} (“${t.lineText}”): click to select it in every view`}
           >
             {mark} {showToken(t.token)}
-          </button>{' '}
-          <span className="story-line">in “{t.lineText}”</span>
+          </button>
+          <span className="story-line"> line {t.line}</span>
         </span>
       ))}
     </>
@@ -47,39 +48,41 @@ export function StoryCard() {
   const story = useMemo(() => (record ? storyOf(record) : null), [record]);
   if (!example || !story || storySequence !== sequence) return null;
   const problem = example.prompt.trim().replace(/=\?$/, '');
+  const firstLine = record!.tokens.slice(record!.prompt_length).join('').split('\n')[0].trim();
+  const column = /=(\d) c(\d)$/.exec(firstLine);
   return (
     <section className="card story" data-testid="story-card" aria-label="What this example shows">
       <p className="story-lead">
-        The built-in model solved <strong>{problem}</strong> column by column (answer {example.answer}). The colours and
-        marks below show its attention <em>rhythm</em>:
+        The built-in model solved <strong>{problem}</strong> (answer {example.answer}) one column per line
+        {column && (
+          <>
+            {' '}
+            (“{firstLine}”: digit {column[1]}, carry {column[2]})
+          </>
+        )}
+        . Its attention has a <em>rhythm</em>:
       </p>
       <p>
-        <span className="story-mark anchor">◆ Anchors</span> are tokens that the rest of the answer keeps looking back
-        at (high{' '}
-        <abbr title="Future Attention Influence: the average attention a token receives from tokens 10–100 positions later, in the long-range (global) heads">
-          FAI
-        </abbr>
-        ). The strongest here: <TokenList items={story.anchors} mark="◆" /> — results the later columns reuse.
+        <span className="story-mark anchor">◆ Anchors</span>: tokens the rest of the answer keeps looking back at (high{' '}
+        <Term id="fai">FAI</Term>
+        ), like <TokenList items={story.anchors} mark="◆" />: results later lines reuse.
       </p>
       <p>
-        <span className="story-mark preplan">▲ Preplan</span> tokens are where the short-range attention pattern changes
-        sharply (a big jump in{' '}
-        <abbr title="Windowed Average Attention Distance: how far back, within a window of 10 tokens, the local heads look">
-          WAAD
-        </abbr>
-        ) — the model starting a new step: <TokenList items={story.preplan} mark="▲" />.
+        <span className="story-mark preplan">▲ Preplan</span> tokens: where the short-range attention jumps (a big
+        change in <Term id="waad">WAAD</Term>
+        ), the model starting a step: <TokenList items={story.preplan} mark="▲" />.
       </p>
       <p className="story-actions">
         <button type="button" className="btn btn-primary" data-testid="story-try" onClick={tryYourOwn}>
           Try your own problem
         </button>
         <button type="button" className="btn" data-testid="story-method" onClick={() => openMethod('roles')}>
-          How is this computed?
+          How?
         </button>
-        <span className="story-note">
-          {story.anchorCount} anchors and {story.preplanCount} preplan tokens among {story.responseLength} response
-          tokens (top 40 % each).
-        </span>
+      </p>
+      <p className="story-note">
+        {story.anchorCount} anchors, {story.preplanCount} preplan among {story.responseLength} response tokens (top 40 %
+        each) — see them marked in the views.
       </p>
     </section>
   );

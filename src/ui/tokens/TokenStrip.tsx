@@ -20,6 +20,7 @@ import { describeRoles, lineNeighbour, navigate, tokenDetails } from './details'
 import { displayToken } from './display';
 import { inSpan, type TokenLinkProps } from './link';
 import { ROLES, rolesAt, type RoleStyle } from './roles';
+import { Term } from '../glossary/Term';
 import { SignalLegend } from './SignalLegend';
 import {
   availableSignals,
@@ -172,11 +173,11 @@ export function TokenStrip(props: TokenStripProps) {
         />
         <ul className="ts-roles" aria-label="Token roles">
           {ROLES.map((r) => (
-            <li key={r.id} title={r.help}>
+            <li key={r.id}>
               <span style={{ color: r.color }} aria-hidden="true">
                 {r.glyph}
               </span>{' '}
-              {r.label} <span className="ts-set">{r.set}</span>
+              <Term id={r.id}>{r.label}</Term> <span className="ts-set">{r.set}</span>
             </li>
           ))}
           <li className="ts-ws-legend" title="whitespace shown as symbols">

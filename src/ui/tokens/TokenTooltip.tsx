@@ -2,6 +2,7 @@
 import type { TokenDetails } from './details';
 import { displayToken } from './display';
 import { ROLES } from './roles';
+import { GLOSSARY } from '../glossary/glossary';
 
 export interface TokenTooltipProps {
   details: TokenDetails;
@@ -44,9 +45,10 @@ export function TokenTooltip({ details, anchor, container }: TokenTooltipProps) 
           {details.roles.map((id) => {
             const r = ROLES.find((x) => x.id === id)!;
             return (
-              <span key={id}>
-                <span style={{ color: r.color }}>{r.glyph}</span> {r.label} ({r.set}){' '}
-              </span>
+              <div key={id}>
+                <span style={{ color: r.color }}>{r.glyph}</span> {r.label} ({r.set}):{' '}
+                <span className="muted">{GLOSSARY[id].split(': ').slice(1).join(': ')}</span>
+              </div>
             );
           })}
         </div>

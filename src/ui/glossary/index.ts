@@ -1,0 +1,3 @@
+/** The glossary of metric names and the hover that shows it. */
+export { GLOSSARY, define, termOf, type TermId } from './glossary';
+export { Term } from './Term';

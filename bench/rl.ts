@@ -1,12 +1,14 @@
 /**
  * RL step time by phase (rollout, attention pass, metrics, update) on a model folder, wasm in Node.
  *   npx tsx bench/rl.ts [--model DIR] [--task addition --level 4] [--prompts 16 --group 8] [--steps 4]
- *     [--attention-pass needed|always] [--old-logprobs recompute|rollout]
+ *     [--attention-pass needed|always] [--old-logprobs recompute|rollout] [--part steps|throughput]
+ *     [--jobs N --tp-strategies a,b --tp-seeds 0,1 --tp-steps 3 --tp-prompts 4 --tp-group 4]
  * Default model: public/models/rhythm-mini if present; default step: the issue's target, 16 prompts × G 8 at
  * addition level 4 (the level with headroom that the comparison trains on) with the trainer's defaults
  * (attention pass for rows with a nonzero advantage, fused into the π_old forward). `--attention-pass always`
  * analyses every row (the paper's cost setting) so its share is measured even when rewards are flat. Reports wall and process CPU time
  * (the machine is shared: CPU time is the steadier number), medians over the measured steps after one warm-up.
+ * Then the experiment throughput, serial vs the worker-process pool (./rl-throughput.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
@@ -18,6 +20,7 @@ import { resolveRlOptions, type RlStrategy } from '../src/core/rl/options';
 import { RlTrainer } from '../src/core/rl/trainer';
 import { registerGradientsNode } from '../src/core/train/gradients-node';
 import { fastBatchMatMulActive } from '../src/core/kernels/batch-matmul';
+import { benchThroughput } from './rl-throughput';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -29,6 +32,13 @@ export async function benchRl(): Promise<void> {
   if (!model) throw new Error('no model: pass --model DIR (public/models/rhythm-mini is not there yet)');
   await registerGradientsNode();
   await tf.setBackend('wasm');
+  const part = flag('part', 'all');
+  if (part !== 'throughput') await benchSteps(model);
+  if (part !== 'steps') await benchThroughput(model, flag);
+}
+
+/** Step time by phase. */
+async function benchSteps(model: string): Promise<void> {
   const init = await loadPolicy(await openModelFiles(model));
   const steps = Number(flag('steps', '4'));
   const options = resolveRlOptions({

@@ -221,6 +221,50 @@ test.describe('train panel', () => {
     expect(errors).toEqual([]);
   });
 
+  test('two workers train two runs side by side; the table appears; credit settings are sent', async ({
+    page,
+  }, info) => {
+    test.setTimeout(isWebgpuProject(info) ? 300_000 : 180_000);
+    const errors = trackConsoleErrors(page);
+    // Two cores whatever the machine has; a pause after each step so both runs are seen mid-way.
+    await page.addInitScript(() => Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => 2 }));
+    await openTrain(page, info, { trainStepDelay: '1000' });
+    await tinySettings(page);
+    await page.getByTestId('train-credit-sign').selectOption('v1');
+    await expect(page.getByTestId('train-credit-sign')).toHaveValue('v1');
+    await page.getByTestId('train-start').click();
+    await expect(page.getByTestId('train-status')).toHaveAttribute('data-workers', '2', { timeout: 60_000 });
+    // Side by side: both runs have steps while neither has finished (one after another, uniform would end first).
+    const steps = async () =>
+      (await page.getByTestId('train-run-select').locator('option').allInnerTexts()).map((t) =>
+        Number(/step (\d+)/.exec(t)?.[1] ?? -1),
+      );
+    await expect.poll(async () => (await steps()).filter((s) => s >= 1 && s < 3).length, { timeout: 90_000 }).toBe(2);
+    await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+    await expect(page.getByTestId('train-status')).toContainText('2 runs, 6 steps');
+    const rows = page.locator('[data-testid="train-summary"] tbody tr[data-strategy]');
+    await expect(rows).toHaveCount(2);
+    await expect(rows.nth(1)).toHaveAttribute('data-strategy', 'coupled');
+    await expect(rows.nth(1).locator('td').nth(5)).toHaveText(/^[+−]\d+\.\d ± n\/a$/);
+    // The runs' saved options carry the credit sign.
+    const signs = await page.evaluate(
+      () =>
+        new Promise<string[]>((resolve, reject) => {
+          const open = indexedDB.open('rhythmscope-train');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const all = open.result.transaction('checkpoints').objectStore('checkpoints').getAll();
+            all.onerror = () => reject(all.error);
+            all.onsuccess = () =>
+              resolve(all.result.map((c: { options: { creditSign: string } }) => c.options.creditSign));
+          };
+        }),
+    );
+    expect(signs.length).toBeGreaterThan(0);
+    expect(new Set(signs)).toEqual(new Set(['v1']));
+    expect(errors).toEqual([]);
+  });
+
   test('a run saved at step 3 of 6 resumes after a reload and finishes on the same curve', async ({ page }, info) => {
     test.setTimeout(isWebgpuProject(info) ? 300_000 : 180_000);
     const errors = trackConsoleErrors(page);

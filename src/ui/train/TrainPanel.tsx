@@ -9,7 +9,7 @@ import { useModelStore } from '../model/modelStore';
 import { cancelTraining, pauseTraining, resumeTraining, startTraining } from './actions';
 import { reopenLatest } from './checkpoints';
 import { progressFraction, progressLabel } from './eta';
-import { FIELD_LABELS, STRATEGY_CHOICES, type FormField } from './form';
+import { CREDIT_SIGN_CHOICES, FIELD_LABELS, PLANNING_SET_CHOICES, STRATEGY_CHOICES, type FormField } from './form';
 import { strategyColor } from './series';
 import { TrainResults } from './TrainResults';
 import { setForm, useTrainStore } from './trainStore';
@@ -138,6 +138,40 @@ function TrainForm() {
           )}
         </Field>
       ))}
+      <Field field="creditSign" hint="paper's strategies and hicra">
+        {(id) => (
+          <select
+            id={id}
+            className="select"
+            data-testid="train-credit-sign"
+            value={form.creditSign}
+            onChange={(e) => setForm({ creditSign: e.target.value as typeof form.creditSign })}
+          >
+            {CREDIT_SIGN_CHOICES.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field field="planningSet" hint="hicra only">
+        {(id) => (
+          <select
+            id={id}
+            className="select"
+            data-testid="train-planning-set"
+            value={form.planningSet}
+            onChange={(e) => setForm({ planningSet: e.target.value as typeof form.planningSet })}
+          >
+            {PLANNING_SET_CHOICES.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
       <Strategies />
     </fieldset>
   );
@@ -224,12 +258,14 @@ function Progress() {
   const text = useTrainStore((s) => s.statusText);
   const progress = useTrainStore((s) => s.progress);
   const backend = useTrainStore((s) => s.backend);
+  const workers = useTrainStore((s) => s.workers);
   const fraction = progress ? progressFraction(progress) : 0;
   return (
     <div className="train-progress-box">
-      <p className="train-status" data-testid="train-status" data-status={status}>
+      <p className="train-status" data-testid="train-status" data-status={status} data-workers={workers}>
         {text}
         {backend && <span className="train-backend"> · training on {backend}</span>}
+        {workers > 1 && <span className="train-backend"> · {workers} workers side by side</span>}
       </p>
       {progress && (
         <div className="train-progress" data-testid="train-progress">

@@ -1,13 +1,15 @@
 /**
  * Train actions: start a comparison in the training worker, pause/resume/cancel it, keep its checkpoints in
  * IndexedDB, resume a saved run (export / load / before-after of the tuned model: ./tuned.ts). Plain functions over
- * the stores; the training worker is separate from the engine worker so the workbench stays usable meanwhile.
+ * the stores; the training workers are separate from the engine worker so the workbench stays usable meanwhile.
+ * A comparison is split over a pool of training workers (./pool.ts, one per core), each training its share one run
+ * at a time; their events are mapped back to the comparison's run order.
  */
 import type { BackendName } from '../../core/backend/index';
-import type { RlOptions } from '../../core/rl/options';
+import type { RlOptions, RlStrategy } from '../../core/rl/options';
 import type { TrainClient } from '../../worker/train-client';
 import { isAbortError } from '../../worker/protocol';
-import type { StartParams, StartResult, TrainEvent } from '../../worker/train-protocol';
+import type { RunRef, StartParams, StartResult, TrainEvent } from '../../worker/train-protocol';
 import { reportError, useNoticeStore } from '../app/noticeStore';
 import { useModelStore } from '../model/modelStore';
 import { getCheckpoint, isResumable, saveCheckpoint, type StoredCheckpoint } from './checkpointStore';
@@ -15,13 +17,19 @@ import { refreshCheckpoints, showSession } from './checkpoints';
 import { tunedName } from './exportName';
 import { FormError, formFieldOf, parseTrainForm } from './form';
 import { modelBytes } from './modelBytes';
+import { poolCores, pooledProgress, splitComparison } from './pool';
 import { useTrainStore, type RunView } from './trainStore';
 
 const set = useTrainStore.setState;
 const get = useTrainStore.getState;
 
-let client: TrainClient | null = null;
+/** The pool of training workers (grown on demand, kept between comparisons). */
+let clients: TrainClient[] = [];
 let clientBackend: string | null = null;
+/** Comparison index of each run key while a new comparison's runs come from the pool (null: indices as sent). */
+let keyIndex: Map<string, number> | null = null;
+/** Per comparison index: the worker that trains (or trained) the run and the run's index there. */
+let placement = new Map<number, { worker: number; local: number }>();
 let startController: AbortController | null = null;
 /** Wall ms of training before the current active stretch, and when that stretch began (null while paused). */
 let activeBefore = 0;
@@ -49,18 +57,35 @@ export function trainBackendFor(
   return engineBackend.name;
 }
 
-async function trainClient(): Promise<TrainClient> {
+/** `n` training workers on the engine's backend (a backend change replaces the pool). */
+async function trainClients(n: number): Promise<TrainClient[]> {
   const requested = trainBackendFor(useModelStore.getState().backend);
-  if (!client || clientBackend !== requested) {
-    client?.terminate();
-    const { spawnTrainClient } = await import('../../worker/train-client');
-    client = spawnTrainClient();
-    clientBackend = requested;
-    const report = await client.call('init', { backend: requested });
+  if (clientBackend !== requested) dropClients();
+  clientBackend = requested;
+  const { spawnTrainClient } = await import('../../worker/train-client');
+  while (clients.length < n) {
+    const c = spawnTrainClient();
+    clients.push(c);
+    const report = await c.call('init', { backend: requested });
     set({ backend: report.simdAttention ? `${report.name} (SIMD attention kernel)` : report.name });
   }
-  return client;
+  return clients.slice(0, n);
 }
+
+function dropClients(): void {
+  for (const c of clients) c.terminate();
+  clients = [];
+  placement = new Map();
+}
+
+/** A worker's run reference in the comparison's numbering. */
+function globalRef(ref: RunRef): RunRef {
+  const index = keyIndex?.get(ref.key);
+  return index === undefined ? ref : { ...ref, index };
+}
+
+/** Steps done over every run of the comparison (runs advance side by side in the pool). */
+const stepsDone = () => get().runs.reduce((a, r) => a + r.step, 0);
 
 const activeMs = () => activeBefore + (activeSince === null ? 0 : performance.now() - activeSince);
 
@@ -106,6 +131,20 @@ async function keepCheckpoint(e: Extract<TrainEvent, { kind: 'checkpoint' }>): P
   }
 }
 
+/** A worker's event: run references renumbered to the comparison's order, then applied. */
+function onWorkerEvent(e: TrainEvent, worker: number): void {
+  if (e.kind === 'plan') {
+    for (const [i, r] of e.runs.entries()) {
+      const g = resuming ? resuming.index : globalRef(r).index;
+      // A resumed run's finished state is kept at index 0 in its worker.
+      placement.set(g, { worker, local: resuming ? 0 : r.index });
+      if (!resuming) runOptions[g] = e.options[i];
+    }
+    onEvent(e);
+  } else if (e.kind === 'run-end') onEvent({ ...e, outcome: { ...e.outcome, run: globalRef(e.outcome.run) } });
+  else onEvent({ ...e, run: globalRef(e.run) });
+}
+
 function onEvent(e: TrainEvent): void {
   switch (e.kind) {
     case 'plan':
@@ -124,35 +163,19 @@ function onEvent(e: TrainEvent): void {
         });
         return;
       }
-      runOptions = e.options;
-      set({
-        runs: e.runs.map((r) => ({
-          index: r.index,
-          key: r.key,
-          strategy: r.strategy,
-          seed: r.seed,
-          lines: [],
-          done: false,
-          step: 0,
-        })),
-        progress: { runIndex: 0, runsTotal: e.runs.length, step: 0, steps: e.steps, activeMs: activeMs() },
-      });
+      // A new comparison's runs are shown from the start (startTraining); each worker plans only its share.
       return;
     case 'run-start':
-      if (resuming) set({ selected: e.run.index });
-      else
-        set((s) => ({
-          selected: e.run.index,
-          progress: s.progress && { ...s.progress, runIndex: e.run.index, step: 0, activeMs: activeMs() },
-        }));
+      set({ selected: e.run.index });
       return;
     case 'line':
       updateRun(e.run.index, (r) => ({ ...r, lines: [...r.lines, e.line], step: e.line.step }));
       set((s) => ({
         progress: s.progress && {
           ...s.progress,
-          runIndex: resuming ? 0 : e.run.index,
-          step: e.line.step,
+          ...(resuming
+            ? { runIndex: 0, step: e.line.step }
+            : pooledProgress(stepsDone(), s.progress.runsTotal, s.progress.steps)),
           activeMs: activeMs(),
         },
       }));
@@ -203,25 +226,50 @@ export async function startTraining(): Promise<void> {
   }
   resuming = null;
   checkpointEvery = parsed.checkpointEvery;
+  const runs: RunView[] = parsed.strategies.flatMap((strategy: RlStrategy, si) =>
+    parsed.seeds.map((seed, ki) => ({
+      index: si * parsed.seeds.length + ki,
+      key: `${strategy}-s${seed}`,
+      strategy,
+      seed,
+      lines: [],
+      done: false,
+      step: 0,
+    })),
+  );
+  keyIndex = new Map(runs.map((r) => [r.key, r.index]));
+  placement = new Map();
+  runOptions = [];
+  const shares = splitComparison(parsed.strategies, parsed.seeds, poolCores());
   set({
     status: 'starting',
     statusText: `Preparing ${info.name}…`,
     fieldError: null,
-    runs: [],
+    runs,
     live: true,
     model: info.name,
     session: new Date().toISOString().replace(/[:.]/g, '-'),
-    progress: null,
+    progress: {
+      runIndex: 0,
+      runsTotal: runs.length,
+      step: 0,
+      steps: parsed.options.steps ?? 0,
+      activeMs: 0,
+    },
     beforeAfter: null,
     selected: 0,
   });
   await runInWorker(
-    async () => ({
-      model: await modelBytes(choice, info.name),
-      options: parsed.options,
-      strategies: parsed.strategies,
-      seeds: parsed.seeds,
-    }),
+    async () => {
+      const model = await modelBytes(choice, info.name);
+      // Each worker gets its own copy of the model bytes (the call transfers them).
+      return shares.map((share, w) => ({
+        model: w === 0 ? model : { name: model.name, files: copyFiles(model.files) },
+        options: parsed.options,
+        strategies: share.strategies,
+        seeds: share.seeds,
+      }));
+    },
     (res) => {
       const steps = res.runs.reduce((a, r) => a + r.steps, 0);
       return res.cancelled
@@ -255,24 +303,28 @@ export async function resumeCheckpoint(id: string): Promise<void> {
   const run = runs.find((r) => r.checkpointId === ck.id);
   if (!run) return;
   resuming = { index: run.index, fromStep: ck.step };
+  keyIndex = null;
+  placement = new Map();
   checkpointEvery = ck.checkpointEvery ?? 5;
   set({ status: 'starting', statusText: `Resuming ${run.key} at step ${ck.step}…`, selected: run.index });
   const files: Record<string, ArrayBuffer> = {};
   for (const [k, v] of Object.entries(ck.files)) files[k] = v.slice().buffer;
   await runInWorker(
-    async () => ({
-      model: { name: ck.name, files },
-      options: { task: ck.options.task, level: ck.options.level },
-      strategies: [],
-      seeds: [],
-      resume: {
-        run: { index: run.index, key: run.key, strategy: run.strategy as RlOptions['strategy'], seed: run.seed },
-        options: ck.options,
-        step: ck.step,
-        adamStep: ck.adamStep!,
-        initialAccuracy: ck.initialAccuracy ?? null,
+    async () => [
+      {
+        model: { name: ck.name, files },
+        options: { task: ck.options.task, level: ck.options.level },
+        strategies: [],
+        seeds: [],
+        resume: {
+          run: { index: run.index, key: run.key, strategy: run.strategy as RlOptions['strategy'], seed: run.seed },
+          options: ck.options,
+          step: ck.step,
+          adamStep: ck.adamStep!,
+          initialAccuracy: ck.initialAccuracy ?? null,
+        },
       },
-    }),
+    ],
     (res) => {
       const r = res.runs[0];
       return res.cancelled || !r || r.aborted
@@ -282,9 +334,18 @@ export async function resumeCheckpoint(id: string): Promise<void> {
   );
 }
 
-/** One `start` call in the training worker, with the status, cancel and error handling of the panel. */
+function copyFiles(files: Record<string, ArrayBuffer>): Record<string, ArrayBuffer> {
+  const out: Record<string, ArrayBuffer> = {};
+  for (const [k, v] of Object.entries(files)) out[k] = v.slice(0);
+  return out;
+}
+
+/**
+ * One `start` call per worker of the pool (the params list says how many), side by side, with the status, cancel
+ * and error handling of the panel; their results merged.
+ */
 async function runInWorker(
-  params: () => Promise<Omit<StartParams, 'checkpointEvery' | 'stepDelayMs'>>,
+  params: () => Promise<Omit<StartParams, 'checkpointEvery' | 'stepDelayMs'>[]>,
   doneText: (res: StartResult) => string,
 ): Promise<void> {
   const controller = new AbortController();
@@ -293,28 +354,41 @@ async function runInWorker(
   activeBefore = 0;
   activeSince = performance.now();
   try {
-    const p = await params();
-    const c = await trainClient();
-    set({ status: 'running', statusText: resuming ? 'Training (resumed)…' : 'Training…' });
-    const res = await c.call(
-      'start',
-      { ...p, checkpointEvery, stepDelayMs: testStepDelayMs() },
-      {
-        signal: controller.signal,
-        onStream: onEvent,
-        onProgress: (_f, message) => {
-          if (get().status === 'running') set({ statusText: message });
-        },
-      },
+    const ps = await params();
+    const cs = await trainClients(ps.length);
+    set({ status: 'running', statusText: resuming ? 'Training (resumed)…' : 'Training…', workers: cs.length });
+    const results = await Promise.all(
+      ps.map((p, w) =>
+        cs[w]
+          .call(
+            'start',
+            { ...p, checkpointEvery, stepDelayMs: testStepDelayMs() },
+            {
+              signal: controller.signal,
+              onStream: (e) => onWorkerEvent(e, w),
+              onProgress: (_f, message) => {
+                if (get().status === 'running') set({ statusText: cs.length > 1 ? `[${w + 1}] ${message}` : message });
+              },
+            },
+          )
+          .catch((e: unknown) => {
+            // One worker failing stops the others after their step in progress.
+            controller.abort();
+            throw e;
+          }),
+      ),
     );
+    const res: StartResult = { runs: results.flatMap((r) => r.runs), cancelled: results.some((r) => r.cancelled) };
+    // The comparison's last run is the selected one at the end, as when its runs go one after another.
+    if (!resuming && get().runs.length > 0) set({ selected: get().runs.length - 1 });
     set({ status: res.cancelled ? 'cancelled' : 'done', statusText: doneText(res) });
   } catch (e) {
     if (isAbortError(e)) {
       set({ status: 'cancelled', statusText: 'Cancelled before the first step.' });
       return;
     }
-    // A worker that died (load error, out of memory) cannot be reused: the next Start spawns a fresh one.
-    if (e instanceof Error && /^Engine worker failed/.test(e.message)) client = null;
+    // A worker that died (load error, out of memory) cannot be reused: the next Start spawns a fresh pool.
+    if (e instanceof Error && /^Engine worker failed/.test(e.message)) dropClients();
     fieldErrorFrom(e);
     set({ status: 'failed', statusText: e instanceof Error ? e.message : String(e) });
     reportError('Training', e);
@@ -326,16 +400,16 @@ async function runInWorker(
 }
 
 export async function pauseTraining(): Promise<void> {
-  if (!client || get().status !== 'running') return;
-  await client.call('pause', {});
+  if (clients.length === 0 || get().status !== 'running') return;
+  await Promise.all(clients.map((c) => c.call('pause', {})));
   activeBefore = activeMs();
   activeSince = null;
   set({ status: 'paused', statusText: 'Paused (after the step in progress).' });
 }
 
 export async function resumeTraining(): Promise<void> {
-  if (!client || get().status !== 'paused') return;
-  await client.call('resume', {});
+  if (clients.length === 0 || get().status !== 'paused') return;
+  await Promise.all(clients.map((c) => c.call('resume', {})));
   activeSince = performance.now();
   set({ status: 'running', statusText: 'Training…' });
 }
@@ -347,7 +421,9 @@ export function cancelTraining(): void {
   set({ statusText: 'Cancelling after the step in progress…' });
 }
 
-/** The training worker's client once spawned (the tuned-model actions ask it while its runs are live). */
-export function currentTrainClient(): TrainClient | null {
-  return client;
+/** The worker holding run `index` of the live comparison and the run's index there (the tuned-model actions). */
+export function trainClientFor(index: number): { client: TrainClient; run: number } | null {
+  const p = placement.get(index);
+  const client = p && clients[p.worker];
+  return client ? { client, run: p.local } : null;
 }

@@ -58,11 +58,19 @@ describe('parseTrainForm', () => {
     [{ seeds: '1.5' }, 'seeds'],
     [{ maxTokens: '0' }, 'maxTokens'],
     [{ evalEvery: '0' }, 'evalEvery'],
+    [{ creditSign: 'v3' as never }, 'creditSign'],
+    [{ planningSet: 'words' as never }, 'planningSet'],
     [{ checkpointEvery: '-1' }, 'checkpointEvery'],
     [{ checkpointEvery: '2.5' }, 'checkpointEvery'],
     [{ checkpointEvery: '' }, 'checkpointEvery'],
   ])('%j is rejected on field %s', (over, field) => {
     expect(fieldOf(form(over))).toBe(field);
+  });
+
+  it('credit sign and planning set go to every run (defaults v2, anchor)', () => {
+    expect(parseTrainForm(DEFAULT_FORM).options).toMatchObject({ creditSign: 'v2', planningSet: 'anchor' });
+    const p = parseTrainForm(form({ creditSign: 'v1', planningSet: 'grams', strategies: ['hicra', 'coupled'] }));
+    expect(p.options).toMatchObject({ creditSign: 'v1', planningSet: 'grams' });
   });
 
   it('names the field in words and keeps the core message (G = 1)', () => {

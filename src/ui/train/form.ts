@@ -4,7 +4,7 @@
  * values with the same words; errors come back keyed by the form field that caused them.
  */
 import { InputError } from '../../core/errors';
-import { parseStrategy, resolveRlOptions, RL_STRATEGIES, type RlStrategy } from '../../core/rl/options';
+import { parseStrategy, resolveRlOptions, RL_STRATEGIES, type RlOptions, type RlStrategy } from '../../core/rl/options';
 import type { SharedRlOptions } from '../../worker/train-protocol';
 
 export interface TrainForm {
@@ -22,6 +22,10 @@ export interface TrainForm {
   evalProblems: string;
   /** Save each run in IndexedDB every this many steps (and at its end); 0 = only at the end. */
   checkpointEvery: string;
+  /** Signs of Â the γ strategies and HICRA shape: both (v2) or only Â ≥ 0 (v1). */
+  creditSign: RlOptions['creditSign'];
+  /** HICRA's planning tokens: rhythm anchors or the batch's strategic n-grams. */
+  planningSet: RlOptions['planningSet'];
 }
 
 export type FormField = keyof TrainForm;
@@ -45,7 +49,19 @@ export const DEFAULT_FORM: TrainForm = {
   evalEvery: '5',
   evalProblems: '16',
   checkpointEvery: '5',
+  creditSign: 'v2',
+  planningSet: 'anchor',
 };
+
+/** Choices of the two select fields, with their labels. */
+export const CREDIT_SIGN_CHOICES: { value: RlOptions['creditSign']; label: string }[] = [
+  { value: 'v2', label: 'v2: both signs of Â' },
+  { value: 'v1', label: 'v1: only Â ≥ 0' },
+];
+export const PLANNING_SET_CHOICES: { value: RlOptions['planningSet']; label: string }[] = [
+  { value: 'anchor', label: 'anchor tokens (rhythm)' },
+  { value: 'grams', label: 'strategic grams (batch n-grams)' },
+];
 
 export const STRATEGY_CHOICES: readonly RlStrategy[] = RL_STRATEGIES;
 
@@ -64,6 +80,8 @@ const FIELD_OF_OPTION: Record<string, FormField> = {
   evalProblems: 'evalProblems',
   microBatches: 'prompts',
   checkpointEvery: 'checkpointEvery',
+  creditSign: 'creditSign',
+  planningSet: 'planningSet',
 };
 
 /** Human labels, used in messages ("G (group size): …"). */
@@ -80,6 +98,8 @@ export const FIELD_LABELS: Record<FormField, string> = {
   evalEvery: 'Evaluate every',
   evalProblems: 'Held-out problems',
   checkpointEvery: 'Checkpoint every',
+  creditSign: 'Credit sign',
+  planningSet: 'HICRA planning set',
 };
 
 export class FormError extends InputError {
@@ -135,6 +155,8 @@ export function parseTrainForm(form: TrainForm): ParsedTrainForm {
     maxTokens: num(form.maxTokens),
     evalEvery: num(form.evalEvery),
     evalProblems: num(form.evalProblems),
+    creditSign: form.creditSign,
+    planningSet: form.planningSet,
   };
   try {
     const strategies = [...new Set(form.strategies.map(parseStrategy))];

@@ -42,6 +42,8 @@ export interface TrainState {
   selected: number;
   beforeAfter: BeforeAfterResult | null;
   busy: 'export' | 'load' | 'before-after' | null;
+  /** Training workers of the comparison in progress or last run (0 before any). */
+  workers: number;
 }
 
 export const initialTrainState: TrainState = {
@@ -60,6 +62,7 @@ export const initialTrainState: TrainState = {
   selected: 0,
   beforeAfter: null,
   busy: null,
+  workers: 0,
 };
 
 export const useTrainStore = create<TrainState>()(() => ({ ...initialTrainState }));

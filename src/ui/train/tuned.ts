@@ -6,7 +6,7 @@ import { writeZip } from '../../core/io/zip';
 import type { ModelFolderBytes } from '../../worker/train-protocol';
 import { reportError } from '../app/noticeStore';
 import { downloadBlob } from '../figures/export';
-import { currentTrainClient } from './actions';
+import { trainClientFor } from './actions';
 import { getCheckpoint } from './checkpointStore';
 import { folderEntries, tunedName } from './exportName';
 import { loadFolderIntoEngine } from './loadFolder';
@@ -20,9 +20,9 @@ async function selectedFolder(): Promise<{ name: string; files: ModelFolderBytes
   const s = get();
   const run = s.runs.find((r) => r.index === s.selected) ?? s.runs[s.runs.length - 1];
   if (!run) throw new Error('no fine-tuned run yet: start training first');
-  const client = currentTrainClient();
-  if (s.live && client) {
-    const out = await client.call('exportRun', { run: run.index });
+  const target = trainClientFor(run.index);
+  if (s.live && target) {
+    const out = await target.client.call('exportRun', { run: target.run });
     return { name: tunedName(s.model ?? 'model', run.strategy, run.seed, out.step), files: out.files };
   }
   const c = run.checkpointId ? await getCheckpoint(run.checkpointId) : null;
@@ -65,10 +65,10 @@ export function loadTuned(): Promise<void> {
 export function computeBeforeAfter(): Promise<void> {
   return busy('before-after', 'Before/after analysis', async () => {
     const s = get();
-    const client = currentTrainClient();
-    if (!s.live || !client) throw new Error('the before/after view needs the runs of this session (train first)');
-    const out = await client.call('beforeAfter', { run: s.selected });
-    set({ beforeAfter: out });
+    const target = trainClientFor(s.selected);
+    if (!s.live || !target) throw new Error('the before/after view needs the runs of this session (train first)');
+    const out = await target.client.call('beforeAfter', { run: target.run });
+    set({ beforeAfter: { ...out, run: { ...out.run, index: s.selected } } });
   });
 }
 

@@ -2,7 +2,8 @@
  * Experiment throughput: the same small comparison (strategies × seeds) run one after another in this process and
  * then by the experiment's worker-process pool (src/cli/experiment-pool.ts, --jobs = the cores), in runs per hour.
  * The pool's time includes starting its workers (tsx, wasm, model load), as `rhythmscope experiment` pays it.
- * The machine may be shared: the load average before and after is printed beside the numbers.
+ * The machine may be shared: the load average before and after is printed beside the numbers. Runs are 10 steps
+ * of 8 prompts × G 8 so that a worker's start (≈ 5 s under load: tsx, the wasm module, the model) is a small part.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { availableParallelism, loadavg } from 'node:os';
@@ -15,7 +16,7 @@ import { RlRun } from '../src/core/rl/run';
 export async function benchThroughput(model: string, flag: (name: string, fallback: string) => string): Promise<void> {
   const strategies = flag('tp-strategies', 'uniform,coupled').split(',') as RlStrategy[];
   const seeds = flag('tp-seeds', '0,1').split(',').map(Number);
-  const steps = Number(flag('tp-steps', '3'));
+  const steps = Number(flag('tp-steps', '10'));
   const options = strategies.flatMap((strategy) =>
     seeds.map((seed) =>
       resolveRlOptions({
@@ -24,8 +25,8 @@ export async function benchThroughput(model: string, flag: (name: string, fallba
         strategy,
         seed,
         steps,
-        prompts: Number(flag('tp-prompts', '4')),
-        group: Number(flag('tp-group', '4')),
+        prompts: Number(flag('tp-prompts', '8')),
+        group: Number(flag('tp-group', '8')),
         evalProblems: 0,
       }),
     ),

@@ -2,7 +2,7 @@
  * RL step time by phase (rollout, attention pass, metrics, update) on a model folder, wasm in Node.
  *   npx tsx bench/rl.ts [--model DIR] [--task addition --level 4] [--prompts 16 --group 8] [--steps 4]
  *     [--attention-pass needed|always] [--old-logprobs recompute|rollout] [--part steps|throughput]
- *     [--jobs N --tp-strategies a,b --tp-seeds 0,1 --tp-steps 3 --tp-prompts 4 --tp-group 4]
+ *     [--jobs N --tp-strategies a,b --tp-seeds 0,1 --tp-steps 10 --tp-prompts 8 --tp-group 8]
  * Default model: public/models/rhythm-mini if present; default step: the issue's target, 16 prompts × G 8 at
  * addition level 4 (the level with headroom that the comparison trains on) with the trainer's defaults
  * (attention pass for rows with a nonzero advantage, fused into the π_old forward). `--attention-pass always`
@@ -22,7 +22,10 @@ import { registerGradientsNode } from '../src/core/train/gradients-node';
 import { fastBatchMatMulActive } from '../src/core/kernels/batch-matmul';
 import { benchThroughput } from './rl-throughput';
 
+/** `--name value` (bench/rl.ts run directly) or `--name=value` (through npm run bench, which takes bare words as names). */
 function flag(name: string, fallback: string): string {
+  const eq = process.argv.find((a) => a.startsWith(`--${name}=`));
+  if (eq) return eq.slice(name.length + 3);
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }

@@ -138,6 +138,21 @@ describe('rhythmscope rl and experiment: tiny runs', () => {
     expect(g.code).toBe(0);
   }, 60_000);
 
+  it('the step-verified strategies run from the command line (capo-style alias, pure)', async () => {
+    for (const [name, strategy] of [
+      ['capo-style', 'capo'],
+      ['pure', 'pure'],
+    ]) {
+      const out = join(dir, `${strategy}.jsonl`);
+      const flags = ['--steps', '1', '--prompts', '2', '--group', '2', '--max-tokens', '12', '--eval-problems', '0'];
+      const r = await runCli([...base().slice(0, -1), out, '--strategy', name, ...flags]);
+      expect(r.stderr).not.toMatch(/error/);
+      expect(r.code).toBe(0);
+      const lines = parseRunLog(readFileSync(out, 'utf8'), out);
+      expect(lines[0]).toMatchObject({ strategy, analyzed_rows: 0 });
+    }
+  }, 60_000);
+
   it('experiment: table, CSVs and SVG; a second call reuses the finished runs', async () => {
     const outDir = join(dir, 'exp');
     const args = [

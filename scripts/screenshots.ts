@@ -1,20 +1,51 @@
 /**
  * Screenshots of the real app for the README: docs/workbench.png (a fresh visit: the shipped analysed example)
- * and docs/train.png (the Train tab). Builds the app, serves it with `vite preview`, drives Chromium at 1280×860.
+ * and docs/train.png (the Train tab after a small real training run in the page, so its curves have data). Builds the app, serves it with `vite preview`, drives Chromium at 1280×860.
  *   npm run screenshots            (set CHROMIUM=/path to choose the browser; default /usr/bin/chromium)
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chromium } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
+
+/**
+ * A real, small comparison in the page (uniform vs coupled on countdown level 1, where the built-in model's
+ * reward varies; 6 steps, held-out score every 2): a minute or two on a laptop CPU, enough for curves with a shape.
+ */
+async function trainTiny(page: Page): Promise<void> {
+  const fill: [string, string][] = [
+    ['train-steps', '6'],
+    ['train-prompts', '2'],
+    ['train-group', '4'],
+    ['train-max-tokens', '24'],
+    ['train-eval-problems', '8'],
+    ['train-eval-every', '2'],
+    ['train-seeds', '0'],
+  ];
+  for (const [id, v] of fill) await page.getByTestId(id).fill(v);
+  await page.getByTestId('train-task').selectOption('countdown');
+  await page.getByTestId('train-level').selectOption('1');
+  for (const s of ['uniform', 'coupled']) await page.getByTestId(`train-strategy-${s}`).check();
+  await page.getByTestId('train-start').click();
+  await page.locator('[data-testid="train-status"][data-status="done"]').waitFor({ timeout: 600_000 });
+}
 
 const PORT = Number(process.env.PW_PORT ?? 4199);
 const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
+const base = `http://127.0.0.1:${PORT}/`;
+// Something else on the port would be photographed instead of this build.
+if (
+  await fetch(base)
+    .then(() => true)
+    .catch(() => false)
+) {
+  console.error(`port ${PORT} is in use: stop that server or set PW_PORT`);
+  process.exit(1);
+}
 const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], {
   stdio: 'ignore',
   detached: true,
 });
 try {
-  const base = `http://127.0.0.1:${PORT}/`;
   for (let i = 0; i < 100; i++) {
     if (
       await fetch(base)
@@ -37,6 +68,9 @@ try {
   await page.screenshot({ path: 'docs/workbench.png' });
   await page.getByTestId('tab-train').click();
   await page.getByTestId('train-panel').waitFor();
+  await trainTiny(page);
+  // The curves and the comparison table, not the empty form: scroll the charts to the top of the window.
+  await page.locator('.train-charts-card').evaluate((el) => window.scrollBy(0, el.getBoundingClientRect().top - 80));
   await page.waitForTimeout(500);
   await page.screenshot({ path: 'docs/train.png' });
   await browser.close();

@@ -53,41 +53,38 @@ function SettingsDemo({ record }: { record: AnalysisRecord }) {
 
 const stack = { display: 'grid', gap: 12, maxWidth: 1180 } as const;
 
+/** Views stacked in a column, sharing one linking state. */
+function LinkedStack(props: {
+  initialSelected?: number | null;
+  initialSpan?: [number, number] | null;
+  children: (link: Link) => ReactNode;
+}) {
+  return (
+    <Linked initialSelected={props.initialSelected} initialSpan={props.initialSpan}>
+      {(l) => <div style={stack}>{props.children(l)}</div>}
+    </Linked>
+  );
+}
+
 export const viewsB: ViewRegistry = {
   tokens: {
     title: 'Token strip (coloured by WAAD; hover for values, click and arrow keys to select)',
     render: (f) => (
-      <Linked initialSelected={f.promptLength + 5}>
-        {(l) => (
-          <div style={stack}>
-            <TokenStrip record={f.record} {...l} />
-          </div>
-        )}
-      </Linked>
+      <LinkedStack initialSelected={f.promptLength + 5}>{(l) => <TokenStrip record={f.record} {...l} />}</LinkedStack>
     ),
   },
   'tokens-gamma': {
     title: 'Token strip coloured by γ of the coupled strategy, with a span',
     render: (f) => (
-      <Linked initialSpan={[f.promptLength + 20, f.promptLength + 60]}>
-        {(l) => (
-          <div style={stack}>
-            <TokenStrip record={f.record} signal="gamma.coupled" scheme="cividis" {...l} />
-          </div>
-        )}
-      </Linked>
+      <LinkedStack initialSpan={[f.promptLength + 20, f.promptLength + 60]}>
+        {(l) => <TokenStrip record={f.record} signal="gamma.coupled" scheme="cividis" {...l} />}
+      </LinkedStack>
     ),
   },
   rhythm: {
     title: 'Rhythm chart (WAAD and FAI; drag to brush a span)',
     render: (f) => (
-      <Linked initialSelected={f.promptLength + 40}>
-        {(l) => (
-          <div style={stack}>
-            <RhythmChart record={f.record} {...l} />
-          </div>
-        )}
-      </Linked>
+      <LinkedStack initialSelected={f.promptLength + 40}>{(l) => <RhythmChart record={f.record} {...l} />}</LinkedStack>
     ),
   },
   'rhythm-short': {
@@ -95,26 +92,18 @@ export const viewsB: ViewRegistry = {
     render: (f) => {
       const r = truncate(f.record, 40);
       return (
-        <Linked initialSpan={[r.prompt_length + 10, r.prompt_length + 18]}>
-          {(l) => (
-            <div style={stack}>
-              <RhythmChart record={r} {...l} />
-            </div>
-          )}
-        </Linked>
+        <LinkedStack initialSpan={[r.prompt_length + 10, r.prompt_length + 18]}>
+          {(l) => <RhythmChart record={r} {...l} />}
+        </LinkedStack>
       );
     },
   },
   credit: {
     title: 'Credit view (γ per strategy, role counts, thresholds, linkage, exports)',
     render: (f) => (
-      <Linked initialSelected={f.promptLength + 12}>
-        {(l) => (
-          <div style={stack}>
-            <CreditView record={f.record} exportName={f.model} {...l} />
-          </div>
-        )}
-      </Linked>
+      <LinkedStack initialSelected={f.promptLength + 12}>
+        {(l) => <CreditView record={f.record} exportName={f.model} {...l} />}
+      </LinkedStack>
     ),
   },
   settings: {
@@ -130,15 +119,15 @@ export const viewsB: ViewRegistry = {
     render: (f) => {
       const r = tile(f.record, 1024);
       return (
-        <Linked initialSelected={r.prompt_length + 600}>
+        <LinkedStack initialSelected={r.prompt_length + 600}>
           {(l) => (
-            <div style={stack}>
+            <>
               <TokenStrip record={r} {...l} />
               <RhythmChart record={r} {...l} />
               <CreditView record={r} {...l} />
-            </div>
+            </>
           )}
-        </Linked>
+        </LinkedStack>
       );
     },
   },
@@ -146,59 +135,35 @@ export const viewsB: ViewRegistry = {
     title: 'Token strip at N ≈ 1024 (tiled fixture)',
     render: (f) => {
       const r = tile(f.record, 1024);
-      return (
-        <Linked>
-          {(l) => (
-            <div style={stack}>
-              <TokenStrip record={r} {...l} />
-            </div>
-          )}
-        </Linked>
-      );
+      return <LinkedStack>{(l) => <TokenStrip record={r} {...l} />}</LinkedStack>;
     },
   },
   'rhythm-1024': {
     title: 'Rhythm chart at N ≈ 1024 (tiled fixture)',
     render: (f) => {
       const r = tile(f.record, 1024);
-      return (
-        <Linked>
-          {(l) => (
-            <div style={stack}>
-              <RhythmChart record={r} {...l} />
-            </div>
-          )}
-        </Linked>
-      );
+      return <LinkedStack>{(l) => <RhythmChart record={r} {...l} />}</LinkedStack>;
     },
   },
   'credit-1024': {
     title: 'Credit view at N ≈ 1024 (tiled fixture)',
     render: (f) => {
       const r = tile(f.record, 1024);
-      return (
-        <Linked>
-          {(l) => (
-            <div style={stack}>
-              <CreditView record={r} {...l} />
-            </div>
-          )}
-        </Linked>
-      );
+      return <LinkedStack>{(l) => <CreditView record={r} {...l} />}</LinkedStack>;
     },
   },
   'views-b': {
     title: 'Token strip, rhythm chart and credit view, linked',
     render: (f) => (
-      <Linked>
+      <LinkedStack>
         {(l) => (
-          <div style={stack}>
+          <>
             <TokenStrip record={f.record} {...l} />
             <RhythmChart record={f.record} {...l} />
             <CreditView record={f.record} exportName={f.model} {...l} />
-          </div>
+          </>
         )}
-      </Linked>
+      </LinkedStack>
     ),
   },
 };

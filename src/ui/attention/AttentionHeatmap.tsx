@@ -1,15 +1,17 @@
 /**
  * Attention map of one head (or a mean of heads): canvas raster (LUT-coloured, only the visible window at
- * device resolution), token axes, d3-zoom zoom/pan, hover tooltip, prompt/response boundary and the
- * selected token's row/column crosshair. Keyboard: arrows move the cursor, +/− zoom, 0 resets, Enter selects.
+ * device resolution, drawn by useRasterDraw), token axes, d3-zoom zoom/pan, hover tooltip, prompt/response
+ * boundary and the selected token's row/column crosshair (HeatmapLayers). This file owns the sizing, the
+ * gestures and the keyboard: arrows move the cursor, +/− zoom, 0 resets, Enter selects.
  */
 import { select, zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3';
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { autoDomain, ColorLegend, makeLut, OVERLAY, ScaleControls, type ScaleMode, type SchemeName } from '../theme';
+import { autoDomain, makeLut, ScaleControls, type ScaleMode, type SchemeName } from '../theme';
 import { displayToken } from '../figures/text';
 import { HeatmapExportButtons } from './HeatmapExportButtons';
-import { TOKEN_LABEL_MIN_PX, tokenTicks } from './axes';
-import { cellAt, indexPyramid, packRgba, pyramidLevel, quantizeMap, renderView, visibleRange } from './raster';
+import { HeatmapAxes, HeatmapMarks, HeatmapSide, HeatmapTooltip } from './HeatmapLayers';
+import { cellAt, indexPyramid, quantizeMap, visibleRange } from './raster';
+import { useRasterDraw } from './useRasterDraw';
 import { useObservedWidth } from '../theme/useWidth';
 import './attention.css';
 
@@ -49,11 +51,7 @@ const MAX_CELL_PX = 48;
 const SIDE_W = 150;
 /** Below this panel width the legend goes under the plot. */
 const NARROW_PX = 620;
-const BACKGROUND = packRgba(255, 255, 255);
 const SEQUENTIAL: SchemeName[] = ['viridis', 'cividis', 'magma', 'inferno'];
-/** Device-px rows per raster strip, and the drawing time per animation frame before the rest waits a frame. */
-const STRIP_ROWS = 64;
-const FRAME_BUDGET_MS = 8;
 
 export function AttentionHeatmap(props: AttentionHeatmapProps) {
   const n = props.tokens.length;
@@ -128,7 +126,6 @@ function HeatmapBody(props: AttentionHeatmapProps) {
   const zoomRef = useRef<ZoomBehavior<SVGRectElement, unknown>>(null);
   const [transform, setTransform] = useState<ZoomTransform>(zoomIdentity);
   const [hover, setHover] = useState<{ query: number; key: number } | null>(null);
-  const imageRef = useRef<ImageData>(null);
 
   const base = size / n; // CSS px per cell at zoom 1
   const cellPx = base * transform.k;
@@ -157,58 +154,7 @@ function HeatmapBody(props: AttentionHeatmapProps) {
     if (zoomTarget.current && zoomRef.current) select(zoomTarget.current).call(zoomRef.current.transform, zoomIdentity);
   }, [n]);
 
-  // Drawn in animation frames, not in the React commit's task, as strips of rows with a time budget per frame:
-  // a zoom redraw takes a few ms (one frame), the first draw of a big canvas under load took 30–55 ms.
-  useEffect(() => {
-    const canvas = canvasRef.current;
-    if (!canvas || !sized) return;
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return;
-    const dpr = window.devicePixelRatio || 1;
-    const w = Math.round(size * dpr);
-    const k = base * transform.k * dpr;
-    const level = pyramidLevel(k, pyramid.length);
-    const { indices: levelIndices, n: levelN } = pyramid[level];
-    // Reuse one strip buffer: allocating per wheel event costs more than filling it.
-    if (imageRef.current?.width !== w) imageRef.current = ctx.createImageData(w, STRIP_ROWS);
-    const strip = imageRef.current;
-    let row = 0,
-      drawMs = 0,
-      frame = 0;
-    const slice = () => {
-      if (canvas.width !== w) {
-        canvas.width = w;
-        canvas.height = w;
-      }
-      const t0 = performance.now();
-      do {
-        const rows = Math.min(STRIP_ROWS, w - row);
-        const out = rows === STRIP_ROWS ? strip.data : strip.data.subarray(0, w * rows * 4);
-        // The strip is the view shifted up by `row` device px: [rows, w] RGBA.
-        renderView(
-          levelIndices,
-          levelN,
-          lut,
-          { x: transform.x * dpr, y: transform.y * dpr - row, k: k * 2 ** level },
-          w,
-          rows,
-          out,
-          BACKGROUND,
-        );
-        ctx.putImageData(strip, 0, row, 0, 0, w, rows);
-        row += rows;
-      } while (row < w && performance.now() - t0 < FRAME_BUDGET_MS);
-      drawMs += performance.now() - t0;
-      if (row < w) {
-        frame = requestAnimationFrame(slice);
-        return;
-      }
-      // Exposed for the bench / e2e (data-draw-ms) without a React re-render per frame.
-      panelRef.current?.setAttribute('data-draw-ms', drawMs.toFixed(2));
-    };
-    frame = requestAnimationFrame(slice);
-    return () => cancelAnimationFrame(frame);
-  }, [pyramid, lut, transform, base, size, sized]);
+  useRasterDraw({ canvasRef, panelRef, pyramid, lut, transform, base, size, sized });
 
   const pick = useCallback(
     (clientX: number, clientY: number) => {
@@ -257,15 +203,9 @@ function HeatmapBody(props: AttentionHeatmapProps) {
 
   const rows = visibleRange(transform.y, cellPx, size, n);
   const cols = visibleRange(transform.x, cellPx, size, n);
-  const yTicks = tokenTicks(tokens, rows[0], rows[1], transform.y, cellPx, size);
-  const xTicks = tokenTicks(tokens, cols[0], cols[1], transform.x, cellPx, size);
-  const boundary = transform.x + promptLength * cellPx; // same offset on both axes (square zoom)
-  const boundaryY = transform.y + promptLength * cellPx;
-  const weight = hover ? map[hover.query * n + hover.key] : 0;
   const legendSpec = { scheme, mode, domain };
   const w = MARGIN.left + size + MARGIN.right;
   const h = MARGIN.top + size + MARGIN.bottom;
-  const inPlot = (v: number) => v >= 0 && v <= size;
 
   return (
     <section
@@ -320,75 +260,17 @@ function HeatmapBody(props: AttentionHeatmapProps) {
           />
           <svg width={w} height={h} className="attention-overlay">
             <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
-              <clipPath id={clipId}>
-                <rect width={size} height={size} />
-              </clipPath>
-              <g clipPath={`url(#${clipId})`} pointerEvents="none">
-                {promptLength > 0 && promptLength < n && (
-                  <g className="attention-boundary">
-                    <line x1={boundary} x2={boundary} y1={0} y2={size} stroke={OVERLAY.boundaryHalo} strokeWidth={3} />
-                    <line
-                      x1={0}
-                      x2={size}
-                      y1={boundaryY}
-                      y2={boundaryY}
-                      stroke={OVERLAY.boundaryHalo}
-                      strokeWidth={3}
-                    />
-                    <line
-                      x1={boundary}
-                      x2={boundary}
-                      y1={0}
-                      y2={size}
-                      stroke={OVERLAY.boundary}
-                      strokeWidth={1}
-                      strokeDasharray="4 3"
-                    />
-                    <line
-                      x1={0}
-                      x2={size}
-                      y1={boundaryY}
-                      y2={boundaryY}
-                      stroke={OVERLAY.boundary}
-                      strokeWidth={1}
-                      strokeDasharray="4 3"
-                    />
-                  </g>
-                )}
-                {hoveredToken !== null &&
-                  hoveredToken !== selectedToken &&
-                  hoveredToken >= 0 &&
-                  hoveredToken < n &&
-                  !hover && (
-                    <g
-                      className="attention-crosshair-hover"
-                      fill="none"
-                      stroke={OVERLAY.hover}
-                      strokeWidth={1}
-                      strokeDasharray="3 2"
-                    >
-                      <rect x={0} y={transform.y + hoveredToken * cellPx} width={size} height={Math.max(cellPx, 1.5)} />
-                      <rect x={transform.x + hoveredToken * cellPx} y={0} width={Math.max(cellPx, 1.5)} height={size} />
-                    </g>
-                  )}
-                {selectedToken !== null && selectedToken >= 0 && selectedToken < n && (
-                  <g className="attention-crosshair" fill="none" stroke={OVERLAY.crosshair} strokeWidth={1.5}>
-                    <rect x={0} y={transform.y + selectedToken * cellPx} width={size} height={Math.max(cellPx, 1.5)} />
-                    <rect x={transform.x + selectedToken * cellPx} y={0} width={Math.max(cellPx, 1.5)} height={size} />
-                  </g>
-                )}
-                {hover && (
-                  <rect
-                    x={transform.x + hover.key * cellPx - 1}
-                    y={transform.y + hover.query * cellPx - 1}
-                    width={Math.max(cellPx, 2) + 2}
-                    height={Math.max(cellPx, 2) + 2}
-                    fill="none"
-                    stroke={OVERLAY.hover}
-                    strokeWidth={1.5}
-                  />
-                )}
-              </g>
+              <HeatmapMarks
+                clipId={clipId}
+                size={size}
+                cellPx={cellPx}
+                transform={transform}
+                n={n}
+                promptLength={promptLength}
+                hover={hover}
+                hoveredToken={hoveredToken}
+                selectedToken={selectedToken}
+              />
               <rect
                 ref={zoomTarget}
                 width={size}
@@ -406,117 +288,41 @@ function HeatmapBody(props: AttentionHeatmapProps) {
                 }}
                 onKeyDown={onKeyDown}
               />
-              <g className="axis axis-y" pointerEvents="none">
-                {yTicks
-                  .filter((t) => inPlot(t.px))
-                  .map((t) => (
-                    <g key={t.index} transform={`translate(0,${t.px})`}>
-                      <line x2={-4} stroke="currentColor" />
-                      <text x={-7} dy="0.32em" textAnchor="end" className={tickClass(t.index, promptLength, cellPx)}>
-                        {t.label}
-                      </text>
-                    </g>
-                  ))}
-              </g>
-              <g className="axis axis-x" transform={`translate(0,${size})`} pointerEvents="none">
-                {xTicks
-                  .filter((t) => inPlot(t.px))
-                  .map((t) => (
-                    <g key={t.index} transform={`translate(${t.px},0)`}>
-                      <line y2={4} stroke="currentColor" />
-                      {cellPx >= TOKEN_LABEL_MIN_PX ? (
-                        <text
-                          transform="translate(0,7) rotate(-60)"
-                          dy="0.32em"
-                          textAnchor="end"
-                          className={tickClass(t.index, promptLength, cellPx)}
-                        >
-                          {t.label}
-                        </text>
-                      ) : (
-                        <text y={16} textAnchor="middle">
-                          {t.label}
-                        </text>
-                      )}
-                    </g>
-                  ))}
-              </g>
-              <text className="axis-title" x={size / 2} y={size + MARGIN.bottom - 6} textAnchor="middle">
-                key position s (attended to)
-              </text>
-              <text
-                className="axis-title"
-                transform={`translate(${-MARGIN.left + 12},${size / 2}) rotate(-90)`}
-                textAnchor="middle"
-              >
-                query position t
-              </text>
+              <HeatmapAxes
+                tokens={tokens}
+                size={size}
+                cellPx={cellPx}
+                transform={transform}
+                promptLength={promptLength}
+                rows={rows}
+                cols={cols}
+                margin={MARGIN}
+              />
             </g>
           </svg>
           {hover && (
-            <div className="chart-tooltip" role="status" style={tooltipPos(hover, transform, cellPx, size, MARGIN)}>
-              <div>
-                <span className="muted">query</span> {hover.query}{' '}
-                <span className="tok">{displayToken(tokens[hover.query] ?? '', 24)}</span>{' '}
-                {hover.query < promptLength ? <span className="muted">prompt</span> : null}
-              </div>
-              <div>
-                <span className="muted">key</span> {hover.key}{' '}
-                <span className="tok">{displayToken(tokens[hover.key] ?? '', 24)}</span>{' '}
-                {hover.key < promptLength ? <span className="muted">prompt</span> : null}
-              </div>
-              <div>
-                <span className="muted">weight</span>{' '}
-                <span className="num">{hover.key > hover.query ? 'masked (future)' : weight.toPrecision(4)}</span>{' '}
-                <span className="muted">distance {hover.query - hover.key}</span>
-              </div>
-            </div>
+            <HeatmapTooltip
+              hover={hover}
+              map={map}
+              tokens={tokens}
+              promptLength={promptLength}
+              transform={transform}
+              cellPx={cellPx}
+              size={size}
+              margin={MARGIN}
+            />
           )}
         </div>
-        <div className="attention-side">
-          <ColorLegend
-            spec={legendSpec}
-            title="attention weight"
-            orientation="vertical"
-            length={Math.min(240, size - 40)}
-          />
-          <dl className="attention-facts">
-            <dt>tokens</dt>
-            <dd>{n}</dd>
-            <dt>prompt</dt>
-            <dd>0–{promptLength - 1}</dd>
-            <dt>zoom</dt>
-            <dd>{transform.k.toFixed(1)}×</dd>
-            <dt>queries</dt>
-            <dd>
-              {rows[0]}–{rows[1]}
-            </dd>
-            <dt>keys</dt>
-            <dd>
-              {cols[0]}–{cols[1]}
-            </dd>
-          </dl>
-          <p className="attention-hint">Scroll to zoom, drag to pan. Dashed lines: prompt | response.</p>
-        </div>
+        <HeatmapSide
+          legendSpec={legendSpec}
+          size={size}
+          n={n}
+          promptLength={promptLength}
+          transform={transform}
+          rows={rows}
+          cols={cols}
+        />
       </div>
     </section>
   );
-}
-
-/** Token labels: prompt tokens greyed, response tokens dark; numeric ticks keep the plain axis style. */
-function tickClass(index: number, promptLength: number, cellPx: number): string | undefined {
-  if (cellPx < TOKEN_LABEL_MIN_PX) return undefined;
-  return index >= promptLength ? 'tick-token tick-response' : 'tick-token tick-prompt';
-}
-
-function tooltipPos(
-  c: { query: number; key: number },
-  t: ZoomTransform,
-  cellPx: number,
-  size: number,
-  MARGIN: typeof BASE_MARGIN,
-) {
-  const x = MARGIN.left + t.x + (c.key + 1) * cellPx + 12;
-  const y = MARGIN.top + t.y + c.query * cellPx + 12;
-  return { left: x > size - 150 ? x - 260 - cellPx : x, top: y > size - 60 ? y - 90 : y };
 }

@@ -15,18 +15,11 @@ import {
   type ScaleMode,
   type SchemeName,
 } from '../theme';
-import {
-  classCounts,
-  defaultLayersPerPage,
-  formatSpan,
-  galleryHeads,
-  kvGroupSize,
-  layerPages,
-  thumbnailTile,
-  type GalleryHead,
-  type HeadSelection,
-} from './heads';
+import { classCounts, defaultLayersPerPage, galleryHeads, kvGroupSize, layerPages, type HeadSelection } from './heads';
 import { GalleryExportButtons } from './GalleryExportButtons';
+import { BADGE, CAPTION_H, CELL_PAD_TOP, CELL_PAD_X, HEADER_H, KV_H, RECEIVER_COLOR, ROWHEAD_W } from './geometry';
+import { HeadCell } from './HeadCell';
+import { useThumbnailCanvas } from './useThumbnailCanvas';
 import { Term } from '../glossary/Term';
 import { useObservedWidth } from '../theme/useWidth';
 import './gallery.css';
@@ -52,16 +45,6 @@ export interface HeadGalleryProps {
   /** Layers per page (default: all up to 12 layers, else 8). */
   layersPerPage?: number;
 }
-
-const BADGE: Record<HeadClass, string> = { local: 'L', global: 'G', neither: '·' };
-// Fixed geometry (CSS px) so the single thumbnail canvas lines up with the grid cells.
-const ROWHEAD_W = 40;
-const HEADER_H = 18;
-const CELL_PAD_X = 6;
-const CELL_PAD_TOP = 5;
-const CAPTION_H = 18;
-const KV_H = 14;
-const RECEIVER_COLOR = '#009E73';
 
 export function HeadGallery(props: HeadGalleryProps) {
   const {
@@ -111,7 +94,6 @@ export function HeadGallery(props: HeadGalleryProps) {
   const receivers = selection.heads.receiver?.length ?? 0;
   const lut = useMemo(() => makeLut(scheme), [scheme]);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const [badLayers, setBadLayers] = useState<number[]>([]);
   const cellRefs = useRef(new Map<number, HTMLButtonElement>());
   const [focus, setFocus] = useState(() => (selected ? selected.layer * numHeads + selected.head : 0));
   const pitchX = cellSize + 2 * CELL_PAD_X;
@@ -119,56 +101,23 @@ export function HeadGallery(props: HeadGalleryProps) {
   const gridW = ROWHEAD_W + numHeads * pitchX;
   const gridH = HEADER_H + kvH + rows * pitchY;
 
-  // One canvas over the whole grid (pointer-events: none): a thousand small canvases cost seconds to create.
-  // Drawn a few layer rows per animation frame (≤ ~8 ms each), so a big model's gallery is never one long task.
-  useEffect(() => {
-    const canvas = canvasRef.current;
-    const ctx = canvas?.getContext('2d');
-    if (!canvas || !ctx || !sized) return;
-    const dpr = window.devicePixelRatio || 1;
-    const W = Math.round(gridW * dpr),
-      Hpx = Math.round(gridH * dpr);
-    if (canvas.width !== W || canvas.height !== Hpx) {
-      canvas.width = W;
-      canvas.height = Hpx;
-    } else ctx.clearRect(0, 0, W, Hpx);
-    const side = Math.round(cellSize * dpr);
-    const rowImg = ctx.createImageData(W, side); // one layer's thumbnails; the gaps stay transparent
-    const tile = new Uint8ClampedArray(side * side * 4);
-    const bad: number[] = [];
-    let layer = start,
-      drawMs = 0,
-      frame = 0;
-    const drawLayer = (l: number) => {
-      const thumb = thumbnails.get(l);
-      if (!thumb) return;
-      if (thumb.data.length !== numHeads * thumb.size * thumb.size) {
-        bad.push(l);
-        return;
-      } // drawn empty, reported below
-      for (let h = 0; h < numHeads; h++) {
-        thumbnailTile(thumb, h, lut, mode, side, tile);
-        const x0 = Math.round((ROWHEAD_W + h * pitchX + CELL_PAD_X) * dpr);
-        for (let y = 0; y < side; y++)
-          rowImg.data.set(tile.subarray(y * side * 4, (y + 1) * side * 4), (y * W + x0) * 4);
-      }
-      ctx.putImageData(rowImg, 0, Math.round((HEADER_H + kvH + (l - start) * pitchY + CELL_PAD_TOP) * dpr));
-    };
-    const slice = () => {
-      const t0 = performance.now();
-      do drawLayer(layer++);
-      while (layer < end && performance.now() - t0 < 8);
-      drawMs += performance.now() - t0;
-      if (layer < end) {
-        frame = requestAnimationFrame(slice);
-        return;
-      }
-      setBadLayers((prev) => (prev.join() === bad.join() ? prev : bad));
-      scrollRef.current?.parentElement?.setAttribute('data-draw-ms', drawMs.toFixed(2));
-    };
-    if (end > start) frame = requestAnimationFrame(slice);
-    return () => cancelAnimationFrame(frame);
-  }, [thumbnails, lut, mode, numLayers, numHeads, cellSize, gridW, gridH, pitchX, pitchY, sized, start, end, kvH]);
+  const badLayers = useThumbnailCanvas({
+    canvasRef,
+    panelRef: scrollRef,
+    thumbnails,
+    lut,
+    mode,
+    numHeads,
+    cellSize,
+    gridW,
+    gridH,
+    pitchX,
+    pitchY,
+    kvH,
+    start,
+    end,
+    sized,
+  });
 
   const goToPage = (p: number) => {
     const next = Math.max(0, Math.min(pages.length - 1, p));
@@ -353,69 +302,5 @@ export function HeadGallery(props: HeadGalleryProps) {
         </div>
       </div>
     </section>
-  );
-}
-
-interface HeadCellProps {
-  g: GalleryHead;
-  size: number;
-  /** First query head of a key/value group (a separator on its left). */
-  kvStart?: boolean;
-  tabIndex: number;
-  active: boolean;
-  buttonRef: (b: HTMLButtonElement | null) => void;
-  onFocus: () => void;
-  onSelect: () => void;
-}
-
-function HeadCell({ g, size, kvStart, tabIndex, active, buttonRef, onFocus, onSelect }: HeadCellProps) {
-  const compact = size < 40;
-  const label = `Layer ${g.layer}, head ${g.head}: ${g.cls}${g.alsoGlobal ? ' and global' : ''} head${g.receiver ? ', receiver' : ''}, span d ${formatSpan(g.d)}`;
-  return (
-    <span role="gridcell" className={`gallery-cell${kvStart ? ' gallery-kv-start' : ''}`}>
-      <button
-        ref={buttonRef}
-        type="button"
-        tabIndex={tabIndex}
-        className={`gallery-button gallery-${g.cls}${active ? ' gallery-active' : ''}`}
-        aria-label={label}
-        aria-pressed={active}
-        title={label}
-        onFocus={onFocus}
-        onClick={onSelect}
-        style={{ ['--cls-color' as string]: HEAD_CLASS_COLORS[g.cls] }}
-      >
-        <span
-          className="gallery-thumb"
-          style={{ left: CELL_PAD_X, top: CELL_PAD_TOP, width: size, height: size }}
-          aria-hidden="true"
-        />
-        <span
-          className={`gallery-caption${compact ? ' gallery-caption-compact' : ''}`}
-          style={{ left: CELL_PAD_X, top: CELL_PAD_TOP + size + 1, width: size + CELL_PAD_X - 1 }}
-          aria-hidden="true"
-        >
-          {!(compact && g.cls === 'neither') && (
-            <span
-              className={`head-badge head-badge-${g.cls}`}
-              style={{ background: g.cls === 'neither' ? undefined : HEAD_CLASS_COLORS[g.cls] }}
-            >
-              {BADGE[g.cls]}
-            </span>
-          )}
-          {g.alsoGlobal && (
-            <span className="head-badge head-badge-global" style={{ background: HEAD_CLASS_COLORS.global }}>
-              G
-            </span>
-          )}
-          {g.receiver && (
-            <span className="head-badge head-badge-receiver" style={{ background: RECEIVER_COLOR }}>
-              R
-            </span>
-          )}
-          <span className="gallery-d">{formatSpan(g.d, compact)}</span>
-        </span>
-      </button>
-    </span>
   );
 }

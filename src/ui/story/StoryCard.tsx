@@ -64,8 +64,8 @@ export function StoryCard() {
       </p>
       <p>
         <span className="story-mark anchor">◆ Anchors</span>: tokens the rest of the answer keeps looking back at (high{' '}
-        <Term id="fai">FAI</Term>
-        ), like <TokenList items={story.anchors} mark="◆" />: results later lines reuse.
+        <Term id="fai">FAI</Term>, the bright tokens in the strip), like <TokenList items={story.anchors} mark="◆" />:
+        results later lines reuse.
       </p>
       <p>
         <span className="story-mark preplan">▲ Preplan</span> tokens: where the short-range attention jumps (a big

@@ -3,7 +3,7 @@
  * like any dump — analysed in the worker without a model run — and its prompt and response fill the boxes.
  */
 import { importDumpFile } from '../analysis/actions';
-import { useAnalysisStore } from '../analysis/stores';
+import { useAnalysisStore, useUiStore } from '../analysis/stores';
 import { useDocumentStore } from '../prompt/documentStore';
 import { useStoryStore, type Example } from './storyStore';
 
@@ -32,5 +32,7 @@ export async function openExample(files: ExampleFiles): Promise<boolean> {
   useDocumentStore.setState({ prompt: example.prompt });
   useAnalysisStore.setState({ response: example.response });
   useStoryStore.setState({ example, sequence: useAnalysisStore.getState().sequence });
+  // The story is about anchors: the strip starts coloured by FAI, so they are its bright tokens.
+  useUiStore.setState({ signal: 'fai' });
   return true;
 }

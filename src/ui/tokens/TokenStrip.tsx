@@ -169,7 +169,7 @@ export function TokenStrip(props: TokenStripProps) {
           signal={signal}
           domain={domain}
           scheme={scheme}
-          title={signalDef ? `${signalDef.label}: ${signalDef.help}` : signal}
+          title={signalDef ? `${signalDef.label}: ${signalDef.help.split(':')[0]}` : signal}
         />
         <ul className="ts-roles" aria-label="Token roles">
           {ROLES.map((r) => (

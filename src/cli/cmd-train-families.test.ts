@@ -8,7 +8,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../core/train/gradients';
 import { filesFromDir } from '../core/io/node-files';
 import { loadModel } from '../core/model/load';
@@ -16,7 +16,7 @@ import { fixtureDir, type FixtureName } from '../core/model/testing/familyFixtur
 import { parseRunLog } from '../core/rl/runlog';
 import { loadCheckpoint } from '../core/train/checkpoint';
 import { paddedTaskVocabJson } from '../core/train/testing/vocab';
-import { main } from './main';
+import { runCli as runCliWith } from './testing/run-cli';
 
 let dir: string;
 
@@ -37,20 +37,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function runCli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  const log = vi.spyOn(console, 'log').mockImplementation((...s) => void (stdout += `${s.join(' ')}\n`));
-  try {
-    return { code: await main(['--backend', 'wasm', ...args]), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    log.mockRestore();
-  }
-}
+const runCli = (args: string[]) => runCliWith(['--backend', 'wasm', ...args]);
 
 const TRAIN = ['--mix', 'addition:1:1', '--batch-size', '2', '--eval-every', '0', '--eval-problems', '2'];
 

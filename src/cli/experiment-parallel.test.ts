@@ -17,7 +17,7 @@ import { taskVocabJson } from '../core/tasks/index';
 import { tinyPolicy } from '../core/rl/testing/tinyPolicy';
 import { parseRunLog, type RunLogLine } from '../core/rl/runlog';
 import { runPool } from './experiment-pool';
-import { main } from './main';
+import { runCli } from './testing/run-cli';
 
 let dir: string;
 let model: string;
@@ -33,19 +33,6 @@ beforeAll(async () => {
   writeFileSync(join(model, 'char_vocab.json'), taskVocabJson());
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function runCli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 const args = (outDir: string, jobs: string) => [
   'experiment',

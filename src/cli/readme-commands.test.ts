@@ -7,8 +7,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from './main';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './testing/run-cli';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -81,19 +81,6 @@ export function shrink(args: string[]): string[] {
     else result.push(flag, value);
   }
   return result;
-}
-
-async function runCli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
 }
 
 describe('shellWords', () => {

@@ -1,6 +1,8 @@
 /**
- * A self-contained SVG of the comparison: mean reward per step (smoothed, mean over seeds, 95% CI band) and
- * held-out accuracy at the evaluated steps, one colour per strategy. Plain strings: runs in Node and browsers.
+ * A self-contained SVG of the comparison as small multiples: for each metric (mean reward per step, smoothed; held-out
+ * greedy accuracy at the evaluated steps) one panel per strategy, with the baseline (uniform) drawn in grey in every
+ * panel, means over seeds with 95% CI bands, one y-axis range per metric so panels compare. With eleven strategies a
+ * single chart of overlapping bands cannot be read; small multiples can. Plain strings: runs in Node and browsers.
  */
 import { meanCurve, type RunResult } from './experiment';
 import type { RlStrategy } from './options';
@@ -16,8 +18,9 @@ const COLORS: Record<RlStrategy, string> = {
   tempo: '#17becf',
   entropy_minority: '#bcbd22',
   capo: '#e377c2',
-  pure: '#7f7f7f',
+  pure: '#393b79',
 };
+const BASELINE: RlStrategy = 'uniform';
 
 const esc = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 
@@ -30,26 +33,27 @@ export function smooth(values: number[], w: number): number[] {
   });
 }
 
-interface Panel {
+type Curve = { step: number; mean: number; ci: number }[];
+
+interface Metric {
   title: string;
-  x0: number;
-  series: { strategy: RlStrategy; pts: { step: number; mean: number; ci: number }[] }[];
+  curve: (s: RlStrategy) => Curve;
 }
 
+const PW = 170; // panel width
+const PH = 110; // panel height
+const GAP_X = 46;
+const GAP_Y = 58;
+const LEFT = 50;
+
 export function comparisonSvg(results: RunResult[], title: string, opts: { smoothing?: number } = {}): string {
-  const W = 960;
-  const H = 400;
-  const pw = 400;
-  const ph = 280;
-  const top = 60;
   const strategies = [...new Set(results.map((r) => r.strategy))];
   const runsOf = (s: RlStrategy) => results.filter((r) => r.strategy === s);
   const sm = opts.smoothing ?? 5;
-  const panels: Panel[] = [
+  const metrics: Metric[] = [
     {
       title: `mean reward per step (moving average over ${sm} steps)`,
-      x0: 60,
-      series: strategies.map((s) => {
+      curve: (s) => {
         const c = meanCurve(runsOf(s), (l) => l.mean_reward);
         const m = smooth(
           c.map((p) => p.mean),
@@ -59,64 +63,74 @@ export function comparisonSvg(results: RunResult[], title: string, opts: { smoot
           c.map((p) => (Number.isNaN(p.ci) ? 0 : p.ci)),
           sm,
         );
-        return { strategy: s, pts: c.map((p, i) => ({ step: p.step, mean: m[i], ci: ci[i] })) };
-      }),
+        return c.map((p, i) => ({ step: p.step, mean: m[i], ci: ci[i] }));
+      },
     },
     {
       title: 'held-out greedy accuracy',
-      x0: 540,
-      series: strategies.map((s) => {
+      curve: (s) => {
         const runs = runsOf(s);
         const start = runs[0]?.initialAccuracy;
-        const c = meanCurve(runs, (l) => l.heldout_accuracy);
-        return {
-          strategy: s,
-          pts: [...(start !== null && start !== undefined ? [{ step: 0, mean: start, ci: 0 }] : []), ...c],
-        };
-      }),
+        const c = meanCurve(runs, (l) => l.heldout_accuracy).map((p) => ({ ...p, ci: Number.isNaN(p.ci) ? 0 : p.ci }));
+        return [...(start !== null && start !== undefined ? [{ step: 0, mean: start, ci: 0 }] : []), ...c];
+      },
     },
   ];
+  const hasBaseline = strategies.includes(BASELINE) && strategies.length > 1;
+  const shown = hasBaseline ? strategies.filter((s) => s !== BASELINE) : strategies;
+  const cols = Math.min(5, shown.length);
+  const rows = Math.ceil(shown.length / cols);
+  const sectionH = 34 + rows * (PH + GAP_Y);
+  const W = LEFT + cols * (PW + GAP_X);
+  const H = 70 + metrics.length * sectionH;
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15">${esc(title)}</text>`,
+    `<text x="${W / 2}" y="42" text-anchor="middle" fill="#555">${esc(
+      hasBaseline
+        ? `each panel: one strategy (colour) against ${BASELINE} (grey); mean over seeds, band = 95% CI`
+        : 'mean over seeds, band = 95% CI',
+    )}</text>`,
   ];
-  for (const p of panels) {
-    const all = p.series.flatMap((s) => s.pts);
+  metrics.forEach((metric, mi) => {
+    const y0 = 70 + mi * sectionH;
+    const curves = new Map(strategies.map((s) => [s, metric.curve(s)]));
+    const all = [...curves.values()].flat();
     const maxStep = Math.max(1, ...all.map((q) => q.step));
     const highest = Math.min(1, Math.max(0.05, ...all.map((q) => q.mean + q.ci)) * 1.05);
-    const yStep = niceStep(highest, 5);
+    const yStep = niceStep(highest, 4);
     const yMax = Math.min(1, Math.ceil(highest / yStep - 1e-9) * yStep); // the axis ends on a tick
     const xStep = niceStep(maxStep, 4, true);
-    const x = (step: number) => p.x0 + (step / maxStep) * pw;
-    const y = (v: number) => top + ph - (Math.max(0, Math.min(yMax, v)) / yMax) * ph;
-    out.push(`<text x="${p.x0 + pw / 2}" y="${top - 10}" text-anchor="middle">${esc(p.title)}</text>`);
-    out.push(`<rect x="${p.x0}" y="${top}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>`);
-    for (let v = 0; v <= yMax + 1e-9; v += yStep) {
-      out.push(
-        `<line x1="${p.x0 - 4}" x2="${p.x0}" y1="${y(v)}" y2="${y(v)}" stroke="#999"/><text x="${p.x0 - 6}" y="${y(v) + 4}" text-anchor="end">${(100 * v).toFixed(yStep < 0.01 ? 1 : 0)}%</text>`,
-      );
-    }
-    for (let s = 0; s <= maxStep; s += xStep)
-      out.push(`<text x="${x(s)}" y="${top + ph + 16}" text-anchor="middle">${s}</text>`);
-    out.push(`<text x="${p.x0 + pw / 2}" y="${top + ph + 32}" text-anchor="middle">step</text>`);
-    for (const s of p.series) {
-      if (s.pts.length === 0) continue;
-      const band = [
-        ...s.pts.map((q) => `${x(q.step).toFixed(1)},${y(q.mean + q.ci).toFixed(1)}`),
-        ...[...s.pts].reverse().map((q) => `${x(q.step).toFixed(1)},${y(q.mean - q.ci).toFixed(1)}`),
-      ];
-      out.push(`<polygon points="${band.join(' ')}" fill="${COLORS[s.strategy]}" fill-opacity="0.12" stroke="none"/>`);
-      out.push(
-        `<polyline points="${s.pts.map((q) => `${x(q.step).toFixed(1)},${y(q.mean).toFixed(1)}`).join(' ')}" fill="none" stroke="${COLORS[s.strategy]}" stroke-width="1.8"/>`,
-      );
-    }
-  }
-  strategies.forEach((s, i) => {
-    const lx = 60 + i * Math.min(175, 880 / strategies.length);
-    out.push(
-      `<line x1="${lx}" x2="${lx + 20}" y1="${H - 14}" y2="${H - 14}" stroke="${COLORS[s]}" stroke-width="3"/><text x="${lx + 25}" y="${H - 10}">${esc(s)} (n=${runsOf(s).length})</text>`,
-    );
+    out.push(`<text x="${LEFT}" y="${y0 + 4}" font-size="13" font-weight="bold">${esc(metric.title)}</text>`);
+    shown.forEach((s, i) => {
+      const px = LEFT + (i % cols) * (PW + GAP_X);
+      const py = y0 + 34 + Math.floor(i / cols) * (PH + GAP_Y);
+      const x = (step: number) => px + (step / maxStep) * PW;
+      const y = (v: number) => py + PH - (Math.max(0, Math.min(yMax, v)) / yMax) * PH;
+      out.push(`<text x="${px + PW / 2}" y="${py - 6}" text-anchor="middle">${esc(s)} (n=${runsOf(s).length})</text>`);
+      out.push(`<rect x="${px}" y="${py}" width="${PW}" height="${PH}" fill="none" stroke="#999"/>`);
+      for (let v = 0; v <= yMax + 1e-9; v += yStep)
+        out.push(
+          `<line x1="${px - 3}" x2="${px}" y1="${y(v)}" y2="${y(v)}" stroke="#999"/><text x="${px - 5}" y="${y(v) + 4}" text-anchor="end">${(100 * v).toFixed(yStep < 0.01 ? 1 : 0)}%</text>`,
+        );
+      for (let st = 0; st <= maxStep; st += xStep)
+        out.push(`<text x="${x(st)}" y="${py + PH + 14}" text-anchor="middle">${st}</text>`);
+      out.push(`<text x="${px + PW / 2}" y="${py + PH + 28}" text-anchor="middle" fill="#555">step</text>`);
+      const draw = (pts: Curve, color: string, width: number) => {
+        if (pts.length === 0) return;
+        const band = [
+          ...pts.map((q) => `${x(q.step).toFixed(1)},${y(q.mean + q.ci).toFixed(1)}`),
+          ...[...pts].reverse().map((q) => `${x(q.step).toFixed(1)},${y(q.mean - q.ci).toFixed(1)}`),
+        ];
+        out.push(`<polygon points="${band.join(' ')}" fill="${color}" fill-opacity="0.15" stroke="none"/>`);
+        out.push(
+          `<polyline points="${pts.map((q) => `${x(q.step).toFixed(1)},${y(q.mean).toFixed(1)}`).join(' ')}" fill="none" stroke="${color}" stroke-width="${width}"/>`,
+        );
+      };
+      if (hasBaseline) draw(curves.get(BASELINE)!, '#9a9a9a', 1.4);
+      draw(curves.get(s)!, COLORS[s], 1.8);
+    });
   });
   out.push('</svg>');
   return out.join('\n') + '\n';

@@ -72,6 +72,8 @@ export async function generate(model: CausalLM, promptIds: number[], opts: Gener
     );
   }
   const rng = mulberry32(opts.seed ?? 0);
+  // Ids without a token (a padded vocabulary) are never chosen.
+  const sampling = { ...opts, tokenCount: model.config.token_count };
   const stopTokens = new Set(opts.stopTokens ?? []);
   const stopStrings = (opts.stopStrings ?? []).filter((s) => s.length > 0);
   const useCache = opts.useCache !== false && typeof model.createCache === 'function';
@@ -94,7 +96,7 @@ export async function generate(model: CausalLM, promptIds: number[], opts: Gener
       } finally {
         logitsT.dispose();
       }
-      const id = sampleToken(logits, opts, rng);
+      const id = sampleToken(logits, sampling, rng);
       ids.push(id);
       seq.push(id);
       opts.onToken?.(id, ids.length - 1);

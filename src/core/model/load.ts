@@ -10,6 +10,7 @@ import { loadTokenizer, TOKENIZER_FILES } from '../tokenizer/load';
 import type { Tokenizer } from '../tokenizer/types';
 import { Decoder } from './decoder';
 import { parseModelConfig } from './families';
+import { withTokenCount } from './sampling';
 import type { CausalLM } from './types';
 
 export const CONFIG_FILE = 'config.json';
@@ -45,20 +46,22 @@ export async function loadModel(files: ModelFiles, opts: LoadOptions = {}): Prom
   onProgress?.(0, `reading ${CONFIG_FILE}`);
   const configBytes = await files.get(CONFIG_FILE);
   if (!configBytes) throw new InputError(`no ${CONFIG_FILE} in the model folder`, { file: at(CONFIG_FILE) });
-  const config = parseModelConfig(decodeUtf8(configBytes), at(CONFIG_FILE));
+  const parsed = parseModelConfig(decodeUtf8(configBytes), at(CONFIG_FILE));
   throwIfAborted(signal);
 
   onProgress?.(0.02, 'reading the tokenizer');
   const tokenizer =
     opts.tokenizerOptional && !(await hasTokenizerFile(files))
-      ? new IdTokenizer(config.vocab_size)
+      ? new IdTokenizer(parsed.vocab_size)
       : await loadTokenizer(files);
-  if (tokenizer.vocabSize > config.vocab_size) {
+  if (tokenizer.vocabSize > parsed.vocab_size) {
     throw new InputError(
-      `the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocab_size is ${config.vocab_size}`,
+      `the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocab_size is ${parsed.vocab_size}`,
       { file: at(CONFIG_FILE), field: 'vocab_size' },
     );
   }
+  // A padded vocabulary (vocab_size > the tokenizer's ids): every sampler masks the ids without a token.
+  const config = withTokenCount(parsed, tokenizer.vocabSize);
   throwIfAborted(signal);
 
   // Reading/parsing takes the first 60% of the bar, uploading the rest.

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { argmax, mulberry32, sampleToken, samplingDistribution, validateSampling } from './sampling';
+import {
+  argmax,
+  mulberry32,
+  sampleToken,
+  samplingDistribution,
+  tokenLogits,
+  validateSampling,
+  withTokenCount,
+} from './sampling';
 
 describe('mulberry32', () => {
   it('reproduces the reference sequence for seed 1 and stays in [0, 1)', () => {
@@ -79,5 +87,54 @@ describe('sampling', () => {
     expect(() => validateSampling({ topK: 0 })).toThrow(/field "topK"/);
     expect(() => validateSampling({ topP: 1.5 })).toThrow(/field "topP"/);
     expect(() => validateSampling({ topP: 0 })).toThrow(/field "topP"/);
+  });
+});
+
+describe('padded vocabulary mask (tokenCount)', () => {
+  // 3 ids with a token, 2 padded ids with the highest logits.
+  const logits = new Float32Array([1, 2, 0, 7, 6]);
+
+  it('masks the ids past the token count: same ids, the padded ones gone', () => {
+    const m = tokenLogits(logits, 3);
+    expect([...m]).toEqual([1, 2, 0]);
+    expect(tokenLogits(logits, undefined)).toBe(logits);
+    expect(tokenLogits(logits, 5)).toBe(logits);
+    expect(() => tokenLogits(logits, 0)).toThrow(/tokenCount/);
+  });
+
+  it('greedy and every sampling path pick only ids with a token', () => {
+    expect(argmax(logits)).toBe(3); // unmasked, a padded id would win
+    expect(sampleToken(logits, { tokenCount: 3 }, mulberry32(1))).toBe(1);
+    expect(sampleToken(logits, { temperature: 0 }, mulberry32(1))).toBe(3);
+    const paths = [{ temperature: 1 }, { temperature: 2, topK: 4 }, { temperature: 1, topP: 0.999 }];
+    for (const p of paths) {
+      const rng = mulberry32(7);
+      for (let i = 0; i < 500; i++) expect(sampleToken(logits, { ...p, tokenCount: 3 }, rng)).toBeLessThan(3);
+    }
+    // u at the top of [0, 1): the last real id in either walk (id order; by decreasing probability), never 3 or 4.
+    expect(sampleToken(logits, { temperature: 1, tokenCount: 3 }, () => 0.9999999999)).toBe(2);
+    expect(sampleToken(logits, { temperature: 1, topK: 5, tokenCount: 3 }, () => 0.9999999999)).toBe(2);
+  });
+
+  it('the masked distribution by hand: softmax over ids 0..2 only', () => {
+    // T = 1, ids 0..2: weights e^(l − 2) = [e^-1, 1, e^-2], Z = 1 + e^-1 + e^-2 = 1.503214724
+    const { ids, probs } = samplingDistribution(tokenLogits(logits, 3), { temperature: 1 });
+    expect(ids).toEqual([1, 0, 2]);
+    expect(probs[0]).toBeCloseTo(1 / 1.503214724, 8);
+    expect(probs[1]).toBeCloseTo(Math.exp(-1) / 1.503214724, 8);
+    expect(probs[2]).toBeCloseTo(Math.exp(-2) / 1.503214724, 8);
+    // Empirical frequencies of the fast path agree (0.6652, 0.2447, 0.0900).
+    const rng = mulberry32(3);
+    const n = 20000;
+    const counts = [0, 0, 0];
+    for (let i = 0; i < n; i++) counts[sampleToken(logits, { temperature: 1, tokenCount: 3 }, rng)]++;
+    expect(counts[1] / n).toBeCloseTo(0.6652, 1);
+    expect(counts[2] / n).toBeCloseTo(0.09, 1);
+  });
+
+  it('withTokenCount sets token_count only for a padded vocabulary', () => {
+    expect(withTokenCount({ vocab_size: 10 }, 8)).toEqual({ vocab_size: 10, token_count: 8 });
+    const full = { vocab_size: 8 };
+    expect(withTokenCount(full, 8)).toBe(full);
   });
 });

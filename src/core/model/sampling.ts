@@ -13,6 +13,25 @@ export interface SamplingOptions {
   topK?: number;
   /** Keep the smallest set of most likely tokens whose probability reaches p (nucleus). */
   topP?: number;
+  /** Ids at or past this have no token and are never chosen (see tokenLogits); absent: every id may be. */
+  tokenCount?: number;
+}
+
+/**
+ * The logits a sampler may choose from: ids at or past `tokenCount` (a padded vocabulary's rows without a token) are
+ * masked to −∞, i.e. probability exactly 0 and never the argmax. They are the tail of the row, so the mask is the
+ * row's first tokenCount entries (a view, no copy; ids unchanged). Every choice of a next token goes through here:
+ * sampleToken (generate, RL rollouts), greedy continuations and perturbation candidates.
+ */
+export function tokenLogits(logits: Float32Array, tokenCount: number | undefined): Float32Array {
+  if (tokenCount === undefined || tokenCount >= logits.length) return logits;
+  if (!(Number.isInteger(tokenCount) && tokenCount >= 1)) throw new Error(`tokenCount must be >= 1, got ${tokenCount}`);
+  return logits.subarray(0, tokenCount);
+}
+
+/** A config that knows which ids have a token: token_count set when the tokenizer has fewer ids than vocab_size. */
+export function withTokenCount<C extends { vocab_size: number; token_count?: number }>(config: C, tokens: number): C {
+  return tokens < config.vocab_size ? { ...config, token_count: tokens } : config;
 }
 
 /** Throws InputError naming the option when a value is out of range. */
@@ -61,8 +80,12 @@ export function samplingDistribution(logits: Float32Array, opts: SamplingOptions
   return { ids, probs: probs.slice(0, n).map((p) => p / kmass) };
 }
 
-/** Picks the next token: greedy when temperature is 0/absent, else a draw from samplingDistribution. */
-export function sampleToken(logits: Float32Array, opts: SamplingOptions, rng: () => number): number {
+/**
+ * Picks the next token: greedy when temperature is 0/absent, else a draw from samplingDistribution; ids at or past
+ * opts.tokenCount are masked (tokenLogits).
+ */
+export function sampleToken(all: Float32Array, opts: SamplingOptions, rng: () => number): number {
+  const logits = tokenLogits(all, opts.tokenCount);
   if (!opts.temperature) return argmax(logits);
   const u = rng();
   if (opts.topK === undefined && (opts.topP === undefined || opts.topP >= 1)) {

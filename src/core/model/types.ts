@@ -12,6 +12,12 @@ interface BaseConfig {
   /** Context length (max_position_embeddings). */
   n_positions: number;
   vocab_size: number;
+  /**
+   * Ids that have a token: 0 .. token_count − 1. Set by the loaders from the tokenizer when it is smaller than
+   * vocab_size (a Hub checkpoint's padded vocabulary, e.g. Qwen's 151936 rows for 151669 tokens); absent when every
+   * id has a token. Never read from config.json. Every sampler masks the ids past it (sampling.ts, tokenLogits).
+   */
+  token_count?: number;
   bos_token_id?: number;
   /** The first end-of-sequence id when config.json lists several. */
   eos_token_id?: number;

@@ -23,7 +23,10 @@ export interface SampleResult {
   responses: number[][];
   /** True where the row ended with the end token. */
   finished: boolean[];
-  /** log π(token) under softmax(logits/τ) per response token (sampling only; empty lists when greedy). */
+  /**
+   * log π(token) under softmax(logits/τ) per response token, over the ids that have a token (the distribution sampled
+   * from; sampling only, empty lists when greedy).
+   */
   logprobs: number[][];
   /** Entropy (nats) of that distribution per response token (sampling only). */
   entropies: number[][];
@@ -51,16 +54,21 @@ export async function sampleRows(model: BatchedLM, prompts: number[][], o: Sampl
     let logitsT = decoder.prefill(); // [R, V]
     for (let n = 0; n < maxTokens; n++) {
       const V = logitsT.shape[1];
+      const tokens = Math.min(V, model.config.token_count ?? V); // ids past it have no token: masked
       const logits = (await logitsT.data()) as Float32Array;
       logitsT.dispose();
       const next = new Array<number>(R).fill(o.eosId);
       for (let r = 0; r < R; r++) {
         if (finished[r]) continue;
-        const id = sampleToken(logits.subarray(r * V, (r + 1) * V), { temperature: o.temperature }, rngs[r]);
+        const id = sampleToken(
+          logits.subarray(r * V, (r + 1) * V),
+          { temperature: o.temperature, tokenCount: tokens },
+          rngs[r],
+        );
         responses[r].push(id);
         next[r] = id;
         if (o.temperature > 0) {
-          const [lp, h] = temperedLogProb(logits, r * V, V, o.temperature, id);
+          const [lp, h] = temperedLogProb(logits, r * V, tokens, o.temperature, id);
           logprobs[r].push(lp);
           entropies[r].push(h);
         }

@@ -3,12 +3,12 @@
  *   - `sequentialContinuer`: one prefix at a time through the model's KV cache (any CausalLM);
  *   - `batchedContinuer`: every prefix as one left-padded batch through the model's batched decoder (rl/batch-decoder.ts),
  *     so the per-op overhead that dominates small models is paid once per step for all rows.
- * Contract: row i gets up to maxNew[i] greedy tokens (argmax, ties to the lowest id); it stops after emitting the
- * end token, which is included.
+ * Contract: row i gets up to maxNew[i] greedy tokens (argmax over the ids that have a token, ties to the lowest id);
+ * it stops after emitting the end token, which is included.
  */
 import { InputError } from '../errors';
 import { yieldToEventLoop } from '../model/generate';
-import { argmax } from '../model/sampling';
+import { argmax, tokenLogits } from '../model/sampling';
 import { Decoder } from '../model/decoder';
 import type { CausalLM } from '../model/types';
 import { BatchedLM } from '../rl/batched';
@@ -52,7 +52,7 @@ export function sequentialContinuer(model: CausalLM, eosId: number | undefined):
           while (ids.length < maxNew[i]) {
             aborted(signal);
             const logits = cache ? cache.step(feed) : model.forward([...prefix, ...ids], { logits: 'last' });
-            const id = argmax(logits.dataSync() as Float32Array);
+            const id = argmax(tokenLogits(logits.dataSync() as Float32Array, model.config.token_count));
             logits.dispose();
             ids.push(id);
             if (id === eosId) break;
@@ -108,7 +108,7 @@ export function batchedContinuer(model: CausalLM, eosId: number | undefined, pad
           logits.dispose();
           const V = data.length / prefixes.length;
           for (const r of [...running]) {
-            const id = argmax(data.subarray(r * V, (r + 1) * V));
+            const id = argmax(tokenLogits(data.subarray(r * V, (r + 1) * V), config.token_count));
             out[r].push(id);
             if (id === eosId || out[r].length >= maxNew[r]) running.delete(r);
           }

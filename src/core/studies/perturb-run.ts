@@ -4,6 +4,7 @@
  * `rhythmscope study perturb` (docs/formats.md, "Studies").
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { tokenLogits } from '../model/sampling';
 import type { CausalLM } from '../model/types';
 import { RhythmAccumulator } from '../rhythm/accumulator';
 import { responseEntropyFromTensor } from '../rhythm/entropy';
@@ -128,8 +129,9 @@ export async function perturbSequence(
   });
   const V = model.config.vocab_size;
   const rowOf = new Map<number, Float32Array>();
+  // Candidates come only from ids that have a token (a padded vocabulary's tail is masked).
   [...new Set([...chosen.top, ...chosen.bottom, ...chosen.random])].forEach((i, j) =>
-    rowOf.set(i, picked.subarray(j * V, (j + 1) * V)),
+    rowOf.set(i, tokenLogits(picked.subarray(j * V, (j + 1) * V), model.config.token_count)),
   );
 
   // Every (position, candidate) continuation of this response as one batch.

@@ -10,6 +10,7 @@ import { decodeUtf8, type ModelFiles } from '../io/files';
 import { parseSafetensors, writeSafetensors, type TensorSource } from '../io/safetensors';
 import type { GPT2Config, ModelConfig } from '../model/types';
 import { parseModelConfig } from '../model/families';
+import { withTokenCount } from '../model/sampling';
 import { readWeights } from '../io/weights';
 import { CharTokenizer } from '../tokenizer/char';
 import { loadTokenizer } from '../tokenizer/load';
@@ -161,7 +162,7 @@ export async function loadCheckpoint(files: ModelFiles): Promise<LoadedCheckpoin
   const optBytes = await files.get('optimizer.safetensors');
   const stateBytes = await files.get('trainer_state.json');
   return {
-    config,
+    config: withTokenCount(config, tokenizer.vocabSize), // a padded vocabulary's extra ids are never sampled
     weights,
     tokenizer,
     tokenizerFiles: await tokenizerFiles(files),

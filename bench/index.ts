@@ -16,6 +16,12 @@ const BENCHES: Bench[] = [
     run: async (args) => (await import('./model')).main(args),
   },
   {
+    name: 'load',
+    description:
+      'peak host memory and time of loading a ~300 MB BF16 sharded checkpoint: naive path vs loadModel (child processes)',
+    run: async (args) => (await import('./load')).main(args),
+  },
+  {
     name: 'rhythm',
     description:
       'analysis overhead vs a plain forward, peak tensor memory, streaming vs naive full-map path (GPT-2-small shape)',

@@ -129,10 +129,16 @@ export function uploadWeights(
       layers.push(uploadAll(family.layer(config, l, read)) as unknown as LayerWeights);
       onProgress?.((l + 2) / total);
     }
-    // The LM head is x [N, D] . W^T; keep W^T [D, V] so the product is a plain 2-D matMul.
-    const headT = transposeHost(headName ? read(headName) : embed.data, V, D);
-    const headBlocks = columnBlocks(headT, D, V, width).map((b) => tf.tensor2d(b.data, [D, b.cols]));
-    created.push(...headBlocks);
+    // The LM head is x [N, D] . W^T; keep W^T [D, V] so the product is a plain 2-D matMul. Its column blocks are
+    // transposed straight from W [V, D], one block at a time (the host never holds a whole second copy of W).
+    const W = headName ? read(headName) : embed.data;
+    const headBlocks: tf.Tensor2D[] = [];
+    for (let v0 = 0; v0 < V; v0 += width) {
+      const w = Math.min(width, V - v0);
+      const block = tf.tensor2d(transposeHost(W.subarray(v0 * D, (v0 + w) * D), w, D), [D, w]);
+      created.push(block);
+      headBlocks.push(block);
+    }
     onProgress?.(1);
     return { ...uploadedGlobals, layers, headT: headBlocks, tiedHead: !headName, numParams };
   } catch (e) {
@@ -151,24 +157,6 @@ function rowBlocks(data: Float32Array, rows: number, cols: number, perBlock: num
     out.push(tf.tensor2d(data.subarray(r0 * cols, (r0 + n) * cols), [n, cols]));
   }
   return out;
-}
-
-/** Column blocks of a [rows, cols] row-major matrix, each [rows, <= width]. */
-function columnBlocks(
-  data: Float32Array,
-  rows: number,
-  cols: number,
-  width: number,
-): { data: Float32Array; cols: number }[] {
-  if (cols <= width) return [{ data, cols }];
-  const blocks: { data: Float32Array; cols: number }[] = [];
-  for (let c0 = 0; c0 < cols; c0 += width) {
-    const w = Math.min(width, cols - c0);
-    const out = new Float32Array(rows * w);
-    for (let r = 0; r < rows; r++) out.set(data.subarray(r * cols + c0, r * cols + c0 + w), r * w);
-    blocks.push({ data: out, cols: w });
-  }
-  return blocks;
 }
 
 export function disposeWeights(w: DecoderWeights): void {

@@ -33,7 +33,10 @@ export function BackendBadge() {
     >
       <span className="badge-dot" aria-hidden="true" />
       {backend.name}
-      {backend.fallbackAdapter ? <span className="badge-note">fallback adapter</span> : null}
+      {/* Only when the app runs on it: a fallback adapter that auto ranked below wasm is in the title, not the header. */}
+      {backend.fallbackAdapter && backend.name === 'webgpu' ? (
+        <span className="badge-note">fallback adapter</span>
+      ) : null}
       {backend.threads !== undefined ? (
         <span className="badge-note" data-testid="backend-threads">
           {backend.threads > 1 ? `threads on (${backend.threads})` : 'threads off'}

@@ -97,6 +97,10 @@ export interface TaskShare {
   /** Evaluation of a module script (the page bundle: compile + top level of React, d3, the app), once at start-up. */
   moduleMs: number;
   top: string;
+  /** CPU time of the test harness's DevTools-protocol commands inside the task (Playwright's evaluations). */
+  harnessCpuMs: number;
+  /** The task's five longest inner events (name, mojo interface, CPU ms): what the main thread spent it on. */
+  parts: string;
 }
 
 // Trace events that run page script (a microtask's script shows as a FunctionCall inside it); what a task spends outside them (style, layout, paint, raster, Playwright's
@@ -135,7 +139,12 @@ interface TraceEvent {
   ts: number;
   dur?: number;
   tdur?: number;
-  args?: { name?: string; data?: { url?: string } };
+  args?: { name?: string; data?: { url?: string }; [k: string]: unknown };
+}
+
+function mojoTag(e: TraceEvent): string {
+  const info = e.args?.chrome_mojo_event_info as { mojo_interface_tag?: string } | undefined;
+  return info?.mojo_interface_tag ?? '';
 }
 
 function attributeTasks(events: TraceEvent[], origin: string): TaskShare[] {
@@ -167,8 +176,13 @@ function attributeTasks(events: TraceEvent[], origin: string): TaskShare[] {
       coveredTo = task.ts,
       top = '',
       topUs = 0;
-    for (const e of ev) {
-      if (e.ts < task.ts || e.ts >= end) continue;
+    const inner = ev.filter((e) => e.ts >= task.ts && e.ts < end && e !== task);
+    // Playwright drives the page over the DevTools protocol: its commands (evaluations, selector queries, actionability
+    // checks) run on the main thread as DevToolsSession messages. That is the test's work, not the app's or the user's.
+    const harnessUs = inner
+      .filter((e) => mojoTag(e) === 'blink.mojom.DevToolsSession')
+      .reduce((sum, e) => sum + (e.tdur ?? e.dur!), 0);
+    for (const e of inner) {
       if (e.name === 'v8.evaluateModule') moduleUs += e.dur!;
       if (!SCRIPT_EVENTS.has(e.name) || e.ts < coveredTo) continue; // outermost script events only (they nest)
       const url = e.args?.data?.url ?? '';
@@ -186,6 +200,12 @@ function attributeTasks(events: TraceEvent[], origin: string): TaskShare[] {
       appCpuMs: appCpuUs / 1000,
       moduleMs: moduleUs / 1000,
       top,
+      harnessCpuMs: harnessUs / 1000,
+      parts: inner
+        .sort((a, b) => b.dur! - a.dur!)
+        .slice(0, 5)
+        .map((e) => `${e.name}${mojoTag(e) ? ` (${mojoTag(e)})` : ''} ${((e.tdur ?? e.dur!) / 1000).toFixed(0)} ms`)
+        .join(', '),
     });
   }
   return out;

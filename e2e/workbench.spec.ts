@@ -125,21 +125,23 @@ test.describe('workbench', () => {
     // one 100–170 ms paint task in the renderer).
     await snap(page, info, 'workbench');
     for (const v of VIEWS) await viewShot(page, info, v);
-    const longestCpu = Math.max(0, ...tasks.map((t) => t.cpuMs));
+    // The page's own work in a task: its CPU time less the test harness's DevTools-protocol commands run inside it.
+    const longestCpu = Math.max(0, ...tasks.map((t) => t.cpuMs - t.harnessCpuMs));
     const longestAppCpu = Math.max(0, ...tasks.map((t) => t.appCpuMs));
     console.log(
       `[${info.project.name}] longest main-thread task during load/generate/analyze: ${longest.toFixed(0)} ms wall, ${longestCpu.toFixed(0)} ms CPU; app script in one task ≤ ${longestAppCpu.toFixed(0)} ms CPU`,
     );
     for (const t of tasks)
       console.log(
-        `  task @${t.startMs.toFixed(0)} ms: ${t.totalMs.toFixed(0)} ms wall, ${t.cpuMs.toFixed(0)} ms CPU; app script ${t.appMs.toFixed(0)} ms wall, ${t.appCpuMs.toFixed(0)} ms CPU${t.moduleMs ? `; bundle evaluation ${t.moduleMs.toFixed(0)} ms` : ''} (${t.top || 'browser work only'})`,
+        `  task @${t.startMs.toFixed(0)} ms: ${t.totalMs.toFixed(0)} ms wall, ${t.cpuMs.toFixed(0)} ms CPU; app script ${t.appMs.toFixed(0)} ms wall, ${t.appCpuMs.toFixed(0)} ms CPU${t.harnessCpuMs >= 1 ? ` (test harness ${t.harnessCpuMs.toFixed(0)} ms)` : ''}${t.moduleMs ? `; bundle evaluation ${t.moduleMs.toFixed(0)} ms` : ''} (${t.top || 'browser work only'}) [${t.parts}]`,
       );
     // Strict: no main-thread task does more than 100 ms of work (its CPU time; before this check: the bundle's
     // evaluation as one task, 75–120 ms, React's first render as one task, heatmap/gallery/axes drawn twice per
     // mount). CPU time, because this shared 2-vCPU box (load average often > 5) preempts the renderer: in the long
     // tasks the PerformanceObserver sees, the main thread ran only 10–60% of the wall time. The heaviest tasks left
     // are the first style + layout and the evaluation of React DOM's chunk (each ~60 ms CPU); the app's own script
-    // is ≤ ~20 ms CPU per task.
+    // is ≤ ~20 ms CPU per task. Playwright's own protocol commands (its selector queries and evaluations, up to
+    // ~120 ms CPU in one task on a loaded box) run on the page's main thread too; they are subtracted above.
     expect(longestCpu).toBeLessThanOrEqual(100);
     // Wall clock, as the PerformanceObserver sees it: ≤ 100 ms with a free core; here it scales with the load.
     const perCore = loadavg()[0] / cpus().length;

@@ -9,6 +9,7 @@ import { LINKAGE_ROWS, type LinkageRowName } from '../../core/studies/linkage';
 import { TASK_NAMES, type TaskName } from '../../core/tasks/types';
 import { useModelStore } from '../model/modelStore';
 import { ROLES } from '../tokens/roles';
+import { RunProgress } from './RunProgress';
 import { cancelCorpus, exportCorpus, openInWorkbench, runFileCorpus, runPerturb, runTaskCorpus } from './actions';
 import { ChartCard, HeadGridSvg, HistogramCard, RoleRatesSvg, valuesHistogram } from './charts';
 import { useCorpusStore } from './corpusStore';
@@ -158,12 +159,13 @@ function CorpusSourceForm() {
         />
       </div>
       {running && (
-        <div className="corpus-progress" data-testid="corpus-progress">
-          <progress max={1} value={running.fraction} /> <span>{running.message}</span>
-          <button type="button" data-testid="corpus-cancel" onClick={cancelCorpus}>
-            Cancel
-          </button>
-        </div>
+        <RunProgress
+          fraction={running.fraction}
+          message={running.message}
+          onCancel={cancelCorpus}
+          testId="corpus-progress"
+          cancelTestId="corpus-cancel"
+        />
       )}
     </div>
   );

@@ -5,6 +5,7 @@
  */
 import { useModelStore } from '../model/modelStore';
 import { cancelPerturbStudy, exportCorpus, runPerturbStudy } from './actions';
+import { RunProgress } from './RunProgress';
 import { useCorpusStore, type PerturbStudyForm } from './corpusStore';
 
 const num = (x: number | null | undefined, digits = 3) => (x === null || x === undefined ? '—' : x.toFixed(digits));
@@ -54,12 +55,14 @@ export function PerturbStudyPanel() {
           Perturb {responses} response{responses === 1 ? '' : 's'}
         </button>
         {running && (
-          <span className="corpus-progress" data-testid="perturb-study-progress">
-            <progress max={1} value={running.fraction} /> <span>{running.message}</span>
-            <button type="button" data-testid="perturb-study-cancel" onClick={cancelPerturbStudy}>
-              Cancel
-            </button>
-          </span>
+          <RunProgress
+            inline
+            fraction={running.fraction}
+            message={running.message}
+            onCancel={cancelPerturbStudy}
+            testId="perturb-study-progress"
+            cancelTestId="perturb-study-cancel"
+          />
         )}
       </div>
       {t && (

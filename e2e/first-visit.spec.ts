@@ -78,3 +78,23 @@ test.describe('first visit', () => {
     await expect(page.getByTestId('story-card')).toHaveCount(0);
   });
 });
+
+test.describe('first visit on a HiDPI screen', () => {
+  test.use({ deviceScaleFactor: 2 });
+  test('the attention map fills its column and is drawn at device resolution', async ({ page }) => {
+    await page.goto('/?test=1');
+    const panel = page.getByTestId('attention-heatmap');
+    const canvas = panel.locator('canvas');
+    await expect(canvas).toBeVisible();
+    const box = (await canvas.boundingBox())!;
+    const panelBox = (await panel.boundingBox())!;
+    // At 1280×860 the map's column is ~440 px: the square takes most of it (the labels the rest).
+    expect(box.width).toBeGreaterThanOrEqual(340);
+    expect(box.width).toBeGreaterThan(0.75 * panelBox.width);
+    expect(box.height).toBe(box.width);
+    // One canvas pixel per device pixel (2 per CSS px), not an upscaled 1× raster.
+    await expect.poll(() => canvas.evaluate((c: HTMLCanvasElement) => c.width)).toBe(Math.round(box.width * 2));
+    const rhythm = (await page.getByTestId('rhythm-chart').boundingBox())!;
+    expect(rhythm.y + rhythm.height).toBeLessThanOrEqual(860);
+  });
+});

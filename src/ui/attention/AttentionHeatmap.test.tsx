@@ -31,6 +31,9 @@ describe('AttentionHeatmap markup', () => {
     expect(html).toMatch(/role="img" aria-label="Head &lt;img src=x onerror=alert\(1\)&gt;\. 6 tokens, prompt 2\./);
     // 6 tokens × 40 px cap = 240 px, raised to the 280 px floor
     expect(html).toContain('width:280px;height:280px');
+    // The y title sits above the row labels; Reset zoom over the plot, disabled until zoomed.
+    expect(html).toContain('>query position t ↓</text>');
+    expect(html).toMatch(/<button type="button" class="chart-button attention-reset"[^>]*disabled=""[^>]*>Reset zoom</);
   });
   it('two heatmaps on one page get distinct clip-path and control ids', () => {
     const html = renderToStaticMarkup(

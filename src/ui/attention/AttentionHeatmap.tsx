@@ -1,14 +1,14 @@
 /**
  * Attention map of one head (or a mean of heads): canvas raster (LUT-coloured, only the visible window at
  * device resolution, drawn by useRasterDraw), token axes, d3-zoom zoom/pan, hover tooltip, prompt/response
- * boundary and the selected token's row/column crosshair (HeatmapLayers). This file owns the sizing, the
- * gestures and the keyboard: arrows move the cursor, +/− zoom, 0 resets, Enter selects.
+ * boundary and the selected token's row/column crosshair (HeatmapLayers), sized by geometry.ts. This file owns
+ * the gestures and the keyboard: arrows move the cursor, +/− zoom, 0 resets, Enter selects.
  */
 import { select, zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3';
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { autoDomain, makeLut, ScaleControls, type ScaleMode, type SchemeName } from '../theme';
-import { displayToken } from '../figures/text';
 import { HeatmapExportButtons } from './HeatmapExportButtons';
+import { heatmapMargin, NARROW_PX, plotSide } from './geometry';
 import { HeatmapAxes, HeatmapMarks, HeatmapSide, HeatmapTooltip } from './HeatmapLayers';
 import { cellAt, indexPyramid, quantizeMap, visibleRange } from './raster';
 import { useRasterDraw } from './useRasterDraw';
@@ -37,20 +37,14 @@ export interface AttentionHeatmapProps {
   /** Query token under the pointer (or keyboard cursor); null when it leaves. */
   onHoverToken?: (position: number | null) => void;
   onSelectToken?: (position: number) => void;
-  /** Side of the square plot in CSS px; default: fit the container width and the window height (280–900). */
+  /** Side of the square plot in CSS px; default: fill the panel's width within the window's height (geometry.ts). */
   size?: number;
   /** Extra controls at the start of the toolbar (e.g. the map picker of AttentionView). */
   toolbarExtra?: ReactNode;
 }
 
-const BASE_MARGIN = { top: 10, right: 12, bottom: 58, left: 66 };
-/** Largest cell shown at zoom 1 (a 12-token map should not fill the screen). */
-const MAX_BASE_CELL_PX = 40;
+/** Largest cell when zoomed in. */
 const MAX_CELL_PX = 48;
-/** Width of the legend / facts column next to the plot. */
-const SIDE_W = 150;
-/** Below this panel width the legend goes under the plot. */
-const NARROW_PX = 620;
 const SEQUENTIAL: SchemeName[] = ['viridis', 'cividis', 'magma', 'inferno'];
 
 export function AttentionHeatmap(props: AttentionHeatmapProps) {
@@ -87,28 +81,10 @@ function HeatmapBody(props: AttentionHeatmapProps) {
   const panelWidth = observedWidth ?? 800;
   // Until the panel is measured the size is a guess: the canvas waits (no raster drawn twice on mount).
   const sized = props.size !== undefined || observedWidth !== null;
-  // Margins fit the longest token label (stable across zoom so the plot never jumps).
-  const MARGIN = useMemo(() => {
-    const chars = Math.max(4, ...tokens.map((t) => [...displayToken(t, 10)].length));
-    return {
-      ...BASE_MARGIN,
-      left: Math.max(BASE_MARGIN.left, 34 + chars * 6.3),
-      bottom: Math.max(BASE_MARGIN.bottom, 36 + chars * 5.5),
-    };
-  }, [tokens]);
-  const fitHeight = typeof window === 'undefined' ? 900 : window.innerHeight - MARGIN.top - MARGIN.bottom - 120;
-  const size =
-    props.size ??
-    Math.max(
-      // Narrow panels put the legend under the plot (attention.css) and allow a smaller square.
-      panelWidth < NARROW_PX ? 200 : 280,
-      Math.min(
-        900,
-        tokens.length * MAX_BASE_CELL_PX,
-        fitHeight,
-        panelWidth - MARGIN.left - MARGIN.right - (panelWidth < NARROW_PX ? 0 : SIDE_W) - 40,
-      ),
-    );
+  const MARGIN = useMemo(() => heatmapMargin(tokens), [tokens]);
+  const windowHeight = typeof window === 'undefined' ? 900 : window.innerHeight;
+  const size = props.size ?? plotSide(n, MARGIN, panelWidth, windowHeight);
+  const narrow = panelWidth < NARROW_PX;
   const [ownScale, setOwnScale] = useState<{ scheme: SchemeName; mode: ScaleMode }>({ scheme: 'viridis', mode: 'log' });
   const scheme = props.scheme ?? ownScale.scheme;
   const mode = props.mode ?? ownScale.mode;
@@ -173,6 +149,8 @@ function HeatmapBody(props: AttentionHeatmapProps) {
     if (prev?.query !== c?.query) onHoverToken?.(c ? c.query : null);
   };
 
+  const resetZoom = () =>
+    zoomTarget.current && zoomRef.current && select(zoomTarget.current).call(zoomRef.current.transform, zoomIdentity);
   const onKeyDown = (e: KeyboardEvent) => {
     const cur = hover ?? { query: selectedToken ?? promptLength, key: selectedToken ?? 0 };
     const moves: Record<string, [number, number]> = {
@@ -195,7 +173,7 @@ function HeatmapBody(props: AttentionHeatmapProps) {
         sel.call(z.translateTo, (key + 0.5) * base, (query + 0.5) * base);
     } else if ((e.key === '+' || e.key === '=') && z && sel) sel.call(z.scaleBy, 1.5);
     else if (e.key === '-' && z && sel) sel.call(z.scaleBy, 1 / 1.5);
-    else if (e.key === '0' && z && sel) sel.call(z.transform, zoomIdentity);
+    else if (e.key === '0') resetZoom();
     else if (e.key === 'Enter' && hover) onSelectToken?.(hover.query);
     else return;
     e.preventDefault();
@@ -226,18 +204,6 @@ function HeatmapBody(props: AttentionHeatmapProps) {
           schemes={SEQUENTIAL}
           onChange={changeScale}
         />
-        <button
-          type="button"
-          className="chart-button"
-          onClick={() =>
-            zoomTarget.current &&
-            zoomRef.current &&
-            select(zoomTarget.current).call(zoomRef.current.transform, zoomIdentity)
-          }
-          disabled={transform.k === 1}
-        >
-          Reset zoom
-        </button>
         <HeatmapExportButtons
           map={map}
           indices={indices}
@@ -250,8 +216,18 @@ function HeatmapBody(props: AttentionHeatmapProps) {
           cols={cols}
         />
       </div>
-      <div className={`attention-body${panelWidth < NARROW_PX ? ' is-narrow' : ''}`}>
+      <div className={`attention-body${narrow ? ' is-narrow' : ''}`}>
         <div className="attention-plot" style={{ width: w, height: h }}>
+          {/* In the top margin, over the plot's right edge: near the map, and no width taken from the toolbar. */}
+          <button
+            type="button"
+            className="chart-button attention-reset"
+            style={{ right: MARGIN.right }}
+            onClick={resetZoom}
+            disabled={transform.k === 1}
+          >
+            Reset zoom
+          </button>
           <canvas
             ref={canvasRef}
             className="attention-canvas"
@@ -321,6 +297,7 @@ function HeatmapBody(props: AttentionHeatmapProps) {
           transform={transform}
           rows={rows}
           cols={cols}
+          narrow={narrow}
         />
       </div>
     </section>

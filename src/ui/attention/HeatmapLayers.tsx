@@ -7,17 +7,11 @@ import type { ZoomTransform } from 'd3';
 import { ColorLegend, OVERLAY, type ScaleMode, type SchemeName } from '../theme';
 import { displayToken } from '../figures/text';
 import { TOKEN_LABEL_MIN_PX, tokenTicks } from './axes';
+import type { Margin } from './geometry';
 
 export interface Cell {
   query: number;
   key: number;
-}
-
-export interface Margin {
-  top: number;
-  right: number;
-  bottom: number;
-  left: number;
 }
 
 interface PlotGeometry {
@@ -162,12 +156,9 @@ export function HeatmapAxes({
       <text className="axis-title" x={size / 2} y={size + MARGIN.bottom - 6} textAnchor="middle">
         key position s (attended to)
       </text>
-      <text
-        className="axis-title"
-        transform={`translate(${-MARGIN.left + 12},${size / 2}) rotate(-90)`}
-        textAnchor="middle"
-      >
-        query position t
+      {/* Above the row labels rather than turned along them: the title takes no width from the plot. */}
+      <text className="axis-title" x={-MARGIN.left} y={-8}>
+        query position t ↓
       </text>
     </>
   );
@@ -216,7 +207,10 @@ export function HeatmapTooltip({
   );
 }
 
-/** The colour legend, the map's facts (tokens, prompt, zoom, visible rows / columns) and a usage hint. */
+/**
+ * The colour legend, the map's facts (tokens, prompt, zoom, visible rows / columns) and a usage hint: a column
+ * beside the plot, or (narrow panel) a row under it with a horizontal legend, so it stays on the first screen.
+ */
 export function HeatmapSide({
   legendSpec,
   size,
@@ -225,6 +219,7 @@ export function HeatmapSide({
   transform,
   rows,
   cols,
+  narrow = false,
 }: {
   legendSpec: { scheme: SchemeName; mode: ScaleMode; domain: [number, number] };
   size: number;
@@ -233,15 +228,19 @@ export function HeatmapSide({
   transform: ZoomTransform;
   rows: [number, number];
   cols: [number, number];
+  narrow?: boolean;
 }) {
   return (
     <div className="attention-side">
-      <ColorLegend
-        spec={legendSpec}
-        title="attention weight"
-        orientation="vertical"
-        length={Math.min(240, size - 40)}
-      />
+      <div className="attention-legend">
+        <ColorLegend
+          spec={legendSpec}
+          title="attention weight"
+          orientation={narrow ? 'horizontal' : 'vertical'}
+          length={narrow ? Math.min(200, size - 60) : Math.min(240, size - 40)}
+        />
+        <p className="attention-hint">Scroll to zoom, drag to pan. Dashed lines: prompt | response.</p>
+      </div>
       <dl className="attention-facts">
         <dt>tokens</dt>
         <dd>{n}</dd>
@@ -258,7 +257,6 @@ export function HeatmapSide({
           {cols[0]}–{cols[1]}
         </dd>
       </dl>
-      <p className="attention-hint">Scroll to zoom, drag to pan. Dashed lines: prompt | response.</p>
     </div>
   );
 }

@@ -79,6 +79,22 @@ test.describe('first visit', () => {
   });
 });
 
+test('the map picker says what each map is, and shows the receiver heads mean', async ({ page }) => {
+  await page.goto('/?test=1');
+  const picker = page.getByTestId('map-choice');
+  await expect(picker).toHaveAttribute('title', /^Mean attention of the \d+ local heads \(short reach/);
+  const hints = await picker
+    .locator('option')
+    .evaluateAll((os) => os.map((o) => [(o as HTMLOptionElement).value, (o as HTMLOptionElement).title]));
+  expect(hints.length).toBeGreaterThan(3);
+  for (const [value, title] of hints)
+    expect(title, value).toMatch(/^(Mean attention of the|Layer \d+, head \d+ alone)/);
+  await picker.selectOption('receiver');
+  await expect(picker).toHaveAttribute('title', /receiver heads/);
+  await expect(page.locator('[data-testid="attention-heatmap"] canvas')).toBeVisible();
+  await expect(page.locator('[data-testid="attention-heatmap"] .chart-title')).toHaveText('Attention');
+});
+
 test.describe('first visit on a HiDPI screen', () => {
   test.use({ deviceScaleFactor: 2 });
   test('the attention map fills its column and is drawn at device resolution', async ({ page }) => {

@@ -96,7 +96,7 @@ export function requestedHeads(s: Sequence, choice: MapRequest): HeadRef[] {
       throw new InputError(`head ${head} is outside 0..${s.numHeads - 1}`, { field: 'head' });
     return [[layer, head]];
   }
-  const heads = s.record.heads[choice.kind];
+  const heads = s.record.heads[choice.kind] ?? []; // receiver: absent in records from older files
   if (heads.length === 0) throw new InputError(`this analysis has no ${choice.kind} heads`, { field: 'heads' });
   return heads;
 }

@@ -151,7 +151,7 @@ export interface AnalysisOutcome {
   ms: number;
 }
 
-export type MapRequest = { kind: 'head'; layer: number; head: number } | { kind: 'local' | 'global' };
+export type MapRequest = { kind: 'head'; layer: number; head: number } | { kind: 'local' | 'global' | 'receiver' };
 
 export interface HeadMapOutcome {
   choice: MapRequest;

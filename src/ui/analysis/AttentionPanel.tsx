@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import type { HeadRef } from '../../core/rhythm/options';
 import type { MapRequest } from '../../worker/protocol';
 import { AttentionHeatmap } from '../attention/AttentionHeatmap';
+import { choiceHint, type HeadSets } from '../attention/choices';
 import { loadMap } from './actions';
 import { useAnalysisStore, useUiStore } from './stores';
 
@@ -11,14 +12,23 @@ export function choiceKey(c: MapRequest): string {
 }
 
 export function parseChoiceKey(key: string): MapRequest | null {
-  if (key === 'local' || key === 'global') return { kind: key };
+  if (key === 'local' || key === 'global' || key === 'receiver') return { kind: key };
   const m = /^head:(\d+):(\d+)$/.exec(key);
   return m ? { kind: 'head', layer: Number(m[1]), head: Number(m[2]) } : null;
 }
 
-export function choiceLabel(c: MapRequest, heads: { local: HeadRef[]; global: HeadRef[] }): string {
+export function choiceLabel(
+  c: MapRequest,
+  heads: { local: HeadRef[]; global: HeadRef[]; receiver?: HeadRef[] },
+): string {
   if (c.kind === 'head') return `Layer ${c.layer} · head ${c.head}`;
-  return `Mean of ${heads[c.kind].length} ${c.kind} head${heads[c.kind].length === 1 ? '' : 's'}`;
+  const n = heads[c.kind]?.length ?? 0;
+  return `Mean of ${n} ${c.kind} head${n === 1 ? '' : 's'}`;
+}
+
+/** The picker's hover text for a worker map request (choices.ts says what each map is). */
+function hint(c: MapRequest, heads: HeadSets): string {
+  return choiceHint(c.kind === 'head' ? c : { kind: 'mean', set: c.kind }, heads);
 }
 
 export function AttentionPanel() {
@@ -27,8 +37,9 @@ export function AttentionPanel() {
   const { mapChoice, hovered, selected, scheme, mode } = useUiStore();
   const options = useMemo(() => {
     const list: MapRequest[] = [{ kind: 'local' }, { kind: 'global' }];
+    if (record.heads.receiver?.length) list.push({ kind: 'receiver' });
     const seen = new Set<string>(list.map(choiceKey));
-    for (const [layer, head] of [...record.heads.local, ...record.heads.global]) {
+    for (const [layer, head] of [...record.heads.local, ...record.heads.global, ...(record.heads.receiver ?? [])]) {
       const c: MapRequest = { kind: 'head', layer, head };
       if (!seen.has(choiceKey(c))) (seen.add(choiceKey(c)), list.push(c));
     }
@@ -44,6 +55,7 @@ export function AttentionPanel() {
         className="select select-small"
         data-testid="map-choice"
         aria-label="Attention map to show"
+        title={hint(mapChoice, record.heads)}
         value={choiceKey(mapChoice)}
         onChange={(e) => {
           const c = parseChoiceKey(e.target.value);
@@ -51,7 +63,7 @@ export function AttentionPanel() {
         }}
       >
         {options.map((c) => (
-          <option key={choiceKey(c)} value={choiceKey(c)}>
+          <option key={choiceKey(c)} value={choiceKey(c)} title={hint(c, record.heads)}>
             {choiceLabel(c, record.heads)}
           </option>
         ))}

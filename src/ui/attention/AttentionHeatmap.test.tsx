@@ -70,8 +70,14 @@ describe('AttentionView', () => {
       ['0:1', uniform()],
     ]);
     const html = renderToStaticMarkup(<AttentionView heads={heads} maps={maps} tokens={tokens} promptLength={2} />);
-    expect(html).toContain('<option value="mean-local" selected="">Mean of 1 local heads</option>');
-    expect(html).toContain('<option value="L0H1">Layer 0 · head 1 (global)</option>');
+    expect(html).toMatch(
+      /<option value="mean-local" title="Mean attention of the 1 local head \(short reach[^"]*" selected="">Mean of 1 local heads<\/option>/,
+    );
+    expect(html).toMatch(
+      /<option value="L0H1" title="Layer 0, head 1 alone, one of the global heads: [^"]*">Layer 0 · head 1 \(global\)<\/option>/,
+    );
+    // The closed picker's hover text is the current map's.
+    expect(html).toMatch(/<select [^>]*title="Mean attention of the 1 local head /);
     expect(html).toContain('<h3 class="chart-title">Attention</h3>');
   });
   it('explains when no map was kept', () => {

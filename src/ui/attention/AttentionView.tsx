@@ -1,15 +1,14 @@
 /**
- * The attention panel of the app: a picker over the kept maps (each kept head, the mean of the local heads,
- * the mean of the global heads) around AttentionHeatmap. Controlled or uncontrolled choice.
+ * An attention panel over kept maps: a picker (each kept head, the means of the local / global / receiver heads,
+ * each with a hover text saying what it is) around AttentionHeatmap. Controlled or uncontrolled choice.
  */
 import { useMemo, useState } from 'react';
-import type { HeadRef } from '../../core/rhythm';
 import { AttentionHeatmap, type AttentionHeatmapProps } from './AttentionHeatmap';
-import { choiceValue, mapChoices, parseChoice, resolveChoice, type MapChoice } from './choices';
+import { choiceValue, mapChoices, parseChoice, resolveChoice, type HeadSets, type MapChoice } from './choices';
 
 export interface AttentionViewProps extends Omit<AttentionHeatmapProps, 'map' | 'title' | 'toolbarExtra'> {
   /** The record's head selection. */
-  heads: { local: HeadRef[]; global: HeadRef[] };
+  heads: HeadSets;
   /** Kept full maps, key `${layer}:${head}` (HeadCache.maps). */
   maps: Map<string, Float32Array>;
   choice?: MapChoice;
@@ -42,9 +41,14 @@ export function AttentionView({ heads, maps, choice, onChoiceChange, ...rest }: 
   const picker = (
     <label className="attention-picker">
       <span className="visually-hidden">Map</span>
-      <select value={choiceValue(current)} onChange={(e) => pick(e.target.value)} aria-label="Attention map to show">
+      <select
+        value={choiceValue(current)}
+        onChange={(e) => pick(e.target.value)}
+        aria-label="Attention map to show"
+        title={option?.hint}
+      >
         {options.map((o) => (
-          <option key={o.value} value={o.value}>
+          <option key={o.value} value={o.value} title={o.hint}>
             {o.label}
           </option>
         ))}

@@ -1,8 +1,8 @@
 /**
  * One model load in its own process, for `npm run bench -- load`: prints {variant, ms, hwmMiB, rssMiB} as JSON.
  * Variants: "baseline" (Node + tfjs-wasm ready, nothing loaded), "naive" (every shard read whole, every tensor decoded
- * to float32 and held, then uploaded), "loader" (today's loadModel: shards read whole, tensors converted and uploaded
- * one at a time). Peak = VmHWM of this process (/proc/self/status), so each variant runs alone.
+ * to float32 and held, then uploaded), "loader" (loadModel: shard headers read first, then each tensor read by its
+ * byte range, converted and uploaded one at a time). Peak = VmHWM of this process (/proc/self/status), so each variant runs alone.
  */
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';

@@ -1,3 +1,5 @@
+import { blobFile, bytesFile, type RangeFile } from './range';
+
 /**
  * A model folder, abstracted: the same loader reads from a Node directory, dropped browser files,
  * a URL, or an in-memory map (tests). Paths are relative to the folder, e.g. "config.json".
@@ -9,6 +11,40 @@ export interface ModelFiles {
   get(path: string): Promise<Uint8Array | undefined>;
   /** Every path the source knows of, when it can list them (a URL source cannot). */
   list?(): Promise<string[]>;
+  /**
+   * The file for reading by byte range (weights are read tensor by tensor), or undefined when there is no such
+   * file. Sources without it are read whole through `get`.
+   */
+  open?(path: string): Promise<RangeFile | undefined>;
+}
+
+/** A file of the folder for reading by range: `open` where the source has it, else its bytes in memory. */
+export async function openFile(files: ModelFiles, path: string): Promise<RangeFile | undefined> {
+  if (files.open) return files.open(path);
+  const bytes = await files.get(path);
+  return bytes && bytesFile(bytes);
+}
+
+/**
+ * Browser files (a dropped folder) by path. Weights are read by slices where the reader runs in a worker
+ * (FileReaderSync), so a large checkpoint is never copied into memory whole.
+ */
+export function filesFromBlobs(name: string, entries: Record<string, Blob>): ModelFiles {
+  const blob = (path: string) => (Object.hasOwn(entries, path) ? entries[path] : undefined);
+  return {
+    name,
+    async get(path) {
+      const b = blob(path);
+      return b && new Uint8Array(await b.arrayBuffer());
+    },
+    async list() {
+      return Object.keys(entries);
+    },
+    async open(path) {
+      const b = blob(path);
+      return b && blobFile(b);
+    },
+  };
 }
 
 /** In-memory folder: tests, dropped files already read into memory, exports. */

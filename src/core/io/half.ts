@@ -32,17 +32,24 @@ export function bf16BitsToFloat32(h: number): number {
   return scratchF32[0];
 }
 
-export function f16BitsToFloat32Array(halves: Uint16Array): Float32Array {
+/** Decodes into `out` from index `at` (default: a fresh array), so a big tensor can be decoded piece by piece. */
+export function f16BitsToFloat32Array(
+  halves: Uint16Array,
+  out = new Float32Array(halves.length),
+  at = 0,
+): Float32Array {
   const table = f16LookupTable();
-  const out = new Float32Array(halves.length);
-  for (let i = 0; i < halves.length; i++) out[i] = table[halves[i]];
+  for (let i = 0; i < halves.length; i++) out[at + i] = table[halves[i]];
   return out;
 }
 
-export function bf16BitsToFloat32Array(halves: Uint16Array): Float32Array {
-  const out = new Float32Array(halves.length);
-  const bits = new Uint32Array(out.buffer); // BF16 is the upper half of a float32
-  for (let i = 0; i < halves.length; i++) bits[i] = halves[i] << 16;
+export function bf16BitsToFloat32Array(
+  halves: Uint16Array,
+  out = new Float32Array(halves.length),
+  at = 0,
+): Float32Array {
+  const bits = new Uint32Array(out.buffer, out.byteOffset, out.length); // BF16 is the upper half of a float32
+  for (let i = 0; i < halves.length; i++) bits[at + i] = halves[i] << 16;
   return out;
 }
 

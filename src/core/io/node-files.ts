@@ -1,8 +1,10 @@
 /** Node-only: a model folder on disk (a directory or a .zip of one). Never import this from browser code. */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { InputError } from '../errors';
 import type { ModelFiles } from './files';
+import type { RangeFile } from './range';
 import { filesFromZip, looksLikeZip } from './zip';
 
 export function filesFromDir(dir: string): ModelFiles {
@@ -19,6 +21,38 @@ export function filesFromDir(dir: string): ModelFiles {
     },
     async list() {
       return (await readdir(root)).filter((f) => f.length > 0);
+    },
+    open: (path) => openRangeFile(join(root, path)),
+  };
+}
+
+/** A file on disk for reading by range (undefined when absent); each read opens it, so nothing is left open. */
+export async function openRangeFile(path: string): Promise<RangeFile | undefined> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  if (!info.isFile()) throw new InputError('not a regular file', { file: path });
+  return {
+    size: info.size,
+    inMemory: false,
+    read(offset, length) {
+      const out = new Uint8Array(length);
+      const fd = openSync(path, 'r');
+      try {
+        let got = 0;
+        while (got < length) {
+          const n = readSync(fd, out, got, length - got, offset + got);
+          if (n === 0) break; // end of file
+          got += n;
+        }
+        return got < length ? out.subarray(0, got) : out;
+      } finally {
+        closeSync(fd);
+      }
     },
   };
 }

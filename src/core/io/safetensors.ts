@@ -2,10 +2,11 @@
  * safetensors reader/writer (https://github.com/huggingface/safetensors, format in docs/formats.md):
  * u64 little-endian header length, UTF-8 JSON header, then the data section.
  * The reader validates the whole header up front, so a TensorSource never fails later on a bad offset;
- * it decodes F32, F16 and BF16 to Float32Array on demand. The writer writes F32 only.
+ * it reads each tensor's bytes by range when asked (from memory, a file on disk or a Blob) and decodes F32, F16
+ * and BF16 to Float32Array, so a file on disk is never held whole. The writer writes F32 only.
  */
 import { InputError } from '../errors';
-import { f16BitsToFloat32Array, bf16BitsToFloat32Array } from './half';
+import { bytesFile, readFloat32Range, type RangeFile } from './range';
 
 export { float32ToF16Bits, float32ToBF16Bits, f16BitsToFloat32, bf16BitsToFloat32 } from './half';
 
@@ -56,26 +57,32 @@ function isNonNegInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
-function readHeader(bytes: Uint8Array, fileName: string): { header: Record<string, unknown>; dataStart: number } {
-  if (bytes.length < 8) {
-    throw new InputError(`file is ${bytes.length} bytes, shorter than the 8-byte safetensors header length`, {
+function readHeader(file: RangeFile, fileName: string): { header: Record<string, unknown>; dataStart: number } {
+  if (file.size < 8) {
+    throw new InputError(`file is ${file.size} bytes, shorter than the 8-byte safetensors header length`, {
       file: fileName,
       field: 'header length',
     });
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const prefix = file.read(0, 8);
+  if (prefix.length < 8)
+    throw new InputError('file ends inside the header length', { file: fileName, field: 'header length' });
+  const view = new DataView(prefix.buffer, prefix.byteOffset, 8);
   const lo = view.getUint32(0, true);
   const hi = view.getUint32(4, true);
   const headerLen = hi * 2 ** 32 + lo;
-  if (hi !== 0 || headerLen > MAX_HEADER_BYTES || 8 + headerLen > bytes.length) {
+  if (hi !== 0 || headerLen > MAX_HEADER_BYTES || 8 + headerLen > file.size) {
     throw new InputError(
-      `header length ${headerLen} runs past the end of the file (${bytes.length} bytes); not a safetensors file?`,
+      `header length ${headerLen} runs past the end of the file (${file.size} bytes); not a safetensors file?`,
       { file: fileName, field: 'header length' },
     );
   }
+  const headerBytes = file.read(8, headerLen);
+  if (headerBytes.length < headerLen)
+    throw new InputError('file ends inside the header', { file: fileName, field: 'header' });
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLen));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(headerBytes);
   } catch {
     throw new InputError('header is not valid UTF-8', { file: fileName, field: 'header' });
   }
@@ -144,10 +151,18 @@ function readEntry(name: string, raw: unknown, dataStart: number, dataLen: numbe
   return { name, dtype: d, shape: [...(shape as number[])], begin: dataStart + begin, end: dataStart + end };
 }
 
-/** Parses and validates a safetensors file. Data stays in `bytes` and is decoded per tensor on demand. */
+/** Parses and validates a safetensors file in memory. Data stays in `bytes` and is decoded per tensor on demand. */
 export function parseSafetensors(bytes: Uint8Array, fileName: string): SafetensorsFile {
-  const { header, dataStart } = readHeader(bytes, fileName);
-  const dataLen = bytes.length - dataStart;
+  return openSafetensors(bytesFile(bytes), fileName);
+}
+
+/**
+ * Reads and validates a safetensors file's header; each tensor's bytes are read from `file` only when the tensor
+ * is asked for, and not kept (a file on disk or a Blob is never held whole).
+ */
+export function openSafetensors(file: RangeFile, fileName: string): SafetensorsFile {
+  const { header, dataStart } = readHeader(file, fileName);
+  const dataLen = file.size - dataStart;
   const metadata = readMetadata(header['__metadata__'], fileName);
   const entries = new Map<string, Entry>();
   for (const [name, raw] of Object.entries(header)) {
@@ -161,44 +176,23 @@ export function parseSafetensors(bytes: Uint8Array, fileName: string): Safetenso
       throw new InputError(`data overlaps tensor "${sorted[i - 1].name}"`, { file: fileName, field: sorted[i].name });
     }
   }
-  const names = [...entries.keys()];
+  const read = (name: string, copy: boolean): Float32Array => {
+    const e = entries.get(name);
+    if (!e) throw new InputError('no such tensor', { file: fileName, field: name });
+    const count = (e.end - e.begin) / DTYPE_BYTES[e.dtype];
+    return readFloat32Range(file, e.begin, count, e.dtype, copy, { file: fileName, field: name });
+  };
   return {
     fileName,
     metadata,
-    names,
+    names: [...entries.keys()],
     info(name) {
       const e = entries.get(name);
       return e ? { name: e.name, dtype: e.dtype, shape: [...e.shape] } : undefined;
     },
-    getFloat32(name) {
-      const e = entries.get(name);
-      if (!e) throw new InputError('no such tensor', { file: fileName, field: name });
-      return decode(bytes, e);
-    },
-    readFloat32(name) {
-      const e = entries.get(name);
-      if (!e) throw new InputError('no such tensor', { file: fileName, field: name });
-      const absolute = bytes.byteOffset + e.begin;
-      if (e.dtype === 'F32' && absolute % 4 === 0)
-        return new Float32Array(bytes.buffer, absolute, (e.end - e.begin) / 4);
-      return decode(bytes, e);
-    },
+    getFloat32: (name) => read(name, true),
+    readFloat32: (name) => read(name, false),
   };
-}
-
-function decode(bytes: Uint8Array, e: Entry): Float32Array {
-  const count = (e.end - e.begin) / DTYPE_BYTES[e.dtype];
-  const absolute = bytes.byteOffset + e.begin;
-  if (e.dtype === 'F32') {
-    // Aligned: one memcpy through slice(); unaligned: copy the bytes into a fresh buffer first.
-    if (absolute % 4 === 0) return new Float32Array(bytes.buffer, absolute, count).slice();
-    return new Float32Array(bytes.slice(e.begin, e.end).buffer);
-  }
-  const halves =
-    absolute % 2 === 0
-      ? new Uint16Array(bytes.buffer, absolute, count)
-      : new Uint16Array(bytes.slice(e.begin, e.end).buffer);
-  return e.dtype === 'F16' ? f16BitsToFloat32Array(halves) : bf16BitsToFloat32Array(halves);
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
  * Model weights from a Hugging Face folder: `model.safetensors`, or `model.safetensors.index.json`
- * (`{"weight_map": {tensor: shard}}`) plus its shards, merged into one TensorSource.
+ * (`{"weight_map": {tensor: shard}}`) plus its shards, merged into one TensorSource. Only headers are read here;
+ * a tensor's bytes are read when the tensor is asked for (by range where the folder allows it).
  */
 import { InputError } from '../errors';
-import { decodeUtf8, type ModelFiles } from './files';
-import { parseSafetensors, type TensorSource } from './safetensors';
+import { decodeUtf8, openFile, type ModelFiles } from './files';
+import { openSafetensors, type TensorSource } from './safetensors';
 
 export const SINGLE_FILE = 'model.safetensors';
 export const INDEX_FILE = 'model.safetensors.index.json';
@@ -13,10 +14,10 @@ export async function readWeights(
   files: ModelFiles,
   onProgress?: (fraction: number, message: string) => void,
 ): Promise<TensorSource> {
-  const single = await files.get(SINGLE_FILE);
+  const single = await openFile(files, SINGLE_FILE);
   if (single) {
     onProgress?.(0.5, `parsing ${SINGLE_FILE}`);
-    const src = parseSafetensors(single, `${files.name}/${SINGLE_FILE}`);
+    const src = openSafetensors(single, `${files.name}/${SINGLE_FILE}`);
     onProgress?.(1, `read ${src.names.length} tensors`);
     return src;
   }
@@ -31,13 +32,13 @@ export async function readWeights(
   for (let i = 0; i < shardNames.length; i++) {
     const shard = shardNames[i];
     onProgress?.(i / shardNames.length, `reading ${shard} (${i + 1}/${shardNames.length})`);
-    const bytes = await files.get(shard);
-    if (!bytes) {
+    const file = await openFile(files, shard);
+    if (!file) {
       throw new InputError(`shard listed in ${INDEX_FILE} is missing from the model folder`, {
         file: `${files.name}/${shard}`,
       });
     }
-    shards.set(shard, parseSafetensors(bytes, `${files.name}/${shard}`));
+    shards.set(shard, openSafetensors(file, `${files.name}/${shard}`));
   }
   for (const [name, shard] of weightMap) {
     const src = shards.get(shard)!;

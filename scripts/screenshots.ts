@@ -1,6 +1,7 @@
 /**
  * Screenshots of the real app for the README: docs/workbench.png (a fresh visit: the shipped analysed example)
- * and docs/train.png (the Train tab after a small real training run in the page, so its curves have data). Builds the app, serves it with `vite preview`, drives Chromium at 1280×860.
+ * at 1280×860, and docs/train.png (the Train tab after a small real training run in the page: its status, curves
+ * and comparison table, 1280 px wide). Builds the app, serves it with `vite preview`, drives Chromium.
  *   npm run screenshots            (set CHROMIUM=/path to choose the browser; default /usr/bin/chromium)
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -8,18 +9,18 @@ import { chromium, type Page } from '@playwright/test';
 
 /**
  * A real, small comparison in the page (uniform vs coupled on addition level 4, where the built-in model is right
- * about half the time, so reward and held-out accuracy are neither 0 nor 1; 6 steps, held-out score every 2): a
- * minute or two on a laptop CPU, enough for curves with a shape.
+ * about half the time, so reward and held-out accuracy are neither 0 nor 1; 8 steps, held-out score every 2, two
+ * seeds so the comparison table has intervals and the paired difference): a minute or two on a laptop CPU.
  */
 async function trainTiny(page: Page): Promise<void> {
   const fill: [string, string][] = [
-    ['train-steps', '6'],
+    ['train-steps', '8'],
     ['train-prompts', '4'],
     ['train-group', '4'],
     ['train-max-tokens', '96'],
     ['train-eval-problems', '16'],
     ['train-eval-every', '2'],
-    ['train-seeds', '0'],
+    ['train-seeds', '0,1'],
   ];
   for (const [id, v] of fill) await page.getByTestId(id).fill(v);
   await page.getByTestId('train-task').selectOption('addition');
@@ -70,8 +71,14 @@ try {
   await page.getByTestId('tab-train').click();
   await page.getByTestId('train-panel').waitFor();
   await trainTiny(page);
-  // The curves and the comparison table, not the empty form: scroll the charts to the top of the window.
-  await page.locator('.train-charts-card').evaluate((el) => window.scrollBy(0, el.getBoundingClientRect().top - 80));
+  // What the run gave, not the form: from the finished run's status line through the curves to the comparison
+  // table, in a window tall enough to hold them (the form's top and the later cards stay out of the picture).
+  const top = await page.getByTestId('train-status').evaluate((el) => el.getBoundingClientRect().top + window.scrollY);
+  const bottom = await page
+    .locator('.train-summary-card')
+    .evaluate((el) => el.getBoundingClientRect().bottom + window.scrollY);
+  await page.setViewportSize({ width: 1280, height: Math.ceil(bottom - top) + 24 });
+  await page.evaluate((y) => window.scrollTo(0, y), top - 8);
   await page.waitForTimeout(500);
   await page.screenshot({ path: 'docs/train.png' });
   await browser.close();

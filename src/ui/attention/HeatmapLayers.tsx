@@ -153,7 +153,13 @@ export function HeatmapAxes({
             </g>
           ))}
       </g>
-      <text className="axis-title" x={size / 2} y={size + MARGIN.bottom - 6} textAnchor="middle">
+      {/* Under the position numbers, or at the margin's foot when the turned token labels fill it. */}
+      <text
+        className="axis-title"
+        x={size / 2}
+        y={size + (cellPx >= TOKEN_LABEL_MIN_PX ? MARGIN.bottom - 6 : 36)}
+        textAnchor="middle"
+      >
         key position s (attended to)
       </text>
       {/* Above the row labels rather than turned along them: the title takes no width from the plot. */}

@@ -4,7 +4,7 @@ import { initNodeBackend } from '../core/backend/node';
 import { filesFromMap, type ModelFiles } from '../core/io/files';
 import { referenceGpt2Forward } from '../core/model/testing/referenceGpt2';
 import { makeTinyGpt2, tinyGpt2Files } from '../core/model/testing/tinyGpt2';
-import { createEngine, liveTensors, throttledPhases } from './engine';
+import { createEngine, liveTensors, openModelSource, throttledPhases } from './engine';
 import type { CallContext } from './host';
 import type { OperationName, TokenEvent } from './protocol';
 
@@ -150,6 +150,24 @@ describe('engine', () => {
     await expect(engine.handlers.generate({ prompt: '', maxTokens: 2, temperature: 0 }, ctx())).rejects.toThrow(
       /prompt/,
     );
+  });
+});
+
+describe('openModelSource', () => {
+  it('a picked folder is read from its File handles: whole for config, by range for weights', async () => {
+    const tiny = tinyGpt2Files(TINY, 'tiny');
+    const blobs: Record<string, Blob> = {};
+    for (const p of await tiny.list!()) blobs[p] = new Blob([(await tiny.get(p)) as Uint8Array<ArrayBuffer>]);
+    const files = openModelSource({ kind: 'picked', name: 'picked', files: blobs });
+    expect(files.name).toBe('picked');
+    expect(await files.get('config.json')).toEqual(await tiny.get('config.json'));
+    expect((await files.open!('model.safetensors'))?.size).toBe((await tiny.get('model.safetensors'))!.length);
+    expect(await files.get('absent.json')).toBeUndefined();
+    const engine = createEngine({ initBackend: (requested) => initNodeBackend(requested) });
+    await engine.handlers.init({ backend: 'auto' }, ctx());
+    const info = await engine.handlers.loadModel({ source: { kind: 'picked', name: 'picked', files: blobs } }, ctx());
+    expect(info).toMatchObject({ name: 'picked', nLayer: 2, nEmbd: 16 });
+    engine.current()!.model.dispose();
   });
 });
 

@@ -7,24 +7,25 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName, BackendReport } from '../core/backend/index';
 import { InputError } from '../core/errors';
-import { filesFromMap, filesFromUrl, type ModelFiles } from '../core/io/files';
+import { filesFromBlobs, filesFromMap, filesFromUrl, type ModelFiles } from '../core/io/files';
 import { generate } from '../core/model/generate';
 import { specOf } from '../core/model/families';
 import { loadModel, type LoadedModel } from '../core/model/load';
 import { createAnalysisHandlers } from './analysis';
 import { createCorpusHandlers } from './corpus';
 import type { Handlers } from './host';
-import type { DebugSettings, ModelInfo, ModelSource } from './protocol';
+import type { DebugSettings, ModelInfo, ModelSource, PickedFolder } from './protocol';
 import { withTokenDelay } from './slowdown';
 
 export interface EngineDeps {
   /** Chooses and initializes the tfjs backend (browser: initBackend with wasm paths; Node: initNodeBackend). */
   initBackend(requested: BackendName | 'auto', opts?: { threads?: number }): Promise<BackendReport>;
   /** Opens a model source (the browser uses fetch for URLs). */
-  openSource?(source: ModelSource): ModelFiles;
+  openSource?(source: ModelSource | PickedFolder): ModelFiles;
 }
 
-export function openModelSource(source: ModelSource): ModelFiles {
+export function openModelSource(source: ModelSource | PickedFolder): ModelFiles {
+  if (source.kind === 'picked') return filesFromBlobs(source.name, source.files);
   if (source.kind === 'url') {
     if (!source.url.trim()) throw new InputError('the model URL is empty', { field: 'model URL' });
     return filesFromUrl(source.url);

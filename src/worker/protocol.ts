@@ -19,6 +19,16 @@ import type { CorpusOperations } from './corpus-protocol';
 export type ModelSource =
   { kind: 'url'; url: string; name?: string } | { kind: 'files'; name: string; files: Record<string, ArrayBuffer> };
 
+/**
+ * A folder the person picked, as its File objects (cloned as handles, not read): the worker reads config and
+ * tokenizer whole and the weights tensor by tensor from slices, so the checkpoint is never copied whole.
+ */
+export interface PickedFolder {
+  kind: 'picked';
+  name: string;
+  files: Record<string, Blob>;
+}
+
 /** What the page needs to know about the loaded model (no tensors cross the boundary). */
 export interface ModelInfo {
   name: string;
@@ -87,7 +97,7 @@ export interface TokenEvent {
 export interface Operations extends CorpusOperations {
   /** `threads`: wasm threads when cross-origin isolated (default: all cores). */
   init: { params: { backend: BackendName | 'auto'; threads?: number }; result: BackendReport; stream: never };
-  loadModel: { params: { source: ModelSource }; result: ModelInfo; stream: never };
+  loadModel: { params: { source: ModelSource | PickedFolder }; result: ModelInfo; stream: never };
   generate: { params: GenerateParams; result: GenerateOutcome; stream: TokenEvent };
   forwardLogits: { params: { ids: number[] }; result: LogitsOutcome; stream: never };
   tokenize: { params: { text: string }; result: { ids: number[]; tokens: string[] }; stream: never };

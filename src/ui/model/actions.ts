@@ -3,7 +3,7 @@
  * Plain functions over the stores (components call them; tests call them with a fake engine).
  */
 import { modelEntriesFromZip, readZip } from '../../core/io/zip';
-import type { ModelSource } from '../../worker/protocol';
+import type { ModelSource, PickedFolder } from '../../worker/protocol';
 import { engine, restartEngine } from '../app/engine';
 import { reportError, useNoticeStore } from '../app/noticeStore';
 import type { BackendChoice } from '../app/urlParams';
@@ -90,6 +90,14 @@ async function fetchListedFiles(
   return { kind: 'files', name, files: Object.fromEntries(bodies.filter((b) => b !== null)) };
 }
 
+/** A picked folder for the worker as File handles: it reads the weights by slices instead of whole copies. */
+function pickedFolder(choice: Extract<ModelChoice, { kind: 'folder' }>): PickedFolder {
+  const files: Record<string, Blob> = {};
+  for (const [i, f] of choice.files.entries())
+    files[choice.paths?.[i] ?? folderRelativePath(f.webkitRelativePath, f.name)] = f;
+  return { kind: 'picked', name: choice.name, files };
+}
+
 /**
  * Loads a model (`prefetched`: its source, already being read). On failure the previous model stays loaded (the worker swaps only on success)
  * and the error is shown. Resolves true when the new model is active.
@@ -109,7 +117,10 @@ export async function loadModelChoice(choice: ModelChoice, prefetched?: Promise<
     const onProgress = (fraction: number, message: string) => {
       if (loadController === controller) set({ loading: { label, fraction, message } });
     };
-    const source = await (prefetched ?? modelSourceOf(choice, fetch, { signal: controller.signal, onProgress }));
+    const source = await (prefetched ??
+      (choice.kind === 'folder'
+        ? pickedFolder(choice)
+        : modelSourceOf(choice, fetch, { signal: controller.signal, onProgress })));
     const info = await engine().call(
       'loadModel',
       { source },

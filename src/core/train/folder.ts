@@ -88,9 +88,11 @@ export async function trainingFolder(files: ModelFiles): Promise<FolderBytes> {
 }
 
 /**
- * A character vocabulary must name every id the model can produce: RL and evaluation decode sampled ids, and an id
- * without text would stop a run midway. (Hugging Face tokenizers are left alone: their models often pad the
- * embedding past the tokenizer, e.g. Qwen's, and never sample the padding in practice.)
+ * Refuses a character vocabulary with fewer ids than the model's vocab_size. This is a consistency check, not a
+ * sampling guard: every sampler masks the ids past the tokenizer (config.token_count), so an id without text is never
+ * sampled. A char_vocab.json is written with its model (vocab_size = its length), so a shorter one most likely
+ * belongs to another model. Hugging Face tokenizers are not checked: their models often pad the embedding past the
+ * tokenizer (Qwen's 151936 ids over 151669 tokens), and those padded ids are masked like any other.
  */
 export function checkVocabCovers(config: Pick<ModelConfig, 'vocab_size'>, tokenizer: Tokenizer, where: string): void {
   if (tokenizer.kind === 'char' && tokenizer.vocabSize < config.vocab_size) {

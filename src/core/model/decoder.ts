@@ -5,14 +5,15 @@
  * forward of the code base — inference, the KV cache, batched decoding and the analysis worker all run it.
  *
  * Written for tfjs-wasm's fast path (docs/performance.md): every weight matMul is 2-D with no transpose flag and the
- * bias fused; attention runs per head on 2-D slices (q_h [M,hd] . kT_g [hd,T]); one tf.tidy per layer.
+ * bias fused; attention runs every head in one product of the SIMD kernel (../kernels) on wasm, per head on 2-D
+ * slices (q_h [M,hd] . kT_g [hd,T]) elsewhere; one tf.tidy per layer.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../errors';
 import type { TensorSource } from '../io/safetensors';
 import type { DecoderSpec } from './family';
 import { specOf } from './families';
-import { batchMatMul, LOWER_A } from '../kernels/batch-matmul';
+import { batchMatMul, fastBatchMatMulActive, LOWER_A } from '../kernels/batch-matmul';
 import { blockEntropy, gatherFromBlocks } from './head';
 import { KVCache } from './kvcache';
 import { applyRope, causalMaskData, layerNorm, linear, mlpActivation, rmsNorm, ropeTables } from './ops';
@@ -253,8 +254,8 @@ export class Decoder implements CausalLM {
   }
 
   /**
-   * Causal self-attention of M rows of one sequence: per query head, 2-D matMuls only (wasm fast path). Query head h
-   * reads KV head ⌊h / (H / H_kv)⌋.
+   * Causal self-attention of M rows of one sequence: on wasm all heads at once through the SIMD kernel
+   * (../kernels), elsewhere per query head with 2-D matMuls. Query head h reads KV head ⌊h / (H / H_kv)⌋.
    */
   private attendSequence(
     l: number,
@@ -275,6 +276,20 @@ export class Decoder implements CausalLM {
     const mask = tf.slice(this.causalMask(T), [T - M, 0], [M, T]); // [M, T]
 
     const group = H / Hkv;
+    if (fastBatchMatMulActive()) {
+      // The SIMD kernel takes every head in one product: 4 ops where the per-head path has ~5·H plus slices, and
+      // those per-op costs (dispatch, element-wise slicing) stay on one thread when tfjs-wasm runs a thread pool.
+      // Query head h = g·group + j sits in KV head g's rows, as in attendRows.
+      const q3 = tf.reshape(tf.transpose(tf.reshape(q, [M, H, hd]), [1, 0, 2]), [Hkv, group * M, hd]) as tf.Tensor3D;
+      const scores = tf.reshape(batchMatMul(q3, kT), [H, M, T]);
+      const probs = tf.softmax(tf.add(scores, mask)) as tf.Tensor3D; // [H, M, T]
+      if (onAttention) onAttention(l, probs);
+      const lower = !past && group === 1; // M = T: each head's block is lower-triangular (exact zeros above)
+      const probs3 = tf.reshape(probs, [Hkv, group * M, T]) as tf.Tensor3D;
+      const ctx = batchMatMul(probs3, vAll, { mode: lower ? LOWER_A : 0 }); // [H_kv, group M, hd]
+      const y = tf.reshape(tf.transpose(tf.reshape(ctx, [H, M, hd]), [1, 0, 2]), [M, H * hd]) as tf.Tensor2D;
+      return { y, kv: { kT, v: vAll } };
+    }
     const headOut: tf.Tensor2D[] = [];
     const headProbs: tf.Tensor2D[] = [];
     for (let g = 0; g < Hkv; g++) {

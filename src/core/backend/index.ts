@@ -4,6 +4,7 @@
  * loads the backends it tries and Node never loads webgl/webgpu. In Node, prefer ./node.ts (initNodeBackend).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { installWasmSlice } from '../kernels/wasm-slice';
 import { probeCapabilities, type ProbeEnv } from './probe';
 import { BACKEND_NAMES, describeRank, isBackendName, rankBackends, type BackendName } from './rank';
 import { NoBackendError, selectBackend, type BackendAttempt, type BackendReport } from './select';
@@ -51,6 +52,7 @@ async function loadBackend(
       return;
     case 'wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      installWasmSlice(); // tfjs-wasm's Slice copies its whole input first (../kernels/wasm-slice.ts)
       // Threads need SharedArrayBuffer, which only a cross-origin-isolated page (COOP/COEP) has.
       if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true) {
         tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);

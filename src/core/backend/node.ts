@@ -3,6 +3,7 @@
  * Never import this from browser code.
  */
 import { InputError } from '../errors';
+import { installWasmSlice } from '../kernels/wasm-slice';
 import { BACKEND_NAMES, describeRank, isBackendName, type BackendName, type Capabilities } from './rank';
 import { selectBackend, type BackendReport } from './select';
 
@@ -12,9 +13,10 @@ export function nodeCapabilities(): Capabilities {
 }
 
 async function loadNodeBackend(name: BackendName): Promise<void> {
-  if (name === 'wasm')
+  if (name === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm'); // single-threaded in Node, loads its .wasm from disk
-  else if (name === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
+    installWasmSlice(); // tfjs-wasm's Slice copies its whole input first (../kernels/wasm-slice.ts)
+  } else if (name === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
   else throw new Error(`${name} is browser-only`);
 }
 

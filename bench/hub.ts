@@ -22,7 +22,8 @@ import { QUIET_CHROMIUM_ARGS, ensureBuild, fmt, loadAverage, median, outDirOf, s
 // @ts-expect-error -- plain .mjs script without type declarations.
 import { findChromium } from '../scripts/find-chromium.mjs';
 
-const PORT = 4181;
+// PW_PORT: the port this checkout's e2e runs use, so benches of several checkouts do not collide.
+const PORT = Number(process.env.PW_PORT ?? 4181);
 const BASE = `http://127.0.0.1:${PORT}`;
 const REPO = 'bench/gpt2-small-shape';
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { H_SHA256, H_SIZE, memoryCache, partialKey } from './cache';
 import { authHeaders, downloadFile, parseContentRange, type DownloadOptions } from './download';
 import { HubError } from './errors';
@@ -122,6 +122,36 @@ describe('downloadFile', () => {
     const err = await failure(downloadFile(opts));
     expect(err.kind).toBe('checksum');
     expect(await cache.match(URL1)).toBeUndefined();
+  });
+
+  it('hashes while the bytes arrive: the file is not hashed again after the last byte', async () => {
+    const data = bytesOf(5000, 9);
+    const { opts } = await setup({ bytes: data, etag: `"${await sha256Hex(data)}"` });
+    const digest = vi.spyOn(globalThis.crypto.subtle, 'digest');
+    try {
+      const got = (await downloadFile(opts))!;
+      expect(got.bytes).toEqual(data);
+      expect(got.sha256).toBe(await sha256Hex(data));
+      expect(digest).toHaveBeenCalledTimes(1); // only the call just above
+    } finally {
+      digest.mockRestore();
+    }
+  });
+
+  it('a resume hashes the kept prefix: a damaged kept prefix fails the check and is dropped', async () => {
+    const data = bytesOf(1000, 4);
+    const file: FakeFile = { bytes: data, etag: `"${await sha256Hex(data)}"`, cutAt: 600 };
+    const { hub, cache, opts } = await setup(file);
+    await failure(downloadFile(opts));
+    const kept = cache.entries.get(partialKey(URL1))!;
+    kept.body[17] ^= 0xff; // one byte of the kept prefix changes on disk
+    const err = await failure(downloadFile(opts));
+    expect(err.kind).toBe('checksum');
+    expect(hub.requests[1].headers.range).toBe('bytes=600-');
+    expect(await cache.match(partialKey(URL1))).toBeUndefined();
+    const got = (await downloadFile(opts))!; // then the file is fetched whole
+    expect(got.bytes).toEqual(data);
+    expect(got.fetched).toBe(1000);
   });
 
   it('takes x-linked-etag first and ignores git sha1 and weak ETags', () => {

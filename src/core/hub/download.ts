@@ -1,10 +1,13 @@
 /**
  * One Hub file: from the cache when a complete, checked copy is there; else streamed from the network with
  * progress, resumed from a kept partial download with a Range request (If-Range on the validator, so a file that
- * changed on the server is fetched whole again), checked (size; sha256 where the ETag is one) and stored.
+ * changed on the server is fetched whole again), checked (size; sha256 where the ETag is one, hashed while the
+ * bytes arrive, the kept prefix of a resume first) and stored.
  */
 import { H_ETAG, H_SHA256, H_SIZE, H_TOTAL, partialKey, type CacheLike } from './cache';
-import { HubError } from './errors';
+import { readBody } from './body';
+import { HubError, abortReason } from './errors';
+import { inlineHash, type ChunkHash } from './hash-stream';
 import { sha256Hex, shaFromEtag } from './sha';
 
 export interface FileProgress {
@@ -34,6 +37,8 @@ export interface DownloadOptions {
   /** What a cached copy must pass: its recorded size, or also its sha256 (default). */
   verifyCached?: 'size' | 'sha256';
   onProgress?: (p: FileProgress) => void;
+  /** The sha256 taken while the bytes arrive (default: inline; the page passes a worker's). */
+  newHash?: () => ChunkHash;
 }
 
 export interface Downloaded {
@@ -93,11 +98,6 @@ function validatorOf(res: Response): string | undefined {
   const etag = res.headers.get('etag');
   if (etag && !etag.startsWith('W/')) return etag;
   return res.headers.get('last-modified') ?? undefined;
-}
-
-function abortReason(signal?: AbortSignal): Error {
-  const r = signal?.reason;
-  return r instanceof Error ? r : new DOMException('the download was cancelled', 'AbortError');
 }
 
 async function cachedCopy(opts: DownloadOptions): Promise<Downloaded | undefined> {
@@ -174,7 +174,6 @@ export async function downloadFile(opts: DownloadOptions): Promise<Downloaded | 
         { status: res.status },
       );
     }
-    let start = 0;
     let total: number | undefined;
     if (res.status === 206 && partial) {
       const range = parseContentRange(res.headers.get('content-range'));
@@ -186,7 +185,6 @@ export async function downloadFile(opts: DownloadOptions): Promise<Downloaded | 
         if (attempt === 0) continue;
         throw new HubError('size-changed', 'the server answered the resume with another part of the file', { file });
       }
-      start = partial.bytes.length;
       total = partial.total;
     } else {
       if (partial) await cache.delete(partialKey(url)); // 200: the server sent the whole file (no Range, or changed)
@@ -197,132 +195,40 @@ export async function downloadFile(opts: DownloadOptions): Promise<Downloaded | 
     }
     const sha256 = shaFromEtag(res.headers.get('x-linked-etag')) ?? shaFromEtag(res.headers.get('etag'));
     const validator = validatorOf(res) ?? partial?.validator;
-    const body = await readBody(opts, res, partial?.bytes, start, total, validator);
-    measure('read', file, requested);
-    return await checkAndStore(opts, body, sha256);
-  }
-}
-
-/** A BYOB reader where the body is a byte stream (fetch bodies in browsers and Node), else undefined. */
-function byobReader(body: ReadableStream<Uint8Array>): ReadableStreamBYOBReader | undefined {
-  try {
-    return body.getReader({ mode: 'byob' });
-  } catch {
-    return undefined;
-  }
-}
-
-/** BYOB reads go through one scratch buffer of this size (the network hands over ~1 MB at a time). */
-const SCRATCH_BYTES = 4 << 20;
-
-/** The response body into memory (after `kept`, the resumed bytes); an interruption keeps what came. */
-async function readBody(
-  opts: DownloadOptions,
-  res: Response,
-  kept: Uint8Array | undefined,
-  start: number,
-  total: number | undefined,
-  validator: string | undefined,
-): Promise<{ bytes: Uint8Array; fetched: number }> {
-  const { url, file, cache, signal } = opts;
-  let buf = new Uint8Array(total ?? Math.max(start, 1 << 16));
-  if (kept) buf.set(kept);
-  let received = start;
-  let fetched = 0;
-  const grow = (need: number) => {
-    if (need <= buf.length) return;
-    const next = new Uint8Array(Math.max(need, buf.length * 2));
-    next.set(buf.subarray(0, received));
-    buf = next;
-  };
-  const keepPartial = async () => {
-    if (total === undefined || received <= 0 || received >= total) return;
-    const headers: Record<string, string> = { [H_TOTAL]: String(total) };
-    if (validator) headers[H_ETAG] = validator;
+    // Hashed as the bytes arrive, so the check after the last byte is immediate (a resume hashes its kept prefix).
+    const hash = sha256 ? (opts.newHash ?? inlineHash)() : undefined;
+    let body: { bytes: Uint8Array; fetched: number };
     try {
-      await cache.put(partialKey(url), new Response(buf.slice(0, received), { headers }));
-    } catch {
-      // No room to keep it: the next attempt starts the file over.
+      if (hash && partial) hash.update(partial.bytes);
+      body = await readBody(res, {
+        url,
+        file,
+        cache,
+        signal,
+        kept: partial?.bytes,
+        total,
+        validator,
+        hash,
+        onProgress: opts.onProgress,
+      });
+    } catch (e) {
+      hash?.close();
+      throw e;
     }
-  };
-  const tooMuch = () =>
-    new HubError(
-      'size-changed',
-      `the server sent more than the ${total} bytes it announced: the file changed during the download; load it again`,
-      { file },
-    );
-  let byob: ReadableStreamBYOBReader | undefined;
-  try {
-    if (!res.body) {
-      const all = new Uint8Array(await res.arrayBuffer());
-      grow(received + all.length);
-      buf.set(all, received);
-      received += all.length;
-      fetched += all.length;
-    } else if ((byob = byobReader(res.body))) {
-      // Reads land in one reused scratch buffer (no allocation per chunk) and are copied into the file's buffer,
-      // which stays whole if the connection drops (it is kept for a resume).
-      let scratch = new ArrayBuffer(SCRATCH_BYTES);
-      for (;;) {
-        const { done, value } = await byob.read(new Uint8Array(scratch));
-        if (done || !value) break;
-        if (total !== undefined && received + value.length > total) {
-          await cache.delete(partialKey(url));
-          throw tooMuch();
-        }
-        grow(received + value.length);
-        buf.set(value, received);
-        received += value.length;
-        fetched += value.length;
-        scratch = value.buffer as ArrayBuffer;
-        opts.onProgress?.({ received, total, fetched });
-      }
-    } else {
-      const reader = res.body.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        if (total !== undefined && received + value.length > total) {
-          await cache.delete(partialKey(url));
-          throw tooMuch();
-        }
-        grow(received + value.length);
-        buf.set(value, received);
-        received += value.length;
-        fetched += value.length;
-        opts.onProgress?.({ received, total, fetched });
-      }
-    }
-  } catch (e) {
-    if (e instanceof HubError) throw e;
-    await keepPartial();
-    if (signal?.aborted) throw abortReason(signal);
-    throw new HubError(
-      'interrupted',
-      `the download stopped at ${received} of ${total ?? '?'} bytes (${(e as Error).message})${total !== undefined ? '; load again to resume' : ''}`,
-      { file },
-    );
+    measure('read', file, requested);
+    return await checkAndStore(opts, body, sha256, hash);
   }
-  if (total !== undefined && received !== total) {
-    await cache.delete(partialKey(url));
-    throw new HubError(
-      'size-changed',
-      `the file ended after ${received} of the ${total} bytes announced: it changed during the download; load it again`,
-      { file },
-    );
-  }
-  const bytes = buf.length === received ? buf : buf.slice(0, received);
-  opts.onProgress?.({ received, total: received, fetched });
-  return { bytes, fetched };
 }
 
 /**
- * The sha256 check gates the bytes; then the cache write starts and finishes in the background (`stored`).
+ * The sha256 check (of the hash taken while reading) gates the bytes; then the cache write starts and finishes in
+ * the background (`stored`).
  */
 async function checkAndStore(
   opts: DownloadOptions,
   body: { bytes: Uint8Array; fetched: number },
   sha256: string | undefined,
+  hash: ChunkHash | undefined,
 ): Promise<Downloaded> {
   const { url, file, cache } = opts;
   const { bytes, fetched } = body;
@@ -332,7 +238,8 @@ async function checkAndStore(
     [H_SIZE]: String(bytes.length),
   };
   if (sha256) headers[H_SHA256] = sha256;
-  const actual = sha256 ? await sha256Hex(bytes) : undefined;
+  // A hash worker that could not run: the bytes are hashed whole instead.
+  const actual = hash && (await hash.hex().catch(() => sha256Hex(bytes)));
   measure('check', file, started);
   if (sha256 && actual !== sha256) {
     await cache.delete(partialKey(url));

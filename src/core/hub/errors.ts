@@ -42,3 +42,9 @@ export class HubError extends InputError {
 export function isHubError(e: unknown): e is HubError {
   return e instanceof HubError;
 }
+
+/** Why a cancelled download stopped: the signal's reason, or an AbortError. */
+export function abortReason(signal?: AbortSignal): Error {
+  const r = signal?.reason;
+  return r instanceof Error ? r : new DOMException('the download was cancelled', 'AbortError');
+}

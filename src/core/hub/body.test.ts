@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { readBody } from './body';
+import { H_TOTAL, memoryCache, partialKey } from './cache';
+import { inlineHash } from './hash-stream';
+import { sha256Hex } from './sha';
+import { bytesOf } from './testing/fakeHub';
+
+const URL1 = 'https://hub.test/O/N/resolve/main/w.safetensors';
+
+/** A byte stream (read with a BYOB reader, as fetch bodies are) of `data` in `chunk`-byte pieces, failing at `cutAt`. */
+function byteBody(data: Uint8Array, chunk: number, cutAt?: number) {
+  let pos = 0;
+  let cancelled = false;
+  const stream = new ReadableStream({
+    type: 'bytes',
+    pull(c) {
+      if (cutAt !== undefined && pos >= cutAt) return c.error(new TypeError('connection reset'));
+      if (pos >= data.length) {
+        c.close();
+        return c.byobRequest?.respond(0); // a pending BYOB read ends only when answered
+      }
+      const n = Math.min(chunk, data.length - pos, cutAt !== undefined ? cutAt - pos : Infinity);
+      c.enqueue(data.slice(pos, pos + n));
+      pos += n;
+    },
+    cancel() {
+      cancelled = true;
+    },
+  });
+  return { res: new Response(stream), cancelled: () => cancelled };
+}
+
+describe('readBody', () => {
+  it('reads a byte stream through BYOB reads into one buffer, hashing and reporting each chunk', async () => {
+    const data = bytesOf(10_000, 2);
+    const hash = inlineHash();
+    const seen: number[] = [];
+    const { res } = byteBody(data, 3000);
+    const got = await readBody(res, {
+      url: URL1,
+      file: 'w.safetensors',
+      cache: memoryCache(),
+      total: data.length,
+      hash,
+      onProgress: (p) => seen.push(p.received),
+    });
+    expect(got.bytes).toEqual(data);
+    expect(got.fetched).toBe(10_000);
+    expect(seen).toEqual([3000, 6000, 9000, 10_000, 10_000]);
+    expect(await hash.hex()).toBe(await sha256Hex(data));
+  });
+
+  it('after a kept prefix, continues it; an unknown size grows the buffer', async () => {
+    const data = bytesOf(5000, 3);
+    const { res } = byteBody(data.subarray(1200), 700);
+    const got = await readBody(res, { url: URL1, file: 'w', cache: memoryCache(), kept: data.slice(0, 1200) });
+    expect(got.bytes).toEqual(data);
+    expect(got.fetched).toBe(3800);
+  });
+
+  it('a dropped connection keeps the bytes so far for a resume and says how far it got', async () => {
+    const data = bytesOf(4000, 4);
+    const cache = memoryCache();
+    const { res } = byteBody(data, 1000, 2500);
+    const read = readBody(res, { url: URL1, file: 'w.safetensors', cache, total: 4000, validator: '"v"' });
+    await expect(read).rejects.toThrow(/stopped at 2500 of 4000 bytes \(connection reset\); load again to resume/);
+    const kept = (await cache.match(partialKey(URL1)))!;
+    expect(kept.headers.get(H_TOTAL)).toBe('4000');
+    expect(new Uint8Array(await kept.arrayBuffer())).toEqual(data.subarray(0, 2500));
+  });
+
+  it('more bytes than announced: refused, and the connection is let go', async () => {
+    const data = bytesOf(4000, 5);
+    const { res, cancelled } = byteBody(data, 1000);
+    const read = readBody(res, { url: URL1, file: 'w.safetensors', cache: memoryCache(), total: 2500 });
+    await expect(read).rejects.toThrow(/more than the 2500 bytes/);
+    expect(cancelled()).toBe(true);
+  });
+});

@@ -96,9 +96,33 @@ describe('experiment statistics', () => {
     // Δ AUC = (0.2 − 0.1), (0.3 − 0.3): mean 0.05
     expect(c.vsBaseline!.rewardAuc.mean).toBeCloseTo(0.05, 12);
     expect(summaryMarkdown(rows, 0.1)).toMatch(/\| coupled \| 3 \| [\d.]+ ± [\d.]+ \| \+15\.0 ± 63\.5 \| 0\.205 \|/);
-    expect(summaryCsv(rows).split('\n')[2]).toMatch(/,0\.204833,0\.204833,[\d.]*,[\d.]*$/);
+    expect(summaryCsv(rows).split('\n')[2]).toMatch(/,0\.204833,0\.204833,[\d.]*,[\d.]*,outcome$/);
     expect(summaryMarkdown(rows, 0.1)).toMatch(/\| uniform \| 3 \| [\d.]+ ± [\d.]+ \| – \|/);
+    expect(summaryMarkdown(rows, 0.1)).not.toMatch(/†/); // no step-supervised strategy in the table
+    expect(summaryCsv(rows).split('\n')[0]).toMatch(/,supervision$/);
     expect(summarize([run('coupled', 0, 0.5, [0])])[0].vsBaseline).toBeNull(); // no uniform runs
+  });
+  it('step-supervised strategies are labelled in the markdown (†, with its footnote) and the CSV', () => {
+    const run = (strategy: RunResult['strategy'], seed: number): RunResult => ({
+      strategy,
+      seed,
+      initialAccuracy: 0.1,
+      lines: [line(1, 0.2, 0.4)],
+    });
+    const rows = summarize([run('uniform', 0), run('capo', 0), run('pure', 0), run('tempo', 0)]);
+    const md = summaryMarkdown(rows, null);
+    expect(md).toMatch(/\| capo † \| 1 \|/);
+    expect(md).toMatch(/\| pure † \| 1 \|/);
+    expect(md).toMatch(/\| tempo \| 1 \|/);
+    expect(md).toMatch(/\| uniform \| 1 \|/);
+    expect(md.trimEnd().split('\n').at(-1)).toMatch(/^† step-supervised: /);
+    const csv = summaryCsv(rows).trimEnd().split('\n').slice(1);
+    expect(csv.map((l) => `${l.split(',')[0]} ${l.split(',').at(-1)}`).sort()).toEqual([
+      'capo step-verified',
+      'pure step-verified',
+      'tempo outcome',
+      'uniform outcome',
+    ]);
   });
   it('Holm across strategies: each metric is one family', () => {
     const run = (strategy: RunResult['strategy'], seed: number, acc: number): RunResult => ({

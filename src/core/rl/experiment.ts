@@ -4,7 +4,7 @@
  * Environment-free: runs come from a callback (the CLI runs them in turn and stores their logs).
  */
 import { holm, pairedTTestP } from './experiment-stats';
-import type { RlStrategy } from './options';
+import { supervision, type RlStrategy } from './options';
 import type { RunLogLine } from './runlog';
 
 export interface RunResult {
@@ -153,17 +153,21 @@ export function summaryMarkdown(rows: StrategyRow[], initialAccuracy: number | n
     '| strategy | seeds | final held-out acc. % (95% CI) | Δ acc. vs uniform, paired | Holm p (Δ acc.) | reward AUC % (95% CI) | Δ AUC vs uniform, paired | Holm p (Δ AUC) | final reward % | amplified tokens % | s/step | attention+credit % of step |\n|---|---|---|---|---|---|---|---|---|---|---|---|';
   const body = rows.map((r) => {
     const v = r.vsBaseline;
-    return `| ${r.strategy} | ${r.seeds.length} | ${pm(r.finalAccuracy)} | ${v ? signed(v.finalAccuracy) : '–'} | ${v ? formatP(v.finalAccuracy.pHolm) : '–'} | ${pm(r.rewardAuc)} | ${v ? signed(v.rewardAuc) : '–'} | ${v ? formatP(v.rewardAuc.pHolm) : '–'} | ${pm(r.finalReward)} | ${pct(r.amplifiedShare)} | ${r.stepSeconds.toFixed(2)} | ${pct(r.creditShare)} |`;
+    const mark = supervision(r.strategy) === 'step-verified' ? ' †' : '';
+    return `| ${r.strategy}${mark} | ${r.seeds.length} | ${pm(r.finalAccuracy)} | ${v ? signed(v.finalAccuracy) : '–'} | ${v ? formatP(v.finalAccuracy.pHolm) : '–'} | ${pm(r.rewardAuc)} | ${v ? signed(v.rewardAuc) : '–'} | ${v ? formatP(v.rewardAuc.pHolm) : '–'} | ${pm(r.finalReward)} | ${pct(r.amplifiedShare)} | ${r.stepSeconds.toFixed(2)} | ${pct(r.creditShare)} |`;
   });
   const start = initialAccuracy === null ? '' : `\nStarting model: held-out accuracy ${pct(initialAccuracy)}%.`;
-  return [head, ...body].join('\n') + start + '\n';
+  const note = rows.some((r) => supervision(r.strategy) === 'step-verified')
+    ? `\n† step-supervised: the task's step checker judges every scratchpad line, supervision the other strategies do not get.`
+    : '';
+  return [head, ...body].join('\n') + start + note + '\n';
 }
 
 export function summaryCsv(rows: StrategyRow[]): string {
   const head =
     'strategy,seeds,final_acc_mean,final_acc_ci95,reward_auc_mean,reward_auc_ci95,final_reward_mean,final_reward_ci95,amplified_share,step_seconds,credit_share,' +
     'delta_acc_vs_uniform_mean,delta_acc_vs_uniform_ci95,delta_auc_vs_uniform_mean,delta_auc_vs_uniform_ci95,' +
-    'delta_acc_p,delta_acc_p_holm,delta_auc_p,delta_auc_p_holm';
+    'delta_acc_p,delta_acc_p_holm,delta_auc_p,delta_auc_p_holm,supervision';
   const f = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '' : String(+x.toFixed(6)));
   return (
     [
@@ -189,6 +193,7 @@ export function summaryCsv(rows: StrategyRow[]): string {
           f(r.vsBaseline?.finalAccuracy.pHolm),
           f(r.vsBaseline?.rewardAuc.p),
           f(r.vsBaseline?.rewardAuc.pHolm),
+          supervision(r.strategy),
         ].join(','),
       ),
     ].join('\n') + '\n'

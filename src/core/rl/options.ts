@@ -26,6 +26,15 @@ export const RL_STRATEGIES = [
 ] as const;
 export type RlStrategy = (typeof RL_STRATEGIES)[number];
 
+/**
+ * What a strategy learns from: the final answer's reward only (`outcome`), or also a verdict on every intermediate
+ * step from the task's step checker (`step-verified`: CAPO- and PURE-style). Tables mark the second kind, since a gain
+ * of theirs measures that extra supervision as much as the credit scheme.
+ */
+export function supervision(s: RlStrategy): 'outcome' | 'step-verified' {
+  return s === 'capo' || s === 'pure' ? 'step-verified' : 'outcome';
+}
+
 export interface RlOptions {
   task: TaskName;
   level: number;

@@ -95,12 +95,12 @@ describe('CSV exports', () => {
     expect(rows[0]).toBe(
       'strategy,seeds,final_acc_mean,final_acc_ci95,reward_auc_mean,reward_auc_ci95,final_reward_mean,final_reward_ci95,amplified_share,step_seconds,credit_share,' +
         'delta_acc_vs_uniform_mean,delta_acc_vs_uniform_ci95,delta_auc_vs_uniform_mean,delta_auc_vs_uniform_ci95,' +
-        'delta_acc_p,delta_acc_p_holm,delta_auc_p,delta_auc_p_holm,start_acc',
+        'delta_acc_p,delta_acc_p_holm,delta_auc_p,delta_auc_p_holm,supervision,start_acc',
     );
     expect(rows).toHaveLength(3);
     // final reward = last step's (10% of 3 steps rounds to 1): 0.6 and 0.2 → 0.4 ± 12.706 · 0.2828 / √2 = 2.5412
-    expect(rows[1]).toBe('uniform,2,0.6,1.2706,0.275,1.58825,0.4,2.5412,0,0.002,0,,,,,,,,,0.25');
+    expect(rows[1]).toBe('uniform,2,0.6,1.2706,0.275,1.58825,0.4,2.5412,0,0.002,0,,,,,,,,,outcome,0.25');
     // coupled seed 0 against uniform seed 0: Δ acc = 0.25 − 0.5, Δ AUC = 0.5 − 0.4 (one pair: no CI, no p)
-    expect(rows[2]).toBe('coupled,1,0.25,,0.5,,0.5,,0,0.002,0,-0.25,,0.1,,,,,,0.25');
+    expect(rows[2]).toBe('coupled,1,0.25,,0.5,,0.5,,0,0.002,0,-0.25,,0.1,,,,,,outcome,0.25');
   });
 });

@@ -55,6 +55,9 @@ describe('rhythmscope rl: bad arguments', () => {
     [['--lr', '-0.1'], /--lr/],
     [['--strategy', 'magic'], /--strategy.*unknown strategy "magic"/],
     [['--level', '7'], /--level.*one of 1, 2, 3, 4/],
+    [['--capo-penalty', '0'], /--capo-penalty.*> 0/],
+    [['--pure-temperature', '-1'], /--pure-temperature.*> 0/],
+    [['--pure-temperature', 'cold'], /--pure-temperature: expected a number/],
   ])('%j → exit 2, one line naming the flag', async (extra, msg) => {
     const args = base();
     if (extra[0] === '--level') args.splice(args.indexOf('--level'), 2);

@@ -68,6 +68,18 @@ export const RUN_FLAGS = {
     default: 'anchor',
     help: "hicra's planning tokens: rhythm anchors or the batch's strategic 3–5-grams",
   },
+  'capo-penalty': {
+    type: 'number',
+    value: 'X',
+    default: 1,
+    help: 'capo: extra −X on the tokens of a wrong step (> 0)',
+  },
+  'pure-temperature': {
+    type: 'number',
+    value: 'T',
+    default: 0.1,
+    help: 'pure: temperature of the min-form step weights softmax(−r/T) (> 0)',
+  },
   q: { type: 'number', help: 'rhythm: top-q fraction (default 0.4)' },
   'gamma-amp': { type: 'number', help: 'rhythm: γ_amp (default 1.5)' },
   alpha: { type: 'number', help: 'rhythm: coupled α (default 0.5)' },
@@ -158,6 +170,8 @@ export function optionsFromFlags(a: RunFlags, strategy: string, seed: number): R
       rhythm,
       creditSign: a['credit-sign'] as RlOptions['creditSign'],
       planningSet: a['planning-set'] as RlOptions['planningSet'],
+      capoPenalty: a['capo-penalty'],
+      pureTemperature: a['pure-temperature'],
     }),
   );
 }

@@ -62,6 +62,32 @@ describe('stepCredit', () => {
     expect(credit[0].add.every((x) => x === 0)).toBe(true);
     expect(credit[1].add.map((x) => x < 0)).toEqual(spread(1, 1, 0).map(Boolean));
   });
+  it('CAPO with penalty 2, by hand: token rewards 1 (A), −2 on B’s 15 wrong-step tokens, 0 on its other 8', () => {
+    // μ = (23 − 30)/46 = −0.152174; σ (population) = 1.334613; advantage (R − μ)/σ; b_t = −2/σ on wrong steps.
+    const { credit } = stepCredit('capo', rows, tok, 'population', { capoPenalty: 2 });
+    expect(credit[0].advantage).toBeCloseTo(0.863302, 5);
+    expect(credit[1].advantage).toBeCloseTo(0.114021, 5);
+    credit[1].add.forEach((x, t) => expect(x).toBeCloseTo(spread(-1.498562, -1.498562, 0)[t], 5));
+    expect(credit[0].add.every((x) => x === 0)).toBe(true);
+  });
+  it('PURE with T = 1 against T = 0.1 on a response with one right and one wrong step, by hand', () => {
+    // C: "3*5=15" right, "15+7=23" wrong; rewards as given: A 1, C 0. Step scores [+1, −1]:
+    // T = 1:   w = [1/(1+e²), e²/(1+e²)] = [0.119203, 0.880797] → +0.119203 at token 6, −0.880797 at 14;
+    //          G_C = −0.761594, −0.880797, 0 → Ã_C = G_C − G_A,0 (2) = −2.761594, −2.880797, −2;
+    //          Ã_A = G_A − G_C,0 = (2, 1.5, 1) + 0.761594.
+    // T = 0.1: w ≈ [2e-9, 1] → Ã_C ≈ −3, −3, −2 and Ã_A = (2, 1.5, 1) + 1.
+    const mixed = { ...rows, responses: [rows.responses[0], ids('3*5=15\n15+7=23\nA:3*5+7')] };
+    const at = (T: number) => {
+      const { credit } = stepCredit('pure', mixed, tok, 'population', { pureTemperature: T });
+      return credit.map((c, r) => combineCredit(c.advantage, mixed.responses[r].length, { add: c.add }));
+    };
+    const [a1, c1] = at(1);
+    c1.forEach((x, t) => expect(x).toBeCloseTo(spread(-2.761594, -2.880797, -2)[t], 5));
+    a1.forEach((x, t) => expect(x).toBeCloseTo(spread(2.761594, 2.261594, 1.761594)[t], 5));
+    const [a01, c01] = at(0.1);
+    c01.forEach((x, t) => expect(x).toBeCloseTo(spread(-3, -3, -2)[t], 5));
+    a01.forEach((x, t) => expect(x).toBeCloseTo(spread(3, 2.5, 2)[t], 5));
+  });
   it('garbage responses and prompts never throw', () => {
     const bad = { ...rows, prompts: ['?', '💥'], responses: [[eosId], tok.encode('((((((')] };
     expect(() => stepCredit('capo', bad, tok)).not.toThrow();

@@ -62,6 +62,7 @@ export function stepCredit(
   rows: StepRows,
   tokenizer: Pick<Tokenizer, 'decode'>,
   std: 'population' | 'sample' = 'population',
+  params: { capoPenalty?: number; pureTemperature?: number } = {},
 ): { credit: StepCredit[]; wrongTokens: number[] } {
   const G = rows.group;
   const tokens = rows.responses.map((ids, r) => {
@@ -74,7 +75,11 @@ export function stepCredit(
   for (let g = 0; g * G < rows.responses.length; g++) {
     const steps = tokens.slice(g * G, (g + 1) * G);
     const rewards = rows.rewards.slice(g * G, (g + 1) * G);
-    credit.push(...(strategy === 'capo' ? capoCredit(rewards, steps, std) : pureCredit(rewards, steps)));
+    credit.push(
+      ...(strategy === 'capo'
+        ? capoCredit(rewards, steps, std, params.capoPenalty)
+        : pureCredit(rewards, steps, params.pureTemperature)),
+    );
   }
   const wrongTokens = tokens.map((s) => Array.from(s.step).filter((k) => k >= 0 && !s.correct[k]).length);
   return { credit, wrongTokens };

@@ -16,6 +16,7 @@ describe('resolveRlOptions', () => {
       entropyCoef: 0,
     });
     expect(o.steps).toBe(DEFAULT_RL_OPTIONS.steps);
+    expect([o.capoPenalty, o.pureTemperature]).toEqual([1, 0.1]);
   });
 
   it.each([
@@ -34,6 +35,9 @@ describe('resolveRlOptions', () => {
     [{ task: 'chess' }, /unknown task "chess"/],
     [{ level: 9 }, /level of addition must be one of 1, 2, 3, 4/],
     [{ learningRate: 1 }, /unknown RL option "learningRate"/],
+    [{ capoPenalty: 0 }, /field "capoPenalty".*> 0/],
+    [{ pureTemperature: -0.1 }, /field "pureTemperature".*> 0/],
+    [{ pureTemperature: Infinity }, /pureTemperature/],
   ])('rejects %j with a clear message', (over, msg) => {
     expect(() => resolveRlOptions({ ...base, ...(over as object) } as never)).toThrow(msg);
   });

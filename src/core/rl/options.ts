@@ -4,6 +4,7 @@
  */
 import { InputError } from '../errors';
 import { isTaskName, TASKS, type TaskName } from '../tasks/index';
+import { CAPO_PENALTY, PURE_TEMPERATURE } from './token-credit-steps';
 
 /**
  * Credit strategies (docs/rl.md): the paper's three (method.md §4), the random and high-entropy γ controls, HICRA
@@ -93,6 +94,10 @@ export interface RlOptions {
   creditSign: 'v2' | 'v1';
   /** HICRA's planning tokens: 'anchor' (the rhythm engine's anchors) or 'grams' (the batch's strategic 3–5-grams). */
   planningSet: 'anchor' | 'grams';
+  /** CAPO-style: the extra −x on the tokens of a wrong step, before the group normalisation (> 0). */
+  capoPenalty: number;
+  /** PURE-style: temperature T of the min-form step weights softmax(−r/T) (> 0; small T → the worst step). */
+  pureTemperature: number;
 }
 
 export const DEFAULT_RL_OPTIONS: Readonly<Omit<RlOptions, 'task' | 'level'>> = Object.freeze({
@@ -119,6 +124,8 @@ export const DEFAULT_RL_OPTIONS: Readonly<Omit<RlOptions, 'task' | 'level'>> = O
   zeroAdvantageRows: 'drop',
   creditSign: 'v2',
   planningSet: 'anchor',
+  capoPenalty: CAPO_PENALTY,
+  pureTemperature: PURE_TEMPERATURE,
 } as Omit<RlOptions, 'task' | 'level'>);
 
 /** `local-chunk`, `local_chunk`, `GRPO` (= uniform), `hicra-style`, `capo-style` and `pure-style` are accepted. */
@@ -216,6 +223,8 @@ export function resolveRlOptions(
     zeroAdvantageRows: o.zeroAdvantageRows as RlOptions['zeroAdvantageRows'],
     creditSign: o.creditSign as RlOptions['creditSign'],
     planningSet: o.planningSet as RlOptions['planningSet'],
+    capoPenalty: check(o, 'capoPenalty', pos, '> 0 and finite', false),
+    pureTemperature: check(o, 'pureTemperature', pos, '> 0 and finite', false),
   };
   if (res.creditSign !== 'v2' && res.creditSign !== 'v1') {
     throw new InputError(`creditSign must be 'v2' or 'v1' (got ${JSON.stringify(res.creditSign)})`, {

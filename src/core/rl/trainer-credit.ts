@@ -40,7 +40,7 @@ export function batchCredit(o: RlOptions, ro: Rollout, std: Std, tokenizer: Toke
   } else if (o.strategy === 'capo' || o.strategy === 'pure') {
     const prompts = ro.responses.map((_, r) => ro.problems[Math.floor(r / G)].prompt);
     const rows = { task: o.task, prompts, responses: ro.responses, rewards: ro.rewards, group: G, eosId };
-    const { credit, wrongTokens } = stepCredit(o.strategy, rows, tokenizer, std);
+    const { credit, wrongTokens } = stepCredit(o.strategy, rows, tokenizer, std, o);
     credit.forEach((c, r) => {
       out[r].steps = c;
       out[r].wrongStepTokens = wrongTokens[r];

@@ -1,7 +1,6 @@
 /** SVG / PNG export of the heatmap's visible window as a paper figure (axes, legend, token labels). */
-import { useState } from 'react';
 import type { ColorScaleSpec } from '../theme';
-import { exportPng, exportSvg, heatmapToSvg, rgbaToDataUrl, slug, usesRects } from '../figures';
+import { heatmapToSvg, rgbaToDataUrl, slug, SvgPngButtons, usesRects } from '../figures';
 import { renderView } from './raster';
 
 export interface HeatmapExportProps {
@@ -45,36 +44,12 @@ export function buildHeatmapFigure(p: HeatmapExportProps): string {
 }
 
 export function HeatmapExportButtons(p: HeatmapExportProps) {
-  const [busy, setBusy] = useState(false);
-  const name = `rhythmscope-${slug(p.title)}`;
-  const run = async (fn: () => Promise<void> | void) => {
-    setBusy(true);
-    try {
-      await fn();
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
-    <span className="export-buttons" role="group" aria-label="Export figure">
-      <button
-        type="button"
-        className="chart-button"
-        disabled={busy}
-        onClick={() => run(() => exportSvg(buildHeatmapFigure(p), `${name}.svg`))}
-        title="Download the visible window as SVG"
-      >
-        SVG
-      </button>
-      <button
-        type="button"
-        className="chart-button"
-        disabled={busy}
-        onClick={() => run(() => exportPng(buildHeatmapFigure(p), `${name}.png`, 2))}
-        title="Download the visible window as PNG (2×)"
-      >
-        PNG
-      </button>
-    </span>
+    <SvgPngButtons
+      build={() => buildHeatmapFigure(p)}
+      name={`rhythmscope-${slug(p.title)}`}
+      label="Export figure"
+      what="the visible window"
+    />
   );
 }

@@ -19,3 +19,4 @@ export {
   type GalleryFigureHead,
   type GalleryGeometry,
 } from './gallery-svg';
+export { SvgPngButtons } from './SvgPngButtons';

@@ -1,7 +1,6 @@
 /** SVG / PNG export of the whole head gallery as a paper figure. */
-import { useState } from 'react';
 import type { Thumbnail } from '../../core/rhythm';
-import { exportPng, exportSvg, rgbaToDataUrl } from '../figures';
+import { rgbaToDataUrl, SvgPngButtons } from '../figures';
 import { galleryGeometry, galleryRasterSize, galleryToSvg, tileOrigin } from '../figures/gallery-svg';
 import type { ScaleMode } from '../theme';
 import { thumbnailTile, type GalleryHead } from './heads';
@@ -35,33 +34,5 @@ export function buildGalleryFigure({ grid, thumbnails, lut, mode }: GalleryExpor
 }
 
 export function GalleryExportButtons(p: GalleryExportProps) {
-  const [busy, setBusy] = useState(false);
-  const run = async (fn: () => Promise<void> | void) => {
-    setBusy(true);
-    try {
-      await fn();
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <span className="export-buttons" role="group" aria-label="Export gallery figure">
-      <button
-        type="button"
-        className="chart-button"
-        disabled={busy}
-        onClick={() => run(() => exportSvg(buildGalleryFigure(p), 'rhythmscope-heads.svg'))}
-      >
-        SVG
-      </button>
-      <button
-        type="button"
-        className="chart-button"
-        disabled={busy}
-        onClick={() => run(() => exportPng(buildGalleryFigure(p), 'rhythmscope-heads.png', 2))}
-      >
-        PNG
-      </button>
-    </span>
-  );
+  return <SvgPngButtons build={() => buildGalleryFigure(p)} name="rhythmscope-heads" label="Export gallery figure" />;
 }

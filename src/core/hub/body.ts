@@ -4,7 +4,7 @@
  */
 import { H_ETAG, H_TOTAL, partialKey, type CacheLike } from './cache';
 import { HubError, abortReason } from './errors';
-import type { ChunkHash } from './hash-stream';
+import type { Sha256 } from './sha';
 
 export interface BodyRead {
   /** The resolve URL (the cache key) and the file's path in the repo, for messages. */
@@ -18,7 +18,8 @@ export interface BodyRead {
   total?: number;
   /** What a resume's If-Range will carry, kept with the partial bytes. */
   validator?: string;
-  hash?: ChunkHash;
+  /** The sha256, taken as the bytes arrive (the kept prefix first). */
+  hash?: Sha256;
   onProgress?: (p: { received: number; total?: number; fetched: number }) => void;
 }
 
@@ -65,6 +66,7 @@ export async function readBody(res: Response, r: BodyRead): Promise<{ bytes: Uin
   if (r.kept) buf.set(r.kept);
   let received = start;
   let fetched = 0;
+  if (r.kept) hash?.update(r.kept);
   try {
     for await (const chunk of chunksOf(res)) {
       if (total !== undefined && received + chunk.length > total) {

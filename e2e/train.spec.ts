@@ -246,6 +246,10 @@ test.describe('train panel', () => {
     await expect(rows).toHaveCount(2);
     await expect(rows.nth(1)).toHaveAttribute('data-strategy', 'coupled');
     await expect(rows.nth(1).locator('td').nth(5)).toHaveText(/^[+−]\d+\.\d ± n\/a$/);
+    // Holm p beside it: one seed per strategy, so no test yet; uniform has no difference.
+    await expect(page.getByTestId('train-summary-holm')).toHaveAttribute('title', /Holm/);
+    await expect(rows.nth(1).locator('td').nth(6)).toHaveText('n/a');
+    await expect(rows.nth(0).locator('td').nth(6)).toHaveText('–');
     // The runs' saved options carry the credit sign.
     const signs = await page.evaluate(
       () =>

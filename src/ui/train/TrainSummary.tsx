@@ -5,7 +5,7 @@
 import { useMemo } from 'react';
 import { exportComparison, type TrainExportKind } from './exports';
 import { strategyColor } from './series';
-import { formatDifference, formatInterval, formatPercent, summaryRows } from './summary';
+import { formatDifference, formatHolm, formatInterval, formatPercent, summaryRows } from './summary';
 import { useTrainStore } from './trainStore';
 
 const EXPORTS: { kind: TrainExportKind; testId: string; label: string }[] = [
@@ -39,6 +39,13 @@ export function TrainSummary() {
             >
               Δ acc. vs uniform, paired
             </th>
+            <th
+              scope="col"
+              data-testid="train-summary-holm"
+              title="p of that difference: two-sided paired t-test across seeds, Holm step-down over the strategies compared with uniform (as rhythmscope experiment's summary)"
+            >
+              Holm p
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -53,11 +60,12 @@ export function TrainSummary() {
               <td>{formatInterval(r.rewardAuc)}</td>
               <td>{formatPercent(r.startAccuracy)}</td>
               <td>{formatDifference(r.vsUniform)}</td>
+              <td>{formatHolm(r.pHolm)}</td>
             </tr>
           ))}
           {rows.length === 0 && (
             <tr>
-              <td colSpan={6} className="train-hint">
+              <td colSpan={7} className="train-hint">
                 No finished run yet: a row appears as each strategy's runs end.
               </td>
             </tr>

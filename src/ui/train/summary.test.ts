@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunLogLine } from '../../core/rl/runlog';
-import { curvesCsvText, formatDifference, formatInterval, summaryCsvText, summaryRows } from './summary';
+import { curvesCsvText, formatDifference, formatHolm, formatInterval, summaryCsvText, summaryRows } from './summary';
 import type { RunData } from './series';
 
 const line = (step: number, reward: number, heldout?: number): RunLogLine => ({
@@ -71,6 +71,44 @@ describe('summaryRows (mean ± 95% CI over seeds, as rhythmscope experiment)', (
     // Paired with uniform seed 0 (0.5): −25 points, one pair, no CI; uniform itself has none.
     expect(formatDifference(c.vsUniform)).toBe('−25.0 ± n/a');
     expect(formatDifference(u.vsUniform)).toBe('–');
+  });
+
+  it('Holm p of Δ acc., by hand: four strategies against uniform, two seeds each', () => {
+    const run = (strategy: string, seed: number, acc: number): Run => ({
+      key: `${strategy}-s${seed}`,
+      strategy,
+      seed,
+      done: true,
+      initialAccuracy: 0.25,
+      lines: [line(1, 0.5, acc)],
+    });
+    // Δ per seed against uniform's 0.5, 0.5; paired t with 1 df: p = 1 − 2·atan(|t|)/π.
+    // coupled 0.1, 0.3 → t = 2, p = 0.295167; random 0.1, 0.2 → t = 3, p = 0.204833;
+    // tempo 0, 0.4 → t = 1, p = 0.5; capo 0.1, −0.1 → t = 0, p = 1.
+    // Holm (m = 4): random 4·0.204833 = 0.819332; coupled max(3·0.295167, ·) = 0.885501; tempo 2·0.5 = 1; capo 1.
+    const rows = summaryRows([
+      run('uniform', 0, 0.5),
+      run('uniform', 1, 0.5),
+      run('coupled', 0, 0.6),
+      run('coupled', 1, 0.8),
+      run('random', 0, 0.6),
+      run('random', 1, 0.7),
+      run('tempo', 0, 0.5),
+      run('tempo', 1, 0.9),
+      run('capo', 0, 0.6),
+      run('capo', 1, 0.4),
+    ]);
+    const p = Object.fromEntries(rows.map((r) => [r.strategy, r.pHolm]));
+    expect(p.uniform).toBeNull();
+    expect(p.random).toBeCloseTo(0.819332, 5);
+    expect(p.coupled).toBeCloseTo(0.885501, 5);
+    expect(p.tempo).toBeCloseTo(1, 12);
+    expect(p.capo).toBeCloseTo(1, 12);
+    expect(rows.map((r) => formatHolm(r.pHolm))).toEqual(
+      rows.map((r) => ({ uniform: '–', random: '0.819', coupled: '0.886', tempo: '1.000', capo: '1.000' })[r.strategy]),
+    );
+    // One pair only: no test.
+    expect(formatHolm(summaryRows(runs)[1].pHolm)).toBe('n/a');
   });
 
   it('no finished run: no rows', () => {

@@ -2,7 +2,7 @@
  * The comparison table and its CSV files, computed exactly as `rhythmscope experiment` does (src/core/rl/experiment:
  * summarize, meanCi, rewardAuc, curvesCsv, summaryCsv), from the runs the panel shows. Pure (Node-tested).
  */
-import { curvesCsv, summarize, summaryCsv, type Interval, type RunResult } from '../../core/rl/experiment';
+import { curvesCsv, formatP, summarize, summaryCsv, type Interval, type RunResult } from '../../core/rl/experiment';
 import type { RlStrategy } from '../../core/rl/options';
 import type { RunData } from './series';
 
@@ -16,6 +16,8 @@ export interface SummaryRow {
   rewardAuc: Interval;
   /** Final held-out accuracy minus uniform's, paired by seed (null for uniform or without uniform runs). */
   vsUniform: Interval | null;
+  /** Holm-adjusted p of that difference (two-sided paired t over seeds; NaN with < 2 pairs; null without a pair). */
+  pHolm: number | null;
   /** The starting model's held-out accuracy (the same for every run of a comparison). */
   startAccuracy: number | null;
 }
@@ -41,6 +43,7 @@ export function summaryRows(runs: (RunData & { done: boolean })[]): SummaryRow[]
     finalAccuracy: row.finalAccuracy,
     rewardAuc: row.rewardAuc,
     vsUniform: row.vsBaseline?.finalAccuracy ?? null,
+    pHolm: row.vsBaseline?.finalAccuracy.pHolm ?? null,
     startAccuracy:
       results.find((r) => r.strategy === row.strategy && r.initialAccuracy !== null)?.initialAccuracy ?? null,
   }));
@@ -56,6 +59,11 @@ export function formatInterval(i: Interval): string {
 export function formatDifference(i: Interval | null): string {
   if (!i || !Number.isFinite(i.mean)) return '–';
   return `${i.mean >= 0 ? '+' : '−'}${formatInterval({ ...i, mean: Math.abs(i.mean) })}`;
+}
+
+/** A Holm p as the CLI's summary.md writes it ("0.205", "<0.001", "n/a"); "–" where there is no paired difference. */
+export function formatHolm(p: number | null): string {
+  return p === null ? '–' : formatP(p);
 }
 
 export function formatPercent(x: number | null): string {

@@ -46,6 +46,8 @@ test.describe('Hub models', () => {
   test('opens a repo id with progress, then reopens it from the cache with the server stopped', async ({
     page,
   }, info) => {
+    const workers: string[] = [];
+    page.on('worker', (w) => workers.push(w.url()));
     await page.goto(pageUrl(info));
     await waitForModel(page);
     await openRepo(page, 'tiny/model');
@@ -58,6 +60,8 @@ test.describe('Hub models', () => {
     await expect(page.getByTestId('cached-model')).toHaveAttribute('data-repo', 'tiny/model');
     // Weights came through the second origin, as the Hub's CDN serves them.
     expect(hub.log.find((r) => r.origin === 'cdn' && r.file === 'model.safetensors')?.bytes).toBe(weightsSize());
+    // The weights' sha256 was taken off the page's thread, in its own worker (ETag = sha256 there).
+    expect(workers.some((u) => /hash-worker/.test(u))).toBe(true);
 
     await hub.stop();
     await page.reload();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readBody } from './body';
 import { H_TOTAL, memoryCache, partialKey } from './cache';
-import { Sha256, sha256Hex } from './sha';
+import { inlineHash, portHash, serveHash, type HashPort } from './hash-stream';
+import { sha256Hex } from './sha';
 import { bytesOf } from './testing/fakeHub';
 
 const URL1 = 'https://hub.test/O/N/resolve/main/w.safetensors';
@@ -32,7 +33,7 @@ function byteBody(data: Uint8Array, chunk: number, cutAt?: number) {
 describe('readBody', () => {
   it('reads a byte stream through BYOB reads into one buffer, hashing and reporting each chunk', async () => {
     const data = bytesOf(10_000, 2);
-    const hash = new Sha256();
+    const hash = inlineHash();
     const seen: number[] = [];
     const { res } = byteBody(data, 3000);
     const got = await readBody(res, {
@@ -46,17 +47,27 @@ describe('readBody', () => {
     expect(got.bytes).toEqual(data);
     expect(got.fetched).toBe(10_000);
     expect(seen).toEqual([3000, 6000, 9000, 10_000, 10_000]);
-    expect(hash.hex()).toBe(await sha256Hex(data));
+    expect(await hash.hex()).toBe(await sha256Hex(data));
+  });
+
+  it('a hash that takes the read buffers (the worker): later reads get a spare or a new buffer', async () => {
+    const data = bytesOf(20_000, 7);
+    const { port1, port2 } = new MessageChannel();
+    serveHash(port2 as unknown as HashPort);
+    const hash = portHash(port1 as unknown as HashPort, () => (port1.close(), port2.close()));
+    const kept = data.slice(0, 2000);
+    const { res } = byteBody(data.subarray(2000), 3000);
+    const got = await readBody(res, { url: URL1, file: 'w', cache: memoryCache(), kept, total: 20_000, hash });
+    expect(got.bytes).toEqual(data);
+    expect(await hash.hex()).toBe(await sha256Hex(data)); // the kept prefix, then every chunk
   });
 
   it('after a kept prefix, continues it; an unknown size grows the buffer', async () => {
     const data = bytesOf(5000, 3);
     const { res } = byteBody(data.subarray(1200), 700);
-    const hash = new Sha256();
-    const got = await readBody(res, { url: URL1, file: 'w', cache: memoryCache(), kept: data.slice(0, 1200), hash });
+    const got = await readBody(res, { url: URL1, file: 'w', cache: memoryCache(), kept: data.slice(0, 1200) });
     expect(got.bytes).toEqual(data);
     expect(got.fetched).toBe(3800);
-    expect(hash.hex()).toBe(await sha256Hex(data)); // the kept prefix was hashed first
   });
 
   it('a dropped connection keeps the bytes so far for a resume and says how far it got', async () => {

@@ -4,7 +4,7 @@
  */
 import { H_ETAG, H_TOTAL, partialKey, type CacheLike } from './cache';
 import { HubError, abortReason } from './errors';
-import type { Sha256 } from './sha';
+import type { ChunkHash } from './hash-stream';
 
 export interface BodyRead {
   /** The resolve URL (the cache key) and the file's path in the repo, for messages. */
@@ -18,8 +18,7 @@ export interface BodyRead {
   total?: number;
   /** What a resume's If-Range will carry, kept with the partial bytes. */
   validator?: string;
-  /** The sha256, taken as the bytes arrive (the kept prefix first). */
-  hash?: Sha256;
+  hash?: ChunkHash;
   onProgress?: (p: { received: number; total?: number; fetched: number }) => void;
 }
 
@@ -27,10 +26,11 @@ export interface BodyRead {
 const SCRATCH_BYTES = 4 << 20;
 
 /**
- * The body's chunks in order. Where the body is a byte stream (fetch bodies in browsers and Node) reads land in one
- * reused scratch buffer, so a chunk is valid only until the next one is asked for.
+ * The body's chunks in order. Where the body is a byte stream (fetch bodies in browsers and Node) reads land in a
+ * reused scratch buffer, so a chunk is valid only until the next one is asked for; a scratch buffer taken by the
+ * consumer meanwhile (detached: the hash worker has it) is replaced by `spare()` or a new one.
  */
-async function* chunksOf(res: Response): AsyncGenerator<Uint8Array> {
+async function* chunksOf(res: Response, spare: () => ArrayBuffer | undefined): AsyncGenerator<Uint8Array> {
   if (!res.body) {
     yield new Uint8Array(await res.arrayBuffer());
     return;
@@ -45,6 +45,10 @@ async function* chunksOf(res: Response): AsyncGenerator<Uint8Array> {
   let scratch = new ArrayBuffer(SCRATCH_BYTES);
   const read = async (): Promise<Uint8Array | undefined> => {
     if (!byob) return (await plain!.read()).value;
+    if (scratch.byteLength === 0) {
+      const free = spare();
+      scratch = free && free.byteLength >= SCRATCH_BYTES ? free : new ArrayBuffer(SCRATCH_BYTES);
+    }
     const { done, value } = await byob.read(new Uint8Array(scratch));
     if (value) scratch = value.buffer as ArrayBuffer; // the same memory, handed back for the next read
     return done ? undefined : value;
@@ -63,12 +67,14 @@ export async function readBody(res: Response, r: BodyRead): Promise<{ bytes: Uin
   const start = r.kept?.length ?? 0;
   // Copied from the scratch buffer into one buffer for the file, which stays whole if the connection drops.
   let buf = new Uint8Array(total ?? Math.max(start, 1 << 16));
-  if (r.kept) buf.set(r.kept);
+  if (r.kept) {
+    buf.set(r.kept);
+    hash?.update(r.kept); // after the copy: the hash may take the kept bytes' buffer
+  }
   let received = start;
   let fetched = 0;
-  if (r.kept) hash?.update(r.kept);
   try {
-    for await (const chunk of chunksOf(res)) {
+    for await (const chunk of chunksOf(res, () => hash?.spare())) {
       if (total !== undefined && received + chunk.length > total) {
         await cache.delete(partialKey(url));
         throw new HubError(
@@ -83,9 +89,9 @@ export async function readBody(res: Response, r: BodyRead): Promise<{ bytes: Uin
         buf = next;
       }
       buf.set(chunk, received);
-      hash?.update(chunk);
       received += chunk.length;
       fetched += chunk.length;
+      hash?.update(chunk); // last: the hash may take the chunk's buffer
       r.onProgress?.({ received, total, fetched });
     }
   } catch (e) {

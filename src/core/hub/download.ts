@@ -7,7 +7,8 @@
 import { H_ETAG, H_SHA256, H_SIZE, H_TOTAL, partialKey, type CacheLike } from './cache';
 import { readBody } from './body';
 import { HubError, abortReason } from './errors';
-import { Sha256, sha256Hex, shaFromEtag } from './sha';
+import { inlineHash, type ChunkHash } from './hash-stream';
+import { sha256Hex, shaFromEtag } from './sha';
 
 export interface FileProgress {
   /** Bytes of this file held so far (kept partial bytes included). */
@@ -36,6 +37,8 @@ export interface DownloadOptions {
   /** What a cached copy must pass: its recorded size, or also its sha256 (default). */
   verifyCached?: 'size' | 'sha256';
   onProgress?: (p: FileProgress) => void;
+  /** The sha256 taken while the bytes arrive (default: inline; the page passes a worker's). */
+  newHash?: () => ChunkHash;
 }
 
 export interface Downloaded {
@@ -192,19 +195,25 @@ export async function downloadFile(opts: DownloadOptions): Promise<Downloaded | 
     }
     const sha256 = shaFromEtag(res.headers.get('x-linked-etag')) ?? shaFromEtag(res.headers.get('etag'));
     const validator = validatorOf(res) ?? partial?.validator;
-    // Hashed while the bytes arrive (a resume's kept prefix first), so the check after the last byte is immediate.
-    const hash = sha256 ? new Sha256() : undefined;
-    const body = await readBody(res, {
-      url,
-      file,
-      cache,
-      signal,
-      kept: partial?.bytes,
-      total,
-      validator,
-      hash,
-      onProgress: opts.onProgress,
-    });
+    // Hashed as the bytes arrive (a resume's kept prefix first), so the check after the last byte is immediate.
+    const hash = sha256 ? (opts.newHash ?? inlineHash)() : undefined;
+    let body: { bytes: Uint8Array; fetched: number };
+    try {
+      body = await readBody(res, {
+        url,
+        file,
+        cache,
+        signal,
+        kept: partial?.bytes,
+        total,
+        validator,
+        hash,
+        onProgress: opts.onProgress,
+      });
+    } catch (e) {
+      hash?.close();
+      throw e;
+    }
     measure('read', file, requested);
     return await checkAndStore(opts, body, sha256, hash);
   }
@@ -218,7 +227,7 @@ async function checkAndStore(
   opts: DownloadOptions,
   body: { bytes: Uint8Array; fetched: number },
   sha256: string | undefined,
-  hash: Sha256 | undefined,
+  hash: ChunkHash | undefined,
 ): Promise<Downloaded> {
   const { url, file, cache } = opts;
   const { bytes, fetched } = body;
@@ -228,7 +237,8 @@ async function checkAndStore(
     [H_SIZE]: String(bytes.length),
   };
   if (sha256) headers[H_SHA256] = sha256;
-  const actual = hash?.hex();
+  // A hash worker that could not run: the bytes are hashed whole instead.
+  const actual = hash && (await hash.hex().catch(() => sha256Hex(bytes)));
   measure('check', file, started);
   if (sha256 && actual !== sha256) {
     await cache.delete(partialKey(url));

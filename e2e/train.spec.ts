@@ -115,6 +115,16 @@ test.describe('train panel', () => {
     await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'idle');
     await expect(page.getByTestId('train-progress')).toHaveCount(0);
     await snap(page, info, 'train-bad-group');
+    // CAPO's penalty field shows only while capo is chosen, and a bad value is refused on it.
+    await expect(page.getByTestId('train-capo-penalty')).toHaveCount(0);
+    await page.getByTestId('train-strategy-capo').check();
+    await page.getByTestId('train-group').fill('2');
+    await page.getByTestId('train-capo-penalty').fill('0');
+    await page.getByTestId('train-start').click();
+    await expect(page.getByTestId('train-field-error')).toContainText('capoPenalty must be > 0');
+    await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'idle');
+    await page.getByTestId('train-strategy-capo').uncheck();
+    await expect(page.getByTestId('train-capo-penalty')).toHaveCount(0);
     // Fixed, it starts; Cancel stops it after the step in progress.
     await page.getByTestId('train-group').fill('2');
     await page.getByTestId('train-steps').fill('50');

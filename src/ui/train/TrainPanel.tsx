@@ -9,6 +9,7 @@ import { useModelStore } from '../model/modelStore';
 import { cancelTraining, pauseTraining, resumeTraining, startTraining } from './actions';
 import { reopenLatest } from './checkpoints';
 import { progressFraction, progressLabel } from './eta';
+import type { RlStrategy } from '../../core/rl/options';
 import { CREDIT_SIGN_CHOICES, FIELD_LABELS, PLANNING_SET_CHOICES, STRATEGY_CHOICES, type FormField } from './form';
 import { strategyColor } from './series';
 import { TrainResults } from './TrainResults';
@@ -62,6 +63,17 @@ const NUMBER_FIELDS: { field: FormField; testId: string; hint?: string }[] = [
   { field: 'evalEvery', testId: 'train-eval-every', hint: 'steps' },
   { field: 'evalProblems', testId: 'train-eval-problems', hint: '0 = no held-out score' },
   { field: 'checkpointEvery', testId: 'train-checkpoint-every', hint: 'steps; 0 = at the end only' },
+];
+
+/** The step-verified strategies' parameters, shown while their strategy is chosen. */
+const STEP_FIELDS: { field: FormField; strategy: RlStrategy; testId: string; hint: string }[] = [
+  { field: 'capoPenalty', strategy: 'capo', testId: 'train-capo-penalty', hint: 'capo: extra −P on a wrong step, > 0' },
+  {
+    field: 'pureTemperature',
+    strategy: 'pure',
+    testId: 'train-pure-temperature',
+    hint: 'pure: min-form softmax T, > 0',
+  },
 ];
 
 function TrainForm() {
@@ -123,21 +135,23 @@ function TrainForm() {
           />
         )}
       </Field>
-      {NUMBER_FIELDS.map(({ field, testId, hint }) => (
-        <Field key={field} field={field} hint={hint}>
-          {(id) => (
-            <input
-              id={id}
-              className="input"
-              data-testid={testId}
-              inputMode="decimal"
-              value={form[field] as string}
-              onChange={(e) => setForm({ [field]: e.target.value })}
-              spellCheck={false}
-            />
-          )}
-        </Field>
-      ))}
+      {[...NUMBER_FIELDS, ...STEP_FIELDS.filter(({ strategy }) => form.strategies.includes(strategy))].map(
+        ({ field, testId, hint }) => (
+          <Field key={field} field={field} hint={hint}>
+            {(id) => (
+              <input
+                id={id}
+                className="input"
+                data-testid={testId}
+                inputMode="decimal"
+                value={form[field] as string}
+                onChange={(e) => setForm({ [field]: e.target.value })}
+                spellCheck={false}
+              />
+            )}
+          </Field>
+        ),
+      )}
       <Field field="creditSign" hint="paper's strategies and hicra">
         {(id) => (
           <select

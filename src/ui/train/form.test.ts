@@ -63,6 +63,9 @@ describe('parseTrainForm', () => {
     [{ checkpointEvery: '-1' }, 'checkpointEvery'],
     [{ checkpointEvery: '2.5' }, 'checkpointEvery'],
     [{ checkpointEvery: '' }, 'checkpointEvery'],
+    [{ strategies: ['capo'], capoPenalty: '0' }, 'capoPenalty'],
+    [{ strategies: ['pure'], pureTemperature: '-0.1' }, 'pureTemperature'],
+    [{ strategies: ['pure'], pureTemperature: '' }, 'pureTemperature'],
   ])('%j is rejected on field %s', (over, field) => {
     expect(fieldOf(form(over))).toBe(field);
   });
@@ -71,6 +74,16 @@ describe('parseTrainForm', () => {
     expect(parseTrainForm(DEFAULT_FORM).options).toMatchObject({ creditSign: 'v2', planningSet: 'anchor' });
     const p = parseTrainForm(form({ creditSign: 'v1', planningSet: 'grams', strategies: ['hicra', 'coupled'] }));
     expect(p.options).toMatchObject({ creditSign: 'v1', planningSet: 'grams' });
+  });
+
+  it('CAPO penalty and PURE temperature go to the runs only while their strategy is chosen (defaults 1, 0.1)', () => {
+    expect([DEFAULT_FORM.capoPenalty, DEFAULT_FORM.pureTemperature]).toEqual(['1', '0.1']);
+    const both = parseTrainForm(form({ strategies: ['capo', 'pure'], capoPenalty: '2', pureTemperature: '1' }));
+    expect(both.options).toMatchObject({ capoPenalty: 2, pureTemperature: 1 });
+    // A bad value in a field whose strategy is not chosen neither blocks the run nor reaches it.
+    const neither = parseTrainForm(form({ strategies: ['uniform'], capoPenalty: 'x', pureTemperature: '0' }));
+    expect(neither.options).not.toHaveProperty('capoPenalty');
+    expect(neither.options).not.toHaveProperty('pureTemperature');
   });
 
   it('names the field in words and keeps the core message (G = 1)', () => {

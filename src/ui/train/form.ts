@@ -5,6 +5,7 @@
  */
 import { InputError } from '../../core/errors';
 import { parseStrategy, resolveRlOptions, RL_STRATEGIES, type RlOptions, type RlStrategy } from '../../core/rl/options';
+import { CAPO_PENALTY, PURE_TEMPERATURE } from '../../core/rl/token-credit-steps';
 import type { SharedRlOptions } from '../../worker/train-protocol';
 
 export interface TrainForm {
@@ -26,6 +27,10 @@ export interface TrainForm {
   creditSign: RlOptions['creditSign'];
   /** HICRA's planning tokens: rhythm anchors or the batch's strategic n-grams. */
   planningSet: RlOptions['planningSet'];
+  /** CAPO's extra penalty P on a wrong step's tokens (read only when capo is chosen). */
+  capoPenalty: string;
+  /** PURE's min-form temperature T (read only when pure is chosen). */
+  pureTemperature: string;
 }
 
 export type FormField = keyof TrainForm;
@@ -51,6 +56,8 @@ export const DEFAULT_FORM: TrainForm = {
   checkpointEvery: '5',
   creditSign: 'v2',
   planningSet: 'anchor',
+  capoPenalty: String(CAPO_PENALTY),
+  pureTemperature: String(PURE_TEMPERATURE),
 };
 
 /** Choices of the two select fields, with their labels. */
@@ -82,6 +89,8 @@ const FIELD_OF_OPTION: Record<string, FormField> = {
   checkpointEvery: 'checkpointEvery',
   creditSign: 'creditSign',
   planningSet: 'planningSet',
+  capoPenalty: 'capoPenalty',
+  pureTemperature: 'pureTemperature',
 };
 
 /** Human labels, used in messages ("G (group size): …"). */
@@ -100,6 +109,8 @@ export const FIELD_LABELS: Record<FormField, string> = {
   checkpointEvery: 'Checkpoint every',
   creditSign: 'Credit sign',
   planningSet: 'HICRA planning set',
+  capoPenalty: 'CAPO penalty P',
+  pureTemperature: 'PURE temperature T',
 };
 
 export class FormError extends InputError {
@@ -157,6 +168,9 @@ export function parseTrainForm(form: TrainForm): ParsedTrainForm {
     evalProblems: num(form.evalProblems),
     creditSign: form.creditSign,
     planningSet: form.planningSet,
+    // Read only for a chosen strategy, so a stray value in a hidden field never blocks a run that ignores it.
+    ...(form.strategies.includes('capo') ? { capoPenalty: num(form.capoPenalty) } : {}),
+    ...(form.strategies.includes('pure') ? { pureTemperature: num(form.pureTemperature) } : {}),
   };
   try {
     const strategies = [...new Set(form.strategies.map(parseStrategy))];

@@ -1,6 +1,7 @@
 /**
  * Hub benchmark (Playwright on the production build, a mock Hub on 127.0.0.1, wasm):
- *  - download throughput of the page (our streamed, checked, cached download) vs `curl` of the same file;
+ *  - download throughput of the page (our streamed, checked, cached download) vs `curl` of the same file and vs a
+ *    bare fetch of it on the page (the browser's own ceiling);
  *  - load time of the same model from the cache (navigation → model loaded, no network);
  *  - forward at N = 256 of a GPT-2-small-shaped model (12 layers, width 768, 12 heads; a 97-token vocabulary so the
  *    download stays ~340 MB) with the wasm backend on 1 thread vs all threads, in the same run.
@@ -74,6 +75,19 @@ async function downloadPhases(page: Page, file: string) {
   }, file);
 }
 
+/** The browser's own ceiling: a bare fetch of the file on the page, read to the end and dropped (no copy, hash or cache). */
+async function bareFetchRate(page: Page, url: string): Promise<number> {
+  const r = await page.evaluate(async (u) => {
+    const t0 = performance.now();
+    const res = await fetch(u, { cache: 'no-store' });
+    const reader = res.body!.getReader();
+    let n = 0;
+    for (let c = await reader.read(); !c.done; c = await reader.read()) n += c.value.length;
+    return { n, ms: performance.now() - t0 };
+  }, url);
+  return mbps(r.n, r.ms);
+}
+
 async function clearHubCache(page: Page): Promise<void> {
   await page.evaluate(async () => {
     await caches.delete('rhythmscope-hub-v1');
@@ -135,6 +149,7 @@ export async function main(args: string[]): Promise<void> {
 async function benchDownload(page: Page, q: string, hub: MockHub, size: number, runs: number): Promise<void> {
   const fileUrl = `${hub.hubUrl}/${REPO}/resolve/main/model.safetensors`;
   const curl: number[] = [];
+  const bare: number[] = [];
   const read: number[] = [];
   const whole: number[] = [];
   const check: number[] = [];
@@ -158,6 +173,7 @@ async function benchDownload(page: Page, q: string, hub: MockHub, size: number, 
     check.push(p.checkMs);
     store.push(p.storeMs);
     open.push(t1 - t0);
+    bare.push(await bareFetchRate(page, fileUrl));
   }
   const hitMs: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -168,6 +184,9 @@ async function benchDownload(page: Page, q: string, hub: MockHub, size: number, 
   const c = median(curl);
   const pct = (v: number) => `${fmt(v)} MB/s (${fmt((v / c) * 100)}% of curl)`;
   console.log(`| curl of model.safetensors (302 → CDN origin), median of ${runs} | ${fmt(c)} MB/s |`);
+  console.log(
+    `| bare fetch on the page (read and dropped: the browser's ceiling), median of ${runs} | ${pct(median(bare))} |`,
+  );
   console.log(`| page download: request → last byte in memory, median of ${runs} | ${pct(median(read))} |`);
   console.log(`| page download with the sha256 check (bytes usable), median of ${runs} | ${pct(median(whole))} |`);
   console.log(`| of which the sha256 check after the last byte | ${fmt(median(check))} ms |`);

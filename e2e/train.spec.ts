@@ -160,8 +160,9 @@ test.describe('train panel', () => {
     // At least one step, then pause: the count holds.
     await expect.poll(() => stepsDone(page).catch(() => 0), { timeout: 90_000 }).toBeGreaterThanOrEqual(1);
     await page.getByTestId('train-pause').click();
-    await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'paused');
-    await page.waitForTimeout(1500); // the step in flight finishes
+    // 'paused' shows only once the step in flight has finished: from then on nothing runs.
+    await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'paused', { timeout: 60_000 });
+    await expect(page.getByTestId('train-status')).toContainText('Paused.');
     const held = await stepsDone(page);
     await page.waitForTimeout(2000);
     expect(await stepsDone(page)).toBe(held);

@@ -240,9 +240,11 @@ export function createTrainEngine(deps: TrainDeps): TrainEngine {
       return { runs: outcomes, cancelled: ctx.signal.aborted };
     },
 
+    /** Answers once the pause holds: the step in flight (if any) has finished, so nothing runs until resume. */
     async pause() {
       paused = true;
       active?.run.pause();
+      await active?.run.paused();
       return { paused };
     },
 

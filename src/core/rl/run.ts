@@ -36,10 +36,16 @@ export interface RunSummary {
   lines: RunLogLine[];
 }
 
-/** Pause/resume between steps; the app calls pause() and resume(), the run loop awaits gate(). */
+/**
+ * Pause/resume between steps; the app calls pause() and resume(), the run loop awaits gate(). `held()` resolves
+ * once a pause has taken hold: the loop is waiting at the gate (no step in flight) or the run has ended.
+ */
 export class PauseGate {
   private paused = false;
+  private waiting = false;
+  private ended = false;
   private waiters: (() => void)[] = [];
+  private holders: (() => void)[] = [];
 
   get isPaused(): boolean {
     return this.paused;
@@ -54,13 +60,32 @@ export class PauseGate {
     for (const w of this.waiters.splice(0)) w();
   }
 
+  /** Resolves when nothing runs until resume(): at once if the loop already waits or has ended. */
+  held(): Promise<void> {
+    if (this.waiting || this.ended) return Promise.resolve();
+    return new Promise((resolve) => this.holders.push(resolve));
+  }
+
+  /** The run loop starts (again): held() waits for the gate from now on. */
+  begin(): void {
+    this.ended = false;
+  }
+
+  /** The run loop has finished: nothing more will run, so a pending held() resolves. */
+  end(): void {
+    this.ended = true;
+    for (const h of this.holders.splice(0)) h();
+  }
+
   /** Resolves at once unless paused; an abort also releases it. */
   gate(signal?: AbortSignal): Promise<void> {
     if (!this.paused || signal?.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
+    this.waiting = true;
+    for (const h of this.holders.splice(0)) h();
+    return new Promise<void>((resolve) => {
       this.waiters.push(resolve);
       signal?.addEventListener('abort', () => resolve(), { once: true });
-    });
+    }).finally(() => (this.waiting = false));
   }
 }
 
@@ -79,11 +104,25 @@ export class RlRun {
     this.gate.pause();
   }
 
+  /** Resolves once a pause has taken hold (the step in flight, if any, has finished) or the run has ended. */
+  paused(): Promise<void> {
+    return this.gate.held();
+  }
+
   resume(): void {
     this.gate.resume();
   }
 
   async run(hooks: RunHooks = {}): Promise<RunSummary> {
+    this.gate.begin();
+    try {
+      return await this.loop(hooks);
+    } finally {
+      this.gate.end();
+    }
+  }
+
+  private async loop(hooks: RunHooks): Promise<RunSummary> {
     const t = this.trainer;
     const o = t.options;
     const { signal } = hooks;

@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveRlOptions, type RlOptions } from './options';
 import { InputError } from '../errors';
-import { RlRun } from './run';
+import { PauseGate, RlRun } from './run';
 import { RlTrainer } from './trainer';
 import { tinyPolicy } from './testing/tinyPolicy';
 
@@ -207,6 +207,57 @@ describe('RlTrainer', () => {
     run.resume();
     const r = await p;
     expect(r.steps).toBe(5);
+    run.dispose();
+  }, 30_000);
+
+  it('PauseGate.held waits for the loop to reach the gate (the step in flight), or for the end of the run', async () => {
+    const tick = () => new Promise((r) => setTimeout(r, 0));
+    const g = new PauseGate();
+    g.begin();
+    let held = false;
+    g.pause(); // asked while a step runs: the loop is not at the gate yet
+    void g.held().then(() => (held = true));
+    await tick();
+    expect(held).toBe(false);
+    let released = false;
+    const waiting = g.gate().then(() => (released = true)); // the step ends: the loop reaches the gate
+    await tick();
+    expect([held, released]).toEqual([true, false]);
+    g.resume();
+    await waiting;
+    // Paused again mid-step, then the run ends instead of reaching the gate: held resolves too.
+    g.pause();
+    let heldAtEnd = false;
+    void g.held().then(() => (heldAtEnd = true));
+    await tick();
+    expect(heldAtEnd).toBe(false);
+    g.end();
+    await tick();
+    expect(heldAtEnd).toBe(true);
+  });
+
+  it('paused() resolves only once the step in flight has finished, and at the end of a run', async () => {
+    const run = new RlRun(tinyPolicy(7), opts({ evalProblems: 0, steps: 3 }));
+    let stepsSeen = 0;
+    let held = false;
+    const p = run.run({
+      onLine: () => {
+        stepsSeen++;
+        if (stepsSeen === 1) {
+          run.pause(); // asked from inside step 1's report: step 2 must not start
+          void run.paused().then(() => (held = true));
+        }
+      },
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(held).toBe(true);
+    expect(run.trainer.step).toBe(1);
+    run.resume();
+    await p;
+    expect(run.trainer.step).toBe(3);
+    // After the run: nothing more will run, so a pause holds at once.
+    run.pause();
+    await run.paused();
     run.dispose();
   }, 30_000);
 

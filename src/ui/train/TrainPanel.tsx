@@ -229,6 +229,7 @@ function Strategies() {
 
 function Controls() {
   const status = useTrainStore((s) => s.status);
+  const pausing = useTrainStore((s) => s.pausing);
   const ready = useModelStore((s) => s.engineStatus === 'ready' && s.info !== null && s.loading === null);
   const going = status === 'starting' || status === 'running' || status === 'paused';
   return (
@@ -246,7 +247,7 @@ function Controls() {
         type="button"
         className="btn"
         data-testid="train-pause"
-        disabled={status !== 'running'}
+        disabled={status !== 'running' || pausing}
         onClick={() => void pauseTraining()}
       >
         Pause

@@ -399,12 +399,19 @@ async function runInWorker(
   }
 }
 
+/** Status 'paused' only once every worker's step in flight has finished: nothing runs while it shows. */
 export async function pauseTraining(): Promise<void> {
-  if (clients.length === 0 || get().status !== 'running') return;
-  await Promise.all(clients.map((c) => c.call('pause', {})));
+  if (clients.length === 0 || get().status !== 'running' || get().pausing) return;
+  set({ pausing: true, statusText: 'Pausing after the step in progress…' });
+  try {
+    await Promise.all(clients.map((c) => c.call('pause', {})));
+  } finally {
+    set({ pausing: false });
+  }
+  if (get().status !== 'running') return; // finished or cancelled meanwhile
   activeBefore = activeMs();
   activeSince = null;
-  set({ status: 'paused', statusText: 'Paused (after the step in progress).' });
+  set({ status: 'paused', statusText: 'Paused.' });
 }
 
 export async function resumeTraining(): Promise<void> {

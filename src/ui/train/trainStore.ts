@@ -44,6 +44,8 @@ export interface TrainState {
   busy: 'export' | 'load' | 'before-after' | null;
   /** Training workers of the comparison in progress or last run (0 before any). */
   workers: number;
+  /** Pause asked, the steps in flight not yet finished (status stays 'running' until they are). */
+  pausing: boolean;
 }
 
 export const initialTrainState: TrainState = {
@@ -52,6 +54,7 @@ export const initialTrainState: TrainState = {
   fieldError: null,
   status: 'idle',
   statusText: 'Not started.',
+  pausing: false,
   runs: [],
   live: false,
   model: null,

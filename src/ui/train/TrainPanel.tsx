@@ -5,13 +5,11 @@
  */
 import { useEffect, useId, type ReactNode } from 'react';
 import { TASK_NAMES, TASKS, isTaskName } from '../../core/tasks/index';
-import { useModelStore } from '../model/modelStore';
-import { cancelTraining, pauseTraining, resumeTraining, startTraining } from './actions';
 import { reopenLatest } from './checkpoints';
-import { progressFraction, progressLabel } from './eta';
 import type { RlStrategy } from '../../core/rl/options';
 import { CREDIT_SIGN_CHOICES, FIELD_LABELS, PLANNING_SET_CHOICES, STRATEGY_CHOICES, type FormField } from './form';
 import { strategyColor } from './series';
+import { Controls, Progress } from './TrainControls';
 import { TrainResults } from './TrainResults';
 import { setForm, useTrainStore } from './trainStore';
 import './train.css';
@@ -222,80 +220,6 @@ function Strategies() {
         <span className="train-field-error" data-testid="train-field-error" role="alert">
           {error}
         </span>
-      )}
-    </div>
-  );
-}
-
-function Controls() {
-  const status = useTrainStore((s) => s.status);
-  const pausing = useTrainStore((s) => s.pausing);
-  const ready = useModelStore((s) => s.engineStatus === 'ready' && s.info !== null && s.loading === null);
-  const going = status === 'starting' || status === 'running' || status === 'paused';
-  return (
-    <div className="train-controls">
-      <button
-        type="button"
-        className="btn btn-primary"
-        data-testid="train-start"
-        disabled={going || !ready}
-        onClick={() => void startTraining()}
-      >
-        Start
-      </button>
-      <button
-        type="button"
-        className="btn"
-        data-testid="train-pause"
-        disabled={status !== 'running' || pausing}
-        onClick={() => void pauseTraining()}
-      >
-        Pause
-      </button>
-      <button
-        type="button"
-        className="btn"
-        data-testid="train-resume"
-        disabled={status !== 'paused'}
-        onClick={() => void resumeTraining()}
-      >
-        Resume
-      </button>
-      <button type="button" className="btn" data-testid="train-cancel" disabled={!going} onClick={cancelTraining}>
-        Cancel
-      </button>
-    </div>
-  );
-}
-
-function Progress() {
-  const status = useTrainStore((s) => s.status);
-  const text = useTrainStore((s) => s.statusText);
-  const progress = useTrainStore((s) => s.progress);
-  const backend = useTrainStore((s) => s.backend);
-  const workers = useTrainStore((s) => s.workers);
-  const fraction = progress ? progressFraction(progress) : 0;
-  return (
-    <div className="train-progress-box">
-      <p className="train-status" data-testid="train-status" data-status={status} data-workers={workers}>
-        {text}
-        {backend && <span className="train-backend"> · training on {backend}</span>}
-        {workers > 1 && <span className="train-backend"> · {workers} workers side by side</span>}
-      </p>
-      {progress && (
-        <div className="train-progress" data-testid="train-progress">
-          <div
-            className="progress"
-            role="progressbar"
-            aria-label="Training progress"
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={Math.round(fraction * 100)}
-          >
-            <div className="progress-fill" style={{ width: `${fraction * 100}%` }} />
-          </div>
-          <span className="train-progress-label">{progressLabel(progress)}</span>
-        </div>
       )}
     </div>
   );

@@ -8,6 +8,7 @@ import { HubPicker } from './hub/HubPicker';
 import { useHubStore } from './hub/hubStore';
 import { useModelStore } from './modelStore';
 import './model.css';
+import { ProgressBar } from '../app/ProgressBar';
 
 /** The loaded model's facts and the other sources (the Hub, a URL, a local folder or a .zip of one: picker or drop). */
 export function ModelPanel() {
@@ -126,16 +127,7 @@ export function LoadProgress() {
           </button>
         )}
       </div>
-      <div
-        className={`progress${loading ? '' : ' progress-indeterminate'}`}
-        role="progressbar"
-        aria-label="Model load progress"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={loading ? Math.round(fraction * 100) : undefined}
-      >
-        <div className="progress-fill" style={{ width: loading ? `${fraction * 100}%` : undefined }} />
-      </div>
+      <ProgressBar label="Model load progress" fraction={loading ? fraction : null} />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { analyzePasted, cancelAnalysis, persistDocument } from '../analysis/acti
 import { useAnalysisStore } from '../analysis/stores';
 import { useModelStore } from '../model/modelStore';
 import { useDocumentStore } from './documentStore';
+import { ProgressBar } from '../app/ProgressBar';
 
 /** A response to analyse teacher-forced (pasted, or the last generation), the Analyze button and its progress. */
 export function ResponseBox() {
@@ -48,16 +49,7 @@ export function ResponseBox() {
               Cancel
             </button>
           </div>
-          <div
-            className="progress"
-            role="progressbar"
-            aria-label="Analysis progress"
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={Math.round(running.fraction * 100)}
-          >
-            <div className="progress-fill" style={{ width: `${Math.max(0, Math.min(1, running.fraction)) * 100}%` }} />
-          </div>
+          <ProgressBar label="Analysis progress" fraction={running.fraction} />
         </div>
       )}
     </div>

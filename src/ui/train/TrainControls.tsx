@@ -3,6 +3,7 @@ import { useModelStore } from '../model/modelStore';
 import { cancelTraining, pauseTraining, resumeTraining, startTraining } from './actions';
 import { progressFraction, progressLabel } from './eta';
 import { useTrainStore } from './trainStore';
+import { ProgressBar } from '../app/ProgressBar';
 
 export function Controls() {
   const status = useTrainStore((s) => s.status);
@@ -61,16 +62,7 @@ export function Progress() {
       </p>
       {progress && (
         <div className="train-progress" data-testid="train-progress">
-          <div
-            className="progress"
-            role="progressbar"
-            aria-label="Training progress"
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={Math.round(fraction * 100)}
-          >
-            <div className="progress-fill" style={{ width: `${fraction * 100}%` }} />
-          </div>
+          <ProgressBar label="Training progress" fraction={fraction} />
           <span className="train-progress-label">{progressLabel(progress)}</span>
         </div>
       )}

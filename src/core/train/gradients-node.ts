@@ -54,26 +54,32 @@ async function bundlePath(): Promise<string | null> {
   const dirs = [join(nodeModules, '.cache', 'rhythmscope'), join(tmpdir(), 'rhythmscope-cache')];
   const cached = dirs.map((d) => join(d, name)).find((f) => existsSync(f));
   if (cached) return cached;
+  let code: Uint8Array;
+  try {
+    const { build } = await import('esbuild');
+    const out = await build({
+      entryPoints: [entry],
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      write: false,
+      logLevel: 'silent',
+    });
+    code = out.outputFiles[0].contents;
+  } catch {
+    return null; // esbuild failed: the file-by-file load
+  }
   for (const dir of dirs) {
     try {
-      const { build } = await import('esbuild');
-      const out = await build({
-        entryPoints: [entry],
-        bundle: true,
-        format: 'esm',
-        platform: 'node',
-        write: false,
-        logLevel: 'silent',
-      });
       mkdirSync(dir, { recursive: true });
       // Written whole under a unique name, then renamed: a process starting beside this one never reads half a file.
       const file = join(dir, name);
       const part = `${file}.${process.pid}.part`;
-      writeFileSync(part, out.outputFiles[0].contents);
+      writeFileSync(part, code);
       renameSync(part, file);
       return file;
     } catch {
-      // Read-only folder (or esbuild failed): try the next folder, then the file-by-file load.
+      // Read-only folder: try the next one, then the file-by-file load.
     }
   }
   return null;

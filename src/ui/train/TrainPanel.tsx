@@ -6,8 +6,14 @@
 import { useEffect, useId, type ReactNode } from 'react';
 import { TASK_NAMES, TASKS, isTaskName } from '../../core/tasks/index';
 import { reopenLatest } from './checkpoints';
-import type { RlStrategy } from '../../core/rl/options';
-import { CREDIT_SIGN_CHOICES, FIELD_LABELS, PLANNING_SET_CHOICES, STRATEGY_CHOICES, type FormField } from './form';
+import {
+  CREDIT_SIGN_CHOICES,
+  FIELD_LABELS,
+  PLANNING_SET_CHOICES,
+  STEP_PARAMS,
+  STRATEGY_CHOICES,
+  type FormField,
+} from './form';
 import { strategyColor } from './series';
 import { Controls, Progress } from './TrainControls';
 import { TrainResults } from './TrainResults';
@@ -61,17 +67,6 @@ const NUMBER_FIELDS: { field: FormField; testId: string; hint?: string }[] = [
   { field: 'evalEvery', testId: 'train-eval-every', hint: 'steps' },
   { field: 'evalProblems', testId: 'train-eval-problems', hint: '0 = no held-out score' },
   { field: 'checkpointEvery', testId: 'train-checkpoint-every', hint: 'steps; 0 = at the end only' },
-];
-
-/** The step-verified strategies' parameters, shown while their strategy is chosen. */
-const STEP_FIELDS: { field: FormField; strategy: RlStrategy; testId: string; hint: string }[] = [
-  { field: 'capoPenalty', strategy: 'capo', testId: 'train-capo-penalty', hint: 'capo: extra −P on a wrong step, > 0' },
-  {
-    field: 'pureTemperature',
-    strategy: 'pure',
-    testId: 'train-pure-temperature',
-    hint: 'pure: min-form softmax T, > 0',
-  },
 ];
 
 function TrainForm() {
@@ -133,7 +128,7 @@ function TrainForm() {
           />
         )}
       </Field>
-      {[...NUMBER_FIELDS, ...STEP_FIELDS.filter(({ strategy }) => form.strategies.includes(strategy))].map(
+      {[...NUMBER_FIELDS, ...STEP_PARAMS.filter(({ strategy }) => form.strategies.includes(strategy))].map(
         ({ field, testId, hint }) => (
           <Field key={field} field={field} hint={hint}>
             {(id) => (

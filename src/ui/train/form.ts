@@ -72,6 +72,25 @@ export const PLANNING_SET_CHOICES: { value: RlOptions['planningSet']; label: str
 
 export const STRATEGY_CHOICES: readonly RlStrategy[] = RL_STRATEGIES;
 
+/**
+ * The step-verified strategies' parameters: form field (= RL option name), the strategy that reads it (the panel
+ * shows the field and parseTrainForm reads it only while that strategy is chosen), the input's test id and hint.
+ */
+export const STEP_PARAMS: {
+  field: 'capoPenalty' | 'pureTemperature';
+  strategy: RlStrategy;
+  testId: string;
+  hint: string;
+}[] = [
+  { field: 'capoPenalty', strategy: 'capo', testId: 'train-capo-penalty', hint: 'capo: extra −P on a wrong step, > 0' },
+  {
+    field: 'pureTemperature',
+    strategy: 'pure',
+    testId: 'train-pure-temperature',
+    hint: 'pure: min-form softmax T, > 0',
+  },
+];
+
 /** Form field of an RL option name (resolveRlOptions names the option). */
 const FIELD_OF_OPTION: Record<string, FormField> = {
   task: 'task',
@@ -168,10 +187,10 @@ export function parseTrainForm(form: TrainForm): ParsedTrainForm {
     evalProblems: num(form.evalProblems),
     creditSign: form.creditSign,
     planningSet: form.planningSet,
-    // Read only for a chosen strategy, so a stray value in a hidden field never blocks a run that ignores it.
-    ...(form.strategies.includes('capo') ? { capoPenalty: num(form.capoPenalty) } : {}),
-    ...(form.strategies.includes('pure') ? { pureTemperature: num(form.pureTemperature) } : {}),
   };
+  // Read only for a chosen strategy, so a stray value in a hidden field never blocks a run that ignores it.
+  for (const { field, strategy } of STEP_PARAMS)
+    if (form.strategies.includes(strategy)) options[field] = num(form[field]);
   try {
     const strategies = [...new Set(form.strategies.map(parseStrategy))];
     for (const strategy of strategies) for (const seed of seeds) resolveRlOptions({ ...options, strategy, seed });

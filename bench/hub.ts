@@ -1,12 +1,12 @@
 /**
  * Hub benchmark (Playwright on the production build, a mock Hub on 127.0.0.1, wasm):
  *  - download throughput of the page (our streamed, checked, cached download) vs `curl` of the same file and vs a
- *    bare fetch of it on the page (the browser's own ceiling);
+ *    bare fetch of it on the page (the browser's own ceiling), on loopback and with the mock's CDN paced at network
+ *    link rates (on loopback curl measures memory, not a network);
  *  - load time of the same model from the cache (navigation → model loaded, no network);
  *  - forward at N = 256 of a GPT-2-small-shaped model (12 layers, width 768, 12 heads; a 97-token vocabulary so the
  *    download stays ~340 MB) with the wasm backend on 1 thread vs all threads, in the same run.
  * The browser runs with a profile on disk (as a person's does: Cache Storage writes go to disk, not memory).
- * curl and the page take turns (curl, page, curl, page, …) so a change in the shared machine's load hits both.
  * Flags: --build (vite build first), --out=DIR (build folder), --runs=N (default 3), --layers=L (default 12),
  * --only=download|forward.
  */
@@ -146,59 +146,81 @@ export async function main(args: string[]): Promise<void> {
   console.log(`\nload average at end: ${loadAverage()}`);
 }
 
+/** One download of the file by curl, by the page (our checked download) and by a bare fetch on the page. */
+async function downloadRound(page: Page, q: string, fileUrl: string, size: number) {
+  const c = await curlRate(fileUrl);
+  await page.goto(`${BASE}/?${q}&builtin=tiny-random`);
+  await loadedAt(page, 'tiny-random');
+  await clearHubCache(page);
+  const t0 = await page.evaluate(() => performance.now());
+  await page.getByTestId('hub-input').fill(REPO);
+  await page.getByTestId('hub-load-button').click();
+  const t1 = await loadedAt(page, REPO);
+  // The cache write goes on after the load: the panel lists the model once it is done.
+  await page.getByTestId('cached-model').first().waitFor({ timeout: 120_000 });
+  const p = await downloadPhases(page, 'model.safetensors');
+  return {
+    curl: mbps(c.bytes, c.ms),
+    read: mbps(size, p.readMs),
+    checked: mbps(size, p.readMs + p.checkMs),
+    checkMs: p.checkMs,
+    storeMs: p.storeMs,
+    openMs: t1 - t0,
+    bare: await bareFetchRate(page, fileUrl),
+  };
+}
+
+/** Link rates the mock Hub's CDN is paced at (bytes per second; undefined: loopback, as fast as it goes). */
+const LINKS: { label: string; rate?: number }[] = [
+  { label: 'loopback, unpaced' },
+  { label: '1 Gbit/s (125 MB/s)', rate: 125e6 },
+  { label: '500 Mbit/s (62.5 MB/s)', rate: 62.5e6 },
+];
+
 async function benchDownload(page: Page, q: string, hub: MockHub, size: number, runs: number): Promise<void> {
   const fileUrl = `${hub.hubUrl}/${REPO}/resolve/main/model.safetensors`;
-  const curl: number[] = [];
-  const bare: number[] = [];
-  const read: number[] = [];
-  const whole: number[] = [];
-  const check: number[] = [];
-  const store: number[] = [];
-  const open: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const c = await curlRate(fileUrl);
-    curl.push(mbps(c.bytes, c.ms));
-    await page.goto(`${BASE}/?${q}&builtin=tiny-random`);
-    await loadedAt(page, 'tiny-random');
-    await clearHubCache(page);
-    const t0 = await page.evaluate(() => performance.now());
-    await page.getByTestId('hub-input').fill(REPO);
-    await page.getByTestId('hub-load-button').click();
-    const t1 = await loadedAt(page, REPO);
-    // The cache write goes on after the load: the panel lists the model once it is done.
-    await page.getByTestId('cached-model').first().waitFor({ timeout: 120_000 });
-    const p = await downloadPhases(page, 'model.safetensors');
-    read.push(mbps(size, p.readMs));
-    whole.push(mbps(size, p.readMs + p.checkMs));
-    check.push(p.checkMs);
-    store.push(p.storeMs);
-    open.push(t1 - t0);
-    bare.push(await bareFetchRate(page, fileUrl));
+  const rows: string[] = [];
+  type Round = Awaited<ReturnType<typeof downloadRound>>;
+  let unpaced: Round[] = [];
+  for (const link of LINKS) {
+    hub.repos[REPO].bytesPerSecond = link.rate;
+    const rounds: Round[] = [];
+    // curl and the page take turns, so a change in the shared machine's load hits both.
+    for (let i = 0; i < runs; i++) rounds.push(await downloadRound(page, q, fileUrl, size));
+    if (!link.rate) unpaced = rounds;
+    const m = (k: keyof Round) => median(rounds.map((r) => r[k]));
+    const c = m('curl');
+    const pct = (v: number) => `${fmt(v)} (${fmt((v / c) * 100)}%)`;
+    rows.push(`| ${link.label} | ${fmt(c)} | ${pct(m('bare'))} | ${pct(m('read'))} | ${pct(m('checked'))} |`);
   }
+  delete hub.repos[REPO].bytesPerSecond;
+  const m = (k: keyof Round) => median(unpaced.map((r) => r[k]));
+  console.log(
+    `| of which the sha256 check after the last byte (loopback), median of ${runs} | ${fmt(m('checkMs'))} ms |`,
+  );
+  console.log(
+    `| Cache Storage write (starts with the check, finishes after the load; loopback), median of ${runs} | ${fmt(m('storeMs'))} ms |`,
+  );
+  console.log(
+    `| first open (click → model loaded: download, check, cache, worker build; loopback), median of ${runs} | ${fmt(m('openMs'))} ms (${fmt(mbps(size, m('openMs')))} MB/s) |`,
+  );
   const hitMs: number[] = [];
   for (let i = 0; i < runs; i++) {
     await page.goto(`${BASE}/?${q}&model=hf:${REPO}`);
     await loadedAt(page, REPO);
     hitMs.push(await page.evaluate(() => performance.getEntriesByName('rs:model-loaded')[0]?.startTime ?? NaN));
   }
-  const c = median(curl);
-  const pct = (v: number) => `${fmt(v)} MB/s (${fmt((v / c) * 100)}% of curl)`;
-  console.log(`| curl of model.safetensors (302 → CDN origin), median of ${runs} | ${fmt(c)} MB/s |`);
-  console.log(
-    `| bare fetch on the page (read and dropped: the browser's ceiling), median of ${runs} | ${pct(median(bare))} |`,
-  );
-  console.log(`| page download: request → last byte in memory, median of ${runs} | ${pct(median(read))} |`);
-  console.log(`| page download with the sha256 check (bytes usable), median of ${runs} | ${pct(median(whole))} |`);
-  console.log(`| of which the sha256 check after the last byte | ${fmt(median(check))} ms |`);
-  console.log(
-    `| Cache Storage write (starts with the check, finishes after the load), median of ${runs} | ${fmt(median(store))} ms |`,
-  );
-  console.log(
-    `| first open (click → model loaded: download, check, cache, worker build), median of ${runs} | ${fmt(median(open))} ms (${fmt(mbps(size, median(open)))} MB/s) |`,
-  );
   console.log(
     `| reopen from the cache (navigation → model loaded, sha256 checked), median of ${runs} | ${fmt(median(hitMs))} ms |`,
   );
+  console.log(
+    `\nDownload rate of model.safetensors (302 → CDN origin) in MB/s, median of ${runs}; in brackets, % of curl on the same link:\n`,
+  );
+  console.log(
+    "| link | curl | bare fetch on the page (read and dropped: the browser's ceiling) | page download: request → last byte in memory | page download with the sha256 check (bytes usable) |",
+  );
+  console.log('|---|---|---|---|---|');
+  for (const r of rows) console.log(r);
 }
 
 async function benchForward(page: Page, q: string, runs: number): Promise<void> {

@@ -44,7 +44,15 @@ const CORS = {
     'ETag, Content-Length, Content-Range, Accept-Ranges, X-Linked-Etag, X-Linked-Size, X-Error-Code',
 };
 
-const sha = (algo: 'sha1' | 'sha256', b: Uint8Array) => createHash(algo).update(b).digest('hex');
+// Memoised per file contents, as the real Hub keeps its hashes: hashing per request would load the machine.
+const hashes = { sha1: new WeakMap<Uint8Array, string>(), sha256: new WeakMap<Uint8Array, string>() };
+function sha(algo: 'sha1' | 'sha256', b: Uint8Array): string {
+  let hex = hashes[algo].get(b);
+  if (hex === undefined) hashes[algo].set(b, (hex = createHash(algo).update(b).digest('hex')));
+  return hex;
+}
+/** A view of `b` as a Buffer, without a copy. */
+const view = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
 export class MockHub {
   readonly log: LoggedRequest[] = [];
@@ -165,20 +173,23 @@ export class MockHub {
       'Content-Type': 'application/octet-stream',
     };
     let start = 0;
-    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+    let end = bytes.length; // exclusive
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
     const ifRange = req.headers['if-range'];
-    if (range && (!ifRange || ifRange === etag)) {
+    const ranged = !!range && (!ifRange || ifRange === etag);
+    if (ranged) {
       start = Number(range[1]);
-      if (start >= bytes.length) {
+      if (range[2]) end = Math.min(end, Number(range[2]) + 1);
+      if (start >= bytes.length || end <= start) {
         log.status = 416;
         res.writeHead(416, { ...headers, 'Content-Range': `bytes */${bytes.length}` });
         res.end();
         return;
       }
-      headers['Content-Range'] = `bytes ${start}-${bytes.length - 1}/${bytes.length}`;
+      headers['Content-Range'] = `bytes ${start}-${end - 1}/${bytes.length}`;
     }
-    const body = bytes.subarray(start);
-    log.status = start > 0 ? 206 : 200;
+    const body = bytes.subarray(start, end);
+    log.status = ranged ? 206 : 200;
     res.writeHead(log.status, { ...headers, 'Content-Length': body.length });
     const key = `${id}/${file}`;
     const next = repo.changeMidway?.[file];
@@ -187,23 +198,30 @@ export class MockHub {
       delete repo.changeMidway![file];
       repo.files[file] = next;
       const half = Math.floor(bytes.length / 2);
-      res.write(Buffer.from(bytes.subarray(0, half)));
-      res.end(Buffer.from(next.subarray(half)));
+      res.write(view(bytes.subarray(0, half)));
+      res.end(view(next.subarray(half)));
       log.bytes = half + next.length - half;
       return;
     }
-    const stopAt = this.cut.delete(key) ? Math.floor(bytes.length / 2) - start : body.length;
+    const cutAt = Math.floor(bytes.length / 2) - start;
+    const stopAt = this.cut.delete(key) ? Math.max(0, Math.min(body.length, cutAt)) : body.length;
     const chunk = 64 * 1024;
-    const delay = repo.bytesPerSecond ? (chunk / repo.bytesPerSecond) * 1000 : 0;
+    const rate = repo.bytesPerSecond;
+    const started = performance.now();
     let at = 0;
+    // Paced: every few milliseconds, as many bytes as the rate allows since the start (a timer per 64 KB chunk
+    // could not go past ~60 MB/s). Unpaced: as fast as the socket drains.
     const pump = () => {
-      while (at < stopAt) {
-        const end = Math.min(at + chunk, stopAt);
-        res.write(Buffer.from(body.subarray(at, end)));
-        log.bytes += end - at;
-        at = end;
-        if (delay) return void setTimeout(pump, delay);
+      if (res.destroyed) return; // the client went away
+      const until = rate ? Math.min(stopAt, Math.floor(((performance.now() - started) / 1000) * rate)) : stopAt;
+      while (at < until) {
+        const to = Math.min(at + chunk, until);
+        const more = res.write(view(body.subarray(at, to)));
+        log.bytes += to - at;
+        at = to;
+        if (!more && at < stopAt) return void res.once('drain', pump);
       }
+      if (at < stopAt) return void setTimeout(pump, 5);
       // The connection drops mid-file, once what was written has reached the client.
       if (stopAt < body.length) res.write(Buffer.alloc(0), () => setTimeout(() => res.destroy(), 100));
       else res.end();

@@ -2,13 +2,10 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../model/sampling';
 import { Sha256, sha256Hex, shaFromEtag } from './sha';
+import { jsBlocks, type Sha256Blocks } from './sha-blocks';
+import { sha256ModuleBytes, wasmBlocks } from './sha-wasm';
 
 const enc = new TextEncoder();
-const hashOf = (...chunks: Uint8Array[]) => {
-  const h = new Sha256();
-  for (const c of chunks) h.update(c);
-  return h.hex();
-};
 
 function randomBytes(n: number, seed: number): Uint8Array {
   const rng = mulberry32(seed);
@@ -17,7 +14,18 @@ function randomBytes(n: number, seed: number): Uint8Array {
   return out;
 }
 
-describe('Sha256 (incremental)', () => {
+const CORES: [string, () => Sha256Blocks][] = [
+  ['TypeScript', jsBlocks],
+  ['WebAssembly', () => wasmBlocks()!],
+];
+
+describe.each(CORES)('Sha256 (incremental) with the %s compression function', (_, core) => {
+  const hashOf = (...chunks: Uint8Array[]) => {
+    const h = new Sha256(core());
+    for (const c of chunks) h.update(c);
+    return h.hex();
+  };
+
   it('gives the FIPS 180-2 / NIST example digests', () => {
     expect(hashOf(enc.encode('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     expect(hashOf()).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
@@ -37,7 +45,7 @@ describe('Sha256 (incremental)', () => {
       expect(await sha256Hex(data)).toBe(want);
       expect(hashOf(data), `n=${n} whole`).toBe(want);
       // Random cut points, including empty and 1-byte chunks.
-      const h = new Sha256();
+      const h = new Sha256(core());
       for (let i = 0; i < n;) {
         const len = Math.min(n - i, Math.floor(rng() * rng() * 200));
         h.update(data.subarray(i, i + len));
@@ -45,7 +53,7 @@ describe('Sha256 (incremental)', () => {
       }
       expect(h.bytes).toBe(n);
       expect(h.hex(), `n=${n} in random chunks`).toBe(want);
-      const bytewise = new Sha256();
+      const bytewise = new Sha256(core());
       if (n < 5000) for (let i = 0; i < n; i++) bytewise.update(data.subarray(i, i + 1));
       if (n < 5000) expect(bytewise.hex(), `n=${n} byte by byte`).toBe(want);
     }
@@ -54,10 +62,30 @@ describe('Sha256 (incremental)', () => {
   it('hashes a view at an odd offset of a larger buffer; digest is final and repeatable', () => {
     const data = randomBytes(1001, 5);
     const want = createHash('sha256').update(data.subarray(3, 1000)).digest('hex');
-    const h = new Sha256().update(data.subarray(3, 500)).update(data.subarray(500, 1000));
+    const h = new Sha256(core()).update(data.subarray(3, 500)).update(data.subarray(500, 1000));
     expect(h.hex()).toBe(want);
     expect(h.hex()).toBe(want);
     expect(() => h.update(data)).toThrow(/after digest/);
+  });
+});
+
+describe('the WebAssembly compression function', () => {
+  it('runs here, so it is what Sha256 uses by default, and compiles synchronously on a page (under 4 KB)', () => {
+    expect(sha256ModuleBytes().length).toBeLessThan(4096);
+    expect(wasmBlocks()).toBeDefined();
+    // The default core gives the same state as the WebAssembly one after the same blocks.
+    const data = randomBytes(64 * 40, 9);
+    const wasm = wasmBlocks()!;
+    const js = jsBlocks();
+    wasm.blocks(data, 64, data.length);
+    js.blocks(data, 64, data.length);
+    expect(Array.from(wasm.state())).toEqual(Array.from(js.state()));
+  });
+
+  it('hashes more than its 1 MB window in one call, from an offset', () => {
+    const data = randomBytes((1 << 20) * 2 + 64 * 3 + 5, 4);
+    const want = createHash('sha256').update(data.subarray(5)).digest('hex');
+    expect(new Sha256(wasmBlocks()!).update(data.subarray(5)).hex()).toBe(want);
   });
 });
 

@@ -85,6 +85,24 @@ export class Code {
   and(): this {
     return this.op(0x71);
   }
+  or(): this {
+    return this.op(0x72);
+  }
+  xor(): this {
+    return this.op(0x73);
+  }
+  shl(): this {
+    return this.op(0x74);
+  }
+  shrU(): this {
+    return this.op(0x76);
+  }
+  rotl(): this {
+    return this.op(0x77);
+  }
+  rotr(): this {
+    return this.op(0x78);
+  }
   eqz(): this {
     return this.op(0x45);
   }
@@ -101,6 +119,12 @@ export class Code {
     return this.op(0x1b);
   }
   // f32
+  i32Load(offset = 0): this {
+    return this.op(0x28, 2, ...uleb(offset));
+  }
+  i32Store(offset = 0): this {
+    return this.op(0x36, 2, ...uleb(offset));
+  }
   f32Load(offset = 0): this {
     return this.op(0x2a, 2, ...uleb(offset));
   }

@@ -6,7 +6,7 @@ import { writeZip } from '../../core/io/zip';
 import type { ModelFolderBytes } from '../../worker/train-protocol';
 import { reportError } from '../app/noticeStore';
 import { downloadBlob } from '../figures/export';
-import { trainClientFor } from './actions';
+import { trainClientFor } from './session';
 import { getCheckpoint } from './checkpointStore';
 import { folderEntries, tunedName } from './exportName';
 import { loadFolderIntoEngine } from './loadFolder';

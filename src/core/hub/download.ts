@@ -101,12 +101,16 @@ function validatorOf(res: Response): string | undefined {
 }
 
 async function cachedCopy(opts: DownloadOptions): Promise<Downloaded | undefined> {
+  const started = now();
   const res = await opts.cache.match(opts.url);
   if (!res) return undefined;
   const bytes = new Uint8Array(await res.arrayBuffer());
+  measure('cache-read', opts.file, started);
   const size = Number(res.headers.get(H_SIZE));
   const sha = res.headers.get(H_SHA256) ?? undefined;
+  const checked = now();
   const ok = size === bytes.length && (opts.verifyCached === 'size' || !sha || (await sha256Hex(bytes)) === sha);
+  measure('cache-check', opts.file, checked);
   if (ok) return { bytes, sha256: sha, fromCache: true, fetched: 0, stored: Promise.resolve(undefined) };
   await opts.cache.delete(opts.url); // damaged or cut short: fetched again below
   return undefined;

@@ -229,7 +229,7 @@ async function benchDownload(page: Page, q: string, hub: MockHub, size: number, 
     `| reopen from the cache (navigation → model loaded, sha256 checked), median of ${runs} | ${fmt(reopen)} ms |`,
   );
   console.log(
-    `| of which: engine ready / Cache Storage read of the weights / their sha256 (Web Crypto) / the rest (mostly the worker building the model) | ${fmt(median(hit.ready))} / ${fmt(median(hit.read))} / ${fmt(median(hit.check))} / ${fmt(reopen - parts)} ms |`,
+    `| of which: engine ready / Cache Storage read of the weights, sha256 taken on the way / the check after the last byte / the rest (mostly the worker building the model) | ${fmt(median(hit.ready))} / ${fmt(median(hit.read))} / ${fmt(median(hit.check))} / ${fmt(reopen - parts)} ms |`,
   );
   console.log(
     `\nDownload rate of model.safetensors (302 → CDN origin) in MB/s, median of ${runs}; in brackets, % of curl on the same link:\n`,

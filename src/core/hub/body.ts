@@ -19,6 +19,8 @@ export interface BodyRead {
   /** What a resume's If-Range will carry, kept with the partial bytes. */
   validator?: string;
   hash?: ChunkHash;
+  /** Keep the bytes so far for a resume when the body breaks off (default); not for a read of the cache itself. */
+  keepPartial?: boolean;
   onProgress?: (p: { received: number; total?: number; fetched: number }) => void;
 }
 
@@ -75,6 +77,8 @@ export async function readBody(res: Response, r: BodyRead): Promise<{ bytes: Uin
   let fetched = 0;
   try {
     for await (const chunk of chunksOf(res, () => hash?.spare())) {
+      // A fetch's body stops by itself when its signal aborts; a cached body does not.
+      if (r.signal?.aborted) throw abortReason(r.signal);
       if (total !== undefined && received + chunk.length > total) {
         await cache.delete(partialKey(url));
         throw new HubError(
@@ -96,7 +100,7 @@ export async function readBody(res: Response, r: BodyRead): Promise<{ bytes: Uin
     }
   } catch (e) {
     if (e instanceof HubError) throw e;
-    if (total !== undefined && received > 0 && received < total) {
+    if (r.keepPartial !== false && total !== undefined && received > 0 && received < total) {
       const headers: Record<string, string> = { [H_TOTAL]: String(total) };
       if (r.validator) headers[H_ETAG] = r.validator;
       // No room to keep it: the next attempt starts the file over.

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { H_SHA256, H_SIZE, memoryCache, partialKey } from './cache';
 import { authHeaders, downloadFile, parseContentRange, type DownloadOptions } from './download';
 import { HubError } from './errors';
+import { inlineHash } from './hash-stream';
 import { sha256Hex, shaFromEtag } from './sha';
 import { bytesOf, fakeHub, type FakeFile } from './testing/fakeHub';
 
@@ -174,6 +175,67 @@ describe('downloadFile', () => {
     await second.stored;
     expect(hub.requests).toHaveLength(2);
     expect((await downloadFile(opts))!.fromCache).toBe(true);
+  });
+
+  it('a cache hit streams the cached body: hashed on the way, progress with no network bytes', async () => {
+    const data = bytesOf(3000, 5);
+    const sha = await sha256Hex(data);
+    const { cache, opts } = await setup({ bytes: data });
+    await cache.put(URL1, new Response(data, { headers: { [H_SIZE]: '3000', [H_SHA256]: sha } }));
+    let hashed = 0;
+    const newHash = () => {
+      const h = inlineHash();
+      return { ...h, update: (c: Uint8Array) => ((hashed += c.length), h.update(c)) };
+    };
+    const progress: { received: number; fetched: number }[] = [];
+    const got = (await downloadFile({ ...opts, newHash, onProgress: (p) => progress.push(p) }))!;
+    expect(got.fromCache).toBe(true);
+    expect(got.bytes).toEqual(data);
+    expect(hashed).toBe(3000);
+    expect(progress.at(-1)).toEqual({ received: 3000, total: 3000, fetched: 0, fromCache: true });
+    expect(progress.every((p) => p.fetched === 0)).toBe(true);
+    // verifyCached 'size': no hash taken.
+    hashed = 0;
+    expect((await downloadFile({ ...opts, newHash, verifyCached: 'size' }))!.fromCache).toBe(true);
+    expect(hashed).toBe(0);
+  });
+
+  it('a cancelled cache read stops, keeps the cached copy and writes no partial', async () => {
+    const data = bytesOf(2000, 6);
+    const { hub, cache, opts } = await setup({ bytes: data });
+    await cache.put(URL1, new Response(data, { headers: { [H_SIZE]: '2000' } }));
+    const controller = new AbortController();
+    // A cached body in two halves, the second a little later (as a disk read goes).
+    const slowCache = {
+      ...cache,
+      async match(key: string) {
+        if (key !== URL1) return cache.match(key);
+        const body = new ReadableStream<Uint8Array>({
+          start(c) {
+            c.enqueue(data.slice(0, 1000));
+            setTimeout(() => {
+              try {
+                c.enqueue(data.slice(1000));
+                c.close();
+              } catch {
+                // cancelled meanwhile
+              }
+            }, 20);
+          },
+        });
+        return new Response(body, { headers: { [H_SIZE]: '2000' } });
+      },
+    };
+    const got = downloadFile({
+      ...opts,
+      cache: slowCache,
+      signal: controller.signal,
+      onProgress: (p) => p.received >= 1000 && controller.abort(),
+    });
+    expect((await failure(got)).name).toBe('AbortError');
+    expect(hub.requests).toHaveLength(0);
+    expect(await cache.match(partialKey(URL1))).toBeUndefined();
+    expect(await cache.match(URL1)).toBeDefined();
   });
 
   it('says when the file changes size mid-download', async () => {

@@ -17,6 +17,8 @@ export interface FileProgress {
   total?: number;
   /** Bytes read from the network for this file in this call. */
   fetched: number;
+  /** The bytes come from the cache (a checked reopen), not the network. */
+  fromCache?: boolean;
 }
 
 export interface DownloadOptions {
@@ -100,19 +102,44 @@ function validatorOf(res: Response): string | undefined {
   return res.headers.get('last-modified') ?? undefined;
 }
 
+/**
+ * A complete, checked copy from the cache, or undefined (none, or one that fails its check: deleted, so the caller
+ * fetches the file again). The body is streamed like a download's — hashed on the way, progress per chunk — so the
+ * sha256 runs while Cache Storage reads instead of after it.
+ */
 async function cachedCopy(opts: DownloadOptions): Promise<Downloaded | undefined> {
+  const { url, file, cache } = opts;
   const started = now();
-  const res = await opts.cache.match(opts.url);
+  const res = await cache.match(url);
   if (!res) return undefined;
-  const bytes = new Uint8Array(await res.arrayBuffer());
-  measure('cache-read', opts.file, started);
   const size = Number(res.headers.get(H_SIZE));
   const sha = res.headers.get(H_SHA256) ?? undefined;
+  const hash = sha && opts.verifyCached !== 'size' ? (opts.newHash ?? inlineHash)() : undefined;
+  let bytes: Uint8Array | undefined;
+  try {
+    if (!(size >= 0)) throw new Error('no recorded size');
+    ({ bytes } = await readBody(res, {
+      url,
+      file,
+      cache,
+      signal: opts.signal,
+      total: size,
+      hash,
+      keepPartial: false,
+      // Cached bytes are not network bytes: the rate and ETA count only the latter.
+      onProgress: opts.onProgress && ((p) => opts.onProgress!({ ...p, fetched: 0, fromCache: true })),
+    }));
+  } catch {
+    hash?.close();
+    if (opts.signal?.aborted) throw abortReason(opts.signal);
+    bytes = undefined; // cut short or too long: fetched again below
+  }
+  measure('cache-read', file, started);
   const checked = now();
-  const ok = size === bytes.length && (opts.verifyCached === 'size' || !sha || (await sha256Hex(bytes)) === sha);
-  measure('cache-check', opts.file, checked);
-  if (ok) return { bytes, sha256: sha, fromCache: true, fetched: 0, stored: Promise.resolve(undefined) };
-  await opts.cache.delete(opts.url); // damaged or cut short: fetched again below
+  const ok = bytes !== undefined && (!hash || (await hash.hex().catch(() => sha256Hex(bytes!))) === sha);
+  measure('cache-check', file, checked);
+  if (ok) return { bytes: bytes!, sha256: sha, fromCache: true, fetched: 0, stored: Promise.resolve(undefined) };
+  await cache.delete(url);
   return undefined;
 }
 

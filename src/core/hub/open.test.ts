@@ -1,3 +1,4 @@
+import type { TransferStatus } from './progress';
 import { describe, expect, it } from 'vitest';
 import { listCachedModels, memoryCache } from './cache';
 import { HubError } from './errors';
@@ -71,8 +72,19 @@ describe('openHubModel', () => {
     expect(await opened.saved).toBeUndefined();
 
     hub.requests.length = 0;
-    const again = await openHubModel({ endpoint: E, ref, cache, fetchFn: hub.fetchFn });
+    const reopened: TransferStatus[] = [];
+    const again = await openHubModel({
+      endpoint: E,
+      ref,
+      cache,
+      fetchFn: hub.fetchFn,
+      onProgress: (p) => reopened.push(p),
+    });
     expect(hub.requests).toHaveLength(0);
+    // The reopen shows its progress through the cache, with no network rate.
+    expect(reopened.length).toBeGreaterThan(0);
+    expect(reopened.every((p) => p.fromCache && p.rate === 0)).toBe(true);
+    expect(reopened.at(-1)!.received).toBe(reopened.at(-1)!.total);
     expect(again.fetched).toBe(0);
     expect(again.files['model-2.safetensors']).toEqual(bytesOf(200));
     expect((await listCachedModels(cache)).map((m) => m.repo)).toEqual(['ORG/NAME']);

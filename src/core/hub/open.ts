@@ -134,6 +134,7 @@ export async function openHubModel(opts: OpenHubOptions): Promise<OpenedHubModel
           file,
           fileReceived: p.received,
           fileTotal: p.total,
+          fromCache: p.fromCache,
           received,
           total,
           rate,

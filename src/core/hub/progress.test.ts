@@ -37,5 +37,17 @@ describe('progress', () => {
         etaS: 11.3,
       }),
     ).toBe('model.safetensors 12.0 MB / 48.0 MB · total 12.1 MB / 48.2 MB · 3.20 MB/s · file 12 s left · 12 s left');
+    // A checked reopen: no network rate, said to come from the cache.
+    expect(
+      describeTransfer({
+        file: 'model.safetensors',
+        fromCache: true,
+        fileReceived: 12e6,
+        fileTotal: 48e6,
+        received: 12.1e6,
+        total: 48.2e6,
+        rate: 0,
+      }),
+    ).toBe('model.safetensors from the cache 12.0 MB / 48.0 MB · total 12.1 MB / 48.2 MB');
   });
 });

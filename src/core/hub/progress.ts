@@ -7,6 +7,8 @@ export interface TransferStatus {
   file: string;
   fileReceived: number;
   fileTotal?: number;
+  /** This file is being read from the cache (and checked), not downloaded. */
+  fromCache?: boolean;
   /** All files: bytes held, and the expected total (grows as sizes become known). */
   received: number;
   total?: number;
@@ -61,7 +63,8 @@ export function formatDuration(s: number): string {
 /** "model.safetensors 12.0 MB / 48.0 MB · total 12.1 MB / 48.2 MB · 3.20 MB/s · 12 s left" */
 export function describeTransfer(p: TransferStatus): string {
   const of = (a: number, b?: number) => (b !== undefined ? `${formatBytes(a)} / ${formatBytes(b)}` : formatBytes(a));
-  const parts = [`${p.file} ${of(p.fileReceived, p.fileTotal)}`, `total ${of(p.received, p.total)}`];
+  const from = p.fromCache ? ' from the cache' : '';
+  const parts = [`${p.file}${from} ${of(p.fileReceived, p.fileTotal)}`, `total ${of(p.received, p.total)}`];
   if (p.rate > 0) parts.push(`${formatBytes(p.rate)}/s`);
   if (p.fileEtaS !== undefined && p.fileTotal !== undefined) parts.push(`file ${formatDuration(p.fileEtaS)} left`);
   if (p.etaS !== undefined) parts.push(`${formatDuration(p.etaS)} left`);

@@ -146,7 +146,9 @@ test.describe('train panel', () => {
     // On the webgpu project the engine runs on a SwiftShader adapter; the panel trains on wasm there (see README).
     test.setTimeout(isWebgpuProject(info) ? 300_000 : 180_000);
     const errors = trackConsoleErrors(page);
-    await openTrain(page, info);
+    // Each step is followed by 2 s of waiting, so the pause lands mid-run: without it both workers could finish
+    // their 3 steps between the first step seen and the click.
+    await openTrain(page, info, { trainStepDelay: '2000' });
     await tinySettings(page);
     await page.getByTestId('train-start').click();
 

@@ -91,9 +91,6 @@ export class Code {
   xor(): this {
     return this.op(0x73);
   }
-  shl(): this {
-    return this.op(0x74);
-  }
   shrU(): this {
     return this.op(0x76);
   }

@@ -60,8 +60,8 @@ test.describe('Hub models', () => {
     await expect(page.getByTestId('cached-model')).toHaveAttribute('data-repo', 'tiny/model');
     // Weights came through the second origin, as the Hub's CDN serves them.
     expect(hub.log.find((r) => r.origin === 'cdn' && r.file === 'model.safetensors')?.bytes).toBe(weightsSize());
-    // The weights' sha256 was taken off the page's thread, in its own worker (ETag = sha256 there).
-    expect(workers.some((u) => /hash-worker/.test(u))).toBe(true);
+    // The weights were gathered and their sha256 taken off the page's thread, in their own worker (ETag = sha256).
+    expect(workers.some((u) => /sink-worker/.test(u))).toBe(true);
 
     await hub.stop();
     await page.reload();

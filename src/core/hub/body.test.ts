@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readBody } from './body';
 import { H_TOTAL, memoryCache, partialKey } from './cache';
-import { inlineHash, portHash, serveHash, type HashPort } from './hash-stream';
+import { portSink, serveSink, type SinkOptions, type SinkPort } from './file-sink';
 import { sha256Hex } from './sha';
 import { bytesOf } from './testing/fakeHub';
 
@@ -33,7 +33,6 @@ function byteBody(data: Uint8Array, chunk: number, cutAt?: number) {
 describe('readBody', () => {
   it('reads a byte stream through BYOB reads into one buffer, hashing and reporting each chunk', async () => {
     const data = bytesOf(10_000, 2);
-    const hash = inlineHash();
     const seen: number[] = [];
     const { res } = byteBody(data, 3000);
     const got = await readBody(res, {
@@ -41,25 +40,36 @@ describe('readBody', () => {
       file: 'w.safetensors',
       cache: memoryCache(),
       total: data.length,
-      hash,
+      hash: true,
       onProgress: (p) => seen.push(p.received),
     });
     expect(got.bytes).toEqual(data);
     expect(got.fetched).toBe(10_000);
+    expect(got.sha256).toBe(await sha256Hex(data));
     expect(seen).toEqual([3000, 6000, 9000, 10_000, 10_000]);
-    expect(await hash.hex()).toBe(await sha256Hex(data));
   });
 
-  it('a hash that takes the read buffers (the worker): later reads get a spare or a new buffer', async () => {
+  it('a sink that takes the read buffers (the worker): later reads get a spare or a new buffer', async () => {
     const data = bytesOf(20_000, 7);
-    const { port1, port2 } = new MessageChannel();
-    serveHash(port2 as unknown as HashPort);
-    const hash = portHash(port1 as unknown as HashPort, () => (port1.close(), port2.close()));
+    const newSink = (o: SinkOptions) => {
+      const { port1, port2 } = new MessageChannel();
+      serveSink(port2 as unknown as SinkPort);
+      return portSink(port1 as unknown as SinkPort, o, () => (port1.close(), port2.close()));
+    };
+    await new Promise((r) => setTimeout(r, 0));
     const kept = data.slice(0, 2000);
     const { res } = byteBody(data.subarray(2000), 3000);
-    const got = await readBody(res, { url: URL1, file: 'w', cache: memoryCache(), kept, total: 20_000, hash });
+    const got = await readBody(res, {
+      url: URL1,
+      file: 'w',
+      cache: memoryCache(),
+      kept,
+      total: 20_000,
+      hash: true,
+      newSink,
+    });
     expect(got.bytes).toEqual(data);
-    expect(await hash.hex()).toBe(await sha256Hex(data)); // the kept prefix, then every chunk
+    expect(got.sha256).toBe(await sha256Hex(data)); // the kept prefix, then every chunk
   });
 
   it('after a kept prefix, continues it; an unknown size grows the buffer', async () => {

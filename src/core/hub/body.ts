@@ -1,10 +1,11 @@
 /**
- * A download's response body into memory: checked against the announced size, hashed as it arrives, progress per
- * chunk; an interruption keeps the bytes so far in the cache (`?rhythmscope=partial`) for a Range resume.
+ * A download's response body into memory: checked against the announced size, gathered and hashed as it arrives
+ * (file-sink.ts), progress per chunk; an interruption keeps the bytes so far in the cache (`?rhythmscope=partial`)
+ * for a Range resume.
  */
 import { H_ETAG, H_TOTAL, partialKey, type CacheLike } from './cache';
 import { HubError, abortReason } from './errors';
-import type { ChunkHash } from './hash-stream';
+import { memorySink, type FileSink, type SinkOptions } from './file-sink';
 
 export interface BodyRead {
   /** The resolve URL (the cache key) and the file's path in the repo, for messages. */
@@ -18,7 +19,10 @@ export interface BodyRead {
   total?: number;
   /** What a resume's If-Range will carry, kept with the partial bytes. */
   validator?: string;
-  hash?: ChunkHash;
+  /** Take the sha256 of the whole file (the kept prefix first) while reading. */
+  hash?: boolean;
+  /** Where the bytes are gathered (default: inline; the page passes a worker's). */
+  newSink?: (opts: SinkOptions) => FileSink;
   /** Keep the bytes so far for a resume when the body breaks off (default); not for a read of the cache itself. */
   keepPartial?: boolean;
   onProgress?: (p: { received: number; total?: number; fetched: number }) => void;
@@ -30,7 +34,7 @@ const SCRATCH_BYTES = 4 << 20;
 /**
  * The body's chunks in order. Where the body is a byte stream (fetch bodies in browsers and Node) reads land in a
  * reused scratch buffer, so a chunk is valid only until the next one is asked for; a scratch buffer taken by the
- * consumer meanwhile (detached: the hash worker has it) is replaced by `spare()` or a new one.
+ * consumer meanwhile (detached: the download's worker has it) is replaced by `spare()` or a new one.
  */
 async function* chunksOf(res: Response, spare: () => ArrayBuffer | undefined): AsyncGenerator<Uint8Array> {
   if (!res.body) {
@@ -64,19 +68,26 @@ async function* chunksOf(res: Response, spare: () => ArrayBuffer | undefined): A
   }
 }
 
-export async function readBody(res: Response, r: BodyRead): Promise<{ bytes: Uint8Array; fetched: number }> {
-  const { url, file, cache, total, hash } = r;
+export interface BodyBytes {
+  bytes: Uint8Array;
+  /** Network bytes read by this call (the kept prefix is not). */
+  fetched: number;
+  /** The whole file's sha256 in hex, when asked for. */
+  sha256?: string;
+  /** performance.now() at the last byte read (the gathering and hash may finish after it). */
+  lastByteAt: number;
+}
+
+export async function readBody(res: Response, r: BodyRead): Promise<BodyBytes> {
+  const { url, file, cache, total } = r;
   const start = r.kept?.length ?? 0;
-  // Copied from the scratch buffer into one buffer for the file, which stays whole if the connection drops.
-  let buf = new Uint8Array(total ?? Math.max(start, 1 << 16));
-  if (r.kept) {
-    buf.set(r.kept);
-    hash?.update(r.kept); // after the copy: the hash may take the kept bytes' buffer
-  }
+  // The sink holds the file's bytes so far, whole if the connection drops.
+  const sink = (r.newSink ?? memorySink)({ size: total, hash: r.hash ?? false });
+  if (r.kept) sink.write(r.kept);
   let received = start;
   let fetched = 0;
   try {
-    for await (const chunk of chunksOf(res, () => hash?.spare())) {
+    for await (const chunk of chunksOf(res, () => sink.spare())) {
       // A fetch's body stops by itself when its signal aborts; a cached body does not.
       if (r.signal?.aborted) throw abortReason(r.signal);
       if (total !== undefined && received + chunk.length > total) {
@@ -87,25 +98,15 @@ export async function readBody(res: Response, r: BodyRead): Promise<{ bytes: Uin
           { file },
         );
       }
-      if (received + chunk.length > buf.length) {
-        const next = new Uint8Array(Math.max(received + chunk.length, buf.length * 2));
-        next.set(buf.subarray(0, received));
-        buf = next;
-      }
-      buf.set(chunk, received);
       received += chunk.length;
       fetched += chunk.length;
-      hash?.update(chunk); // last: the hash may take the chunk's buffer
+      sink.write(chunk); // last: the sink may take the chunk's buffer
       r.onProgress?.({ received, total, fetched });
     }
   } catch (e) {
+    if (e instanceof HubError || r.keepPartial === false || total === undefined || received === 0) sink.close();
+    else await keepPartial(r, total, sink);
     if (e instanceof HubError) throw e;
-    if (r.keepPartial !== false && total !== undefined && received > 0 && received < total) {
-      const headers: Record<string, string> = { [H_TOTAL]: String(total) };
-      if (r.validator) headers[H_ETAG] = r.validator;
-      // No room to keep it: the next attempt starts the file over.
-      await cache.put(partialKey(url), new Response(buf.slice(0, received), { headers })).catch(() => undefined);
-    }
     if (r.signal?.aborted) throw abortReason(r.signal);
     throw new HubError(
       'interrupted',
@@ -113,7 +114,9 @@ export async function readBody(res: Response, r: BodyRead): Promise<{ bytes: Uin
       { file },
     );
   }
+  const lastByteAt = globalThis.performance?.now() ?? Date.now();
   if (total !== undefined && received !== total) {
+    sink.close();
     await cache.delete(partialKey(url));
     throw new HubError(
       'size-changed',
@@ -122,5 +125,19 @@ export async function readBody(res: Response, r: BodyRead): Promise<{ bytes: Uin
     );
   }
   r.onProgress?.({ received, total: received, fetched });
-  return { bytes: buf.length === received ? buf : buf.slice(0, received), fetched };
+  const { bytes, sha256 } = await sink.finish().catch((e: Error) => {
+    throw new HubError('interrupted', `${e.message}; load again`, { file });
+  });
+  return { bytes, fetched, sha256, lastByteAt };
+}
+
+/** An interrupted download's bytes so far, kept for a Range resume (none kept when there is no room). */
+async function keepPartial(r: BodyRead, total: number, sink: FileSink): Promise<void> {
+  const kept = await sink.finish().catch(() => undefined);
+  if (!kept || kept.bytes.length >= total) return;
+  const headers: Record<string, string> = { [H_TOTAL]: String(total) };
+  if (r.validator) headers[H_ETAG] = r.validator;
+  await r.cache
+    .put(partialKey(r.url), new Response(kept.bytes as Uint8Array<ArrayBuffer>, { headers }))
+    .catch(() => undefined);
 }

@@ -5,10 +5,10 @@
  * bytes arrive, the kept prefix of a resume first) and stored.
  */
 import { H_ETAG, H_SHA256, H_SIZE, H_TOTAL, partialKey, type CacheLike } from './cache';
-import { readBody } from './body';
+import { readBody, type BodyBytes } from './body';
 import { HubError, abortReason } from './errors';
-import { inlineHash, type ChunkHash } from './hash-stream';
-import { sha256Hex, shaFromEtag } from './sha';
+import type { FileSink, SinkOptions } from './file-sink';
+import { shaFromEtag } from './sha';
 
 export interface FileProgress {
   /** Bytes of this file held so far (kept partial bytes included). */
@@ -39,8 +39,8 @@ export interface DownloadOptions {
   /** What a cached copy must pass: its recorded size, or also its sha256 (default). */
   verifyCached?: 'size' | 'sha256';
   onProgress?: (p: FileProgress) => void;
-  /** The sha256 taken while the bytes arrive (default: inline; the page passes a worker's). */
-  newHash?: () => ChunkHash;
+  /** Where the bytes are gathered and hashed while they arrive (default: inline; the page passes a worker's). */
+  newSink?: (opts: SinkOptions) => FileSink;
 }
 
 export interface Downloaded {
@@ -57,10 +57,10 @@ export interface Downloaded {
   stored: Promise<string | undefined>;
 }
 
-/** A performance measure `rs:hub:{what}:{file}` from `start` to now (read by bench/hub.ts); no-op where missing. */
-function measure(what: string, file: string, start: number): void {
+/** A performance measure `rs:hub:{what}:{file}` from `start` to `end` or now (read by bench/hub.ts); no-op where missing. */
+function measure(what: string, file: string, start: number, end = now()): void {
   try {
-    globalThis.performance?.measure?.(`rs:hub:${what}:${file}`, { start, end: globalThis.performance.now() });
+    globalThis.performance?.measure?.(`rs:hub:${what}:${file}`, { start, end });
   } catch {
     // a platform without the User Timing options form: nothing is recorded
   }
@@ -114,31 +114,32 @@ async function cachedCopy(opts: DownloadOptions): Promise<Downloaded | undefined
   if (!res) return undefined;
   const size = Number(res.headers.get(H_SIZE));
   const sha = res.headers.get(H_SHA256) ?? undefined;
-  const hash = sha && opts.verifyCached !== 'size' ? (opts.newHash ?? inlineHash)() : undefined;
-  let bytes: Uint8Array | undefined;
+  const hash = sha !== undefined && opts.verifyCached !== 'size';
+  let read: BodyBytes | undefined;
   try {
     if (!(size >= 0)) throw new Error('no recorded size');
-    ({ bytes } = await readBody(res, {
+    read = await readBody(res, {
       url,
       file,
       cache,
       signal: opts.signal,
       total: size,
       hash,
+      newSink: opts.newSink,
       keepPartial: false,
       // Cached bytes are not network bytes: the rate and ETA count only the latter.
       onProgress: opts.onProgress && ((p) => opts.onProgress!({ ...p, fetched: 0, fromCache: true })),
-    }));
+    });
   } catch {
-    hash?.close();
     if (opts.signal?.aborted) throw abortReason(opts.signal);
-    bytes = undefined; // cut short or too long: fetched again below
+    read = undefined; // cut short or too long: fetched again below
   }
-  measure('cache-read', file, started);
-  const checked = now();
-  const ok = bytes !== undefined && (!hash || (await hash.hex().catch(() => sha256Hex(bytes!))) === sha);
-  measure('cache-check', file, checked);
-  if (ok) return { bytes: bytes!, sha256: sha, fromCache: true, fetched: 0, stored: Promise.resolve(undefined) };
+  if (read) {
+    measure('cache-read', file, started, read.lastByteAt);
+    measure('cache-check', file, read.lastByteAt);
+  }
+  if (read && (!hash || read.sha256 === sha))
+    return { bytes: read.bytes, sha256: sha, fromCache: true, fetched: 0, stored: Promise.resolve(undefined) };
   await cache.delete(url);
   return undefined;
 }
@@ -227,26 +228,21 @@ export async function downloadFile(opts: DownloadOptions): Promise<Downloaded | 
     const sha256 = shaFromEtag(res.headers.get('x-linked-etag')) ?? shaFromEtag(res.headers.get('etag'));
     const validator = validatorOf(res) ?? partial?.validator;
     // Hashed as the bytes arrive (a resume's kept prefix first), so the check after the last byte is immediate.
-    const hash = sha256 ? (opts.newHash ?? inlineHash)() : undefined;
-    let body: { bytes: Uint8Array; fetched: number };
-    try {
-      body = await readBody(res, {
-        url,
-        file,
-        cache,
-        signal,
-        kept: partial?.bytes,
-        total,
-        validator,
-        hash,
-        onProgress: opts.onProgress,
-      });
-    } catch (e) {
-      hash?.close();
-      throw e;
-    }
-    measure('read', file, requested);
-    return await checkAndStore(opts, body, sha256, hash);
+    const body = await readBody(res, {
+      url,
+      file,
+      cache,
+      signal,
+      kept: partial?.bytes,
+      total,
+      validator,
+      hash: sha256 !== undefined,
+      newSink: opts.newSink,
+      onProgress: opts.onProgress,
+    });
+    measure('read', file, requested, body.lastByteAt);
+    measure('check', file, body.lastByteAt);
+    return await checkAndStore(opts, body, sha256);
   }
 }
 
@@ -254,12 +250,7 @@ export async function downloadFile(opts: DownloadOptions): Promise<Downloaded | 
  * The sha256 check (of the hash taken while reading) gates the bytes; then the cache write starts and finishes in
  * the background (`stored`).
  */
-async function checkAndStore(
-  opts: DownloadOptions,
-  body: { bytes: Uint8Array; fetched: number },
-  sha256: string | undefined,
-  hash: ChunkHash | undefined,
-): Promise<Downloaded> {
+async function checkAndStore(opts: DownloadOptions, body: BodyBytes, sha256: string | undefined): Promise<Downloaded> {
   const { url, file, cache } = opts;
   const { bytes, fetched } = body;
   const started = now();
@@ -268,10 +259,7 @@ async function checkAndStore(
     [H_SIZE]: String(bytes.length),
   };
   if (sha256) headers[H_SHA256] = sha256;
-  // A hash worker that could not run: the bytes are hashed whole instead.
-  const actual = hash && (await hash.hex().catch(() => sha256Hex(bytes)));
-  measure('check', file, started);
-  if (sha256 && actual !== sha256) {
+  if (sha256 && body.sha256 !== sha256) {
     await cache.delete(partialKey(url));
     await cache.delete(url);
     throw new HubError(

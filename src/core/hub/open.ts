@@ -8,7 +8,7 @@
 import { SUPPORTED_MODEL_TYPES, dtypeBytes, modelShape, paramCount } from '../model/memory';
 import { manifestBytes, readManifest, writeManifest, type CacheLike, type Manifest } from './cache';
 import { downloadFile, type Downloaded } from './download';
-import { workerHash, type ChunkHash } from './hash-stream';
+import { workerSink, type FileSink, type SinkOptions } from './file-sink';
 import { HubError } from './errors';
 import { RateMeter, etaSeconds, type TransferStatus } from './progress';
 import { formatRepoRef, modelPageUrl, normalizeEndpoint, resolveUrl, type RepoRef } from './repo';
@@ -39,8 +39,8 @@ export interface OpenHubOptions {
   now?: () => number;
   /** At most one progress report per this many ms (the last bytes of a file are always reported); default 100. */
   progressIntervalMs?: number;
-  /** The sha256 taken while a file arrives; default a worker per file where workers exist, else inline. */
-  newHash?: () => ChunkHash;
+  /** Where a file is gathered and hashed while it arrives; default a worker per big file where workers exist. */
+  newSink?: (opts: SinkOptions) => FileSink;
 }
 
 export interface OpenedHubModel {
@@ -120,7 +120,7 @@ export async function openHubModel(opts: OpenHubOptions): Promise<OpenedHubModel
       pageUrl: modelPageUrl(endpoint, ref),
       signal: opts.signal,
       optional,
-      newHash: opts.newHash ?? workerHash,
+      newSink: opts.newSink ?? workerSink,
       onProgress: (p) => {
         const t = now();
         // A report per network chunk (~64 kB) would re-render the page thousands of times per file.

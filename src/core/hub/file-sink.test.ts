@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { memoryCache } from './cache';
+import { downloadFile } from './download';
+import {
+  memorySink,
+  portSink,
+  serveSink,
+  workerSink,
+  type FileSink,
+  type SinkOptions,
+  type SinkPort,
+} from './file-sink';
+import { sha256Hex } from './sha';
+import { bytesOf, fakeHub } from './testing/fakeHub';
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/** A sink whose "worker" is the other end of a MessageChannel in this thread. */
+function channelSink(opts: SinkOptions): FileSink & { closed: () => boolean } {
+  const { port1, port2 } = new MessageChannel();
+  serveSink(port2 as unknown as SinkPort);
+  let closed = false;
+  const s = portSink(port1 as unknown as SinkPort, opts, () => {
+    closed = true;
+    port1.close();
+    port2.close();
+  });
+  return { ...s, closed: () => closed };
+}
+
+/** `data` written in `step`-byte views at an offset of fresh buffers, as BYOB reads hand them over. */
+function writeInViews(sink: FileSink, data: Uint8Array, step: number): ArrayBuffer[] {
+  const sent: ArrayBuffer[] = [];
+  for (let i = 0; i < data.length; i += step) {
+    const n = Math.min(step, data.length - i);
+    const buffer = new ArrayBuffer(n + 5);
+    new Uint8Array(buffer, 5, n).set(data.subarray(i, i + n));
+    sink.write(new Uint8Array(buffer, 5, n));
+    sent.push(buffer);
+  }
+  return sent;
+}
+
+/** Lets the channel's messages through. */
+const tick = () => new Promise((r) => setTimeout(r, 10));
+
+describe('file sinks', () => {
+  it('inline: gathers chunks into one buffer of the announced size, hashing them; grows when the size is unknown', async () => {
+    const data = bytesOf(10_000, 3);
+    for (const size of [10_000, undefined]) {
+      const s = memorySink({ size, hash: true });
+      writeInViews(s, data, 777);
+      const r = await s.finish();
+      expect(r.bytes).toEqual(data);
+      expect(r.bytes.buffer.byteLength).toBe(10_000); // no slack left in the result
+      expect(r.sha256).toBe(sha(data));
+    }
+    const plain = memorySink({ size: 10, hash: false });
+    plain.write(data.subarray(0, 10));
+    expect(await plain.finish()).toEqual({ bytes: data.subarray(0, 10), sha256: undefined });
+  });
+
+  it('over a port: takes each read buffer (no copy on the page), hands it back, returns the whole file and its hash', async () => {
+    const data = bytesOf(10_000, 4);
+    const s = channelSink({ size: 10_000, hash: true });
+    await tick(); // the worker says it runs: from now on buffers are transferred
+    const sent = writeInViews(s, data, 777);
+    expect(sent.every((b) => b.byteLength === 0)).toBe(true); // detached: in the worker
+    await tick();
+    let back = 0;
+    for (let b = s.spare(); b; b = s.spare())
+      back += b.byteLength === 777 + 5 || b.byteLength === (10_000 % 777) + 5 ? 1 : 0;
+    expect(back).toBe(sent.length); // every buffer came back whole, free for later reads
+    const r = await s.finish();
+    expect(r.bytes).toEqual(data);
+    expect(r.sha256).toBe(sha(data));
+    expect(s.closed()).toBe(true);
+  });
+
+  it('chunks written before the worker runs are copied and queued, then sent in order', async () => {
+    const data = bytesOf(5000, 5);
+    const s = channelSink({ hash: true }); // size unknown: the worker's buffer grows
+    const early = writeInViews(s, data.subarray(0, 2000), 500); // before any message got through
+    expect(early.every((b) => b.byteLength === 505)).toBe(true); // copied: the caller may reuse them
+    for (const b of early) new Uint8Array(b).fill(0); // ...and does
+    writeInViews(s, data.subarray(2000), 600);
+    const r = await s.finish();
+    expect(r.bytes).toEqual(data);
+    expect(r.sha256).toBe(sha(data));
+  });
+
+  it('a worker that never starts: the queued and later chunks are gathered inline, nothing lost', async () => {
+    const data = bytesOf(3000, 6);
+    const { port1 } = new MessageChannel(); // nobody serves the other end
+    let fail!: (e: Error) => void;
+    const failed = new Promise<never>((_, reject) => (fail = reject));
+    const s = portSink(port1 as unknown as SinkPort, { size: 3000, hash: true }, () => port1.close(), failed);
+    writeInViews(s, data.subarray(0, 1000), 300);
+    fail(new Error('could not start'));
+    await tick();
+    writeInViews(s, data.subarray(1000), 300);
+    const r = await s.finish();
+    expect(r.bytes).toEqual(data);
+    expect(r.sha256).toBe(sha(data));
+  });
+
+  it('a worker that fails after starting makes finish() reject with its reason', async () => {
+    const { port1, port2 } = new MessageChannel();
+    serveSink(port2 as unknown as SinkPort);
+    const s = portSink(port1 as unknown as SinkPort, { size: 2 ** 53, hash: false }, () => port1.close());
+    await expect(s.finish()).rejects.toThrow(/the download's worker failed: .*(length|size|alloc)/i);
+    port2.close();
+  });
+
+  it('workerSink falls back to inline where there are no workers (Node)', async () => {
+    const s = workerSink({ size: 3, hash: true });
+    s.write(new Uint8Array([1, 2, 3]));
+    expect((await s.finish()).sha256).toBe(sha(new Uint8Array([1, 2, 3])));
+  });
+
+  it('a download gathers through the port; a resume sends the kept prefix first', async () => {
+    const data = bytesOf(3000, 6);
+    const url = 'https://hub.test/O/N/resolve/main/model.safetensors';
+    const hub = fakeHub({
+      '/O/N/resolve/main/model.safetensors': { bytes: data, etag: `"${sha(data)}"`, cutAt: 1234 },
+    });
+    const sinks: ReturnType<typeof channelSink>[] = [];
+    const opts = {
+      url,
+      file: 'model.safetensors',
+      revisionLabel: 'O/N@main',
+      cache: memoryCache(),
+      fetchFn: hub.fetchFn,
+      tokenOrigin: 'https://hub.test',
+      newSink: (o: SinkOptions) => {
+        const s = channelSink(o);
+        sinks.push(s);
+        return s;
+      },
+    };
+    await expect(downloadFile(opts)).rejects.toThrow(/stopped at 1234/);
+    expect(sinks[0].closed()).toBe(true); // the interrupted download's worker was stopped, its bytes kept
+    const got = await downloadFile(opts);
+    expect(got!.fetched).toBe(3000 - 1234);
+    expect(got!.bytes).toEqual(data);
+    expect(got!.sha256).toBe(await sha256Hex(data));
+    expect(sinks[1].closed()).toBe(true);
+  });
+});

@@ -1,0 +1,184 @@
+/**
+ * Where a downloaded file's bytes are gathered as they arrive, hashed (sha256) on the way when asked.
+ *
+ * In the browser a big file is gathered in its own worker (sink-worker.ts), not on the page that reads the network:
+ * the page's share is then only the reads themselves. Gathering means writing every byte into fresh memory, and
+ * first touches of fresh memory cost ~2.7 ms per MB on this kind of VM (docs/performance.md): done on the page, that
+ * and the reads together held a 1 Gbit/s download at ~80% of the link. Each read buffer is transferred to the worker
+ * (no copy) and handed back once written, so the page's reads stay in memory already touched; the worker hashes
+ * each chunk right after writing it, and at the end hands the whole buffer back (no copy). Elsewhere (Node, tests,
+ * small files) the bytes are gathered inline.
+ */
+import { Sha256 } from './sha';
+
+export interface SinkOptions {
+  /** The file's size when announced (the buffer is allocated once); it grows otherwise. */
+  size?: number;
+  /** Take the sha256 of the bytes while gathering them. */
+  hash: boolean;
+}
+
+export interface SinkResult {
+  bytes: Uint8Array;
+  /** Hex, when the sink was asked to hash. */
+  sha256?: string;
+}
+
+export interface FileSink {
+  /** The next bytes of the file, in order. May take the chunk's buffer (it is then detached). */
+  write(chunk: Uint8Array): void;
+  /** A buffer handed back once its chunk is written, free for the next read (undefined when none is). */
+  spare(): ArrayBuffer | undefined;
+  /** Every byte written, in one buffer, and their sha256 when hashing; the sink is closed after. */
+  finish(): Promise<SinkResult>;
+  /** Drops the bytes (a failed or cancelled read). */
+  close(): void;
+}
+
+/** One buffer for the file (grown by doubling when the size is unknown), hashed chunk by chunk. */
+export class Gather {
+  private buf: Uint8Array;
+  private length = 0;
+  private readonly sha?: Sha256;
+
+  constructor(opts: SinkOptions) {
+    this.buf = new Uint8Array(opts.size ?? 1 << 16);
+    if (opts.hash) this.sha = new Sha256();
+  }
+
+  write(chunk: Uint8Array): void {
+    const end = this.length + chunk.length;
+    if (end > this.buf.length) {
+      const next = new Uint8Array(Math.max(end, this.buf.length * 2));
+      next.set(this.buf.subarray(0, this.length));
+      this.buf = next;
+    }
+    this.buf.set(chunk, this.length);
+    // Hashed from where it was just written: the bytes are still in the CPU's cache.
+    this.sha?.update(this.buf.subarray(this.length, end));
+    this.length = end;
+  }
+
+  result(): SinkResult {
+    const bytes = this.buf.length === this.length ? this.buf : this.buf.slice(0, this.length);
+    return { bytes, sha256: this.sha?.hex() };
+  }
+}
+
+export function memorySink(opts: SinkOptions): FileSink {
+  const g = new Gather(opts);
+  return { write: (c) => g.write(c), spare: () => undefined, finish: async () => g.result(), close() {} };
+}
+
+/** The two ends of a message channel as the worker and the page see them (a MessagePort or a Worker). */
+export interface SinkPort {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  onmessage: ((e: MessageEvent) => void) | null;
+}
+
+type ToWorker = { start: SinkOptions } | { chunk: ArrayBuffer; offset: number; length: number } | { finish: true };
+type FromWorker = { ready: true } | { back: ArrayBuffer } | { done: SinkResult } | { failed: string };
+
+/** The worker's side: says it runs, gathers what it is sent (handing each buffer back), answers `finish`. */
+export function serveSink(port: SinkPort): void {
+  let g: Gather | undefined;
+  port.onmessage = (e: MessageEvent<ToWorker>) => {
+    const m = e.data;
+    try {
+      if ('start' in m) g = new Gather(m.start);
+      else if ('chunk' in m) {
+        g!.write(new Uint8Array(m.chunk, m.offset, m.length));
+        port.postMessage({ back: m.chunk } satisfies FromWorker, [m.chunk]);
+      } else {
+        const done = g!.result();
+        port.postMessage({ done } satisfies FromWorker, [done.bytes.buffer]);
+      }
+    } catch (err) {
+      // e.g. no memory for the file's buffer
+      port.postMessage({ failed: (err as Error).message || String(err) } satisfies FromWorker);
+    }
+  };
+  port.postMessage({ ready: true } satisfies FromWorker);
+}
+
+/**
+ * The page's side over `port`. Until the worker says it runs, chunks are copied and queued on the page; a worker
+ * that fails to start (`failed` rejects first) leaves them to an inline sink, so no byte is lost. A worker that
+ * fails later makes finish() reject.
+ */
+export function portSink(port: SinkPort, opts: SinkOptions, close: () => void, failed?: Promise<never>): FileSink {
+  const spares: ArrayBuffer[] = [];
+  let queue: Uint8Array[] | undefined = []; // before `ready`
+  let inline: Gather | undefined; // the worker never ran
+  let error: Error | undefined;
+  let settle: { resolve: (r: SinkResult) => void; reject: (e: Error) => void } | undefined;
+  let markStarted!: () => void;
+  const started = new Promise<void>((r) => (markStarted = r));
+  const send = (c: Uint8Array) => {
+    const m: ToWorker = { chunk: c.buffer as ArrayBuffer, offset: c.byteOffset, length: c.length };
+    port.postMessage(m, [m.chunk]);
+  };
+  const fail = (e: Error) => {
+    error = e;
+    markStarted();
+    settle?.reject(e);
+  };
+  port.onmessage = (e: MessageEvent<FromWorker>) => {
+    const m = e.data;
+    if ('ready' in m) {
+      const waiting = queue ?? [];
+      queue = undefined;
+      for (const c of waiting) send(c);
+      markStarted();
+    } else if ('back' in m) spares.push(m.back);
+    else if ('done' in m) settle?.resolve(m.done);
+    else fail(new Error(`the download's worker failed: ${m.failed}`));
+  };
+  failed?.catch((e: Error) => {
+    if (!queue) return fail(e);
+    inline = new Gather(opts); // it never ran: the queued bytes are all here
+    for (const c of queue) inline.write(c);
+    queue = undefined;
+    markStarted();
+  });
+  port.postMessage({ start: opts } satisfies ToWorker);
+  return {
+    write(chunk) {
+      if (inline) inline.write(chunk);
+      else if (queue)
+        queue.push(chunk.slice()); // the read buffer is reused: keep a copy until the worker runs
+      else send(chunk);
+    },
+    spare: () => spares.pop(),
+    async finish() {
+      try {
+        await started; // the queue is sent, or the bytes are inline, or the worker failed
+        if (inline) return inline.result();
+        if (error) throw error;
+        const done = new Promise<SinkResult>((resolve, reject) => (settle = { resolve, reject }));
+        port.postMessage({ finish: true } satisfies ToWorker);
+        return await done;
+      } finally {
+        close();
+      }
+    },
+    close,
+  };
+}
+
+/**
+ * The browser's sink: a worker per file, except for small files that need no hash (config, tokenizer: a worker
+ * would cost more than it saves); inline where workers are missing.
+ */
+export function workerSink(opts: SinkOptions): FileSink {
+  const small = !opts.hash && opts.size !== undefined && opts.size < 4 << 20;
+  if (typeof Worker === 'undefined' || small) return memorySink(opts);
+  const worker = new Worker(new URL('./sink-worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'rhythmscope-download',
+  });
+  const failed = new Promise<never>((_, reject) => {
+    worker.onerror = (e) => reject(new Error(`the download's worker failed: ${e.message || 'could not start'}`));
+  });
+  return portSink(worker, opts, () => worker.terminate(), failed);
+}

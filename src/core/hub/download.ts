@@ -57,7 +57,7 @@ export interface Downloaded {
   stored: Promise<string | undefined>;
 }
 
-/** A performance measure `rs:hub:{what}:{file}` from `start` to `end` or now (read by bench/hub.ts); no-op where missing. */
+/** A performance measure `rs:hub:{what}:{file}` from `start` to `end` (now by default) for bench/hub.ts. */
 function measure(what: string, file: string, start: number, end = now()): void {
   try {
     globalThis.performance?.measure?.(`rs:hub:${what}:${file}`, { start, end });
@@ -227,7 +227,7 @@ export async function downloadFile(opts: DownloadOptions): Promise<Downloaded | 
     }
     const sha256 = shaFromEtag(res.headers.get('x-linked-etag')) ?? shaFromEtag(res.headers.get('etag'));
     const validator = validatorOf(res) ?? partial?.validator;
-    // Hashed as the bytes arrive (a resume's kept prefix first), so the check after the last byte is immediate.
+    // Hashed as the bytes arrive (a resume's kept prefix first): after the last byte only what is in flight remains.
     const body = await readBody(res, {
       url,
       file,

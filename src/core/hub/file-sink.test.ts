@@ -105,12 +105,40 @@ describe('file sinks', () => {
     expect(r.sha256).toBe(sha(data));
   });
 
-  it('a worker that fails after starting makes finish() reject with its reason', async () => {
+  it('a worker that fails after starting stops the writes and makes finish() reject, with its first reason', async () => {
     const { port1, port2 } = new MessageChannel();
     serveSink(port2 as unknown as SinkPort);
     const s = portSink(port1 as unknown as SinkPort, { size: 2 ** 53, hash: false }, () => port1.close());
+    await tick(); // ready, then the failed allocation of the file's buffer
+    expect(() => s.write(new Uint8Array(4))).toThrow(/the download's worker failed: .*(length|size|alloc)/i);
     await expect(s.finish()).rejects.toThrow(/the download's worker failed: .*(length|size|alloc)/i);
     port2.close();
+  });
+
+  it('a download whose worker fails midway is refused, naming the file and the reason', async () => {
+    const data = bytesOf(3000, 9);
+    const hub = fakeHub({ '/O/N/resolve/main/w.bin': { bytes: data } });
+    const newSink = (o: SinkOptions): FileSink => {
+      const { port1, port2 } = new MessageChannel();
+      // A worker that runs, then fails at the first chunk (as on a failed allocation).
+      port2.onmessage = (e: MessageEvent) => 'chunk' in e.data && port2.postMessage({ failed: 'out of memory' });
+      port2.postMessage({ ready: true });
+      return portSink(port1 as unknown as SinkPort, o, () => (port1.close(), port2.close()));
+    };
+    const cache = memoryCache();
+    const opts = {
+      url: 'https://hub.test/O/N/resolve/main/w.bin',
+      file: 'w.bin',
+      revisionLabel: 'O/N@main',
+      cache,
+      fetchFn: hub.fetchFn,
+      tokenOrigin: 'https://hub.test',
+      newSink,
+    };
+    const failure = await downloadFile(opts).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ kind: 'interrupted' });
+    expect((failure as Error).message).toMatch(/^w\.bin: .*the download's worker failed: out of memory/);
+    expect(await cache.match(opts.url)).toBeUndefined(); // nothing half-done is kept as the file
   });
 
   it('workerSink falls back to inline where there are no workers (Node)', async () => {

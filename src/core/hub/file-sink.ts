@@ -104,7 +104,7 @@ export function serveSink(port: SinkPort): void {
 /**
  * The page's side over `port`. Until the worker says it runs, chunks are copied and queued on the page; a worker
  * that fails to start (`failed` rejects first) leaves them to an inline sink, so no byte is lost. A worker that
- * fails later makes finish() reject.
+ * fails later makes the next write() throw and finish() reject, with the worker's reason.
  */
 export function portSink(port: SinkPort, opts: SinkOptions, close: () => void, failed?: Promise<never>): FileSink {
   const spares: ArrayBuffer[] = [];
@@ -119,7 +119,7 @@ export function portSink(port: SinkPort, opts: SinkOptions, close: () => void, f
     port.postMessage(m, [m.chunk]);
   };
   const fail = (e: Error) => {
-    error = e;
+    error ??= e; // the first reason: later chunks fail only because of it
     markStarted();
     settle?.reject(e);
   };
@@ -144,6 +144,7 @@ export function portSink(port: SinkPort, opts: SinkOptions, close: () => void, f
   port.postMessage({ start: opts } satisfies ToWorker);
   return {
     write(chunk) {
+      if (error) throw error; // stop the download now, not after its last byte
       if (inline) inline.write(chunk);
       else if (queue)
         queue.push(chunk.slice()); // the read buffer is reused: keep a copy until the worker runs

@@ -3,7 +3,7 @@
  * (file-sink.ts), progress per chunk; an interruption keeps the bytes so far in the cache (`?rhythmscope=partial`)
  * for a Range resume.
  */
-import { H_ETAG, H_TOTAL, partialKey, type CacheLike } from './cache';
+import { H_ETAG, H_TOTAL, bytesResponse, partialKey, type CacheLike } from './cache';
 import { HubError, abortReason } from './errors';
 import { memorySink, type FileSink, type SinkOptions } from './file-sink';
 
@@ -137,7 +137,5 @@ async function keepPartial(r: BodyRead, total: number, sink: FileSink): Promise<
   if (!kept || kept.bytes.length >= total) return;
   const headers: Record<string, string> = { [H_TOTAL]: String(total) };
   if (r.validator) headers[H_ETAG] = r.validator;
-  await r.cache
-    .put(partialKey(r.url), new Response(kept.bytes as Uint8Array<ArrayBuffer>, { headers }))
-    .catch(() => undefined);
+  await r.cache.put(partialKey(r.url), bytesResponse(kept.bytes, headers)).catch(() => undefined);
 }

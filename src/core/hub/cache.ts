@@ -23,6 +23,14 @@ export const H_SHA256 = 'x-rhythmscope-sha256';
 export const H_ETAG = 'x-rhythmscope-etag';
 export const H_TOTAL = 'x-rhythmscope-total';
 
+/**
+ * A file's bytes as a response to store. A Blob body, not the bytes themselves: Chromium then stores it without
+ * streaming it through the page's thread (344 MB: ~1 s of the page's CPU against ~3 s, and the write takes half the
+ * time).
+ */
+export const bytesResponse = (bytes: Uint8Array, headers: Record<string, string>) =>
+  new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]), { headers });
+
 export const fileKey = (endpoint: string, ref: RepoRef, file: string) => resolveUrl(endpoint, ref, file);
 export const partialKey = (fileUrl: string) => `${fileUrl}?rhythmscope=partial`;
 export const manifestKey = (endpoint: string, ref: RepoRef) => `${resolveBase(endpoint, ref)}?rhythmscope=manifest`;

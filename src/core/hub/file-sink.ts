@@ -121,7 +121,7 @@ export function portSink(port: SinkPort, opts: SinkOptions, close: () => void, f
   const fail = (e: Error) => {
     error ??= e; // the first reason: later chunks fail only because of it
     markStarted();
-    settle?.reject(e);
+    settle?.reject(error);
   };
   port.onmessage = (e: MessageEvent<FromWorker>) => {
     const m = e.data;

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readBody } from './body';
 import { H_TOTAL, memoryCache, partialKey } from './cache';
 import { portSink, serveSink, type SinkOptions, type SinkPort } from './file-sink';
-import { sha256Hex } from './sha';
-import { bytesOf } from './testing/fakeHub';
+import { bytesOf, sha256Hex } from './testing/fakeHub';
 
 const URL1 = 'https://hub.test/O/N/resolve/main/w.safetensors';
 

@@ -3,8 +3,8 @@ import { H_SHA256, H_SIZE, memoryCache, partialKey } from './cache';
 import { authHeaders, downloadFile, parseContentRange, type DownloadOptions } from './download';
 import { HubError } from './errors';
 import { memorySink, type SinkOptions } from './file-sink';
-import { sha256Hex, shaFromEtag } from './sha';
-import { bytesOf, fakeHub, type FakeFile } from './testing/fakeHub';
+import { shaFromEtag } from './sha';
+import { bytesOf, fakeHub, sha256Hex, type FakeFile } from './testing/fakeHub';
 
 const ORIGIN = 'https://hub.test';
 const URL1 = `${ORIGIN}/ORG/NAME/resolve/main/model.safetensors`;

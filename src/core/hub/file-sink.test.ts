@@ -11,8 +11,7 @@ import {
   type SinkOptions,
   type SinkPort,
 } from './file-sink';
-import { sha256Hex } from './sha';
-import { bytesOf, fakeHub } from './testing/fakeHub';
+import { bytesOf, fakeHub, sha256Hex } from './testing/fakeHub';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../model/sampling';
-import { Sha256, sha256Hex, shaFromEtag } from './sha';
+import { Sha256, shaFromEtag } from './sha';
+import { sha256Hex } from './testing/fakeHub';
 import { jsBlocks, type Sha256Blocks } from './sha-blocks';
 import { sha256ModuleBytes, wasmBlocks } from './sha-wasm';
 

@@ -1,16 +1,11 @@
 /**
- * sha256 of a file's bytes: whole (Web Crypto, in the page, the worker and Node) or incrementally as a download
- * arrives (`Sha256`, WebAssembly or plain TypeScript: Web Crypto has no streaming digest), and the one an ETag carries.
+ * sha256 of a file's bytes, taken incrementally as a download arrives (`Sha256`, WebAssembly or plain TypeScript:
+ * Web Crypto has no streaming digest), and the one an ETag carries.
  */
 import { jsBlocks, type Sha256Blocks } from './sha-blocks';
 import { wasmBlocks } from './sha-wasm';
 
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return toHex(new Uint8Array(digest));
-}
-
-function toHex(bytes: Uint8Array): string {
+export function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 

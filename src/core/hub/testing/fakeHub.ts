@@ -2,6 +2,8 @@
  * An in-memory Hub behind a fetch function, for unit tests: files by URL with ETags, Range and If-Range, a
  * token check, a redirect to another origin, and failures on demand (cut a body after N bytes, change a file).
  */
+import { toHex } from '../sha';
+
 export interface FakeFile {
   bytes: Uint8Array;
   etag?: string;
@@ -95,4 +97,9 @@ export function bytesOf(n: number, seed = 1): Uint8Array<ArrayBuffer> {
     out[i] = s >>> 24;
   }
   return out;
+}
+
+/** The sha256 of whole bytes by Web Crypto: the independent reference the streamed hashes are checked against. */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)));
 }

@@ -88,7 +88,8 @@ describe('parseGPT2Config', () => {
     [{ activation_function: 'swish' }, 'activation_function', /unsupported "swish"/],
     [{ layer_norm_epsilon: -1 }, 'layer_norm_epsilon', /positive number/],
     [{ n_inner: 0 }, 'n_inner', /positive integer/],
-    [{ scale_attn_by_inverse_layer_idx: true }, 'scale_attn_by_inverse_layer_idx', /only .* = false/],
+    [{ scale_attn_by_inverse_layer_idx: 'yes' }, 'scale_attn_by_inverse_layer_idx', /true or false/],
+    [{ scale_attn_weights: 0 }, 'scale_attn_weights', /true or false/],
     [{ eos_token_id: -3 }, 'eos_token_id', /non-negative integer/],
   ])('rejects %j naming field %s', (patch, field, message) => {
     const e = errorOf({ ...GPT2_SMALL, ...patch }) as Error & { where?: { field?: string; file?: string } };

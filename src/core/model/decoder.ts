@@ -245,7 +245,7 @@ export class Decoder implements CausalLM {
     let qk = tf.reshape(tf.slice(qkv, [0, 0], [M, (H + Hkv) * hd]), [M, H + Hkv, hd]) as tf.Tensor3D;
     if (w.qkNorm) qk = rmsNorm(qk, w.qkNorm, this.spec.eps);
     if (ropeInvFreq) {
-      const { cos, sin } = ropeTables(ropeInvFreq, positions); // [M or 1, 1, hd]
+      const { cos, sin } = ropeTables(ropeInvFreq, positions, this.spec.ropeAttentionFactor); // [M or 1, 1, hd]
       qk = applyRope(qk, cos, sin);
     }
     const q = tf.reshape(tf.slice(qk, [0, 0, 0], [M, H, hd]), [M, H * hd]) as tf.Tensor2D;

@@ -31,7 +31,7 @@ async function load(name: FixtureName): Promise<CausalLM> {
   return (await loadModel(filesFromDir(fixtureDir(name)))).model;
 }
 
-describe.each(['cpu', 'wasm'])('Llama-family decoder on %s against transformers', (backend) => {
+describe.each(['cpu', 'wasm'])('decoder of every family on %s against transformers', (backend) => {
   beforeAll(async () => {
     expect(await tf.setBackend(backend)).toBe(true);
     await tf.ready();
@@ -114,13 +114,23 @@ describe('bad model folders are refused by name, and nothing is kept', () => {
     ['llama3', { sliding_window: 4096 }, /field "sliding_window": sliding-window/],
     [
       'llama3',
-      { rope_parameters: { rope_type: 'yarn', rope_theta: 1e4, factor: 4 } },
-      /field "rope_parameters.rope_type": unsupported RoPE type "yarn"/,
+      { rope_parameters: { rope_type: 'longrope', rope_theta: 1e4, factor: 4 } },
+      /field "rope_parameters.rope_type": unsupported RoPE type "longrope"/,
     ],
     [
       'llama3',
-      { rope_parameters: undefined, rope_scaling: { type: 'dynamic', factor: 2 } },
-      /field "rope_scaling.rope_type": unsupported RoPE type "dynamic"/,
+      { rope_parameters: undefined, rope_scaling: { type: 'yarn', beta_fast: 32 } },
+      /field "rope_scaling.factor": missing \(required by rope_type "yarn"\)/,
+    ],
+    [
+      'llama3',
+      { rope_parameters: { rope_type: 'linear', rope_theta: 1e4, factor: -2 } },
+      /field "rope_parameters.factor": must be a positive number/,
+    ],
+    [
+      'llama3',
+      { rope_parameters: { rope_type: 'yarn', rope_theta: 1e4, factor: 4, truncate: 'yes' } },
+      /field "rope_parameters.truncate": must be true or false/,
     ],
     [
       'llama3',
@@ -129,7 +139,8 @@ describe('bad model folders are refused by name, and nothing is kept', () => {
     ],
     ['qwen2-bf16-sharded', { attention_bias: true }, /field "attention_bias": qwen2 has no attention_bias option/],
     ['qwen3', { num_experts: 8 }, /field "num_experts": mixture-of-experts models are not supported/],
-    ['llama3', { hidden_act: 'gelu' }, /field "hidden_act": unsupported "gelu"/],
+    ['llama3', { hidden_act: 'tanh' }, /field "hidden_act": unsupported "tanh"; supported: silu, swish, gelu/],
+    ['llama3', { hidden_act: 'toString' }, /field "hidden_act": unsupported "toString"/],
     [
       'llama3',
       { model_type: 'mistral' },

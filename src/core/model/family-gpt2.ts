@@ -15,6 +15,15 @@ export function mlpWidth(config: GPT2Config): number {
   return config.n_inner ?? 4 * config.n_embd;
 }
 
+/**
+ * What layer `l`'s q is multiplied by, so that q·k carries the scores' scale: 1/√head_dim (scale_attn_weights,
+ * on by default), and 1/(l + 1) with scale_attn_by_inverse_layer_idx.
+ */
+export function gpt2QueryScale(c: GPT2Config, l: number): number {
+  const byWidth = c.scale_attn_weights === false ? 1 : 1 / Math.sqrt(c.n_embd / c.n_head);
+  return c.scale_attn_by_inverse_layer_idx === true ? byWidth / (l + 1) : byWidth;
+}
+
 function parseConfig(r: ConfigReader): GPT2Config {
   const obj = r.obj;
   const n_layer = r.positiveInt('n_layer', ['num_hidden_layers']);
@@ -38,10 +47,6 @@ function parseConfig(r: ConfigReader): GPT2Config {
   // Variants of the attention the runtime does not implement: refuse rather than compute something else.
   if (obj.add_cross_attention === true)
     r.fail('add_cross_attention', 'cross-attention (encoder-decoder) is not supported');
-  if (obj.scale_attn_weights === false) r.fail('scale_attn_weights', 'only scale_attn_weights = true is supported');
-  if (obj.scale_attn_by_inverse_layer_idx === true) {
-    r.fail('scale_attn_by_inverse_layer_idx', 'only scale_attn_by_inverse_layer_idx = false is supported');
-  }
   return {
     model_type: 'gpt2',
     n_layer,
@@ -52,6 +57,8 @@ function parseConfig(r: ConfigReader): GPT2Config {
     layer_norm_epsilon,
     activation_function: act as Activation,
     n_inner,
+    scale_attn_weights: r.bool('scale_attn_weights', true),
+    scale_attn_by_inverse_layer_idx: r.bool('scale_attn_by_inverse_layer_idx', false),
     bos_token_id: r.optionalTokenId('bos_token_id'),
     eos_token_id: r.optionalTokenId('eos_token_id'),
     raw: obj,
@@ -119,7 +126,7 @@ export const gpt2Family: Family<GPT2Config> = {
     const D = c.n_embd;
     const F = mlpWidth(c);
     const p = `h.${i}.`;
-    const scale = 1 / Math.sqrt(D / c.n_head);
+    const scale = gpt2QueryScale(c, i);
     const qkv = read(`${p}attn.c_attn.weight`); // [D, 3D] row-major: q | k | v column blocks
     for (let r = 0; r < D; r++) for (let col = 0; col < D; col++) qkv[r * 3 * D + col] *= scale;
     const qkvBias = read(`${p}attn.c_attn.bias`);

@@ -1,51 +1,30 @@
 /**
  * Llama-style decoders as transformers' LlamaForCausalLM / Qwen2ForCausalLM / Qwen3ForCausalLM store them:
- * pre-RMSNorm, grouped-query attention, RoPE (rotate-half, `rope_theta`, optional `llama3` frequency scaling),
- * SwiGLU MLP. The three differ only in flags: Qwen2 always has q/k/v bias, Qwen3 normalises q and k per head
- * before RoPE, Llama/Qwen3 may have attention_bias, Llama mlp_bias. Linear weights are stored [out, in] and
+ * pre-RMSNorm, grouped-query attention, RoPE (rotate-half, `rope_theta`, frequency scaling in rope.ts), a gated
+ * MLP (SwiGLU unless `hidden_act` says otherwise). The three differ only in flags: Qwen2 always has q/k/v bias,
+ * Qwen3 normalises q and k per head before RoPE, Llama/Qwen3 may have attention_bias, Llama mlp_bias. Linear weights are stored [out, in] and
  * transposed once at load.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConfigReader } from './config-reader';
 import { host, transposeHost, type Family } from './family';
-import type { Llama3RopeScaling, LlamaConfig } from './types';
+import { parseRope, ropeAttentionFactor, ropeInverseFrequencies } from './rope';
+import type { Activation, LlamaConfig } from './types';
 
 const TYPES = ['llama', 'qwen2', 'qwen3'] as const;
 
 /** Keys of mixture-of-experts configs: refused by name (the MLP here is dense). */
 const MOE_KEYS = ['num_experts', 'num_local_experts', 'n_routed_experts', 'moe_intermediate_size'];
 
-function parseRope(r: ConfigReader): { theta: number; scaling: Llama3RopeScaling | null } {
-  const obj = r.obj;
-  // transformers 5 writes rope_parameters {rope_type, rope_theta, ...}; 4.x wrote rope_theta + rope_scaling.
-  const key = r.has('rope_parameters') ? 'rope_parameters' : 'rope_scaling';
-  const params = obj[key] ?? {};
-  if (typeof params !== 'object' || Array.isArray(params))
-    r.fail(key, `must be an object or null, got ${JSON.stringify(params)}`);
-  const p = params as Record<string, unknown>;
-  const type = p.rope_type ?? p.type ?? 'default';
-  if (type !== 'default' && type !== 'llama3') {
-    r.fail(`${key}.rope_type`, `unsupported RoPE type ${JSON.stringify(type)}; supported: "default", "llama3"`);
-  }
-  if (p.partial_rotary_factor !== undefined && p.partial_rotary_factor !== 1) {
-    r.fail(`${key}.partial_rotary_factor`, 'only full rotary embeddings (1.0) are supported');
-  }
-  const theta = r.positiveNumber('rope_theta', (obj.rope_theta as number) ?? 10000, p, `${key}.rope_theta`);
-  if (type === 'default') return { theta, scaling: null };
-  const need = (k: keyof Llama3RopeScaling) => {
-    if (p[k] === undefined) r.fail(`${key}.${k}`, 'missing (required by rope_type "llama3")');
-    return r.positiveNumber(k, 0, p, `${key}.${k}`);
-  };
-  return {
-    theta,
-    scaling: {
-      factor: need('factor'),
-      low_freq_factor: need('low_freq_factor'),
-      high_freq_factor: need('high_freq_factor'),
-      original_max_position_embeddings: need('original_max_position_embeddings'),
-    },
-  };
-}
+/** `hidden_act` names (transformers' ACT2FN) of the gate's activation; swish is silu. */
+const GATE_ACTIVATIONS: Record<string, Activation> = {
+  silu: 'silu',
+  swish: 'silu',
+  gelu: 'gelu',
+  gelu_new: 'gelu_new',
+  gelu_pytorch_tanh: 'gelu_pytorch_tanh',
+  relu: 'relu',
+};
 
 function parseConfig(r: ConfigReader): LlamaConfig {
   const obj = r.obj;
@@ -69,8 +48,8 @@ function parseConfig(r: ConfigReader): LlamaConfig {
   const head_dim = r.positiveInt('head_dim', [], n_embd / n_head);
   if (head_dim % 2 !== 0) r.fail('head_dim', `RoPE needs an even head_dim, got ${head_dim}`);
   const act = obj.hidden_act ?? 'silu';
-  if (act !== 'silu')
-    r.fail('hidden_act', `unsupported ${JSON.stringify(act)}; the ${model_type} MLP here is SwiGLU ("silu")`);
+  if (typeof act !== 'string' || !Object.hasOwn(GATE_ACTIVATIONS, act))
+    r.fail('hidden_act', `unsupported ${JSON.stringify(act)}; supported: ${Object.keys(GATE_ACTIVATIONS).join(', ')}`);
 
   // Attention variants this decoder does not compute: refuse by key rather than compute something else.
   if (obj.use_sliding_window === true) r.fail('use_sliding_window', 'sliding-window attention is not supported');
@@ -88,7 +67,7 @@ function parseConfig(r: ConfigReader): LlamaConfig {
   } else attentionBias = r.bool('attention_bias', false);
   const mlp_bias = model_type === 'llama' ? r.bool('mlp_bias', false) : false;
   if (model_type !== 'llama' && obj.mlp_bias === true) r.fail('mlp_bias', `${model_type} has no MLP bias`);
-  const rope = parseRope(r);
+  const rope = parseRope(r, n_positions);
 
   return {
     model_type,
@@ -103,6 +82,7 @@ function parseConfig(r: ConfigReader): LlamaConfig {
     rms_norm_eps: r.positiveNumber('rms_norm_eps', 1e-6),
     rope_theta: rope.theta,
     rope_scaling: rope.scaling,
+    hidden_act: GATE_ACTIVATIONS[act],
     qkv_bias: model_type === 'qwen2' || attentionBias,
     o_bias: attentionBias,
     mlp_bias,
@@ -112,27 +92,6 @@ function parseConfig(r: ConfigReader): LlamaConfig {
     eos_token_id: r.optionalTokenId('eos_token_id'),
     raw: obj,
   };
-}
-
-/**
- * RoPE inverse frequencies θ^(−2i/hd), i < hd/2, with Llama 3's scaling when configured: long wavelengths
- * (beyond original_context / low_freq_factor) slowed by `factor`, short ones (below original_context /
- * high_freq_factor) kept, the band between blended linearly in original_context / wavelength.
- */
-export function ropeInverseFrequencies(theta: number, hd: number, scaling: Llama3RopeScaling | null): Float64Array {
-  const inv = new Float64Array(hd / 2);
-  for (let i = 0; i < hd / 2; i++) inv[i] = 1 / Math.pow(theta, (2 * i) / hd);
-  if (!scaling) return inv;
-  const { factor, low_freq_factor: low, high_freq_factor: high, original_max_position_embeddings: ctx } = scaling;
-  for (let i = 0; i < inv.length; i++) {
-    const wavelen = (2 * Math.PI) / inv[i];
-    if (wavelen > ctx / low) inv[i] /= factor;
-    else if (wavelen >= ctx / high) {
-      const smooth = (ctx / wavelen - low) / (high - low);
-      inv[i] = (1 - smooth) * (inv[i] / factor) + smooth * inv[i];
-    }
-  }
-  return inv;
 }
 
 export const llamaFamily: Family<LlamaConfig> = {
@@ -151,7 +110,8 @@ export const llamaFamily: Family<LlamaConfig> = {
     norm: 'rms',
     eps: c.rms_norm_eps,
     ropeInvFreq: ropeInverseFrequencies(c.rope_theta, c.head_dim, c.rope_scaling),
-    activation: 'silu',
+    ropeAttentionFactor: ropeAttentionFactor(c.rope_scaling),
+    activation: c.hidden_act,
     gated: true,
     qkNorm: c.qk_norm,
   }),

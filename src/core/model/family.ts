@@ -22,6 +22,8 @@ export interface DecoderSpec {
   eps: number;
   /** Positions: a learned table added to the embeddings (GPT-2), or RoPE inverse frequencies [headDim / 2]. */
   ropeInvFreq: Float64Array | null;
+  /** A factor on RoPE's cos and sin (YaRN's attention temperature); absent: 1. */
+  ropeAttentionFactor?: number;
   activation: Activation;
   /** MLP: down(act(gate(x)) · up(x)) when gated, else down(act(up(x))). */
   gated: boolean;

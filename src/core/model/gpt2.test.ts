@@ -9,6 +9,9 @@ import { Decoder } from './decoder';
 import { referenceGpt2Forward, type ReferenceTensor } from './testing/referenceGpt2';
 import { makeTinyGpt2, type TinyGpt2Options } from './testing/tinyGpt2';
 import { maxAbsDiff } from '../testing/numeric';
+import { filesFromDir } from '../io/node-files';
+import { readWeights } from '../io/weights';
+import { GPT2_FIXTURES, fixtureDir, fixtureExpected } from './testing/familyFixtures';
 
 function build(opts: TinyGpt2Options) {
   const { configJson, tensors } = makeTinyGpt2(opts);
@@ -212,3 +215,19 @@ function catchError(fn: () => unknown): Error {
   }
   throw new Error('expected an error');
 }
+
+describe('plain-JS GPT-2 reference against transformers (the fixtures’ expected values)', () => {
+  it.each(GPT2_FIXTURES)('%s: logits within 1e-4 relative, attention within 1e-5', async (name) => {
+    const files = filesFromDir(fixtureDir(name));
+    const config = parseGPT2Config(new TextDecoder().decode(await files.get('config.json')));
+    const source = await readWeights(files);
+    const map = new Map<string, ReferenceTensor>(
+      source.names.map((n) => [n, { shape: source.info(n)!.shape, data: source.getFloat32(n) }]),
+    );
+    const expected = fixtureExpected(name);
+    const out = referenceGpt2Forward(config, map, expected.ids);
+    const want = expected.logits.flat();
+    expect(maxAbsDiff(out.logits, want) / Math.max(...want.map(Math.abs))).toBeLessThan(1e-4);
+    out.attention.forEach((m, l) => expect(maxAbsDiff(m, expected.attentions[l].flat(2))).toBeLessThan(1e-5));
+  });
+});

@@ -62,8 +62,13 @@ export function mlpActivation(z: tf.Tensor2D, fn: Activation): tf.Tensor2D {
  * Rotary tables for the given positions, [M, 1, hd] each, in the rotate-half layout: frequency i covers columns i and
  * i + hd/2. `sin` carries the rotate-half sign (−sin on the first half), so rope(x) = x·cos + swapHalves(x)·sin.
  * Angles in float64 then rounded (transformers forms them in float32; the difference is far below the tolerances).
+ * `factor` multiplies both tables (YaRN's attention temperature: it scales q and k alike).
  */
-export function ropeTables(invFreq: Float64Array, positions: number[]): { cos: tf.Tensor3D; sin: tf.Tensor3D } {
+export function ropeTables(
+  invFreq: Float64Array,
+  positions: number[],
+  factor = 1,
+): { cos: tf.Tensor3D; sin: tf.Tensor3D } {
   const half = invFreq.length;
   const hd = 2 * half;
   const M = positions.length;
@@ -72,8 +77,8 @@ export function ropeTables(invFreq: Float64Array, positions: number[]): { cos: t
   for (let m = 0; m < M; m++) {
     for (let i = 0; i < half; i++) {
       const angle = positions[m] * invFreq[i];
-      const c = Math.cos(angle);
-      const s = Math.sin(angle);
+      const c = factor * Math.cos(angle);
+      const s = factor * Math.sin(angle);
       cos[m * hd + i] = c;
       cos[m * hd + half + i] = c;
       sin[m * hd + i] = -s;

@@ -6,7 +6,7 @@ import { filesFromDir } from '../io/node-files';
 import { readWeights } from '../io/weights';
 import { maxAbsDiff } from '../testing/numeric';
 import { loadModel } from './load';
-import { FIXTURE_NAMES, fixtureDir, fixtureExpected, type FixtureName } from './testing/familyFixtures';
+import { LLAMA_FIXTURES, fixtureDir, fixtureExpected, type FixtureName } from './testing/familyFixtures';
 import { referenceLlamaForward } from './testing/referenceLlama';
 import type { LlamaConfig } from './types';
 
@@ -26,7 +26,7 @@ describe('plain-JS Llama reference against transformers (the fixtures’ expecte
   beforeAll(async () => {
     expect(await tf.setBackend('cpu')).toBe(true);
   });
-  it.each(FIXTURE_NAMES)('%s: logits within 1e-4 relative, attention within 1e-5', async (name) => {
+  it.each(LLAMA_FIXTURES)('%s: logits within 1e-4 relative, attention within 1e-5', async (name) => {
     const expected = fixtureExpected(name);
     const { model, out } = await reference(name, expected.ids);
     expect(relative(out.logits, expected.logits.flat())).toBeLessThan(1e-4);
@@ -40,7 +40,7 @@ describe.each(['cpu', 'wasm'])('decoder against the plain-JS Llama reference on 
     expect(await tf.setBackend(backend)).toBe(true);
     await tf.ready();
   });
-  it.each(FIXTURE_NAMES)('%s: logits within 1e-4 relative, every attention map within 1e-5', async (name) => {
+  it.each(LLAMA_FIXTURES)('%s: logits within 1e-4 relative, every attention map within 1e-5', async (name) => {
     const ids = [...fixtureExpected(name).ids, 3, 60, 17]; // a few more positions than transformers was given
     const { model, out } = await reference(name, ids);
     const maps: Float32Array[] = [];

@@ -34,17 +34,35 @@ export interface GPT2Config extends BaseConfig {
   activation_function: 'gelu_new' | 'gelu' | 'gelu_pytorch_tanh' | 'relu';
   /** MLP hidden width; absent means 4 * n_embd (HF default). */
   n_inner?: number;
+  /** Scores divided by √head_dim (absent: true, HF's default). */
+  scale_attn_weights?: boolean;
+  /** Scores also divided by layer index + 1 (absent: false, HF's default). */
+  scale_attn_by_inverse_layer_idx?: boolean;
 }
 
-/** `rope_type: "llama3"` frequency scaling (Llama 3.1+). */
-export interface Llama3RopeScaling {
-  factor: number;
-  low_freq_factor: number;
-  high_freq_factor: number;
-  original_max_position_embeddings: number;
-}
+/** RoPE frequency scaling (`rope_parameters` / `rope_scaling`) of the types the decoder runs (rope.ts). */
+export type RopeScaling =
+  | { rope_type: 'linear'; factor: number }
+  | { rope_type: 'dynamic'; factor: number }
+  | {
+      rope_type: 'llama3';
+      factor: number;
+      low_freq_factor: number;
+      high_freq_factor: number;
+      original_max_position_embeddings: number;
+    }
+  | {
+      rope_type: 'yarn';
+      factor: number;
+      original_max_position_embeddings: number;
+      beta_fast: number;
+      beta_slow: number;
+      truncate: boolean;
+      /** The factor on cos and sin (given, or from factor / mscale / mscale_all_dim). */
+      attention_factor: number;
+    };
 
-/** Llama-style decoders (llama, qwen2, qwen3): pre-RMSNorm, RoPE, grouped-query attention, SwiGLU MLP. */
+/** Llama-style decoders (llama, qwen2, qwen3): pre-RMSNorm, RoPE, grouped-query attention, gated MLP. */
 export interface LlamaConfig extends BaseConfig {
   model_type: 'llama' | 'qwen2' | 'qwen3';
   n_kv_head: number;
@@ -52,7 +70,9 @@ export interface LlamaConfig extends BaseConfig {
   intermediate_size: number;
   rms_norm_eps: number;
   rope_theta: number;
-  rope_scaling: Llama3RopeScaling | null;
+  rope_scaling: RopeScaling | null;
+  /** The MLP's activation (SwiGLU: silu). */
+  hidden_act: Activation;
   /** Bias on q/k/v (qwen2 always; llama/qwen3 with attention_bias). */
   qkv_bias: boolean;
   /** Bias on o_proj (llama/qwen3 with attention_bias). */

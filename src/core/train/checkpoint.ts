@@ -52,6 +52,8 @@ export function gpt2ConfigJson(c: Omit<GPT2Config, 'raw'>): string {
         eos_token_id: c.eos_token_id,
         tie_word_embeddings: true,
         n_inner: c.n_inner ?? null,
+        scale_attn_weights: c.scale_attn_weights ?? true,
+        scale_attn_by_inverse_layer_idx: c.scale_attn_by_inverse_layer_idx ?? false,
         resid_pdrop: 0,
         embd_pdrop: 0,
         attn_pdrop: 0,

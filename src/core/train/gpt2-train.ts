@@ -8,7 +8,7 @@
  * on wasm. `builtinGrads` switches all of them to tfjs's own autodiff (the reference in tests and benchmarks).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { gpt2Family } from '../model/family-gpt2';
+import { gpt2Family, gpt2QueryScale } from '../model/family-gpt2';
 import { causalMaskData, mlpActivation } from '../model/ops';
 import type { GPT2Config } from '../model/types';
 import { Rng } from '../tasks/prng';
@@ -146,9 +146,9 @@ export class GPT2Train {
     let x = tf.reshape(tf.add(tf.reshape(tok, [B, T, D]), pos), [B * T, D]) as tf.Tensor2D; // [B*T, D]
     // Additive causal mask, broadcast over batch·heads: 0 on and below the diagonal, -1e9 above.
     const mask = tf.tensor2d(causalMaskData(T), [T, T]);
-    const scale = 1 / Math.sqrt(D / this.config.n_head);
     const coreOf = (layer: number): AttentionCore => {
       const onProbs = onAttention && ((p: tf.Tensor3D) => onAttention(layer, p));
+      const scale = gpt2QueryScale(this.config, layer);
       return this.builtinGrads
         ? (q, k, v) => causalAttentionBuiltin(q, k, v, mask, scale, onProbs)
         : makeCausalAttention(mask, scale, onProbs);

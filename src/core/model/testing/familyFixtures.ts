@@ -7,7 +7,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { filesFromMap, type ModelFiles } from '../../io/files';
 
-export const FIXTURE_NAMES = ['qwen3', 'llama3', 'qwen2-bf16-sharded'] as const;
+/** Llama-style fixtures (llama, qwen2, qwen3 and their RoPE scalings, biases and activations). */
+export const LLAMA_FIXTURES = [
+  'qwen3',
+  'llama3',
+  'qwen2-bf16-sharded',
+  'llama-yarn-gelu',
+  'qwen3-linear',
+  'qwen2-dynamic',
+] as const;
+/** GPT2LMHeadModel fixtures: the default one and one with the attention-scale flags. */
+export const GPT2_FIXTURES = ['gpt2', 'gpt2-unscaled-by-layer'] as const;
+export const FIXTURE_NAMES = [...LLAMA_FIXTURES, ...GPT2_FIXTURES] as const;
 export type FixtureName = (typeof FIXTURE_NAMES)[number];
 
 export interface FixtureExpected {

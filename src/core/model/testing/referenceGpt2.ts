@@ -1,6 +1,6 @@
 /**
  * Reference GPT-2 forward in plain JS loops over Float32Arrays (float64 accumulators), written from the
- * GPT-2 paper / HF GPT2Model semantics and independently of gpt2.ts, to check it. Slow; for tests only.
+ * GPT-2 paper / HF GPT2Model semantics and independently of the decoder, to check it. Slow; for tests only.
  */
 export interface ReferenceTensor {
   shape: number[];
@@ -15,6 +15,9 @@ export interface ReferenceConfig {
   layer_norm_epsilon: number;
   /** gelu_new / gelu_pytorch_tanh (default), gelu (erf), relu */
   activation_function?: string;
+  /** Scores ÷ √head_dim unless false; ÷ (layer + 1) as well when scale_attn_by_inverse_layer_idx. */
+  scale_attn_weights?: boolean;
+  scale_attn_by_inverse_layer_idx?: boolean;
 }
 
 export interface ReferenceOutput {
@@ -87,7 +90,9 @@ export function referenceGpt2Forward(
         for (let s = 0; s <= t; s++) {
           let dot = 0;
           for (let i = 0; i < hd; i++) dot += qkv[t][h * hd + i] * qkv[s][D + h * hd + i];
-          scores.push(dot / Math.sqrt(hd));
+          if (config.scale_attn_weights !== false) dot /= Math.sqrt(hd);
+          if (config.scale_attn_by_inverse_layer_idx) dot /= l + 1;
+          scores.push(dot);
         }
         const m = Math.max(...scores);
         const e = scores.map((sc) => Math.exp(sc - m));
@@ -124,7 +129,7 @@ export function referenceGpt2Forward(
 }
 
 /** erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), enough for a 1e-4 comparison. */
-function erf(x: number): number {
+export function erf(x: number): number {
   const sign = x < 0 ? -1 : 1;
   const a = Math.abs(x);
   const t = 1 / (1 + 0.3275911 * a);

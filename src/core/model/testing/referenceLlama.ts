@@ -2,11 +2,11 @@
  * Reference forward of the Llama-style families (llama, qwen2, qwen3) in plain JS loops with float64 accumulators,
  * written from the transformers modeling code's semantics and independently of decoder.ts, to check it: RMSNorm,
  * q/k/v (+ bias), Qwen3's per-head q/k RMSNorm, RoPE in the rotate-half convention (plain or llama3-scaled
- * frequencies), grouped-query attention (query head h reads KV head ⌊h / (H / H_kv)⌋), o_proj, SwiGLU MLP, final
- * norm, tied or stored LM head. Weights are read as stored ([out, in], Hugging Face names). Slow; tests only.
+ * frequencies, plain or scaled: linear, dynamic, llama3, yarn with its cos/sin factor), grouped-query attention (query
+ * head h reads KV head ⌊h / (H / H_kv)⌋), o_proj, the gated MLP (act(gate) · up), final norm, tied or stored LM head. Weights are read as stored ([out, in], Hugging Face names). Slow; tests only.
  */
 import type { LlamaConfig } from '../types';
-import type { ReferenceOutput } from './referenceGpt2';
+import { erf, type ReferenceOutput } from './referenceGpt2';
 
 /** A stored tensor by its Hugging Face name (with or without the `model.` prefix), as float32. */
 export type ReadStored = (name: string) => Float32Array | undefined;
@@ -24,6 +24,10 @@ export function referenceLlamaForward(config: LlamaConfig, read: ReadStored, ids
   const embed = get('embed_tokens.weight'); // [V, D]
   let x: Float64Array[] = ids.map((id) => Float64Array.from(embed.subarray(id * D, (id + 1) * D)));
   const invFreq = ropeFrequencies(config);
+  // YaRN multiplies cos and sin, i.e. every rotated q and k, by its attention factor.
+  const sc = config.rope_scaling;
+  const rotScale = sc?.rope_type === 'yarn' ? sc.attention_factor : 1;
+  const act = gateActivation(config.hidden_act);
   const attention: Float32Array[] = [];
 
   for (let l = 0; l < L; l++) {
@@ -43,12 +47,12 @@ export function referenceLlamaForward(config: LlamaConfig, read: ReadStored, ids
       for (let head = 0; head < H; head++) {
         const seg = q[t].subarray(head * hd, (head + 1) * hd);
         if (config.qk_norm) seg.set(rmsNorm(seg, get(`${p}self_attn.q_norm.weight`), config.rms_norm_eps));
-        rotateHalf(seg, t, invFreq);
+        rotateHalf(seg, t, invFreq, rotScale);
       }
       for (let g = 0; g < Hkv; g++) {
         const seg = k[t].subarray(g * hd, (g + 1) * hd);
         if (config.qk_norm) seg.set(rmsNorm(seg, get(`${p}self_attn.k_norm.weight`), config.rms_norm_eps));
-        rotateHalf(seg, t, invFreq);
+        rotateHalf(seg, t, invFreq, rotScale);
       }
     }
     const maps = new Float32Array(H * N * N);
@@ -78,8 +82,8 @@ export function referenceLlamaForward(config: LlamaConfig, read: ReadStored, ids
     x = x.map((row, t) => {
       const gate = project(h2[t], get(`${p}mlp.gate_proj.weight`), F, bias('mlp.gate_proj', config.mlp_bias));
       const up = project(h2[t], get(`${p}mlp.up_proj.weight`), F, bias('mlp.up_proj', config.mlp_bias));
-      const act = gate.map((z, i) => (z / (1 + Math.exp(-z))) * up[i]); // silu(gate) · up
-      const down = project(act, get(`${p}mlp.down_proj.weight`), D, bias('mlp.down_proj', config.mlp_bias));
+      const hidden = gate.map((z, i) => act(z) * up[i]);
+      const down = project(hidden, get(`${p}mlp.down_proj.weight`), D, bias('mlp.down_proj', config.mlp_bias));
       return row.map((val, i) => val + down[i]);
     });
   }
@@ -116,25 +120,66 @@ function softmax(s: number[]): number[] {
   return e.map((v) => v / z);
 }
 
-/** In place: x[j] ← x[j]·cos − x[j + hd/2]·sin, x[j + hd/2] ← x[j + hd/2]·cos + x[j]·sin, angle = pos · f_j. */
-function rotateHalf(x: Float64Array, pos: number, invFreq: number[]): void {
-  const half = x.length / 2;
-  for (let j = 0; j < half; j++) {
-    const a = x[j];
-    const b = x[j + half];
-    const c = Math.cos(pos * invFreq[j]);
-    const s = Math.sin(pos * invFreq[j]);
-    x[j] = a * c - b * s;
-    x[j + half] = b * c + a * s;
+/** The gate's activation by hidden_act name. */
+function gateActivation(name: string): (z: number) => number {
+  switch (name) {
+    case 'silu':
+      return (z) => z / (1 + Math.exp(-z));
+    case 'gelu':
+      return (z) => 0.5 * z * (1 + erf(z / Math.SQRT2));
+    case 'gelu_new':
+    case 'gelu_pytorch_tanh':
+      return (z) => 0.5 * z * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (z + 0.044715 * z * z * z)));
+    case 'relu':
+      return (z) => Math.max(0, z);
+    default:
+      throw new Error(`reference: no activation ${name}`);
   }
 }
 
-/** θ^(−2j/hd), and with llama3 scaling: long wavelengths divided by `factor`, a smooth blend between the bands. */
+/** In place: x[j] ← (x[j]·cos − x[j + hd/2]·sin)·a, x[j + hd/2] ← (x[j + hd/2]·cos + x[j]·sin)·a, angle = pos · f_j. */
+function rotateHalf(x: Float64Array, pos: number, invFreq: number[], a: number): void {
+  const half = x.length / 2;
+  for (let j = 0; j < half; j++) {
+    const u = x[j];
+    const w = x[j + half];
+    const c = Math.cos(pos * invFreq[j]) * a;
+    const s = Math.sin(pos * invFreq[j]) * a;
+    x[j] = u * c - w * s;
+    x[j + half] = w * c + u * s;
+  }
+}
+
+/**
+ * θ^(−2j/hd) as each scaling changes it. linear: ÷ factor. dynamic: unchanged (the sequences here stay within
+ * max_position_embeddings). llama3: long wavelengths ÷ factor, a smooth blend between the bands. yarn: between
+ * the dimension that turns beta_fast times over the original context and the one that turns beta_slow times
+ * (rounded outwards when truncate), the weight of the original frequency falls linearly from 1 to 0; beyond, ÷ factor.
+ */
 function ropeFrequencies(c: LlamaConfig): number[] {
   const hd = c.head_dim;
   const base = Array.from({ length: hd / 2 }, (_, j) => Math.pow(c.rope_theta, (-2 * j) / hd));
   const sc = c.rope_scaling;
-  if (!sc) return base;
+  if (!sc || sc.rope_type === 'dynamic') return base;
+  if (sc.rope_type === 'linear') return base.map((f) => f / sc.factor);
+  if (sc.rope_type === 'yarn') {
+    // Dimension pair j turns L / (2π θ^(2j/hd)) times over L positions; solve for j at a number of turns.
+    const pairAt = (turns: number) =>
+      (hd / 2) * (Math.log(sc.original_max_position_embeddings / (2 * Math.PI * turns)) / Math.log(c.rope_theta));
+    let from = pairAt(sc.beta_fast);
+    let to = pairAt(sc.beta_slow);
+    if (sc.truncate) {
+      from = Math.floor(from);
+      to = Math.ceil(to);
+    }
+    from = Math.max(from, 0);
+    to = Math.min(to, hd - 1);
+    if (to === from) to += 0.001;
+    return base.map((f, j) => {
+      const original = j <= from ? 1 : j >= to ? 0 : 1 - (j - from) / (to - from);
+      return original * f + (1 - original) * (f / sc.factor);
+    });
+  }
   const lowWavelen = sc.original_max_position_embeddings / sc.low_freq_factor;
   const highWavelen = sc.original_max_position_embeddings / sc.high_freq_factor;
   return base.map((f) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readBody } from './body';
 import { H_TOTAL, memoryCache, partialKey } from './cache';
-import { portSink, serveSink, type SinkOptions, type SinkPort } from './file-sink';
+import { MAX_LENT, portSink, serveSink, type SinkOptions, type SinkPort } from './file-sink';
 import { bytesOf, sha256Hex } from './testing/fakeHub';
 
 const URL1 = 'https://hub.test/O/N/resolve/main/w.safetensors';
@@ -69,6 +69,36 @@ describe('readBody', () => {
     });
     expect(got.bytes).toEqual(data);
     expect(got.sha256).toBe(await sha256Hex(data)); // the kept prefix, then every chunk
+  });
+
+  it('a read faster than the worker waits for buffers to come back: at most MAX_LENT are with it', async () => {
+    const data = bytesOf(40 * 500, 9); // 40 chunks, all readable at once (as from the cache)
+    let lent = 0;
+    let most = 0;
+    const newSink = (o: SinkOptions) => {
+      const { port1, port2 } = new MessageChannel();
+      serveSink(port2 as unknown as SinkPort);
+      // Count the buffers in flight at the page's end of the channel.
+      const page: SinkPort = {
+        postMessage(m: { chunk?: ArrayBuffer }, transfer?: Transferable[]) {
+          if (m.chunk) most = Math.max(most, ++lent);
+          port1.postMessage(m, transfer ?? []);
+        },
+        onmessage: null,
+      };
+      port1.onmessage = (e) => {
+        if ('back' in e.data) lent--;
+        page.onmessage!(e);
+      };
+      return portSink(page, o, () => (port1.close(), port2.close()));
+    };
+    const sink = newSink({ size: data.length, hash: true });
+    await new Promise((r) => setTimeout(r, 10)); // the worker runs: buffers are lent from the first chunk
+    const { res } = byteBody(data, 500);
+    const got = await readBody(res, { url: URL1, file: 'w', cache: memoryCache(), hash: true, newSink: () => sink });
+    expect(got.bytes).toEqual(data);
+    expect(got.sha256).toBe(await sha256Hex(data));
+    expect(most).toBe(MAX_LENT); // without the wait: one per chunk
   });
 
   it('after a kept prefix, continues it; an unknown size grows the buffer', async () => {

@@ -34,9 +34,10 @@ const SCRATCH_BYTES = 4 << 20;
 /**
  * The body's chunks in order. Where the body is a byte stream (fetch bodies in browsers and Node) reads land in a
  * reused scratch buffer, so a chunk is valid only until the next one is asked for; a scratch buffer taken by the
- * consumer meanwhile (detached: the download's worker has it) is replaced by `spare()` or a new one.
+ * sink meanwhile (detached: the download's worker has it) is replaced by one it handed back, or a new one once it
+ * has room (back-pressure: a cache read outruns the worker).
  */
-async function* chunksOf(res: Response, spare: () => ArrayBuffer | undefined): AsyncGenerator<Uint8Array> {
+async function* chunksOf(res: Response, sink: FileSink): AsyncGenerator<Uint8Array> {
   if (!res.body) {
     yield new Uint8Array(await res.arrayBuffer());
     return;
@@ -52,7 +53,8 @@ async function* chunksOf(res: Response, spare: () => ArrayBuffer | undefined): A
   const read = async (): Promise<Uint8Array | undefined> => {
     if (!byob) return (await plain!.read()).value;
     if (scratch.byteLength === 0) {
-      const free = spare();
+      await sink.room();
+      const free = sink.spare();
       scratch = free && free.byteLength >= SCRATCH_BYTES ? free : new ArrayBuffer(SCRATCH_BYTES);
     }
     const { done, value } = await byob.read(new Uint8Array(scratch));
@@ -87,7 +89,7 @@ export async function readBody(res: Response, r: BodyRead): Promise<BodyBytes> {
   let received = start;
   let fetched = 0;
   try {
-    for await (const chunk of chunksOf(res, () => sink.spare())) {
+    for await (const chunk of chunksOf(res, sink)) {
       // A fetch's body stops by itself when its signal aborts; a cached body does not.
       if (r.signal?.aborted) throw abortReason(r.signal);
       if (total !== undefined && received + chunk.length > total) {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryCache } from './cache';
 import { downloadFile } from './download';
 import {
+  MAX_LENT,
   memorySink,
   portSink,
   serveSink,
@@ -139,6 +140,45 @@ describe('file sinks', () => {
     expect((failure as Error).message).toMatch(/^w\.bin: .*the download's worker failed: out of memory/);
     expect(await cache.match(opts.url)).toBeUndefined(); // nothing half-done is kept as the file
   });
+
+  it('back-pressure: room() waits while MAX_LENT read buffers are with the worker, and resolves as they come back', async () => {
+    const data = bytesOf(100 * (MAX_LENT + 2), 8);
+    const s = channelSink({ size: data.length, hash: true });
+    await tick();
+    await s.room(); // nothing lent yet
+    writeInViews(s, data.subarray(0, 100 * (MAX_LENT - 1)), 100);
+    await s.room(); // MAX_LENT − 1 with the worker: still room
+    writeInViews(s, data.subarray(100 * (MAX_LENT - 1)), 100); // MAX_LENT + 2 with the worker
+    let roomy = false;
+    const room = s.room().then(() => (roomy = true));
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(roomy).toBe(false); // no message has come through yet
+    await tick(); // the worker writes the chunks and hands their buffers back
+    await room;
+    expect(s.spare()).toBeDefined();
+    expect((await s.finish()).sha256).toBe(sha(data));
+  });
+
+  it(
+    'a worker that fails or a sink closed while the reader waits for room lets it go on (to the error)',
+    { timeout: 5000 },
+    async () => {
+      for (const end of ['failed', 'closed'] as const) {
+        const port: SinkPort = { postMessage: () => undefined, onmessage: null }; // a worker that keeps every buffer
+        const s = portSink(port, { size: 10_000, hash: false }, () => undefined);
+        port.onmessage!({ data: { ready: true } } as MessageEvent);
+        writeInViews(s, bytesOf(100 * MAX_LENT, 1), 100);
+        let roomy = false;
+        const room = s.room().then(() => (roomy = true));
+        await tick();
+        expect(roomy).toBe(false);
+        if (end === 'failed') port.onmessage!({ data: { failed: 'gone' } } as MessageEvent);
+        else s.close();
+        await room;
+        if (end === 'failed') expect(() => s.write(new Uint8Array(1))).toThrow(/gone/);
+      }
+    },
+  );
 
   it('workerSink falls back to inline where there are no workers (Node)', async () => {
     const s = workerSink({ size: 3, hash: true });

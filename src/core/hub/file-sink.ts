@@ -29,6 +29,12 @@ export interface FileSink {
   write(chunk: Uint8Array): void;
   /** A buffer handed back once its chunk is written, free for the next read (undefined when none is). */
   spare(): ArrayBuffer | undefined;
+  /**
+   * Resolves once the sink holds fewer than MAX_LENT of the reader's buffers (at once for sinks that take none).
+   * A reader waits on it before making a new buffer: a read faster than the worker (a cache read) then reuses the
+   * buffers handed back instead of piling up fresh ones, each a first touch of new memory and bytes queued twice.
+   */
+  room(): Promise<void>;
   /** Every byte written, in one buffer, and their sha256 when hashing; the sink is closed after. */
   finish(): Promise<SinkResult>;
   /** Drops the bytes (a failed or cancelled read). */
@@ -67,8 +73,17 @@ export class Gather {
 
 export function memorySink(opts: SinkOptions): FileSink {
   const g = new Gather(opts);
-  return { write: (c) => g.write(c), spare: () => undefined, finish: async () => g.result(), close() {} };
+  return {
+    write: (c) => g.write(c),
+    spare: () => undefined,
+    room: () => Promise.resolve(),
+    finish: async () => g.result(),
+    close() {},
+  };
 }
+
+/** Read buffers the worker may hold at once (4 MB each at most; a read fills ~0.25–1 MB of one). */
+export const MAX_LENT = 8;
 
 /** The two ends of a message channel as the worker and the page see them (a MessagePort or a Worker). */
 export interface SinkPort {
@@ -108,6 +123,13 @@ export function serveSink(port: SinkPort): void {
  */
 export function portSink(port: SinkPort, opts: SinkOptions, close: () => void, failed?: Promise<never>): FileSink {
   const spares: ArrayBuffer[] = [];
+  let lent = 0; // read buffers with the worker
+  let waiting: (() => void)[] = []; // room() callers
+  const wake = (all: boolean) => {
+    const now = all ? waiting : waiting.slice(0, 1);
+    waiting = all ? [] : waiting.slice(1);
+    for (const w of now) w();
+  };
   let queue: Uint8Array[] | undefined = []; // before `ready`
   let inline: Gather | undefined; // the worker never ran
   let error: Error | undefined;
@@ -117,11 +139,13 @@ export function portSink(port: SinkPort, opts: SinkOptions, close: () => void, f
   const send = (c: Uint8Array) => {
     const m: ToWorker = { chunk: c.buffer as ArrayBuffer, offset: c.byteOffset, length: c.length };
     port.postMessage(m, [m.chunk]);
+    lent++;
   };
   const fail = (e: Error) => {
     error ??= e; // the first reason: later chunks fail only because of it
     markStarted();
     settle?.reject(error);
+    wake(true); // no buffer will come back: the next write() throws instead
   };
   port.onmessage = (e: MessageEvent<FromWorker>) => {
     const m = e.data;
@@ -130,8 +154,11 @@ export function portSink(port: SinkPort, opts: SinkOptions, close: () => void, f
       queue = undefined;
       for (const c of waiting) send(c);
       markStarted();
-    } else if ('back' in m) spares.push(m.back);
-    else if ('done' in m) settle?.resolve(m.done);
+    } else if ('back' in m) {
+      spares.push(m.back);
+      lent--;
+      wake(false);
+    } else if ('done' in m) settle?.resolve(m.done);
     else fail(new Error(`the download's worker failed: ${m.failed}`));
   };
   failed?.catch((e: Error) => {
@@ -151,6 +178,7 @@ export function portSink(port: SinkPort, opts: SinkOptions, close: () => void, f
       else send(chunk);
     },
     spare: () => spares.pop(),
+    room: () => (error || lent < MAX_LENT ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve))),
     async finish() {
       try {
         await started; // the queue is sent, or the bytes are inline, or the worker failed
@@ -161,9 +189,13 @@ export function portSink(port: SinkPort, opts: SinkOptions, close: () => void, f
         return await done;
       } finally {
         close();
+        wake(true);
       }
     },
-    close,
+    close() {
+      close();
+      wake(true);
+    },
   };
 }
 

@@ -205,33 +205,27 @@ async function benchDownload(page: Page, q: string, hub: MockHub, size: number, 
   console.log(
     `| first open (click → model loaded: download, check, cache, worker build; loopback), median of ${runs} | ${fmt(m('openMs'))} ms (${fmt(mbps(size, m('openMs')))} MB/s) |`,
   );
-  const hit = { ms: [] as number[], ready: [] as number[], read: [] as number[], check: [] as number[] };
+  const hit = { ms: [] as number[], ready: [] as number[], read: [] as number[] };
   for (let i = 0; i < runs; i++) {
     await page.goto(`${BASE}/?${q}&model=hf:${REPO}`);
     await loadedAt(page, REPO);
     // No named functions inside evaluate: tsx would wrap them in a helper the page does not have.
-    const [loaded, ready, read, check] = await page.evaluate(() =>
-      [
-        'rs:model-loaded',
-        'rs:engine-ready',
-        'rs:hub:cache-read:model.safetensors',
-        'rs:hub:cache-check:model.safetensors',
-      ]
+    const [loaded, ready, read] = await page.evaluate(() =>
+      ['rs:model-loaded', 'rs:engine-ready', 'rs:hub:cache-read:model.safetensors']
         .map((n) => performance.getEntriesByName(n).at(-1))
         .map((e, i) => (i < 2 ? e?.startTime : e?.duration) ?? NaN),
     );
     hit.ms.push(loaded);
     hit.ready.push(ready);
     hit.read.push(read);
-    hit.check.push(check);
   }
   const reopen = median(hit.ms);
-  const parts = median(hit.ready) + median(hit.read) + median(hit.check);
+  const parts = median(hit.ready) + median(hit.read);
   console.log(
     `| reopen from the cache (navigation → model loaded, sha256 checked), median of ${runs} | ${fmt(reopen)} ms |`,
   );
   console.log(
-    `| of which: engine ready / Cache Storage read of the weights, sha256 taken on the way / the check after the last byte / the rest (mostly the worker building the model) | ${fmt(median(hit.ready))} / ${fmt(median(hit.read))} / ${fmt(median(hit.check))} / ${fmt(reopen - parts)} ms |`,
+    `| of which: engine ready / the weights read from Cache Storage and their sha256 checked (the download's worker) / the rest (mostly the model's worker building it) | ${fmt(median(hit.ready))} / ${fmt(median(hit.read))} / ${fmt(reopen - parts)} ms |`,
   );
   console.log(
     `\nDownload rate of model.safetensors (302 → CDN origin) in MB/s, median of ${runs}; in brackets, % of curl on the same link:\n`,

@@ -177,7 +177,7 @@ describe('downloadFile', () => {
     expect((await downloadFile(opts))!.fromCache).toBe(true);
   });
 
-  it('a cache hit streams the cached body: hashed on the way, progress with no network bytes', async () => {
+  it('a cache hit gathers the cached body as a Blob: hashed on the way, progress with no network bytes', async () => {
     const data = bytesOf(3000, 5);
     const sha = await sha256Hex(data);
     const { cache, opts } = await setup({ bytes: data });
@@ -185,7 +185,7 @@ describe('downloadFile', () => {
     let hashed = 0;
     const newSink = (o: SinkOptions) => {
       const s = memorySink(o);
-      return { ...s, write: (c: Uint8Array) => ((hashed += o.hash ? c.length : 0), s.write(c)) };
+      return { ...s, gather: (b: Blob, p?: (n: number) => void) => ((hashed += o.hash ? b.size : 0), s.gather(b, p)) };
     };
     const progress: { received: number; fetched: number }[] = [];
     const got = (await downloadFile({ ...opts, newSink, onProgress: (p) => progress.push(p) }))!;

@@ -7,7 +7,7 @@
 import { H_ETAG, H_SHA256, H_SIZE, H_TOTAL, bytesResponse, partialKey, type CacheLike } from './cache';
 import { readBody, type BodyBytes } from './body';
 import { HubError, abortReason } from './errors';
-import type { FileSink, SinkOptions } from './file-sink';
+import { memorySink, type FileSink, type SinkOptions, type SinkResult } from './file-sink';
 import { shaFromEtag } from './sha';
 
 export interface FileProgress {
@@ -104,40 +104,40 @@ function validatorOf(res: Response): string | undefined {
 
 /**
  * A complete, checked copy from the cache, or undefined (none, or one that fails its check: deleted, so the caller
- * fetches the file again). The body is streamed like a download's — hashed on the way, progress per chunk — so the
- * sha256 runs while Cache Storage reads instead of after it.
+ * fetches the file again). The body goes to the sink as a Blob (for Cache Storage a handle, not a read): the
+ * download's worker reads it straight into the file's buffer and hashes it on the way, with progress.
  */
 async function cachedCopy(opts: DownloadOptions): Promise<Downloaded | undefined> {
-  const { url, file, cache } = opts;
+  const { url, file, cache, signal } = opts;
   const started = now();
   const res = await cache.match(url);
   if (!res) return undefined;
   const size = Number(res.headers.get(H_SIZE));
   const sha = res.headers.get(H_SHA256) ?? undefined;
   const hash = sha !== undefined && opts.verifyCached !== 'size';
-  let read: BodyBytes | undefined;
+  // Cached bytes are not network bytes: the rate and ETA count only the latter.
+  const progress = (received: number) => opts.onProgress?.({ received, total: size, fetched: 0, fromCache: true });
+  const sink = (opts.newSink ?? memorySink)({ size, hash });
+  let read: SinkResult | undefined;
+  let onAbort: (() => void) | undefined;
   try {
     if (!(size >= 0)) throw new Error('no recorded size');
-    read = await readBody(res, {
-      url,
-      file,
-      cache,
-      signal: opts.signal,
-      total: size,
-      hash,
-      newSink: opts.newSink,
-      keepPartial: false,
-      // Cached bytes are not network bytes: the rate and ETA count only the latter.
-      onProgress: opts.onProgress && ((p) => opts.onProgress!({ ...p, fetched: 0, fromCache: true })),
+    const blob = await res.blob();
+    if (blob.size !== size) throw new Error(`${blob.size} bytes, not the ${size} recorded`);
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(abortReason(signal!));
+      if (signal?.aborted) onAbort();
+      signal?.addEventListener('abort', onAbort);
     });
+    read = await Promise.race([sink.gather(blob, progress), aborted]);
   } catch {
-    if (opts.signal?.aborted) throw abortReason(opts.signal);
-    read = undefined; // cut short or too long: fetched again below
+    if (signal?.aborted) throw abortReason(signal);
+    read = undefined; // cut short or of another size: fetched again below
+  } finally {
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    sink.close(); // a cancelled read's worker stops here
   }
-  if (read) {
-    measure('cache-read', file, started, read.lastByteAt);
-    measure('cache-check', file, read.lastByteAt);
-  }
+  if (read) measure('cache-read', file, started);
   if (read && (!hash || read.sha256 === sha))
     return { bytes: read.bytes, sha256: sha, fromCache: true, fetched: 0, stored: Promise.resolve(undefined) };
   await cache.delete(url);

@@ -4,6 +4,7 @@ import { memoryCache } from './cache';
 import { downloadFile } from './download';
 import {
   MAX_LENT,
+  gatherBlob,
   memorySink,
   portSink,
   serveSink,
@@ -109,7 +110,9 @@ describe('file sinks', () => {
     const { port1, port2 } = new MessageChannel();
     serveSink(port2 as unknown as SinkPort);
     const s = portSink(port1 as unknown as SinkPort, { size: 2 ** 53, hash: false }, () => port1.close());
-    await tick(); // ready, then the failed allocation of the file's buffer
+    await tick(); // ready
+    s.write(new Uint8Array(4)); // the first chunk asks for the file's buffer
+    await tick(); // its allocation fails
     expect(() => s.write(new Uint8Array(4))).toThrow(/the download's worker failed: .*(length|size|alloc)/i);
     await expect(s.finish()).rejects.toThrow(/the download's worker failed: .*(length|size|alloc)/i);
     port2.close();
@@ -179,6 +182,57 @@ describe('file sinks', () => {
       }
     },
   );
+
+  it('gathers a Blob in the worker: read into the file’s buffer, hashed, progress up to its size', async () => {
+    const data = bytesOf(9000, 10);
+    const s = channelSink({ size: 9000, hash: true });
+    const seen: number[] = [];
+    const r = await s.gather(new Blob([data]), (n) => seen.push(n));
+    expect(r.bytes).toEqual(data);
+    expect(r.bytes.buffer.byteLength).toBe(9000);
+    expect(r.sha256).toBe(sha(data));
+    expect(seen.at(-1)).toBe(9000);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(s.closed()).toBe(true);
+  });
+
+  it('gathers a Blob inline when the worker never runs, and rejects with the reason when it fails', async () => {
+    const data = bytesOf(3000, 11);
+    const { port1 } = new MessageChannel(); // nobody serves the other end
+    let fail!: (e: Error) => void;
+    const failed = new Promise<never>((_, reject) => (fail = reject));
+    const s = portSink(port1 as unknown as SinkPort, { size: 3000, hash: true }, () => port1.close(), failed);
+    const r = s.gather(new Blob([data]));
+    fail(new Error('could not start'));
+    expect((await r).sha256).toBe(sha(data));
+
+    const { port1: a, port2: b } = new MessageChannel();
+    b.onmessage = () => b.postMessage({ failed: 'no memory' }); // runs, then fails on the Blob
+    const t = portSink(a as unknown as SinkPort, { size: 3000, hash: true }, () => (a.close(), b.close()));
+    await expect(t.gather(new Blob([data]))).rejects.toThrow(/the download's worker failed: no memory/);
+  });
+
+  it('gatherBlob: copies chunks from a stream that is not a byte stream; refuses a short or long one', async () => {
+    const data = bytesOf(5000, 12);
+    const blobOf = (pieces: Uint8Array[], size: number) =>
+      ({
+        size,
+        stream: () =>
+          new ReadableStream<Uint8Array>({
+            start(c) {
+              for (const p of pieces) c.enqueue(p);
+              c.close();
+            },
+          }),
+      }) as unknown as Blob;
+    const whole = await gatherBlob(blobOf([data.slice(0, 1234), data.slice(1234)], 5000), true);
+    expect(whole.bytes).toEqual(data);
+    expect(whole.sha256).toBe(sha(data));
+    await expect(gatherBlob(blobOf([data.slice(0, 4000)], 5000), false)).rejects.toThrow(
+      /ended after 4000 of its 5000/,
+    );
+    await expect(gatherBlob(blobOf([data], 4000), false)).rejects.toThrow(/more than its 4000 bytes/);
+  });
 
   it('workerSink falls back to inline where there are no workers (Node)', async () => {
     const s = workerSink({ size: 3, hash: true });

@@ -6,8 +6,9 @@
  * first touches of fresh memory cost ~2.7 ms per MB on this kind of VM (docs/performance.md): done on the page, that
  * and the reads together held a 1 Gbit/s download at ~80% of the link. Each read buffer is transferred to the worker
  * (no copy) and handed back once written, so the page's reads stay in memory already touched; the worker hashes
- * each chunk right after writing it, and at the end hands the whole buffer back (no copy). Elsewhere (Node, tests,
- * small files) the bytes are gathered inline.
+ * each chunk right after writing it, and at the end hands the whole buffer back (no copy). A cached file comes as a
+ * Blob instead (`gather`): the worker reads it itself, straight into the file's buffer, and hashes it on the way,
+ * so the page's thread does nothing for it. Elsewhere (Node, tests, small files) the bytes are gathered inline.
  */
 import { Sha256 } from './sha';
 
@@ -35,6 +36,8 @@ export interface FileSink {
    * buffers handed back instead of piling up fresh ones, each a first touch of new memory and bytes queued twice.
    */
   room(): Promise<void>;
+  /** Gathers a whole Blob (a cached copy) instead of written chunks: its bytes and, when asked, their sha256. */
+  gather(blob: Blob, onProgress?: (received: number) => void): Promise<SinkResult>;
   /** Every byte written, in one buffer, and their sha256 when hashing; the sink is closed after. */
   finish(): Promise<SinkResult>;
   /** Drops the bytes (a failed or cancelled read). */
@@ -71,12 +74,60 @@ export class Gather {
   }
 }
 
+/** Largest BYOB read of a Blob (the reads land in the file's own buffer). */
+const BLOB_READ_BYTES = 4 << 20;
+
+/**
+ * A Blob's bytes in one buffer of its size, read with BYOB reads straight into it (no copy past the read) and
+ * hashed right after each read; a stream that is not a byte stream is copied in chunk by chunk.
+ */
+export async function gatherBlob(
+  blob: Blob,
+  hash: boolean,
+  onProgress?: (received: number) => void,
+): Promise<SinkResult> {
+  const size = blob.size;
+  let buf = new ArrayBuffer(size);
+  const sha = hash ? new Sha256() : undefined;
+  const stream = blob.stream();
+  let byob: ReadableStreamBYOBReader | undefined;
+  try {
+    byob = stream.getReader({ mode: 'byob' });
+  } catch {
+    byob = undefined;
+  }
+  const plain = byob ? undefined : stream.getReader();
+  let n = 0;
+  while (n < size) {
+    let chunk: Uint8Array | undefined;
+    if (byob) {
+      const { done, value } = await byob.read(new Uint8Array(buf, n, Math.min(BLOB_READ_BYTES, size - n)));
+      if (value) buf = value.buffer as ArrayBuffer; // the same memory, handed back
+      chunk = done ? undefined : value;
+    } else {
+      const { done, value } = await plain!.read();
+      if (!done && value) {
+        if (n + value.length > size) throw new Error(`the copy holds more than its ${size} bytes`);
+        chunk = new Uint8Array(buf, n, value.length);
+        chunk.set(value);
+      }
+    }
+    if (!chunk) break;
+    sha?.update(chunk);
+    n += chunk.length;
+    onProgress?.(n);
+  }
+  if (n !== size) throw new Error(`the copy ended after ${n} of its ${size} bytes`);
+  return { bytes: new Uint8Array(buf), sha256: sha?.hex() };
+}
+
 export function memorySink(opts: SinkOptions): FileSink {
   const g = new Gather(opts);
   return {
     write: (c) => g.write(c),
     spare: () => undefined,
     room: () => Promise.resolve(),
+    gather: (blob, onProgress) => gatherBlob(blob, opts.hash, onProgress),
     finish: async () => g.result(),
     close() {},
   };
@@ -91,17 +142,29 @@ export interface SinkPort {
   onmessage: ((e: MessageEvent) => void) | null;
 }
 
-type ToWorker = { start: SinkOptions } | { chunk: ArrayBuffer; offset: number; length: number } | { finish: true };
-type FromWorker = { ready: true } | { back: ArrayBuffer } | { done: SinkResult } | { failed: string };
+type ToWorker =
+  | { start: SinkOptions }
+  | { chunk: ArrayBuffer; offset: number; length: number }
+  | { finish: true }
+  | { blob: Blob; hash: boolean };
+type FromWorker =
+  { ready: true } | { back: ArrayBuffer } | { progress: number } | { done: SinkResult } | { failed: string };
 
 /** The worker's side: says it runs, gathers what it is sent (handing each buffer back), answers `finish`. */
 export function serveSink(port: SinkPort): void {
   let g: Gather | undefined;
+  const failed = (err: unknown) =>
+    port.postMessage({ failed: (err as Error).message || String(err) } satisfies FromWorker);
   port.onmessage = (e: MessageEvent<ToWorker>) => {
     const m = e.data;
     try {
       if ('start' in m) g = new Gather(m.start);
-      else if ('chunk' in m) {
+      else if ('blob' in m) {
+        gatherBlob(m.blob, m.hash, (n) => port.postMessage({ progress: n } satisfies FromWorker)).then(
+          (done) => port.postMessage({ done } satisfies FromWorker, [done.bytes.buffer]),
+          failed,
+        );
+      } else if ('chunk' in m) {
         g!.write(new Uint8Array(m.chunk, m.offset, m.length));
         port.postMessage({ back: m.chunk } satisfies FromWorker, [m.chunk]);
       } else {
@@ -109,8 +172,7 @@ export function serveSink(port: SinkPort): void {
         port.postMessage({ done } satisfies FromWorker, [done.bytes.buffer]);
       }
     } catch (err) {
-      // e.g. no memory for the file's buffer
-      port.postMessage({ failed: (err as Error).message || String(err) } satisfies FromWorker);
+      failed(err); // e.g. no memory for the file's buffer
     }
   };
   port.postMessage({ ready: true } satisfies FromWorker);
@@ -136,6 +198,15 @@ export function portSink(port: SinkPort, opts: SinkOptions, close: () => void, f
   let settle: { resolve: (r: SinkResult) => void; reject: (e: Error) => void } | undefined;
   let markStarted!: () => void;
   const started = new Promise<void>((r) => (markStarted = r));
+  let markNeverRan!: () => void;
+  const neverRan = new Promise<void>((r) => (markNeverRan = r));
+  let onProgress: ((received: number) => void) | undefined; // a gathered Blob's
+  // The worker's buffer for written chunks is made on the first one (a gathered Blob needs none).
+  let startSent = false;
+  const start = () => {
+    if (!startSent) port.postMessage({ start: opts } satisfies ToWorker);
+    startSent = true;
+  };
   const send = (c: Uint8Array) => {
     const m: ToWorker = { chunk: c.buffer as ArrayBuffer, offset: c.byteOffset, length: c.length };
     port.postMessage(m, [m.chunk]);
@@ -158,7 +229,8 @@ export function portSink(port: SinkPort, opts: SinkOptions, close: () => void, f
       spares.push(m.back);
       lent--;
       wake(false);
-    } else if ('done' in m) settle?.resolve(m.done);
+    } else if ('progress' in m) onProgress?.(m.progress);
+    else if ('done' in m) settle?.resolve(m.done);
     else fail(new Error(`the download's worker failed: ${m.failed}`));
   };
   failed?.catch((e: Error) => {
@@ -167,11 +239,12 @@ export function portSink(port: SinkPort, opts: SinkOptions, close: () => void, f
     for (const c of queue) inline.write(c);
     queue = undefined;
     markStarted();
+    markNeverRan();
   });
-  port.postMessage({ start: opts } satisfies ToWorker);
   return {
     write(chunk) {
       if (error) throw error; // stop the download now, not after its last byte
+      start();
       if (inline) inline.write(chunk);
       else if (queue)
         queue.push(chunk.slice()); // the read buffer is reused: keep a copy until the worker runs
@@ -181,6 +254,7 @@ export function portSink(port: SinkPort, opts: SinkOptions, close: () => void, f
     room: () => (error || lent < MAX_LENT ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve))),
     async finish() {
       try {
+        start();
         await started; // the queue is sent, or the bytes are inline, or the worker failed
         if (inline) return inline.result();
         if (error) throw error;
@@ -190,6 +264,17 @@ export function portSink(port: SinkPort, opts: SinkOptions, close: () => void, f
       } finally {
         close();
         wake(true);
+      }
+    },
+    async gather(blob, progress) {
+      try {
+        onProgress = progress;
+        const done = new Promise<SinkResult>((resolve, reject) => (settle = { resolve, reject }));
+        port.postMessage({ blob, hash: opts.hash } satisfies ToWorker);
+        // A worker that never runs: the Blob is still here, read inline.
+        return await Promise.race([done, neverRan.then(() => gatherBlob(blob, opts.hash, progress))]);
+      } finally {
+        close();
       }
     },
     close() {

@@ -101,6 +101,15 @@ describe('reading the RoPE parameters', () => {
     expect(scaling).toMatchObject({ factor: 4 });
   });
 
+  it('reads parameters nested per layer type (the full-attention ones)', () => {
+    expect(parse({ rope_parameters: { full_attention: { rope_type: 'linear', rope_theta: 5e5, factor: 2 } } })).toEqual(
+      { theta: 5e5, scaling: { rope_type: 'linear', factor: 2 } },
+    );
+    expect(() => parse({ rope_parameters: { full_attention: { rope_type: 'longrope' } } })).toThrow(
+      /field "rope_parameters.full_attention.rope_type"/,
+    );
+  });
+
   it('refuses by name what it does not run', () => {
     expect(() => parse({ rope_parameters: { rope_type: 'longrope' } })).toThrow(
       /field "rope_parameters.rope_type": unsupported RoPE type "longrope"/,
@@ -108,6 +117,7 @@ describe('reading the RoPE parameters', () => {
     expect(() => parse({ rope_parameters: { rope_type: 'default', partial_rotary_factor: 0.5 } })).toThrow(
       /field "rope_parameters.partial_rotary_factor"/,
     );
+    expect(() => parse({ partial_rotary_factor: 0.25 })).toThrow(/field "partial_rotary_factor"/);
     expect(() => parse({ rope_scaling: { type: 'dynamic' } })).toThrow(
       /field "rope_scaling.factor": missing \(required by rope_type "dynamic"\)/,
     );

@@ -15,11 +15,19 @@ export interface RopeParams {
 
 export function parseRope(r: ConfigReader, maxPositions: number): RopeParams {
   const obj = r.obj;
-  const key = r.has('rope_parameters') ? 'rope_parameters' : 'rope_scaling';
-  const params = obj[key] ?? {};
-  if (typeof params !== 'object' || Array.isArray(params))
-    r.fail(key, `must be an object or null, got ${JSON.stringify(params)}`);
+  let key = r.has('rope_parameters') ? 'rope_parameters' : 'rope_scaling';
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  let params = obj[key] ?? {};
+  if (!isObject(params)) r.fail(key, `must be an object or null, got ${JSON.stringify(params)}`);
+  // transformers 5 nests the parameters per layer type for models that mix them; every layer here is full attention.
+  if (isObject(params.full_attention)) {
+    params = params.full_attention;
+    key = `${key}.full_attention`;
+  }
   const p = params as Record<string, unknown>;
+  if (obj.partial_rotary_factor !== undefined && obj.partial_rotary_factor !== null && obj.partial_rotary_factor !== 1)
+    r.fail('partial_rotary_factor', 'only full rotary embeddings (1.0) are supported');
   const type = (p.rope_type ?? p.type ?? 'default') as string;
   if (!TYPES.includes(type)) {
     r.fail(`${key}.rope_type`, `unsupported RoPE type ${JSON.stringify(type)}; supported: ${TYPES.join(', ')}`);

@@ -43,6 +43,14 @@ function writeInViews(sink: FileSink, data: Uint8Array, step: number): ArrayBuff
   return sent;
 }
 
+/** A sink whose worker never answers; `fail` rejects its start, as a worker that cannot load does. */
+function unservedSink(opts: SinkOptions): { s: FileSink; fail: (e: Error) => void } {
+  const { port1 } = new MessageChannel(); // nobody serves the other end
+  let fail!: (e: Error) => void;
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  return { s: portSink(port1 as unknown as SinkPort, opts, () => port1.close(), failed), fail };
+}
+
 /** Lets the channel's messages through. */
 const tick = () => new Promise((r) => setTimeout(r, 10));
 
@@ -93,10 +101,7 @@ describe('file sinks', () => {
 
   it('a worker that never starts: the queued and later chunks are gathered inline, nothing lost', async () => {
     const data = bytesOf(3000, 6);
-    const { port1 } = new MessageChannel(); // nobody serves the other end
-    let fail!: (e: Error) => void;
-    const failed = new Promise<never>((_, reject) => (fail = reject));
-    const s = portSink(port1 as unknown as SinkPort, { size: 3000, hash: true }, () => port1.close(), failed);
+    const { s, fail } = unservedSink({ size: 3000, hash: true });
     writeInViews(s, data.subarray(0, 1000), 300);
     fail(new Error('could not start'));
     await tick();
@@ -198,10 +203,7 @@ describe('file sinks', () => {
 
   it('gathers a Blob inline when the worker never runs, and rejects with the reason when it fails', async () => {
     const data = bytesOf(3000, 11);
-    const { port1 } = new MessageChannel(); // nobody serves the other end
-    let fail!: (e: Error) => void;
-    const failed = new Promise<never>((_, reject) => (fail = reject));
-    const s = portSink(port1 as unknown as SinkPort, { size: 3000, hash: true }, () => port1.close(), failed);
+    const { s, fail } = unservedSink({ size: 3000, hash: true });
     const r = s.gather(new Blob([data]));
     fail(new Error('could not start'));
     expect((await r).sha256).toBe(sha(data));

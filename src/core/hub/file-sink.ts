@@ -193,7 +193,9 @@ export function portSink(port: SinkPort, opts: SinkOptions, close: () => void, f
     for (const w of now) w();
   };
   let queue: Uint8Array[] | undefined = []; // before `ready`
-  let inline: Gather | undefined; // the worker never ran
+  let workerless = false; // the worker never ran: everything is gathered here
+  let inline: Gather | undefined; // made for the first chunk then (a gathered Blob needs none)
+  const inlineGather = () => (inline ??= new Gather(opts));
   let error: Error | undefined;
   let settle: { resolve: (r: SinkResult) => void; reject: (e: Error) => void } | undefined;
   let markStarted!: () => void;
@@ -235,8 +237,8 @@ export function portSink(port: SinkPort, opts: SinkOptions, close: () => void, f
   };
   failed?.catch((e: Error) => {
     if (!queue) return fail(e);
-    inline = new Gather(opts); // it never ran: the queued bytes are all here
-    for (const c of queue) inline.write(c);
+    workerless = true;
+    for (const c of queue) inlineGather().write(c); // it never ran: the queued bytes are all here
     queue = undefined;
     markStarted();
     markNeverRan();
@@ -245,7 +247,7 @@ export function portSink(port: SinkPort, opts: SinkOptions, close: () => void, f
     write(chunk) {
       if (error) throw error; // stop the download now, not after its last byte
       start();
-      if (inline) inline.write(chunk);
+      if (workerless) inlineGather().write(chunk);
       else if (queue)
         queue.push(chunk.slice()); // the read buffer is reused: keep a copy until the worker runs
       else send(chunk);
@@ -256,7 +258,7 @@ export function portSink(port: SinkPort, opts: SinkOptions, close: () => void, f
       try {
         start();
         await started; // the queue is sent, or the bytes are inline, or the worker failed
-        if (inline) return inline.result();
+        if (workerless) return inlineGather().result();
         if (error) throw error;
         const done = new Promise<SinkResult>((resolve, reject) => (settle = { resolve, reject }));
         port.postMessage({ finish: true } satisfies ToWorker);

@@ -1,4 +1,4 @@
-/** Entry of a download's worker (file-sink.ts): gathers and hashes a file's chunks off the page's thread. */
+/** Entry of a download's worker (file-sink.ts): gathers and hashes a file (its chunks or a cached Blob) off the page. */
 /// <reference lib="webworker" />
 import { serveSink, type SinkPort } from './file-sink';
 

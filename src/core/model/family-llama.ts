@@ -2,8 +2,8 @@
  * Llama-style decoders as transformers' LlamaForCausalLM / Qwen2ForCausalLM / Qwen3ForCausalLM store them:
  * pre-RMSNorm, grouped-query attention, RoPE (rotate-half, `rope_theta`, frequency scaling in rope.ts), a gated
  * MLP (SwiGLU unless `hidden_act` says otherwise). The three differ only in flags: Qwen2 always has q/k/v bias,
- * Qwen3 normalises q and k per head before RoPE, Llama/Qwen3 may have attention_bias, Llama mlp_bias. Linear weights are stored [out, in] and
- * transposed once at load.
+ * Qwen3 normalises q and k per head before RoPE, Llama/Qwen3 may have attention_bias, Llama mlp_bias. Linear
+ * weights are stored [out, in] and transposed once at load.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConfigReader } from './config-reader';

@@ -67,14 +67,7 @@ export function referenceGpt2Forward(
       }
       return out;
     });
-  const geluTanh = (v: number) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)));
-  const geluErf = (v: number) => 0.5 * v * (1 + erf(v / Math.SQRT2));
-  const act =
-    config.activation_function === 'relu'
-      ? (v: number) => Math.max(0, v)
-      : config.activation_function === 'gelu'
-        ? geluErf
-        : geluTanh;
+  const act = referenceActivation(config.activation_function ?? 'gelu_new');
 
   const attention: Float32Array[] = [];
   for (let l = 0; l < L; l++) {
@@ -126,6 +119,24 @@ export function referenceGpt2Forward(
     }
   }
   return { logits, attention };
+}
+
+/** An MLP activation by its transformers name (ACT2FN), elementwise. */
+export function referenceActivation(name: string): (z: number) => number {
+  switch (name) {
+    case 'silu':
+    case 'swish':
+      return (z) => z / (1 + Math.exp(-z));
+    case 'gelu':
+      return (z) => 0.5 * z * (1 + erf(z / Math.SQRT2));
+    case 'gelu_new':
+    case 'gelu_pytorch_tanh':
+      return (z) => 0.5 * z * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (z + 0.044715 * z * z * z)));
+    case 'relu':
+      return (z) => Math.max(0, z);
+    default:
+      throw new Error(`reference: no activation ${name}`);
+  }
 }
 
 /** erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), enough for a 1e-4 comparison. */

@@ -1,12 +1,13 @@
 /**
  * Reference forward of the Llama-style families (llama, qwen2, qwen3) in plain JS loops with float64 accumulators,
  * written from the transformers modeling code's semantics and independently of decoder.ts, to check it: RMSNorm,
- * q/k/v (+ bias), Qwen3's per-head q/k RMSNorm, RoPE in the rotate-half convention (plain or llama3-scaled
- * frequencies, plain or scaled: linear, dynamic, llama3, yarn with its cos/sin factor), grouped-query attention (query
- * head h reads KV head ⌊h / (H / H_kv)⌋), o_proj, the gated MLP (act(gate) · up), final norm, tied or stored LM head. Weights are read as stored ([out, in], Hugging Face names). Slow; tests only.
+ * q/k/v (+ bias), Qwen3's per-head q/k RMSNorm, RoPE in the rotate-half convention (frequencies plain or scaled:
+ * linear, dynamic, llama3, yarn with its cos/sin factor), grouped-query attention
+ * (query head h reads KV head ⌊h / (H / H_kv)⌋), o_proj, the gated MLP (act(gate) · up), final norm, tied or stored
+ * LM head. Weights are read as stored ([out, in], Hugging Face names). Slow; tests only.
  */
 import type { LlamaConfig } from '../types';
-import { erf, type ReferenceOutput } from './referenceGpt2';
+import { referenceActivation, type ReferenceOutput } from './referenceGpt2';
 
 /** A stored tensor by its Hugging Face name (with or without the `model.` prefix), as float32. */
 export type ReadStored = (name: string) => Float32Array | undefined;
@@ -27,7 +28,7 @@ export function referenceLlamaForward(config: LlamaConfig, read: ReadStored, ids
   // YaRN multiplies cos and sin, i.e. every rotated q and k, by its attention factor.
   const sc = config.rope_scaling;
   const rotScale = sc?.rope_type === 'yarn' ? sc.attention_factor : 1;
-  const act = gateActivation(config.hidden_act);
+  const act = referenceActivation(config.hidden_act);
   const attention: Float32Array[] = [];
 
   for (let l = 0; l < L; l++) {
@@ -120,24 +121,9 @@ function softmax(s: number[]): number[] {
   return e.map((v) => v / z);
 }
 
-/** The gate's activation by hidden_act name. */
-function gateActivation(name: string): (z: number) => number {
-  switch (name) {
-    case 'silu':
-      return (z) => z / (1 + Math.exp(-z));
-    case 'gelu':
-      return (z) => 0.5 * z * (1 + erf(z / Math.SQRT2));
-    case 'gelu_new':
-    case 'gelu_pytorch_tanh':
-      return (z) => 0.5 * z * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (z + 0.044715 * z * z * z)));
-    case 'relu':
-      return (z) => Math.max(0, z);
-    default:
-      throw new Error(`reference: no activation ${name}`);
-  }
-}
-
-/** In place: x[j] ← (x[j]·cos − x[j + hd/2]·sin)·a, x[j + hd/2] ← (x[j + hd/2]·cos + x[j]·sin)·a, angle = pos · f_j. */
+/**
+ * In place: x[j] ← (x[j]·cos − x[j + hd/2]·sin)·a, x[j + hd/2] ← (x[j + hd/2]·cos + x[j]·sin)·a, angle = pos · f_j.
+ */
 function rotateHalf(x: Float64Array, pos: number, invFreq: number[], a: number): void {
   const half = x.length / 2;
   for (let j = 0; j < half; j++) {

@@ -99,7 +99,7 @@ export async function main(args: string[]): Promise<void> {
   const layers = Number(args.find((a) => a.startsWith('--layers='))?.slice(9) ?? 12);
   const only = args.find((a) => a.startsWith('--only='))?.slice(7);
   ensureBuild(args);
-  console.log(`load average at start: ${loadAverage()} (2 vCPUs shared with other sessions' work)\n`);
+  console.log(`load average at start: ${loadAverage()} (a machine's other processes slow every measure alike)\n`);
   const { configJson, tensors } = makeTinyGpt2({
     nLayer: layers,
     nHead: 12,

@@ -4,13 +4,11 @@
  * sequence list (open one in the Workbench, or run the perturbation test on it); the perturbation test over the
  * whole corpus.
  */
-import { useMemo, useRef } from 'react';
+import { useMemo } from 'react';
 import { LINKAGE_ROWS, type LinkageRowName } from '../../core/studies/linkage';
-import { TASK_NAMES, type TaskName } from '../../core/tasks/types';
-import { useModelStore } from '../model/modelStore';
 import { ROLES } from '../tokens/roles';
-import { RunProgress } from './RunProgress';
-import { cancelCorpus, exportCorpus, openInWorkbench, runFileCorpus, runPerturb, runTaskCorpus } from './actions';
+import { exportCorpus, openInWorkbench, runPerturb } from './actions';
+import { CorpusSourceForm } from './CorpusSourceForm';
 import { ChartCard, HeadGridSvg, HistogramCard, RoleRatesSvg, valuesHistogram } from './charts';
 import { useCorpusStore } from './corpusStore';
 import { PerturbStudyPanel } from './PerturbStudyPanel';
@@ -53,121 +51,6 @@ export function CorpusView() {
       <CorpusResults />
       <PerturbView />
     </section>
-  );
-}
-
-function CorpusSourceForm() {
-  const form = useCorpusStore((s) => s.form);
-  const setForm = useCorpusStore((s) => s.setForm);
-  const running = useCorpusStore((s) => s.running);
-  const ready = useModelStore((s) => !!s.info);
-  const files = useRef<HTMLInputElement>(null);
-  const int = (v: string, lo: number, hi: number) => Math.max(lo, Math.min(hi, Math.round(Number(v) || lo)));
-  return (
-    <div className="card corpus-form">
-      <h3 className="card-title">Corpus</h3>
-      <div className="corpus-form-row">
-        <label>
-          task{' '}
-          <select
-            data-testid="corpus-task"
-            value={form.task}
-            onChange={(e) => setForm({ task: e.target.value as TaskName })}
-          >
-            {TASK_NAMES.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          level{' '}
-          <input
-            data-testid="corpus-level"
-            type="number"
-            min={1}
-            max={4}
-            value={form.level}
-            onChange={(e) => setForm({ level: int(e.target.value, 1, 4) })}
-          />
-        </label>
-        <label>
-          problems{' '}
-          <input
-            data-testid="corpus-n"
-            type="number"
-            min={1}
-            max={5000}
-            value={form.n}
-            onChange={(e) => setForm({ n: int(e.target.value, 1, 5000) })}
-          />
-        </label>
-        <label>
-          seed{' '}
-          <input
-            data-testid="corpus-seed"
-            type="number"
-            value={form.seed}
-            onChange={(e) => setForm({ seed: Math.round(Number(e.target.value) || 0) })}
-          />
-        </label>
-        <label>
-          max tokens{' '}
-          <input
-            data-testid="corpus-max-tokens"
-            type="number"
-            min={1}
-            max={1024}
-            value={form.maxTokens}
-            onChange={(e) => setForm({ maxTokens: int(e.target.value, 1, 1024) })}
-          />
-        </label>
-        <label>
-          temperature{' '}
-          <input
-            data-testid="corpus-temperature"
-            type="number"
-            min={0}
-            step={0.1}
-            value={form.temperature}
-            onChange={(e) => setForm({ temperature: Math.max(0, Number(e.target.value) || 0) })}
-          />
-        </label>
-        <button
-          type="button"
-          className="primary"
-          data-testid="corpus-run"
-          disabled={!ready || !!running}
-          onClick={() => void runTaskCorpus()}
-        >
-          Generate &amp; analyse
-        </button>
-      </div>
-      <div className="corpus-form-row">
-        <span className="muted">or a JSONL (prompt/response lines) or attention dumps (.safetensors):</span>
-        <input
-          ref={files}
-          data-testid="corpus-files"
-          type="file"
-          multiple
-          accept=".jsonl,.json,.safetensors"
-          disabled={!!running}
-          onChange={(e) => {
-            const list = [...(e.target.files ?? [])];
-            e.target.value = '';
-            void runFileCorpus(list);
-          }}
-        />
-      </div>
-      {running && (
-        <RunProgress
-          fraction={running.fraction}
-          message={running.message}
-          onCancel={cancelCorpus}
-          testId="corpus-progress"
-          cancelTestId="corpus-cancel"
-        />
-      )}
-    </div>
   );
 }
 

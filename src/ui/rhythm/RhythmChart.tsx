@@ -4,33 +4,16 @@
  * as a vertical rule; a d3 brush selecting a span (onBrush). Scales, axes, lines and brush are d3; React owns
  * the SVG so the chart is self-contained and exportable.
  */
-import {
-  axisBottom,
-  axisLeft,
-  brushX,
-  line,
-  scaleLinear,
-  select,
-  symbol,
-  symbolCircle,
-  symbolCross,
-  symbolDiamond,
-  symbolTriangle,
-  type D3BrushEvent,
-} from 'd3';
+import { axisBottom, axisLeft, brushX, scaleLinear, select, type D3BrushEvent } from 'd3';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AnalysisRecord } from '../../core/rhythm/record';
-import { define, GLOSSARY } from '../glossary/glossary';
-import { HEAD_CLASS_COLORS } from '../theme/palette';
 import { describeRoles, tokenDetails } from '../tokens/details';
 import { tokenLabel } from '../tokens/display';
-import { inSpan, type TokenLinkProps } from '../tokens/link';
-import { ROLES, type RoleStyle } from '../tokens/roles';
-import { formatValue } from '../tokens/signals';
+import type { TokenLinkProps } from '../tokens/link';
 import {
   brushSpan,
   legendLayout,
-  markerArea,
+  MARGIN,
   nearestPosition,
   rolePoints,
   showTokenLabels,
@@ -39,6 +22,7 @@ import {
   type Panel,
 } from './chartModel';
 import { ChartExport } from './ChartExport';
+import { LEGEND, RhythmLegend, RhythmPanel, secondFai } from './RhythmPanel';
 import './rhythm.css';
 
 export interface RhythmChartProps extends TokenLinkProps {
@@ -51,23 +35,7 @@ export interface RhythmChartProps extends TokenLinkProps {
   panelHeight?: number;
 }
 
-const SYMBOLS = { triangle: symbolTriangle, diamond: symbolDiamond, cross: symbolCross, circle: symbolCircle };
-const M = { top: 30, right: 16, left: 64, gap: 18 };
-/** The FAI of the head set not chosen by the faiHeads option (receiver heads by default), drawn dashed. */
-const SECOND_FAI_COLOR = '#009E73';
-const LINE_COLORS: Record<Panel, string> = { waad: HEAD_CLASS_COLORS.local, fai: HEAD_CLASS_COLORS.global };
-const PANEL_TITLES: Record<Panel, string> = { waad: 'WAAD (local heads)', fai: 'FAI (global heads)' };
-const LEGEND: { label: string; line?: string; role?: RoleStyle }[] = [
-  { label: 'WAAD', line: LINE_COLORS.waad },
-  { label: 'FAI', line: LINE_COLORS.fai },
-  { label: 'FAI other heads', line: SECOND_FAI_COLOR },
-  ...ROLES.map((role) => ({ label: `${role.label} ${role.set}`, role })),
-];
-
-/** FAI of the other head set: the receivers' (default) or, under faiHeads = receiver, the global heads'. */
-function secondFai(record: RhythmChartProps['record']): number[] | undefined {
-  return record.fai_global ?? record.fai_receiver;
-}
+const M = MARGIN;
 
 export function RhythmChart(props: RhythmChartProps) {
   const { record, panelHeight = 150, hovered = null, selected = null, span = null } = props;
@@ -181,102 +149,26 @@ export function RhythmChart(props: RhythmChartProps) {
       <line className={cls} x1={x(t)} x2={x(t)} y1={0} y2={2 * panelHeight + M.gap} />
     ) : null;
 
-  const area = markerArea(innerW / Math.max(1, r));
-  const panel = (k: Panel) => {
-    const values = record[k];
-    const d =
-      line<number>()
-        .x((_, i) => x(p + i))
-        .y((v) => y[k](v))(values) ?? '';
-    return (
-      <g key={k} transform={`translate(0, ${top[k] - mTop})`}>
-        {span && (
-          <rect
-            className="rc-span"
-            x={x(span[0] - 0.5)}
-            width={x(span[1] + 0.5) - x(span[0] - 0.5)}
-            y={0}
-            height={panelHeight}
-          />
-        )}
-        <g ref={axisRefs[k]} className="rc-axis" />
-        <text
-          className="rc-panel-title"
-          transform={`translate(${-M.left + 12}, ${panelHeight / 2}) rotate(-90)`}
-          textAnchor="middle"
-        >
-          <title>{GLOSSARY[k]}</title>
-          {panelHeight < 110 ? k.toUpperCase() : PANEL_TITLES[k]}
-        </text>
-        {k === 'waad' && Number.isFinite(record.tau_waad) && (
-          <g>
-            <line className="rc-tau" x1={0} x2={innerW} y1={y.waad(record.tau_waad)} y2={y.waad(record.tau_waad)} />
-            {/* Halo as a separate white-stroked copy: survives export, unlike CSS paint-order. */}
-            <text
-              x={innerW - 4}
-              y={y.waad(record.tau_waad) - 4}
-              textAnchor="end"
-              fontSize={10.5}
-              fill="#fff"
-              stroke="#fff"
-              strokeWidth={3}
-              strokeLinejoin="round"
-              aria-hidden="true"
-            >
-              τ_waad {formatValue(record.tau_waad)}
-            </text>
-            <text className="rc-tau-label" x={innerW - 4} y={y.waad(record.tau_waad) - 4} textAnchor="end">
-              τ_waad {formatValue(record.tau_waad)}
-            </text>
-          </g>
-        )}
-        {k === 'fai' && secondFai(record) && (
-          <path
-            d={
-              line<number>()
-                .x((_, i) => x(p + i))
-                .y((v) => y.fai(v))(secondFai(record)!) ?? ''
-            }
-            fill="none"
-            stroke={SECOND_FAI_COLOR}
-            strokeWidth={1.2}
-            strokeDasharray="4 3"
-            data-series={record.fai_global ? 'fai-global' : 'fai-receiver'}
-          >
-            <title>{record.fai_global ? 'FAI over the global heads' : 'FAI over the receiver heads (FAI_recv)'}</title>
-          </path>
-        )}
-        <path d={d} fill="none" stroke={LINE_COLORS[k]} strokeWidth={1.6} strokeLinejoin="round" />
-        {points
-          .filter((pt) => pt.panel === k)
-          .map((pt) => {
-            const style = ROLES.find((s) => s.id === pt.role)!;
-            return (
-              <path
-                key={`${pt.role}${pt.t}`}
-                className={inSpan(pt.t, span) ? 'rc-mark' : 'rc-mark is-outside'}
-                d={
-                  symbol(
-                    SYMBOLS[style.symbol],
-                    pt.role === 'dominated' || pt.role === 'intro' ? 0.75 * area : area,
-                  )() ?? ''
-                }
-                transform={`translate(${x(pt.t)}, ${y[k](pt.value) - (pt.role === 'dominated' || pt.role === 'intro' ? 9 : 0)})${pt.role === 'dominated' ? ' rotate(45)' : ''}`}
-                fill={style.color}
-                stroke="#fff"
-                strokeWidth={0.8}
-              />
-            );
-          })}
-      </g>
-    );
-  };
-
   // Lines and markers change with the data and span only; a hover re-renders just the rules and tooltip.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   const panels = useMemo(
-    () => [panel('waad'), panel('fai')],
-    [record, x, y, points, span?.[0], span?.[1], innerW, panelHeight, area],
+    () =>
+      (['waad', 'fai'] as Panel[]).map((k) => (
+        <RhythmPanel
+          key={k}
+          k={k}
+          record={record}
+          x={x}
+          y={y[k]}
+          offset={top[k] - mTop}
+          panelHeight={panelHeight}
+          innerW={innerW}
+          points={points}
+          span={span}
+          axisRef={axisRefs[k]}
+        />
+      )),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [record, x, y, points, span?.[0], span?.[1], innerW, panelHeight, mTop],
   );
   const hoverShown = ownHover;
   const details = hoverShown !== null ? tokenDetails(record, hoverShown) : null;
@@ -317,29 +209,7 @@ export function RhythmChart(props: RhythmChartProps) {
           }}
         >
           <rect x={0} y={0} width={width} height={height} fill="#fff" />
-          <g className="rc-legend" transform={`translate(${mTop > M.top ? 12 : M.left}, 12)`}>
-            {LEGEND.map((e, i) => (
-              <g
-                key={e.label}
-                transform={`translate(${legend[i].x}, ${16 * legend[i].row})`}
-                className="rc-legend-item"
-              >
-                <title>{define(e.label)}</title>
-                {e.line ? (
-                  <line x1={0} x2={16} y1={0} y2={0} stroke={e.line} strokeWidth={2} />
-                ) : (
-                  <path
-                    d={symbol(SYMBOLS[e.role!.symbol], 44)() ?? ''}
-                    fill={e.role!.color}
-                    transform={`translate(8, 0)${e.role!.id === 'dominated' ? ' rotate(45)' : ''}`}
-                  />
-                )}
-                <text x={22} y={4}>
-                  {e.label}
-                </text>
-              </g>
-            ))}
-          </g>
+          <RhythmLegend layout={legend} x={mTop > M.top ? 12 : M.left} />
           <g transform={`translate(${M.left}, ${mTop})`}>
             {panels}
             {rule(selected, 'rc-rule-selected')}

@@ -115,3 +115,6 @@ export function showTokenLabels(responseLength: number, width: number, minPx = 1
 export function markerArea(pxPerToken: number): number {
   return Math.max(10, Math.min(52, 6.5 * pxPerToken));
 }
+
+/** The chart's margins, px: legend above, y-axis titles on the left, the gap between the two panels. */
+export const MARGIN = { top: 30, right: 16, left: 64, gap: 18 };

@@ -331,8 +331,7 @@ describe('rhythmscope in-process', () => {
     writeFileSync(input, '{"prompt_ids": [1], "response_ids": [100000]}\n');
     expectUsageError(
       await runCli(['analyze', '--model', model, '--input', input, '--out', badOut]),
-      'in.jsonl:1',
-      '100000',
+      'in.jsonl:1, field "prompt_ids/response_ids": token id 100000',
     );
     expectUsageError(await runCli(['analyze', '--input', input, '--out', badOut]), '--model');
     expect(existsSync(badOut)).toBe(false);

@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../core/errors';
+import { InputError, isInputError } from '../core/errors';
 import { writeFileAtomic } from '../core/io/node-atomic';
 import { curvesCsv, summarize, summaryCsv, summaryMarkdown, type RunResult } from '../core/rl/experiment';
 import { loadPolicy } from '../core/rl/load-policy';
@@ -62,7 +62,8 @@ export async function run(argv: string[]): Promise<number> {
     try {
       return parseStrategy(s);
     } catch (e) {
-      throw new InputError((e as Error).message.replace(/^field "[^"]*": /, ''), { field: '--strategies' });
+      if (isInputError(e)) throw new InputError(e.reason, { field: '--strategies' });
+      throw e;
     }
   });
   const seeds: number[] = Array.isArray(a.seeds) ? a.seeds : String(a.seeds).split(',').map(Number);

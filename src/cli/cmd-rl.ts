@@ -138,7 +138,7 @@ export function optionsFromFlags(a: RunFlags, strategy: string, seed: number): R
     } catch (e) {
       if (e instanceof InputError && e.where.field) {
         const flag = e.where.field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-        throw new InputError(e.message.replace(/^field "[^"]*": /, ''), { field: `--${flag}` });
+        throw new InputError(e.reason, { field: `--${flag}` });
       }
       throw e;
     }

@@ -141,7 +141,7 @@ export function encodeInput(
     checkIds(ids, model.config.vocab_size, model.config.n_positions, field);
   } catch (e) {
     throw isInputError(e)
-      ? new InputError(e.message, where(input.promptIds ? 'prompt_ids/response_ids' : 'prompt/response'))
+      ? new InputError(e.reason, where(input.promptIds ? 'prompt_ids/response_ids' : 'prompt/response'))
       : e;
   }
   return { ids, promptLength: promptIds.length, tokens: ids.map((id) => tokenizer.tokenString(id)) };

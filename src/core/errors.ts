@@ -12,6 +12,8 @@ export interface InputErrorWhere {
 export class InputError extends Error {
   override name = 'InputError';
   readonly where: InputErrorWhere;
+  /** The message without the file / field prefix, to re-raise it with more of `where` filled in. */
+  readonly reason: string;
 
   constructor(message: string, where: InputErrorWhere = {}) {
     const parts: string[] = [];
@@ -20,6 +22,7 @@ export class InputError extends Error {
     if (where.field) parts.push(`field "${where.field}"`);
     super(parts.length ? `${parts.join(', ')}: ${message}` : message);
     this.where = where;
+    this.reason = message;
   }
 }
 

@@ -171,7 +171,10 @@ describe.each(['cpu', 'wasm'])('analysis on %s', (backend) => {
     });
     expect(record.heads.local).toEqual([[0, 1]]);
     const partial: DumpLike = { ...dump, layerIndices: [0], numLayers: 4 };
-    expect(() => analyzeDump(partial)).toThrow(/test\.safetensors.*layer 1 is selected/);
+    // The file is added to the layer's error once, its field kept and named once.
+    expect(() => analyzeDump(partial)).toThrow(
+      /^test\.safetensors, field "attn\.L1": layer 1 is selected but its attention is missing \(have 0\)$/,
+    );
     expect(() => analyzeDump(dump, { heads: { local: [[0, 5]], global: [[0, 0]] } })).toThrow(/pinned head \[0, 5\]/);
   });
 

@@ -27,7 +27,7 @@ function withFile<T>(fileName: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof InputError && !e.where.file) throw new InputError(e.message, { ...e.where, file: fileName });
+    if (e instanceof InputError && !e.where.file) throw new InputError(e.reason, { ...e.where, file: fileName });
     throw e;
   }
 }

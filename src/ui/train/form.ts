@@ -197,7 +197,7 @@ export function parseTrainForm(form: TrainForm): ParsedTrainForm {
     return { options, strategies, seeds, checkpointEvery };
   } catch (e) {
     if (e instanceof InputError && !(e instanceof FormError)) {
-      throw new FormError(FIELD_OF_OPTION[e.where.field ?? ''] ?? 'steps', e.message.replace(/^field "[^"]*": /, ''));
+      throw new FormError(FIELD_OF_OPTION[e.where.field ?? ''] ?? 'steps', e.reason);
     }
     throw e;
   }

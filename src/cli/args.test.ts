@@ -42,6 +42,11 @@ describe('parseArgs', () => {
     expect(b.format).toBe('csv');
     expect(b['top-p']).toBe(0.1);
     expect(parseArgs(['--model', 'm', '--sink=false'], SPECS).sink).toBe(false);
+    // A boolean takes a following true/false as its value; anything else stays a stray argument.
+    expect(parseArgs(['--sink', 'false', '--model', 'm'], SPECS).sink).toBe(false);
+    expect(parseArgs(['--model', 'm', '--sink', 'TRUE'], SPECS).sink).toBe(true);
+    expect(parseArgs(['--sink', '--model', 'm'], SPECS)).toMatchObject({ sink: true, model: 'm' });
+    argErr(['--model', 'm', '--sink', 'maybe'], 'unexpected argument "maybe"');
     expect(parseArgs(['--model', 'm', '--temperature', '-0'], SPECS).temperature).toBe(-0);
   });
 

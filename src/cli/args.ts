@@ -1,6 +1,6 @@
 /**
- * A small, strict command-line parser: `--flag value`, `--flag=value`, booleans (`--flag`, `--flag=false`,
- * `--no-flag`), validated numbers. Unknown flags, missing values, repeated flags and stray arguments are
+ * A small, strict command-line parser: `--flag value`, `--flag=value`, booleans (`--flag`, `--flag false`,
+ * `--flag=false`, `--no-flag`), validated numbers. Unknown flags, missing values, repeated flags and stray arguments are
  * errors naming the flag, so a typo never silently falls back to a default.
  */
 
@@ -43,6 +43,7 @@ type ValueOf<S extends FlagSpec> = S['type'] extends 'boolean'
 
 export type ParsedFlags<T extends FlagSpecs> = { [K in keyof T]: ValueOf<T[K]> | undefined };
 
+const BOOLEAN_WORD = /^(true|false|yes|no|1|0)$/i;
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
 function parseNumber(flag: string, spec: FlagSpec, text: string): number {
@@ -115,6 +116,9 @@ export function parseArgs<T extends FlagSpecs>(argv: string[], specs: T, command
     if (!spec) throw new ArgumentError(`unknown flag --${flag}${helpHint}`);
     see(flag);
     if (spec.type === 'boolean') {
+      // `--sink true` as well as `--sink`: no command takes positional arguments, so a following
+      // true/false can only be this flag's value.
+      if (inline === undefined && BOOLEAN_WORD.test(argv[i + 1] ?? '')) inline = argv[++i];
       out[flag] = inline === undefined ? true : convert(flag, spec, inline);
       continue;
     }

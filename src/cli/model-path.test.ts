@@ -62,6 +62,18 @@ describe('resolveModelPath with a fake cache', () => {
     expect(await resolveModelPath(repo, '--model', {})).toEqual({ path: snap, repoId: 'Qwen/Qwen3-0.6B' });
   });
 
+  it('opens the one model of a cache root given as a folder, and asks which when it holds several', async () => {
+    const snap = join(repo, 'snapshots', HASH);
+    expect(await resolveModelPath(cache, '--model', {})).toEqual({ path: snap, repoId: 'Qwen/Qwen3-0.6B' });
+    const two = await mkdtemp(join(tmpdir(), 'hf-two-'));
+    await mkdir(join(two, 'models--a--b', 'snapshots'), { recursive: true });
+    await mkdir(join(two, 'models--c--d', 'snapshots'), { recursive: true });
+    await expect(resolveModelPath(two, '--model', {})).rejects.toThrow(
+      `${two}, field "--model": is a Hugging Face cache with 2 models (a/b, c/d); pick one with HF_HUB_CACHE=${two} --model ORG/NAME`,
+    );
+    await rm(two, { recursive: true, force: true });
+  });
+
   it('leaves ordinary paths alone (existing or not)', async () => {
     expect(await resolveModelPath(root, '--model', env())).toEqual({ path: root });
     expect(await resolveModelPath('./no/such/dir/x', '--model', env())).toEqual({ path: './no/such/dir/x' });

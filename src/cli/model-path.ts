@@ -1,6 +1,6 @@
 /**
- * Where `--model` points: a folder or .zip as given, a Hugging Face cache snapshot folder, or `ORG/NAME[@REV]`
- * looked up in the local Hugging Face cache (never the network). The cache is laid out as huggingface_hub writes it:
+ * Where `--model` points: a folder or .zip as given, a Hugging Face cache snapshot folder, a cache root holding one
+ * model, or `ORG/NAME[@REV]` looked up in the local Hugging Face cache (never the network). The cache is laid out as huggingface_hub writes it:
  *   <cache>/models--ORG--NAME/refs/<REV>        (a file holding the commit hash)
  *   <cache>/models--ORG--NAME/snapshots/<hash>/ (the files, usually symlinks into blobs/)
  */
@@ -62,6 +62,10 @@ export async function resolveModelPath(
     if (repoId && (await statOrNull(join(abs, 'snapshots')))?.isDirectory()) {
       return { path: await snapshotOf(abs, 'main', field), repoId };
     }
+    if (info.isDirectory()) {
+      const inCache = await cacheRootModel(abs, field);
+      if (inCache) return inCache;
+    }
     return { path: arg };
   }
   const m = REPO_ID.exec(arg);
@@ -76,6 +80,28 @@ export async function resolveModelPath(
     );
   }
   return { path: await snapshotOf(repoDir, m[3] ?? 'main', field), repoId: `${m[1]}/${m[2]}` };
+}
+
+/**
+ * A cache root given as the folder (no config.json, `models--ORG--NAME` folders inside): its one model's main
+ * snapshot; with several, an error listing them, since the folder alone cannot say which.
+ */
+async function cacheRootModel(dir: string, field: string): Promise<ModelPath | null> {
+  if (await statOrNull(join(dir, 'config.json'))) return null;
+  let repos: string[];
+  try {
+    repos = (await readdir(dir)).filter((f) => REPO_FOLDER.test(f)).sort();
+  } catch {
+    return null;
+  }
+  if (repos.length === 0) return null;
+  if (repos.length > 1)
+    throw new InputError(
+      `is a Hugging Face cache with ${repos.length} models (${repos.map(repoIdOfFolder).join(', ')}); ` +
+        `pick one with HF_HUB_CACHE=${dir} --model ORG/NAME`,
+      { file: dir, field },
+    );
+  return { path: await snapshotOf(join(dir, repos[0]), 'main', field), repoId: repoIdOfFolder(repos[0]) };
 }
 
 /** The snapshot folder of `rev` (a branch/tag in refs/, or a commit hash in snapshots/). */

@@ -146,7 +146,7 @@ export async function perturbSequence(
   const byPosition = new Map<number, PerturbPosition>();
   for (const i of positions) {
     const tail = seq.ids.slice(p + i + 1);
-    const original = contentSet(tail, text, codec.eosId);
+    const original = contentSet(tail, text);
     const candidates: PerturbCandidate[] = [];
     jobs.forEach((job, j) => {
       if (job.i !== i) return;
@@ -154,7 +154,7 @@ export async function perturbSequence(
       candidates.push({
         token_id: job.v,
         token: codec.tokenString(job.v),
-        jaccard: jaccard(original, contentSet(cont, text, codec.eosId)),
+        jaccard: jaccard(original, contentSet(cont, text)),
         continuation: codec.decode(cont),
         continuation_ids: cont,
       });

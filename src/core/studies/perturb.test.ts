@@ -18,11 +18,11 @@ describe('content tokens (Unicode letters and digits)', () => {
       expect(isContentText(t)).toBe(false);
   });
 
-  it('sets hold trimmed texts; the end token is never content', () => {
-    const text = (id: number) => ['<eos>', ' 7', '7', '+', ' a ', 'a'][id];
-    expect([...contentSet([1, 2, 3, 4, 5, 0], text, 0)].sort()).toEqual(['7', 'a']);
-    expect([...contentSet([0, 3], text, 0)]).toEqual([]);
-    expect([...contentSet([0], text)]).toEqual(['<eos>']); // without an end id it is an ordinary token
+  it('sets hold trimmed texts with a letter or digit; an end token is judged by its text like any other', () => {
+    const text = (id: number) => ['<eos>', ' 7', '7', '+', ' a ', 'a', '<|im_end|>', '</s>', '<>'][id];
+    expect([...contentSet([1, 2, 3, 4, 5], text)].sort()).toEqual(['7', 'a']);
+    expect([...contentSet([3, 8], text)]).toEqual([]);
+    expect([...contentSet([3, 0, 6, 7], text)].sort()).toEqual(['</s>', '<eos>', '<|im_end|>']);
   });
 
   it('Jaccard, both empty = 1', () => {

@@ -43,11 +43,13 @@ export function isContentText(text: string): boolean {
   return /[\p{L}\p{N}]/u.test(text.trim());
 }
 
-/** S(x): the set of trimmed content-token texts of ids; the end token is never content. */
-export function contentSet(ids: number[], text: (id: number) => string, eosId?: number): Set<string> {
+/**
+ * S(x): the set of trimmed content-token texts of ids. Special tokens are judged by their text like any other, so an
+ * end token kept at the close of a continuation ("<|im_end|>", "<eos>") is content, as the definition reads.
+ */
+export function contentSet(ids: number[], text: (id: number) => string): Set<string> {
   const out = new Set<string>();
   for (const id of ids) {
-    if (id === eosId) continue;
     const t = text(id).trim();
     if (isContentText(t)) out.add(t);
   }

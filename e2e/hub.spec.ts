@@ -55,6 +55,7 @@ test.describe('Hub models', () => {
     await expect(progress).toContainText('model.safetensors');
     await expect(progress).toContainText(/MB\/s/);
     await expect(page.getByTestId('model-name')).toHaveText('tiny/model');
+    await expect(page.getByTestId('model-picker').locator('option:checked')).toHaveText('hf:tiny/model');
     await expect(page).toHaveURL(/model=hf%3Atiny%2Fmodel/);
     await expect(page.getByTestId('model-facts')).toContainText('Memory on wasm');
     await expect(page.getByTestId('cached-model')).toHaveAttribute('data-repo', 'tiny/model');

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { cancelModelLoad, loadModelChoice } from './actions';
-import { type ModelChoice } from './catalog';
+import { choiceLabel, type ModelChoice } from './catalog';
 import { DropZone } from './DropZone';
 import { modelFactRows } from './facts';
 import { CachedModels } from './hub/CachedModels';
@@ -180,7 +180,7 @@ export function BuiltinModelSelect() {
         title={catalog.find((c) => c.id === selected)?.note ?? ''}
         onChange={(e) => onPick(e.target.value)}
       >
-        {selected === '' && <option value="">{choice ? 'Custom model' : 'Choose a model…'}</option>}
+        {selected === '' && <option value="">{choice ? choiceLabel(choice) : 'Choose a model…'}</option>}
         {catalog.map((c) => (
           <option key={c.id} value={c.id}>
             {c.label}

@@ -60,7 +60,7 @@ export async function run(argv: string[]): Promise<number> {
     let promptLength = a['prompt-length'] ?? 0;
     if (a.ids) ids = a.ids;
     else {
-      const promptIds = tokenizer.encode(promptWrapper(tokenizer, a)(a.prompt!));
+      const promptIds = tokenizer.encodePrompt(promptWrapper(tokenizer, a)(a.prompt!));
       ids = a.response !== undefined ? [...promptIds, ...tokenizer.encode(a.response)] : promptIds;
       if (a.response !== undefined) promptLength = promptIds.length;
     }

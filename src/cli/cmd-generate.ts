@@ -49,7 +49,7 @@ export async function run(argv: string[]): Promise<number> {
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   try {
-    const promptIds = tokenizer.encode(promptWrapper(tokenizer, a)(a.prompt!));
+    const promptIds = tokenizer.encodePrompt(promptWrapper(tokenizer, a)(a.prompt!));
     if (promptIds.length === 0) throw new InputError('encodes to no tokens', { field: '--prompt' });
     checkIds(promptIds, model.config.vocab_size, model.config.n_positions, '--prompt');
 

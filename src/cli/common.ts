@@ -127,7 +127,7 @@ export function encodeInput(
   let promptIds: number[];
   let responseIds: number[];
   try {
-    promptIds = input.promptIds ?? tokenizer.encode(wrap(input.prompt!));
+    promptIds = input.promptIds ?? tokenizer.encodePrompt(wrap(input.prompt!));
     responseIds = input.responseIds ?? tokenizer.encode(input.response!);
   } catch (e) {
     if (e instanceof Error && e.name === 'TokenizerError')

@@ -37,7 +37,7 @@ export function sequenceIds(loaded: LoadedModel, input: AnalyzeInput): { ids: nu
   const { tokenizer, model } = loaded;
   let ids: number[], promptLength: number;
   if (input.kind === 'text') {
-    const p = tokenizer.encode(input.prompt);
+    const p = tokenizer.encodePrompt(input.prompt);
     const r = tokenizer.encode(input.response);
     if (r.length === 0)
       throw new InputError('the response is empty: paste or generate a response to analyze', { field: 'response' });

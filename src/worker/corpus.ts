@@ -61,7 +61,7 @@ function* items(
       yield {
         label: input.prompt ?? `line ${input.line}`,
         analyse: async () => {
-          const promptIds = input.promptIds ?? tokenizer.encode(input.prompt!);
+          const promptIds = input.promptIds ?? tokenizer.encodePrompt(input.prompt!);
           const responseIds = input.responseIds ?? tokenizer.encode(input.response!);
           if (responseIds.length === 0)
             throw new InputError('the response encodes to no tokens', { ...where, field: 'response' });
@@ -91,7 +91,7 @@ function* items(
     yield {
       label: problem.prompt.trim(),
       analyse: async () => {
-        const promptIds = tokenizer.encode(problem.prompt);
+        const promptIds = tokenizer.encodePrompt(problem.prompt);
         const room = model.config.n_positions - promptIds.length;
         const out = await generate(slowed, promptIds, {
           maxTokens: Math.min(maxTokens, room),

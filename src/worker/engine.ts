@@ -109,8 +109,8 @@ export function createEngine(deps: EngineDeps): Engine {
       if (!Number.isInteger(params.maxTokens) || params.maxTokens < 1)
         throw new InputError('must be a whole number of at least 1', { field: 'max tokens' });
       if (!(params.temperature >= 0)) throw new InputError('must be 0 (greedy) or more', { field: 'temperature' });
-      const promptIds = tokenizer.encode(params.prompt);
-      if (promptIds.length === 0) throw new InputError('the prompt is empty', { field: 'prompt' });
+      if (params.prompt.length === 0) throw new InputError('the prompt is empty', { field: 'prompt' });
+      const promptIds = tokenizer.encodePrompt(params.prompt);
       const started = performance.now();
       const out = await generate(withTokenDelay(model, debug.tokenDelayMs), promptIds, {
         maxTokens: params.maxTokens,

@@ -45,8 +45,8 @@ export async function beforeAfterRhythm(
   const tok = base.tokenizer;
   const text =
     prompt ?? heldOutProblems({ task: run.options.task, level: run.options.level, weight: 1 }, 1, EVAL_SEED)[0].prompt;
-  const promptIds = tok.encode(text);
-  if (promptIds.length === 0) throw new InputError('the prompt is empty', { field: 'prompt' });
+  if (text.length === 0) throw new InputError('the prompt is empty', { field: 'prompt' });
+  const promptIds = tok.encodePrompt(text);
   const before = await runtime(base.config, base.files, base.name);
   let after: Decoder;
   try {

@@ -109,7 +109,7 @@ export class RlTrainer {
   /** G samples per prompt, verified. */
   async rollout(problems: Problem[], signal?: AbortSignal): Promise<Rollout | null> {
     const { group: G, temperature, maxTokens, seed, task, formatCredit } = this.options;
-    const promptIds = problems.map((p) => this.tokenizer.encode(p.prompt));
+    const promptIds = problems.map((p) => this.tokenizer.encodePrompt(p.prompt));
     const rows = promptIds.flatMap((p) => Array.from({ length: G }, () => p));
     const base = mixSeed(seed ^ 0x2545f491, this.stepIndex);
     const seeds = rows.map((_, r) => mixSeed(base, r));
@@ -234,7 +234,7 @@ export class RlTrainer {
     const o = this.options;
     if (o.evalProblems === 0) return null;
     const problems = heldOutProblems({ task: o.task, level: o.level, weight: 1 }, o.evalProblems, EVAL_SEED);
-    const prompts = problems.map((p) => this.tokenizer.encode(p.prompt));
+    const prompts = problems.map((p) => this.tokenizer.encodePrompt(p.prompt));
     const res = await sampleRows(this.sampler, prompts, {
       maxTokens: o.maxTokens,
       temperature: 0,

@@ -57,6 +57,8 @@ export class BpeTokenizer implements Tokenizer {
   readonly chatTemplate?: ChatTemplateSpec;
   private readonly hf: HfTokenizer;
   private readonly addSpecialTokens: boolean;
+  /** What the post-processor puts before a text (a BOS), found by encoding a probe with and without it. */
+  private readonly promptPrefix: number[];
   private readonly specialIds: Set<number>;
   private readonly byteLevel: Map<string, number> | undefined;
   /** SentencePiece-style vocabularies spell a space as "▁" (Llama 2, Mistral, TinyLlama). */
@@ -81,6 +83,7 @@ export class BpeTokenizer implements Tokenizer {
       throw new InputError(`could not build the tokenizer: ${(e as Error).message}`, { file });
     }
     this.addSpecialTokens = opts.addSpecialTokens ?? false;
+    this.promptPrefix = leadingSpecials(this.hf);
 
     let maxId = -1;
     for (const id of this.hf.get_vocab(true).values()) maxId = Math.max(maxId, id);
@@ -111,6 +114,13 @@ export class BpeTokenizer implements Tokenizer {
       preTokenizer?.type === 'ByteLevel' || !!preTokenizer?.pretokenizers?.some((p) => p.type === 'ByteLevel');
     this.coversAllText = byteLevelPre || model.byte_fallback === true;
     this.unkId = typeof model.unk_token === 'string' ? this.hf.token_to_id(model.unk_token) : undefined;
+  }
+
+  encodePrompt(text: string): number[] {
+    const ids = this.encode(text);
+    if (this.addSpecialTokens || this.promptPrefix.length === 0) return ids;
+    const present = this.promptPrefix.every((id, i) => ids[i] === id);
+    return present ? ids : [...this.promptPrefix, ...ids];
   }
 
   encode(text: string): number[] {
@@ -219,4 +229,14 @@ function utf8Length(lead: number): number {
   if (lead >= 0xe0 && lead <= 0xef) return 3;
   if (lead >= 0xf0 && lead <= 0xf4) return 4;
   return 0;
+}
+
+/** The ids a tokenizer's post-processor adds before a text (e.g. [BOS]); [] when it adds none there. */
+function leadingSpecials(hf: HfTokenizer): number[] {
+  const plain = hf.encode('a', { add_special_tokens: false }).ids;
+  const full = hf.encode('a', { add_special_tokens: true }).ids;
+  for (let at = 0; at + plain.length <= full.length; at++) {
+    if (plain.every((id, i) => full[at + i] === id)) return full.slice(0, at);
+  }
+  return [];
 }

@@ -106,6 +106,11 @@ export class CharTokenizer implements Tokenizer {
     return JSON.stringify(out);
   }
 
+  /** A character vocabulary has no start token. */
+  encodePrompt(text: string): number[] {
+    return this.encode(text);
+  }
+
   encode(text: string): number[] {
     const ids: number[] = [];
     let i = 0;

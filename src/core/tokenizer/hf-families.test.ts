@@ -69,6 +69,43 @@ describe('Qwen3 tokenizer.json', async () => {
   });
 });
 
+/** A TemplateProcessing post-processor putting `before` ahead of a text and `after` behind it. */
+function withTemplate(tokenizerJson: string, before: [string, number][], after: [string, number][] = []): string {
+  const j = JSON.parse(tokenizerJson);
+  const special = ([token]: [string, number]) => ({ SpecialToken: { id: token, type_id: 0 } });
+  const template = {
+    type: 'TemplateProcessing',
+    single: [...before.map(special), { Sequence: { id: 'A', type_id: 0 } }, ...after.map(special)],
+    pair: [...before.map(special), { Sequence: { id: 'A', type_id: 0 } }, { Sequence: { id: 'B', type_id: 1 } }],
+    special_tokens: Object.fromEntries(
+      [...before, ...after].map(([token, id]) => [token, { id: token, ids: [id], tokens: [token] }]),
+    ),
+  };
+  j.post_processor = j.post_processor ? { type: 'Sequence', processors: [j.post_processor, template] } : template;
+  return JSON.stringify(j);
+}
+
+describe('encodePrompt: the start tokens Hugging Face adds to a text', () => {
+  // Python: Tokenizer.from_str(<Llama-3 file with its BOS template>).encode('Hello').ids == [128000, 9906]
+  it("puts the post-processor's BOS ahead of a prompt once, and never ahead of a plain encode", () => {
+    const tok = new BpeTokenizer(withTemplate(read(LLAMA3, 'tokenizer.json'), [['<|begin_of_text|>', 128000]]));
+    expect(tok.encode('Hello')).toEqual([9906]);
+    expect(tok.encodePrompt('Hello')).toEqual([128000, 9906]);
+    // A rendered chat template already starts with it: no second BOS.
+    expect(tok.encodePrompt('<|begin_of_text|>Hello')).toEqual([128000, 9906]);
+  });
+
+  it('adds nothing for tokenizers without start tokens, and never an end token', async () => {
+    for (const d of [QWEN3, LLAMA3]) {
+      const tok = await loadTokenizer(filesFromDir(d));
+      expect(tok.encodePrompt('Hello, world!')).toEqual(tok.encode('Hello, world!'));
+    }
+    const sp = read(fileURLToPath(new URL('./testdata/', import.meta.url)), 'sp-byte-fallback.tokenizer.json');
+    const tok = new BpeTokenizer(withTemplate(sp, [['<s>', 1]], [['</s>', 2]]));
+    expect(tok.encodePrompt('ab')).toEqual([1, ...tok.encode('ab')]);
+  });
+});
+
 describe('Llama-3 tokenizer.json', async () => {
   const tok = await loadTokenizer(filesFromDir(LLAMA3));
 

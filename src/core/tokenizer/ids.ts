@@ -12,6 +12,10 @@ export class IdTokenizer implements Tokenizer {
     throw new TokenizerError('this model folder has no tokenizer, so text cannot be encoded; give token ids instead');
   }
 
+  encodePrompt(): number[] {
+    return this.encode();
+  }
+
   decode(ids: number[]): string {
     return ids.map((id) => this.tokenString(id)).join(' ');
   }

@@ -13,6 +13,12 @@ export interface Tokenizer {
   readonly chatTemplate?: ChatTemplateSpec;
   /** Throws a TokenizerError naming the offending character and its position when text can't be encoded. */
   encode(text: string): number[];
+  /**
+   * Text that starts a sequence (a prompt): the tokenizer's own leading special tokens, as Hugging Face's
+   * `tokenizer(text)` adds them (Llama 3's <|begin_of_text|>, Llama 2's <s>; none for GPT-2 or Qwen), unless the
+   * text already begins with them (a rendered chat template), then encode(text).
+   */
+  encodePrompt(text: string): number[];
   decode(ids: number[]): string;
   /** Display text of one token (for token strips; rendered as text, never as HTML). */
   tokenString(id: number): string;

@@ -53,7 +53,7 @@ export function pickEntry(mix: MixEntry[], rng: Rng): MixEntry {
 /** prompt ⊕ solution ⊕ eos as ids, and where the completion starts. */
 export function encodeExample(p: Problem, tok: Tokenizer): { ids: number[]; promptLength: number } {
   if (tok.eosId === undefined) throw new Error('the tokenizer needs an end token');
-  const prompt = tok.encode(p.prompt);
+  const prompt = tok.encodePrompt(p.prompt);
   return { ids: [...prompt, ...tok.encode(p.solution), tok.eosId], promptLength: prompt.length };
 }
 

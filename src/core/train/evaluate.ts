@@ -110,7 +110,7 @@ export interface EvalRow {
 export async function evaluateTask(gen: Generator, tokenizer: Tokenizer, o: EvalOptions): Promise<EvalRow> {
   const t0 = Date.now();
   const problems = generateProblems(o.task, o.level, o.n, o.seed);
-  const prompts = problems.map((p) => tokenizer.encode(p.prompt));
+  const prompts = problems.map((p) => tokenizer.encodePrompt(p.prompt));
   const maxNew = o.maxTokens ?? 160;
   const nSampled = Math.min(o.nSampled ?? o.n, o.n);
   const total = o.n + nSampled * o.k;

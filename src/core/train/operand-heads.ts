@@ -50,7 +50,7 @@ export function operandHeadScores(model: CausalLM, tokenizer: Tokenizer, problem
   let nA = 0;
   let nB = 0;
   for (const p of problems) {
-    const ids = tokenizer.encode(p.prompt + p.solution);
+    const ids = tokenizer.encodePrompt(p.prompt + p.solution);
     const N = ids.length;
     const qs = operandQueries(p);
     nA += qs.filter((q) => q.operand === 'a').length;

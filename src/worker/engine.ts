@@ -155,12 +155,6 @@ export function createEngine(deps: EngineDeps): Engine {
       }
     },
 
-    async tokenize({ text }) {
-      const { tokenizer } = requireModel();
-      const ids = tokenizer.encode(text);
-      return { ids, tokens: ids.map((id) => tokenizer.tokenString(id)) };
-    },
-
     async debug(settings) {
       for (const field of ['tokenDelayMs', 'analysisLayerDelayMs'] as const) {
         const v = settings[field];

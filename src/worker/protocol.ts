@@ -100,7 +100,6 @@ export interface Operations extends CorpusOperations {
   loadModel: { params: { source: ModelSource | PickedFolder }; result: ModelInfo; stream: never };
   generate: { params: GenerateParams; result: GenerateOutcome; stream: TokenEvent };
   forwardLogits: { params: { ids: number[] }; result: LogitsOutcome; stream: never };
-  tokenize: { params: { text: string }; result: { ids: number[]; tokens: string[] }; stream: never };
   /** Teacher-forced analysis of prompt + response: one forward with the rhythm accumulator. */
   analyze: { params: AnalyzeParams; result: AnalysisOutcome; stream: never };
   /** New options for the current sequence: from the cache, the cached maps, or a rerun (see `how`). */

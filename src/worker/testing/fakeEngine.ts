@@ -45,9 +45,6 @@ export function fakeHandlers(log: string[]): Handlers {
       log.push(`forward:${ids.join(',')}`);
       return { logits: new Float32Array([1, 2, 3, 4]), seqLen: 2, vocabSize: 2 };
     },
-    async tokenize() {
-      throw new Error('not in the fake');
-    },
     async debug(settings) {
       return { ...settings, liveTensors: 0, activeBackend: 'cpu' };
     },

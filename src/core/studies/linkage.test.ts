@@ -88,14 +88,12 @@ describe('linkage rows (hand-computed)', () => {
     const b: LinkageInput = { waad: [1, 0, 0], fai: [0, 0, 1], faiReceiver: [0, 0, 1], entropy: [3, 0, 0] };
     const noEntropy: LinkageInput = { waad: [0, 0, 0, 0, 9], fai: [5, 0, 0, 0, 0], faiReceiver: [5, 0, 0, 0, 0] };
     const pooled = rowsOf(poolCounts([a, b, noEntropy].map((s) => sequenceLinkage(s))));
-    // Each cell pools its own numerator and denominator.
-    // entropy: (2 + 7 + 3) / (2 + 1) = 4 against all response tokens, (55 + 3) / (10 + 3) (the dump-like sequence
-    // has no entropy row)
+    // entropy: (2 + 7 + 3) / 3 = 4 against (2·5.5 + 1·1) / 3 = 4 (the dump-like sequence has no entropy row)
     close(pooled.entropy_at_waad_peaks.observed, 4);
-    close(pooled.entropy_at_waad_peaks.random, 58 / 13);
-    // co-occurrence: (1 + 1 + 1) / (2 + 1 + 1) against Σ|P_F| / Σ|R| = (2 + 1 + 1) / (10 + 3 + 5)
+    close(pooled.entropy_at_waad_peaks.random, 4);
+    // co-occurrence: (1 + 1 + 1) / (2 + 1 + 1) against (2·2/10 + 1·1/3 + 1·1/5) / 4
     close(pooled.receiver_global_cooccurrence.observed, 0.75);
-    close(pooled.receiver_global_cooccurrence.random, 4 / 18);
+    close(pooled.receiver_global_cooccurrence.random, (0.4 + 1 / 3 + 0.2) / 4);
     // follows: (2 + 1 + 0) / 4 against (1.2 + 1 + 0.2) / 4
     close(pooled.fai_follows_waad.observed, 0.75);
     close(pooled.fai_follows_waad.random, 0.6);

@@ -32,15 +32,14 @@ export const LINKAGE_ROWS = ['entropy_at_waad_peaks', 'receiver_global_cooccurre
 export type LinkageRowName = (typeof LINKAGE_ROWS)[number];
 
 /**
- * observed = num/den and random = randomNum/randomDen, each as the table writes it (entropy: Σ over P_W / |P_W|
- * against Σ over R / |R|; co-occurrence: |P_F ∩ P_R| / |P_R| against |P_F| / |R|; follows: hits / |P_F| against
- * Σ hit probabilities / |P_F|). A corpus sums each of the four over its sequences.
+ * observed = num/den, random = randomNum/den; den = number of peak tokens the row averages over, and randomNum the
+ * expected num under shuffled peaks. Pooling sums all three, so a corpus's random is the exact expectation of its
+ * pooled observed value (each peak with its own sequence's chance), over the same peaks.
  */
 export interface RowCounts {
   num: number;
   den: number;
   randomNum: number;
-  randomDen: number;
 }
 
 export interface LinkageRow {
@@ -102,13 +101,13 @@ export function sequenceLinkage(seq: LinkageInput, options: Partial<LinkageOptio
     let atPeaks = 0;
     for (const i of pW) atPeaks += seq.entropy[i];
     // Shuffled peaks: each peak token's expected entropy is the response mean.
-    entropy = { num: atPeaks, den: pW.length, randomNum: all, randomDen: R };
+    entropy = { num: atPeaks, den: pW.length, randomNum: R ? (pW.length * all) / R : 0 };
   }
 
   const inF = new Set(pF);
   const both = pR.filter((i) => inF.has(i)).length;
-  // Shuffled P_R: E|P_F ∩ P_R| / |P_R| = |P_F| / |R|.
-  const cooccurrence: RowCounts = { num: both, den: pR.length, randomNum: pF.length, randomDen: R };
+  // Shuffled P_F: E|P_F ∩ P_R| = |P_R|·|P_F|/|R|.
+  const cooccurrence: RowCounts = { num: both, den: pR.length, randomNum: R ? (pR.length * pF.length) / R : 0 };
 
   const isW = new Array<boolean>(R).fill(false);
   for (const i of pW) isW[i] = true;
@@ -121,14 +120,14 @@ export function sequenceLinkage(seq: LinkageInput, options: Partial<LinkageOptio
     if (hit) hits++;
     expected += hitProbability(R, s - from + 1, pW.length);
   }
-  const follows: RowCounts = { num: hits, den: pF.length, randomNum: expected, randomDen: pF.length };
+  const follows: RowCounts = { num: hits, den: pF.length, randomNum: expected };
   return { entropy_at_waad_peaks: entropy, receiver_global_cooccurrence: cooccurrence, fai_follows_waad: follows };
 }
 
 export function rowOf(c: RowCounts | null): LinkageRow {
-  if (!c || c.den === 0 || c.randomDen === 0) return { observed: null, random: null, lift: null };
+  if (!c || c.den === 0) return { observed: null, random: null, lift: null };
   const observed = c.num / c.den;
-  const random = c.randomNum / c.randomDen;
+  const random = c.randomNum / c.den;
   return { observed, random, lift: random === 0 ? null : (observed - random) / random };
 }
 
@@ -143,11 +142,10 @@ export function poolCounts(list: Iterable<LinkageCounts>): LinkageCounts {
     for (const name of LINKAGE_ROWS) {
       const x = c[name];
       if (!x) continue;
-      const acc = (out[name] ??= { num: 0, den: 0, randomNum: 0, randomDen: 0 });
+      const acc = (out[name] ??= { num: 0, den: 0, randomNum: 0 });
       acc.num += x.num;
       acc.den += x.den;
       acc.randomNum += x.randomNum;
-      acc.randomDen += x.randomDen;
     }
   }
   return out as LinkageCounts;

@@ -98,8 +98,7 @@ function CorpusResults() {
       </div>
       <div className="card">
         <h3 className="card-title">
-          Linkage{' '}
-          <span className="muted">observed vs the exact shuffled-peak expectation; each pooled over the corpus</span>
+          Linkage <span className="muted">observed vs the exact shuffled-peak expectation, pooled over the corpus</span>
         </h3>
         <table className="corpus-linkage" data-testid="linkage-table">
           <thead>

@@ -17,7 +17,7 @@ import { writeZip } from '../core/io/zip';
 import { generate } from '../core/model/generate';
 import { loadModel } from '../core/model/load';
 import { charVocabJson, makeTinyGpt2 } from '../core/model/testing/tinyGpt2';
-import { runCli } from './testing/run-cli';
+import { readJsonl, runCli } from './testing/run-cli';
 
 const ROOT = resolve(__dirname, '..', '..');
 let dir: string;
@@ -301,10 +301,7 @@ describe('rhythmscope in-process', () => {
     const out = join(dir, 'o.jsonl');
     const r = await runCli(['analyze', '--model', model, '--input', input, '--out', out]);
     expect(r.code, r.stderr).toBe(0);
-    const recs = readFileSync(out, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const recs = readJsonl(out);
     expect(recs.map((x) => x.advantage)).toEqual([1, -1, undefined]);
     expect(recs[0].shaped_advantage.uniform).toEqual([1]);
     expect(recs[2].token_ids).toEqual([3, 4, 5, 6, 7]);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAttentionDump } from '../core/io/dump';
 import { writeSafetensors } from '../core/io/safetensors';
 import { randomLlama, randomLlamaConfigJson, type RandomLlamaShape } from '../core/model/testing/randomModel';
-import { runCli } from './testing/run-cli';
+import { readJsonl, runCli } from './testing/run-cli';
 
 const SP = fileURLToPath(new URL('../core/tokenizer/testdata/sp-byte-fallback.tokenizer.json', import.meta.url));
 const SHAPE: RandomLlamaShape = { layers: 2, heads: 2, kvHeads: 1, hidden: 16, inner: 32, vocab: 300, context: 64 };
@@ -58,10 +58,7 @@ describe('a text prompt starts with the tokenizer start token', () => {
     const out = join(dir, 'out.jsonl');
     const r = await runCli(['analyze', '--model', dir, '--input', input, '--out', out]);
     expect(r.code, r.stderr).toBe(0);
-    const recs = readFileSync(out, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const recs = readJsonl(out);
     expect(recs[0].token_ids[0]).toBe(1);
     expect(recs[0].token_ids.filter((id: number) => id === 1 || id === 2)).toEqual([1]);
     expect(recs[0].tokens[0]).toBe('<s>');

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { vi } from 'vitest';
 import { main } from '../main';
 
@@ -24,4 +25,12 @@ export async function runCli(args: string[]): Promise<CliResult> {
     err.mockRestore();
     log.mockRestore();
   }
+}
+
+/** The JSON objects of a JSONL file the CLI wrote, one per line. */
+export function readJsonl(path: string): any[] {
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 }

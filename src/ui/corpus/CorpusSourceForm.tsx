@@ -12,7 +12,6 @@ export function CorpusSourceForm() {
   const running = useCorpusStore((s) => s.running);
   const ready = useModelStore((s) => !!s.info);
   const files = useRef<HTMLInputElement>(null);
-  const int = (v: string, lo: number, hi: number) => Math.max(lo, Math.min(hi, Math.round(Number(v) || lo)));
   return (
     <div className="card corpus-form">
       <h3 className="card-title">Corpus</h3>
@@ -29,28 +28,15 @@ export function CorpusSourceForm() {
             ))}
           </select>
         </label>
-        <label>
-          level{' '}
-          <input
-            data-testid="corpus-level"
-            type="number"
-            min={1}
-            max={4}
-            value={form.level}
-            onChange={(e) => setForm({ level: int(e.target.value, 1, 4) })}
-          />
-        </label>
-        <label>
-          problems{' '}
-          <input
-            data-testid="corpus-n"
-            type="number"
-            min={1}
-            max={5000}
-            value={form.n}
-            onChange={(e) => setForm({ n: int(e.target.value, 1, 5000) })}
-          />
-        </label>
+        <IntField
+          label="level"
+          testId="corpus-level"
+          lo={1}
+          hi={4}
+          value={form.level}
+          set={(level) => setForm({ level })}
+        />
+        <IntField label="problems" testId="corpus-n" lo={1} hi={5000} value={form.n} set={(n) => setForm({ n })} />
         <label>
           seed{' '}
           <input
@@ -60,17 +46,14 @@ export function CorpusSourceForm() {
             onChange={(e) => setForm({ seed: Math.round(Number(e.target.value) || 0) })}
           />
         </label>
-        <label>
-          max tokens{' '}
-          <input
-            data-testid="corpus-max-tokens"
-            type="number"
-            min={1}
-            max={1024}
-            value={form.maxTokens}
-            onChange={(e) => setForm({ maxTokens: int(e.target.value, 1, 1024) })}
-          />
-        </label>
+        <IntField
+          label="max tokens"
+          testId="corpus-max-tokens"
+          lo={1}
+          hi={1024}
+          value={form.maxTokens}
+          set={(maxTokens) => setForm({ maxTokens })}
+        />
         <label>
           temperature{' '}
           <input
@@ -118,5 +101,30 @@ export function CorpusSourceForm() {
         />
       )}
     </div>
+  );
+}
+
+/** A whole number kept within [lo, hi] (an empty or unreadable entry reads as lo). */
+function IntField(props: {
+  label: string;
+  testId: string;
+  lo: number;
+  hi: number;
+  value: number;
+  set: (v: number) => void;
+}) {
+  const { label, testId, lo, hi, value, set } = props;
+  return (
+    <label>
+      {label}{' '}
+      <input
+        data-testid={testId}
+        type="number"
+        min={lo}
+        max={hi}
+        value={value}
+        onChange={(e) => set(Math.max(lo, Math.min(hi, Math.round(Number(e.target.value) || lo))))}
+      />
+    </label>
   );
 }

@@ -1,7 +1,7 @@
 /**
  * A small, strict command-line parser: `--flag value`, `--flag=value`, booleans (`--flag`, `--flag false`,
- * `--flag=false`, `--no-flag`), validated numbers. Unknown flags, missing values, repeated flags and stray arguments are
- * errors naming the flag, so a typo never silently falls back to a default.
+ * `--flag=false`, `--no-flag`), validated numbers. Unknown flags, missing values, repeated flags and stray
+ * arguments are errors naming the flag, so a typo never silently falls back to a default.
  */
 
 export class ArgumentError extends Error {

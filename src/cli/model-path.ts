@@ -1,6 +1,7 @@
 /**
  * Where `--model` points: a folder or .zip as given, a Hugging Face cache snapshot folder, a cache root holding one
- * model, or `ORG/NAME[@REV]` looked up in the local Hugging Face cache (never the network). The cache is laid out as huggingface_hub writes it:
+ * model, or `ORG/NAME[@REV]` looked up in the local Hugging Face cache (never the network). The cache is laid out
+ * as huggingface_hub writes it:
  *   <cache>/models--ORG--NAME/refs/<REV>        (a file holding the commit hash)
  *   <cache>/models--ORG--NAME/snapshots/<hash>/ (the files, usually symlinks into blobs/)
  */
